@@ -1,0 +1,38 @@
+package org.radmfa.api;
+
+/**
+ * Why a request ended as it did. Names are stable (they go to logs, accounting and dashboards); where Microsoft NPS
+ * has the same reason, {@link #npsCode()} is its number so that NPS tooling and habits carry over.
+ */
+public enum ReasonCode {
+    ACCEPTED(0),
+    INTERNAL_ERROR(1),
+    MALFORMED_REQUEST(3),
+    DIRECTORY_UNAVAILABLE(6),
+    UNKNOWN_USER(8),
+    AUTHENTICATION_FAILED(16),
+    UNSUPPORTED_AUTH_METHOD(18),
+    ACCOUNT_DISABLED(34),
+    NO_MATCHING_NETWORK_POLICY(48),
+    NO_MATCHING_CONNECTION_REQUEST_POLICY(49),
+    POLICY_DENIED(65),
+    AUTH_METHOD_NOT_ALLOWED(66),
+    /** The appliance's own reasons have no NPS number. */
+    SERVICE_UNAVAILABLE(-1),
+    MFA_CHALLENGE(-1),
+    MFA_DENIED(-1),
+    MFA_TIMED_OUT(-1),
+    MFA_UNAVAILABLE(-1),
+    MFA_NOT_ENROLLED(-1);
+
+    private final int npsCode;
+
+    ReasonCode(int npsCode) {
+        this.npsCode = npsCode;
+    }
+
+    /** The NPS reason code with the same meaning, or -1 where NPS has none. */
+    public int npsCode() {
+        return npsCode;
+    }
+}

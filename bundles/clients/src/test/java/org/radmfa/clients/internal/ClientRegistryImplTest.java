@@ -1,0 +1,42 @@
+package org.radmfa.clients.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SharedSecret;
+
+class ClientRegistryImplTest {
+    private final ClientRegistryImpl registry = new ClientRegistryImpl();
+
+    private void add(String key, String name, String address) {
+        registry.put(key, new RadiusClient(name, address, SharedSecret.of("s3cret-" + name), null, true),
+                AddressMatcher.parse(address), key + ".cfg");
+    }
+
+    @Test
+    void mostSpecificMatchWinsWhateverTheOrderOfRegistration() throws Exception {
+        add("a", "whole-vnet", "10.1.0.0/16");
+        add("b", "gateway-subnet", "10.1.255.0/27");
+        add("c", "one-host", "10.1.255.4");
+        assertEquals("one-host", registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().name());
+        assertEquals("gateway-subnet", registry.find(InetAddress.getByName("10.1.255.5")).orElseThrow().name());
+        assertEquals("whole-vnet", registry.find(InetAddress.getByName("10.1.7.5")).orElseThrow().name());
+        assertTrue(registry.find(InetAddress.getByName("192.0.2.1")).isEmpty());
+        registry.remove("c");
+        assertEquals("gateway-subnet", registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().name());
+    }
+
+    @Test
+    void duplicateNamesAndAddressesAreRefused() {
+        add("a", "gw", "10.1.255.0/27");
+        assertThrows(IllegalArgumentException.class, () -> add("b", "GW", "10.2.0.0/16"));
+        assertThrows(IllegalArgumentException.class, () -> add("b", "other", "10.1.255.0/27"));
+        add("a", "gw-renamed", "10.1.255.0/27");
+        assertEquals("gw-renamed", registry.clients().get(0).name());
+    }
+}

@@ -1,0 +1,141 @@
+package org.radmfa.directory.local.internal;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One local user, from one factory configuration ({@code etc/org.radmfa.user~NAME.cfg}). An administrator may
+ * write {@code password = ...} in clear once: it is hashed at once and the configuration (and so the file) is
+ * rewritten with {@code passwordHash} instead.
+ */
+@Component(configurationPid = LocalUserDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = LocalUserDefinition.Config.class, factory = true)
+public final class LocalUserDefinition {
+    static final String FACTORY_PID = "org.radmfa.user";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinition.class);
+    private static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
+            "webconsole.configurationFactory.nameHint");
+
+    @ObjectClassDefinition(name = "radmfa local user", description = "A user of the embedded user store")
+    @interface Config {
+        @AttributeDefinition(name = "User name", description = "The RADIUS User-Name, matched without case")
+        String name();
+
+        @AttributeDefinition(name = "Password hash",
+                description = "$pbkdf2-sha256$<iterations>$<salt>$<hash>; set 'password' instead to have it hashed")
+        String passwordHash() default "";
+
+        @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
+                description = "Clear-text password, replaced by its hash as soon as it is read")
+        String password() default "";
+
+        @AttributeDefinition(name = "Groups", description = "Comma-separated group names for policy conditions")
+        String groups() default "";
+
+        @AttributeDefinition(name = "Enabled")
+        boolean enabled() default true;
+
+        String webconsole_configurationFactory_nameHint() default "{name}";
+    }
+
+    private final LocalUserTable table;
+    private final ConfigurationAdmin configurationAdmin;
+    private final String key;
+    private final SecureRandom random = new SecureRandom();
+
+    @Activate
+    public LocalUserDefinition(@Reference LocalUserTable table, @Reference ConfigurationAdmin configurationAdmin,
+            Map<String, Object> properties) {
+        this.table = table;
+        this.configurationAdmin = configurationAdmin;
+        this.key = String.valueOf(properties.get("service.pid"));
+        configure(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        configure(properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        table.remove(key);
+    }
+
+    private void configure(Map<String, Object> properties) {
+        ConfigReader config = new ConfigReader(properties);
+        try {
+            String name = config.requiredString("name");
+            String clear = config.string("password", "");
+            String hashText = config.string("passwordHash", "");
+            PasswordHash hash;
+            if (!clear.isEmpty()) {
+                hash = PasswordHash.create(clear, random);
+                replaceClearPassword(hash, config);
+            } else if (hashText.isEmpty()) {
+                throw config.invalid("passwordHash", "is required (or set 'password' to have it hashed)");
+            } else {
+                try {
+                    hash = PasswordHash.parse(hashText);
+                } catch (IllegalArgumentException e) {
+                    throw config.invalid("passwordHash", e.getMessage());
+                }
+            }
+            LocalUser user = new LocalUser(name, hash, new HashSet<>(config.list("groups")),
+                    config.bool("enabled", true));
+            try {
+                table.put(key, user, config.source());
+            } catch (IllegalArgumentException e) {
+                throw config.invalid("name", e.getMessage());
+            }
+            config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a user setting and is ignored",
+                    config.source(), unknown));
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Refused local user configuration {}; the last good definition of this user, if any,"
+                    + " keeps serving", e.getMessage());
+        }
+    }
+
+    /** Rewrites the configuration so that the clear-text password does not stay on disk. */
+    private void replaceClearPassword(PasswordHash hash, ConfigReader config) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
+            if (found == null || found.length == 0) {
+                LOG.warn("{}: could not find configuration {} to replace its clear-text password by a hash",
+                        config.source(), key);
+                return;
+            }
+            Dictionary<String, Object> updated = found[0].getProperties();
+            updated.remove("password");
+            updated.put("passwordHash", hash.encoded());
+            found[0].update(updated);
+            LOG.info("{}: clear-text password replaced by its PBKDF2 hash", config.source());
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("{}: could not replace the clear-text password by its hash ({}); remove it from the file"
+                    + " by hand", config.source(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.radmfa.directory.local.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.PrimaryAuthResult;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.User;
+import org.radmfa.api.UserDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded user store: users from {@code etc/org.radmfa.user~NAME.cfg}, passwords as salted PBKDF2 hashes.
+ * The slow hash runs on a small pool, never on the transport's thread. After one slow check succeeds, a keyed
+ * digest of the password is kept in memory only, so that a user's repeated logins cost microseconds, not the
+ * hash's deliberate tens of milliseconds; it is forgotten when the user's definition changes.
+ */
+@Component(service = {UserDirectory.class, LocalUserTable.class}, configurationPid = LocalUserDirectory.PID)
+@Designate(ocd = LocalUserDirectory.Config.class)
+public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
+    static final String PID = "org.radmfa.directory.local";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalUserDirectory.class);
+
+    @ObjectClassDefinition(name = "radmfa local user directory",
+            description = "The embedded user store. Users are factory configurations org.radmfa.user.")
+    @interface Config {
+        @AttributeDefinition(name = "Name", description = "Directory name used in traces and policies")
+        String name() default "local";
+
+        @AttributeDefinition(name = "Hashing threads",
+                description = "Threads that verify password hashes; 0 means one per processor")
+        int hashThreads() default 0;
+
+        @AttributeDefinition(name = "Hashing queue",
+                description = "Password checks allowed to wait for a hashing thread; beyond that a request is"
+                        + " rejected as directory unavailable instead of piling up")
+        int hashQueue() default 4096;
+    }
+
+    private record Entry(String key, LocalUser user, String source) {
+    }
+
+    private final String name;
+    private final Map<String, Entry> users = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor hashing;
+    private final SecretKeySpec cacheKey;
+
+    @Activate
+    public LocalUserDirectory(Config config) {
+        this.name = config.name();
+        int threads = config.hashThreads() > 0 ? config.hashThreads() : Runtime.getRuntime().availableProcessors();
+        AtomicInteger counter = new AtomicInteger();
+        this.hashing = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.hashQueue())), runnable -> {
+                    Thread thread = new Thread(runnable, "radmfa-password-hash-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        hashing.allowCoreThreadTimeOut(true);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    @Deactivate
+    void deactivate() {
+        hashing.shutdownNow();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
+        String userKey = request.userName().toLowerCase(Locale.ROOT);
+        Entry entry = users.get(userKey);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER,
+                    "no user '" + request.userName() + "' in directory " + name));
+        }
+        LocalUser user = entry.user();
+        if (!user.enabled()) {
+            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.ACCOUNT_DISABLED,
+                    "user '" + user.name() + "' is disabled in directory " + name));
+        }
+        if (!(request.credentials() instanceof PapCredentials pap)) {
+            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
+                    ReasonCode.UNSUPPORTED_AUTH_METHOD, request.credentials().method()
+                            + " is not supported by directory " + name + " for user '" + user.name() + "'"));
+        }
+        byte[] digest = fastDigest(userKey, pap.password());
+        byte[] known = verified.get(userKey);
+        if (known != null) {
+            return CompletableFuture.completedFuture(MessageDigest.isEqual(known, digest)
+                    ? accepted(user) : wrongPassword(user));
+        }
+        CompletableFuture<PrimaryAuthResult> result = new CompletableFuture<>();
+        try {
+            hashing.execute(() -> {
+                if (user.passwordHash().verify(pap.password())) {
+                    // Only cache if the definition checked is still the current one.
+                    if (users.get(userKey) == entry) {
+                        verified.put(userKey, digest);
+                    }
+                    result.complete(accepted(user));
+                } else {
+                    result.complete(wrongPassword(user));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.complete(PrimaryAuthResult.rejected(ReasonCode.DIRECTORY_UNAVAILABLE,
+                    "directory " + name + " is overloaded: " + hashing.getQueue().size() + " password checks waiting"));
+        }
+        return result;
+    }
+
+    private PrimaryAuthResult accepted(LocalUser user) {
+        return PrimaryAuthResult.accepted(new User(user.name(), user.groups(), name));
+    }
+
+    private PrimaryAuthResult wrongPassword(LocalUser user) {
+        return PrimaryAuthResult.rejected(ReasonCode.AUTHENTICATION_FAILED,
+                "wrong password for user '" + user.name() + "'");
+    }
+
+    private byte[] fastDigest(String userKey, String password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cacheKey);
+            mac.update(userKey.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public void put(String key, LocalUser user, String source) {
+        String userKey = user.name().toLowerCase(Locale.ROOT);
+        synchronized (users) {
+            Entry existing = users.get(userKey);
+            if (existing != null && !existing.key().equals(key)) {
+                throw new IllegalArgumentException("user '" + user.name() + "' is already defined in "
+                        + existing.source());
+            }
+            users.values().removeIf(e -> e.key().equals(key));
+            verified.keySet().retainAll(users.keySet());
+            users.put(userKey, new Entry(key, user, source));
+            verified.remove(userKey);
+        }
+        LOG.info("Local user '{}' ({}, groups {}) loaded from {}", user.name(),
+                user.enabled() ? "enabled" : "disabled", user.groups(), source);
+    }
+
+    @Override
+    public void remove(String key) {
+        synchronized (users) {
+            users.values().removeIf(e -> e.key().equals(key));
+            verified.keySet().retainAll(users.keySet());
+        }
+    }
+}

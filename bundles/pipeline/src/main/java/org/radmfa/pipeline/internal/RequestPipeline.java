@@ -1,0 +1,218 @@
+package org.radmfa.pipeline.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Decision;
+import org.radmfa.api.MfaConnector;
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PolicyDecision;
+import org.radmfa.api.PolicyEngine;
+import org.radmfa.api.PrimaryAuthResult;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.UserDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides an Access-Request: directory (first factor and groups), network policy, then the MFA connector when the
+ * policy asks for it. Every step is a stage, so a request waiting for a phone holds no thread. Every dependency is
+ * a dynamic reference copied to a local before use: a connector swapped mid-request finishes on the old one, and
+ * a missing one is a reject with its reason, never an accept.
+ */
+@Component(service = AccessRequestHandler.class, configurationPid = RequestPipeline.PID)
+@Designate(ocd = RequestPipeline.Config.class)
+public final class RequestPipeline implements AccessRequestHandler {
+    static final String PID = "org.radmfa.pipeline";
+    private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
+
+    @ObjectClassDefinition(name = "radmfa request pipeline",
+            description = "How an Access-Request is decided: directory, network policy, second factor")
+    @interface Config {
+        @AttributeDefinition(name = "MFA deadline (seconds)",
+                description = "How long a second factor may take; keep it below the gateway's RADIUS timeout"
+                        + " (Microsoft advises 60 s on the gateway)")
+        int mfaTimeoutSeconds() default 50;
+
+        @AttributeDefinition(name = "MFA connector filter",
+                description = "LDAP filter selecting the MFA connector service, e.g. (connector=entra)")
+        String mfaConnector_target() default "(objectClass=*)";
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile UserDirectory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PolicyEngine policyEngine;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MfaConnector mfaConnector;
+
+    private volatile Duration mfaTimeout;
+
+    /** For tests and for DS: references are set by field injection. */
+    public RequestPipeline() {
+    }
+
+    RequestPipeline(UserDirectory directory, PolicyEngine policyEngine, MfaConnector mfaConnector,
+            Duration mfaTimeout) {
+        this.directory = directory;
+        this.policyEngine = policyEngine;
+        this.mfaConnector = mfaConnector;
+        this.mfaTimeout = mfaTimeout;
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        this.mfaTimeout = Duration.ofSeconds(Math.max(1, config.mfaTimeoutSeconds()));
+    }
+
+    @Override
+    public CompletionStage<Decision> handle(AuthenticationRequest request) {
+        List<String> trace = new ArrayList<>();
+        UserDirectory userDirectory = directory;
+        if (userDirectory == null) {
+            return done(request, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE, "no user directory is installed",
+                    List.of("no user directory service")));
+        }
+        CompletionStage<Decision> decision;
+        try {
+            decision = userDirectory.authenticate(request)
+                    .thenCompose(primary -> afterPrimary(request, primary, userDirectory.name(), trace));
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        return decision.exceptionally(failure -> {
+            LOG.error("Request {} failed inside the pipeline", request.id(), failure);
+            trace.add("internal error: " + failure);
+            return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
+                    trace);
+        }).thenApply(result -> log(request, result));
+    }
+
+    private CompletionStage<Decision> afterPrimary(AuthenticationRequest request, PrimaryAuthResult primary,
+            String directoryName, List<String> trace) {
+        trace.add("directory '" + directoryName + "': " + primary.reason() + " (" + primary.detail() + ")");
+        if (!primary.accepted()) {
+            return CompletableFuture.completedFuture(Decision.reject(primary.reason(), primary.detail(), trace));
+        }
+        PolicyEngine engine = policyEngine;
+        if (engine == null) {
+            trace.add("no policy engine service");
+            return CompletableFuture.completedFuture(
+                    Decision.reject(ReasonCode.SERVICE_UNAVAILABLE, "no network policy engine is installed", trace));
+        }
+        PolicyDecision policy = engine.evaluate(request, primary.user());
+        trace.addAll(policy.trace());
+        if (!policy.granted()) {
+            String detail = policy.policyName() == null ? "no network policy matched"
+                    : "network policy '" + policy.policyName() + "' denies access";
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, policy.reason(), detail,
+                    policy.policyName(), List.of(), trace));
+        }
+        if (!policy.mfaRequired()) {
+            return CompletableFuture.completedFuture(accept(policy, "granted by network policy '"
+                    + policy.policyName() + "'", trace));
+        }
+        MfaConnector connector = mfaConnector;
+        if (connector == null) {
+            trace.add("MFA required, no MFA connector is installed");
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, ReasonCode.MFA_UNAVAILABLE,
+                    "network policy '" + policy.policyName() + "' requires MFA and no MFA connector is installed",
+                    policy.policyName(), List.of(), trace));
+        }
+        Duration timeout = mfaTimeout;
+        MfaRequest mfaRequest = new MfaRequest(request, primary.user(), policy.policyName(),
+                Instant.now().plus(timeout));
+        CompletableFuture<MfaOutcome> outcome;
+        try {
+            outcome = connector.verify(mfaRequest).toCompletableFuture();
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((result, failure) -> afterMfa(policy, connector.name(), result, failure, trace));
+    }
+
+    private static Decision afterMfa(PolicyDecision policy, String connector, MfaOutcome outcome, Throwable failure,
+            List<String> trace) {
+        if (failure != null) {
+            boolean timedOut = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+            ReasonCode reason = timedOut ? ReasonCode.MFA_TIMED_OUT : ReasonCode.MFA_UNAVAILABLE;
+            trace.add("MFA connector '" + connector + "': " + (timedOut ? "no answer before the deadline" : failure));
+            return new Decision(Decision.Outcome.REJECT, reason, "MFA connector '" + connector + "' "
+                    + (timedOut ? "did not answer before the deadline" : "failed"), policy.policyName(), List.of(),
+                    trace);
+        }
+        trace.add("MFA connector '" + connector + "': " + outcome.kind() + " (" + outcome.detail() + ")");
+        return switch (outcome.kind()) {
+            case APPROVED -> accept(policy, "granted by network policy '" + policy.policyName() + "' after MFA by '"
+                    + connector + "'", trace);
+            case CHALLENGE -> new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, outcome.detail(),
+                    policy.policyName(), challengeAttributes(outcome), trace);
+            case DENIED -> mfaReject(ReasonCode.MFA_DENIED, policy, outcome, trace);
+            case TIMED_OUT -> mfaReject(ReasonCode.MFA_TIMED_OUT, policy, outcome, trace);
+            case NOT_ENROLLED -> mfaReject(ReasonCode.MFA_NOT_ENROLLED, policy, outcome, trace);
+            case UNAVAILABLE -> mfaReject(ReasonCode.MFA_UNAVAILABLE, policy, outcome, trace);
+        };
+    }
+
+    private static List<ReplyAttribute> challengeAttributes(MfaOutcome outcome) {
+        List<ReplyAttribute> attributes = new ArrayList<>();
+        if (outcome.prompt() != null) {
+            attributes.add(new ReplyAttribute("Reply-Message", outcome.prompt()));
+        }
+        if (outcome.state() != null) {
+            attributes.add(new ReplyAttribute("State", "0x" + HexFormat.of().formatHex(outcome.state())));
+        }
+        return attributes;
+    }
+
+    private static Decision accept(PolicyDecision policy, String detail, List<String> trace) {
+        return new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, detail, policy.policyName(),
+                policy.replyAttributes(), trace);
+    }
+
+    private static Decision mfaReject(ReasonCode reason, PolicyDecision policy, MfaOutcome outcome,
+            List<String> trace) {
+        return new Decision(Decision.Outcome.REJECT, reason, outcome.detail(), policy.policyName(), List.of(), trace);
+    }
+
+    private static CompletionStage<Decision> done(AuthenticationRequest request, Decision decision) {
+        return CompletableFuture.completedFuture(log(request, decision));
+    }
+
+    private static Decision log(AuthenticationRequest request, Decision decision) {
+        LOG.info("{} {} for user '{}' from client '{}': {} ({})", request.id(), decision.outcome(),
+                request.userName(), request.client().name(), decision.reason(), decision.detail());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} trace: {}", request.id(), String.join(" | ", decision.trace()));
+        }
+        return decision;
+    }
+}

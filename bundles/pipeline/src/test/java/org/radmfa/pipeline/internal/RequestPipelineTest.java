@@ -1,0 +1,141 @@
+package org.radmfa.pipeline.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Decision;
+import org.radmfa.api.MfaConnector;
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.PolicyDecision;
+import org.radmfa.api.PolicyEngine;
+import org.radmfa.api.PrimaryAuthResult;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.User;
+import org.radmfa.api.UserDirectory;
+
+class RequestPipelineTest {
+    private static final AuthenticationRequest REQUEST = new AuthenticationRequest("t-1",
+            new RadiusClient("gw", "127.0.0.1", SharedSecret.of("x"), null, true), new InetSocketAddress(1812),
+            "alice", new PapCredentials("pw"), List.of(), Instant.now());
+    private static final List<ReplyAttribute> SETTINGS = List.of(new ReplyAttribute("Session-Timeout", "3600"));
+
+    private static UserDirectory directory(PrimaryAuthResult result) {
+        return new UserDirectory() {
+            @Override
+            public String name() {
+                return "test";
+            }
+
+            @Override
+            public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
+                return CompletableFuture.completedFuture(result);
+            }
+        };
+    }
+
+    private static final UserDirectory ALICE_OK =
+            directory(PrimaryAuthResult.accepted(new User("alice", Set.of("vpn"), "test")));
+
+    private static PolicyEngine grant(boolean mfa) {
+        return (request, user) -> new PolicyDecision(true, "P", ReasonCode.ACCEPTED, mfa, SETTINGS, List.of("p"));
+    }
+
+    private static MfaConnector connector(CompletableFuture<MfaOutcome> outcome) {
+        return new MfaConnector() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public CompletionStage<MfaOutcome> verify(MfaRequest request) {
+                return outcome;
+            }
+        };
+    }
+
+    private static Decision decide(RequestPipeline pipeline) {
+        return pipeline.handle(REQUEST).toCompletableFuture().join();
+    }
+
+    @Test
+    void grantWithoutMfaAcceptsWithThePolicySettings() {
+        Decision decision = decide(new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5)));
+        assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
+        assertEquals(SETTINGS, decision.replyAttributes());
+        assertEquals("P", decision.policyName());
+    }
+
+    @Test
+    void mfaRequiredWithoutConnectorIsRejectedNeverAccepted() {
+        Decision decision = decide(new RequestPipeline(ALICE_OK, grant(true), null, Duration.ofSeconds(5)));
+        assertEquals(Decision.Outcome.REJECT, decision.outcome());
+        assertEquals(ReasonCode.MFA_UNAVAILABLE, decision.reason());
+        assertTrue(decision.detail().contains("no MFA connector is installed"));
+    }
+
+    @Test
+    void approvedSecondFactorKeepsThePolicySettings() {
+        Decision decision = decide(new RequestPipeline(ALICE_OK, grant(true),
+                connector(CompletableFuture.completedFuture(MfaOutcome.of(MfaOutcome.Kind.APPROVED, "push ok"))),
+                Duration.ofSeconds(5)));
+        assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
+        assertEquals(SETTINGS, decision.replyAttributes());
+    }
+
+    @Test
+    void aConnectorThatNeverAnswersTimesOutAsAReject() {
+        Decision decision = decide(new RequestPipeline(ALICE_OK, grant(true), connector(new CompletableFuture<>()),
+                Duration.ofMillis(50)));
+        assertEquals(ReasonCode.MFA_TIMED_OUT, decision.reason());
+    }
+
+    @Test
+    void deniedAndFailedSecondFactorsAreRejectsWithTheirReasons() {
+        assertEquals(ReasonCode.MFA_DENIED, decide(new RequestPipeline(ALICE_OK, grant(true),
+                connector(CompletableFuture.completedFuture(MfaOutcome.of(MfaOutcome.Kind.DENIED, "no"))),
+                Duration.ofSeconds(5))).reason());
+        assertEquals(ReasonCode.MFA_UNAVAILABLE, decide(new RequestPipeline(ALICE_OK, grant(true),
+                connector(CompletableFuture.failedFuture(new IllegalStateException("down"))),
+                Duration.ofSeconds(5))).reason());
+    }
+
+    @Test
+    void primaryFailureAndMissingServicesAreRejects() {
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, decide(new RequestPipeline(directory(
+                PrimaryAuthResult.rejected(ReasonCode.AUTHENTICATION_FAILED, "wrong password")), grant(false), null,
+                Duration.ofSeconds(5))).reason());
+        assertEquals(ReasonCode.SERVICE_UNAVAILABLE,
+                decide(new RequestPipeline(null, grant(false), null, Duration.ofSeconds(5))).reason());
+        assertEquals(ReasonCode.SERVICE_UNAVAILABLE,
+                decide(new RequestPipeline(ALICE_OK, null, null, Duration.ofSeconds(5))).reason());
+        UserDirectory broken = new UserDirectory() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        assertEquals(ReasonCode.INTERNAL_ERROR,
+                decide(new RequestPipeline(broken, grant(false), null, Duration.ofSeconds(5))).reason());
+    }
+}

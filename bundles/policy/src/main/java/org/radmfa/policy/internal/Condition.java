@@ -1,0 +1,78 @@
+package org.radmfa.policy.internal;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.radmfa.api.AuthMethod;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.User;
+
+/** One condition of a network policy; a policy matches when all its conditions do. */
+interface Condition {
+
+    boolean matches(AuthenticationRequest request, User user);
+
+    /** How the condition reads in a trace, e.g. {@code userGroups any of [vpn-users]}. */
+    String describe();
+
+    /** NPS "User Groups": the user is a member of at least one of the groups (without case). */
+    record UserGroups(Set<String> groups) implements Condition {
+        public UserGroups {
+            groups = groups.stream().map(String::toLowerCase).collect(Collectors.toUnmodifiableSet());
+        }
+
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return user.groups().stream().anyMatch(g -> groups.contains(g.toLowerCase()));
+        }
+
+        @Override
+        public String describe() {
+            return "userGroups any of " + groups;
+        }
+    }
+
+    /** NPS "Client Friendly Name", matched by pattern as NPS does. */
+    record ClientName(Pattern pattern) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return pattern.matcher(request.client().name()).find();
+        }
+
+        @Override
+        public String describe() {
+            return "clientName matches /" + pattern + "/";
+        }
+    }
+
+    /** The request's authentication method is one of these. */
+    record AuthMethods(Set<AuthMethod> methods) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return methods.contains(request.credentials().method());
+        }
+
+        @Override
+        public String describe() {
+            return "authMethod in " + methods;
+        }
+    }
+
+    /**
+     * Any request attribute by its dictionary name (NAS-Identifier, Called-Station-Id, MS-RAS-Vendor, ...): present
+     * and its value matches the pattern.
+     */
+    record AttributeMatches(String attribute, Pattern pattern) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return request.attributes().stream()
+                    .anyMatch(a -> a.name().equalsIgnoreCase(attribute) && pattern.matcher(a.value()).find());
+        }
+
+        @Override
+        public String describe() {
+            return attribute + " matches /" + pattern + "/";
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.radmfa.transport.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bound UDP socket and the thread that reads it. Reading is all the thread does besides the cheap checks:
+ * decisions complete elsewhere and send through the same channel, which is safe for concurrent senders.
+ */
+final class Listener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+
+    /** What a listener serves: authentication (Access-Request) or accounting (Accounting-Request). */
+    enum Kind {
+        AUTH,
+        ACCOUNTING
+    }
+
+    interface DatagramHandler {
+        void onDatagram(Listener listener, byte[] datagram, InetSocketAddress source);
+    }
+
+    private final Kind kind;
+    private final InetSocketAddress endpoint;
+    private final DatagramChannel channel;
+    private final Thread reader;
+
+    private Listener(Kind kind, InetSocketAddress endpoint, DatagramChannel channel, DatagramHandler handler) {
+        this.kind = kind;
+        this.endpoint = endpoint;
+        this.channel = channel;
+        this.reader = new Thread(() -> read(handler), "radmfa-radius-" + kind.name().toLowerCase() + "-" + endpoint);
+        reader.setDaemon(true);
+    }
+
+    static Listener open(Kind kind, InetSocketAddress endpoint, DatagramHandler handler) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.bind(endpoint);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        Listener listener = new Listener(kind, endpoint, channel, handler);
+        listener.reader.start();
+        LOG.info("RADIUS {} listening on {}", kind == Kind.AUTH ? "authentication" : "accounting", endpoint);
+        return listener;
+    }
+
+    private void read(DatagramHandler handler) {
+        // One octet more than the largest legal packet, so that an oversized datagram is seen as such.
+        ByteBuffer buffer = ByteBuffer.allocate(RadiusWire.MAX_LENGTH + 1);
+        while (channel.isOpen()) {
+            try {
+                buffer.clear();
+                InetSocketAddress source = (InetSocketAddress) channel.receive(buffer);
+                buffer.flip();
+                byte[] datagram = Arrays.copyOf(buffer.array(), buffer.limit());
+                handler.onDatagram(this, datagram, source);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("Receiving on {} failed: {}", endpoint, e.toString());
+            } catch (RuntimeException e) {
+                LOG.error("A datagram on {} could not be handled; the listener keeps running", endpoint, e);
+            }
+        }
+    }
+
+    void send(byte[] packet, InetSocketAddress destination) {
+        try {
+            channel.send(ByteBuffer.wrap(packet), destination);
+        } catch (IOException e) {
+            LOG.warn("Sending a response to {} from {} failed: {}", destination, endpoint, e.toString());
+        }
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    /** The bound address, with the real port when 0 was asked for. */
+    InetSocketAddress boundAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+            reader.join(2000);
+        } catch (IOException e) {
+            LOG.warn("Closing {} failed: {}", endpoint, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package org.radmfa.transport.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.Decision;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tinyradius.dictionary.Dictionary;
+
+/**
+ * The RADIUS server: UDP listeners for authentication and accounting, the checks every datagram passes before
+ * anything else sees it (registered client, structure, authenticators), and the responses. Only registered clients
+ * ever get an answer; everything dropped is counted per client and reason.
+ *
+ * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open.
+ */
+@Component(configurationPid = RadiusServer.PID, immediate = true, service = {})
+@Designate(ocd = RadiusServer.Config.class)
+public final class RadiusServer {
+    static final String PID = "org.radmfa.transport";
+    private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
+    private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses");
+
+    @ObjectClassDefinition(name = "radmfa RADIUS transport",
+            description = "UDP listeners for RADIUS authentication and accounting")
+    @interface Config {
+        @AttributeDefinition(name = "Authentication port", description = "UDP port for Access-Request, 1812 by RFC"
+                + " 2865; 0 picks a free port")
+        int authPort() default 1812;
+
+        @AttributeDefinition(name = "Accounting port", description = "UDP port for Accounting-Request, 1813 by RFC"
+                + " 2866; 0 picks a free port")
+        int acctPort() default 1813;
+
+        @AttributeDefinition(name = "Listen addresses",
+                description = "Comma-separated IPv4/IPv6 addresses to listen on; 0.0.0.0 and :: mean all")
+        String listenAddresses() default "0.0.0.0";
+    }
+
+    private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
+        @Override
+        public String toString() {
+            return kind.name().toLowerCase() + "@" + address;
+        }
+    }
+
+    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ClientRegistry clientRegistry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessRequestHandler handler;
+
+    private final Dictionary dictionary = RadiusDictionary.load();
+    private final RequestDecoder decoder = new RequestDecoder(dictionary);
+    private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
+    private final TransportCounters counters = new TransportCounters();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
+
+    /** For DS: references are set by field injection. */
+    public RadiusServer() {
+    }
+
+    RadiusServer(ClientRegistry clientRegistry, AccessRequestHandler handler) {
+        this.clientRegistry = clientRegistry;
+        this.handler = handler;
+    }
+
+    @Activate
+    @Modified
+    synchronized void configure(Map<String, Object> properties) {
+        ConfigReader config = new ConfigReader(properties);
+        Settings settings;
+        try {
+            settings = parse(config);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Refused RADIUS transport configuration {}; {}", e.getMessage(),
+                    listeners.isEmpty() ? "no listener is open until it is fixed"
+                            : "the listeners " + listeners.keySet() + " keep serving");
+            return;
+        }
+        config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a transport setting and is ignored",
+                config.source(), unknown));
+        rebind(settings);
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        listeners.values().forEach(Listener::close);
+        listeners.clear();
+    }
+
+    private static Settings parse(ConfigReader config) throws InvalidConfigurationException {
+        int authPort = config.integer("authPort", 1812, 0, 65535);
+        int acctPort = config.integer("acctPort", 1813, 0, 65535);
+        if (authPort == acctPort && authPort != 0) {
+            throw config.invalid("acctPort", "must differ from authPort (" + authPort + ")");
+        }
+        List<String> addresses = config.list("listenAddresses");
+        if (addresses.isEmpty()) {
+            addresses = List.of("0.0.0.0");
+        }
+        List<InetSocketAddress> auth = new ArrayList<>();
+        List<InetSocketAddress> accounting = new ArrayList<>();
+        for (String text : addresses) {
+            InetAddress address;
+            if (!text.matches("[0-9A-Fa-f:.]+")) {
+                throw config.invalid("listenAddresses", "'" + text + "' is not an IP address");
+            }
+            try {
+                address = InetAddress.getByName(text);
+            } catch (UnknownHostException e) {
+                throw config.invalid("listenAddresses", "'" + text + "' is not an IP address");
+            }
+            auth.add(new InetSocketAddress(address, authPort));
+            accounting.add(new InetSocketAddress(address, acctPort));
+        }
+        return new Settings(auth, accounting);
+    }
+
+    /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
+    private void rebind(Settings settings) {
+        List<Endpoint> wanted = new ArrayList<>();
+        settings.auth().forEach(a -> wanted.add(new Endpoint(Listener.Kind.AUTH, a)));
+        settings.accounting().forEach(a -> wanted.add(new Endpoint(Listener.Kind.ACCOUNTING, a)));
+        Map<Endpoint, Listener> opened = new LinkedHashMap<>();
+        for (Endpoint endpoint : wanted) {
+            // Port 0 means "any free port": such a listener is kept, not rebound to yet another port.
+            if (listeners.containsKey(endpoint)) {
+                continue;
+            }
+            try {
+                opened.put(endpoint, Listener.open(endpoint.kind(), endpoint.address(), this::onDatagram));
+            } catch (IOException e) {
+                opened.values().forEach(Listener::close);
+                LOG.error("Cannot listen on {} ({}); {}", endpoint.address(), e.getMessage(), listeners.isEmpty()
+                        ? "no listener is open" : "the listeners " + listeners.keySet() + " keep serving");
+                return;
+            }
+        }
+        Set<Endpoint> stale = new LinkedHashSet<>(listeners.keySet());
+        wanted.forEach(stale::remove);
+        stale.forEach(endpoint -> listeners.remove(endpoint).close());
+        listeners.putAll(opened);
+    }
+
+    /** The bound addresses, real ports included, for tests and management. */
+    synchronized List<InetSocketAddress> boundAddresses() throws IOException {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (Listener listener : listeners.values()) {
+            bound.add(listener.boundAddress());
+        }
+        return bound;
+    }
+
+    TransportCounters counters() {
+        return counters;
+    }
+
+    private void onDatagram(Listener listener, byte[] datagram, InetSocketAddress source) {
+        ClientRegistry registry = clientRegistry;
+        Optional<RadiusClient> found = registry == null ? Optional.empty() : registry.find(source.getAddress());
+        if (found.isEmpty()) {
+            counters.drop(TransportCounters.UNKNOWN, DropReason.UNKNOWN_CLIENT, source.toString());
+            return;
+        }
+        RadiusClient client = found.get();
+        DropReason structural = RadiusWire.checkStructure(datagram, datagram.length);
+        if (structural != null) {
+            counters.drop(client.name(), structural, source.toString());
+            return;
+        }
+        int code = datagram[0] & 0xFF;
+        if (code == RadiusWire.STATUS_SERVER) {
+            answerStatusServer(listener, datagram, client, source);
+        } else if (code == RadiusWire.ACCESS_REQUEST && listener.kind() == Listener.Kind.AUTH) {
+            handleAccessRequest(listener, datagram, client, source);
+        } else if (code == RadiusWire.ACCOUNTING_REQUEST && listener.kind() == Listener.Kind.ACCOUNTING) {
+            DropReason reason = RadiusWire.accountingAuthenticatorValid(datagram, client.secret().bytes())
+                    ? DropReason.NO_ACCOUNTING_SINK : DropReason.BAD_REQUEST_AUTHENTICATOR;
+            counters.drop(client.name(), reason, source.toString());
+        } else {
+            counters.drop(client.name(), DropReason.UNKNOWN_CODE, source.toString());
+        }
+    }
+
+    /** RFC 5997: Status-Server must carry a valid Message-Authenticator; answered on either port. */
+    private void answerStatusServer(Listener listener, byte[] datagram, RadiusClient client,
+            InetSocketAddress source) {
+        int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
+        if (offset < 0) {
+            counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
+            return;
+        }
+        byte[] secret = client.secret().bytes();
+        if (!RadiusWire.messageAuthenticatorValid(datagram, offset, secret)) {
+            counters.drop(client.name(), DropReason.BAD_MESSAGE_AUTHENTICATOR, source.toString());
+            return;
+        }
+        counters.accepted(client.name());
+        int code = listener.kind() == Listener.Kind.AUTH ? RadiusWire.ACCESS_ACCEPT : RadiusWire.ACCOUNTING_RESPONSE;
+        listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram), new byte[0], secret),
+                source);
+    }
+
+    private void handleAccessRequest(Listener listener, byte[] datagram, RadiusClient client,
+            InetSocketAddress source) {
+        int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
+        if (offset >= 0) {
+            if (!RadiusWire.messageAuthenticatorValid(datagram, offset, client.secret().bytes())) {
+                counters.drop(client.name(), DropReason.BAD_MESSAGE_AUTHENTICATOR, source.toString());
+                return;
+            }
+        } else if (client.requireMessageAuthenticator()) {
+            counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
+            return;
+        }
+        String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
+        RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
+        if (decoded.drop() != null) {
+            counters.drop(client.name(), decoded.drop(), source.toString());
+            return;
+        }
+        counters.accepted(client.name());
+        AccessRequestHandler pipeline = handler;
+        if (pipeline == null) {
+            respond(listener, datagram, client, source, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
+                    "no request pipeline is installed", List.of()));
+            return;
+        }
+        pipeline.handle(decoded.request()).whenComplete((decision, failure) -> respond(listener, datagram, client,
+                source, failure == null ? decision
+                        : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    private void respond(Listener listener, byte[] request, RadiusClient client, InetSocketAddress source,
+            Decision decision) {
+        int code = switch (decision.outcome()) {
+            case ACCEPT -> RadiusWire.ACCESS_ACCEPT;
+            case CHALLENGE -> RadiusWire.ACCESS_CHALLENGE;
+            case REJECT -> RadiusWire.ACCESS_REJECT;
+        };
+        // A reject carries no attributes: the reason stays in our logs, not with the NAS or the user.
+        byte[] attributes = decision.outcome() == Decision.Outcome.REJECT ? new byte[0]
+                : encoder.encode(decision.replyAttributes());
+        byte[] response;
+        try {
+            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), attributes,
+                    client.secret().bytes());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Response to {} does not fit in a RADIUS packet ({}); sending Access-Reject", source,
+                    e.getMessage());
+            code = RadiusWire.ACCESS_REJECT;
+            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), new byte[0],
+                    client.secret().bytes());
+        }
+        counters.answered(client.name(), code == RadiusWire.ACCESS_REJECT ? Decision.Outcome.REJECT
+                : decision.outcome());
+        listener.send(response, source);
+    }
+
+    private static byte[] authenticator(byte[] packet) {
+        byte[] result = new byte[RadiusWire.AUTHENTICATOR_LENGTH];
+        System.arraycopy(packet, RadiusWire.AUTHENTICATOR_OFFSET, result, 0, RadiusWire.AUTHENTICATOR_LENGTH);
+        return result;
+    }
+}

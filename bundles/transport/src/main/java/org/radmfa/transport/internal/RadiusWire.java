@@ -1,0 +1,161 @@
+package org.radmfa.transport.internal;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** RADIUS wire format facts (RFC 2865, 2866, 3579, 5997) and the two digests the protocol is built on. */
+final class RadiusWire {
+    static final int ACCESS_REQUEST = 1;
+    static final int ACCESS_ACCEPT = 2;
+    static final int ACCESS_REJECT = 3;
+    static final int ACCOUNTING_REQUEST = 4;
+    static final int ACCOUNTING_RESPONSE = 5;
+    static final int ACCESS_CHALLENGE = 11;
+    static final int STATUS_SERVER = 12;
+
+    static final int HEADER_LENGTH = 20;
+    static final int MAX_LENGTH = 4096;
+    static final int AUTHENTICATOR_OFFSET = 4;
+    static final int AUTHENTICATOR_LENGTH = 16;
+
+    static final int USER_NAME = 1;
+    static final int USER_PASSWORD = 2;
+    static final int CHAP_PASSWORD = 3;
+    static final int VENDOR_SPECIFIC = 26;
+    static final int CHAP_CHALLENGE = 60;
+    static final int MESSAGE_AUTHENTICATOR = 80;
+    static final int MESSAGE_AUTHENTICATOR_LENGTH = 18;
+
+    private RadiusWire() {
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
+        }
+    }
+
+    static byte[] hmacMd5(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacMD5");
+            mac.init(new SecretKeySpec(key, "HmacMD5"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacMD5 is part of every Java runtime", e);
+        }
+    }
+
+    static int length(byte[] packet) {
+        return ((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF);
+    }
+
+    /**
+     * Checks the header and walks the attributes without interpreting them.
+     *
+     * @return null when the structure is sound, otherwise why not
+     */
+    static DropReason checkStructure(byte[] datagram, int size) {
+        if (size < HEADER_LENGTH) {
+            return DropReason.TRUNCATED;
+        }
+        if (size > MAX_LENGTH) {
+            return DropReason.TOO_LONG;
+        }
+        if (length(datagram) != size) {
+            return DropReason.LENGTH_MISMATCH;
+        }
+        int offset = HEADER_LENGTH;
+        while (offset < size) {
+            if (offset + 2 > size) {
+                return DropReason.MALFORMED_ATTRIBUTE;
+            }
+            int attributeLength = datagram[offset + 1] & 0xFF;
+            if (attributeLength < 2 || offset + attributeLength > size) {
+                return DropReason.MALFORMED_ATTRIBUTE;
+            }
+            offset += attributeLength;
+        }
+        return null;
+    }
+
+    /** Offset of the first attribute of this type, or -1. The structure must have been checked. */
+    static int find(byte[] packet, int type) {
+        int offset = HEADER_LENGTH;
+        int size = length(packet);
+        while (offset < size) {
+            if ((packet[offset] & 0xFF) == type) {
+                return offset;
+            }
+            offset += packet[offset + 1] & 0xFF;
+        }
+        return -1;
+    }
+
+    /**
+     * Verifies a Message-Authenticator (RFC 3579 section 3.2): HMAC-MD5 over the packet with the attribute's value
+     * zeroed, keyed with the shared secret. For Access-Request and Status-Server the authenticator field is taken as
+     * sent.
+     */
+    static boolean messageAuthenticatorValid(byte[] packet, int offset, byte[] secret) {
+        if ((packet[offset + 1] & 0xFF) != MESSAGE_AUTHENTICATOR_LENGTH) {
+            return false;
+        }
+        byte[] copy = packet.clone();
+        Arrays.fill(copy, offset + 2, offset + MESSAGE_AUTHENTICATOR_LENGTH, (byte) 0);
+        byte[] expected = hmacMd5(secret, copy);
+        byte[] actual = Arrays.copyOfRange(packet, offset + 2, offset + MESSAGE_AUTHENTICATOR_LENGTH);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /**
+     * Verifies an Accounting-Request's Request Authenticator (RFC 2866 section 3): MD5 over the packet with a zero
+     * authenticator, followed by the secret.
+     */
+    static boolean accountingAuthenticatorValid(byte[] packet, byte[] secret) {
+        byte[] copy = packet.clone();
+        Arrays.fill(copy, AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH, (byte) 0);
+        MessageDigest md5 = md5();
+        md5.update(copy);
+        md5.update(secret);
+        byte[] actual = Arrays.copyOfRange(packet, AUTHENTICATOR_OFFSET,
+                AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
+        return MessageDigest.isEqual(md5.digest(), actual);
+    }
+
+    /**
+     * Builds a response: Message-Authenticator first among the attributes (RFC 3579, BlastRADIUS advice), then the
+     * given attribute bytes; signs it with the Message-Authenticator and the Response Authenticator.
+     *
+     * @param attributes encoded attributes, without a Message-Authenticator
+     * @throws IllegalArgumentException when the response would exceed 4096 octets
+     */
+    static byte[] response(int code, int identifier, byte[] requestAuthenticator, byte[] attributes, byte[] secret) {
+        int length = HEADER_LENGTH + MESSAGE_AUTHENTICATOR_LENGTH + attributes.length;
+        if (length > MAX_LENGTH) {
+            throw new IllegalArgumentException("response of " + length + " octets exceeds " + MAX_LENGTH);
+        }
+        byte[] packet = new byte[length];
+        packet[0] = (byte) code;
+        packet[1] = (byte) identifier;
+        packet[2] = (byte) (length >> 8);
+        packet[3] = (byte) length;
+        System.arraycopy(requestAuthenticator, 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);
+        packet[HEADER_LENGTH] = (byte) MESSAGE_AUTHENTICATOR;
+        packet[HEADER_LENGTH + 1] = (byte) MESSAGE_AUTHENTICATOR_LENGTH;
+        System.arraycopy(attributes, 0, packet, HEADER_LENGTH + MESSAGE_AUTHENTICATOR_LENGTH, attributes.length);
+        byte[] messageAuthenticator = hmacMd5(secret, packet);
+        System.arraycopy(messageAuthenticator, 0, packet, HEADER_LENGTH + 2, 16);
+        MessageDigest md5 = md5();
+        md5.update(packet);
+        md5.update(secret);
+        System.arraycopy(md5.digest(), 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);
+        return packet;
+    }
+}

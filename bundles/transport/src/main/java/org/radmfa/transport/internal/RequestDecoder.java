@@ -1,0 +1,115 @@
+package org.radmfa.transport.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ChapCredentials;
+import org.radmfa.api.Credentials;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RequestAttribute;
+import org.tinyradius.attribute.RadiusAttribute;
+import org.tinyradius.attribute.VendorSpecificAttribute;
+import org.tinyradius.dictionary.Dictionary;
+import org.tinyradius.packet.AccessRequest;
+import org.tinyradius.packet.RadiusPacket;
+import org.tinyradius.util.RadiusException;
+
+/**
+ * Turns a verified Access-Request datagram into the engine's {@link AuthenticationRequest}. TinyRadius decodes the
+ * attributes and un-hides User-Password; the credentials never enter the attribute list.
+ */
+final class RequestDecoder {
+
+    /** The outcome: a request, or why the datagram is dropped. */
+    record Result(AuthenticationRequest request, DropReason drop) {
+    }
+
+    private final Dictionary dictionary;
+
+    RequestDecoder(Dictionary dictionary) {
+        this.dictionary = dictionary;
+    }
+
+    Result decode(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
+        AccessRequest decoded;
+        try {
+            RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
+                    client.secret().reveal());
+            if (!(parsed instanceof AccessRequest accessRequest)) {
+                return new Result(null, DropReason.UNKNOWN_CODE);
+            }
+            decoded = accessRequest;
+        } catch (IOException | RadiusException | RuntimeException e) {
+            return new Result(null, DropReason.UNDECODABLE);
+        }
+        RadiusAttribute userName = decoded.getAttribute(RadiusWire.USER_NAME);
+        if (userName == null || userName.getAttributeData().length == 0) {
+            return new Result(null, DropReason.NO_USER_NAME);
+        }
+        Credentials credentials = credentials(decoded);
+        if (credentials == null) {
+            return new Result(null, DropReason.NO_CREDENTIALS);
+        }
+        return new Result(new AuthenticationRequest(id, client, source, decoded.getUserName(), credentials,
+                attributes(decoded), Instant.now()), null);
+    }
+
+    private static Credentials credentials(AccessRequest request) {
+        if (request.getAttribute(RadiusWire.USER_PASSWORD) != null) {
+            String password = request.getUserPassword();
+            return password == null ? null : new PapCredentials(password);
+        }
+        RadiusAttribute chapPassword = request.getAttribute(RadiusWire.CHAP_PASSWORD);
+        if (chapPassword != null) {
+            byte[] data = chapPassword.getAttributeData();
+            if (data.length != 17) {
+                return null;
+            }
+            RadiusAttribute challenge = request.getAttribute(RadiusWire.CHAP_CHALLENGE);
+            byte[] challengeBytes = challenge != null ? challenge.getAttributeData() : request.getAuthenticator();
+            return new ChapCredentials(data[0] & 0xFF, Arrays.copyOfRange(data, 1, 17), challengeBytes);
+        }
+        return null;
+    }
+
+    private static List<RequestAttribute> attributes(RadiusPacket packet) {
+        List<RequestAttribute> result = new ArrayList<>();
+        for (Object item : packet.getAttributes()) {
+            RadiusAttribute attribute = (RadiusAttribute) item;
+            int type = attribute.getAttributeType();
+            if (type == RadiusWire.USER_PASSWORD || type == RadiusWire.CHAP_PASSWORD
+                    || type == RadiusWire.MESSAGE_AUTHENTICATOR) {
+                continue;
+            }
+            if (attribute instanceof VendorSpecificAttribute vsa) {
+                for (Object sub : vsa.getSubAttributes()) {
+                    result.add(describe(vsa.getChildVendorId(), (RadiusAttribute) sub));
+                }
+            } else {
+                result.add(describe(0, attribute));
+            }
+        }
+        return result;
+    }
+
+    private static RequestAttribute describe(int vendorId, RadiusAttribute attribute) {
+        var type = attribute.getAttributeTypeObject();
+        String name = type != null ? type.getName()
+                : (vendorId == 0 ? "Attr-" + attribute.getAttributeType()
+                        : "Vendor-" + vendorId + "-Attr-" + attribute.getAttributeType());
+        String value;
+        try {
+            value = attribute.getAttributeValue();
+        } catch (RuntimeException e) {
+            value = "0x" + java.util.HexFormat.of().formatHex(attribute.getAttributeData());
+        }
+        return new RequestAttribute(vendorId, attribute.getAttributeType(), name, value);
+    }
+}

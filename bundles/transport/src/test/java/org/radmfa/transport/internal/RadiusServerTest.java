@@ -1,0 +1,200 @@
+package org.radmfa.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.Decision;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.SharedSecret;
+import org.tinyradius.packet.AccessRequest;
+
+/** The transport over a real loopback UDP socket, with packets built by TinyRadius and signed here. */
+class RadiusServerTest {
+    private static final String SECRET = "s3cret-for-tests";
+    private static final RadiusClient LOOPBACK =
+            new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null, true);
+
+    private final ClientRegistry registry = new ClientRegistry() {
+        @Override
+        public Optional<RadiusClient> find(InetAddress source) {
+            return source.getHostAddress().equals("127.0.0.1") ? Optional.of(LOOPBACK) : Optional.empty();
+        }
+
+        @Override
+        public List<RadiusClient> clients() {
+            return List.of(LOOPBACK);
+        }
+    };
+
+    private final AccessRequestHandler handler = request -> CompletableFuture.completedFuture(
+            request.credentials() instanceof PapCredentials pap && pap.password().equals("right")
+                    ? new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "ok", "P",
+                            List.of(new ReplyAttribute("Session-Timeout", "3600"),
+                                    new ReplyAttribute("MS-Primary-DNS-Server", "10.0.0.53")), List.of())
+                    : Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()));
+
+    private RadiusServer server;
+    private InetSocketAddress authAddress;
+    private InetSocketAddress acctAddress;
+    private DatagramSocket socket;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new RadiusServer(registry, handler);
+        server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1"));
+        List<InetSocketAddress> bound = server.boundAddresses();
+        assertEquals(2, bound.size());
+        authAddress = bound.get(0);
+        acctAddress = bound.get(1);
+        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        socket.setSoTimeout(5000);
+    }
+
+    @AfterEach
+    void stop() {
+        socket.close();
+        server.deactivate();
+    }
+
+    private static byte[] accessRequest(int id, String user, String password, String secret) throws Exception {
+        AccessRequest request = new AccessRequest(user, password);
+        request.setPacketIdentifier(id);
+        request.addAttribute("NAS-Identifier", "unit-test");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, secret);
+        return out.toByteArray();
+    }
+
+    /** Appends a Message-Authenticator (RFC 3579) signed with the given secret. */
+    private static byte[] signed(byte[] packet, String secret) {
+        byte[] result = Arrays.copyOf(packet, packet.length + 18);
+        result[packet.length] = 80;
+        result[packet.length + 1] = 18;
+        result[2] = (byte) (result.length >> 8);
+        result[3] = (byte) result.length;
+        byte[] mac = RadiusWire.hmacMd5(secret.getBytes(StandardCharsets.UTF_8), result);
+        System.arraycopy(mac, 0, result, packet.length + 2, 16);
+        return result;
+    }
+
+    private void send(byte[] packet, InetSocketAddress to) throws Exception {
+        socket.send(new DatagramPacket(packet, packet.length, to));
+    }
+
+    private byte[] receive() throws Exception {
+        DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+        socket.receive(packet);
+        return Arrays.copyOf(packet.getData(), packet.getLength());
+    }
+
+    /** Checks the Response Authenticator and that a Message-Authenticator comes first and verifies. */
+    private static void assertSignedResponse(byte[] response, byte[] request) throws Exception {
+        byte[] copy = response.clone();
+        System.arraycopy(request, 4, copy, 4, 16);
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(copy);
+        md5.update(SECRET.getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(md5.digest(), Arrays.copyOfRange(response, 4, 20), "Response Authenticator");
+        assertEquals(80, response[20], "Message-Authenticator first");
+        assertTrue(RadiusWire.messageAuthenticatorValid(copy, 20, SECRET.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void papAcceptCarriesThePolicySettingsAndIsSigned() throws Exception {
+        byte[] request = signed(accessRequest(7, "alice", "right", SECRET), SECRET);
+        send(request, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, response[0]);
+        assertEquals(7, response[1]);
+        assertSignedResponse(response, request);
+        assertTrue(RadiusWire.find(response, 27) > 0, "Session-Timeout");
+        assertTrue(RadiusWire.find(response, 26) > 0, "Microsoft VSA");
+    }
+
+    @Test
+    void wrongPasswordIsRejected() throws Exception {
+        byte[] request = signed(accessRequest(8, "alice", "wrong", SECRET), SECRET);
+        send(request, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, response[0]);
+        assertSignedResponse(response, request);
+    }
+
+    /** Sends a datagram that must be dropped, then a good one: the first answer must be the good one's. */
+    private void assertDropped(byte[] bad, InetSocketAddress to, DropReason reason) throws Exception {
+        long before = server.counters().drops("loopback", reason);
+        send(bad, to);
+        byte[] good = signed(accessRequest(200, "alice", "right", SECRET), SECRET);
+        send(good, authAddress);
+        byte[] response = receive();
+        assertEquals(200, response[1] & 0xFF, "the dropped datagram was answered");
+        assertEquals(before + 1, server.counters().drops("loopback", reason));
+    }
+
+    @Test
+    void badSecretMissingAuthenticatorAndMalformedPacketsGetNoAnswer() throws Exception {
+        assertDropped(signed(accessRequest(1, "alice", "right", SECRET), "other-secret"), authAddress,
+                DropReason.BAD_MESSAGE_AUTHENTICATOR);
+        assertDropped(accessRequest(2, "alice", "right", SECRET), authAddress,
+                DropReason.MISSING_MESSAGE_AUTHENTICATOR);
+        assertDropped(new byte[] {1, 3, 0, 19}, authAddress, DropReason.TRUNCATED);
+        byte[] lying = signed(accessRequest(4, "alice", "right", SECRET), SECRET);
+        lying[3] += 5;
+        assertDropped(lying, authAddress, DropReason.LENGTH_MISMATCH);
+        byte[] badAttribute = signed(accessRequest(5, "alice", "right", SECRET), SECRET);
+        badAttribute[21] = 1;
+        assertDropped(badAttribute, authAddress, DropReason.MALFORMED_ATTRIBUTE);
+        assertDropped(new byte[5000], authAddress, DropReason.TOO_LONG);
+        byte[] accessOnAcctPort = signed(accessRequest(6, "alice", "right", SECRET), SECRET);
+        assertDropped(accessOnAcctPort, acctAddress, DropReason.UNKNOWN_CODE);
+    }
+
+    @Test
+    void statusServerIsAnsweredOnBothPorts() throws Exception {
+        byte[] status = new byte[20];
+        status[0] = RadiusWire.STATUS_SERVER;
+        status[1] = 42;
+        status[3] = 20;
+        new java.security.SecureRandom().nextBytes(Arrays.copyOfRange(status, 4, 20));
+        byte[] request = signed(status, SECRET);
+        send(request, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, response[0]);
+        assertSignedResponse(response, request);
+        send(request, acctAddress);
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, receive()[0]);
+    }
+
+    @Test
+    void aBadConfigurationKeepsTheListenersServing() throws Exception {
+        server.configure(Map.of("authPort", "70000", "listenAddresses", "127.0.0.1"));
+        assertEquals(List.of(authAddress, acctAddress), server.boundAddresses());
+        server.configure(Map.of("authPort", "0", "listenAddresses", "not-an-address"));
+        assertEquals(List.of(authAddress, acctAddress), server.boundAddresses());
+        byte[] request = signed(accessRequest(9, "alice", "right", SECRET), SECRET);
+        send(request, authAddress);
+        assertEquals(RadiusWire.ACCESS_ACCEPT, receive()[0]);
+    }
+}
