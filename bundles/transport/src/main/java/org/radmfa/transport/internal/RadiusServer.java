@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
@@ -47,7 +49,8 @@ import org.tinyradius.dictionary.Dictionary;
 public final class RadiusServer {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
-    private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses");
+    private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
+            "duplicateWindowSeconds");
 
     @ObjectClassDefinition(name = "radmfa RADIUS transport",
             description = "UDP listeners for RADIUS authentication and accounting")
@@ -63,6 +66,10 @@ public final class RadiusServer {
         @AttributeDefinition(name = "Listen addresses",
                 description = "Comma-separated IPv4/IPv6 addresses to listen on; 0.0.0.0 and :: mean all")
         String listenAddresses() default "0.0.0.0";
+
+        @AttributeDefinition(name = "Duplicate window (seconds)",
+                description = "How long a response is kept to answer retransmits of its request (RFC 5080)")
+        int duplicateWindowSeconds() default 30;
     }
 
     private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
@@ -72,7 +79,7 @@ public final class RadiusServer {
         }
     }
 
-    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting) {
+    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow) {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -88,6 +95,7 @@ public final class RadiusServer {
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
     private final TransportCounters counters = new TransportCounters();
     private final AtomicLong requestIds = new AtomicLong();
+    private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
 
     /** For DS: references are set by field injection. */
@@ -114,6 +122,7 @@ public final class RadiusServer {
         }
         config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a transport setting and is ignored",
                 config.source(), unknown));
+        duplicates.window(TimeUnit.SECONDS.toNanos(settings.duplicateWindow()));
         rebind(settings);
     }
 
@@ -148,7 +157,7 @@ public final class RadiusServer {
             auth.add(new InetSocketAddress(address, authPort));
             accounting.add(new InetSocketAddress(address, acctPort));
         }
-        return new Settings(auth, accounting);
+        return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
@@ -248,26 +257,34 @@ public final class RadiusServer {
             counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
             return;
         }
+        DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
+        CompletableFuture<byte[]> original = duplicates.register(key);
+        if (original != null) {
+            counters.duplicate(client.name());
+            original.thenAccept(response -> listener.send(response, source));
+            return;
+        }
         String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
         if (decoded.drop() != null) {
+            duplicates.forget(key);
             counters.drop(client.name(), decoded.drop(), source.toString());
             return;
         }
         counters.accepted(client.name());
         AccessRequestHandler pipeline = handler;
         if (pipeline == null) {
-            respond(listener, datagram, client, source, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
+            respond(listener, datagram, client, source, key, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
                     "no request pipeline is installed", List.of()));
             return;
         }
         pipeline.handle(decoded.request()).whenComplete((decision, failure) -> respond(listener, datagram, client,
-                source, failure == null ? decision
+                source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
     }
 
     private void respond(Listener listener, byte[] request, RadiusClient client, InetSocketAddress source,
-            Decision decision) {
+            DuplicateCache.Key key, Decision decision) {
         int code = switch (decision.outcome()) {
             case ACCEPT -> RadiusWire.ACCESS_ACCEPT;
             case CHALLENGE -> RadiusWire.ACCESS_CHALLENGE;
@@ -289,6 +306,7 @@ public final class RadiusServer {
         }
         counters.answered(client.name(), code == RadiusWire.ACCESS_REJECT ? Decision.Outcome.REJECT
                 : decision.outcome());
+        duplicates.complete(key, response);
         listener.send(response, source);
     }
 

@@ -26,6 +26,7 @@ final class TransportCounters {
         final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
         final Map<Decision.Outcome, LongAdder> answers = new EnumMap<>(Decision.Outcome.class);
         final LongAdder requests = new LongAdder();
+        final LongAdder duplicates = new LongAdder();
         final Map<DropReason, AtomicLong> lastLogged = new EnumMap<>(DropReason.class);
         final Map<DropReason, LongAdder> suppressed = new EnumMap<>(DropReason.class);
         volatile Instant lastGoodPacket;
@@ -69,6 +70,16 @@ final class TransportCounters {
         ClientCounters counters = of(client);
         counters.requests.increment();
         counters.lastGoodPacket = Instant.now();
+    }
+
+    /** A retransmit answered from the duplicate cache (or joined to its pending original). */
+    void duplicate(String client) {
+        of(client).duplicates.increment();
+    }
+
+    long duplicates(String client) {
+        ClientCounters counters = byClient.get(client);
+        return counters == null ? 0 : counters.duplicates.sum();
     }
 
     void answered(String client, Decision.Outcome outcome) {

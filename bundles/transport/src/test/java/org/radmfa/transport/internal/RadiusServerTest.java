@@ -48,7 +48,8 @@ class RadiusServerTest {
         }
     };
 
-    private final AccessRequestHandler handler = request -> CompletableFuture.completedFuture(
+    /** What the pipeline does; a test may replace it. */
+    private volatile AccessRequestHandler pipeline = request -> CompletableFuture.completedFuture(
             request.credentials() instanceof PapCredentials pap && pap.password().equals("right")
                     ? new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "ok", "P",
                             List.of(new ReplyAttribute("Session-Timeout", "3600"),
@@ -62,7 +63,7 @@ class RadiusServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new RadiusServer(registry, handler);
+        server = new RadiusServer(registry, request -> pipeline.handle(request));
         server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1"));
         List<InetSocketAddress> bound = server.boundAddresses();
         assertEquals(2, bound.size());
@@ -196,5 +197,38 @@ class RadiusServerTest {
         byte[] request = signed(accessRequest(9, "alice", "right", SECRET), SECRET);
         send(request, authAddress);
         assertEquals(RadiusWire.ACCESS_ACCEPT, receive()[0]);
+    }
+
+    @Test
+    void retransmitsJoinThePendingDecisionAndThenGetTheCachedResponse() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Decision> slow = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        pipeline = request -> {
+            decided.incrementAndGet();
+            arrived.countDown();
+            return slow;
+        };
+        byte[] request = signed(accessRequest(77, "alice", "right", SECRET), SECRET);
+        send(request, authAddress);
+        assertTrue(arrived.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        send(request, authAddress);
+        send(request, authAddress);
+        // The retransmits are read after the original on the same socket; once the drop-free status exchange
+        // below is answered, they have been seen.
+        byte[] status = new byte[20];
+        status[0] = RadiusWire.STATUS_SERVER;
+        status[1] = 9;
+        status[3] = 20;
+        send(signed(status, SECRET), authAddress);
+        assertEquals(9, receive()[1]);
+        slow.complete(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "ok", "P", List.of(), List.of()));
+        byte[] first = receive();
+        assertArrayEquals(first, receive());
+        assertArrayEquals(first, receive());
+        send(request, authAddress);
+        assertArrayEquals(first, receive());
+        assertEquals(1, decided.get(), "the pipeline decided the request once");
+        assertEquals(3, server.counters().duplicates("loopback"));
     }
 }
