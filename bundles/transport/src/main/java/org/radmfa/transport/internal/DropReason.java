@@ -14,7 +14,8 @@ enum DropReason {
     NO_USER_NAME("Access-Request without User-Name"),
     NO_CREDENTIALS("Access-Request without any credential this server understands"),
     UNDECODABLE("attributes do not decode with the dictionary"),
-    NO_ACCOUNTING_SINK("no accounting sink is installed, the NAS will retry");
+    NO_ACCOUNTING_SINK("no accounting sink is installed, the NAS will retry"),
+    ACCOUNTING_NOT_DURABLE("no accounting sink could store the record, the NAS will retry");
 
     private final String description;
 

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +30,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.Decision;
 import org.radmfa.api.RadiusClient;
@@ -90,6 +95,10 @@ public final class RadiusServer {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccessRequestHandler handler;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<AccountingSink> accountingSinks = new CopyOnWriteArrayList<>();
+
     private final Dictionary dictionary = RadiusDictionary.load();
     private final RequestDecoder decoder = new RequestDecoder(dictionary);
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
@@ -102,9 +111,10 @@ public final class RadiusServer {
     public RadiusServer() {
     }
 
-    RadiusServer(ClientRegistry clientRegistry, AccessRequestHandler handler) {
+    RadiusServer(ClientRegistry clientRegistry, AccessRequestHandler handler, List<AccountingSink> sinks) {
         this.clientRegistry = clientRegistry;
         this.handler = handler;
+        this.accountingSinks.addAll(sinks);
     }
 
     @Activate
@@ -218,9 +228,7 @@ public final class RadiusServer {
         } else if (code == RadiusWire.ACCESS_REQUEST && listener.kind() == Listener.Kind.AUTH) {
             handleAccessRequest(listener, datagram, client, source);
         } else if (code == RadiusWire.ACCOUNTING_REQUEST && listener.kind() == Listener.Kind.ACCOUNTING) {
-            DropReason reason = RadiusWire.accountingAuthenticatorValid(datagram, client.secret().bytes())
-                    ? DropReason.NO_ACCOUNTING_SINK : DropReason.BAD_REQUEST_AUTHENTICATOR;
-            counters.drop(client.name(), reason, source.toString());
+            handleAccountingRequest(listener, datagram, client, source);
         } else {
             counters.drop(client.name(), DropReason.UNKNOWN_CODE, source.toString());
         }
@@ -281,6 +289,71 @@ public final class RadiusServer {
         pipeline.handle(decoded.request()).whenComplete((decision, failure) -> respond(listener, datagram, client,
                 source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    /**
+     * RFC 2866: verify the Request Authenticator, hand the record to every sink, and answer once one of them has
+     * made it durable. If none can, nothing is answered and the NAS retries; the retransmit is decided afresh.
+     */
+    private void handleAccountingRequest(Listener listener, byte[] datagram, RadiusClient client,
+            InetSocketAddress source) {
+        byte[] secret = client.secret().bytes();
+        if (!RadiusWire.accountingAuthenticatorValid(datagram, secret)) {
+            counters.drop(client.name(), DropReason.BAD_REQUEST_AUTHENTICATOR, source.toString());
+            return;
+        }
+        List<AccountingSink> sinks = List.copyOf(accountingSinks);
+        if (sinks.isEmpty()) {
+            counters.drop(client.name(), DropReason.NO_ACCOUNTING_SINK, source.toString());
+            return;
+        }
+        DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
+        CompletableFuture<byte[]> original = duplicates.register(key);
+        if (original != null) {
+            counters.duplicate(client.name());
+            original.thenAccept(response -> listener.send(response, source));
+            return;
+        }
+        AccountingRecord record = decoder.decodeAccounting("ac-" + Long.toHexString(requestIds.incrementAndGet()),
+                datagram, client, source);
+        if (record == null) {
+            duplicates.forget(key);
+            counters.drop(client.name(), DropReason.UNDECODABLE, source.toString());
+            return;
+        }
+        counters.accepted(client.name());
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        AtomicInteger failures = new AtomicInteger();
+        for (AccountingSink sink : sinks) {
+            CompletionStage<Void> stored;
+            try {
+                stored = sink.store(record);
+            } catch (RuntimeException e) {
+                stored = CompletableFuture.failedFuture(e);
+            }
+            stored.whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    durable.complete(null);
+                } else {
+                    LOG.warn("Accounting sink '{}' could not store {}: {}", sink.name(), record.id(),
+                            failure.toString());
+                    if (failures.incrementAndGet() == sinks.size()) {
+                        durable.completeExceptionally(failure);
+                    }
+                }
+            });
+        }
+        durable.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                duplicates.forget(key);
+                counters.drop(client.name(), DropReason.ACCOUNTING_NOT_DURABLE, source.toString());
+                return;
+            }
+            byte[] response = RadiusWire.response(RadiusWire.ACCOUNTING_RESPONSE, datagram[1] & 0xFF,
+                    authenticator(datagram), new byte[0], secret);
+            duplicates.complete(key, response);
+            listener.send(response, source);
+        });
     }
 
     private void respond(Listener listener, byte[] request, RadiusClient client, InetSocketAddress source,

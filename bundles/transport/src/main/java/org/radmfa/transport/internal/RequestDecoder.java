@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
@@ -35,6 +36,17 @@ final class RequestDecoder {
 
     RequestDecoder(Dictionary dictionary) {
         this.dictionary = dictionary;
+    }
+
+    /** Decodes an Accounting-Request whose Request Authenticator has been verified; null if it does not decode. */
+    AccountingRecord decodeAccounting(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
+        try {
+            RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
+                    client.secret().reveal());
+            return new AccountingRecord(id, client.name(), source, attributes(parsed), Instant.now());
+        } catch (IOException | RadiusException | RuntimeException e) {
+            return null;
+        }
     }
 
     Result decode(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
@@ -79,7 +91,7 @@ final class RequestDecoder {
         return null;
     }
 
-    private static List<RequestAttribute> attributes(RadiusPacket packet) {
+    static List<RequestAttribute> attributes(RadiusPacket packet) {
         List<RequestAttribute> result = new ArrayList<>();
         for (Object item : packet.getAttributes()) {
             RadiusAttribute attribute = (RadiusAttribute) item;

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.Decision;
 import org.radmfa.api.PapCredentials;
@@ -56,6 +58,25 @@ class RadiusServerTest {
                                     new ReplyAttribute("MS-Primary-DNS-Server", "10.0.0.53")), List.of())
                     : Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()));
 
+    /** Records stored by the accounting sink; when {@link #sinkFails} is set, it refuses them. */
+    private final List<AccountingRecord> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean sinkFails;
+    private final AccountingSink sink = new AccountingSink() {
+        @Override
+        public String name() {
+            return "memory";
+        }
+
+        @Override
+        public CompletableFuture<Void> store(AccountingRecord record) {
+            if (sinkFails) {
+                return CompletableFuture.failedFuture(new java.io.IOException("disk full"));
+            }
+            stored.add(record);
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
     private RadiusServer server;
     private InetSocketAddress authAddress;
     private InetSocketAddress acctAddress;
@@ -63,7 +84,7 @@ class RadiusServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new RadiusServer(registry, request -> pipeline.handle(request));
+        server = new RadiusServer(registry, request -> pipeline.handle(request), List.of(sink));
         server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1"));
         List<InetSocketAddress> bound = server.boundAddresses();
         assertEquals(2, bound.size());
@@ -230,5 +251,52 @@ class RadiusServerTest {
         assertArrayEquals(first, receive());
         assertEquals(1, decided.get(), "the pipeline decided the request once");
         assertEquals(3, server.counters().duplicates("loopback"));
+    }
+
+    private static byte[] accountingRequest(int id, String sessionId, String secret) throws Exception {
+        org.tinyradius.packet.AccountingRequest request = new org.tinyradius.packet.AccountingRequest("alice",
+                org.tinyradius.packet.AccountingRequest.ACCT_STATUS_TYPE_START);
+        request.setPacketIdentifier(id);
+        request.addAttribute("Acct-Session-Id", sessionId);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, secret);
+        return out.toByteArray();
+    }
+
+    @Test
+    void accountingIsAnsweredOnlyOnceStoredAndRetransmitsAreNotStoredTwice() throws Exception {
+        byte[] request = accountingRequest(31, "session-1", SECRET);
+        send(request, acctAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, response[0]);
+        assertSignedResponse(response, request);
+        send(request, acctAddress);
+        assertArrayEquals(response, receive());
+        assertEquals(1, stored.size());
+        assertEquals("session-1", stored.get(0).attribute("Acct-Session-Id").orElseThrow());
+        assertEquals("Start", stored.get(0).attribute("Acct-Status-Type").orElseThrow());
+
+        assertDroppedOn(accountingRequest(32, "session-2", "other-secret"), acctAddress,
+                DropReason.BAD_REQUEST_AUTHENTICATOR);
+        sinkFails = true;
+        byte[] unstorable = accountingRequest(33, "session-3", SECRET);
+        assertDroppedOn(unstorable, acctAddress, DropReason.ACCOUNTING_NOT_DURABLE);
+        sinkFails = false;
+        send(unstorable, acctAddress);
+        assertEquals(33, receive()[1], "the NAS's retry after a failure is stored and answered");
+        assertEquals(2, stored.size());
+    }
+
+    /** Like {@link #assertDropped} for any port: a Status-Server on the same port proves the order. */
+    private void assertDroppedOn(byte[] bad, InetSocketAddress to, DropReason reason) throws Exception {
+        long before = server.counters().drops("loopback", reason);
+        send(bad, to);
+        byte[] status = new byte[20];
+        status[0] = RadiusWire.STATUS_SERVER;
+        status[1] = (byte) 250;
+        status[3] = 20;
+        send(signed(status, SECRET), to);
+        assertEquals(250, receive()[1] & 0xFF, "the dropped datagram was answered");
+        assertEquals(before + 1, server.counters().drops("loopback", reason));
     }
 }

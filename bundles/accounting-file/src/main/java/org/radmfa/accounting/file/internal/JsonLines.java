@@ -1,0 +1,76 @@
+package org.radmfa.accounting.file.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.RequestAttribute;
+
+/** One accounting record as one line of JSON, for log shippers. Attributes that repeat become arrays. */
+final class JsonLines {
+
+    private JsonLines() {
+    }
+
+    static String line(AccountingRecord record) {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"id\":");
+        string(out, record.id());
+        out.append(",\"received\":");
+        string(out, record.received().toString());
+        out.append(",\"client\":");
+        string(out, record.clientName());
+        out.append(",\"source\":");
+        string(out, record.source().getAddress().getHostAddress() + ":" + record.source().getPort());
+        out.append(",\"attributes\":{");
+        Map<String, List<String>> grouped = new LinkedHashMap<>();
+        for (RequestAttribute attribute : record.attributes()) {
+            grouped.computeIfAbsent(attribute.name(), name -> new java.util.ArrayList<>()).add(attribute.value());
+        }
+        boolean first = true;
+        for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            string(out, entry.getKey());
+            out.append(':');
+            if (entry.getValue().size() == 1) {
+                string(out, entry.getValue().get(0));
+            } else {
+                out.append('[');
+                for (int i = 0; i < entry.getValue().size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    string(out, entry.getValue().get(i));
+                }
+                out.append(']');
+            }
+        }
+        return out.append("}}\n").toString();
+    }
+
+    private static void string(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
