@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One RADIUS client, from one factory configuration ({@code etc/org.radmfa.client~NAME.cfg}). A configuration that
+ * One RADIUS client, from one factory configuration ({@code etc/org.radmfa.client-NAME.cfg}). A configuration that
  * does not validate is refused with its file, key and reason; the client's last good definition keeps serving.
  */
 @Component(configurationPid = ClientDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,

@@ -16,7 +16,7 @@ class ClientDefinitionTest {
     private static Map<String, Object> config(String address, String secret) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("service.pid", "org.radmfa.client~gw");
-        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.client~gw.cfg");
+        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.client-gw.cfg");
         properties.put("name", "gw");
         properties.put("address", address);
         properties.put("secret", secret);

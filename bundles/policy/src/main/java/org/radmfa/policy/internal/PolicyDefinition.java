@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One network policy, from one factory configuration ({@code etc/org.radmfa.policy~NAME.cfg}). Conditions are
+ * One network policy, from one factory configuration ({@code etc/org.radmfa.policy-NAME.cfg}). Conditions are
  * {@code condition.*} keys, reply attributes {@code reply.<Attribute-Name>} keys. A policy that does not validate
  * is refused with its file, key and reason; its last good version keeps serving.
  */

@@ -39,7 +39,7 @@ class NetworkPolicyEngineTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.put(keyValues[i], keyValues[i + 1]);
         }
-        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.policy~test.cfg");
+        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.policy-test.cfg");
         return PolicyDefinition.parse(new ConfigReader(properties));
     }
 
@@ -103,7 +103,7 @@ class NetworkPolicyEngineTest {
         InvalidConfigurationException badPattern = assertThrows(InvalidConfigurationException.class,
                 () -> parse("name", "x", "order", "1", "condition.NAS-Identifier", "(unclosed"));
         assertEquals("condition.NAS-Identifier", badPattern.key());
-        assertEquals("etc/org.radmfa.policy~test.cfg", badPattern.source());
+        assertEquals("etc/org.radmfa.policy-test.cfg", badPattern.source());
         assertEquals("access", assertThrows(InvalidConfigurationException.class,
                 () -> parse("name", "x", "order", "1", "access", "allow")).key());
         assertEquals("order", assertThrows(InvalidConfigurationException.class, () -> parse("name", "x")).key());

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One local user, from one factory configuration ({@code etc/org.radmfa.user~NAME.cfg}). An administrator may
+ * One local user, from one factory configuration ({@code etc/org.radmfa.user-NAME.cfg}). An administrator may
  * write {@code password = ...} in clear once: it is hashed at once and the configuration (and so the file) is
  * rewritten with {@code passwordHash} instead.
  */

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded user store: users from {@code etc/org.radmfa.user~NAME.cfg}, passwords as salted PBKDF2 hashes.
+ * The embedded user store: users from {@code etc/org.radmfa.user-NAME.cfg}, passwords as salted PBKDF2 hashes.
  * The slow hash runs on a small pool, never on the transport's thread. After one slow check succeeds, a keyed
  * digest of the password is kept in memory only, so that a user's repeated logins cost microseconds, not the
  * hash's deliberate tens of milliseconds; it is forgotten when the user's definition changes.

@@ -1,0 +1,336 @@
+package org.radmfa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Black-box test of the appliance as shipped: a copy of karaf-assembly/target/assembly with every port moved to a
+ * free one, started with bin/radmfa-first-boot + bin/start, probed with the Debian RADIUS clients (radtest,
+ * radclient from freeradius-utils) and the Karaf shell client, stopped with bin/stop. No Pax Exam.
+ */
+public class AssemblyIT {
+
+    private static final String INSTALL_HINT = "install freeradius-utils (./test.sh does it when run as root)";
+    private static final Duration SHELL_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration RADIUS_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SECRET = "testing123";
+    private static final long PROBE_INTERVAL_MILLIS = 250;
+    private static final List<String> RADMFA_BUNDLES = List.of("org.radmfa.api", "org.radmfa.clients",
+            "org.radmfa.directory-local", "org.radmfa.pipeline", "org.radmfa.policy", "org.radmfa.transport",
+            "org.radmfa.accounting-file");
+
+    private static Path home;
+    private static Path itestDir;
+    private static Map<String, String> env;
+    private static int authPort;
+    private static int acctPort;
+    private static int sshPort;
+    private static String adminPassword;
+    private static long startNanos;
+    /** Set by the first successful RADIUS probe; null while not known. */
+    private static Boolean radiusUp;
+    private static String radiusDownReason;
+
+    @BeforeClass
+    public static void startAppliance() throws Exception {
+        for (String command : List.of("radtest", "radclient")) {
+            if (!Commands.onPath(command)) {
+                fail(command + " not found: " + INSTALL_HINT);
+            }
+        }
+        Path source = Paths.get(property("radmfa.assembly.dir")).toRealPath();
+        assertTrue("no assembly in " + source + ": build karaf-assembly first (mvn install)",
+                Files.isExecutable(source.resolve("bin/start")));
+        itestDir = Files.createDirectories(Paths.get(property("radmfa.itest.dir")));
+        home = Files.createTempDirectory(itestDir, "assembly-");
+        copyAssembly(source, home);
+
+        int[] udp = FreePorts.udp(2);
+        int[] tcp = FreePorts.tcp(4);
+        authPort = udp[0];
+        acctPort = udp[1];
+        sshPort = tcp[0];
+        Path etc = home.resolve("etc");
+        PropertiesFiles.put(etc.resolve("org.radmfa.transport.cfg"), "authPort", String.valueOf(authPort));
+        PropertiesFiles.put(etc.resolve("org.radmfa.transport.cfg"), "acctPort", String.valueOf(acctPort));
+        PropertiesFiles.put(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(sshPort));
+        PropertiesFiles.put(etc.resolve("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", String.valueOf(tcp[1]));
+        PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(tcp[2]));
+        PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(tcp[3]));
+
+        env = Map.of("JAVA_HOME", System.getProperty("java.home"));
+        boolean hadUser = adminPasswordIn(etc).isPresent();
+        Commands.Result firstBoot = run(null, home.resolve("bin/radmfa-first-boot").toString());
+        assertEquals(firstBoot.toString(), 0, firstBoot.exitCode);
+        if (!hadUser) {
+            assertTrue(firstBoot.toString(), firstBoot.output.contains("admin password written to etc/users.properties"));
+        }
+        adminPassword = adminPasswordIn(etc).orElseThrow(() -> new AssertionError("no admin user after first boot"));
+        assertTrue("random admin password", adminPassword.length() >= 16);
+        assertEquals("first boot runs once", "", run(null, home.resolve("bin/radmfa-first-boot").toString()).output);
+
+        startNanos = System.nanoTime();
+        Commands.Result start = run(null, home.resolve("bin/start").toString());
+        assertEquals(start.toString(), 0, start.exitCode);
+        Await.until("Karaf shell on 127.0.0.1:" + sshPort, SHELL_TIMEOUT, () -> tcpOpen(sshPort));
+        System.out.printf("AssemblyIT: bin/start -> shell port open: %d ms%n", millisSinceStart());
+    }
+
+    @AfterClass
+    public static void stopAppliance() throws Exception {
+        if (home == null) {
+            return;
+        }
+        try {
+            Optional<ProcessHandle> karaf = karafProcess();
+            if (karaf.isPresent() && karaf.get().isAlive()) {
+                run(null, home.resolve("bin/stop").toString());
+                try {
+                    karaf.get().onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    System.err.println("AssemblyIT: Karaf still running " + STOP_TIMEOUT.toSeconds()
+                            + " s after bin/stop; killing PID " + karaf.get().pid());
+                    karaf.get().destroyForcibly();
+                    karaf.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            Path log = home.resolve("data/log/karaf.log");
+            if (Files.exists(log)) {
+                Files.copy(log, itestDir.resolve("AssemblyIT-karaf.log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            deleteTree(home);
+        }
+    }
+
+    @Test
+    public void shellShowsTheRadmfaFeatureAndActiveBundles() {
+        String features = shell("feature:list -i");
+        assertTrue(features, Pattern.compile("(?m)^radmfa\\s+\\|.*\\|\\s*Started\\s*\\|").matcher(features).find());
+        assertTrue(features, Pattern.compile("(?m)^radmfa-demo\\s+\\|.*\\|\\s*Started\\s*\\|").matcher(features).find());
+
+        String bundles = shell("bundle:list -s");
+        Map<String, String> states = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*\\d+\\s*\\|\\s*(\\w+)\\s*\\|.*\\|\\s*(org\\.radmfa\\.\\S+)\\s*$").matcher(bundles);
+        while (m.find()) {
+            states.put(m.group(2), m.group(1));
+        }
+        assertTrue(bundles, states.keySet().containsAll(RADMFA_BUNDLES));
+        states.forEach((name, state) -> assertEquals(name + " in\n" + bundles, "Active", state));
+    }
+
+    @Test
+    public void demoUserIsAccepted() {
+        awaitRadius();
+        Commands.Result result = run(null, "radtest", "demo", "demo-password", "127.0.0.1:" + authPort, "0", SECRET);
+        assertTrue(result.toString(), result.output.contains("Received Access-Accept"));
+    }
+
+    @Test
+    public void wrongPasswordIsRejected() {
+        awaitRadius();
+        Commands.Result result = run(null, "radtest", "demo", "not-the-password", "127.0.0.1:" + authPort, "0", SECRET);
+        assertTrue(result.toString(), result.output.contains("Received Access-Reject"));
+    }
+
+    @Test
+    public void unknownClientAddressGetsNoAnswer() {
+        awaitRadius();
+        // radclient has no option for the source address, but honours Packet-Src-IP-Address in its input.
+        Commands.Result result = radclient(SECRET,
+                "User-Name = demo\nUser-Password = demo-password\nPacket-Src-IP-Address = 127.0.0.2\n");
+        assertTrue(result.toString(), result.output.contains("from 127.0.0.2:"));
+        assertNoAnswer(result);
+    }
+
+    @Test
+    public void wrongSecretWithMessageAuthenticatorGetsNoAnswer() {
+        awaitRadius();
+        // radclient fills in Message-Authenticator with the (wrong) secret: the server must drop it silently.
+        Commands.Result result = radclient("not-the-secret",
+                "User-Name = demo\nUser-Password = demo-password\nMessage-Authenticator = 0x00\n");
+        assertNoAnswer(result);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static void assertNoAnswer(Commands.Result result) {
+        assertTrue(result.toString(), result.output.contains("Sent Access-Request"));
+        assertFalse("expected silence, got an answer: " + result, result.output.contains("Received "));
+        assertTrue("radclient exits non-zero without a reply: " + result, result.exitCode != 0);
+    }
+
+    private static Commands.Result radclient(String secret, String attributes) {
+        return run(attributes, "radclient", "-r", "1", "-t", "2", "127.0.0.1:" + authPort, "auth", secret);
+    }
+
+    /** Waits (bounded) for the first answer of the RADIUS port to a valid demo request; remembers the outcome. */
+    private static synchronized void awaitRadius() {
+        if (radiusUp == null) {
+            long deadline = System.nanoTime() + RADIUS_TIMEOUT.toNanos();
+            String last = "";
+            radiusUp = false;
+            while (System.nanoTime() - deadline < 0) {
+                Commands.Result probe = run("User-Name = demo\nUser-Password = demo-password\n",
+                        "radclient", "-r", "1", "-t", "1", "127.0.0.1:" + authPort, "auth", SECRET);
+                last = probe.toString();
+                if (probe.output.contains("Received Access-")) {
+                    radiusUp = true;
+                    System.out.printf("AssemblyIT: bin/start -> first RADIUS answer (%s): %d ms%n",
+                            probe.output.contains("Access-Accept") ? "Access-Accept" : "not an Accept",
+                            millisSinceStart());
+                    break;
+                }
+                if (!karafProcess().map(ProcessHandle::isAlive).orElse(false)) {
+                    last = "Karaf is not running any more\n" + last;
+                    break;
+                }
+                // Poll interval: a closed port answers with ICMP at once, and a tight loop of radclient
+                // processes would take CPU from the Karaf that is starting.
+                try {
+                    Thread.sleep(PROBE_INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted waiting for RADIUS", e);
+                }
+            }
+            radiusDownReason = "RADIUS port 127.0.0.1:" + authPort + " never answered within "
+                    + RADIUS_TIMEOUT.toSeconds() + " s. Last probe: " + last + "\nkaraf.log (tail):\n" + karafLogTail();
+        }
+        if (!radiusUp) {
+            fail(radiusDownReason);
+        }
+    }
+
+    private static String shell(String command) {
+        Commands.Result result = run(command + "\n", home.resolve("bin/client").toString(), "-u", "admin",
+                "-p", adminPassword, "-a", String.valueOf(sshPort), "-h", "127.0.0.1", "-r", "30", "-d", "1", "-b");
+        assertEquals(result.toString(), 0, result.exitCode);
+        return result.output;
+    }
+
+    private static Commands.Result run(String stdin, String... command) {
+        return Commands.run(home, env, stdin, COMMAND_TIMEOUT, List.of(command));
+    }
+
+    private static Optional<ProcessHandle> karafProcess() {
+        try {
+            Path pidFile = home.resolve("karaf.pid");
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            String pid = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
+            return pid.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<String> adminPasswordIn(Path etc) throws IOException {
+        String value = PropertiesFiles.get(etc.resolve("users.properties"), "admin");
+        return value == null ? Optional.empty() : Optional.of(value.split(",", 2)[0].trim());
+    }
+
+    private static boolean tcpOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long millisSinceStart() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static String karafLogTail() {
+        Path log = home.resolve("data/log/karaf.log");
+        try {
+            if (!Files.exists(log)) {
+                return "(no data/log/karaf.log)";
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read karaf.log: " + e + ")";
+        }
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        assertNotNull("system property " + name + " (set by failsafe): run with Maven", value);
+        return value;
+    }
+
+    /** Copies the assembly without its run-time state (a running ./radmfa start may be using it). */
+    private static void copyAssembly(Path from, Path to) throws IOException {
+        Set<String> skipped = Set.of("data", "instances", "lock", "karaf.pid");
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!dir.equals(from) && dir.getParent().equals(from) && skipped.contains(dir.getFileName().toString())) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (file.getParent().equals(from) && skipped.contains(file.getFileName().toString())) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.forEach(paths::add);
+        }
+        paths.sort(Comparator.reverseOrder());
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.radmfa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.karaf.features.Feature;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+
+/**
+ * Stock Karaf + {@code feature:install radmfa radmfa-demo}: every part is there and active, and the demo
+ * configuration reaches ConfigurationAdmin unchanged.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class BootIT extends RadmfaTestSupport {
+
+    /** Symbolic names of the radmfa bundles: org.radmfa.&lt;artifactId without "radmfa-"&gt;. */
+    private static final List<String> RADMFA_BUNDLES = List.of(
+            "org.radmfa.api",
+            "org.radmfa.clients",
+            "org.radmfa.directory-local",
+            "org.radmfa.policy",
+            "org.radmfa.pipeline",
+            "org.radmfa.transport",
+            "org.radmfa.accounting-file");
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    public void everyRadmfaBundleIsActive() {
+        Await.until("every org.radmfa bundle ACTIVE, now " + radmfaBundleStates(), TIMEOUT,
+                () -> radmfaBundleStates().keySet().containsAll(RADMFA_BUNDLES)
+                        && radmfaBundleStates().values().stream().allMatch("ACTIVE"::equals));
+        assertTrue("org.radmfa bundles " + radmfaBundleStates(),
+                radmfaBundleStates().keySet().containsAll(RADMFA_BUNDLES));
+    }
+
+    @Test
+    public void radmfaFeaturesAreInstalled() throws Exception {
+        for (String name : List.of("radmfa", "radmfa-demo", "radmfa-transport")) {
+            Feature feature = featuresService.getFeature(name);
+            assertNotNull("feature " + name + " in the repository", feature);
+            Await.until("feature " + name + " installed", TIMEOUT, () -> featuresService.isInstalled(feature));
+        }
+    }
+
+    @Test
+    public void demoConfigurationIsANamedFactoryConfigurationWithItsHashIntact() throws Exception {
+        Configuration user = awaitConfiguration("org.radmfa.user~demo");
+        assertEquals("org.radmfa.user", user.getFactoryPid());
+        Dictionary<String, Object> properties = user.getProperties();
+        // "$" is not "${": neither Karaf's interpolation nor the properties reader may touch it.
+        assertEquals("$pbkdf2-sha256$100000$Czy3uK2FrmiCQfoYWF8xvQ==$nMtKdh0ygk1PXhXAemdpJSqgvAT8ejyHigLTnRcF43Q=",
+                properties.get("passwordHash"));
+        assertEquals("demo", properties.get("name"));
+
+        Configuration mfaUser = awaitConfiguration("org.radmfa.user~mfa-demo");
+        assertEquals("org.radmfa.user", mfaUser.getFactoryPid());
+
+        Configuration rras = awaitConfiguration("org.radmfa.policy~ms-rras");
+        assertEquals("org.radmfa.policy", rras.getFactoryPid());
+        assertEquals("^311$", rras.getProperties().get("condition.MS-RAS-Vendor"));
+
+        Configuration client = awaitConfiguration("org.radmfa.client~demo");
+        assertEquals("org.radmfa.client", client.getFactoryPid());
+        assertEquals(DEMO_SECRET, client.getProperties().get("secret"));
+    }
+
+    @Test
+    public void transportConfigurationCarriesTheTestPorts() throws Exception {
+        Configuration transport = awaitConfiguration("org.radmfa.transport");
+        assertEquals(String.valueOf(authPort()), String.valueOf(transport.getProperties().get("authPort")));
+        assertEquals(String.valueOf(acctPort()), String.valueOf(transport.getProperties().get("acctPort")));
+        assertTrue(authPort() != acctPort());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // RADIUS test cases (Access-Accept / Access-Reject / silence) go here, or in a sibling class
+    // "RadiusIT extends RadmfaTestSupport" (one more Karaf boot, ~15 s). They run inside Karaf: send to
+    // 127.0.0.1:authPort() with DEMO_SECRET / DEMO_USER / DEMO_PASSWORD, e.g. with TinyRadius (the wrapped bundle
+    // exports org.tinyradius.*; the probe imports dynamically). Wait for the port with Await.until(...), never sleep.
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Map<String, String> radmfaBundleStates() {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.radmfa."))
+                .collect(Collectors.toMap(Bundle::getSymbolicName, BootIT::stateName, (a, b) -> a + "," + b,
+                        TreeMap::new));
+    }
+
+    private static String stateName(Bundle bundle) {
+        switch (bundle.getState()) {
+            case Bundle.ACTIVE: return "ACTIVE";
+            case Bundle.RESOLVED: return "RESOLVED";
+            case Bundle.INSTALLED: return "INSTALLED";
+            case Bundle.STARTING: return "STARTING";
+            case Bundle.STOPPING: return "STOPPING";
+            default: return "UNINSTALLED";
+        }
+    }
+
+    private Configuration awaitConfiguration(String pid) {
+        Function<String, Configuration> lookup = p -> {
+            try {
+                Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + p + ")");
+                return found == null ? null : found[0];
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Await.until("configuration " + pid + " in ConfigurationAdmin", TIMEOUT, () -> lookup.apply(pid) != null);
+        return lookup.apply(pid);
+    }
+}

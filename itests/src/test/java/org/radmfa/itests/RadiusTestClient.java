@@ -1,0 +1,163 @@
+package org.radmfa.itests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A deliberately independent RADIUS client for the tests: it builds PAP Access-Requests byte by byte from RFC 2865
+ * and RFC 3579 (no code shared with the server), from a chosen local address, and checks every response's
+ * Response Authenticator and Message-Authenticator.
+ */
+final class RadiusTestClient implements AutoCloseable {
+    static final int ACCESS_ACCEPT = 2;
+    static final int ACCESS_REJECT = 3;
+
+    private final DatagramSocket socket;
+    private final InetSocketAddress server;
+    private final SecureRandom random = new SecureRandom();
+    private int nextId;
+
+    RadiusTestClient(String localAddress, int serverPort) throws IOException {
+        this.socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
+        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+    }
+
+    /** A sent request, kept to verify its response. */
+    record Sent(int id, byte[] authenticator, String secret) {
+    }
+
+    /** A verified response. */
+    record Response(int code, byte[] packet) {
+        boolean has(int type) {
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                if ((packet[offset] & 0xFF) == type) {
+                    return true;
+                }
+                offset += packet[offset + 1] & 0xFF;
+            }
+            return false;
+        }
+    }
+
+    /** Sends a PAP Access-Request; a Message-Authenticator made with {@code macSecret} is added when not null. */
+    Sent sendPap(String user, String password, String secret, String macSecret) throws IOException {
+        int id = nextId++ & 0xFF;
+        byte[] authenticator = new byte[16];
+        random.nextBytes(authenticator);
+        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
+        attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
+        attribute(attributes, 2, hide(password.getBytes(StandardCharsets.UTF_8), secret, authenticator));
+        attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
+        if (macSecret != null) {
+            attribute(attributes, 80, new byte[16]);
+        }
+        byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
+        if (macSecret != null) {
+            byte[] mac = hmacMd5(macSecret, packet);
+            System.arraycopy(mac, 0, packet, packet.length - 16, 16);
+        }
+        socket.send(new DatagramPacket(packet, packet.length, server));
+        return new Sent(id, authenticator, secret);
+    }
+
+    /** The next datagram, verified against the request; null when nothing arrives within the timeout. */
+    Response receive(Sent sent, int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        DatagramPacket datagram = new DatagramPacket(new byte[4096], 4096);
+        try {
+            socket.receive(datagram);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        byte[] response = Arrays.copyOf(datagram.getData(), datagram.getLength());
+        if ((response[1] & 0xFF) != sent.id()) {
+            throw new AssertionError("response to identifier " + (response[1] & 0xFF) + ", expected " + sent.id());
+        }
+        byte[] check = response.clone();
+        System.arraycopy(sent.authenticator(), 0, check, 4, 16);
+        if (!Arrays.equals(md5(check, sent.secret().getBytes(StandardCharsets.UTF_8)),
+                Arrays.copyOfRange(response, 4, 20))) {
+            throw new AssertionError("Response Authenticator does not verify");
+        }
+        if ((response[20] & 0xFF) != 80 || (response[21] & 0xFF) != 18) {
+            throw new AssertionError("Message-Authenticator is not the first attribute");
+        }
+        byte[] mac = Arrays.copyOfRange(response, 22, 38);
+        Arrays.fill(check, 22, 38, (byte) 0);
+        if (!Arrays.equals(mac, hmacMd5(sent.secret(), check))) {
+            throw new AssertionError("Message-Authenticator of the response does not verify");
+        }
+        return new Response(response[0] & 0xFF, response);
+    }
+
+    private static void attribute(ByteArrayOutputStream out, int type, byte[] value) {
+        out.write(type);
+        out.write(value.length + 2);
+        out.writeBytes(value);
+    }
+
+    private static byte[] packet(int code, int id, byte[] authenticator, byte[] attributes) {
+        byte[] packet = new byte[20 + attributes.length];
+        packet[0] = (byte) code;
+        packet[1] = (byte) id;
+        packet[2] = (byte) (packet.length >> 8);
+        packet[3] = (byte) packet.length;
+        System.arraycopy(authenticator, 0, packet, 4, 16);
+        System.arraycopy(attributes, 0, packet, 20, attributes.length);
+        return packet;
+    }
+
+    /** RFC 2865 section 5.2: c(i) = p(i) xor MD5(S + c(i-1)), c(0) = Request Authenticator. */
+    private static byte[] hide(byte[] password, String secret, byte[] authenticator) {
+        byte[] padded = Arrays.copyOf(password, Math.max(16, (password.length + 15) / 16 * 16));
+        byte[] previous = authenticator;
+        for (int block = 0; block < padded.length; block += 16) {
+            byte[] mask = md5(secret.getBytes(StandardCharsets.UTF_8), previous);
+            for (int i = 0; i < 16; i++) {
+                padded[block + i] ^= mask[i];
+            }
+            previous = Arrays.copyOfRange(padded, block, block + 16);
+        }
+        return padded;
+    }
+
+    private static byte[] md5(byte[] first, byte[] second) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(first);
+            md5.update(second);
+            return md5.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hmacMd5(String key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacMD5");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacMD5"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,123 @@
+package org.radmfa.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+import org.ops4j.pax.exam.options.MavenUrlReference;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Base of the Pax Exam tests: boots a <em>stock</em> Apache Karaf (the {@code apache-karaf} tar.gz, not our
+ * assembly), adds the radmfa features repository and installs {@code radmfa} and {@code radmfa-demo}, exactly as an
+ * operator would with {@code feature:repo-add} and {@code feature:install}.
+ *
+ * <p>Karaf runs offline from the local Maven repository (the one Maven itself uses, passed in as
+ * {@code maven.repo.local} by failsafe), so everything it provisions must be a (copied) dependency of this module.
+ * Every port is picked free at run time, so tests run while an appliance is up on the default ports.
+ *
+ * <p>Subclasses: {@code @RunWith(PaxExam.class) @ExamReactorStrategy(PerClass.class)}; one Karaf per class.
+ * Add options with {@link #additionalOptions()}. The RADIUS ports are {@link #authPort()} and {@link #acctPort()}.
+ * Methods annotated {@code @Test} run <em>inside</em> Karaf; {@link #config()} runs in the test JVM.
+ */
+public abstract class RadmfaTestSupport {
+
+    /** System properties through which the ports picked in the test JVM reach the tests inside Karaf. */
+    private static final String AUTH_PORT = "radmfa.itest.authPort";
+    private static final String ACCT_PORT = "radmfa.itest.acctPort";
+
+    /** Shared secret and users of the {@code radmfa-demo} feature. */
+    protected static final String DEMO_SECRET = "testing123";
+    protected static final String DEMO_USER = "demo";
+    protected static final String DEMO_PASSWORD = "demo-password";
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected FeaturesService featuresService;
+
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] config() {
+        String radmfaVersion = requiredProperty("radmfa.version");
+        String karafVersion = requiredProperty("karaf.version");
+        String localRepository = requiredProperty("maven.repo.local");
+        File examDir = new File(requiredProperty("radmfa.itest.dir"), "exam");
+
+        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
+                .version(karafVersion).type("tar.gz");
+        MavenUrlReference radmfaFeatures = maven().groupId("org.radmfa").artifactId("radmfa-features")
+                .version(radmfaVersion).classifier("features").type("xml");
+
+        int[] udp = FreePorts.udp(2);
+        int[] tcp = FreePorts.tcp(3);
+        String mvnCfg = "etc/org.ops4j.pax.url.mvn.cfg";
+
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                karafDistributionConfiguration().frameworkUrl(karaf).name("Apache Karaf")
+                        .unpackDirectory(examDir).useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                // Offline: the local repository and Karaf's own system/ folder, nothing remote.
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.localRepository", localRepository),
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.repositories", ""),
+                editConfigurationFilePut(mvnCfg, "org.ops4j.pax.url.mvn.offline", "true"),
+                // Karaf's own ports: free ones, so a running appliance or a parallel test does not collide.
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(tcp[0])),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(tcp[1])),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(tcp[2])),
+                // RADIUS on free UDP ports.
+                editConfigurationFilePut("etc/org.radmfa.transport.cfg", "authPort", String.valueOf(udp[0])),
+                editConfigurationFilePut("etc/org.radmfa.transport.cfg", "acctPort", String.valueOf(udp[1])),
+                systemProperty(AUTH_PORT).value(String.valueOf(udp[0])),
+                systemProperty(ACCT_PORT).value(String.valueOf(udp[1])),
+                // = feature:repo-add + feature:install
+                features(radmfaFeatures, "radmfa", "radmfa-demo")));
+        options.addAll(Arrays.asList(additionalOptions()));
+        return options.toArray(new Option[0]);
+    }
+
+    /** More options for a subclass (configuration edits, extra features). */
+    protected Option[] additionalOptions() {
+        return new Option[0];
+    }
+
+    /** The RADIUS authentication port of the Karaf under test (call inside Karaf, i.e. from a test). */
+    protected static int authPort() {
+        return Integer.getInteger(AUTH_PORT);
+    }
+
+    /** The RADIUS accounting port of the Karaf under test (call inside Karaf, i.e. from a test). */
+    protected static int acctPort() {
+        return Integer.getInteger(ACCT_PORT);
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException("system property " + name + " is not set: run the tests with Maven (failsafe sets it)");
+        }
+        return value;
+    }
+}

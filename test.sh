@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+#
+# The whole test suite: unit tests, Pax Exam integration tests (stock Karaf + feature:install) and the black-box
+# test of the assembly with the Debian RADIUS clients (radtest, radclient).
+#
+#   ./test.sh [extra Maven arguments]
+#
+# Run as root, it first installs the Debian packages the black-box tests use.
+#
+set -euo pipefail
+cd "$(dirname "$0")"
+
+DEBIAN_PACKAGES=(freeradius-utils)
+COMMANDS=(radtest radclient)
+
+missing=()
+for cmd in "${COMMANDS[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+if (( ${#missing[@]} > 0 )); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing ${DEBIAN_PACKAGES[*]} (for ${missing[*]}) ..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${DEBIAN_PACKAGES[@]}" >/dev/null
+    else
+        echo "warning: ${missing[*]} missing; install ${DEBIAN_PACKAGES[*]} (as root ./test.sh does it); the black-box test will fail" >&2
+    fi
+fi
+
+exec mvn -B install "$@"
