@@ -3,6 +3,7 @@ package org.radmfa.transport.internal;
 /** Why a datagram got no answer. Each is counted per client; none is ever answered. */
 enum DropReason {
     UNKNOWN_CLIENT("source address is not a registered RADIUS client"),
+    RATE_LIMITED("the client sends faster than its rate limit"),
     TRUNCATED("shorter than a RADIUS header"),
     LENGTH_MISMATCH("length field does not match the datagram"),
     TOO_LONG("longer than 4096 octets"),

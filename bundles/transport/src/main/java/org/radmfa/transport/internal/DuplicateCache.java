@@ -41,6 +41,8 @@ final class DuplicateCache {
     }
 
     private static final int SWEEP_EVERY = 1024;
+    /** Beyond this many remembered requests (a flood), new ones are decided without de-duplication. */
+    static final int MAX_ENTRIES = 100_000;
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
@@ -64,6 +66,13 @@ final class DuplicateCache {
             sweep(System.nanoTime());
         }
         Entry fresh = new Entry();
+        if (entries.size() >= MAX_ENTRIES) {
+            sweep(System.nanoTime());
+            if (entries.size() >= MAX_ENTRIES) {
+                Entry pending = entries.get(key);
+                return pending == null ? null : pending.response;
+            }
+        }
         Entry existing = entries.putIfAbsent(key, fresh);
         if (existing == null) {
             return null;

@@ -2,6 +2,7 @@ package org.radmfa.transport.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Listener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     /** What a listener serves: authentication (Access-Request) or accounting (Accounting-Request). */
     enum Kind {
@@ -43,6 +45,8 @@ final class Listener implements AutoCloseable {
     static Listener open(Kind kind, InetSocketAddress endpoint, DatagramHandler handler) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
+            // A gateway's burst must wait in the socket, not be dropped by the kernel; Linux caps this at rmem_max.
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             channel.bind(endpoint);
         } catch (IOException e) {
             channel.close();

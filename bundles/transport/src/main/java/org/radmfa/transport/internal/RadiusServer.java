@@ -55,7 +55,7 @@ public final class RadiusServer {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
-            "duplicateWindowSeconds");
+            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst");
 
     @ObjectClassDefinition(name = "radmfa RADIUS transport",
             description = "UDP listeners for RADIUS authentication and accounting")
@@ -75,6 +75,13 @@ public final class RadiusServer {
         @AttributeDefinition(name = "Duplicate window (seconds)",
                 description = "How long a response is kept to answer retransmits of its request (RFC 5080)")
         int duplicateWindowSeconds() default 30;
+
+        @AttributeDefinition(name = "Rate limit per client (requests/s)",
+                description = "Datagrams per second one client may send before the excess is dropped; 0 is no limit")
+        int rateLimitPerClient() default 5000;
+
+        @AttributeDefinition(name = "Rate limit burst", description = "Datagrams a client may send at once")
+        int rateLimitBurst() default 5000;
     }
 
     private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
@@ -84,7 +91,8 @@ public final class RadiusServer {
         }
     }
 
-    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow) {
+    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow,
+            int ratePerSecond, int rateBurst) {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -104,6 +112,7 @@ public final class RadiusServer {
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
     private final TransportCounters counters = new TransportCounters();
     private final AtomicLong requestIds = new AtomicLong();
+    private final RateLimiter rateLimiter = new RateLimiter();
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
 
@@ -133,6 +142,7 @@ public final class RadiusServer {
         config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a transport setting and is ignored",
                 config.source(), unknown));
         duplicates.window(TimeUnit.SECONDS.toNanos(settings.duplicateWindow()));
+        rateLimiter.configure(settings.ratePerSecond(), settings.rateBurst());
         rebind(settings);
     }
 
@@ -167,7 +177,9 @@ public final class RadiusServer {
             auth.add(new InetSocketAddress(address, authPort));
             accounting.add(new InetSocketAddress(address, acctPort));
         }
-        return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600));
+        return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600),
+                config.integer("rateLimitPerClient", 5000, 0, 10_000_000),
+                config.integer("rateLimitBurst", 5000, 1, 10_000_000));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
@@ -217,6 +229,10 @@ public final class RadiusServer {
             return;
         }
         RadiusClient client = found.get();
+        if (!rateLimiter.allow(client.name(), System.nanoTime())) {
+            counters.drop(client.name(), DropReason.RATE_LIMITED, source.toString());
+            return;
+        }
         DropReason structural = RadiusWire.checkStructure(datagram, datagram.length);
         if (structural != null) {
             counters.drop(client.name(), structural, source.toString());

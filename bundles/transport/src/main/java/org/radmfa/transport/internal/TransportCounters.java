@@ -77,6 +77,12 @@ final class TransportCounters {
         of(client).duplicates.increment();
     }
 
+    /** Requests that passed every check (each is answered, or joins an answer). */
+    long requests(String client) {
+        ClientCounters counters = byClient.get(client);
+        return counters == null ? 0 : counters.requests.sum();
+    }
+
     long duplicates(String client) {
         ClientCounters counters = byClient.get(client);
         return counters == null ? 0 : counters.duplicates.sum();

@@ -190,7 +190,7 @@ class RadiusServerTest {
         assertDropped(badAttribute, authAddress, DropReason.MALFORMED_ATTRIBUTE);
         assertDropped(new byte[5000], authAddress, DropReason.TOO_LONG);
         byte[] accessOnAcctPort = signed(accessRequest(6, "alice", "right", SECRET), SECRET);
-        assertDropped(accessOnAcctPort, acctAddress, DropReason.UNKNOWN_CODE);
+        assertDroppedOn(accessOnAcctPort, acctAddress, DropReason.UNKNOWN_CODE);
     }
 
     @Test
