@@ -29,6 +29,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -183,6 +184,40 @@ public class AssemblyIT {
         Commands.Result result = radclient("not-the-secret",
                 "User-Name = demo\nUser-Password = demo-password\nMessage-Authenticator = 0x00\n");
         assertNoAnswer(result);
+    }
+
+    @Test
+    public void statusServerIsAnsweredOnBothPorts() {
+        awaitRadius();
+        for (String target : List.of("127.0.0.1:" + authPort, "127.0.0.1:" + acctPort)) {
+            Commands.Result result = run("Message-Authenticator = 0x00\n", "radclient", "-x", "-r", "1", "-t", "2",
+                    target, "status", SECRET);
+            assertTrue(result.toString(), result.output.contains("Received Access-Accept")
+                    || result.output.contains("Received Accounting-Response"));
+        }
+    }
+
+    @Test
+    public void accountingIsAnsweredOnceWrittenToTheFileSink() throws IOException {
+        awaitRadius();
+        String session = "itest-" + System.nanoTime();
+        Commands.Result result = run("User-Name = demo\nAcct-Status-Type = Start\nAcct-Session-Id = " + session
+                + "\nNAS-IP-Address = 127.0.0.1\n", "radclient", "-x", "-r", "1", "-t", "2",
+                "127.0.0.1:" + acctPort, "acct", SECRET);
+        assertTrue(result.toString(), result.output.contains("Received Accounting-Response"));
+        // The response is sent only after the record is on disk, so it must be there now.
+        Path accounting = home.resolve("data").resolve("accounting");
+        String written;
+        try (var files = Files.list(accounting)) {
+            written = files.map(file -> {
+                try {
+                    return Files.readString(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).collect(Collectors.joining());
+        }
+        assertTrue(written, written.contains("\"Acct-Session-Id\":\"" + session + "\""));
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -366,7 +366,7 @@ public final class RadiusServer {
                 return;
             }
             byte[] response = RadiusWire.response(RadiusWire.ACCOUNTING_RESPONSE, datagram[1] & 0xFF,
-                    authenticator(datagram), new byte[0], secret);
+                    authenticator(datagram), new byte[0], secret, false);
             duplicates.complete(key, response);
             listener.send(response, source);
         });

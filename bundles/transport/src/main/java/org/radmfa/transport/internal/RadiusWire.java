@@ -137,7 +137,18 @@ final class RadiusWire {
      * @throws IllegalArgumentException when the response would exceed 4096 octets
      */
     static byte[] response(int code, int identifier, byte[] requestAuthenticator, byte[] attributes, byte[] secret) {
-        int length = HEADER_LENGTH + MESSAGE_AUTHENTICATOR_LENGTH + attributes.length;
+        return response(code, identifier, requestAuthenticator, attributes, secret, true);
+    }
+
+    /**
+     * As {@link #response(int, int, byte[], byte[], byte[])}, optionally without Message-Authenticator: an
+     * Accounting-Response to an Accounting-Request needs only its Response Authenticator (RFC 2866), and FreeRADIUS's
+     * clients compute that Message-Authenticator over a request vector other than the one on the wire.
+     */
+    static byte[] response(int code, int identifier, byte[] requestAuthenticator, byte[] attributes, byte[] secret,
+            boolean withMessageAuthenticator) {
+        int prefix = withMessageAuthenticator ? MESSAGE_AUTHENTICATOR_LENGTH : 0;
+        int length = HEADER_LENGTH + prefix + attributes.length;
         if (length > MAX_LENGTH) {
             throw new IllegalArgumentException("response of " + length + " octets exceeds " + MAX_LENGTH);
         }
@@ -147,11 +158,13 @@ final class RadiusWire {
         packet[2] = (byte) (length >> 8);
         packet[3] = (byte) length;
         System.arraycopy(requestAuthenticator, 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);
-        packet[HEADER_LENGTH] = (byte) MESSAGE_AUTHENTICATOR;
-        packet[HEADER_LENGTH + 1] = (byte) MESSAGE_AUTHENTICATOR_LENGTH;
-        System.arraycopy(attributes, 0, packet, HEADER_LENGTH + MESSAGE_AUTHENTICATOR_LENGTH, attributes.length);
-        byte[] messageAuthenticator = hmacMd5(secret, packet);
-        System.arraycopy(messageAuthenticator, 0, packet, HEADER_LENGTH + 2, 16);
+        System.arraycopy(attributes, 0, packet, HEADER_LENGTH + prefix, attributes.length);
+        if (withMessageAuthenticator) {
+            packet[HEADER_LENGTH] = (byte) MESSAGE_AUTHENTICATOR;
+            packet[HEADER_LENGTH + 1] = (byte) MESSAGE_AUTHENTICATOR_LENGTH;
+            byte[] messageAuthenticator = hmacMd5(secret, packet);
+            System.arraycopy(messageAuthenticator, 0, packet, HEADER_LENGTH + 2, 16);
+        }
         MessageDigest md5 = md5();
         md5.update(packet);
         md5.update(secret);

@@ -269,7 +269,13 @@ class RadiusServerTest {
         send(request, acctAddress);
         byte[] response = receive();
         assertEquals(RadiusWire.ACCOUNTING_RESPONSE, response[0]);
-        assertSignedResponse(response, request);
+        assertEquals(20, response.length, "an Accounting-Response carries no attributes");
+        byte[] check = response.clone();
+        System.arraycopy(request, 4, check, 4, 16);
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(check);
+        md5.update(SECRET.getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(md5.digest(), Arrays.copyOfRange(response, 4, 20), "Response Authenticator");
         send(request, acctAddress);
         assertArrayEquals(response, receive());
         assertEquals(1, stored.size());
