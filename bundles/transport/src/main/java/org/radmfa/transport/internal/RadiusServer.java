@@ -282,10 +282,7 @@ public final class RadiusServer {
             return;
         }
         DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
-        CompletableFuture<byte[]> original = duplicates.register(key);
-        if (original != null) {
-            counters.duplicate(client.name());
-            original.thenAccept(response -> listener.send(response, source));
+        if (joinedOriginal(key, listener, client, source)) {
             return;
         }
         String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
@@ -324,10 +321,7 @@ public final class RadiusServer {
             return;
         }
         DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
-        CompletableFuture<byte[]> original = duplicates.register(key);
-        if (original != null) {
-            counters.duplicate(client.name());
-            original.thenAccept(response -> listener.send(response, source));
+        if (joinedOriginal(key, listener, client, source)) {
             return;
         }
         AccountingRecord record = decoder.decodeAccounting("ac-" + Long.toHexString(requestIds.incrementAndGet()),
@@ -370,6 +364,21 @@ public final class RadiusServer {
             duplicates.complete(key, response);
             listener.send(response, source);
         });
+    }
+
+    /**
+     * Registers the request in the duplicate cache. A retransmit is joined to its original's answer (sent now if
+     * known, else as soon as it is) and the caller stops there.
+     */
+    private boolean joinedOriginal(DuplicateCache.Key key, Listener listener, RadiusClient client,
+            InetSocketAddress source) {
+        CompletableFuture<byte[]> original = duplicates.register(key);
+        if (original == null) {
+            return false;
+        }
+        counters.duplicate(client.name());
+        original.thenAccept(response -> listener.send(response, source));
+        return true;
     }
 
     private void respond(Listener listener, byte[] request, RadiusClient client, InetSocketAddress source,
