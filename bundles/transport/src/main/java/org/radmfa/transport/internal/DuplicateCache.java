@@ -65,14 +65,13 @@ final class DuplicateCache {
             sinceSweep.set(0);
             sweep(System.nanoTime());
         }
-        Entry fresh = new Entry();
         if (entries.size() >= MAX_ENTRIES) {
-            sweep(System.nanoTime());
-            if (entries.size() >= MAX_ENTRIES) {
-                Entry pending = entries.get(key);
-                return pending == null ? null : pending.response;
-            }
+            // Full (a flood, or that many MFA waits): no sweep here, which would scan the whole map per datagram;
+            // the periodic sweep above frees room as answers expire.
+            Entry pending = entries.get(key);
+            return pending == null ? null : pending.response;
         }
+        Entry fresh = new Entry();
         Entry existing = entries.putIfAbsent(key, fresh);
         if (existing == null) {
             return null;

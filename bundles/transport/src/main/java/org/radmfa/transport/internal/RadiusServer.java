@@ -345,7 +345,9 @@ public final class RadiusServer {
                 if (failure == null) {
                     durable.complete(null);
                 } else {
-                    LOG.warn("Accounting sink '{}' could not store {}: {}", sink.name(), record.id(),
+                    // Per record, so debug only: sinks log their own failures per batch, and the drop below is
+                    // counted and logged at a limited rate.
+                    LOG.debug("Accounting sink '{}' could not store {}: {}", sink.name(), record.id(),
                             failure.toString());
                     if (failures.incrementAndGet() == sinks.size()) {
                         durable.completeExceptionally(failure);
