@@ -140,4 +140,64 @@ public class RadiusIT extends RadmfaTestSupport {
         Await.until("the deleted client is gone", TIMEOUT,
                 () -> clientRegistry.clients().stream().noneMatch(c -> c.name().equals("itest-client")));
     }
+
+    /**
+     * MS-CHAPv2 end to end with the exchange of RFC 2759 section 9.2 (user "User", password "clientPass"): the user
+     * is added with a clear password and msChapV2 = true, which the appliance replaces by its PBKDF2 and NT hashes;
+     * the answer carries the RFC's authenticator response and, hidden with the secret, RFC 3079's send key.
+     */
+    @Test
+    public void msChapV2WithTheRfc2759ExchangeGetsSuccessAndMppeKeys() throws Exception {
+        Configuration user = configurationAdmin.getFactoryConfiguration("org.radmfa.user", "rfc2759", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("name", "User");
+        properties.put("password", "clientPass");
+        properties.put("msChapV2", "true");
+        properties.put("groups", "vpn-users");
+        user.update(properties);
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        try {
+            Await.until("the clear password replaced by its hashes", TIMEOUT, () -> {
+                Dictionary<String, Object> stored = user.getProperties();
+                return stored.get("password") == null && stored.get("passwordHash") != null
+                        && "44ebba8d5312b8d611474411f56989ae".equals(stored.get("ntHash"));
+            });
+            try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
+                awaitDemoAnswer(client);
+                RadiusTestClient.Response[] answer = new RadiusTestClient.Response[1];
+                RadiusTestClient.Sent[] sent = new RadiusTestClient.Sent[1];
+                Await.until("user 'User' accepted with MS-CHAPv2", TIMEOUT, () -> {
+                    try {
+                        sent[0] = client.sendMsChapV2("User", 7, hex.parseHex("5b5d7c7d7b3f2f3e3c2c602132262628"),
+                                hex.parseHex("21402324255e262a28295f2b3a337c7e"),
+                                hex.parseHex("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"), DEMO_SECRET);
+                        answer[0] = client.receive(sent[0], ANSWER_MILLIS);
+                        return answer[0] != null && answer[0].code() == RadiusTestClient.ACCESS_ACCEPT;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                byte[] success = answer[0].microsoft(26);
+                assertEquals(7, success[0]);
+                assertEquals("S=407A5589115FD0D6209F510FE9C04566932CDA56",
+                        new String(success, 1, success.length - 1, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("8b7cdc149b993a1ba118cb153f56dccb",
+                        hex.formatHex(RadiusTestClient.unhideMppeKey(answer[0].microsoft(16), sent[0])));
+                assertTrue("Session-Timeout of the demo policy as well", answer[0].has(27));
+
+                RadiusTestClient.Sent wrong = client.sendMsChapV2("User", 8,
+                        hex.parseHex("5b5d7c7d7b3f2f3e3c2c602132262628"), hex.parseHex("21402324255e262a28295f2b3a337c7e"),
+                        new byte[24], DEMO_SECRET);
+                RadiusTestClient.Response reject = client.receive(wrong, ANSWER_MILLIS);
+                assertEquals(RadiusTestClient.ACCESS_REJECT, reject.code());
+                byte[] error = reject.microsoft(2);
+                assertEquals(8, error[0]);
+                assertTrue(new String(error, 1, error.length - 1, java.nio.charset.StandardCharsets.US_ASCII)
+                        .startsWith("E=691 R=0 C=5B5D7C7D7B3F2F3E3C2C602132262628 V=3"));
+                assertNull("no keys on a reject", reject.microsoft(16));
+            }
+        } finally {
+            user.delete();
+        }
+    }
 }

@@ -41,6 +41,20 @@ final class RadiusTestClient implements AutoCloseable {
 
     /** A verified response. */
     record Response(int code, byte[] packet) {
+        /** The value of the first Microsoft (311) vendor attribute of this type, or null. */
+        byte[] microsoft(int type) {
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                int length = packet[offset + 1] & 0xFF;
+                if (packet[offset] == 26 && length > 8 && packet[offset + 5] == 55
+                        && (packet[offset + 6] & 0xFF) == type) {
+                    return Arrays.copyOfRange(packet, offset + 8, offset + length);
+                }
+                offset += length;
+            }
+            return null;
+        }
+
         boolean has(int type) {
             int offset = 20;
             while (offset + 2 <= packet.length) {
@@ -72,6 +86,60 @@ final class RadiusTestClient implements AutoCloseable {
         }
         socket.send(new DatagramPacket(packet, packet.length, server));
         return new Sent(id, authenticator, secret);
+    }
+
+    /**
+     * Sends an MS-CHAPv2 Access-Request (RFC 2548: MS-CHAP-Challenge and MS-CHAP2-Response in Microsoft
+     * Vendor-Specific attributes) with a Message-Authenticator.
+     */
+    Sent sendMsChapV2(String user, int ident, byte[] authenticatorChallenge, byte[] peerChallenge, byte[] ntResponse,
+            String secret) throws IOException {
+        int id = nextId++ & 0xFF;
+        byte[] authenticator = new byte[16];
+        random.nextBytes(authenticator);
+        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
+        attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
+        attribute(attributes, 26, microsoft(11, authenticatorChallenge));
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.write(ident);
+        response.write(0);
+        response.writeBytes(peerChallenge);
+        response.writeBytes(new byte[8]);
+        response.writeBytes(ntResponse);
+        attribute(attributes, 26, microsoft(25, response.toByteArray()));
+        attribute(attributes, 80, new byte[16]);
+        byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
+        System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);
+        socket.send(new DatagramPacket(packet, packet.length, server));
+        return new Sent(id, authenticator, secret);
+    }
+
+    private static byte[] microsoft(int type, byte[] value) {
+        ByteArrayOutputStream vsa = new ByteArrayOutputStream();
+        vsa.writeBytes(new byte[] {0, 0, 1, 55});
+        attribute(vsa, type, value);
+        return vsa.toByteArray();
+    }
+
+    /** Reverses the MS-MPPE key hiding of RFC 2548 section 2.4.2 with the request's authenticator. */
+    static byte[] unhideMppeKey(byte[] hidden, Sent sent) {
+        byte[] plain = new byte[hidden.length - 2];
+        byte[] mask = md5(sent.secret().getBytes(StandardCharsets.UTF_8),
+                concat(sent.authenticator(), Arrays.copyOfRange(hidden, 0, 2)));
+        for (int block = 0; block < plain.length; block += 16) {
+            for (int i = 0; i < 16; i++) {
+                plain[block + i] = (byte) (hidden[2 + block + i] ^ mask[i]);
+            }
+            mask = md5(sent.secret().getBytes(StandardCharsets.UTF_8),
+                    Arrays.copyOfRange(hidden, 2 + block, 18 + block));
+        }
+        return Arrays.copyOfRange(plain, 1, 1 + plain[0]);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] result = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, result, first.length, second.length);
+        return result;
     }
 
     /** The next datagram, verified against the request; null when nothing arrives within the timeout. */

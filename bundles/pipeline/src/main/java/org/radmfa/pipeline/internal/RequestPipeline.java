@@ -119,7 +119,9 @@ public final class RequestPipeline implements AccessRequestHandler {
             String directoryName, List<String> trace) {
         trace.add("directory '" + directoryName + "': " + primary.reason() + " (" + primary.detail() + ")");
         if (!primary.accepted()) {
-            return CompletableFuture.completedFuture(Decision.reject(primary.reason(), primary.detail(), trace));
+            // The method's own error attributes (MS-CHAP-Error) go with the reject.
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, primary.reason(),
+                    primary.detail(), null, primary.replyAttributes(), trace));
         }
         PolicyEngine engine = policyEngine;
         if (engine == null) {
@@ -136,7 +138,7 @@ public final class RequestPipeline implements AccessRequestHandler {
                     policy.policyName(), List.of(), trace));
         }
         if (!policy.mfaRequired()) {
-            return CompletableFuture.completedFuture(accept(policy, "granted by network policy '"
+            return CompletableFuture.completedFuture(accept(policy, primary, "granted by network policy '"
                     + policy.policyName() + "'", trace));
         }
         MfaConnector connector = mfaConnector;
@@ -156,11 +158,11 @@ public final class RequestPipeline implements AccessRequestHandler {
             outcome = CompletableFuture.failedFuture(e);
         }
         return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((result, failure) -> afterMfa(policy, connector.name(), result, failure, trace));
+                .handle((result, failure) -> afterMfa(policy, primary, connector.name(), result, failure, trace));
     }
 
-    private static Decision afterMfa(PolicyDecision policy, String connector, MfaOutcome outcome, Throwable failure,
-            List<String> trace) {
+    private static Decision afterMfa(PolicyDecision policy, PrimaryAuthResult primary, String connector,
+            MfaOutcome outcome, Throwable failure, List<String> trace) {
         if (failure != null) {
             boolean timedOut = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
             ReasonCode reason = timedOut ? ReasonCode.MFA_TIMED_OUT : ReasonCode.MFA_UNAVAILABLE;
@@ -171,7 +173,7 @@ public final class RequestPipeline implements AccessRequestHandler {
         }
         trace.add("MFA connector '" + connector + "': " + outcome.kind() + " (" + outcome.detail() + ")");
         return switch (outcome.kind()) {
-            case APPROVED -> accept(policy, "granted by network policy '" + policy.policyName() + "' after MFA by '"
+            case APPROVED -> accept(policy, primary, "granted by network policy '" + policy.policyName() + "' after MFA by '"
                     + connector + "'", trace);
             case CHALLENGE -> new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, outcome.detail(),
                     policy.policyName(), challengeAttributes(outcome), trace);
@@ -193,9 +195,13 @@ public final class RequestPipeline implements AccessRequestHandler {
         return attributes;
     }
 
-    private static Decision accept(PolicyDecision policy, String detail, List<String> trace) {
-        return new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, detail, policy.policyName(),
-                policy.replyAttributes(), trace);
+    /** An accept carries the policy's settings and what the authentication method returns (MPPE keys, ...). */
+    private static Decision accept(PolicyDecision policy, PrimaryAuthResult primary, String detail,
+            List<String> trace) {
+        List<ReplyAttribute> attributes = new ArrayList<>(policy.replyAttributes());
+        attributes.addAll(primary.replyAttributes());
+        return new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, detail, policy.policyName(), attributes,
+                trace);
     }
 
     private static Decision mfaReject(ReasonCode reason, PolicyDecision policy, MfaOutcome outcome,

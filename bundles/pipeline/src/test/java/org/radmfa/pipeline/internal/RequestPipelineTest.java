@@ -138,4 +138,23 @@ class RequestPipelineTest {
         assertEquals(ReasonCode.INTERNAL_ERROR,
                 decide(new RequestPipeline(broken, grant(false), null, Duration.ofSeconds(5))).reason());
     }
+
+    @Test
+    void theMethodsOwnAttributesFollowTheAnswer() {
+        List<ReplyAttribute> keys = List.of(new ReplyAttribute("MS-MPPE-Send-Key", "0x00"));
+        Decision accept = decide(new RequestPipeline(directory(PrimaryAuthResult.accepted(
+                new User("alice", Set.of(), "test")).withReplyAttributes(keys)), grant(false), null,
+                Duration.ofSeconds(5)));
+        assertEquals(List.of(SETTINGS.get(0), keys.get(0)), accept.replyAttributes());
+        List<ReplyAttribute> error = List.of(new ReplyAttribute("MS-CHAP-Error", "0x00"));
+        Decision reject = decide(new RequestPipeline(directory(PrimaryAuthResult.rejected(
+                ReasonCode.AUTHENTICATION_FAILED, "wrong").withReplyAttributes(error)), grant(false), null,
+                Duration.ofSeconds(5)));
+        assertEquals(error, reject.replyAttributes());
+        Decision denied = decide(new RequestPipeline(directory(PrimaryAuthResult.accepted(
+                new User("alice", Set.of(), "test")).withReplyAttributes(keys)),
+                (request, user) -> new PolicyDecision(false, "D", ReasonCode.POLICY_DENIED, false, List.of(), List.of()),
+                null, Duration.ofSeconds(5)));
+        assertTrue(denied.replyAttributes().isEmpty(), "keys never go out with a reject");
+    }
 }

@@ -390,9 +390,9 @@ public final class RadiusServer {
             case CHALLENGE -> RadiusWire.ACCESS_CHALLENGE;
             case REJECT -> RadiusWire.ACCESS_REJECT;
         };
-        // A reject carries no attributes: the reason stays in our logs, not with the NAS or the user.
-        byte[] attributes = decision.outcome() == Decision.Outcome.REJECT ? new byte[0]
-                : encoder.encode(decision.replyAttributes());
+        // The pipeline puts only what the protocol needs on a reject (MS-CHAP-Error): the reason stays in our logs.
+        byte[] attributes = encoder.encode(decision.replyAttributes(), client.secret().bytes(),
+                authenticator(request));
         byte[] response;
         try {
             response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), attributes,

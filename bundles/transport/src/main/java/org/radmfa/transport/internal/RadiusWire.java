@@ -31,6 +31,12 @@ final class RadiusWire {
     static final int MESSAGE_AUTHENTICATOR = 80;
     static final int MESSAGE_AUTHENTICATOR_LENGTH = 18;
 
+    static final int MICROSOFT = 311;
+    static final int MS_CHAP_CHALLENGE = 11;
+    static final int MS_MPPE_SEND_KEY = 16;
+    static final int MS_MPPE_RECV_KEY = 17;
+    static final int MS_CHAP2_RESPONSE = 25;
+
     private RadiusWire() {
     }
 

@@ -1,6 +1,8 @@
 package org.radmfa.transport.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -17,14 +19,21 @@ import org.tinyradius.dictionary.Dictionary;
 final class ReplyEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyEncoder.class);
 
+    private static final SecureRandom SALTS = new SecureRandom();
+
     private final Dictionary dictionary;
 
     ReplyEncoder(Dictionary dictionary) {
         this.dictionary = dictionary;
     }
 
-    byte[] encode(List<ReplyAttribute> attributes) {
+    /**
+     * @param secret the client's shared secret, to hide MS-MPPE keys
+     * @param requestAuthenticator the Request Authenticator of the request being answered
+     */
+    byte[] encode(List<ReplyAttribute> attributes, byte[] secret, byte[] requestAuthenticator) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int keyNumber = 0;
         for (ReplyAttribute reply : attributes) {
             AttributeType type = dictionary.getAttributeTypeByName(reply.name());
             if (type == null) {
@@ -35,6 +44,11 @@ final class ReplyEncoder {
                 RadiusAttribute attribute = RadiusAttribute.createRadiusAttribute(dictionary, type.getVendorId(),
                         type.getTypeCode());
                 setValue(attribute, reply.value());
+                if (type.getVendorId() == RadiusWire.MICROSOFT && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
+                        || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY)) {
+                    attribute.setAttributeData(hideKey(attribute.getAttributeData(), secret, requestAuthenticator,
+                            keyNumber++));
+                }
                 if (type.getVendorId() > 0) {
                     VendorSpecificAttribute vsa = new VendorSpecificAttribute(type.getVendorId());
                     vsa.setDictionary(dictionary);
@@ -48,6 +62,36 @@ final class ReplyEncoder {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * RFC 2548 section 2.4.2: a salt with its high bit set, unique per key in the packet, then the key length, the
+     * key and zero padding to 16 octets, each block XORed with MD5(secret + previous block), starting from
+     * MD5(secret + Request Authenticator + salt).
+     */
+    static byte[] hideKey(byte[] key, byte[] secret, byte[] requestAuthenticator, int keyNumber) {
+        byte[] salt = new byte[2];
+        SALTS.nextBytes(salt);
+        salt[0] = (byte) (0x80 | (salt[0] & 0x70) | (keyNumber & 0x0F));
+        byte[] plain = new byte[(key.length + 1 + 15) / 16 * 16];
+        plain[0] = (byte) key.length;
+        System.arraycopy(key, 0, plain, 1, key.length);
+        byte[] hidden = new byte[2 + plain.length];
+        System.arraycopy(salt, 0, hidden, 0, 2);
+        MessageDigest md5 = RadiusWire.md5();
+        md5.update(secret);
+        md5.update(requestAuthenticator);
+        md5.update(salt);
+        byte[] mask = md5.digest();
+        for (int block = 0; block < plain.length; block += 16) {
+            for (int i = 0; i < 16; i++) {
+                hidden[2 + block + i] = (byte) (plain[block + i] ^ mask[i]);
+            }
+            md5.update(secret);
+            md5.update(hidden, 2 + block, 16);
+            mask = md5.digest();
+        }
+        return hidden;
     }
 
     private static void setValue(RadiusAttribute attribute, String value) {

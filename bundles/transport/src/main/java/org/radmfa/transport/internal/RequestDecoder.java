@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RequestAttribute;
@@ -78,6 +80,10 @@ final class RequestDecoder {
             String password = request.getUserPassword();
             return password == null ? null : new PapCredentials(password);
         }
+        Credentials msChap = msChapV2(request);
+        if (msChap != null) {
+            return msChap;
+        }
         RadiusAttribute chapPassword = request.getAttribute(RadiusWire.CHAP_PASSWORD);
         if (chapPassword != null) {
             byte[] data = chapPassword.getAttributeData();
@@ -91,6 +97,31 @@ final class RequestDecoder {
         return null;
     }
 
+    /**
+     * MS-CHAP-Challenge plus MS-CHAP2-Response (RFC 2548 sections 2.3.2 and 2.3.3): ident, flags, peer challenge,
+     * eight reserved octets, NT-Response. Null when absent or malformed.
+     */
+    private static Credentials msChapV2(AccessRequest request) {
+        byte[] challenge = null;
+        byte[] response = null;
+        for (Object item : request.getVendorAttributes(RadiusWire.MICROSOFT)) {
+            VendorSpecificAttribute vsa = (VendorSpecificAttribute) item;
+            for (Object sub : vsa.getSubAttributes()) {
+                RadiusAttribute attribute = (RadiusAttribute) sub;
+                if (attribute.getAttributeType() == RadiusWire.MS_CHAP_CHALLENGE) {
+                    challenge = attribute.getAttributeData();
+                } else if (attribute.getAttributeType() == RadiusWire.MS_CHAP2_RESPONSE) {
+                    response = attribute.getAttributeData();
+                }
+            }
+        }
+        if (challenge == null || response == null || challenge.length != 16 || response.length != 50) {
+            return null;
+        }
+        return new MsChapV2Credentials(AuthMethod.MSCHAPV2, response[0] & 0xFF, challenge,
+                Arrays.copyOfRange(response, 2, 18), Arrays.copyOfRange(response, 26, 50));
+    }
+
     static List<RequestAttribute> attributes(RadiusPacket packet) {
         List<RequestAttribute> result = new ArrayList<>();
         for (Object item : packet.getAttributes()) {
@@ -102,13 +133,22 @@ final class RequestDecoder {
             }
             if (attribute instanceof VendorSpecificAttribute vsa) {
                 for (Object sub : vsa.getSubAttributes()) {
-                    result.add(describe(vsa.getChildVendorId(), (RadiusAttribute) sub));
+                    RadiusAttribute subAttribute = (RadiusAttribute) sub;
+                    if (!isCredential(vsa.getChildVendorId(), subAttribute.getAttributeType())) {
+                        result.add(describe(vsa.getChildVendorId(), subAttribute));
+                    }
                 }
             } else {
                 result.add(describe(0, attribute));
             }
         }
         return result;
+    }
+
+    /** Credentials are not attributes for policies: they never leave the decoder as such. */
+    private static boolean isCredential(int vendorId, int type) {
+        return vendorId == RadiusWire.MICROSOFT
+                && (type == RadiusWire.MS_CHAP_CHALLENGE || type == RadiusWire.MS_CHAP2_RESPONSE);
     }
 
     private static RequestAttribute describe(int vendorId, RadiusAttribute attribute) {

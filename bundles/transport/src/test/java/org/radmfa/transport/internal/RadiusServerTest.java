@@ -306,4 +306,84 @@ class RadiusServerTest {
         assertEquals(250, receive()[1] & 0xFF, "the dropped datagram was answered");
         assertEquals(before + 1, server.counters().drops("loopback", reason));
     }
+
+    /** Reverses RFC 2548 section 2.4.2, independently of the encoder. */
+    private static byte[] unhideKey(byte[] hidden, byte[] requestAuthenticator) throws Exception {
+        assertTrue((hidden[0] & 0x80) != 0, "salt high bit");
+        byte[] plain = new byte[hidden.length - 2];
+        byte[] previous = null;
+        for (int block = 0; block < plain.length; block += 16) {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(SECRET.getBytes(StandardCharsets.UTF_8));
+            if (previous == null) {
+                md5.update(requestAuthenticator);
+                md5.update(hidden, 0, 2);
+            } else {
+                md5.update(previous);
+            }
+            byte[] mask = md5.digest();
+            for (int i = 0; i < 16; i++) {
+                plain[block + i] = (byte) (hidden[2 + block + i] ^ mask[i]);
+            }
+            previous = Arrays.copyOfRange(hidden, 2 + block, 18 + block);
+        }
+        return Arrays.copyOfRange(plain, 1, 1 + plain[0]);
+    }
+
+    /** The sub-attribute data of the first Microsoft VSA of this type in a response. */
+    private static byte[] microsoftAttribute(byte[] response, int type) {
+        int offset = 20;
+        while (offset < response.length) {
+            int length = response[offset + 1] & 0xFF;
+            if (response[offset] == 26 && response[offset + 5] == 55 && (response[offset + 6] & 0xFF) == type) {
+                return Arrays.copyOfRange(response, offset + 8, offset + length);
+            }
+            offset += length;
+        }
+        return null;
+    }
+
+    @Test
+    void msChapV2IsDecodedAndMppeKeysAreHiddenPerRfc2548() throws Exception {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        byte[] sendKey = hex.parseHex("8b7cdc149b993a1ba118cb153f56dccb");
+        pipeline = request -> {
+            org.radmfa.api.MsChapV2Credentials credentials =
+                    (org.radmfa.api.MsChapV2Credentials) request.credentials();
+            boolean rfcVector = credentials.ident() == 7 && hex.formatHex(credentials.ntResponse())
+                    .equals("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df");
+            return CompletableFuture.completedFuture(rfcVector
+                    ? new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "ok", "P",
+                            List.of(new ReplyAttribute("MS-MPPE-Send-Key", "0x" + hex.formatHex(sendKey)),
+                                    new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + hex.formatHex(sendKey))), List.of())
+                    : Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "no", List.of()));
+        };
+        AccessRequest request = new AccessRequest();
+        request.setPacketIdentifier(61);
+        request.setUserName("User");
+        org.tinyradius.attribute.VendorSpecificAttribute vsa = new org.tinyradius.attribute.VendorSpecificAttribute(311);
+        org.tinyradius.attribute.RadiusAttribute challenge = new org.tinyradius.attribute.RadiusAttribute(11,
+                hex.parseHex("5b5d7c7d7b3f2f3e3c2c602132262628"));
+        challenge.setVendorId(311);
+        vsa.addSubAttribute(challenge);
+        org.tinyradius.attribute.RadiusAttribute msChap2Response = new org.tinyradius.attribute.RadiusAttribute(25,
+                hex.parseHex("0700" + "21402324255e262a28295f2b3a337c7e" + "0000000000000000"
+                        + "82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
+        msChap2Response.setVendorId(311);
+        vsa.addSubAttribute(msChap2Response);
+        request.addAttribute(vsa);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] packet = signed(out.toByteArray(), SECRET);
+        send(packet, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, response[0]);
+        assertSignedResponse(response, packet);
+        byte[] hiddenSend = microsoftAttribute(response, 16);
+        byte[] hiddenRecv = microsoftAttribute(response, 17);
+        assertEquals(34, hiddenSend.length, "salt, then 32 octets: length, 16-octet key, padding");
+        assertArrayEquals(sendKey, unhideKey(hiddenSend, Arrays.copyOfRange(packet, 4, 20)));
+        assertArrayEquals(sendKey, unhideKey(hiddenRecv, Arrays.copyOfRange(packet, 4, 20)));
+        assertTrue(hiddenSend[0] != hiddenRecv[0] || hiddenSend[1] != hiddenRecv[1], "salts unique in a packet");
+    }
 }

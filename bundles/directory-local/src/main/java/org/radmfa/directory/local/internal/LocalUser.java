@@ -2,10 +2,21 @@ package org.radmfa.directory.local.internal;
 
 import java.util.Set;
 
-/** A user of the local store as configured: never the clear-text password. */
-record LocalUser(String name, PasswordHash passwordHash, Set<String> groups, boolean enabled) {
+/**
+ * A user of the local store as configured: never the clear-text password.
+ *
+ * @param ntHash the MD4 NT hash MS-CHAPv2 needs, or null when the user may not use MS-CHAPv2
+ */
+record LocalUser(String name, PasswordHash passwordHash, byte[] ntHash, Set<String> groups, boolean enabled) {
 
     LocalUser {
         groups = Set.copyOf(groups);
+        ntHash = ntHash == null ? null : ntHash.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalUser[" + name + ", groups=" + groups + ", enabled=" + enabled + ", msChapV2="
+                + (ntHash != null) + "]";
     }
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -37,7 +39,8 @@ public final class LocalUserDefinition {
     static final String FACTORY_PID = "org.radmfa.user";
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinition.class);
     private static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
-            "webconsole.configurationFactory.nameHint");
+            "msChapV2", "ntHash", "webconsole.configurationFactory.nameHint");
+    private static final Pattern NT_HASH = Pattern.compile("[0-9A-Fa-f]{32}");
 
     @ObjectClassDefinition(name = "radmfa local user", description = "A user of the embedded user store")
     @interface Config {
@@ -57,6 +60,16 @@ public final class LocalUserDefinition {
 
         @AttributeDefinition(name = "Enabled")
         boolean enabled() default true;
+
+        @AttributeDefinition(name = "Allow MS-CHAPv2",
+                description = "Keep the NT hash MS-CHAPv2 and EAP-MSCHAPv2 need when a clear password is set. The NT"
+                        + " hash is unsalted MD4 and as good as the password for MS-CHAP: allow it only for users who"
+                        + " need it (IKEv2 VPN clients do)")
+        boolean msChapV2() default false;
+
+        @AttributeDefinition(name = "NT hash", required = false,
+                description = "32 hex digits; present only for users allowed MS-CHAPv2")
+        String ntHash();
 
         String webconsole_configurationFactory_nameHint() default "{name}";
     }
@@ -92,9 +105,20 @@ public final class LocalUserDefinition {
             String clear = config.string("password", "");
             String hashText = config.string("passwordHash", "");
             PasswordHash hash;
+            byte[] ntHash = null;
+            String ntHashText = config.string("ntHash", "");
+            if (!ntHashText.isEmpty()) {
+                if (!NT_HASH.matcher(ntHashText).matches()) {
+                    throw config.invalid("ntHash", "must be 32 hexadecimal digits");
+                }
+                ntHash = HexFormat.of().parseHex(ntHashText);
+            }
             if (!clear.isEmpty()) {
                 hash = PasswordHash.create(clear, random);
-                replaceClearPassword(hash, config);
+                if (config.bool("msChapV2", false)) {
+                    ntHash = MsChapV2.ntHash(clear);
+                }
+                replaceClearPassword(hash, ntHash, config);
             } else if (hashText.isEmpty()) {
                 throw config.invalid("passwordHash", "is required (or set 'password' to have it hashed)");
             } else {
@@ -104,7 +128,7 @@ public final class LocalUserDefinition {
                     throw config.invalid("passwordHash", e.getMessage());
                 }
             }
-            LocalUser user = new LocalUser(name, hash, new HashSet<>(config.list("groups")),
+            LocalUser user = new LocalUser(name, hash, ntHash, new HashSet<>(config.list("groups")),
                     config.bool("enabled", true));
             try {
                 table.put(key, user, config.source());
@@ -120,7 +144,7 @@ public final class LocalUserDefinition {
     }
 
     /** Rewrites the configuration so that the clear-text password does not stay on disk. */
-    private void replaceClearPassword(PasswordHash hash, ConfigReader config) {
+    private void replaceClearPassword(PasswordHash hash, byte[] ntHash, ConfigReader config) {
         try {
             Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
             if (found == null || found.length == 0) {
@@ -131,8 +155,12 @@ public final class LocalUserDefinition {
             Dictionary<String, Object> updated = found[0].getProperties();
             updated.remove("password");
             updated.put("passwordHash", hash.encoded());
+            if (ntHash != null) {
+                updated.put("ntHash", HexFormat.of().formatHex(ntHash));
+            }
             found[0].update(updated);
-            LOG.info("{}: clear-text password replaced by its PBKDF2 hash", config.source());
+            LOG.info("{}: clear-text password replaced by its PBKDF2 hash{}", config.source(),
+                    ntHash != null ? " and its NT hash (MS-CHAPv2)" : "");
         } catch (IOException | InvalidSyntaxException e) {
             LOG.error("{}: could not replace the clear-text password by its hash ({}); remove it from the file"
                     + " by hand", config.source(), e.toString());

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,9 +27,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.User;
 import org.radmfa.api.UserDirectory;
 import org.slf4j.Logger;
@@ -110,6 +114,9 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.ACCOUNT_DISABLED,
                     "user '" + user.name() + "' is disabled in directory " + name));
         }
+        if (request.credentials() instanceof MsChapV2Credentials msChap) {
+            return CompletableFuture.completedFuture(msChapV2(request.userName(), user, msChap));
+        }
         if (!(request.credentials() instanceof PapCredentials pap)) {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
                     ReasonCode.UNSUPPORTED_AUTH_METHOD, request.credentials().method()
@@ -139,6 +146,43 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
                     "directory " + name + " is overloaded: " + hashing.getQueue().size() + " password checks waiting"));
         }
         return result;
+    }
+
+    /**
+     * RFC 2759: recompute the NT-Response from the stored NT hash. On success the reply carries MS-CHAP2-Success
+     * (the authenticator response) and the MPPE keys (RFC 3079); on failure MS-CHAP-Error 691.
+     */
+    private PrimaryAuthResult msChapV2(String userName, LocalUser user, MsChapV2Credentials credentials) {
+        byte[] ntHash = user.ntHash();
+        if (ntHash == null) {
+            return PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD, "user '" + user.name()
+                    + "' is not allowed MS-CHAPv2 (no NT hash stored)").withReplyAttributes(msChapError(credentials));
+        }
+        byte[] challengeHash = MsChapV2.challengeHash(credentials.peerChallenge(),
+                credentials.authenticatorChallenge(), userName);
+        byte[] expected = MsChapV2.ntResponse(challengeHash, ntHash);
+        if (!MessageDigest.isEqual(expected, credentials.ntResponse())) {
+            return wrongPassword(user).withReplyAttributes(msChapError(credentials));
+        }
+        String success = MsChapV2.authenticatorResponse(ntHash, expected, challengeHash);
+        byte[][] keys = MsChapV2.mppeKeys(ntHash, expected);
+        HexFormat hex = HexFormat.of();
+        return accepted(user).withReplyAttributes(List.of(
+                new ReplyAttribute("MS-CHAP2-Success", "0x" + hex.toHexDigits((byte) credentials.ident())
+                        + hex.formatHex(success.getBytes(StandardCharsets.US_ASCII))),
+                new ReplyAttribute("MS-MPPE-Send-Key", "0x" + hex.formatHex(keys[0])),
+                new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + hex.formatHex(keys[1])),
+                new ReplyAttribute("MS-MPPE-Encryption-Policy", "1"),
+                new ReplyAttribute("MS-MPPE-Encryption-Types", "6")));
+    }
+
+    /** RFC 2759 section 6: "E=691 R=0 C=<challenge> V=3", after the ident octet. */
+    private static List<ReplyAttribute> msChapError(MsChapV2Credentials credentials) {
+        HexFormat hex = HexFormat.of();
+        String error = "E=691 R=0 C=" + hex.withUpperCase().formatHex(credentials.authenticatorChallenge())
+                + " V=3 M=Authentication failed";
+        return List.of(new ReplyAttribute("MS-CHAP-Error", "0x" + hex.toHexDigits((byte) credentials.ident())
+                + hex.formatHex(error.getBytes(StandardCharsets.US_ASCII))));
     }
 
     private PrimaryAuthResult accepted(LocalUser user) {

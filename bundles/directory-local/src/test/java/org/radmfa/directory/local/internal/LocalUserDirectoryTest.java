@@ -2,6 +2,7 @@ package org.radmfa.directory.local.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
@@ -12,9 +13,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
@@ -59,7 +62,7 @@ class LocalUserDirectoryTest {
     }
 
     private void define(String key, String name, String password, boolean enabled) {
-        directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()),
+        directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()), null,
                 Set.of("vpn-users"), enabled), key + ".cfg");
     }
 
@@ -99,5 +102,39 @@ class LocalUserDirectoryTest {
         assertThrows(IllegalArgumentException.class, () -> define("k2", "Dave", "pw", true));
         directory.remove("k1");
         assertEquals(ReasonCode.UNKNOWN_USER, login("dave", new PapCredentials("pw")).reason());
+    }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+    /** The RFC 2759 section 9.2 exchange: user "User", password "clientPass". */
+    private static MsChapV2Credentials rfc2759(String ntResponseHex) {
+        return new MsChapV2Credentials(AuthMethod.MSCHAPV2, 7, HEX.parseHex("5b5d7c7d7b3f2f3e3c2c602132262628"),
+                HEX.parseHex("21402324255e262a28295f2b3a337c7e"), HEX.parseHex(ntResponseHex));
+    }
+
+    @Test
+    void msChapV2WithTheStoredNtHashSucceedsWithAuthenticatorResponseAndKeys() {
+        directory.put("k1", new LocalUser("User", PasswordHash.create("clientPass", new SecureRandom()),
+                MsChapV2.ntHash("clientPass"), Set.of("vpn-users"), true), "k1.cfg");
+        PrimaryAuthResult ok = login("User", rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
+        assertEquals(ReasonCode.ACCEPTED, ok.reason());
+        String success = ok.replyAttributes().get(0).value();
+        assertEquals("0x07" + HEX.formatHex("S=407A5589115FD0D6209F510FE9C04566932CDA56".getBytes()), success);
+        assertEquals("0x8b7cdc149b993a1ba118cb153f56dccb", ok.replyAttributes().get(1).value());
+        assertEquals("MS-MPPE-Recv-Key", ok.replyAttributes().get(2).name());
+
+        PrimaryAuthResult wrong = login("User", rfc2759("00309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, wrong.reason());
+        assertEquals("MS-CHAP-Error", wrong.replyAttributes().get(0).name());
+        assertTrue(new String(HEX.parseHex(wrong.replyAttributes().get(0).value().substring(4)))
+                .startsWith("E=691 R=0 C=5B5D7C7D7B3F2F3E3C2C602132262628 V=3"));
+    }
+
+    @Test
+    void msChapV2ForAUserWithoutNtHashIsRefused() {
+        define("k1", "User", "clientPass", true);
+        PrimaryAuthResult refused = login("User", rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
+        assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, refused.reason());
+        assertEquals("MS-CHAP-Error", refused.replyAttributes().get(0).name());
     }
 }
