@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # The whole test suite: unit tests, Pax Exam integration tests (stock Karaf + feature:install) and the black-box
-# test of the assembly with the Debian RADIUS clients (radtest, radclient).
+# test of the assembly with the Debian RADIUS clients (radtest, radclient, eapol_test).
 #
 #   ./test.sh [extra Maven arguments]
 #
@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-DEBIAN_PACKAGES=(freeradius-utils)
-COMMANDS=(radtest radclient)
+DEBIAN_PACKAGES=(freeradius-utils eapoltest)
+COMMANDS=(radtest radclient eapol_test)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do

@@ -42,7 +42,8 @@ import org.junit.Test;
  */
 public class AssemblyIT {
 
-    private static final String INSTALL_HINT = "install freeradius-utils (./test.sh does it when run as root)";
+    private static final String INSTALL_HINT =
+            "install freeradius-utils and eapoltest (./test.sh does it when run as root)";
     private static final Duration SHELL_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration RADIUS_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -67,7 +68,7 @@ public class AssemblyIT {
 
     @BeforeClass
     public static void startAppliance() throws Exception {
-        for (String command : List.of("radtest", "radclient")) {
+        for (String command : List.of("radtest", "radclient", "eapol_test")) {
             if (!Commands.onPath(command)) {
                 fail(command + " not found: " + INSTALL_HINT);
             }
@@ -218,6 +219,28 @@ public class AssemblyIT {
             }).collect(Collectors.joining());
         }
         assertTrue(written, written.contains("\"Acct-Session-Id\":\"" + session + "\""));
+    }
+
+    @Test
+    public void eapMsChapV2WithEapolTestSucceedsWithMatchingKeysAndFailsWithAWrongPassword() throws IOException {
+        awaitRadius();
+        Commands.Result success = eapolTest("demo", "demo-password");
+        assertTrue(success.toString(), success.output.contains("CTRL-EVENT-EAP-SUCCESS"));
+        // eapol_test compares the MSK it derived itself with the MS-MPPE keys the server sent.
+        assertTrue(success.toString(), success.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        assertEquals(success.toString(), 0, success.exitCode);
+        Commands.Result failure = eapolTest("demo", "not-the-password");
+        assertTrue(failure.toString(), failure.output.contains("CTRL-EVENT-EAP-FAILURE"));
+        assertTrue(failure.toString(), failure.output.contains("Access-Reject"));
+        assertTrue(failure.toString(), failure.exitCode != 0);
+    }
+
+    private static Commands.Result eapolTest(String identity, String password) throws IOException {
+        Path config = itestDir.resolve("eapol-" + identity + "-" + password.length() + ".conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"" + identity
+                + "\"\n    password=\"" + password + "\"\n}\n");
+        return run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p", String.valueOf(authPort),
+                "-s", SECRET, "-r0", "-t", "10");
     }
 
     // ---------------------------------------------------------------------------------------------------------

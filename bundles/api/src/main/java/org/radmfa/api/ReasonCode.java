@@ -19,6 +19,8 @@ public enum ReasonCode {
     AUTH_METHOD_NOT_ALLOWED(66),
     /** The appliance's own reasons have no NPS number. */
     SERVICE_UNAVAILABLE(-1),
+    /** An EAP conversation goes on: the Access-Challenge carries its next step. */
+    EAP_IN_PROGRESS(-1),
     MFA_CHALLENGE(-1),
     MFA_DENIED(-1),
     MFA_TIMED_OUT(-1),

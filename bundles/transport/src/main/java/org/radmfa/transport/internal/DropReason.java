@@ -15,6 +15,7 @@ enum DropReason {
     NO_USER_NAME("Access-Request without User-Name"),
     NO_CREDENTIALS("Access-Request without any credential this server understands"),
     UNDECODABLE("attributes do not decode with the dictionary"),
+    MALFORMED_EAP("EAP-Message does not hold a valid EAP response"),
     NO_ACCOUNTING_SINK("no accounting sink is installed, the NAS will retry"),
     ACCOUNTING_NOT_DURABLE("no accounting sink could store the record, the NAS will retry");
 

@@ -113,6 +113,7 @@ public final class RadiusServer {
     private final TransportCounters counters = new TransportCounters();
     private final AtomicLong requestIds = new AtomicLong();
     private final RateLimiter rateLimiter = new RateLimiter();
+    private final EapMsChapV2 eap = new EapMsChapV2();
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
 
@@ -290,6 +291,25 @@ public final class RadiusServer {
         if (decoded.drop() != null) {
             duplicates.forget(key);
             counters.drop(client.name(), decoded.drop(), source.toString());
+            return;
+        }
+        if (decoded.eap() != null) {
+            // RFC 3579 section 3.3: an Access-Request with EAP-Message and no Message-Authenticator is discarded.
+            if (offset < 0) {
+                duplicates.forget(key);
+                counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
+                return;
+            }
+            counters.accepted(client.name());
+            eap.handle(decoded.eap(), handler).whenComplete((decision, failure) -> {
+                if (failure == null && decision == null) {
+                    duplicates.forget(key);
+                    counters.drop(client.name(), DropReason.MALFORMED_EAP, source.toString());
+                } else {
+                    respond(listener, datagram, client, source, key, failure == null ? decision
+                            : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of()));
+                }
+            });
             return;
         }
         counters.accepted(client.name());

@@ -26,8 +26,10 @@ final class RadiusWire {
     static final int USER_NAME = 1;
     static final int USER_PASSWORD = 2;
     static final int CHAP_PASSWORD = 3;
+    static final int STATE = 24;
     static final int VENDOR_SPECIFIC = 26;
     static final int CHAP_CHALLENGE = 60;
+    static final int EAP_MESSAGE = 79;
     static final int MESSAGE_AUTHENTICATOR = 80;
     static final int MESSAGE_AUTHENTICATOR_LENGTH = 18;
 

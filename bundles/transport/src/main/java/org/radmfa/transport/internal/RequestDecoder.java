@@ -1,6 +1,7 @@
 package org.radmfa.transport.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -30,8 +31,19 @@ import org.tinyradius.util.RadiusException;
  */
 final class RequestDecoder {
 
-    /** The outcome: a request, or why the datagram is dropped. */
-    record Result(AuthenticationRequest request, DropReason drop) {
+    /** The outcome: a request, an EAP conversation step, or why the datagram is dropped. */
+    record Result(AuthenticationRequest request, EapContext eap, DropReason drop) {
+        static Result dropped(DropReason reason) {
+            return new Result(null, null, reason);
+        }
+    }
+
+    /**
+     * An Access-Request that carries EAP (RFC 3579): the reassembled EAP packet, the State it echoes (null on the
+     * first round), and what an {@link AuthenticationRequest} needs once the EAP method yields credentials.
+     */
+    record EapContext(String id, RadiusClient client, InetSocketAddress source, String userName, byte[] eapMessage,
+            byte[] state, List<RequestAttribute> attributes) {
     }
 
     private final Dictionary dictionary;
@@ -57,22 +69,31 @@ final class RequestDecoder {
             RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
                     client.secret().reveal());
             if (!(parsed instanceof AccessRequest accessRequest)) {
-                return new Result(null, DropReason.UNKNOWN_CODE);
+                return Result.dropped(DropReason.UNKNOWN_CODE);
             }
             decoded = accessRequest;
         } catch (IOException | RadiusException | RuntimeException e) {
-            return new Result(null, DropReason.UNDECODABLE);
+            return Result.dropped(DropReason.UNDECODABLE);
         }
         RadiusAttribute userName = decoded.getAttribute(RadiusWire.USER_NAME);
         if (userName == null || userName.getAttributeData().length == 0) {
-            return new Result(null, DropReason.NO_USER_NAME);
+            return Result.dropped(DropReason.NO_USER_NAME);
+        }
+        List<?> eapParts = decoded.getAttributes(RadiusWire.EAP_MESSAGE);
+        if (!eapParts.isEmpty()) {
+            // RFC 3579 section 3.1: the EAP packet is the concatenation of the EAP-Message attributes, in order.
+            ByteArrayOutputStream eap = new ByteArrayOutputStream();
+            eapParts.forEach(part -> eap.writeBytes(((RadiusAttribute) part).getAttributeData()));
+            RadiusAttribute state = decoded.getAttribute(RadiusWire.STATE);
+            return new Result(null, new EapContext(id, client, source, decoded.getUserName(), eap.toByteArray(),
+                    state == null ? null : state.getAttributeData(), attributes(decoded)), null);
         }
         Credentials credentials = credentials(decoded);
         if (credentials == null) {
-            return new Result(null, DropReason.NO_CREDENTIALS);
+            return Result.dropped(DropReason.NO_CREDENTIALS);
         }
         return new Result(new AuthenticationRequest(id, client, source, decoded.getUserName(), credentials,
-                attributes(decoded), Instant.now()), null);
+                attributes(decoded), Instant.now()), null, null);
     }
 
     private static Credentials credentials(AccessRequest request) {
@@ -128,7 +149,7 @@ final class RequestDecoder {
             RadiusAttribute attribute = (RadiusAttribute) item;
             int type = attribute.getAttributeType();
             if (type == RadiusWire.USER_PASSWORD || type == RadiusWire.CHAP_PASSWORD
-                    || type == RadiusWire.MESSAGE_AUTHENTICATOR) {
+                    || type == RadiusWire.MESSAGE_AUTHENTICATOR || type == RadiusWire.EAP_MESSAGE) {
                 continue;
             }
             if (attribute instanceof VendorSpecificAttribute vsa) {

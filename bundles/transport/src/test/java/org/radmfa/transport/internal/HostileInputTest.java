@@ -131,7 +131,7 @@ class HostileInputTest {
     @Test
     void aHundredThousandHostileDatagramsLeaveTheServerAnsweringAndItsMemoryBounded() throws Exception {
         List<byte[]> bases = List.of(papRequest(1, "alice", "right-alice"), signed(papRequest(2, "bob", "x")),
-                accountingRequest(), statusServer());
+                accountingRequest(), statusServer(), eapIdentity());
         long heapBefore = usedHeapAfterGc();
         Random random = new Random(20261125L);
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -201,6 +201,16 @@ class HostileInputTest {
             }
         }
         throw new AssertionError("no answer to Status-Server " + id);
+    }
+
+    private static byte[] eapIdentity() throws Exception {
+        AccessRequest request = new AccessRequest();
+        request.setUserName("alice");
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79,
+                new byte[] {2, 1, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return signed(out.toByteArray());
     }
 
     private static byte[] accountingRequest() throws Exception {

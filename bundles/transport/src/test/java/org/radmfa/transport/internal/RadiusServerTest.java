@@ -386,4 +386,43 @@ class RadiusServerTest {
         assertArrayEquals(sendKey, unhideKey(hiddenRecv, Arrays.copyOfRange(packet, 4, 20)));
         assertTrue(hiddenSend[0] != hiddenRecv[0] || hiddenSend[1] != hiddenRecv[1], "salts unique in a packet");
     }
+
+    private static byte[] eapRequest(int id, byte[] eap, byte[] state) throws Exception {
+        AccessRequest request = new AccessRequest();
+        request.setPacketIdentifier(id);
+        request.setUserName("alice");
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79, eap));
+        if (state != null) {
+            request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(24, state));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return out.toByteArray();
+    }
+
+    @Test
+    void eapIdentityIsChallengedAndBadEapIsDroppedOrFailed() throws Exception {
+        byte[] identity = {2, 5, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        byte[] request = signed(eapRequest(41, identity, null), SECRET);
+        send(request, authAddress);
+        byte[] challenge = receive();
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, challenge[0]);
+        assertSignedResponse(challenge, request);
+        int eapOffset = RadiusWire.find(challenge, 79);
+        assertEquals(1, challenge[eapOffset + 2], "EAP-Request");
+        assertEquals(6, challenge[eapOffset + 3], "next EAP identifier");
+        assertEquals(26, challenge[eapOffset + 6], "EAP-MSCHAPv2");
+        assertTrue(RadiusWire.find(challenge, 24) > 0, "State");
+
+        assertDropped(eapRequest(42, identity, null), authAddress, DropReason.MISSING_MESSAGE_AUTHENTICATOR);
+        assertDropped(signed(eapRequest(43, new byte[] {2, 5, 0, 99, 1}, null), SECRET), authAddress,
+                DropReason.MALFORMED_EAP);
+        byte[] unknownState = signed(eapRequest(44, new byte[] {2, 6, 0, 6, 26, 3}, new byte[16]), SECRET);
+        send(unknownState, authAddress);
+        byte[] failure = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, failure[0]);
+        int failureOffset = RadiusWire.find(failure, 79);
+        assertEquals(4, failure[failureOffset + 2], "EAP-Failure");
+        assertEquals(6, failure[failureOffset + 3], "echoes the response's identifier");
+    }
 }

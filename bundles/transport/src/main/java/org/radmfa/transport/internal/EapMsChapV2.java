@@ -1,0 +1,262 @@
+package org.radmfa.transport.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthMethod;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Decision;
+import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+
+/**
+ * EAP-MSCHAPv2 carried in RADIUS (RFC 3579; the method as in draft-kamath-pppext-eap-mschapv2), what the IKEv2
+ * clients of a VPN gateway speak. Three round trips, tied together by the State attribute:
+ * <ol>
+ * <li>EAP-Response/Identity → Access-Challenge with an MS-CHAPv2 Challenge;</li>
+ * <li>MS-CHAPv2 Response → the request pipeline decides (directory, policy, MFA) → Access-Challenge with the
+ * MS-CHAPv2 Success (the authenticator response), or Access-Reject with EAP-Failure;</li>
+ * <li>the peer's Success acknowledgement → Access-Accept with EAP-Success, the policy's settings and the MPPE keys.</li>
+ * </ol>
+ * The conversation lives here, not in the pipeline: the pipeline sees one request with MS-CHAPv2 credentials.
+ */
+final class EapMsChapV2 {
+    private static final int EAP_REQUEST = 1;
+    private static final int EAP_RESPONSE = 2;
+    private static final int EAP_SUCCESS = 3;
+    private static final int EAP_FAILURE = 4;
+    private static final int TYPE_IDENTITY = 1;
+    private static final int TYPE_NAK = 3;
+    private static final int TYPE_MSCHAPV2 = 26;
+    private static final int OP_CHALLENGE = 1;
+    private static final int OP_RESPONSE = 2;
+    private static final int OP_SUCCESS = 3;
+    private static final byte[] SERVER_NAME = "radmfa".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_SESSIONS = 100_000;
+    private static final long LIFETIME_NANOS = 120_000_000_000L;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private enum Stage {
+        CHALLENGED,
+        SUCCEEDED
+    }
+
+    private static final class Session {
+        final String identity;
+        final byte[] authenticatorChallenge;
+        final int msChapId;
+        final long expiresAtNanos;
+        volatile Stage stage = Stage.CHALLENGED;
+        volatile List<ReplyAttribute> acceptAttributes = List.of();
+        volatile String policyName;
+
+        Session(String identity, byte[] authenticatorChallenge, int msChapId, long expiresAtNanos) {
+            this.identity = identity;
+            this.authenticatorChallenge = authenticatorChallenge;
+            this.msChapId = msChapId;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * One step of the conversation. Completes with null when the EAP packet is malformed: the datagram is then
+     * dropped. A full session table ends a new conversation with EAP-Failure.
+     */
+    CompletionStage<Decision> handle(RequestDecoder.EapContext eap, AccessRequestHandler pipeline) {
+        byte[] packet = eap.eapMessage();
+        if (packet.length < 5 || (packet[0] & 0xFF) != EAP_RESPONSE
+                || (((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF)) != packet.length) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int eapId = packet[1] & 0xFF;
+        int type = packet[4] & 0xFF;
+        if (eap.state() == null) {
+            if (type != TYPE_IDENTITY) {
+                return CompletableFuture.completedFuture(null);
+            }
+            sweep();
+            if (sessions.size() >= MAX_SESSIONS) {
+                return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "too many EAP conversations in progress");
+            }
+            return CompletableFuture.completedFuture(challenge(eap, packet, eapId));
+        }
+        String key = HEX.formatHex(eap.state());
+        Session session = sessions.get(key);
+        if (session == null || session.expiresAtNanos - System.nanoTime() < 0) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unknown or expired EAP conversation");
+        }
+        if (type == TYPE_NAK) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.UNSUPPORTED_AUTH_METHOD,
+                    "the peer refused EAP-MSCHAPv2, the only EAP method offered");
+        }
+        if (type != TYPE_MSCHAPV2 || packet.length < 6) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int opCode = packet[5] & 0xFF;
+        if (session.stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
+            return response(eap, session, key, packet, eapId, pipeline);
+        }
+        sessions.remove(key);
+        if (session.stage == Stage.SUCCEEDED && opCode == OP_SUCCESS) {
+            List<ReplyAttribute> attributes = new ArrayList<>(session.acceptAttributes);
+            attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                    "EAP-MSCHAPv2 completed", session.policyName, attributes, List.of()));
+        }
+        return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unexpected EAP-MSCHAPv2 op-code " + opCode);
+    }
+
+    /** Round 1: answer the identity with an MS-CHAPv2 Challenge and open a session under a fresh State. */
+    private Decision challenge(RequestDecoder.EapContext eap, byte[] packet, int eapId) {
+        String identity = new String(packet, 5, packet.length - 5, StandardCharsets.UTF_8);
+        byte[] authenticatorChallenge = new byte[16];
+        random.nextBytes(authenticatorChallenge);
+        byte[] state = new byte[16];
+        random.nextBytes(state);
+        Session session = new Session(identity.isEmpty() ? eap.userName() : identity, authenticatorChallenge,
+                random.nextInt(256), System.nanoTime() + LIFETIME_NANOS);
+        sessions.put(HEX.formatHex(state), session);
+        // OpCode, MS-CHAPv2-ID, MS-Length, Value-Size, Challenge, Name
+        byte[] body = new byte[4 + 1 + 16 + SERVER_NAME.length];
+        body[0] = OP_CHALLENGE;
+        body[1] = (byte) session.msChapId;
+        body[2] = (byte) (body.length >> 8);
+        body[3] = (byte) body.length;
+        body[4] = 16;
+        System.arraycopy(authenticatorChallenge, 0, body, 5, 16);
+        System.arraycopy(SERVER_NAME, 0, body, 21, SERVER_NAME.length);
+        return next(request((eapId + 1) & 0xFF, body), state, null, "EAP-MSCHAPv2 challenge sent");
+    }
+
+    /** Round 2: the peer's NT-Response goes through the pipeline like any other login. */
+    private CompletionStage<Decision> response(RequestDecoder.EapContext eap, Session session, String key,
+            byte[] packet, int eapId, AccessRequestHandler pipeline) {
+        // OpCode(5) MS-CHAPv2-ID(6) MS-Length(7,8) Value-Size(9)=49 Peer-Challenge(10..25) Reserved(26..33)
+        // NT-Response(34..57) Flags(58) Name(59..)
+        if (packet.length < 59 || (packet[9] & 0xFF) != 49 || (packet[6] & 0xFF) != session.msChapId) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "malformed EAP-MSCHAPv2 response");
+        }
+        String name = new String(packet, 59, packet.length - 59, StandardCharsets.UTF_8);
+        MsChapV2Credentials credentials = new MsChapV2Credentials(AuthMethod.EAP_MSCHAPV2, session.msChapId,
+                session.authenticatorChallenge, Arrays.copyOfRange(packet, 10, 26),
+                Arrays.copyOfRange(packet, 34, 58));
+        if (pipeline == null) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
+                name.isEmpty() ? session.identity : name, credentials, eap.attributes(), Instant.now());
+        return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
+    }
+
+    private Decision afterDecision(Session session, String key, int eapId, Decision decision) {
+        byte[] success = decision.outcome() == Decision.Outcome.ACCEPT ? msChap2Success(decision) : null;
+        if (success == null) {
+            sessions.remove(key);
+            return withEapFailure(decision, eapId);
+        }
+        List<ReplyAttribute> kept = new ArrayList<>(decision.replyAttributes());
+        kept.removeIf(attribute -> attribute.name().equals("MS-CHAP2-Success"));
+        session.acceptAttributes = kept;
+        session.policyName = decision.policyName();
+        session.stage = Stage.SUCCEEDED;
+        // MS-CHAP2-Success is the ident octet, then "S=<40 hex digits>".
+        byte[] message = Arrays.copyOfRange(success, 1, success.length);
+        byte[] body = new byte[4 + message.length];
+        body[0] = OP_SUCCESS;
+        body[1] = (byte) session.msChapId;
+        body[2] = (byte) (body.length >> 8);
+        body[3] = (byte) body.length;
+        System.arraycopy(message, 0, body, 4, message.length);
+        return next(request((eapId + 1) & 0xFF, body), HEX.parseHex(key), decision.policyName(),
+                "MS-CHAPv2 verified, waiting for the peer's acknowledgement");
+    }
+
+    private static byte[] msChap2Success(Decision decision) {
+        for (ReplyAttribute attribute : decision.replyAttributes()) {
+            if (attribute.name().equals("MS-CHAP2-Success") && attribute.value().startsWith("0x")) {
+                return HEX.parseHex(attribute.value().substring(2));
+            }
+        }
+        return null;
+    }
+
+    /** The pipeline's reject, or a non-MS-CHAP accept, ends the conversation with EAP-Failure. */
+    private static Decision withEapFailure(Decision decision, int eapId) {
+        ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                : ReasonCode.UNSUPPORTED_AUTH_METHOD;
+        return new Decision(Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
+                eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), decision.trace());
+    }
+
+    private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
+        return CompletableFuture.completedFuture(withEapFailure(
+                new Decision(Decision.Outcome.REJECT, reason, detail, null, List.of(), List.of(detail)), eapId));
+    }
+
+    private static byte[] request(int eapId, byte[] body) {
+        byte[] packet = new byte[5 + body.length];
+        packet[0] = EAP_REQUEST;
+        packet[1] = (byte) eapId;
+        packet[2] = (byte) (packet.length >> 8);
+        packet[3] = (byte) packet.length;
+        packet[4] = TYPE_MSCHAPV2;
+        System.arraycopy(body, 0, packet, 5, body.length);
+        return packet;
+    }
+
+    private static Decision next(byte[] eapPacket, byte[] state, String policyName, String detail) {
+        List<ReplyAttribute> attributes = new ArrayList<>(eapMessage(eapPacket));
+        attributes.add(new ReplyAttribute("State", "0x" + HEX.formatHex(state)));
+        return new Decision(Decision.Outcome.CHALLENGE, ReasonCode.EAP_IN_PROGRESS, detail, policyName, attributes,
+                List.of());
+    }
+
+    /** An EAP packet as EAP-Message attributes of at most 253 octets each (RFC 3579 section 3.1). */
+    static List<ReplyAttribute> eapMessage(byte[] packet) {
+        List<ReplyAttribute> parts = new ArrayList<>();
+        for (int offset = 0; offset < packet.length; offset += 253) {
+            parts.add(new ReplyAttribute("EAP-Message",
+                    "0x" + HEX.formatHex(packet, offset, Math.min(packet.length, offset + 253))));
+        }
+        return parts;
+    }
+
+    private void sweep() {
+        // Periodic, never per packet: a full table must not turn every datagram into a scan.
+        if (sinceSweep.incrementAndGet() < 1024) {
+            return;
+        }
+        sinceSweep.set(0);
+        long now = System.nanoTime();
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext();) {
+            if (it.next().expiresAtNanos - now < 0) {
+                it.remove();
+            }
+        }
+    }
+
+    int sessions() {
+        return sessions.size();
+    }
+}
