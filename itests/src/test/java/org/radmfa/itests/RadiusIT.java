@@ -44,6 +44,50 @@ public class RadiusIT extends RadmfaTestSupport {
     @Inject
     private AccessRequestHandler pipeline;
 
+    @Inject
+    private org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
+
+    /** Runs a shell command as the Karaf console would and returns what it printed. */
+    private String shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(
+                new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            Object result = session.execute(command);
+            if (result != null) {
+                print.println(result);
+            }
+        } finally {
+            session.close();
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void shellShowsClientsAndTellsBadSecretFromBadPassword() throws Exception {
+        try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitDemoAnswer(client);
+            RadiusTestClient.Sent wrong = client.sendPap(DEMO_USER, "not-the-password", DEMO_SECRET, DEMO_SECRET);
+            assertEquals(RadiusTestClient.ACCESS_REJECT, client.receive(wrong, ANSWER_MILLIS).code());
+            RadiusTestClient.Sent badSecret = client.sendPap(DEMO_USER, DEMO_PASSWORD, DEMO_SECRET, "wrong-secret");
+            RadiusTestClient.Sent good = client.sendPap(DEMO_USER, DEMO_PASSWORD, DEMO_SECRET, DEMO_SECRET);
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, client.receive(good, ANSWER_MILLIS).code());
+            assertNull(client.receive(badSecret, 300));
+        }
+        String clients = shell("radmfa:clients --no-format");
+        assertTrue(clients, clients.contains("localhost-demo") && clients.contains("127.0.0.1")
+                && clients.contains(org.radmfa.api.SharedSecret.of(DEMO_SECRET).fingerprint()));
+        assertTrue("the secret itself is never shown: " + clients, !clients.contains(DEMO_SECRET));
+        String stats = shell("radmfa:stats --no-format");
+        String row = stats.lines().filter(line -> line.startsWith("localhost-demo")).findFirst().orElseThrow(
+                () -> new AssertionError(stats));
+        String[] columns = row.trim().split("\\s+");
+        // Client Secret LastGood Requests Accepts Rejects Challenges Retransmits BadSecret BadPassword Dropped
+        assertTrue(row, Integer.parseInt(columns[8]) >= 1);
+        assertTrue(row, Integer.parseInt(columns[9]) >= 1);
+    }
+
     /** Sends the demo login until the server answers: the listener may still be opening when the test starts. */
     private RadiusTestClient.Response awaitDemoAnswer(RadiusTestClient client) throws Exception {
         RadiusTestClient.Response[] answer = new RadiusTestClient.Response[1];

@@ -33,8 +33,10 @@ import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.Decision;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
@@ -49,9 +51,9 @@ import org.tinyradius.dictionary.Dictionary;
  *
  * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open.
  */
-@Component(configurationPid = RadiusServer.PID, immediate = true, service = {})
+@Component(configurationPid = RadiusServer.PID, immediate = true, service = RadiusStatistics.class)
 @Designate(ocd = RadiusServer.Config.class)
-public final class RadiusServer {
+public final class RadiusServer implements RadiusStatistics {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
@@ -220,6 +222,13 @@ public final class RadiusServer {
 
     TransportCounters counters() {
         return counters;
+    }
+
+    @Override
+    public List<ClientStatistics> clients() {
+        ClientRegistry registry = clientRegistry;
+        return counters.statistics(name -> registry == null ? null : registry.clients().stream()
+                .filter(c -> c.name().equals(name)).map(c -> c.secret().fingerprint()).findFirst().orElse(null));
     }
 
     private void onDatagram(Listener listener, byte[] datagram, InetSocketAddress source) {
@@ -425,7 +434,8 @@ public final class RadiusServer {
                     client.secret().bytes());
         }
         counters.answered(client.name(), code == RadiusWire.ACCESS_REJECT ? Decision.Outcome.REJECT
-                : decision.outcome());
+                : decision.outcome(), decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                        : ReasonCode.INTERNAL_ERROR);
         duplicates.complete(key, response);
         listener.send(response, source);
     }

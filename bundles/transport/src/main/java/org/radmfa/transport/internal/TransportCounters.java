@@ -1,14 +1,19 @@
 package org.radmfa.transport.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
+import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.Decision;
+import org.radmfa.api.ReasonCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,7 @@ final class TransportCounters {
     static final class ClientCounters {
         final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
         final Map<Decision.Outcome, LongAdder> answers = new EnumMap<>(Decision.Outcome.class);
+        final Map<ReasonCode, LongAdder> rejects = new EnumMap<>(ReasonCode.class);
         final LongAdder requests = new LongAdder();
         final LongAdder duplicates = new LongAdder();
         final Map<DropReason, AtomicLong> lastLogged = new EnumMap<>(DropReason.class);
@@ -39,6 +45,9 @@ final class TransportCounters {
             }
             for (Decision.Outcome outcome : Decision.Outcome.values()) {
                 answers.put(outcome, new LongAdder());
+            }
+            for (ReasonCode reason : ReasonCode.values()) {
+                rejects.put(reason, new LongAdder());
             }
         }
     }
@@ -88,8 +97,12 @@ final class TransportCounters {
         return counters == null ? 0 : counters.duplicates.sum();
     }
 
-    void answered(String client, Decision.Outcome outcome) {
-        of(client).answers.get(outcome).increment();
+    void answered(String client, Decision.Outcome outcome, ReasonCode reason) {
+        ClientCounters counters = of(client);
+        counters.answers.get(outcome).increment();
+        if (outcome == Decision.Outcome.REJECT) {
+            counters.rejects.get(reason).increment();
+        }
     }
 
     long drops(String client, DropReason reason) {
@@ -102,8 +115,29 @@ final class TransportCounters {
         return counters == null ? 0 : counters.answers.get(outcome).sum();
     }
 
-    /** Client name to counters, sorted, for management. */
-    Map<String, ClientCounters> snapshot() {
-        return new TreeMap<>(byClient);
+    /** Per client, sorted by name; the fingerprint function gives each client's secret fingerprint, or null. */
+    List<ClientStatistics> statistics(Function<String, String> fingerprint) {
+        List<ClientStatistics> result = new ArrayList<>();
+        new TreeMap<>(byClient).forEach((client, counters) -> {
+            Map<String, Long> drops = nonZero(counters.drops);
+            long badSecret = counters.drops.entrySet().stream().filter(e -> e.getKey().suggestsBadSecret())
+                    .mapToLong(e -> e.getValue().sum()).sum();
+            result.add(new ClientStatistics(client, fingerprint.apply(client), counters.lastGoodPacket,
+                    counters.requests.sum(), counters.duplicates.sum(), nonZero(counters.answers),
+                    nonZero(counters.rejects), drops, badSecret,
+                    counters.rejects.get(ReasonCode.AUTHENTICATION_FAILED).sum()));
+        });
+        return result;
+    }
+
+    private static Map<String, Long> nonZero(Map<? extends Enum<?>, LongAdder> counters) {
+        Map<String, Long> result = new TreeMap<>();
+        counters.forEach((key, adder) -> {
+            long value = adder.sum();
+            if (value > 0) {
+                result.put(key.name(), value);
+            }
+        });
+        return result;
     }
 }

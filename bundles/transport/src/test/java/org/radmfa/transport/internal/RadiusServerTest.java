@@ -425,4 +425,21 @@ class RadiusServerTest {
         assertEquals(4, failure[failureOffset + 2], "EAP-Failure");
         assertEquals(6, failure[failureOffset + 3], "echoes the response's identifier");
     }
+
+    @Test
+    void statisticsTellABadSecretFromABadPassword() throws Exception {
+        send(signed(accessRequest(90, "alice", "wrong", SECRET), SECRET), authAddress);
+        assertEquals(RadiusWire.ACCESS_REJECT, receive()[0]);
+        assertDropped(signed(accessRequest(91, "alice", "right", SECRET), "not-the-secret"), authAddress,
+                DropReason.BAD_MESSAGE_AUTHENTICATOR);
+        org.radmfa.api.ClientStatistics stats = server.clients().get(0);
+        assertEquals("loopback", stats.client());
+        assertEquals(LOOPBACK.secret().fingerprint(), stats.secretFingerprint());
+        assertEquals(1, stats.badPassword());
+        assertEquals(1, stats.badSecret());
+        assertEquals(1L, stats.rejects().get("AUTHENTICATION_FAILED"));
+        assertEquals(1L, stats.drops().get("BAD_MESSAGE_AUTHENTICATOR"));
+        assertEquals(1L, stats.answers().get("ACCEPT"));
+        assertTrue(stats.lastGoodPacket() != null);
+    }
 }

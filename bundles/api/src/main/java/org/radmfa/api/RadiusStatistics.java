@@ -1,0 +1,13 @@
+package org.radmfa.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The RADIUS server's counters, per client, for the shell, the web console and monitoring. */
+@ProviderType
+public interface RadiusStatistics {
+
+    /** One entry per client that has sent anything since the server started, ordered by name. */
+    List<ClientStatistics> clients();
+}
