@@ -235,6 +235,31 @@ public class AssemblyIT {
         assertTrue(failure.toString(), failure.exitCode != 0);
     }
 
+    /**
+     * A user added as a file with a clear password and chap = true: the appliance rewrites the file (PBKDF2 hash,
+     * AES-GCM sealed password) and the user logs in with CHAP through radtest.
+     */
+    @Test
+    public void chapUserAddedAsAFileIsRewrittenAndAcceptedWithRadtest() throws IOException {
+        awaitRadius();
+        Path file = home.resolve("etc").resolve("org.radmfa.user-chapuser.cfg");
+        Files.writeString(file, "name = chapuser\npassword = chap-pass-1\nchap = true\ngroups = vpn-users\n");
+        Await.until("the clear password in " + file + " replaced", SHELL_TIMEOUT, () -> {
+            try {
+                String content = Files.readString(file);
+                return content.contains("chapPassword") && !content.contains("chap-pass-1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Commands.Result chap = run(null, "radtest", "-t", "chap", "chapuser", "chap-pass-1", "127.0.0.1:" + authPort,
+                "0", SECRET);
+        assertTrue(chap.toString(), chap.output.contains("Received Access-Accept"));
+        Commands.Result wrong = run(null, "radtest", "-t", "chap", "chapuser", "not-it", "127.0.0.1:" + authPort,
+                "0", SECRET);
+        assertTrue(wrong.toString(), wrong.output.contains("Received Access-Reject"));
+    }
+
     private static Commands.Result eapolTest(String identity, String password) throws IOException {
         Path config = itestDir.resolve("eapol-" + identity + "-" + password.length() + ".conf");
         Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"" + identity

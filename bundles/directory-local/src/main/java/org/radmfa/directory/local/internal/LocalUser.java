@@ -6,8 +6,10 @@ import java.util.Set;
  * A user of the local store as configured: never the clear-text password.
  *
  * @param ntHash the MD4 NT hash MS-CHAPv2 needs, or null when the user may not use MS-CHAPv2
+ * @param chapPassword the clear-text password CHAP needs (decrypted from the vault), or null when not allowed CHAP
  */
-record LocalUser(String name, PasswordHash passwordHash, byte[] ntHash, Set<String> groups, boolean enabled) {
+record LocalUser(String name, PasswordHash passwordHash, byte[] ntHash, String chapPassword, Set<String> groups,
+        boolean enabled) {
 
     LocalUser {
         groups = Set.copyOf(groups);
@@ -17,6 +19,6 @@ record LocalUser(String name, PasswordHash passwordHash, byte[] ntHash, Set<Stri
     @Override
     public String toString() {
         return "LocalUser[" + name + ", groups=" + groups + ", enabled=" + enabled + ", msChapV2="
-                + (ntHash != null) + "]";
+                + (ntHash != null) + ", chap=" + (chapPassword != null) + "]";
     }
 }

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -39,7 +40,7 @@ public final class LocalUserDefinition {
     static final String FACTORY_PID = "org.radmfa.user";
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinition.class);
     private static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
-            "msChapV2", "ntHash", "webconsole.configurationFactory.nameHint");
+            "msChapV2", "ntHash", "chap", "chapPassword", "webconsole.configurationFactory.nameHint");
     private static final Pattern NT_HASH = Pattern.compile("[0-9A-Fa-f]{32}");
 
     @ObjectClassDefinition(name = "radmfa local user", description = "A user of the embedded user store")
@@ -67,6 +68,15 @@ public final class LocalUserDefinition {
                         + " need it (IKEv2 VPN clients do)")
         boolean msChapV2() default false;
 
+        @AttributeDefinition(name = "Allow CHAP",
+                description = "Keep the password with reversible encryption (AES-GCM, key in etc/radmfa-vault.key)"
+                        + " when a clear password is set: CHAP cannot work from a hash")
+        boolean chap() default false;
+
+        @AttributeDefinition(name = "CHAP password", required = false, type = AttributeType.PASSWORD,
+                description = "{aes-gcm}...; present only for users allowed CHAP")
+        String chapPassword();
+
         @AttributeDefinition(name = "NT hash", required = false,
                 description = "32 hex digits; present only for users allowed MS-CHAPv2")
         String ntHash();
@@ -76,14 +86,16 @@ public final class LocalUserDefinition {
 
     private final LocalUserTable table;
     private final ConfigurationAdmin configurationAdmin;
+    private final PasswordVault vault;
     private final String key;
     private final SecureRandom random = new SecureRandom();
 
     @Activate
     public LocalUserDefinition(@Reference LocalUserTable table, @Reference ConfigurationAdmin configurationAdmin,
-            Map<String, Object> properties) {
+            @Reference PasswordVault vault, Map<String, Object> properties) {
         this.table = table;
         this.configurationAdmin = configurationAdmin;
+        this.vault = vault;
         this.key = String.valueOf(properties.get("service.pid"));
         configure(properties);
     }
@@ -106,6 +118,7 @@ public final class LocalUserDefinition {
             String hashText = config.string("passwordHash", "");
             PasswordHash hash;
             byte[] ntHash = null;
+            String chapPassword = null;
             String ntHashText = config.string("ntHash", "");
             if (!ntHashText.isEmpty()) {
                 if (!NT_HASH.matcher(ntHashText).matches()) {
@@ -113,12 +126,28 @@ public final class LocalUserDefinition {
                 }
                 ntHash = HexFormat.of().parseHex(ntHashText);
             }
+            String chapText = config.string("chapPassword", "");
+            if (!chapText.isEmpty()) {
+                try {
+                    chapPassword = vault.decrypt(chapText);
+                } catch (IllegalArgumentException e) {
+                    throw config.invalid("chapPassword", e.getMessage());
+                }
+            }
             if (!clear.isEmpty()) {
+                // What replaces the clear-text password in the configuration (and so in the file).
+                Map<String, String> replacement = new LinkedHashMap<>();
                 hash = PasswordHash.create(clear, random);
+                replacement.put("passwordHash", hash.encoded());
                 if (config.bool("msChapV2", false)) {
                     ntHash = MsChapV2.ntHash(clear);
+                    replacement.put("ntHash", HexFormat.of().formatHex(ntHash));
                 }
-                replaceClearPassword(hash, ntHash, config);
+                if (config.bool("chap", false)) {
+                    chapPassword = clear;
+                    replacement.put("chapPassword", vault.encrypt(clear));
+                }
+                replaceClearPassword(replacement, config);
             } else if (hashText.isEmpty()) {
                 throw config.invalid("passwordHash", "is required (or set 'password' to have it hashed)");
             } else {
@@ -128,7 +157,7 @@ public final class LocalUserDefinition {
                     throw config.invalid("passwordHash", e.getMessage());
                 }
             }
-            LocalUser user = new LocalUser(name, hash, ntHash, new HashSet<>(config.list("groups")),
+            LocalUser user = new LocalUser(name, hash, ntHash, chapPassword, new HashSet<>(config.list("groups")),
                     config.bool("enabled", true));
             try {
                 table.put(key, user, config.source());
@@ -144,26 +173,22 @@ public final class LocalUserDefinition {
     }
 
     /** Rewrites the configuration so that the clear-text password does not stay on disk. */
-    private void replaceClearPassword(PasswordHash hash, byte[] ntHash, ConfigReader config) {
+    private void replaceClearPassword(Map<String, String> replacement, ConfigReader config) {
         try {
             Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
             if (found == null || found.length == 0) {
-                LOG.warn("{}: could not find configuration {} to replace its clear-text password by a hash",
-                        config.source(), key);
+                LOG.warn("{}: could not find configuration {} to replace its clear-text password", config.source(),
+                        key);
                 return;
             }
             Dictionary<String, Object> updated = found[0].getProperties();
             updated.remove("password");
-            updated.put("passwordHash", hash.encoded());
-            if (ntHash != null) {
-                updated.put("ntHash", HexFormat.of().formatHex(ntHash));
-            }
+            replacement.forEach(updated::put);
             found[0].update(updated);
-            LOG.info("{}: clear-text password replaced by its PBKDF2 hash{}", config.source(),
-                    ntHash != null ? " and its NT hash (MS-CHAPv2)" : "");
+            LOG.info("{}: clear-text password replaced by {}", config.source(), replacement.keySet());
         } catch (IOException | InvalidSyntaxException e) {
-            LOG.error("{}: could not replace the clear-text password by its hash ({}); remove it from the file"
-                    + " by hand", config.source(), e.toString());
+            LOG.error("{}: could not replace the clear-text password ({}); remove it from the file by hand",
+                    config.source(), e.toString());
         }
     }
 }

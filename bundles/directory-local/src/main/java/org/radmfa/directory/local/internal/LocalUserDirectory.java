@@ -27,6 +27,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
@@ -117,6 +118,9 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         if (request.credentials() instanceof MsChapV2Credentials msChap) {
             return CompletableFuture.completedFuture(msChapV2(request.userName(), user, msChap));
         }
+        if (request.credentials() instanceof ChapCredentials chap) {
+            return CompletableFuture.completedFuture(chap(user, chap));
+        }
         if (!(request.credentials() instanceof PapCredentials pap)) {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
                     ReasonCode.UNSUPPORTED_AUTH_METHOD, request.credentials().method()
@@ -174,6 +178,23 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
                 new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + hex.formatHex(keys[1])),
                 new ReplyAttribute("MS-MPPE-Encryption-Policy", "1"),
                 new ReplyAttribute("MS-MPPE-Encryption-Types", "6")));
+    }
+
+    /** RFC 1994 section 4.1: the response is MD5(identifier + secret + challenge). */
+    private PrimaryAuthResult chap(LocalUser user, ChapCredentials credentials) {
+        if (user.chapPassword() == null) {
+            return PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD, "user '" + user.name()
+                    + "' is not allowed CHAP (no reversibly encrypted password stored)");
+        }
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update((byte) credentials.chapId());
+            md5.update(user.chapPassword().getBytes(StandardCharsets.UTF_8));
+            md5.update(credentials.challenge());
+            return MessageDigest.isEqual(md5.digest(), credentials.response()) ? accepted(user) : wrongPassword(user);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
+        }
     }
 
     /** RFC 2759 section 6: "E=691 R=0 C=<challenge> V=3", after the ident octet. */

@@ -62,7 +62,7 @@ class LocalUserDirectoryTest {
     }
 
     private void define(String key, String name, String password, boolean enabled) {
-        directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()), null,
+        directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()), null, null,
                 Set.of("vpn-users"), enabled), key + ".cfg");
     }
 
@@ -93,7 +93,8 @@ class LocalUserDirectoryTest {
         assertEquals(ReasonCode.ACCOUNT_DISABLED, login("carol", new PapCredentials("pw")).reason());
         define("k1", "carol", "pw", true);
         assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD,
-                login("carol", new ChapCredentials(1, new byte[16], new byte[16])).reason());
+                login("carol", new ChapCredentials(1, new byte[16], new byte[16])).reason(),
+                "CHAP without a reversibly encrypted password");
     }
 
     @Test
@@ -115,7 +116,7 @@ class LocalUserDirectoryTest {
     @Test
     void msChapV2WithTheStoredNtHashSucceedsWithAuthenticatorResponseAndKeys() {
         directory.put("k1", new LocalUser("User", PasswordHash.create("clientPass", new SecureRandom()),
-                MsChapV2.ntHash("clientPass"), Set.of("vpn-users"), true), "k1.cfg");
+                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true), "k1.cfg");
         PrimaryAuthResult ok = login("User", rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
         assertEquals(ReasonCode.ACCEPTED, ok.reason());
         String success = ok.replyAttributes().get(0).value();
@@ -136,5 +137,20 @@ class LocalUserDirectoryTest {
         PrimaryAuthResult refused = login("User", rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
         assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, refused.reason());
         assertEquals("MS-CHAP-Error", refused.replyAttributes().get(0).name());
+    }
+
+    @Test
+    void chapVerifiesAgainstTheReversiblyStoredPassword() throws Exception {
+        directory.put("k1", new LocalUser("erin", PasswordHash.create("s3cret", new SecureRandom()), null, "s3cret",
+                Set.of(), true), "k1.cfg");
+        byte[] challenge = HEX.parseHex("00112233445566778899aabbccddeeff");
+        java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+        md5.update((byte) 42);
+        md5.update("s3cret".getBytes());
+        md5.update(challenge);
+        byte[] response = md5.digest();
+        assertEquals(ReasonCode.ACCEPTED, login("erin", new ChapCredentials(42, response, challenge)).reason());
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED,
+                login("erin", new ChapCredentials(43, response, challenge)).reason());
     }
 }
