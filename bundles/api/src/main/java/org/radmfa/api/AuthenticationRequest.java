@@ -29,6 +29,15 @@ public record AuthenticationRequest(String id, RadiusClient client, InetSocketAd
         attributes = List.copyOf(attributes);
     }
 
+    /**
+     * The same request under another User-Name, as a connection request policy's rewriting makes it.
+     *
+     * @since 1.3
+     */
+    public AuthenticationRequest withUserName(String rewritten) {
+        return new AuthenticationRequest(id, client, source, rewritten, credentials, attributes, received);
+    }
+
     /** The first value of the named attribute, if present. */
     public Optional<String> attribute(String name) {
         for (RequestAttribute attribute : attributes) {

@@ -17,8 +17,14 @@ public enum ReasonCode {
     NO_MATCHING_CONNECTION_REQUEST_POLICY(49),
     POLICY_DENIED(65),
     AUTH_METHOD_NOT_ALLOWED(66),
+    /** The matched policy's day-and-time constraint does not allow this moment. */
+    OUTSIDE_ALLOWED_HOURS(68),
+    /** The matched policy's NAS-Port-Type constraint does not allow this port type. */
+    PORT_TYPE_NOT_ALLOWED(70),
     /** The appliance's own reasons have no NPS number. */
     SERVICE_UNAVAILABLE(-1),
+    /** The connection request policy forwards to a remote RADIUS server group, which this version cannot do yet. */
+    FORWARDING_UNAVAILABLE(-1),
     /** An EAP conversation goes on: the Access-Challenge carries its next step. */
     EAP_IN_PROGRESS(-1),
     MFA_CHALLENGE(-1),

@@ -22,7 +22,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionLog;
+import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
@@ -41,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * a dynamic reference copied to a local before use: a connector swapped mid-request finishes on the old one, and
  * a missing one is a reject with its reason, never an accept.
  */
-@Component(service = AccessRequestHandler.class, configurationPid = RequestPipeline.PID)
+@Component(service = {AccessRequestHandler.class, DecisionLog.class}, configurationPid = RequestPipeline.PID)
 @Designate(ocd = RequestPipeline.Config.class)
-public final class RequestPipeline implements AccessRequestHandler {
+public final class RequestPipeline implements AccessRequestHandler, DecisionLog {
     static final String PID = "org.radmfa.pipeline";
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
 
@@ -55,14 +58,22 @@ public final class RequestPipeline implements AccessRequestHandler {
                         + " (Microsoft advises 60 s on the gateway)")
         int mfaTimeoutSeconds() default 50;
 
+        @AttributeDefinition(name = "Default directory",
+                description = "The user directory for requests whose connection request policy names none")
+        String defaultDirectory() default "local";
+
+        @AttributeDefinition(name = "Decision log size",
+                description = "How many recent decisions (with their traces) are kept for operators")
+        int decisionLogSize() default 1000;
+
         @AttributeDefinition(name = "MFA connector filter",
                 description = "LDAP filter selecting the MFA connector service, e.g. (connector=entra)")
         String mfaConnector_target() default "(objectClass=*)";
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile UserDirectory directory;
+    private volatile List<UserDirectory> directories = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -73,6 +84,8 @@ public final class RequestPipeline implements AccessRequestHandler {
     private volatile MfaConnector mfaConnector;
 
     private volatile Duration mfaTimeout;
+    private volatile String defaultDirectory = "local";
+    private final RecentDecisions recent = new RecentDecisions(1000);
 
     /** For tests and for DS: references are set by field injection. */
     public RequestPipeline() {
@@ -80,30 +93,64 @@ public final class RequestPipeline implements AccessRequestHandler {
 
     RequestPipeline(UserDirectory directory, PolicyEngine policyEngine, MfaConnector mfaConnector,
             Duration mfaTimeout) {
-        this.directory = directory;
+        this.directories = directory == null ? List.of() : List.of(directory);
         this.policyEngine = policyEngine;
         this.mfaConnector = mfaConnector;
         this.mfaTimeout = mfaTimeout;
+    }
+
+    /** For tests: the directories DS would bind. */
+    void bindDirectories(List<UserDirectory> bound) {
+        this.directories = List.copyOf(bound);
     }
 
     @Activate
     @Modified
     void configure(Config config) {
         this.mfaTimeout = Duration.ofSeconds(Math.max(1, config.mfaTimeoutSeconds()));
+        this.defaultDirectory = config.defaultDirectory();
+        recent.capacity(Math.max(0, config.decisionLogSize()));
+    }
+
+    @Override
+    public List<DecisionRecord> recent(int max) {
+        return recent.newest(max);
     }
 
     @Override
     public CompletionStage<Decision> handle(AuthenticationRequest request) {
+        long started = System.nanoTime();
         List<String> trace = new ArrayList<>();
-        UserDirectory userDirectory = directory;
-        if (userDirectory == null) {
-            return done(request, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE, "no user directory is installed",
-                    List.of("no user directory service")));
+        PolicyEngine engine = policyEngine;
+        if (engine == null) {
+            return done(request, started, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
+                    "no policy engine is installed", List.of("no policy engine service")));
         }
         CompletionStage<Decision> decision;
         try {
-            decision = userDirectory.authenticate(request)
-                    .thenCompose(primary -> afterPrimary(request, primary, userDirectory.name(), trace));
+            ConnectionDecision route = engine.route(request);
+            trace.addAll(route.trace());
+            if (route.action() == ConnectionDecision.Action.REJECT) {
+                return done(request, started, new Decision(Decision.Outcome.REJECT, route.reason(),
+                        "no connection request policy matched", null, List.of(), trace));
+            }
+            if (route.action() == ConnectionDecision.Action.FORWARD) {
+                return done(request, started, new Decision(Decision.Outcome.REJECT, ReasonCode.FORWARDING_UNAVAILABLE,
+                        "connection request policy '" + route.policyName() + "' forwards to server group '"
+                                + route.serverGroup() + "', and forwarding is not available in this version",
+                        null, List.of(), trace));
+            }
+            AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
+                    : request.withUserName(route.userName());
+            UserDirectory userDirectory = pick(route.directory());
+            if (userDirectory == null) {
+                String wanted = route.directory() != null ? route.directory() : defaultDirectory;
+                trace.add("no user directory named '" + wanted + "'");
+                return done(request, started, Decision.reject(ReasonCode.DIRECTORY_UNAVAILABLE,
+                        "no user directory named '" + wanted + "' is installed", trace));
+            }
+            decision = userDirectory.authenticate(routed)
+                    .thenCompose(primary -> afterPrimary(routed, primary, userDirectory.name(), engine, trace));
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
@@ -112,22 +159,28 @@ public final class RequestPipeline implements AccessRequestHandler {
             trace.add("internal error: " + failure);
             return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
                     trace);
-        }).thenApply(result -> log(request, result));
+        }).thenApply(result -> log(request, started, result));
+    }
+
+    /** The named directory; without a name the default one, or the only one there is. */
+    private UserDirectory pick(String name) {
+        List<UserDirectory> available = directories;
+        String wanted = name != null ? name : defaultDirectory;
+        for (UserDirectory candidate : available) {
+            if (candidate.name().equals(wanted)) {
+                return candidate;
+            }
+        }
+        return name == null && available.size() == 1 ? available.get(0) : null;
     }
 
     private CompletionStage<Decision> afterPrimary(AuthenticationRequest request, PrimaryAuthResult primary,
-            String directoryName, List<String> trace) {
+            String directoryName, PolicyEngine engine, List<String> trace) {
         trace.add("directory '" + directoryName + "': " + primary.reason() + " (" + primary.detail() + ")");
         if (!primary.accepted()) {
             // The method's own error attributes (MS-CHAP-Error) go with the reject.
             return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, primary.reason(),
                     primary.detail(), null, primary.replyAttributes(), trace));
-        }
-        PolicyEngine engine = policyEngine;
-        if (engine == null) {
-            trace.add("no policy engine service");
-            return CompletableFuture.completedFuture(
-                    Decision.reject(ReasonCode.SERVICE_UNAVAILABLE, "no network policy engine is installed", trace));
         }
         PolicyDecision policy = engine.evaluate(request, primary.user());
         trace.addAll(policy.trace());
@@ -209,16 +262,19 @@ public final class RequestPipeline implements AccessRequestHandler {
         return new Decision(Decision.Outcome.REJECT, reason, outcome.detail(), policy.policyName(), List.of(), trace);
     }
 
-    private static CompletionStage<Decision> done(AuthenticationRequest request, Decision decision) {
-        return CompletableFuture.completedFuture(log(request, decision));
+    private CompletionStage<Decision> done(AuthenticationRequest request, long started, Decision decision) {
+        return CompletableFuture.completedFuture(log(request, started, decision));
     }
 
-    private static Decision log(AuthenticationRequest request, Decision decision) {
+    private Decision log(AuthenticationRequest request, long started, Decision decision) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.info("{} {} for user '{}' from client '{}': {} ({})", request.id(), decision.outcome(),
                 request.userName(), request.client().name(), decision.reason(), decision.detail());
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} trace: {}", request.id(), String.join(" | ", decision.trace()));
         }
+        recent.add(new DecisionRecord(request.id(), Instant.now(), request.client().name(), request.userName(),
+                decision, millis));
         return decision;
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
@@ -120,7 +121,7 @@ class RequestPipelineTest {
         assertEquals(ReasonCode.AUTHENTICATION_FAILED, decide(new RequestPipeline(directory(
                 PrimaryAuthResult.rejected(ReasonCode.AUTHENTICATION_FAILED, "wrong password")), grant(false), null,
                 Duration.ofSeconds(5))).reason());
-        assertEquals(ReasonCode.SERVICE_UNAVAILABLE,
+        assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE,
                 decide(new RequestPipeline(null, grant(false), null, Duration.ofSeconds(5))).reason());
         assertEquals(ReasonCode.SERVICE_UNAVAILABLE,
                 decide(new RequestPipeline(ALICE_OK, null, null, Duration.ofSeconds(5))).reason());
@@ -156,5 +157,72 @@ class RequestPipelineTest {
                 (request, user) -> new PolicyDecision(false, "D", ReasonCode.POLICY_DENIED, false, List.of(), List.of()),
                 null, Duration.ofSeconds(5)));
         assertTrue(denied.replyAttributes().isEmpty(), "keys never go out with a reject");
+    }
+
+    /** A policy engine that routes as told and grants everything. */
+    private static PolicyEngine routing(ConnectionDecision route) {
+        return new PolicyEngine() {
+            @Override
+            public ConnectionDecision route(AuthenticationRequest request) {
+                return route;
+            }
+
+            @Override
+            public PolicyDecision evaluate(AuthenticationRequest request, User user) {
+                return new PolicyDecision(true, "P", ReasonCode.ACCEPTED, false, List.of(), List.of());
+            }
+        };
+    }
+
+    /** A directory with this name that accepts whoever it is asked about and records the name it saw. */
+    private static UserDirectory named(String name, List<String> seen) {
+        return new UserDirectory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
+                seen.add(name + ":" + request.userName());
+                return CompletableFuture.completedFuture(
+                        PrimaryAuthResult.accepted(new User(request.userName(), Set.of(), name)));
+            }
+        };
+    }
+
+    @Test
+    void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
+        List<String> seen = new java.util.ArrayList<>();
+        RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
+                ConnectionDecision.Action.REJECT, null, "alice", null, null,
+                ReasonCode.NO_MATCHING_CONNECTION_REQUEST_POLICY, List.of())), null, Duration.ofSeconds(5));
+        assertEquals(ReasonCode.NO_MATCHING_CONNECTION_REQUEST_POLICY, decide(pipeline).reason());
+        pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
+                ConnectionDecision.Action.FORWARD, "Partners", "alice", null, "partner-radius", ReasonCode.ACCEPTED,
+                List.of())), null, Duration.ofSeconds(5));
+        assertEquals(ReasonCode.FORWARDING_UNAVAILABLE, decide(pipeline).reason());
+        assertTrue(seen.isEmpty(), "nothing was authenticated");
+
+        pipeline = new RequestPipeline(null, routing(new ConnectionDecision(ConnectionDecision.Action.AUTHENTICATE,
+                "Corp", "alice-rewritten", "corp", null, ReasonCode.ACCEPTED, List.of())), null, Duration.ofSeconds(5));
+        pipeline.bindDirectories(List.of(named("local", seen), named("corp", seen)));
+        assertEquals(Decision.Outcome.ACCEPT, decide(pipeline).outcome());
+        assertEquals(List.of("corp:alice-rewritten"), seen);
+        pipeline = new RequestPipeline(null, routing(new ConnectionDecision(ConnectionDecision.Action.AUTHENTICATE,
+                "Other", "alice", "missing", null, ReasonCode.ACCEPTED, List.of())), null, Duration.ofSeconds(5));
+        pipeline.bindDirectories(List.of(named("local", seen), named("corp", seen)));
+        assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, decide(pipeline).reason());
+    }
+
+    @Test
+    void recentDecisionsAreKeptNewestFirstWithinTheConfiguredSize() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5));
+        for (int i = 0; i < 3; i++) {
+            decide(pipeline);
+        }
+        assertEquals(3, pipeline.recent(10).size());
+        assertEquals(Decision.Outcome.ACCEPT, pipeline.recent(1).get(0).decision().outcome());
+        assertEquals("alice", pipeline.recent(1).get(0).userName());
     }
 }

@@ -1,11 +1,14 @@
 package org.radmfa.policy.internal;
 
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Cidr;
 import org.radmfa.api.User;
 
 /** One condition of a network policy; a policy matches when all its conditions do. */
@@ -73,6 +76,45 @@ interface Condition {
         @Override
         public String describe() {
             return attribute + " matches /" + pattern + "/";
+        }
+    }
+
+    /** NPS "Client IPv4/IPv6 Address": the datagram's source is in one of these addresses or subnets. */
+    record ClientAddress(List<Cidr> networks) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return networks.stream().anyMatch(network -> network.contains(request.source().getAddress()));
+        }
+
+        @Override
+        public String describe() {
+            return "clientAddress in " + networks;
+        }
+    }
+
+    /** NPS "User Name" (connection request policies): the User-Name as received matches the pattern. */
+    record UserName(Pattern pattern) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return pattern.matcher(request.userName()).find();
+        }
+
+        @Override
+        public String describe() {
+            return "userName matches /" + pattern + "/";
+        }
+    }
+
+    /** NPS "Day and time restrictions" as a condition: the request arrived within the weekly hours. */
+    record DayAndTime(WeeklyHours hours, ZoneId zone) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            return hours.allows(request.received().atZone(zone));
+        }
+
+        @Override
+        public String describe() {
+            return "dayAndTime within '" + hours + "' (" + zone + ")";
         }
     }
 }

@@ -1,13 +1,11 @@
 package org.radmfa.policy.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
@@ -16,47 +14,87 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates network policies in processing order; the first whose conditions all match decides. Evaluation reads
- * an immutable snapshot, so a configuration change never leaves a window with a partial policy set.
+ * Evaluates connection request policies and network policies in processing order; in each list the first whose
+ * conditions all match decides. Evaluation reads immutable snapshots and has no side effects, so it also serves
+ * what-if evaluations.
  */
 @Component(service = {PolicyEngine.class, PolicyTable.class})
 public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkPolicyEngine.class);
 
-    private record Entry(String key, NetworkPolicy policy, String source) {
-    }
+    private final OrderedPolicies<NetworkPolicy> networkPolicies =
+            new OrderedPolicies<>("network policy", NetworkPolicy::name, NetworkPolicy::order);
+    private final OrderedPolicies<ConnectionRequestPolicy> connectionPolicies = new OrderedPolicies<>(
+            "connection request policy", ConnectionRequestPolicy::name, ConnectionRequestPolicy::order);
 
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private volatile List<NetworkPolicy> ordered = List.of();
+    @Override
+    public ConnectionDecision route(AuthenticationRequest request) {
+        List<String> trace = new ArrayList<>();
+        for (ConnectionRequestPolicy policy : connectionPolicies.ordered()) {
+            if (!policy.enabled()) {
+                continue;
+            }
+            Condition failed = firstFailing(policy.conditions(), request, null);
+            String header = "connection request policy '" + policy.name() + "' (order " + policy.order() + "): ";
+            if (failed != null) {
+                trace.add(header + failed.describe() + " -> false");
+                continue;
+            }
+            String userName = policy.rewrite(request.userName());
+            trace.add(header + "matches -> " + policy.action().name().toLowerCase()
+                    + (policy.action() == ConnectionDecision.Action.FORWARD ? " to server group '"
+                            + policy.serverGroup() + "'" : " with directory '"
+                            + (policy.directory() == null ? "default" : policy.directory()) + "'")
+                    + (userName.equals(request.userName()) ? "" : ", User-Name rewritten to '" + userName + "'"));
+            return new ConnectionDecision(policy.action(), policy.name(), userName, policy.directory(),
+                    policy.serverGroup(), ReasonCode.ACCEPTED, trace);
+        }
+        trace.add("no connection request policy matched");
+        return new ConnectionDecision(ConnectionDecision.Action.REJECT, null, request.userName(), null, null,
+                ReasonCode.NO_MATCHING_CONNECTION_REQUEST_POLICY, trace);
+    }
 
     @Override
     public PolicyDecision evaluate(AuthenticationRequest request, User user) {
         List<String> trace = new ArrayList<>();
-        for (NetworkPolicy policy : ordered) {
+        for (NetworkPolicy policy : networkPolicies.ordered()) {
             if (!policy.enabled()) {
                 continue;
             }
-            Condition failed = firstFailing(policy, request, user);
+            String header = "network policy '" + policy.name() + "' (order " + policy.order() + "): ";
+            Condition failed = firstFailing(policy.conditions(), request, user);
             if (failed != null) {
-                trace.add("policy '" + policy.name() + "' (order " + policy.order() + "): " + failed.describe()
-                        + " -> false");
+                trace.add(header + failed.describe() + " -> false");
                 continue;
             }
-            trace.add("policy '" + policy.name() + "' (order " + policy.order() + "): all "
-                    + policy.conditions().size() + " conditions match -> " + (policy.grant() ? "grant" : "deny")
-                    + (policy.grant() && policy.mfaRequired() ? ", MFA required" : ""));
+            trace.add(header + "all " + policy.conditions().size() + " conditions match -> "
+                    + (policy.grant() ? "grant" : "deny"));
+            Constraints.Violation violation = policy.constraints().check(request);
+            if (violation != null) {
+                trace.add(header + violation.description() + " -> reject");
+                return new PolicyDecision(false, policy.name(), violation.reason(), false, List.of(), trace);
+            }
             if (!policy.grant()) {
                 return new PolicyDecision(false, policy.name(), ReasonCode.POLICY_DENIED, false, List.of(), trace);
             }
-            return new PolicyDecision(true, policy.name(), ReasonCode.ACCEPTED, policy.mfaRequired(),
-                    policy.replyAttributes(), trace);
+            boolean mfa = policy.mfaRequired();
+            if (mfa) {
+                String exemption = policy.exemption(user);
+                if (exemption != null) {
+                    trace.add(header + "MFA not required: member of exempt group '" + exemption + "'");
+                    mfa = false;
+                } else {
+                    trace.add(header + "MFA required");
+                }
+            }
+            return new PolicyDecision(true, policy.name(), ReasonCode.ACCEPTED, mfa, policy.replyAttributes(), trace);
         }
         trace.add("no network policy matched");
         return new PolicyDecision(false, null, ReasonCode.NO_MATCHING_NETWORK_POLICY, false, List.of(), trace);
     }
 
-    private static Condition firstFailing(NetworkPolicy policy, AuthenticationRequest request, User user) {
-        for (Condition condition : policy.conditions()) {
+    private static Condition firstFailing(List<Condition> conditions, AuthenticationRequest request, User user) {
+        for (Condition condition : conditions) {
             if (!condition.matches(request, user)) {
                 return condition;
             }
@@ -64,41 +102,29 @@ public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
         return null;
     }
 
-    /** The policies in processing order, for management. */
+    /** The network policies in processing order, for management. */
     List<NetworkPolicy> policies() {
-        return ordered;
+        return networkPolicies.ordered();
     }
 
     @Override
-    public synchronized void put(String key, NetworkPolicy policy, String source) {
-        for (Entry other : entries.values()) {
-            if (other.key().equals(key)) {
-                continue;
-            }
-            if (other.policy().order() == policy.order()) {
-                throw new IllegalArgumentException("processing order " + policy.order() + " is already used by policy '"
-                        + other.policy().name() + "' in " + other.source());
-            }
-            if (other.policy().name().equalsIgnoreCase(policy.name())) {
-                throw new IllegalArgumentException("policy name '" + policy.name() + "' is already used in "
-                        + other.source());
-            }
-        }
-        entries.put(key, new Entry(key, policy, source));
-        publish();
+    public void put(String key, NetworkPolicy policy, String source) {
+        networkPolicies.put(key, policy, source);
         LOG.info("Network policy '{}' (order {}, {}) loaded from {}", policy.name(), policy.order(),
                 policy.grant() ? "grant" : "deny", source);
     }
 
     @Override
-    public synchronized void remove(String key) {
-        if (entries.remove(key) != null) {
-            publish();
-        }
+    public void put(String key, ConnectionRequestPolicy policy, String source) {
+        connectionPolicies.put(key, policy, source);
+        LOG.info("Connection request policy '{}' (order {}, {}) loaded from {}", policy.name(), policy.order(),
+                policy.action().name().toLowerCase(), source);
     }
 
-    private void publish() {
-        ordered = entries.values().stream().map(Entry::policy)
-                .sorted(Comparator.comparingInt(NetworkPolicy::order)).toList();
+    @Override
+    public void remove(String key) {
+        if (!networkPolicies.remove(key)) {
+            connectionPolicies.remove(key);
+        }
     }
 }

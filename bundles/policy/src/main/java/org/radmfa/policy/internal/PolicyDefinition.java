@@ -1,14 +1,12 @@
 package org.radmfa.policy.internal;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +18,6 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
-import org.radmfa.api.AuthMethod;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
@@ -39,9 +36,9 @@ public final class PolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.policy";
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDefinition.class);
     private static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
-            "condition.userGroups", "condition.clientName", "condition.authMethods",
+            "mfaExemptGroups", "timeZone", "constraint.authMethods", "constraint.dayAndTime",
+            "constraint.nasPortType", "constraint.sessionTimeout", "constraint.idleTimeout",
             "webconsole.configurationFactory.nameHint");
-    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
 
     @ObjectClassDefinition(name = "radmfa network policy",
             description = "An NPS-style network policy. Policies are evaluated in processing order; the first whose"
@@ -75,6 +72,42 @@ public final class PolicyDefinition {
         @AttributeDefinition(name = "Authentication methods condition", required = false,
                 description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2")
         String condition_authMethods();
+
+        @AttributeDefinition(name = "Client address condition", required = false,
+                description = "Comma-separated addresses or CIDR subnets the request's source must be in")
+        String condition_clientAddress();
+
+        @AttributeDefinition(name = "Day and time condition", required = false,
+                description = "Weekly hours, e.g. 'Mon-Fri 07:00-19:00; Sat 09:00-12:00', in the policy's time zone")
+        String condition_dayAndTime();
+
+        @AttributeDefinition(name = "Time zone", required = false,
+                description = "For day-and-time conditions and constraints, e.g. Europe/Berlin; default: the system's")
+        String timeZone();
+
+        @AttributeDefinition(name = "MFA exempt groups", required = false,
+                description = "Comma-separated groups whose members need no second factor under this policy")
+        String mfaExemptGroups();
+
+        @AttributeDefinition(name = "Allowed authentication methods (constraint)", required = false,
+                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2; others are rejected")
+        String constraint_authMethods();
+
+        @AttributeDefinition(name = "Day and time (constraint)", required = false,
+                description = "Weekly hours outside which a matching request is rejected")
+        String constraint_dayAndTime();
+
+        @AttributeDefinition(name = "NAS port types (constraint)", required = false,
+                description = "Comma-separated NAS-Port-Type names allowed, e.g. Virtual")
+        String constraint_nasPortType();
+
+        @AttributeDefinition(name = "Session timeout (constraint, seconds)", required = false,
+                description = "Returned as Session-Timeout")
+        String constraint_sessionTimeout();
+
+        @AttributeDefinition(name = "Idle timeout (constraint, seconds)", required = false,
+                description = "Returned as Idle-Timeout")
+        String constraint_idleTimeout();
 
         String webconsole_configurationFactory_nameHint() default "{order}: {name} ({access})";
     }
@@ -119,63 +152,40 @@ public final class PolicyDefinition {
 
     static NetworkPolicy parse(ConfigReader config) throws InvalidConfigurationException {
         String name = config.requiredString("name");
-        int order = config.integer("order", Integer.MIN_VALUE, 0, Integer.MAX_VALUE - 1);
-        if (order == Integer.MIN_VALUE) {
-            throw config.invalid("order", "is required: policies are evaluated in processing order");
-        }
+        int order = PolicyParser.order(config);
         String access = config.string("access", "deny").toLowerCase(Locale.ROOT);
         if (!access.equals("grant") && !access.equals("deny")) {
             throw config.invalid("access", "'" + access + "' is neither grant nor deny");
         }
-        List<Condition> conditions = new ArrayList<>();
-        List<String> groups = config.list("condition.userGroups");
-        if (!groups.isEmpty()) {
-            conditions.add(new Condition.UserGroups(new HashSet<>(groups)));
-        }
-        String clientName = config.string("condition.clientName", "");
-        if (!clientName.isEmpty()) {
-            conditions.add(new Condition.ClientName(pattern(config, "condition.clientName", clientName)));
-        }
-        List<String> methods = config.list("condition.authMethods");
-        if (!methods.isEmpty()) {
-            Set<AuthMethod> allowed = EnumSet.noneOf(AuthMethod.class);
-            for (String method : methods) {
-                try {
-                    allowed.add(AuthMethod.valueOf(method.toUpperCase(Locale.ROOT).replace('-', '_')));
-                } catch (IllegalArgumentException e) {
-                    throw config.invalid("condition.authMethods", "'" + method + "' is not one of "
-                            + EnumSet.allOf(AuthMethod.class));
-                }
-            }
-            conditions.add(new Condition.AuthMethods(allowed));
-        }
-        for (Map.Entry<String, String> entry : config.withPrefix("condition.").entrySet()) {
-            String attribute = entry.getKey();
-            if (KEYS.contains("condition." + attribute)) {
-                continue;
-            }
-            if (!ATTRIBUTE_NAME.matcher(attribute).matches()) {
-                throw config.invalid("condition." + attribute, "'" + attribute + "' is not an attribute name");
-            }
-            conditions.add(new Condition.AttributeMatches(attribute,
-                    pattern(config, "condition." + attribute, entry.getValue())));
-        }
+        ZoneId zone = PolicyParser.zone(config);
+        List<Condition> conditions = PolicyParser.conditions(config, true, zone);
+        Constraints constraints = new Constraints(PolicyParser.authMethods(config, "constraint.authMethods"),
+                PolicyParser.hours(config, "constraint.dayAndTime"), zone, new HashSet<>(config.list(
+                        "constraint.nasPortType")));
         List<ReplyAttribute> reply = new ArrayList<>();
         for (Map.Entry<String, String> entry : config.withPrefix("reply.").entrySet()) {
-            if (!ATTRIBUTE_NAME.matcher(entry.getKey()).matches()) {
+            if (!PolicyParser.isAttributeName(entry.getKey())) {
                 throw config.invalid("reply." + entry.getKey(), "'" + entry.getKey() + "' is not an attribute name");
             }
             reply.add(new ReplyAttribute(entry.getKey(), entry.getValue()));
         }
+        timeout(config, "constraint.sessionTimeout", "Session-Timeout", reply);
+        timeout(config, "constraint.idleTimeout", "Idle-Timeout", reply);
         return new NetworkPolicy(name, order, config.bool("enabled", true), access.equals("grant"),
-                config.bool("mfaRequired", false), conditions, reply);
+                config.bool("mfaRequired", false), new HashSet<>(config.list("mfaExemptGroups")), conditions,
+                constraints, reply);
     }
 
-    private static Pattern pattern(ConfigReader config, String key, String text) throws InvalidConfigurationException {
-        try {
-            return Pattern.compile(text);
-        } catch (PatternSyntaxException e) {
-            throw config.invalid(key, "'" + text + "' is not a valid regular expression: " + e.getDescription());
+    /** NPS's session and idle timeout constraints are what the NAS enforces from these reply attributes. */
+    private static void timeout(ConfigReader config, String key, String attribute, List<ReplyAttribute> reply)
+            throws InvalidConfigurationException {
+        int seconds = config.integer(key, 0, 0, Integer.MAX_VALUE);
+        if (seconds == 0) {
+            return;
         }
+        if (reply.stream().anyMatch(r -> r.name().equalsIgnoreCase(attribute))) {
+            throw config.invalid(key, "conflicts with reply." + attribute + "; set one of them");
+        }
+        reply.add(new ReplyAttribute(attribute, String.valueOf(seconds)));
     }
 }

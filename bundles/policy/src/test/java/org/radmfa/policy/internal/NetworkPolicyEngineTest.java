@@ -78,7 +78,8 @@ class NetworkPolicyEngineTest {
         PolicyDecision mfa = engine.evaluate(request(), new User("bob", Set.of("mfa-users"), "local"));
         assertEquals("MFA users", mfa.policyName());
         assertTrue(mfa.mfaRequired());
-        assertEquals(2, mfa.trace().size());
+        assertEquals(3, mfa.trace().size());
+        assertTrue(mfa.trace().get(2).endsWith("MFA required"), mfa.trace().toString());
     }
 
     @Test

@@ -1,0 +1,185 @@
+package org.radmfa.policy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ChapCredentials;
+import org.radmfa.api.ConnectionDecision;
+import org.radmfa.api.Credentials;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.PolicyDecision;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.User;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+
+/** Conditions, constraints, MFA exemptions and connection request policies, as NPS defines them. */
+class PolicySemanticsTest {
+    private static final RadiusClient GATEWAY =
+            new RadiusClient("Azure VPN gateway", "10.1.255.0/27", SharedSecret.of("x"), null, true);
+    /** A Tuesday, 10:30 in Berlin. */
+    private static final Instant TUESDAY_MORNING = ZonedDateTime.of(2026, 11, 24, 10, 30, 0, 0,
+            ZoneId.of("Europe/Berlin")).toInstant();
+    private static final User ALICE = new User("alice", Set.of("vpn-users"), "local");
+
+    private final NetworkPolicyEngine engine = new NetworkPolicyEngine();
+
+    private static Map<String, Object> config(String... keyValues) {
+        Map<String, Object> properties = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.policy-test.cfg");
+        return properties;
+    }
+
+    private static NetworkPolicy policy(String... keyValues) throws InvalidConfigurationException {
+        return PolicyDefinition.parse(new ConfigReader(config(keyValues)));
+    }
+
+    private static ConnectionRequestPolicy crp(String... keyValues) throws InvalidConfigurationException {
+        return ConnectionPolicyDefinition.parse(new ConfigReader(config(keyValues)));
+    }
+
+    private static AuthenticationRequest request(String user, String source, Credentials credentials, Instant when,
+            RequestAttribute... attributes) {
+        return new AuthenticationRequest("t", GATEWAY, new InetSocketAddress(source, 4000), user, credentials,
+                List.of(attributes), when);
+    }
+
+    private static AuthenticationRequest pap(String user) {
+        return request(user, "10.1.255.4", new PapCredentials("pw"), TUESDAY_MORNING);
+    }
+
+    @Test
+    void weeklyHoursParseRangesWrapAndRefuseNonsense() {
+        WeeklyHours office = WeeklyHours.parse("Mon-Fri 07:00-19:00; Sat 09:00-12:00");
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        assertTrue(office.allows(TUESDAY_MORNING.atZone(berlin)));
+        assertFalse(office.allows(ZonedDateTime.of(2026, 11, 24, 19, 0, 0, 0, berlin)));
+        assertTrue(office.allows(ZonedDateTime.of(2026, 11, 28, 11, 59, 0, 0, berlin)));
+        assertFalse(office.allows(ZonedDateTime.of(2026, 11, 29, 11, 0, 0, 0, berlin)), "Sunday");
+        WeeklyHours night = WeeklyHours.parse("Fri-Mon 22:00-06:00");
+        assertTrue(night.allows(ZonedDateTime.of(2026, 11, 24, 5, 0, 0, 0, berlin)), "Tuesday 05:00 is Monday night");
+        assertFalse(night.allows(ZonedDateTime.of(2026, 11, 25, 5, 0, 0, 0, berlin)));
+        assertTrue(WeeklyHours.parse("Sun 00:00-24:00").allows(ZonedDateTime.of(2026, 11, 29, 23, 59, 0, 0, berlin)));
+        assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon-Fry 07:00-19:00"));
+        assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon 25:00-26:00"));
+        assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon 08:00-08:00"));
+        assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("weekdays"));
+    }
+
+    @Test
+    void clientAddressAndDayAndTimeConditions() throws Exception {
+        engine.put("p", policy("name", "Gateway subnet in office hours", "order", "1", "access", "grant",
+                "condition.clientAddress", "10.1.255.0/27, fd00::/64", "condition.dayAndTime", "Mon-Fri 07:00-19:00",
+                "timeZone", "Europe/Berlin"), "p.cfg");
+        assertTrue(engine.evaluate(pap("alice"), ALICE).granted());
+        assertFalse(engine.evaluate(request("alice", "10.1.254.4", new PapCredentials("pw"), TUESDAY_MORNING),
+                ALICE).granted());
+        Instant saturday = ZonedDateTime.of(2026, 11, 28, 10, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant();
+        PolicyDecision weekend = engine.evaluate(request("alice", "10.1.255.4", new PapCredentials("pw"), saturday),
+                ALICE);
+        assertEquals(ReasonCode.NO_MATCHING_NETWORK_POLICY, weekend.reason());
+        assertTrue(weekend.trace().get(0).contains("dayAndTime"), weekend.trace().toString());
+    }
+
+    @Test
+    void constraintsRejectWithTheirOwnReasonInsteadOfFallingThrough() throws Exception {
+        engine.put("p", policy("name", "VPN", "order", "1", "access", "grant", "condition.userGroups", "vpn-users",
+                "constraint.authMethods", "PAP, EAP_MSCHAPV2", "constraint.nasPortType", "Virtual",
+                "constraint.sessionTimeout", "3600", "constraint.idleTimeout", "600"), "p.cfg");
+        engine.put("q", policy("name", "Catch all", "order", "2", "access", "grant"), "q.cfg");
+        AuthenticationRequest virtualPap = request("alice", "10.1.255.4", new PapCredentials("pw"), TUESDAY_MORNING,
+                new RequestAttribute(0, 61, "NAS-Port-Type", "Virtual"));
+        PolicyDecision granted = engine.evaluate(virtualPap, ALICE);
+        assertTrue(granted.granted());
+        assertEquals(List.of(new ReplyAttribute("Session-Timeout", "3600"), new ReplyAttribute("Idle-Timeout", "600")),
+                granted.replyAttributes());
+        AuthenticationRequest chap = request("alice", "10.1.255.4", new ChapCredentials(1, new byte[16],
+                new byte[16]), TUESDAY_MORNING, new RequestAttribute(0, 61, "NAS-Port-Type", "Virtual"));
+        PolicyDecision method = engine.evaluate(chap, ALICE);
+        assertEquals(ReasonCode.AUTH_METHOD_NOT_ALLOWED, method.reason());
+        assertEquals("VPN", method.policyName(), "a constraint rejects; the catch-all is not tried");
+        PolicyDecision port = engine.evaluate(request("alice", "10.1.255.4", new PapCredentials("pw"),
+                TUESDAY_MORNING, new RequestAttribute(0, 61, "NAS-Port-Type", "Ethernet")), ALICE);
+        assertEquals(ReasonCode.PORT_TYPE_NOT_ALLOWED, port.reason());
+        engine.put("p", policy("name", "VPN", "order", "1", "access", "grant", "constraint.dayAndTime",
+                "Sat-Sun 00:00-24:00"), "p.cfg");
+        assertEquals(ReasonCode.OUTSIDE_ALLOWED_HOURS, engine.evaluate(pap("alice"), ALICE).reason());
+    }
+
+    @Test
+    void mfaExemptGroupsSkipTheSecondFactorAndSayWhy() throws Exception {
+        engine.put("p", policy("name", "VPN with MFA", "order", "1", "access", "grant", "mfaRequired", "true",
+                "mfaExemptGroups", "break-glass, service-accounts"), "p.cfg");
+        assertTrue(engine.evaluate(pap("alice"), ALICE).mfaRequired());
+        PolicyDecision exempt = engine.evaluate(pap("svc"), new User("svc", Set.of("Service-Accounts"), "local"));
+        assertFalse(exempt.mfaRequired());
+        assertTrue(exempt.trace().stream().anyMatch(t -> t.contains("exempt group 'Service-Accounts'")));
+    }
+
+    @Test
+    void connectionRequestPoliciesRouteRewriteAndRejectWhenNoneMatches() throws Exception {
+        assertEquals(ConnectionDecision.Action.REJECT, engine.route(pap("alice")).action());
+        assertEquals(ReasonCode.NO_MATCHING_CONNECTION_REQUEST_POLICY, engine.route(pap("alice")).reason());
+        engine.put("corp", crp("name", "Corp realm", "order", "1", "condition.userName", "@corp\\.example$",
+                "rewrite.pattern", "@corp\\.example$", "rewrite.replacement", "", "directory", "corp-ad"), "c.cfg");
+        engine.put("partners", crp("name", "Partners", "order", "2", "condition.userName", "@partner\\.example$",
+                "action", "forward", "serverGroup", "partner-radius"), "p.cfg");
+        engine.put("default", crp("name", "Use Windows authentication for all users", "order", "999999"), "d.cfg");
+        ConnectionDecision corp = engine.route(pap("alice@corp.example"));
+        assertEquals(ConnectionDecision.Action.AUTHENTICATE, corp.action());
+        assertEquals("alice", corp.userName());
+        assertEquals("corp-ad", corp.directory());
+        ConnectionDecision partner = engine.route(pap("bob@partner.example"));
+        assertEquals(ConnectionDecision.Action.FORWARD, partner.action());
+        assertEquals("partner-radius", partner.serverGroup());
+        ConnectionDecision other = engine.route(pap("EXAMPLE\\carol"));
+        assertEquals("Use Windows authentication for all users", other.policyName());
+        assertEquals("EXAMPLE\\carol", other.userName());
+        assertNull(other.directory());
+        assertEquals(3, other.trace().size());
+    }
+
+    @Test
+    void badPoliciesAreRefusedNamingTheKey() {
+        assertEquals("condition.userGroups", assertThrows(InvalidConfigurationException.class,
+                () -> crp("name", "x", "order", "1", "condition.userGroups", "vpn-users")).key());
+        assertEquals("serverGroup", assertThrows(InvalidConfigurationException.class,
+                () -> crp("name", "x", "order", "1", "action", "forward")).key());
+        assertEquals("rewrite.pattern", assertThrows(InvalidConfigurationException.class,
+                () -> crp("name", "x", "order", "1", "rewrite.pattern", "([a-z")).key());
+        assertEquals("condition.clientAddress", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "condition.clientAddress", "10.1.255.0/33")).key());
+        assertEquals("constraint.dayAndTime", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "constraint.dayAndTime", "Mon 9-17")).key());
+        assertEquals("timeZone", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "timeZone", "Mars/Olympus")).key());
+        assertEquals("constraint.sessionTimeout", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "constraint.sessionTimeout", "60",
+                        "reply.Session-Timeout", "30")).key());
+        assertEquals("constraint.authMethods", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "constraint.authMethods", "SPNEGO")).key());
+        assertTrue(AuthMethod.valueOf("EAP_MSCHAPV2") != null);
+    }
+}
