@@ -8,7 +8,10 @@ import org.tinyradius.dictionary.Dictionary;
 import org.tinyradius.dictionary.DictionaryParser;
 import org.tinyradius.dictionary.MemoryDictionary;
 
-/** TinyRadius's standard dictionary plus the vendors a VPN appliance meets, loaded once per server. */
+/**
+ * TinyRadius's standard dictionary plus the vendors a VPN appliance meets (Microsoft, Cisco, Fortinet, Palo Alto),
+ * loaded once per server.
+ */
 final class RadiusDictionary {
 
     private RadiusDictionary() {
@@ -17,9 +20,11 @@ final class RadiusDictionary {
     static Dictionary load() {
         MemoryDictionary dictionary = new MemoryDictionary();
         try (InputStream standard = DefaultDictionary.class.getResourceAsStream("default_dictionary");
-                InputStream microsoft = RadiusDictionary.class.getResourceAsStream("dictionary.microsoft")) {
+                InputStream microsoft = RadiusDictionary.class.getResourceAsStream("dictionary.microsoft");
+                InputStream vendors = RadiusDictionary.class.getResourceAsStream("dictionary.vendors")) {
             DictionaryParser.parseDictionary(standard, dictionary);
             DictionaryParser.parseDictionary(microsoft, dictionary);
+            DictionaryParser.parseDictionary(vendors, dictionary);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the RADIUS dictionaries shipped in the bundles do not load", e);
         }

@@ -32,6 +32,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
+import org.radmfa.api.AttributeDictionary;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.Decision;
@@ -51,9 +52,10 @@ import org.tinyradius.dictionary.Dictionary;
  *
  * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open.
  */
-@Component(configurationPid = RadiusServer.PID, immediate = true, service = RadiusStatistics.class)
+@Component(configurationPid = RadiusServer.PID, immediate = true,
+        service = {RadiusStatistics.class, AttributeDictionary.class})
 @Designate(ocd = RadiusServer.Config.class)
-public final class RadiusServer implements RadiusStatistics {
+public final class RadiusServer implements RadiusStatistics, AttributeDictionary {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
@@ -222,6 +224,11 @@ public final class RadiusServer implements RadiusStatistics {
 
     TransportCounters counters() {
         return counters;
+    }
+
+    @Override
+    public Optional<String> problem(String name, String value) {
+        return Optional.ofNullable(encoder.problem(name, value));
     }
 
     @Override

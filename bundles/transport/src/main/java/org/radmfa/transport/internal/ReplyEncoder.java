@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.radmfa.api.ReplyAttribute;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ final class ReplyEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyEncoder.class);
 
     private static final SecureRandom SALTS = new SecureRandom();
+    private static final Pattern RAW_NAME = Pattern.compile("(?:Vendor-(\\d{1,8})-)?Attr-(\\d{1,3})");
 
     private final Dictionary dictionary;
 
@@ -35,33 +38,81 @@ final class ReplyEncoder {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int keyNumber = 0;
         for (ReplyAttribute reply : attributes) {
-            AttributeType type = dictionary.getAttributeTypeByName(reply.name());
+            AttributeType type = resolve(reply.name());
             if (type == null) {
                 LOG.warn("Reply attribute '{}' is not in the dictionary and is left out", reply.name());
                 continue;
             }
             try {
-                RadiusAttribute attribute = RadiusAttribute.createRadiusAttribute(dictionary, type.getVendorId(),
-                        type.getTypeCode());
-                setValue(attribute, reply.value());
+                RadiusAttribute attribute = create(type, reply.value());
                 if (type.getVendorId() == RadiusWire.MICROSOFT && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
                         || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY)) {
                     attribute.setAttributeData(hideKey(attribute.getAttributeData(), secret, requestAuthenticator,
                             keyNumber++));
                 }
-                if (type.getVendorId() > 0) {
-                    VendorSpecificAttribute vsa = new VendorSpecificAttribute(type.getVendorId());
-                    vsa.setDictionary(dictionary);
-                    vsa.addSubAttribute(attribute);
-                    attribute = vsa;
-                }
-                out.writeBytes(attribute.writeAttribute());
+                out.writeBytes(wrap(type, attribute).writeAttribute());
             } catch (RuntimeException e) {
                 LOG.warn("Reply attribute '{}' has a value its type cannot hold and is left out: {}", reply.name(),
                         e.getMessage());
             }
         }
         return out.toByteArray();
+    }
+
+    /** Why this attribute cannot be sent with this value, or null if it can. For checking configuration early. */
+    String problem(String name, String value) {
+        AttributeType type = resolve(name);
+        if (type == null) {
+            return "'" + name + "' is not in the dictionary (for another vendor's attribute write"
+                    + " Vendor-<vendor id>-Attr-<type>)";
+        }
+        try {
+            wrap(type, create(type, value)).writeAttribute();
+            return null;
+        } catch (RuntimeException e) {
+            return "'" + value + "' is not a valid value for " + name + ": " + e.getMessage();
+        }
+    }
+
+    /** A dictionary name, or Attr-&lt;type&gt; / Vendor-&lt;id&gt;-Attr-&lt;type&gt; for attributes it lacks. */
+    private AttributeType resolve(String name) {
+        AttributeType known = dictionary.getAttributeTypeByName(name);
+        if (known != null) {
+            return known;
+        }
+        Matcher raw = RAW_NAME.matcher(name);
+        if (!raw.matches()) {
+            return null;
+        }
+        int vendor = raw.group(1) == null ? -1 : Integer.parseInt(raw.group(1));
+        int code = Integer.parseInt(raw.group(2));
+        if (code < 1 || code > 255 || (vendor < 0 && code == RadiusWire.VENDOR_SPECIFIC)) {
+            return null;
+        }
+        return vendor < 0 ? new AttributeType(code, name, RadiusAttribute.class)
+                : new AttributeType(vendor, code, name, RadiusAttribute.class);
+    }
+
+    private RadiusAttribute create(AttributeType type, String value) {
+        RadiusAttribute attribute = type.getAttributeClass() == RadiusAttribute.class
+                && dictionary.getAttributeTypeByName(type.getName()) == null
+                        ? new RadiusAttribute(type.getTypeCode(), new byte[0])
+                        : RadiusAttribute.createRadiusAttribute(dictionary, type.getVendorId(), type.getTypeCode());
+        if (type.getVendorId() > 0) {
+            attribute.setVendorId(type.getVendorId());
+        }
+        setValue(attribute, value);
+        return attribute;
+    }
+
+    private RadiusAttribute wrap(AttributeType type, RadiusAttribute attribute) {
+        if (type.getVendorId() <= 0) {
+            return attribute;
+        }
+        VendorSpecificAttribute vsa = new VendorSpecificAttribute(type.getVendorId());
+        vsa.setDictionary(dictionary);
+        vsa.addSubAttribute(attribute);
+        return vsa;
     }
 
     /**

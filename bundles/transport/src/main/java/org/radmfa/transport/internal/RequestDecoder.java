@@ -64,6 +64,15 @@ final class RequestDecoder {
     }
 
     Result decode(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
+        try {
+            return decodeChecked(id, packet, client, source);
+        } catch (RuntimeException e) {
+            // TinyRadius throws unchecked exceptions for what it finds malformed (e.g. two User-Name attributes).
+            return Result.dropped(DropReason.UNDECODABLE);
+        }
+    }
+
+    private Result decodeChecked(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
         AccessRequest decoded;
         try {
             RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
