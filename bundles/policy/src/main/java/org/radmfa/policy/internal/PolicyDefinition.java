@@ -14,10 +14,14 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
+import org.radmfa.api.AttributeDictionary;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
@@ -114,6 +118,8 @@ public final class PolicyDefinition {
 
     private final PolicyTable table;
     private final String key;
+    private volatile Map<String, Object> lastProperties;
+    private volatile AttributeDictionary dictionary;
 
     @Activate
     public PolicyDefinition(@Reference PolicyTable table, Map<String, Object> properties) {
@@ -127,15 +133,45 @@ public final class PolicyDefinition {
         configure(properties);
     }
 
+    /**
+     * The dictionary lives in the transport bundle, which may start after this one: when it arrives, the policy is
+     * read again, this time with its reply attributes checked. Without it they are checked when sent.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDictionary(AttributeDictionary bound) {
+        this.dictionary = bound;
+        Map<String, Object> properties = lastProperties;
+        if (properties != null) {
+            configure(properties);
+        }
+    }
+
+    void unbindDictionary(AttributeDictionary unbound) {
+        if (dictionary == unbound) {
+            dictionary = null;
+        }
+    }
+
     @Deactivate
     void deactivate() {
         table.remove(key);
     }
 
-    private void configure(Map<String, Object> properties) {
+    private synchronized void configure(Map<String, Object> properties) {
+        lastProperties = properties;
         ConfigReader config = new ConfigReader(properties);
         try {
             NetworkPolicy policy = parse(config);
+            AttributeDictionary checker = dictionary;
+            if (checker != null) {
+                for (ReplyAttribute reply : policy.replyAttributes()) {
+                    String problem = checker.problem(reply.name(), reply.value()).orElse(null);
+                    if (problem != null) {
+                        throw config.invalid(replyKey(reply), problem);
+                    }
+                }
+            }
             try {
                 table.put(key, policy, config.source());
             } catch (IllegalArgumentException e) {
@@ -174,6 +210,13 @@ public final class PolicyDefinition {
         return new NetworkPolicy(name, order, config.bool("enabled", true), access.equals("grant"),
                 config.bool("mfaRequired", false), new HashSet<>(config.list("mfaExemptGroups")), conditions,
                 constraints, reply);
+    }
+
+    private static String replyKey(ReplyAttribute reply) {
+        return switch (reply.name()) {
+            case "Session-Timeout", "Idle-Timeout" -> "reply." + reply.name() + " (or its constraint)";
+            default -> "reply." + reply.name();
+        };
     }
 
     /** NPS's session and idle timeout constraints are what the NAS enforces from these reply attributes. */
