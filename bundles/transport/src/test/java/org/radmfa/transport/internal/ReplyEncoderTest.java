@@ -1,0 +1,43 @@
+package org.radmfa.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.ReplyAttribute;
+
+class ReplyEncoderTest {
+    private final ReplyEncoder encoder = new ReplyEncoder(RadiusDictionary.load());
+
+    private byte[] encode(String name, String value) {
+        return encoder.encode(List.of(new ReplyAttribute(name, value)), new byte[] {1}, new byte[16]);
+    }
+
+    @Test
+    void standardVendorAndRawAttributesEncodeAsOnTheWire() {
+        HexFormat hex = HexFormat.of();
+        assertArrayEquals(hex.parseHex("1b0600000e10"), encode("Session-Timeout", "3600"));
+        assertArrayEquals(hex.parseHex("08060a000005"), encode("Framed-IP-Address", "10.0.0.5"));
+        // Vendor-Specific(26), length, vendor 12356, Fortinet-Group-Name(1), length, "vpn"
+        assertArrayEquals(hex.parseHex("1a0b00003044" + "0105" + "76706e"), encode("Fortinet-Group-Name", "vpn"));
+        assertArrayEquals(hex.parseHex("1a0b00003044" + "0105" + "76706e"), encode("Vendor-12356-Attr-1", "vpn"));
+        assertArrayEquals(hex.parseHex("1a0c00000009" + "0106" + "abcdef01"), encode("Vendor-9-Attr-1",
+                "0xabcdef01"));
+    }
+
+    @Test
+    void problemsAreNamedBeforeAnythingIsSent() {
+        assertNull(encoder.problem("Session-Timeout", "3600"));
+        assertNull(encoder.problem("PaloAlto-User-Group", "vpn-users"));
+        assertNull(encoder.problem("Cisco-AVPair", "ip:addr-pool=vpn"));
+        assertTrue(encoder.problem("Sesion-Timeout", "3600").contains("not in the dictionary"));
+        assertTrue(encoder.problem("Session-Timeout", "an hour").contains("not a valid value"));
+        assertTrue(encoder.problem("Framed-IP-Address", "10.0.0.300").contains("not a valid value"));
+        assertTrue(encoder.problem("Attr-26", "x").contains("not in the dictionary"), "raw Vendor-Specific refused");
+        assertTrue(encoder.problem("Reply-Message", "x".repeat(300)).contains("not a valid value"));
+    }
+}
