@@ -86,6 +86,19 @@ public class RadiusIT extends RadmfaTestSupport {
         // Client Secret LastGood Requests Accepts Rejects Challenges Retransmits BadSecret BadPassword Dropped
         assertTrue(row, Integer.parseInt(columns[8]) >= 1);
         assertTrue(row, Integer.parseInt(columns[9]) >= 1);
+
+        String decisions = shell("radmfa:decisions --no-format --trace -n 50");
+        assertTrue(decisions, decisions.contains("AUTHENTICATION_FAILED") && decisions.contains("ACCEPTED"));
+        assertTrue(decisions, decisions.contains("network policy 'Demo VPN users' (order 10): all 1 conditions match"));
+
+        String whatIf = shell("radmfa:policy-test --group vpn-users demo");
+        assertTrue(whatIf, whatIf.contains("Use Windows authentication for all users")
+                && whatIf.contains("Result: GRANT") && whatIf.contains("reply Session-Timeout=28800"));
+        String mfaWhatIf = shell("radmfa:policy-test --group mfa-users someone");
+        assertTrue(mfaWhatIf, mfaWhatIf.contains("Result: GRANT, MFA required"));
+        String nobody = shell("radmfa:policy-test someone");
+        assertTrue(nobody, nobody.contains("Result: REJECT (POLICY_DENIED)")
+                && nobody.contains("Connections to other access servers"));
     }
 
     /** Sends the demo login until the server answers: the listener may still be opening when the test starts. */
