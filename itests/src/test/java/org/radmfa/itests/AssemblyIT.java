@@ -52,7 +52,7 @@ public class AssemblyIT {
     private static final long PROBE_INTERVAL_MILLIS = 250;
     private static final List<String> RADMFA_BUNDLES = List.of("org.radmfa.api", "org.radmfa.clients",
             "org.radmfa.directory-local", "org.radmfa.pipeline", "org.radmfa.policy", "org.radmfa.transport",
-            "org.radmfa.accounting-file", "org.radmfa.management");
+            "org.radmfa.accounting-file", "org.radmfa.management", "org.radmfa.vault");
 
     private static Path home;
     private static Path itestDir;

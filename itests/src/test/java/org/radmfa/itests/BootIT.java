@@ -38,7 +38,7 @@ public class BootIT extends RadmfaTestSupport {
             "org.radmfa.policy",
             "org.radmfa.pipeline",
             "org.radmfa.transport",
-            "org.radmfa.accounting-file", "org.radmfa.management");
+            "org.radmfa.accounting-file", "org.radmfa.management", "org.radmfa.vault");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -44,26 +44,6 @@ public class RadiusIT extends RadmfaTestSupport {
     @Inject
     private AccessRequestHandler pipeline;
 
-    @Inject
-    private org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
-
-    /** Runs a shell command as the Karaf console would and returns what it printed. */
-    private String shell(String command) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(
-                new java.io.ByteArrayInputStream(new byte[0]), print, print);
-        try {
-            Object result = session.execute(command);
-            if (result != null) {
-                print.println(result);
-            }
-        } finally {
-            session.close();
-        }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     @Test
     public void shellShowsClientsAndTellsBadSecretFromBadPassword() throws Exception {
         try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {

@@ -24,6 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class RadiusTestClient implements AutoCloseable {
     static final int ACCESS_ACCEPT = 2;
     static final int ACCESS_REJECT = 3;
+    static final int ACCESS_CHALLENGE = 11;
 
     private final DatagramSocket socket;
     private final InetSocketAddress server;
@@ -41,6 +42,19 @@ final class RadiusTestClient implements AutoCloseable {
 
     /** A verified response. */
     record Response(int code, byte[] packet) {
+        /** The value of the first attribute of this type, or null. */
+        byte[] attribute(int type) {
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                int length = packet[offset + 1] & 0xFF;
+                if ((packet[offset] & 0xFF) == type) {
+                    return Arrays.copyOfRange(packet, offset + 2, offset + length);
+                }
+                offset += length;
+            }
+            return null;
+        }
+
         /** The value of the first Microsoft (311) vendor attribute of this type, or null. */
         byte[] microsoft(int type) {
             int offset = 20;
@@ -69,6 +83,11 @@ final class RadiusTestClient implements AutoCloseable {
 
     /** Sends a PAP Access-Request; a Message-Authenticator made with {@code macSecret} is added when not null. */
     Sent sendPap(String user, String password, String secret, String macSecret) throws IOException {
+        return sendPap(user, password, secret, macSecret, null);
+    }
+
+    /** As {@link #sendPap(String, String, String, String)}, echoing an Access-Challenge's State when not null. */
+    Sent sendPap(String user, String password, String secret, String macSecret, byte[] state) throws IOException {
         int id = nextId++ & 0xFF;
         byte[] authenticator = new byte[16];
         random.nextBytes(authenticator);
@@ -76,6 +95,9 @@ final class RadiusTestClient implements AutoCloseable {
         attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
         attribute(attributes, 2, hide(password.getBytes(StandardCharsets.UTF_8), secret, authenticator));
         attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
+        if (state != null) {
+            attribute(attributes, 24, state);
+        }
         if (macSecret != null) {
             attribute(attributes, 80, new byte[16]);
         }

@@ -57,6 +57,26 @@ public abstract class RadmfaTestSupport {
     @Inject
     protected ConfigurationAdmin configurationAdmin;
 
+    @Inject
+    protected org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
+
+    /** Runs a shell command as the Karaf console would and returns what it printed. */
+    protected String shell(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(
+                new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            Object result = session.execute(command);
+            if (result != null) {
+                print.println(result);
+            }
+        } finally {
+            session.close();
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Configuration
     public Option[] config() {
         String radmfaVersion = requiredProperty("radmfa.version");
@@ -93,9 +113,15 @@ public abstract class RadmfaTestSupport {
                 systemProperty(AUTH_PORT).value(String.valueOf(udp[0])),
                 systemProperty(ACCT_PORT).value(String.valueOf(udp[1])),
                 // = feature:repo-add + feature:install
-                features(radmfaFeatures, "radmfa", "radmfa-demo")));
+                features(radmfaFeatures, java.util.stream.Stream.concat(java.util.stream.Stream.of("radmfa",
+                        "radmfa-demo"), java.util.stream.Stream.of(extraFeatures())).toArray(String[]::new))));
         options.addAll(Arrays.asList(additionalOptions()));
         return options.toArray(new Option[0]);
+    }
+
+    /** Features to install besides radmfa and radmfa-demo, from the same repository. */
+    protected String[] extraFeatures() {
+        return new String[0];
     }
 
     /** More options for a subclass (configuration edits, extra features). */

@@ -29,6 +29,7 @@ import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.PrimaryAuthResult;
@@ -86,6 +87,9 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
     private volatile Duration mfaTimeout;
     private volatile String defaultDirectory = "local";
     private final RecentDecisions recent = new RecentDecisions(1000);
+    private final PendingChallenges challenges = new PendingChallenges();
+    /** A user gets a few tries at a code before the login starts over. */
+    private static final int MAX_CHALLENGE_ROUNDS = 3;
 
     /** For tests and for DS: references are set by field injection. */
     public RequestPipeline() {
@@ -125,6 +129,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
         if (engine == null) {
             return done(request, started, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
                     "no policy engine is installed", List.of("no policy engine service")));
+        }
+        String state = request.credentials() instanceof PapCredentials ? request.attribute("State").orElse(null)
+                : null;
+        if (state != null) {
+            return resume(request, state, started, trace);
         }
         CompletionStage<Decision> decision;
         try {
@@ -201,17 +210,78 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
                     "network policy '" + policy.policyName() + "' requires MFA and no MFA connector is installed",
                     policy.policyName(), List.of(), trace));
         }
+        return askConnector(request, primary, policy, connector, null, null, 1, trace);
+    }
+
+    /**
+     * The user's answer to a challenge (an OTP in User-Password, the State echoed): the first round's verdicts are
+     * kept, only the connector is asked again, and only the connector that challenged.
+     */
+    private CompletionStage<Decision> resume(AuthenticationRequest request, String state, long started,
+            List<String> trace) {
+        PendingChallenges.Pending pending = challenges.take(state);
+        if (pending == null || !pending.client().equals(request.client().name())
+                || !pending.userName().equalsIgnoreCase(request.userName())) {
+            trace.add("State does not belong to a pending challenge of this user and client");
+            return done(request, started, Decision.reject(ReasonCode.MFA_DENIED,
+                    "unknown, expired or foreign challenge State", trace));
+        }
+        trace.add("answer to MFA challenge round " + pending.round() + " of network policy '"
+                + pending.policy().policyName() + "'");
+        MfaConnector connector = mfaConnector;
+        if (connector == null || !connector.name().equals(pending.connector())) {
+            trace.add("MFA connector '" + pending.connector() + "' that challenged is gone");
+            return done(request, started, new Decision(Decision.Outcome.REJECT, ReasonCode.MFA_UNAVAILABLE,
+                    "the MFA connector that sent the challenge is no longer installed", pending.policy().policyName(),
+                    List.of(), trace));
+        }
+        String answer = ((PapCredentials) request.credentials()).password();
+        byte[] stateBytes = HexFormat.of().parseHex(state.toLowerCase().startsWith("0x") ? state.substring(2) : state);
+        return askConnector(request, pending.primary(), pending.policy(), connector, answer, stateBytes,
+                pending.round() + 1, trace).thenApply(result -> log(request, started, result));
+    }
+
+    private CompletionStage<Decision> askConnector(AuthenticationRequest request, PrimaryAuthResult primary,
+            PolicyDecision policy, MfaConnector connector, String answer, byte[] state, int round,
+            List<String> trace) {
         Duration timeout = mfaTimeout;
         MfaRequest mfaRequest = new MfaRequest(request, primary.user(), policy.policyName(),
-                Instant.now().plus(timeout));
+                Instant.now().plus(timeout), answer, state);
         CompletableFuture<MfaOutcome> outcome;
         try {
             outcome = connector.verify(mfaRequest).toCompletableFuture();
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((result, failure) -> afterMfa(policy, primary, connector.name(), result, failure, trace));
+        return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, failure) -> {
+            Decision decision = afterMfa(policy, primary, connector.name(), result, failure, trace);
+            return decision.outcome() == Decision.Outcome.CHALLENGE
+                    ? challenge(request, primary, policy, connector.name(), result, round, trace) : decision;
+        });
+    }
+
+    /** A connector's challenge becomes an Access-Challenge, if the method allows a typed answer and it is in time. */
+    private Decision challenge(AuthenticationRequest request, PrimaryAuthResult primary, PolicyDecision policy,
+            String connector, MfaOutcome outcome, int round, List<String> trace) {
+        String refusal = null;
+        if (!(request.credentials() instanceof PapCredentials)) {
+            refusal = request.credentials().method() + " cannot carry a typed answer; only PAP can";
+        } else if (outcome.state() == null || outcome.state().length == 0) {
+            refusal = "the connector's challenge has no State";
+        } else if (round > MAX_CHALLENGE_ROUNDS) {
+            refusal = "more than " + MAX_CHALLENGE_ROUNDS + " challenge rounds";
+        } else if (!challenges.put(outcome.state(), new PendingChallenges.Pending(request.client().name(),
+                request.userName(), primary, policy, connector, round,
+                System.nanoTime() + mfaTimeout.toNanos()))) {
+            refusal = "too many challenges pending";
+        }
+        if (refusal != null) {
+            trace.add("MFA challenge refused: " + refusal);
+            return new Decision(Decision.Outcome.REJECT, ReasonCode.MFA_UNAVAILABLE, refusal, policy.policyName(),
+                    List.of(), trace);
+        }
+        return new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, outcome.detail(),
+                policy.policyName(), challengeAttributes(outcome), trace);
     }
 
     private static Decision afterMfa(PolicyDecision policy, PrimaryAuthResult primary, String connector,

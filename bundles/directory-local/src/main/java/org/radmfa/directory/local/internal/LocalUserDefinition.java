@@ -23,6 +23,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -86,13 +87,13 @@ public final class LocalUserDefinition {
 
     private final LocalUserTable table;
     private final ConfigurationAdmin configurationAdmin;
-    private final PasswordVault vault;
+    private final SecretVault vault;
     private final String key;
     private final SecureRandom random = new SecureRandom();
 
     @Activate
     public LocalUserDefinition(@Reference LocalUserTable table, @Reference ConfigurationAdmin configurationAdmin,
-            @Reference PasswordVault vault, Map<String, Object> properties) {
+            @Reference SecretVault vault, Map<String, Object> properties) {
         this.table = table;
         this.configurationAdmin = configurationAdmin;
         this.vault = vault;
@@ -129,7 +130,7 @@ public final class LocalUserDefinition {
             String chapText = config.string("chapPassword", "");
             if (!chapText.isEmpty()) {
                 try {
-                    chapPassword = vault.decrypt(chapText);
+                    chapPassword = vault.open(chapText);
                 } catch (IllegalArgumentException e) {
                     throw config.invalid("chapPassword", e.getMessage());
                 }
@@ -145,7 +146,7 @@ public final class LocalUserDefinition {
                 }
                 if (config.bool("chap", false)) {
                     chapPassword = clear;
-                    replacement.put("chapPassword", vault.encrypt(clear));
+                    replacement.put("chapPassword", vault.seal(clear));
                 }
                 replaceClearPassword(replacement, config);
             } else if (hashText.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.radmfa.directory.local.internal;
+package org.radmfa.vault.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,24 +20,25 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.SecretVault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reversible encryption for the few passwords that must be recoverable (CHAP needs the clear text, as NPS's
- * "store passwords using reversible encryption" admits). AES-256-GCM under a key kept in its own file, readable by
- * the appliance's user only and created on first use; configuration files hold only {@code {aes-gcm}...} values.
+ * The appliance's secret vault: AES-256-GCM under a key kept in its own file, readable by the appliance's user only
+ * and created on first use; configuration files hold only {@code {aes-gcm}...} values. For what must be readable
+ * again: CHAP passwords (NPS's "reversible encryption"), TOTP seeds.
  */
-@Component(service = PasswordVault.class, configurationPid = PasswordVault.PID)
-@Designate(ocd = PasswordVault.Config.class)
-public final class PasswordVault {
-    static final String PID = "org.radmfa.directory.vault";
+@Component(service = SecretVault.class, configurationPid = AesGcmVault.PID)
+@Designate(ocd = AesGcmVault.Config.class)
+public final class AesGcmVault implements SecretVault {
+    static final String PID = "org.radmfa.vault";
     static final String PREFIX = "{aes-gcm}";
-    private static final Logger LOG = LoggerFactory.getLogger(PasswordVault.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AesGcmVault.class);
     private static final int IV_BYTES = 12;
 
-    @ObjectClassDefinition(name = "radmfa password vault",
-            description = "Key for the passwords kept with reversible encryption (CHAP)")
+    @ObjectClassDefinition(name = "radmfa secret vault",
+            description = "Key for the secrets kept with reversible encryption (CHAP passwords, TOTP seeds)")
     @interface Config {
         @AttributeDefinition(name = "Key file",
                 description = "32 random bytes, base64; created on first use. Empty: etc/radmfa-vault.key")
@@ -48,12 +49,12 @@ public final class PasswordVault {
     private final SecureRandom random = new SecureRandom();
 
     @Activate
-    public PasswordVault(Config config) throws IOException {
+    public AesGcmVault(Config config) throws IOException {
         this(config.keyFile().isBlank() ? Path.of(System.getProperty("karaf.etc", "etc"), "radmfa-vault.key")
                 : Path.of(config.keyFile()));
     }
 
-    PasswordVault(Path keyFile) throws IOException {
+    AesGcmVault(Path keyFile) throws IOException {
         this.key = new SecretKeySpec(loadOrCreate(keyFile), "AES");
     }
 
@@ -65,7 +66,7 @@ public final class PasswordVault {
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n");
-                LOG.info("Created the password vault key {}", file);
+                LOG.info("Created the secret vault key {}", file);
                 return fresh;
             } catch (FileAlreadyExistsException e) {
                 // Created meanwhile by another instance: read it below.
@@ -78,7 +79,8 @@ public final class PasswordVault {
         return loaded;
     }
 
-    String encrypt(String clear) {
+    @Override
+    public String seal(String clear) {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
@@ -92,8 +94,8 @@ public final class PasswordVault {
         }
     }
 
-    /** @throws IllegalArgumentException when the value is not ours or was made with another key */
-    String decrypt(String sealed) {
+    @Override
+    public String open(String sealed) {
         if (!sealed.startsWith(PREFIX)) {
             throw new IllegalArgumentException("is not a " + PREFIX + " value");
         }

@@ -1,0 +1,100 @@
+package org.radmfa.directory.ldap.internal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.radmfa.api.ReasonCode;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.RDN;
+
+/** The filters this directory sends and how it reads Active Directory's answers; no I/O. */
+final class LdapQueries {
+    /** LDAP_MATCHING_RULE_IN_CHAIN: AD walks the membership chain on the server. */
+    static final String IN_CHAIN_RULE = "1.2.840.113556.1.4.1941";
+    /** userAccountControl ACCOUNTDISABLE. */
+    static final int ACCOUNT_DISABLE = 0x2;
+    /** "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 52e, v4563". */
+    private static final Pattern AD_DATA = Pattern.compile("\\bdata ([0-9a-fA-F]{3,8})\\b");
+
+    private LdapQueries() {
+    }
+
+    /**
+     * The user search filter: every {0} in the template replaced by the login with RFC 4515 escaping, so that
+     * {@code *}, parentheses, backslash and NUL in a User-Name are data, never filter syntax.
+     */
+    static Filter userFilter(String template, String login) throws LDAPException {
+        return Filter.create(template.replace("{0}", Filter.encodeValue(login)));
+    }
+
+    /** {@code (member:1.2.840.113556.1.4.1941:=<user DN>)}: all groups the user is in, directly or nested. */
+    static Filter inChainFilter(String userDn) {
+        return Filter.createExtensibleMatchFilter("member", IN_CHAIN_RULE, false, userDn);
+    }
+
+    /** Groups that have any of these entries as a direct member. */
+    static Filter memberFilter(List<String> memberDns) {
+        if (memberDns.size() == 1) {
+            return Filter.createEqualityFilter("member", memberDns.get(0));
+        }
+        return Filter.createORFilter(memberDns.stream().map(dn -> Filter.createEqualityFilter("member", dn)).toList());
+    }
+
+    /** The group's name for policies: the value of its first RDN (cn=vpn-users,ou=... gives vpn-users). */
+    static String groupName(String groupDn) {
+        try {
+            RDN rdn = new DN(groupDn).getRDN();
+            return rdn == null ? groupDn : rdn.getAttributeValues()[0];
+        } catch (LDAPException e) {
+            return groupDn;
+        }
+    }
+
+    static boolean disabled(String userAccountControl) {
+        if (userAccountControl == null) {
+            return false;
+        }
+        try {
+            return (Long.parseLong(userAccountControl.trim()) & ACCOUNT_DISABLE) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** A rejected bind as reason and detail, from Active Directory's sub-code in the diagnostic message. */
+    record BindFailure(ReasonCode reason, String detail) {
+    }
+
+    /**
+     * Reads the AD sub-code ("data 775") of an invalidCredentials (49) answer. AD reports 530-775 only once the
+     * password was right, so these name the account's state; a server that is not AD gives no sub-code and the
+     * answer is a wrong password.
+     */
+    static BindFailure invalidCredentials(String user, String diagnosticMessage) {
+        Matcher matcher = AD_DATA.matcher(diagnosticMessage == null ? "" : diagnosticMessage);
+        String code = matcher.find() ? matcher.group(1).toLowerCase(Locale.ROOT) : "";
+        String who = "user '" + user + "'";
+        return switch (code) {
+            case "525" -> new BindFailure(ReasonCode.UNKNOWN_USER, who + " not found at bind (AD 525)");
+            case "530" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+                    who + " is not permitted to log on at this time (AD 530, logon hours)");
+            case "531" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+                    who + " is not permitted to log on from this workstation (AD 531)");
+            case "532" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+                    who + ": password expired (AD 532), it must be changed");
+            case "533" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account disabled (AD 533)");
+            case "701" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account expired (AD 701)");
+            case "773" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+                    who + ": password must be reset at next logon (AD 773)");
+            case "775" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account locked out (AD 775)");
+            case "52e", "" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED, "wrong password for " + who);
+            default -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+                    "invalid credentials for " + who + " (AD " + code + ")");
+        };
+    }
+}

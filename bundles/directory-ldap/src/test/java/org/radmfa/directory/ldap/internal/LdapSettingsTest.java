@@ -1,0 +1,110 @@
+package org.radmfa.directory.ldap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.config.InvalidConfigurationException;
+
+class LdapSettingsTest {
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        AdLikeServer.localhostTrustStore();
+    }
+
+    private static String trustStore() {
+        try {
+            return AdLikeServer.localhostTrustStore().toString();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, Object> good() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.directory.ldap-corp.cfg");
+        config.put("name", "corp");
+        config.put("urls", "ldaps://dc1.corp.example, ldaps://dc2.corp.example:3269");
+        config.put("bindDn", "CN=svc-radius,OU=Service,DC=corp,DC=example");
+        config.put("bindPassword", "Very-Secret-Bind");
+        config.put("baseDn", "DC=corp,DC=example");
+        return config;
+    }
+
+    @Test
+    void defaults() throws Exception {
+        LdapSettings settings = LdapSettings.read(good());
+        assertEquals(LdapSettings.Security.LDAPS, settings.security());
+        assertEquals(List.of(new LdapSettings.Server("dc1.corp.example", 636),
+                new LdapSettings.Server("dc2.corp.example", 3269)), settings.servers());
+        assertEquals(LdapSettings.GroupMode.IN_CHAIN, settings.groupMode());
+        assertEquals(LdapSettings.DEFAULT_USER_FILTER, settings.userFilter());
+        assertEquals("DC=corp,DC=example", settings.groupBaseDn());
+        assertFalse(settings.trustAll(), "never trust-all by default");
+        assertTrue(settings.sslContext() != null);
+        assertEquals(5000, settings.responseTimeoutMillis());
+        assertFalse(settings.toString().contains("Very-Secret-Bind"), settings.toString());
+    }
+
+    @Test
+    void trustStoreIsLoaded() throws Exception {
+        Map<String, Object> config = good();
+        config.put("trustStore", trustStore());
+        config.put("trustStorePassword", AdLikeServer.TRUST_PASSWORD);
+        assertTrue(LdapSettings.read(config).sslContext() != null);
+    }
+
+    @Test
+    void badValuesAreRefusedNamingFileAndKey() {
+        refused("baseDn", Map.of(), "baseDn");
+        refused("name", Map.of("name", "corp)(x=*"), null);
+        refused("urls", Map.of("urls", ""), null);
+        refused("urls", Map.of("urls", "dc1.corp.example:636"), null);
+        refused("urls", Map.of("urls", "ldap://dc1.corp.example"), null);
+        refused("urls", Map.of("security", "starttls"), null);
+        refused("urls", Map.of("urls", "ldaps://dc1/dc=x??sub?(uid=*)"), null);
+        refused("security", Map.of("security", "tls"), null);
+        refused("bindDn", Map.of("bindDn", "not a dn"), null);
+        refused("bindPassword", Map.of(), "bindPassword");
+        refused("userFilter", Map.of("userFilter", "(uid=alice)"), null);
+        refused("userFilter", Map.of("userFilter", "(&(uid={0})"), null);
+        refused("groupMode", Map.of("groupMode", "nested"), null);
+        refused("poolSize", Map.of("poolSize", "0"), null);
+        refused("responseTimeoutMillis", Map.of("responseTimeoutMillis", "soon"), null);
+        refused("trustAll", Map.of("trustAll", "yes"), null);
+        refused("trustStore", Map.of("trustStore", "/nonexistent/ca.p12"), null);
+        refused("alternateLoginIdAttribute", Map.of("alternateLoginIdAttribute", "mail)(x"), null);
+    }
+
+    @Test
+    void wrongTrustStorePasswordIsRefusedWithoutShowingIt() {
+        Map<String, Object> config = good();
+        config.put("trustStore", trustStore());
+        config.put("trustStorePassword", "Wrong-Trust-Pw");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LdapSettings.read(config));
+        assertEquals("trustStorePassword", e.key());
+        assertFalse(e.getMessage().contains("Wrong-Trust-Pw"));
+    }
+
+    private static void refused(String key, Map<String, String> changes, String removed) {
+        Map<String, Object> config = good();
+        config.putAll(changes);
+        if (removed != null) {
+            config.remove(removed);
+        }
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LdapSettings.read(config), key + " " + changes);
+        assertEquals(key, e.key(), e.getMessage());
+        assertEquals("etc/org.radmfa.directory.ldap-corp.cfg", e.source());
+        assertFalse(e.getMessage().contains("Very-Secret-Bind"), e.getMessage());
+    }
+}

@@ -1,0 +1,384 @@
+package org.radmfa.directory.ldap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ChapCredentials;
+import org.radmfa.api.Credentials;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.PrimaryAuthResult;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.SharedSecret;
+
+class LdapUserDirectoryTest {
+    private static final RadiusClient CLIENT = new RadiusClient("vpn", "127.0.0.1", SharedSecret.of("x"), null, true);
+
+    private static AdLikeServer server;
+    private final List<LdapUserDirectory> directories = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new AdLikeServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void clearRecords() {
+        server.searches.clear();
+        server.binds.clear();
+    }
+
+    @AfterEach
+    void closeDirectories() {
+        directories.forEach(directory -> directory.close(false));
+    }
+
+    private LdapUserDirectory directory(Map<String, Object> config) throws Exception {
+        LdapUserDirectory directory = new LdapUserDirectory(LdapSettings.read(config));
+        directories.add(directory);
+        return directory;
+    }
+
+    private LdapUserDirectory directory() throws Exception {
+        return directory(server.config());
+    }
+
+    static AuthenticationRequest request(String user, Credentials credentials) {
+        return new AuthenticationRequest("t-1", CLIENT, new InetSocketAddress(InetAddress.getLoopbackAddress(), 1812),
+                user, credentials, List.of(), Instant.now());
+    }
+
+    static PrimaryAuthResult login(LdapUserDirectory directory, String user, String password) {
+        return await(directory.authenticate(request(user, new PapCredentials(password))));
+    }
+
+    static PrimaryAuthResult await(CompletionStage<PrimaryAuthResult> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void acceptsWithDirectAndNestedGroupsThroughACycle() throws Exception {
+        PrimaryAuthResult result = login(directory(), "alice", AdLikeServer.ALICE_PASSWORD);
+
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+        assertEquals("alice", result.user().name());
+        assertEquals("corp", result.user().directory());
+        // vpn-users directly, remote-access through vpn-users, loop through remote-access (which loops back).
+        assertEquals(Set.of("vpn-users", "remote-access", "loop"), result.user().groups());
+    }
+
+    @Test
+    void everySearchRunsAsTheServiceAccountEvenAfterAUserBind() throws Exception {
+        LdapUserDirectory directory = directory();
+        for (int i = 0; i < 3; i++) {
+            assertTrue(login(directory, "alice", AdLikeServer.ALICE_PASSWORD).accepted());
+        }
+        assertEquals(3, server.bindsAs(AdLikeServer.ALICE_DN));
+        assertFalse(server.searches.isEmpty());
+        for (String[] search : server.searches) {
+            assertEquals(AdLikeServer.SERVICE_DN, search[0], "search " + search[1] + " ran as " + search[0]);
+        }
+    }
+
+    @Test
+    void userPrincipalNameLogsInToo() throws Exception {
+        PrimaryAuthResult result = login(directory(), "alice@corp.example", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+        assertEquals("alice@corp.example", result.user().name());
+    }
+
+    @Test
+    void alternateLoginIdIsTheCanonicalName() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("alternateLoginIdAttribute", "mail");
+        LdapUserDirectory directory = directory(config);
+
+        PrimaryAuthResult result = login(directory, "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals("alice.anders@corp.example", result.user().name());
+
+        PrimaryAuthResult noMail = login(directory, "erin", "Erin-Pw-1");
+        assertEquals(ReasonCode.UNKNOWN_USER, noMail.reason());
+        assertTrue(noMail.detail().contains("has no mail"), noMail.detail());
+    }
+
+    @Test
+    void nestingDepthLimitsTheWalk() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("groupNestingDepth", "0");
+        assertEquals(Set.of("vpn-users"), login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD)
+                .user().groups());
+        config.put("groupNestingDepth", "1");
+        assertEquals(Set.of("vpn-users", "remote-access"),
+                login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD).user().groups());
+    }
+
+    @Test
+    void memberModeFindsTheSameGroupsWithoutMemberOf() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("groupMode", "member");
+        config.put("groupBaseDn", "ou=Groups," + AdLikeServer.BASE);
+        PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(Set.of("vpn-users", "remote-access", "loop"), result.user().groups());
+    }
+
+    @Test
+    void inChainModeSendsTheInChainFilterAndNeverAcceptsWithoutGroups() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("groupMode", "inChain");
+        // The in-memory server does not implement extensible matching (1.2.840.113556.1.4.1941): it answers
+        // inappropriateMatching (18). A failed group lookup is no accept with fewer groups: policies may deny by group.
+        PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
+        assertEquals(1, server.bindsAs(AdLikeServer.ALICE_DN), "the password was checked first");
+        String[] last = server.searches.get(server.searches.size() - 1);
+        assertEquals(AdLikeServer.SERVICE_DN, last[0]);
+        assertEquals("(member:1.2.840.113556.1.4.1941:=" + AdLikeServer.ALICE_DN + ")", last[1]);
+    }
+
+    @Test
+    void wrongPasswordIsAuthenticationFailed() throws Exception {
+        PrimaryAuthResult result = login(directory(), "carol", "not-carols-password");
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, result.reason());
+        assertTrue(result.detail().contains("wrong password"), result.detail());
+        assertFalse(result.detail().contains("not-carols-password"));
+    }
+
+    @Test
+    void unknownUser() throws Exception {
+        PrimaryAuthResult result = login(directory(), "mallory", "whatever");
+        assertEquals(ReasonCode.UNKNOWN_USER, result.reason());
+        assertEquals(0, server.binds.stream().filter(dn -> !dn.equals(AdLikeServer.SERVICE_DN)).count());
+    }
+
+    @Test
+    void disabledAccountIsRefusedBeforeAnyBind() throws Exception {
+        PrimaryAuthResult result = login(directory(), "bob", "Bob-Pw-1");
+        assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
+        assertEquals(0, server.bindsAs("cn=Bob Brown,ou=Users," + AdLikeServer.BASE));
+    }
+
+    @Test
+    void adLockedOutSubCodeIsReported() throws Exception {
+        PrimaryAuthResult result = login(directory(), "dave", "Dave-Pw-1");
+        assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
+        assertTrue(result.detail().contains("locked out (AD 775)"), result.detail());
+    }
+
+    @Test
+    void emptyPasswordIsRefusedWithoutBinding() throws Exception {
+        PrimaryAuthResult result = login(directory(), "alice", "");
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, result.reason());
+        assertEquals(0, server.binds.size(), "no bind at all, not even the service account's");
+    }
+
+    @Test
+    void filterInjectionInTheUserNameIsData() throws Exception {
+        LdapUserDirectory directory = directory();
+        for (String attack : List.of("*)(uid=*", "*", "alice)(|(sAMAccountName=*", "al*", "*)(objectClass=*))(|(cn=*",
+                "\\2a", "alice\u0000")) {
+            PrimaryAuthResult result = login(directory, attack, AdLikeServer.ALICE_PASSWORD);
+            assertEquals(ReasonCode.UNKNOWN_USER, result.reason(), attack + ": " + result.detail());
+        }
+        assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN));
+        assertTrue(server.searches.stream().anyMatch(s -> s[1].contains("sAMAccountName=\\2a\\29\\28uid=\\2a")),
+                "escaped filter sent");
+    }
+
+    @Test
+    void otherMethodsAreUnsupported() throws Exception {
+        PrimaryAuthResult result = await(directory().authenticate(request("alice",
+                new ChapCredentials(1, new byte[16], new byte[16]))));
+        assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, result.reason());
+    }
+
+    @Test
+    void failsOverToTheNextUrl() throws Exception {
+        int closed;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        Map<String, Object> config = server.config();
+        config.put("urls", "ldap://127.0.0.1:" + closed + ", ldap://127.0.0.1:" + server.ldapPort());
+        assertTrue(login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD).accepted());
+    }
+
+    @Test
+    void stoppedServerIsDirectoryUnavailableWithinTheTimeout() throws Exception {
+        try (AdLikeServer own = new AdLikeServer()) {
+            LdapUserDirectory directory = directory(own.config());
+            assertTrue(login(directory, "alice", AdLikeServer.ALICE_PASSWORD).accepted());
+            own.stop();
+            long start = System.nanoTime();
+            PrimaryAuthResult result = login(directory, "alice", AdLikeServer.ALICE_PASSWORD);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
+            assertTrue(millis < 3000, millis + " ms");
+        }
+    }
+
+    @Test
+    void silentServerTimesOutAsDirectoryUnavailable() throws Exception {
+        try (BlackHole hole = new BlackHole()) {
+            Map<String, Object> config = server.config();
+            config.put("urls", "ldap://127.0.0.1:" + hole.port());
+            config.put("responseTimeoutMillis", "300");
+            LdapUserDirectory directory = directory(config);
+            long start = System.nanoTime();
+            PrimaryAuthResult result = login(directory, "alice", AdLikeServer.ALICE_PASSWORD);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
+            assertTrue(millis >= 250 && millis < 2500, millis + " ms");
+        }
+    }
+
+    @Test
+    void neverBlocksTheCallerAndRefusesBeyondTheQueue() throws Exception {
+        try (BlackHole hole = new BlackHole()) {
+            Map<String, Object> config = server.config();
+            config.put("urls", "ldap://127.0.0.1:" + hole.port());
+            config.put("responseTimeoutMillis", "5000");
+            config.put("poolSize", "1");
+            config.put("queueSize", "1");
+            LdapUserDirectory directory = directory(config);
+            long start = System.nanoTime();
+            CompletableFuture<PrimaryAuthResult> running = directory.authenticate(
+                    request("alice", new PapCredentials("x"))).toCompletableFuture();
+            CompletableFuture<PrimaryAuthResult> queued = directory.authenticate(
+                    request("alice", new PapCredentials("x"))).toCompletableFuture();
+            PrimaryAuthResult refused = await(directory.authenticate(request("alice", new PapCredentials("x"))));
+            assertTrue(System.nanoTime() - start < Duration.ofMillis(500).toNanos(), "the caller was not blocked");
+            assertFalse(running.isDone());
+            assertFalse(queued.isDone());
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, refused.reason());
+            assertTrue(refused.detail().contains("overloaded"), refused.detail());
+
+            // Deactivation answers what is still waiting and stops the running one.
+            directory.close(false);
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, await(queued).reason());
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, await(running).reason());
+            assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, login(directory, "alice", "x").reason());
+        }
+    }
+
+    @Test
+    void ldapsWithTheTrustStore() throws Exception {
+        Map<String, Object> config = tls("ldaps", "ldaps://localhost:" + server.ldapsPort());
+        PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+        assertEquals(Set.of("vpn-users", "remote-access", "loop"), result.user().groups());
+    }
+
+    @Test
+    void startTlsWithTheTrustStore() throws Exception {
+        Map<String, Object> config = tls("starttls", "ldap://localhost:" + server.ldapPort());
+        PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+    }
+
+    @Test
+    void ldapsWithoutTrustingTheCertificateIsUnavailable() throws Exception {
+        Map<String, Object> config = tls("ldaps", "ldaps://localhost:" + server.ldapsPort());
+        config.remove("trustStore");
+        config.remove("trustStorePassword");
+        PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+        assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
+        assertEquals(0, server.binds.size(), "no password sent over an untrusted connection");
+    }
+
+    @Test
+    void certificateForAnotherHostNameIsUnavailable() throws Exception {
+        // A trusted certificate, but for ldap.corp.example, reached as localhost. (Not as 127.0.0.1: the SDK's host
+        // name check deliberately accepts any certificate on a loopback IP address.)
+        try (AdLikeServer other = new AdLikeServer("ldap.corp.example")) {
+            for (String[] variant : new String[][] {{"ldaps", "ldaps://localhost:" + other.ldapsPort()},
+                    {"starttls", "ldap://localhost:" + other.ldapPort()}}) {
+                Map<String, Object> config = tls(other, variant[0], variant[1]);
+                PrimaryAuthResult result = login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD);
+                assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), variant[0] + ": " + result.detail());
+            }
+            assertEquals(0, other.binds.size(), "no password sent to an unverified host");
+        }
+    }
+
+    private static Map<String, Object> tls(String security, String url) {
+        return tls(server, security, url);
+    }
+
+    private static Map<String, Object> tls(AdLikeServer server, String security, String url) {
+        Map<String, Object> config = server.config();
+        config.put("security", security);
+        config.put("urls", url);
+        config.put("trustStore", server.trustStore().toString());
+        config.put("trustStorePassword", AdLikeServer.TRUST_PASSWORD);
+        return config;
+    }
+
+    /** Accepts TCP connections on loopback and never answers. */
+    private static final class BlackHole implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new ArrayList<>();
+        private final Thread acceptor = new Thread(this::acceptAll, "black-hole");
+
+        BlackHole() throws Exception {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void acceptAll() {
+            try {
+                while (true) {
+                    Socket client = socket.accept();
+                    synchronized (accepted) {
+                        accepted.add(client);
+                    }
+                }
+            } catch (Exception closed) {
+                // the test is over
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            synchronized (accepted) {
+                for (Socket client : accepted) {
+                    client.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.radmfa.mfa.otp.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.radmfa.mfa.otp.internal.OtpEnrollments;
+
+/** The users enrolled for TOTP codes (never their secrets). */
+@Command(scope = "radmfa", name = "otp-list", description = "Lists the users enrolled for TOTP codes")
+@Service
+public class OtpListCommand implements Action {
+
+    @Reference
+    OtpEnrollments enrollments;
+
+    @Override
+    public Object execute() {
+        enrollments.users().forEach(System.out::println);
+        return null;
+    }
+}

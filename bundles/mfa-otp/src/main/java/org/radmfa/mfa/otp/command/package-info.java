@@ -1,0 +1,2 @@
+/** Shell commands of the TOTP connector: enroll, remove, list. */
+package org.radmfa.mfa.otp.command;

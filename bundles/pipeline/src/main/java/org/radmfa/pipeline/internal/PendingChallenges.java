@@ -1,0 +1,56 @@
+package org.radmfa.pipeline.internal;
+
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.radmfa.api.PolicyDecision;
+import org.radmfa.api.PrimaryAuthResult;
+
+/**
+ * Second-factor challenges waiting for the user's answer, by the State sent with the Access-Challenge. A State is
+ * good for one answer, from the same client and user, until it expires.
+ */
+final class PendingChallenges {
+    static final int MAX = 100_000;
+
+    /** What the answer resumes: the first round's verdicts, so that they are not asked again. */
+    record Pending(String client, String userName, PrimaryAuthResult primary, PolicyDecision policy,
+            String connector, int round, long expiresAtNanos) {
+    }
+
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
+
+    /** @return false when full: the challenge cannot be offered */
+    boolean put(byte[] state, Pending challenge) {
+        if (sinceSweep.incrementAndGet() >= 1024) {
+            sinceSweep.set(0);
+            long now = System.nanoTime();
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+                if (it.next().expiresAtNanos() - now < 0) {
+                    it.remove();
+                }
+            }
+        }
+        if (pending.size() >= MAX) {
+            return false;
+        }
+        pending.put(HexFormat.of().formatHex(state), challenge);
+        return true;
+    }
+
+    /** Takes the challenge with this State (hex, with or without 0x), or null when unknown or expired. */
+    Pending take(String stateHex) {
+        String key = stateHex.toLowerCase().startsWith("0x") ? stateHex.substring(2).toLowerCase()
+                : stateHex.toLowerCase();
+        Pending challenge = pending.remove(key);
+        return challenge == null || challenge.expiresAtNanos() - System.nanoTime() < 0 ? null : challenge;
+    }
+
+    int size() {
+        return pending.size();
+    }
+}
