@@ -31,7 +31,9 @@ public enum ReasonCode {
     MFA_DENIED(-1),
     MFA_TIMED_OUT(-1),
     MFA_UNAVAILABLE(-1),
-    MFA_NOT_ENROLLED(-1);
+    MFA_NOT_ENROLLED(-1),
+    /** Too many second-factor prompts for this user in a short time (push-fatigue guard). */
+    MFA_RATE_LIMITED(-1);
 
     private final int npsCode;
 

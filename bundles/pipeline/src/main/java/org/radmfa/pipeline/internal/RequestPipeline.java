@@ -3,12 +3,16 @@ package org.radmfa.pipeline.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,6 +71,28 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
                 description = "How many recent decisions (with their traces) are kept for operators")
         int decisionLogSize() default 1000;
 
+        @AttributeDefinition(name = "MFA fail mode",
+                description = "When the MFA service is unreachable: reject (default) or accept; every fail-open"
+                        + " accept is logged as such")
+        String mfaFailMode() default "reject";
+
+        @AttributeDefinition(name = "MFA fail-open groups",
+                description = "With fail mode accept: only members of these comma-separated groups (a break-glass"
+                        + " group) are let in; empty: everyone")
+        String mfaFailOpenGroups() default "";
+
+        @AttributeDefinition(name = "Push-fatigue limit",
+                description = "Second-factor prompts allowed per user within the window; 0 is no limit")
+        int mfaMaxPushes() default 5;
+
+        @AttributeDefinition(name = "Push-fatigue window (seconds)")
+        int mfaPushWindowSeconds() default 600;
+
+        @AttributeDefinition(name = "Reconnect grace (minutes)",
+                description = "The same user from the same Calling-Station-Id within this many minutes after an"
+                        + " approved second factor is not prompted again; 0 (default) is off")
+        int mfaReconnectGraceMinutes() default 0;
+
         @AttributeDefinition(name = "MFA connector filter",
                 description = "LDAP filter selecting the MFA connector service, e.g. (connector=entra)")
         String mfaConnector_target() default "(objectClass=*)";
@@ -88,6 +114,12 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
     private volatile String defaultDirectory = "local";
     private final RecentDecisions recent = new RecentDecisions(1000);
     private final PendingChallenges challenges = new PendingChallenges();
+    private final MfaGuards guards = new MfaGuards(5, TimeUnit.MINUTES.toNanos(10), 0);
+    private volatile FailOpen failOpen = new FailOpen(false, Set.of());
+
+    /** Whether an unreachable MFA service lets users in, and which. */
+    private record FailOpen(boolean enabled, Set<String> groups) {
+    }
     /** A user gets a few tries at a code before the login starts over. */
     private static final int MAX_CHALLENGE_ROUNDS = 3;
 
@@ -114,6 +146,20 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
         this.mfaTimeout = Duration.ofSeconds(Math.max(1, config.mfaTimeoutSeconds()));
         this.defaultDirectory = config.defaultDirectory();
         recent.capacity(Math.max(0, config.decisionLogSize()));
+        guards.configure(config.mfaMaxPushes(), TimeUnit.SECONDS.toNanos(Math.max(1, config.mfaPushWindowSeconds())),
+                TimeUnit.MINUTES.toNanos(Math.max(0, config.mfaReconnectGraceMinutes())));
+        boolean accept = "accept".equalsIgnoreCase(config.mfaFailMode().trim());
+        if (!accept && !"reject".equalsIgnoreCase(config.mfaFailMode().trim())) {
+            LOG.error("etc/org.radmfa.pipeline.cfg: key 'mfaFailMode': '{}' is neither reject nor accept; rejecting",
+                    config.mfaFailMode());
+        }
+        Set<String> groups = new HashSet<>();
+        for (String group : config.mfaFailOpenGroups().split(",")) {
+            if (!group.isBlank()) {
+                groups.add(group.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        this.failOpen = new FailOpen(accept, Set.copyOf(groups));
     }
 
     @Override
@@ -247,17 +293,69 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
         Duration timeout = mfaTimeout;
         MfaRequest mfaRequest = new MfaRequest(request, primary.user(), policy.policyName(),
                 Instant.now().plus(timeout), answer, state);
+        Supplier<CompletableFuture<MfaOutcome>> start = () -> {
+            CompletableFuture<MfaOutcome> started;
+            try {
+                started = connector.verify(mfaRequest).toCompletableFuture();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            return started.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        };
+        String login = MfaGuards.login(request, primary.user().name());
+        long now = System.nanoTime();
         CompletableFuture<MfaOutcome> outcome;
-        try {
-            outcome = connector.verify(mfaRequest).toCompletableFuture();
-        } catch (RuntimeException e) {
-            outcome = CompletableFuture.failedFuture(e);
+        if (answer != null) {
+            outcome = start.get();
+        } else if (guards.inGrace(login, now)) {
+            trace.add("MFA skipped: the same login was approved within the reconnect grace");
+            return CompletableFuture.completedFuture(accept(policy, primary, "granted by network policy '"
+                    + policy.policyName() + "' within the MFA reconnect grace", trace));
+        } else {
+            MfaGuards.Push push = guards.push(login, primary.user().name(), now, start);
+            if (push.limited()) {
+                trace.add("MFA refused: too many prompts for this user (push-fatigue guard)");
+                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT,
+                        ReasonCode.MFA_RATE_LIMITED, "too many second-factor prompts for user '"
+                                + primary.user().name() + "' in a short time", policy.policyName(), List.of(), trace));
+            }
+            if (push.joined()) {
+                trace.add("joined the pending second factor of the same login (user and Calling-Station-Id)");
+            }
+            outcome = push.outcome();
         }
-        return outcome.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((result, failure) -> {
+        return outcome.handle((result, failure) -> {
             Decision decision = afterMfa(policy, primary, connector.name(), result, failure, trace);
-            return decision.outcome() == Decision.Outcome.CHALLENGE
-                    ? challenge(request, primary, policy, connector.name(), result, round, trace) : decision;
+            if (decision.outcome() == Decision.Outcome.CHALLENGE) {
+                return challenge(request, primary, policy, connector.name(), result, round, trace);
+            }
+            if (decision.outcome() == Decision.Outcome.ACCEPT) {
+                guards.approved(login, System.nanoTime());
+            }
+            return decision.reason() == ReasonCode.MFA_UNAVAILABLE ? failMode(request, primary, policy, decision, trace)
+                    : decision;
         });
+    }
+
+    /**
+     * The MFA service is unreachable: reject (the default) or, where configured, accept, optionally only for a
+     * break-glass group. Every such accept is logged as such.
+     */
+    private Decision failMode(AuthenticationRequest request, PrimaryAuthResult primary, PolicyDecision policy,
+            Decision unavailable, List<String> trace) {
+        FailOpen open = failOpen;
+        if (!open.enabled()) {
+            return unavailable;
+        }
+        if (!open.groups().isEmpty() && primary.user().groups().stream()
+                .noneMatch(group -> open.groups().contains(group.toLowerCase(Locale.ROOT)))) {
+            trace.add("MFA fail-open applies only to groups " + open.groups() + ": rejected");
+            return unavailable;
+        }
+        trace.add("MFA unavailable; ACCEPTED BY FAIL-OPEN (mfaFailMode = accept)");
+        LOG.warn("{} FAIL-OPEN ACCEPT for user '{}' from client '{}': the MFA service is unavailable ({})",
+                request.id(), request.userName(), request.client().name(), unavailable.detail());
+        return accept(policy, primary, "accepted without a second factor: MFA unavailable, fail-open", trace);
     }
 
     /** A connector's challenge becomes an Access-Challenge, if the method allows a typed answer and it is in time. */
