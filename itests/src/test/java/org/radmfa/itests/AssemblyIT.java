@@ -162,6 +162,33 @@ public class AssemblyIT {
     }
 
     @Test
+    public void everyDecisionIsAuditedWithTheCorrelationIdTheAcceptCarriesInClass() {
+        awaitRadius();
+        Commands.Result result = run(null, "radtest", "demo", "demo-password", "127.0.0.1:" + authPort, "0", SECRET);
+        assertTrue(result.toString(), result.output.contains("Received Access-Accept"));
+        Matcher classValue = Pattern.compile("Class = 0x([0-9a-f]+)").matcher(result.output);
+        assertTrue(result.toString(), classValue.find());
+        String correlation = new String(java.util.HexFormat.of().parseHex(classValue.group(1)),
+                StandardCharsets.UTF_8);
+        assertTrue(correlation, correlation.startsWith("radmfa:"));
+        Path audit = home.resolve("data").resolve("audit");
+        String id = correlation.substring("radmfa:".length());
+        Await.until("decision " + id + " in " + audit, SHELL_TIMEOUT, () -> {
+            try (Stream<Path> files = Files.exists(audit) ? Files.list(audit) : Stream.empty()) {
+                return files.anyMatch(file -> {
+                    try {
+                        return Files.readString(file).contains("\"correlationId\":\"" + id + "\"");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
     public void wrongPasswordIsRejected() {
         awaitRadius();
         Commands.Result result = run(null, "radtest", "demo", "not-the-password", "127.0.0.1:" + authPort, "0", SECRET);

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MfaConnector;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class RequestPipeline implements AccessRequestHandler, DecisionLog {
     static final String PID = "org.radmfa.pipeline";
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
+    /** Prefix of the Class attribute that carries a login's correlation id. */
+    static final String CLASS_PREFIX = "radmfa:";
 
     @ObjectClassDefinition(name = "radmfa request pipeline",
             description = "How an Access-Request is decided: directory, network policy, second factor")
@@ -106,6 +110,10 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile PolicyEngine policyEngine;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<DecisionListener> listeners = List.of();
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MfaConnector mfaConnector;
@@ -133,6 +141,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
         this.policyEngine = policyEngine;
         this.mfaConnector = mfaConnector;
         this.mfaTimeout = mfaTimeout;
+    }
+
+    /** For tests: the decision listeners DS would bind. */
+    void bindListeners(List<DecisionListener> bound) {
+        this.listeners = List.copyOf(bound);
     }
 
     /** For tests: the directories DS would bind. */
@@ -436,13 +449,29 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
 
     private Decision log(AuthenticationRequest request, long started, Decision decision) {
         long millis = (System.nanoTime() - started) / 1_000_000;
+        String correlationId = UUID.randomUUID().toString();
+        if (decision.outcome() == Decision.Outcome.ACCEPT) {
+            // The NAS echoes Class in its Accounting-Requests: the login and its session stay linked.
+            List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
+            attributes.add(new ReplyAttribute("Class", CLASS_PREFIX + correlationId));
+            decision = new Decision(decision.outcome(), decision.reason(), decision.detail(), decision.policyName(),
+                    attributes, decision.trace());
+        }
         LOG.info("{} {} for user '{}' from client '{}': {} ({})", request.id(), decision.outcome(),
                 request.userName(), request.client().name(), decision.reason(), decision.detail());
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} trace: {}", request.id(), String.join(" | ", decision.trace()));
         }
-        recent.add(new DecisionRecord(request.id(), Instant.now(), request.client().name(), request.userName(),
-                decision, millis));
+        DecisionRecord record = new DecisionRecord(request.id(), Instant.now(), request.client().name(),
+                request.userName(), decision, millis, correlationId);
+        recent.add(record);
+        for (DecisionListener listener : listeners) {
+            try {
+                listener.decided(record);
+            } catch (RuntimeException e) {
+                LOG.warn("Decision listener {} failed on {}: {}", listener, request.id(), e.toString());
+            }
+        }
         return decision;
     }
 }

@@ -70,6 +70,11 @@ class RequestPipelineTest {
         };
     }
 
+    /** The reply attributes without the correlation Class every accept carries. */
+    private static List<ReplyAttribute> withoutClass(Decision decision) {
+        return decision.replyAttributes().stream().filter(a -> !a.name().equals("Class")).toList();
+    }
+
     private static Decision decide(RequestPipeline pipeline) {
         return pipeline.handle(REQUEST).toCompletableFuture().join();
     }
@@ -78,7 +83,7 @@ class RequestPipelineTest {
     void grantWithoutMfaAcceptsWithThePolicySettings() {
         Decision decision = decide(new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5)));
         assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
-        assertEquals(SETTINGS, decision.replyAttributes());
+        assertEquals(SETTINGS, withoutClass(decision));
         assertEquals("P", decision.policyName());
     }
 
@@ -96,7 +101,7 @@ class RequestPipelineTest {
                 connector(CompletableFuture.completedFuture(MfaOutcome.of(MfaOutcome.Kind.APPROVED, "push ok"))),
                 Duration.ofSeconds(5)));
         assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
-        assertEquals(SETTINGS, decision.replyAttributes());
+        assertEquals(SETTINGS, withoutClass(decision));
     }
 
     @Test
@@ -146,7 +151,7 @@ class RequestPipelineTest {
         Decision accept = decide(new RequestPipeline(directory(PrimaryAuthResult.accepted(
                 new User("alice", Set.of(), "test")).withReplyAttributes(keys)), grant(false), null,
                 Duration.ofSeconds(5)));
-        assertEquals(List.of(SETTINGS.get(0), keys.get(0)), accept.replyAttributes());
+        assertEquals(List.of(SETTINGS.get(0), keys.get(0)), withoutClass(accept));
         List<ReplyAttribute> error = List.of(new ReplyAttribute("MS-CHAP-Error", "0x00"));
         Decision reject = decide(new RequestPipeline(directory(PrimaryAuthResult.rejected(
                 ReasonCode.AUTHENTICATION_FAILED, "wrong").withReplyAttributes(error)), grant(false), null,
@@ -224,5 +229,22 @@ class RequestPipelineTest {
         assertEquals(3, pipeline.recent(10).size());
         assertEquals(Decision.Outcome.ACCEPT, pipeline.recent(1).get(0).decision().outcome());
         assertEquals("alice", pipeline.recent(1).get(0).userName());
+    }
+
+    @Test
+    void acceptsCarryTheCorrelationIdInClassAndListenersHearEveryDecision() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5));
+        List<org.radmfa.api.DecisionRecord> heard = new java.util.ArrayList<>();
+        pipeline.bindListeners(List.of(heard::add, record -> {
+            throw new IllegalStateException("a broken listener changes nothing");
+        }));
+        Decision accept = decide(pipeline);
+        assertEquals(Decision.Outcome.ACCEPT, accept.outcome());
+        assertEquals(1, heard.size());
+        assertEquals(List.of(new ReplyAttribute("Class", "radmfa:" + heard.get(0).correlationId())),
+                accept.replyAttributes().stream().filter(a -> a.name().equals("Class")).toList());
+        Decision reject = decide(new RequestPipeline(directory(PrimaryAuthResult.rejected(
+                ReasonCode.AUTHENTICATION_FAILED, "wrong")), grant(false), null, Duration.ofSeconds(5)));
+        assertTrue(reject.replyAttributes().isEmpty(), "no Class on a reject");
     }
 }

@@ -5,12 +5,64 @@ import java.util.List;
 import java.util.Map;
 
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.RequestAttribute;
 
 /** One accounting record as one line of JSON, for log shippers. Attributes that repeat become arrays. */
 final class JsonLines {
 
     private JsonLines() {
+    }
+
+    /**
+     * One decision as one line: what was decided, why, by which policy, how long it took, and the trace. Reply
+     * attributes by name only, except Class (the correlation): their values may be keys (MS-MPPE-*).
+     */
+    static String line(DecisionRecord record) {
+        Decision decision = record.decision();
+        StringBuilder out = new StringBuilder(512);
+        out.append("{\"correlationId\":");
+        string(out, String.valueOf(record.correlationId()));
+        out.append(",\"id\":");
+        string(out, record.id());
+        out.append(",\"time\":");
+        string(out, record.time().toString());
+        out.append(",\"client\":");
+        string(out, record.client());
+        out.append(",\"user\":");
+        string(out, record.userName());
+        out.append(",\"outcome\":");
+        string(out, decision.outcome().name());
+        out.append(",\"reason\":");
+        string(out, decision.reason().name());
+        out.append(",\"npsReasonCode\":").append(decision.reason().npsCode());
+        out.append(",\"policy\":");
+        if (decision.policyName() == null) {
+            out.append("null");
+        } else {
+            string(out, decision.policyName());
+        }
+        out.append(",\"millis\":").append(record.millis());
+        out.append(",\"detail\":");
+        string(out, String.valueOf(decision.detail()));
+        out.append(",\"replyAttributes\":[");
+        boolean first = true;
+        for (var attribute : decision.replyAttributes()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            string(out, attribute.name().equals("Class") ? attribute.toString() : attribute.name());
+        }
+        out.append("],\"trace\":[");
+        for (int i = 0; i < decision.trace().size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            string(out, decision.trace().get(i));
+        }
+        return out.append("]}\n").toString();
     }
 
     static String line(AccountingRecord record) {
@@ -52,7 +104,7 @@ final class JsonLines {
         return out.append("}}\n").toString();
     }
 
-    private static void string(StringBuilder out, String value) {
+    static void string(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
