@@ -10,13 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-DEBIAN_PACKAGES=(freeradius-utils eapoltest)
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql)
 COMMANDS=(radtest radclient eapol_test)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
+# The PostgreSQL tests start their own private server from these binaries; nothing needs to run beforehand.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("initdb (PostgreSQL)")
 if (( ${#missing[@]} > 0 )); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${DEBIAN_PACKAGES[*]} (for ${missing[*]}) ..."

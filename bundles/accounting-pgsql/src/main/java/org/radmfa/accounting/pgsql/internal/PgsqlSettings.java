@@ -1,0 +1,80 @@
+package org.radmfa.accounting.pgsql.internal;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+
+/**
+ * The validated configuration of {@link PgsqlAccountingSink}. The password stays as configured (possibly sealed by
+ * the vault); it is opened only when connecting, and {@link #toString()} never shows it.
+ */
+record PgsqlSettings(String url, String user, String password, Path spoolDirectory, int batchSize, int flushMillis,
+        int connectTimeoutSeconds) {
+
+    static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/radmfa";
+    static final String DEFAULT_SPOOL = "${karaf.data}/accounting-spool";
+    static final Set<String> KEYS = Set.of("url", "user", "password", "spoolDirectory", "batchSize", "flushMillis",
+            "connectTimeoutSeconds");
+    static final String SEALED_PREFIX = "{aes-gcm}";
+
+    static PgsqlSettings read(ConfigReader config) throws InvalidConfigurationException {
+        String url = config.string("url", DEFAULT_URL);
+        if (url.isEmpty()) {
+            throw config.invalid("url", "is required and must not be empty");
+        }
+        if (!Database.accepts(url)) {
+            throw config.invalid("url", "must start with jdbc:postgresql:");
+        }
+        if (url.toLowerCase(Locale.ROOT).contains("password=")) {
+            throw config.invalid("url", "must not carry the password: set it with the key 'password'");
+        }
+        String user = config.string("user", "radmfa");
+        if (user.isEmpty()) {
+            throw config.invalid("user", "must not be empty");
+        }
+        String password = config.string("password", "");
+        String spool = config.string("spoolDirectory", DEFAULT_SPOOL);
+        if (spool.isEmpty()) {
+            spool = DEFAULT_SPOOL;
+        }
+        Path spoolDirectory;
+        try {
+            spoolDirectory = Path.of(spool.replace("${karaf.data}", System.getProperty("karaf.data", "data")));
+        } catch (RuntimeException e) {
+            throw config.invalid("spoolDirectory", "'" + spool + "' is not a path");
+        }
+        int batchSize = config.integer("batchSize", 200, 1, 10_000);
+        int flushMillis = config.integer("flushMillis", 5, 0, 10_000);
+        int timeout = config.integer("connectTimeoutSeconds", 5, 1, 300);
+        return new PgsqlSettings(url, user, password, spoolDirectory, batchSize, flushMillis, timeout);
+    }
+
+    boolean passwordSealed() {
+        return password.startsWith(SEALED_PREFIX);
+    }
+
+    /** The URL without its query string, for logs. */
+    String displayUrl() {
+        return displayUrl(url);
+    }
+
+    static String displayUrl(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+
+    static PgsqlSettings read(Map<String, ?> properties) throws InvalidConfigurationException {
+        return read(new ConfigReader(properties));
+    }
+
+    @Override
+    public String toString() {
+        return "PgsqlSettings[url=" + displayUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)"
+                : "(set)") + ", spoolDirectory=" + spoolDirectory + ", batchSize=" + batchSize + ", flushMillis="
+                + flushMillis + ", connectTimeoutSeconds=" + connectTimeoutSeconds + "]";
+    }
+}

@@ -1,0 +1,164 @@
+package org.radmfa.accounting.pgsql.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.RequestAttribute;
+
+/**
+ * How an accounting record becomes a row of {@code accounting_record}, and its natural key.
+ * <p>
+ * The natural key is (client, Acct-Session-Id, Acct-Status-Type, content hash). The record's id cannot be the key:
+ * it is unique per datagram, so a retransmit (the NAS did not get our answer) or a replay (the NAS restarted and
+ * resent its backlog) gets a new one. The content hash is a SHA-256 over every attribute, sorted, except those a
+ * NAS or proxy changes between transmissions of the same event: Acct-Delay-Time (RFC 2866 requires it to grow on
+ * each retransmit), Event-Timestamp (some NASes stamp the sending time, not the event time), Proxy-State and
+ * Message-Authenticator (per hop, per packet). Two genuine Interim-Updates of one session still differ in
+ * Acct-Session-Time and the counters; two that do not differ in anything else carry no new information.
+ */
+final class Rows {
+    static final String INSERT = "INSERT INTO accounting_record (id, received, client, source, status_type,"
+            + " session_id, user_name, nas_ip, attributes, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+            + " ON CONFLICT DO NOTHING";
+
+    /** Standard attributes (vendor 0) left out of the content hash: they change between retransmits. */
+    private static final Set<Integer> VOLATILE_TYPES = Set.of(
+            33, // Proxy-State
+            41, // Acct-Delay-Time
+            55, // Event-Timestamp
+            80); // Message-Authenticator
+
+    private static final Comparator<RequestAttribute> CANONICAL = Comparator.comparingInt(RequestAttribute::vendorId)
+            .thenComparingInt(RequestAttribute::type).thenComparing(RequestAttribute::name)
+            .thenComparing(RequestAttribute::value);
+
+    private Rows() {
+    }
+
+    /** Inserts the records with one statement batch; the caller commits. Already stored ones are skipped. */
+    static void insert(Connection connection, List<AccountingRecord> records) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (AccountingRecord record : records) {
+                bind(insert, record);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement insert, AccountingRecord record) throws SQLException {
+        insert.setString(1, clean(record.id()));
+        insert.setObject(2, OffsetDateTime.ofInstant(record.received(), ZoneOffset.UTC));
+        insert.setString(3, clean(record.clientName()));
+        insert.setString(4, record.source() == null ? ""
+                : record.source().getAddress().getHostAddress() + ":" + record.source().getPort());
+        insert.setString(5, clean(record.attribute("Acct-Status-Type").orElse("")));
+        insert.setString(6, clean(record.attribute("Acct-Session-Id").orElse("")));
+        insert.setString(7, record.attribute("User-Name").map(Rows::clean).orElse(null));
+        insert.setString(8, record.attribute("NAS-IP-Address").or(() -> record.attribute("NAS-IPv6-Address"))
+                .map(Rows::clean).orElse(null));
+        insert.setString(9, json(record.attributes()));
+        insert.setBytes(10, contentHash(record));
+    }
+
+    /** The attributes as one JSON object; an attribute that repeats (Class) becomes an array. */
+    static String json(List<RequestAttribute> attributes) {
+        Map<String, List<String>> grouped = new LinkedHashMap<>();
+        for (RequestAttribute attribute : attributes) {
+            grouped.computeIfAbsent(attribute.name(), name -> new ArrayList<>()).add(attribute.value());
+        }
+        StringBuilder out = new StringBuilder(256).append('{');
+        boolean first = true;
+        for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            string(out, entry.getKey());
+            out.append(':');
+            List<String> values = entry.getValue();
+            if (values.size() == 1) {
+                string(out, values.get(0));
+            } else {
+                out.append('[');
+                for (int i = 0; i < values.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    string(out, values.get(i));
+                }
+                out.append(']');
+            }
+        }
+        return out.append('}').toString();
+    }
+
+    /** SHA-256 over the client and the attributes that stay the same when the same event is sent again. */
+    static byte[] contentHash(AccountingRecord record) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        update(digest, record.clientName());
+        record.attributes().stream()
+                .filter(a -> a.vendorId() != 0 || !VOLATILE_TYPES.contains(a.type()))
+                .sorted(CANONICAL)
+                .forEach(a -> {
+                    digest.update(ByteBuffer.allocate(8).putInt(a.vendorId()).putInt(a.type()).array());
+                    update(digest, a.name());
+                    update(digest, a.value());
+                });
+        return digest.digest();
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        byte[] bytes = String.valueOf(text).getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    /** PostgreSQL text and jsonb refuse NUL; a RADIUS string may hold one. It becomes U+FFFD. */
+    static String clean(String value) {
+        return value == null ? null : value.replace('\u0000', '\uFFFD');
+    }
+
+    private static void string(StringBuilder out, String value) {
+        out.append('"');
+        String text = String.valueOf(value);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\u0000' -> out.append('\uFFFD');
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
