@@ -88,6 +88,12 @@ final class RadiusTestClient implements AutoCloseable {
 
     /** As {@link #sendPap(String, String, String, String)}, echoing an Access-Challenge's State when not null. */
     Sent sendPap(String user, String password, String secret, String macSecret, byte[] state) throws IOException {
+        return sendPap(user, password, secret, macSecret, state, null);
+    }
+
+    /** As above, with a Calling-Station-Id (the VPN client's address) when not null. */
+    Sent sendPap(String user, String password, String secret, String macSecret, byte[] state,
+            String callingStationId) throws IOException {
         int id = nextId++ & 0xFF;
         byte[] authenticator = new byte[16];
         random.nextBytes(authenticator);
@@ -97,6 +103,9 @@ final class RadiusTestClient implements AutoCloseable {
         attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
         if (state != null) {
             attribute(attributes, 24, state);
+        }
+        if (callingStationId != null) {
+            attribute(attributes, 31, callingStationId.getBytes(StandardCharsets.UTF_8));
         }
         if (macSecret != null) {
             attribute(attributes, 80, new byte[16]);

@@ -84,8 +84,9 @@ public abstract class RadmfaTestSupport {
         String localRepository = requiredProperty("maven.repo.local");
         File examDir = new File(requiredProperty("radmfa.itest.dir"), "exam");
 
-        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
-                .version(karafVersion).type("tar.gz");
+        MavenArtifactUrlReference karaf = onTheAssembly()
+                ? maven().groupId("org.radmfa").artifactId("radmfa-assembly").version(radmfaVersion).type("tar.gz")
+                : maven().groupId("org.apache.karaf").artifactId("apache-karaf").version(karafVersion).type("tar.gz");
         MavenUrlReference radmfaFeatures = maven().groupId("org.radmfa").artifactId("radmfa-features")
                 .version(radmfaVersion).classifier("features").type("xml");
 
@@ -117,6 +118,14 @@ public abstract class RadmfaTestSupport {
                         "radmfa-demo"), java.util.stream.Stream.of(extraFeatures())).toArray(String[]::new))));
         options.addAll(Arrays.asList(additionalOptions()));
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * Whether to run on the appliance's own distribution instead of a stock Karaf: for what needs the assembly's
+     * JVM setup (msal4j needs com.sun.net.httpserver, which the assembly exports and a stock Karaf does not).
+     */
+    protected boolean onTheAssembly() {
+        return false;
     }
 
     /** Features to install besides radmfa and radmfa-demo, from the same repository. */

@@ -17,7 +17,7 @@ public final class ConfigReader {
     private static final String FILE_PROPERTY = "felix.fileinstall.filename";
     private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid",
             "component.name", "component.id", FILE_PROPERTY, "service.bundleLocation",
-            "org.apache.karaf.features.configKey");
+            "org.apache.karaf.features.configKey", "osgi.ds.satisfying.condition.target");
 
     private final Map<String, ?> properties;
     private final String source;

@@ -1,0 +1,372 @@
+package org.radmfa.mfa.entra.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.IClientCredential;
+
+/**
+ * The Entra connector's settings, read strictly from {@code etc/org.radmfa.mfa.entra.cfg}: URLs, the credential
+ * (secret or certificate, loaded now so that a wrong path or password is refused with its key rather than at the first
+ * login) and the trust store. {@link #toString()} never shows a secret.
+ *
+ * @param credentialExpiry when the client secret or certificate stops working; null when unknown (a secret without
+ *     {@code clientSecretExpires})
+ * @param sslContext TLS for MSAL and every call of this connector: the configured trust store or the JRE's CAs
+ */
+record EntraSettings(String tenantId, String clientId, Credential credential, Instant credentialExpiry,
+        URI authority, URI graphBaseUrl, URI mfaEndpoint, SSLContext sslContext, String trustStore,
+        UserLookup userLookup, boolean requireUserMatch, Method method, int pollIntervalMillis,
+        int requestTimeoutMillis, int credentialExpiryWarningDays) {
+
+    static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    static final String DEFAULT_GRAPH = "https://graph.microsoft.com";
+    static final Set<String> KEYS = Set.of("tenantId", "clientId", "clientSecret", "clientSecretExpires",
+            "certificatePath", "certificatePassword", "authority", "graphBaseUrl", "mfaEndpoint", "trustStore",
+            "trustStorePassword", "userLookup", "requireUserMatch", "method", "pollIntervalMillis",
+            "requestTimeoutMillis", "credentialExpiryWarningDays",
+            // set by DS and Karaf, not by the administrator
+            "connector", "osgi.ds.satisfying.condition.target");
+    /** A tenant GUID or a verified domain name (contoso.onmicrosoft.com). */
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    /** Prefix of a value sealed by the appliance's {@link SecretVault}. */
+    private static final String SEALED_PREFIX = "{aes-gcm}";
+
+    /** The application's credential, as MSAL takes it, and how it is described in logs. */
+    record Credential(IClientCredential msal, String description) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** How the RADIUS user name maps to an Entra user. */
+    enum UserLookup {
+        /** {@code GET /v1.0/users/{name}}: the name is the userPrincipalName (or the object id). */
+        UPN("upn"),
+        /** {@code $filter=onPremisesSamAccountName eq 'name'} (a DOMAIN\ prefix or @suffix is removed first). */
+        SAM_ACCOUNT_NAME("samAccountName"),
+        /** {@code $filter=mail eq 'name'}. */
+        MAIL("mail");
+
+        final String key;
+
+        UserLookup(String key) {
+            this.key = key;
+        }
+    }
+
+    /** The second factor the MFA endpoint performs. */
+    enum Method {
+        /** Approve in Microsoft Authenticator; needs a microsoftAuthenticatorAuthenticationMethod. */
+        PUSH("push", "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod", "Microsoft Authenticator"),
+        /** A phone call answered with #; needs a phoneAuthenticationMethod. */
+        PHONE("phone", "#microsoft.graph.phoneAuthenticationMethod", "phone call");
+
+        final String key;
+        final String graphType;
+        final String label;
+
+        Method(String key, String graphType, String label) {
+            this.key = key;
+            this.graphType = graphType;
+            this.label = label;
+        }
+    }
+
+    static EntraSettings read(Map<String, ?> properties, SecretVault vault) throws InvalidConfigurationException {
+        ConfigReader config = new ConfigReader(properties);
+        String tenantId = config.requiredString("tenantId");
+        if (!TENANT.matcher(tenantId).matches()) {
+            throw config.invalid("tenantId", "'" + tenantId + "' is neither a tenant GUID nor a domain name");
+        }
+        String clientId = config.requiredString("clientId");
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw config.invalid("clientId", "'" + clientId + "' is not an application (client) id");
+        }
+        URI authority = httpsUrl(config, "authority", DEFAULT_AUTHORITY);
+        URI graph = httpsUrl(config, "graphBaseUrl", DEFAULT_GRAPH);
+        URI mfa = httpsUrl(config, "mfaEndpoint", null);
+
+        String secret = config.string("clientSecret", "");
+        String certificatePath = config.string("certificatePath", "");
+        Credential credential;
+        Instant expiry;
+        if (!secret.isEmpty() && !certificatePath.isEmpty()) {
+            throw config.invalid("certificatePath", "give either clientSecret or certificatePath, not both");
+        } else if (!certificatePath.isEmpty()) {
+            if (!config.string("clientSecretExpires", "").isEmpty()) {
+                throw config.invalid("clientSecretExpires", "applies to clientSecret only; a certificate's"
+                        + " expiry is read from the certificate");
+            }
+            String password = open(config, vault, "certificatePassword", config.string("certificatePassword", ""));
+            X509Certificate[] chain = new X509Certificate[1];
+            credential = certificate(config, certificatePath, password, chain);
+            expiry = chain[0].getNotAfter().toInstant();
+        } else if (!secret.isEmpty()) {
+            credential = new Credential(ClientCredentialFactory.createFromSecret(open(config, vault, "clientSecret",
+                    secret)), "client secret");
+            expiry = secretExpiry(config);
+        } else {
+            throw config.invalid("clientSecret", "is required unless certificatePath is set");
+        }
+
+        String trustStore = config.string("trustStore", "");
+        SSLContext sslContext = sslContext(config, trustStore);
+        return new EntraSettings(tenantId, clientId, credential, expiry, authority, graph, mfa, sslContext,
+                trustStore, choice(config, "userLookup", UserLookup.UPN, UserLookup.values()),
+                config.bool("requireUserMatch", true), choice(config, "method", Method.PUSH, Method.values()),
+                config.integer("pollIntervalMillis", 2000, 100, 60_000),
+                config.integer("requestTimeoutMillis", 10_000, 100, 120_000),
+                config.integer("credentialExpiryWarningDays", 30, 0, 3650));
+    }
+
+    /** {@code <authority>/<tenantId>/}, as MSAL takes it. */
+    String tenantAuthority() {
+        return authority + "/" + tenantId + "/";
+    }
+
+    /** The scope of the token: Graph's, and the MFA endpoint accepts the same token. */
+    String scope() {
+        return graphBaseUrl + "/.default";
+    }
+
+    private static URI httpsUrl(ConfigReader config, String key, String defaultValue)
+            throws InvalidConfigurationException {
+        String text = defaultValue == null ? config.requiredString(key) : config.string(key, defaultValue);
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw config.invalid(key, "'" + text + "' is not a URL: " + e.getMessage());
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw config.invalid(key, "'" + text + "' must be an https:// URL with a host (tokens travel on it)");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw config.invalid(key, "'" + text + "': give only scheme, host, port and path");
+        }
+        return uri;
+    }
+
+    private static <E extends Enum<E>> E choice(ConfigReader config, String key, E defaultValue, E[] values)
+            throws InvalidConfigurationException {
+        String text = config.string(key, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        List<String> names = new ArrayList<>();
+        for (E value : values) {
+            String name = value instanceof UserLookup lookup ? lookup.key : ((Method) value).key;
+            if (name.equalsIgnoreCase(text)) {
+                return value;
+            }
+            names.add(name);
+        }
+        throw config.invalid(key, "'" + text + "' is not one of " + String.join(", ", names));
+    }
+
+    /** A secret as configured: sealed by the vault ({aes-gcm}...) or, discouraged, in clear. */
+    private static String open(ConfigReader config, SecretVault vault, String key, String value)
+            throws InvalidConfigurationException {
+        if (!value.startsWith(SEALED_PREFIX)) {
+            return value;
+        }
+        if (vault == null) {
+            throw config.invalid(key, "is sealed ({aes-gcm}...) but no secret vault is running (feature radmfa-vault)");
+        }
+        try {
+            return vault.open(value);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(key, "cannot be opened by the vault: " + e.getMessage());
+        }
+    }
+
+    private static Instant secretExpiry(ConfigReader config) throws InvalidConfigurationException {
+        String text = config.string("clientSecretExpires", "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            // A secret made in the Entra portal expires at the start of the day shown (UTC).
+            return text.length() <= 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw config.invalid("clientSecretExpires", "'" + text + "' is not an ISO date (2026-12-31) or instant");
+        }
+    }
+
+    /** Loads a PKCS#12 file or a PEM file holding the certificate (chain) and an unencrypted PKCS#8 RSA key. */
+    private static Credential certificate(ConfigReader config, String path, String password,
+            X509Certificate[] leaf) throws InvalidConfigurationException {
+        File file = new File(path);
+        if (!file.isFile()) {
+            throw config.invalid("certificatePath", "file '" + path + "' does not exist");
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file.toPath());
+        } catch (IOException e) {
+            throw config.invalid("certificatePath", "cannot read '" + path + "': " + e.getMessage());
+        }
+        String text = new String(content, StandardCharsets.US_ASCII);
+        PrivateKey key;
+        List<X509Certificate> chain = new ArrayList<>();
+        if (text.contains("-----BEGIN ")) {
+            key = pem(config, path, text, chain);
+        } else {
+            key = pkcs12(config, path, password, chain);
+        }
+        if (!(key instanceof RSAPrivateKey)) {
+            throw config.invalid("certificatePath", "'" + path + "' holds a " + key.getAlgorithm()
+                    + " key; Entra ID certificate credentials are RSA");
+        }
+        leaf[0] = chain.get(0);
+        String description = "certificate " + chain.get(0).getSubjectX500Principal().getName() + " (serial "
+                + chain.get(0).getSerialNumber().toString(16) + ")";
+        return new Credential(ClientCredentialFactory.createFromCertificateChain(key, chain), description);
+    }
+
+    private static PrivateKey pkcs12(ConfigReader config, String path, String password, List<X509Certificate> chain)
+            throws InvalidConfigurationException {
+        char[] secret = password.toCharArray();
+        try {
+            KeyStore store = KeyStore.getInstance(new File(path), secret);
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    for (Certificate certificate : store.getCertificateChain(alias)) {
+                        chain.add((X509Certificate) certificate);
+                    }
+                    return (PrivateKey) store.getKey(alias, secret);
+                }
+            }
+        } catch (IOException e) {
+            throw config.invalid(e.getCause() instanceof UnrecoverableKeyException ? "certificatePassword"
+                    : "certificatePath", "cannot read '" + path + "' as PKCS#12: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw config.invalid(e instanceof UnrecoverableKeyException ? "certificatePassword" : "certificatePath",
+                    "cannot read '" + path + "' as PKCS#12: " + e.getMessage());
+        }
+        throw config.invalid("certificatePath", "'" + path + "' holds no private key with its certificate");
+    }
+
+    private static PrivateKey pem(ConfigReader config, String path, String text, List<X509Certificate> chain)
+            throws InvalidConfigurationException {
+        PrivateKey key = null;
+        Matcher matcher = PEM.matcher(text);
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            while (matcher.find()) {
+                byte[] der = Base64.getMimeDecoder().decode(matcher.group(2));
+                switch (matcher.group(1)) {
+                    case "CERTIFICATE" -> chain.add((X509Certificate) factory.generateCertificate(
+                            new ByteArrayInputStream(der)));
+                    case "PRIVATE KEY" -> key = pkcs8(der);
+                    case "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY" -> throw config.invalid("certificatePath",
+                            "'" + path + "' holds a " + matcher.group(1).toLowerCase(Locale.ROOT) + "; convert it to"
+                                    + " PKCS#12 (openssl pkcs12 -export) or to an unencrypted PKCS#8 key (openssl"
+                                    + " pkcs8 -topk8 -nocrypt) in a file readable by the appliance only");
+                    default -> {
+                        // other blocks (parameters) are not needed
+                    }
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw config.invalid("certificatePath", "cannot read '" + path + "' as PEM: " + e.getMessage());
+        }
+        if (key == null || chain.isEmpty()) {
+            throw config.invalid("certificatePath", "'" + path + "' must hold a CERTIFICATE and a PRIVATE KEY block");
+        }
+        return key;
+    }
+
+    private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
+        try {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException notRsa) {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        }
+    }
+
+    /** Loads the trust store now, so that a wrong path or password is refused with the key, not at first login. */
+    private static SSLContext sslContext(ConfigReader config, String path) throws InvalidConfigurationException {
+        try {
+            if (path.isEmpty()) {
+                return SSLContext.getDefault();
+            }
+            File file = new File(path);
+            if (!file.isFile()) {
+                throw config.invalid("trustStore", "file '" + path + "' does not exist");
+            }
+            String password = config.string("trustStorePassword", "");
+            KeyStore store;
+            try {
+                store = KeyStore.getInstance(file, password.isEmpty() ? null : password.toCharArray());
+            } catch (IOException e) {
+                throw config.invalid(e.getCause() instanceof UnrecoverableKeyException ? "trustStorePassword"
+                        : "trustStore", "cannot read '" + path + "': " + e.getMessage());
+            }
+            if (store.size() == 0) {
+                throw config.invalid("trustStore", "'" + path + "' holds no certificate");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw config.invalid("trustStore", "no TLS context: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "tenant " + tenantId + ", client " + clientId + " with " + credential
+                + (credentialExpiry == null ? "" : " expiring " + credentialExpiry) + ", authority " + authority
+                + ", Graph " + graphBaseUrl + ", MFA endpoint " + mfaEndpoint + ", method " + method.key
+                + ", userLookup " + userLookup.key + ", requireUserMatch " + requireUserMatch
+                + (trustStore.isEmpty() ? "" : ", trust store " + trustStore);
+    }
+}

@@ -1,0 +1,396 @@
+package org.radmfa.mfa.entra.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.MfaOutcome.Kind;
+import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.User;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.mfa.entra.internal.EntraEmulator.Outcome;
+
+/** The connector against {@link EntraEmulator}: MSAL4J, Graph and the MFA endpoint for real, over loopback HTTPS. */
+class EntraConnectorTest {
+    private static final Duration APPROVE_DELAY = Duration.ofMillis(300);
+    private static EntraEmulator emulator;
+    @TempDir
+    static Path keys;
+
+    private final List<EntraConnector> connectors = new ArrayList<>();
+
+    @BeforeAll
+    static void startEmulator() throws Exception {
+        emulator = EntraEmulator.start(0);
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emulator.close();
+    }
+
+    @BeforeEach
+    void users() {
+        emulator.reset();
+        emulator.addUser("alice@example.com", "alice", "alice.smith@example.com", Set.of("push"), Outcome.APPROVE,
+                APPROVE_DELAY);
+        emulator.addUser("bob@example.com", "bob", "bob@example.com", Set.of("push", "phone"), Outcome.DENY,
+                Duration.ZERO);
+        emulator.addUser("carol@example.com", "carol", "carol@example.com", Set.of("push"), Outcome.NEVER,
+                Duration.ZERO);
+        emulator.addUser("dave@example.com", "dave", "dave@example.com", Set.of("push"), Outcome.HTTP_500,
+                Duration.ZERO);
+        emulator.addUser("erin@example.com", "erin", "erin@example.com", Set.of(), Outcome.APPROVE, Duration.ZERO);
+        emulator.addUser("frank@example.com", "frank", "frank@example.com", Set.of("phone"), Outcome.APPROVE,
+                Duration.ZERO);
+    }
+
+    @AfterEach
+    void stopConnectors() {
+        connectors.forEach(EntraConnector::deactivate);
+    }
+
+    private EntraConnector connector(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(emulator.configuration());
+        config.put("pollIntervalMillis", "100");
+        overrides.forEach((key, value) -> {
+            if (value == null) {
+                config.remove(key);
+            } else {
+                config.put(key, value);
+            }
+        });
+        EntraConnector connector = new EntraConnector(null, config);
+        connectors.add(connector);
+        return connector;
+    }
+
+    private static MfaRequest request(String user, Instant deadline) {
+        AuthenticationRequest request = new AuthenticationRequest("req-" + user, new RadiusClient("vpn-gw",
+                "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812), user,
+                new PapCredentials("pw"), List.of(new RequestAttribute(0, 31, "Calling-Station-Id", "203.0.113.9")),
+                Instant.now());
+        return new MfaRequest(request, new User(user, Set.of(), "ldap"), "VPN with MFA", deadline);
+    }
+
+    private static MfaOutcome verify(EntraConnector connector, String user) {
+        return connector.verify(request(user, Instant.now().plusSeconds(10))).toCompletableFuture()
+                .orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void approvedAfterTheDelayAndTheSecondLoginReusesMsalsCachedToken() {
+        EntraConnector connector = connector(Map.of());
+        long start = System.nanoTime();
+        MfaOutcome first = verify(connector, "alice@example.com");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(Kind.APPROVED, first.kind(), first.detail());
+        assertTrue(first.detail().startsWith("approved by Microsoft Authenticator (transaction tx-"), first.detail());
+        assertTrue(millis >= APPROVE_DELAY.toMillis(), "approved only after the user's delay: " + millis + " ms");
+        assertEquals("secret", emulator.lastClientAuthentication());
+        assertEquals(1, emulator.tokenRequests());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertEquals(1, emulator.tokenRequests(), "the second login takes MSAL's cached token");
+        String body = emulator.mfaBodies().get(0);
+        assertEquals("{\"userId\":\"id-alice-example-com\",\"method\":\"push\",\"context\":{\"client\":\"vpn-gw\","
+                + "\"callingStationId\":\"203.0.113.9\"}}", body);
+        System.out.println("[entra] first login " + millis + " ms; emulator saw " + emulator.requests());
+    }
+
+    @Test
+    void deniedByTheUserIsDenied() {
+        MfaOutcome outcome = verify(connector(Map.of()), "bob@example.com");
+        assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+    }
+
+    @Test
+    void aUserWhoNeverAnswersTimesOutAtTheDeadline() {
+        EntraConnector connector = connector(Map.of());
+        Instant deadline = Instant.now().plusMillis(1200);
+        MfaOutcome outcome = connector.verify(request("carol@example.com", deadline)).toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS).join();
+        Instant done = Instant.now();
+        assertEquals(Kind.TIMED_OUT, outcome.kind(), outcome.detail());
+        assertTrue(outcome.detail().contains("(transaction tx-"), outcome.detail());
+        assertFalse(done.isBefore(deadline.minusMillis(20)), "not before the deadline");
+        assertTrue(done.isBefore(deadline.plusMillis(700)), "at the deadline, not much later: "
+                + Duration.between(deadline, done).toMillis() + " ms late");
+    }
+
+    @Test
+    void theMfaServiceGivingUpIsATimeoutToo() {
+        emulator.addUser("gina@example.com", "gina", "gina@example.com", Set.of("push"), Outcome.TIMEOUT,
+                Duration.ZERO);
+        assertEquals(Kind.TIMED_OUT, verify(connector(Map.of()), "gina@example.com").kind());
+    }
+
+    @Test
+    void http500FromTheMfaEndpointIsUnavailableWithTheStatus() {
+        MfaOutcome outcome = verify(connector(Map.of()), "dave@example.com");
+        assertEquals(Kind.UNAVAILABLE, outcome.kind());
+        assertEquals("MFA endpoint answered HTTP 500 internalServerError", outcome.detail());
+    }
+
+    @Test
+    void aRefusedConnectionIsUnavailable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        MfaOutcome outcome = verify(connector(Map.of("mfaEndpoint", "https://127.0.0.1:" + closedPort + "/mfa")),
+                "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, outcome.kind());
+        assertTrue(outcome.detail().startsWith("cannot connect"), outcome.detail());
+    }
+
+    @Test
+    void aRejectedTokenRequestIsUnavailableWithTheAadstsCode() {
+        MfaOutcome wrongSecret = verify(connector(Map.of("clientSecret", "not-the-secret")), "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, wrongSecret.kind());
+        assertEquals("Entra refused the token request: AADSTS7000215 (invalid_client, HTTP 401)",
+                wrongSecret.detail());
+
+        emulator.rejectTokens("AADSTS7000222");
+        MfaOutcome expired = verify(connector(Map.of()), "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, expired.kind());
+        assertTrue(expired.detail().contains("AADSTS7000222"), expired.detail());
+        assertEquals(0, emulator.authenticationsStarted(), "no push without a token");
+    }
+
+    @Test
+    void unknownAndNotEnrolledUsersAreNotEnrolled() {
+        EntraConnector connector = connector(Map.of());
+        MfaOutcome unknown = verify(connector, "nobody@example.com");
+        assertEquals(Kind.NOT_ENROLLED, unknown.kind());
+        assertEquals("user 'nobody@example.com' not found in Entra ID by upn", unknown.detail());
+        MfaOutcome erin = verify(connector, "erin@example.com");
+        assertEquals(Kind.NOT_ENROLLED, erin.kind());
+        assertEquals("user 'erin@example.com' not enrolled (no Microsoft Authenticator method registered)",
+                erin.detail());
+        assertEquals(Kind.NOT_ENROLLED, verify(connector, "frank@example.com").kind(), "phone only, push asked");
+        assertEquals(0, emulator.authenticationsStarted());
+
+        MfaOutcome phone = verify(connector(Map.of("method", "phone")), "frank@example.com");
+        assertEquals(Kind.APPROVED, phone.kind(), phone.detail());
+        assertTrue(phone.detail().startsWith("approved by phone call"), phone.detail());
+        assertTrue(emulator.mfaBodies().get(0).contains("\"method\":\"phone\""));
+    }
+
+    @Test
+    void withoutRequireUserMatchUnknownAndNotEnrolledUsersPassWithoutMfa() {
+        EntraConnector connector = connector(Map.of("requireUserMatch", "false"));
+        for (String user : List.of("nobody@example.com", "erin@example.com")) {
+            MfaOutcome outcome = verify(connector, user);
+            assertEquals(Kind.APPROVED, outcome.kind(), user);
+            assertTrue(outcome.detail().endsWith("not enrolled, passed without MFA (requireUserMatch=false)"),
+                    outcome.detail());
+        }
+        assertEquals(0, emulator.authenticationsStarted());
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind(), "enrolled users still do MFA");
+    }
+
+    @Test
+    void samAccountNameAndMailLookups() {
+        MfaOutcome bySam = verify(connector(Map.of("userLookup", "samAccountName")), "CORP\\alice");
+        assertEquals(Kind.APPROVED, bySam.kind(), bySam.detail());
+        MfaOutcome byMail = verify(connector(Map.of("userLookup", "mail")), "alice.smith@example.com");
+        assertEquals(Kind.APPROVED, byMail.kind(), byMail.detail());
+        assertEquals(Kind.NOT_ENROLLED, verify(connector(Map.of("userLookup", "mail")), "o'hara@example.com").kind());
+        assertTrue(emulator.requests().stream().anyMatch(r -> r.contains(
+                "$filter=onPremisesSamAccountName%20eq%20%27alice%27")), emulator.requests().toString());
+        assertEquals("alice", EntraClient.samAccountName("alice@corp.example"));
+    }
+
+    @Test
+    void fiveHundredPendingVerificationsHoldNoThreadEach() throws Exception {
+        EntraConnector connector = connector(Map.of("pollIntervalMillis", "60000"));
+        // Warm up: token cached, HTTP client and thread pools started.
+        assertEquals(Kind.NOT_ENROLLED, verify(connector, "erin@example.com").kind());
+        int before = ManagementFactory.getThreadMXBean().getThreadCount();
+        long startedBefore = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+        int pendingBefore = emulator.authenticationsStarted();
+
+        List<CompletableFuture<MfaOutcome>> outcomes = new ArrayList<>();
+        long start = System.nanoTime();
+        Instant deadline = Instant.now().plusSeconds(60);
+        for (int i = 0; i < 500; i++) {
+            outcomes.add(connector.verify(request("carol@example.com", deadline)).toCompletableFuture());
+        }
+        long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(emulator.awaitAuthenticationsStarted(pendingBefore + 500, Duration.ofSeconds(30)),
+                "500 pushes started: " + emulator.authenticationsStarted());
+        int during = ManagementFactory.getThreadMXBean().getThreadCount();
+        long startedDuring = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - startedBefore;
+        String prefix = connector.current().threadPrefix();
+        long own = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        assertTrue(outcomes.stream().noneMatch(CompletableFuture::isDone));
+        assertEquals(500, connector.current().pending());
+        System.out.println("[entra] 500 verify() calls returned in " + startMillis + " ms; JVM threads before "
+                + before + ", with 500 pending " + during + " (connector's own: " + own + "); threads started and"
+                + " ended meanwhile " + startedDuring + "; token requests " + emulator.tokenRequests());
+        assertTrue(own <= 3, "two timer/HTTP threads and one MSAL thread, whatever the load: " + own);
+        // The emulator's own pool (4 threads) may still be growing; the connector adds none per request.
+        assertTrue(during - before <= 6, "threads before " + before + ", while 500 pending " + during);
+
+        connector.deactivate();
+        for (CompletableFuture<MfaOutcome> outcome : outcomes) {
+            MfaOutcome stopped = outcome.get(5, TimeUnit.SECONDS);
+            assertEquals(Kind.UNAVAILABLE, stopped.kind());
+            assertEquals("Entra connector stopped", stopped.detail());
+        }
+        assertEquals(1, emulator.tokenRequests());
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedNamingTheKey() {
+        Map<String, Object> good = emulator.configuration();
+        assertRefused(good, "tenantId", null);
+        assertRefused(good, "tenantId", "contoso/../x");
+        assertRefused(good, "clientId", "");
+        assertRefused(good, "mfaEndpoint", null);
+        assertRefused(good, "mfaEndpoint", "http://127.0.0.1/mfa");
+        assertRefused(good, "authority", "not a url");
+        assertRefused(good, "clientSecret", null);
+        assertRefused(good, "userLookup", "objectSid");
+        assertRefused(good, "method", "sms");
+        assertRefused(good, "requireUserMatch", "yes");
+        assertRefused(good, "pollIntervalMillis", "5");
+        assertRefused(good, "clientSecretExpires", "31/12/2026");
+        assertRefused(good, "trustStore", "/nonexistent/truststore.p12");
+        assertRefused(good, "trustStorePassword", "wrong");
+        Map<String, Object> both = new HashMap<>(good);
+        both.put("certificatePath", "/nonexistent.p12");
+        assertEquals("certificatePath", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(both, null)).key());
+        Map<String, Object> sealed = new HashMap<>(good);
+        sealed.put("clientSecret", "{aes-gcm}AAAA");
+        assertEquals("clientSecret", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(sealed, null)).key(), "sealed secret but no vault");
+
+        // The component: refused until corrected, then a bad change keeps the last good configuration.
+        Map<String, Object> bad = new HashMap<>(good);
+        bad.remove("tenantId");
+        EntraConnector connector = new EntraConnector(null, bad);
+        connectors.add(connector);
+        MfaOutcome refused = verify(connector, "bob@example.com");
+        assertEquals(Kind.UNAVAILABLE, refused.kind());
+        assertTrue(refused.detail().contains("key 'tenantId': is required"), refused.detail());
+        connector.modified(new HashMap<>(good));
+        assertNull(connector.refusal());
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind());
+        connector.modified(bad);
+        assertTrue(connector.refusal().contains("tenantId"));
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind(), "last good configuration serves");
+    }
+
+    private static void assertRefused(Map<String, Object> good, String key, String value) {
+        Map<String, Object> config = new HashMap<>(good);
+        if (value == null) {
+            config.remove(key);
+        } else {
+            config.put(key, value);
+        }
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(config, null), key + "=" + value);
+        assertEquals(key, e.key(), e.getMessage());
+        assertFalse(e.getMessage().contains(EntraEmulator.CLIENT_SECRET), "never the secret in the message");
+    }
+
+    @Test
+    void anExpiredSecretIsUnavailableWithoutCallingOut() {
+        EntraConnector connector = connector(Map.of("clientSecretExpires", "2020-01-31"));
+        assertEquals(LocalDate.of(2020, 1, 31).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                connector.credentialExpiry().orElseThrow());
+        MfaOutcome outcome = verify(connector, "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, outcome.kind());
+        assertTrue(outcome.detail().startsWith("credential expired on 2020-01-31"), outcome.detail());
+        assertEquals(0, emulator.tokenRequests());
+        assertTrue(emulator.requests().isEmpty(), emulator.requests().toString());
+
+        EntraConnector valid = connector(Map.of("clientSecretExpires", "2999-12-31"));
+        assertEquals(Kind.DENIED, verify(valid, "bob@example.com").kind());
+    }
+
+    @Test
+    void certificateCredentialsFromPkcs12AndPemAndAnExpiredCertificate() throws Exception {
+        Path p12 = keys.resolve("app.p12");
+        EntraEmulator.keytool(p12, "app", "RSA", "CN=radmfa-app", null, null, 365);
+        Map<String, Object> withCertificate = new HashMap<>();
+        withCertificate.put("clientSecret", null);
+        withCertificate.put("certificatePath", p12.toString());
+        withCertificate.put("certificatePassword", emulator.trustStorePassword());
+        EntraConnector connector = connector(withCertificate);
+        assertNull(connector.refusal(), connector.refusal());
+        MfaOutcome outcome = verify(connector, "alice@example.com");
+        assertEquals(Kind.APPROVED, outcome.kind(), outcome.detail());
+        assertEquals("certificate", emulator.lastClientAuthentication());
+
+        KeyStore store = KeyStore.getInstance(p12.toFile(), emulator.trustStorePassword().toCharArray());
+        X509Certificate certificate = (X509Certificate) store.getCertificate("app");
+        assertEquals(certificate.getNotAfter().toInstant(), connector.credentialExpiry().orElseThrow());
+
+        Path pem = keys.resolve("app.pem");
+        PrivateKey key = (PrivateKey) store.getKey("app", emulator.trustStorePassword().toCharArray());
+        Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        try (OutputStream out = Files.newOutputStream(pem)) {
+            out.write(("-----BEGIN CERTIFICATE-----\n" + base64.encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n"
+                    + base64.encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        }
+        Map<String, Object> pemConfig = new HashMap<>(emulator.configuration());
+        pemConfig.remove("clientSecret");
+        pemConfig.put("certificatePath", pem.toString());
+        EntraSettings settings = EntraSettings.read(pemConfig, null);
+        assertEquals(certificate.getNotAfter().toInstant(), settings.credentialExpiry());
+        assertTrue(settings.toString().contains("certificate CN=radmfa-app"), settings.toString());
+
+        Path old = keys.resolve("old.p12");
+        EntraEmulator.keytool(old, "old", "RSA", "CN=radmfa-old", null, "-30d", 10);
+        Map<String, Object> expiredConfig = new HashMap<>(withCertificate);
+        expiredConfig.put("certificatePath", old.toString());
+        MfaOutcome expired = verify(connector(expiredConfig), "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, expired.kind());
+        assertTrue(expired.detail().startsWith("credential expired on "), expired.detail());
+        assertTrue(expired.detail().contains("CN=radmfa-old"), expired.detail());
+        assertNotNull(connector.credentialExpiry());
+    }
+}

@@ -1,0 +1,172 @@
+package org.radmfa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+import org.radmfa.mfa.entra.internal.EntraEmulator;
+
+/**
+ * The Entra connector inside the appliance's own distribution, through MSAL4J, against the local HTTPS emulator: a push approved after a delay
+ * accepts, a denial rejects, a gateway's retries join the one push, and the connector bundle is replaced
+ * ({@code bundle:update}) under concurrent MFA load without losing an answer or accepting anyone without an
+ * approved push.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class EntraIT extends RadmfaTestSupport {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Override
+    protected String[] extraFeatures() {
+        return new String[] {"radmfa-mfa-entra"};
+    }
+
+    /** msal4j (and the emulator) use com.sun.net.httpserver, which the appliance's distribution exports. */
+    @Override
+    protected boolean onTheAssembly() {
+        return true;
+    }
+
+    @Override
+    protected Option[] additionalOptions() {
+        return new Option[] {vmOption("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2")};
+    }
+
+    /** The emulator runs inside Karaf with the test: its classes travel in the probe. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        // Once the probe is built by hand, it holds only what is added: the test's helpers too.
+        for (Class<?> type : new Class<?>[] {EntraEmulator.class, RadmfaTestSupport.class, RadiusTestClient.class,
+            Await.class}) {
+            probe.addTest(type);
+            for (Class<?> nested : type.getDeclaredClasses()) {
+                probe.addTest(nested);
+            }
+        }
+        probe.setHeader("DynamicImport-Package", "*");
+        return probe;
+    }
+
+    private void configure(String pid, Map<String, Object> values) throws Exception {
+        Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
+        Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>()
+                : configuration.getProperties();
+        values.forEach(properties::put);
+        configuration.update(properties);
+    }
+
+    private CompletableFuture<Integer> login(String callingStationId) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
+                RadiusTestClient.Sent sent = client.sendPap("mfa-demo", "mfa-demo-password", DEMO_SECRET, DEMO_SECRET,
+                        null, callingStationId);
+                RadiusTestClient.Response response = client.receive(sent, 30_000);
+                return response == null ? -1 : response.code();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, runnable -> new Thread(runnable, "entra-it-login").start());
+    }
+
+    @Test
+    public void pushesThroughMsalJoinRetriesAndSurviveAConnectorSwapUnderLoad() throws Exception {
+        try (EntraEmulator emulator = EntraEmulator.start(0)) {
+            emulator.addUser("mfa-demo", null, null, Set.of("push"), EntraEmulator.Outcome.APPROVE,
+                    Duration.ofMillis(1500));
+            Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
+            entra.put("userLookup", "upn");
+            entra.put("pollIntervalMillis", "200");
+            configure("org.radmfa.mfa.entra", entra);
+            configure("org.radmfa.pipeline", Map.of("mfaConnector.target", "(connector=entra)",
+                    "mfaTimeoutSeconds", "20", "mfaMaxPushes", "0"));
+            try {
+                Await.until("the Entra connector answers", TIMEOUT,
+                        () -> login("192.0.2.1").join() == RadiusTestClient.ACCESS_ACCEPT);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nlatest decisions:\n"
+                        + shell("radmfa:decisions --no-format -t -n 3") + "\nemulator saw: " + emulator.requests(), e);
+            }
+            assertEquals("one token for every push so far (MSAL's cache)", 1, emulator.tokenRequests());
+
+            // A gateway retrying the same login (same user and Calling-Station-Id) joins the pending push.
+            int before = emulator.authenticationsStarted();
+            List<CompletableFuture<Integer>> retries = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                retries.add(login("192.0.2.2"));
+            }
+            for (CompletableFuture<Integer> retry : retries) {
+                assertEquals(RadiusTestClient.ACCESS_ACCEPT, (int) retry.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals("three requests of one login, one push", before + 1, emulator.authenticationsStarted());
+
+            // A denied push is a reject.
+            emulator.addUser("mfa-demo", null, null, Set.of("push"), EntraEmulator.Outcome.DENY, Duration.ZERO);
+            assertEquals(RadiusTestClient.ACCESS_REJECT, (int) login("192.0.2.3").get(30, TimeUnit.SECONDS));
+
+            // Hot swap: 10 logins pending on the connector (approval after 3 s), then bundle:update of the
+            // connector, then 10 more logins on its successor.
+            emulator.addUser("mfa-demo", null, null, Set.of("push"), EntraEmulator.Outcome.APPROVE,
+                    Duration.ofSeconds(3));
+            int pushesBefore = emulator.authenticationsStarted();
+            List<CompletableFuture<Integer>> pending = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                pending.add(login("198.51.100." + i));
+            }
+            assertTrue("10 pushes pending", emulator.awaitAuthenticationsStarted(pushesBefore + 10,
+                    Duration.ofSeconds(30)));
+            Bundle connector = java.util.Arrays.stream(bundleContext.getBundles())
+                    .filter(b -> "org.radmfa.mfa-entra".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            connector.update();
+            List<CompletableFuture<Integer>> after = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                after.add(login("203.0.113." + i));
+            }
+            int answered = 0;
+            int accepted = 0;
+            for (CompletableFuture<Integer> login : pending) {
+                int code = login.get(30, TimeUnit.SECONDS);
+                assertTrue("answered: " + code, code == RadiusTestClient.ACCESS_ACCEPT
+                        || code == RadiusTestClient.ACCESS_REJECT);
+                answered++;
+                accepted += code == RadiusTestClient.ACCESS_ACCEPT ? 1 : 0;
+            }
+            int acceptedAfter = 0;
+            for (CompletableFuture<Integer> login : after) {
+                int code = login.get(30, TimeUnit.SECONDS);
+                assertTrue("answered: " + code, code == RadiusTestClient.ACCESS_ACCEPT
+                        || code == RadiusTestClient.ACCESS_REJECT);
+                answered++;
+                acceptedAfter += code == RadiusTestClient.ACCESS_ACCEPT ? 1 : 0;
+            }
+            int pushes = emulator.authenticationsStarted() - pushesBefore;
+            System.out.printf("hot swap: 20 logins, %d answered, %d accepted before the swap (on the old connector),"
+                    + " %d after, %d pushes started%n", answered, accepted, acceptedAfter, pushes);
+            assertEquals("no login unanswered", 20, answered);
+            assertTrue("no accept without a push: " + (accepted + acceptedAfter) + " accepts, " + pushes + " pushes",
+                    accepted + acceptedAfter <= pushes);
+            assertTrue("logins after the swap are served by the new connector: " + acceptedAfter,
+                    acceptedAfter >= 8);
+        }
+    }
+}
