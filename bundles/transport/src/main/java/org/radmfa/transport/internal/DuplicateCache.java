@@ -2,17 +2,24 @@ package org.radmfa.transport.internal;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Duplicate detection (RFC 5080 section 2.2.2). A retransmit has the same source address and port, Identifier and
  * Request Authenticator as its original. While the original is being decided, the retransmit joins it instead of
  * starting it again (one MFA push, not two); once decided, the cached response is sent again for the configured
  * window. Expired entries are swept as new requests arrive, so the cache needs no thread of its own.
+ *
+ * <p>Answered entries also sit in a queue in the order they were answered, which is the order they expire in (one
+ * window for all): a sweep looks only at the head of that queue, so it costs O(1) per request whatever the size of
+ * the cache. (After the window is shortened, entries behind an older, longer-lived one wait for it: at most the old
+ * window.) When the cache is full, the oldest answers are forgotten first, so that the newest requests still get
+ * de-duplicated.
  */
 final class DuplicateCache {
 
@@ -40,16 +47,29 @@ final class DuplicateCache {
         }
     }
 
-    private static final int SWEEP_EVERY = 1024;
-    /** Beyond this many remembered requests (a flood), new ones are decided without de-duplication. */
+    private record Answered(Key key, Entry entry) {
+    }
+
+    /**
+     * Beyond this many remembered requests the oldest answers are forgotten before their window ends; if all of them
+     * are still being decided (that many MFA waits), new requests are decided without de-duplication.
+     */
     static final int MAX_ENTRIES = 100_000;
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicInteger sinceSweep = new AtomicInteger();
+    /** Answered entries, oldest answer first; only the holder of {@link #sweeping} takes from it. */
+    private final Queue<Answered> answered = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock sweeping = new ReentrantLock();
+    private final int maxEntries;
     private volatile long windowNanos;
 
     DuplicateCache(long windowNanos) {
+        this(windowNanos, MAX_ENTRIES);
+    }
+
+    DuplicateCache(long windowNanos, int maxEntries) {
         this.windowNanos = windowNanos;
+        this.maxEntries = maxEntries;
     }
 
     void window(long nanos) {
@@ -61,13 +81,9 @@ final class DuplicateCache {
      * For a retransmit, returns the (possibly still pending) response of the original.
      */
     CompletableFuture<byte[]> register(Key key) {
-        if (sinceSweep.incrementAndGet() >= SWEEP_EVERY) {
-            sinceSweep.set(0);
-            sweep(System.nanoTime());
-        }
-        if (entries.size() >= MAX_ENTRIES) {
-            // Full (a flood, or that many MFA waits): no sweep here, which would scan the whole map per datagram;
-            // the periodic sweep above frees room as answers expire.
+        sweep(System.nanoTime());
+        if (entries.size() >= maxEntries) {
+            // Full of requests still being decided (that many MFA waits): no room to remember this one.
             Entry pending = entries.get(key);
             return pending == null ? null : pending.response;
         }
@@ -91,6 +107,7 @@ final class DuplicateCache {
             entry.expiresAtNanos = System.nanoTime() + windowNanos;
             entry.answered = true;
             entry.response.complete(response);
+            answered.add(new Answered(key, entry));
         }
     }
 
@@ -102,11 +119,24 @@ final class DuplicateCache {
         }
     }
 
+    /**
+     * Forgets the answers whose window has ended, and while the cache is full the oldest answers too. Looks only at
+     * the head of the answer queue; a thread that finds another one sweeping leaves it to that one.
+     */
     private void sweep(long now) {
-        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
-            if (it.next().expired(now)) {
-                it.remove();
+        if (!sweeping.tryLock()) {
+            return;
+        }
+        try {
+            Answered oldest;
+            while ((oldest = answered.peek()) != null
+                    && (oldest.entry().expired(now) || entries.size() >= maxEntries)) {
+                answered.poll();
+                // Only if still this entry: a request that reused the key after the window has an entry of its own.
+                entries.remove(oldest.key(), oldest.entry());
             }
+        } finally {
+            sweeping.unlock();
         }
     }
 

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+#
+# bench/run.sh — PAP throughput and latency of radmfa against FreeRADIUS 3, same machine, same load generator.
+#
+# In one run: installs FreeRADIUS from the distribution's packages when missing, starts a private copy of its
+# configuration (one client, the bench user, PAP) on free loopback ports, measures it; then starts a private copy of
+# the built appliance (karaf-assembly/target/assembly) with the same client and user on free ports, measures boot to
+# the first Access-Accept, warms it up and measures it with the same load. Prints both, the throughput ratio and the
+# latency of both at the same offered load (BENCH_LOAD_PCT % of FreeRADIUS's maximum).
+#
+# Loopback only; every step is bounded in time (the whole run in about 5 minutes, BENCH_DEADLINE at most).
+# Settings (environment):
+#   BENCH_REQUESTS (200000)  requests per closed-loop measurement     BENCH_WARMUP (50000) before each measurement
+#   BENCH_WINDOW (64)        outstanding requests                      BENCH_SOCKETS (4) UDP sockets of the generator
+#   BENCH_MAX_SECONDS (30)   cap of each measurement                   BENCH_LOAD_PCT (70) equal-load comparison
+#   BENCH_OPEN_SECONDS (10)  length of each equal-load run            BENCH_JFR (0) 1: JFR recording of radmfa's
+#   BENCH_KEEP (0)           1: keep the work directory                 closed-loop measurement, with a summary
+#   BENCH_LOW_RATE (5000)    a second equal load, in req/s, that both servers sustain
+#   BENCH_DEADLINE (570)     seconds the whole run may take            BENCH_ASSEMBLY: the appliance to copy
+#                            (default karaf-assembly/target/assembly, built with mvn -q install -DskipTests if missing)
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+REQUESTS=${BENCH_REQUESTS:-200000}
+WARMUP=${BENCH_WARMUP:-150000}
+WINDOW=${BENCH_WINDOW:-64}
+SOCKETS=${BENCH_SOCKETS:-4}
+MAX_SECONDS=${BENCH_MAX_SECONDS:-30}
+LOAD_PCT=${BENCH_LOAD_PCT:-70}
+OPEN_SECONDS=${BENCH_OPEN_SECONDS:-10}
+LOW_RATE=${BENCH_LOW_RATE:-5000}
+JFR=${BENCH_JFR:-0}
+KEEP=${BENCH_KEEP:-0}
+DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-570}))
+
+SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+BENCH_USER=benchuser
+BENCH_PASSWORD="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "== $*"; }
+left() { local l=$((DEADLINE - SECONDS)); (( l > 0 )) || die "out of time (BENCH_DEADLINE)"; echo "$l"; }
+# bounded SECONDS CMD...: run CMD, killed if it outlasts both SECONDS and what is left of the deadline.
+bounded() { local s=$1; shift; local l; l=$(left); (( s < l )) || s=$l; timeout --kill-after=5 "$s" "$@"; }
+
+WORK=$(mktemp -d /tmp/radmfa-bench.XXXXXX)
+chmod 755 "$WORK"
+FR_PID=""
+KARAF_HOME="$WORK/radmfa"
+
+stop_radmfa() {
+    [[ -x "$KARAF_HOME/bin/stop" ]] || return 0
+    local pid=""
+    [[ -f "$KARAF_HOME/karaf.pid" ]] && pid=$(cat "$KARAF_HOME/karaf.pid")
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+    timeout 20 "$KARAF_HOME/bin/stop" >/dev/null 2>&1 || true
+    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill "$pid" 2>/dev/null || true
+    sleep 2
+    kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    if [[ -n "$FR_PID" ]] && kill -0 "$FR_PID" 2>/dev/null; then
+        kill "$FR_PID" 2>/dev/null || true
+    fi
+    stop_radmfa || true
+    if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# A free port on 127.0.0.1 for both TCP and UDP, not already handed out in this run.
+TAKEN=" "
+free_port() {
+    local port i
+    for ((i = 0; i < 200; i++)); do
+        port=$((20000 + RANDOM % 40000))
+        [[ "$TAKEN" == *" $port "* ]] && continue
+        if [[ -z "$(ss -Htuln "sport = :$port" 2>/dev/null)" ]]; then
+            TAKEN="$TAKEN$port "
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# ---------------------------------------------------------------------------------------------- prerequisites
+command -v java >/dev/null || die "java (17+) is needed"
+command -v ss >/dev/null || die "ss (iproute2) is needed"
+if ! command -v freeradius >/dev/null; then
+    [[ $(id -u) == 0 ]] || die "FreeRADIUS is not installed; run as root to install it (apt-get install freeradius)"
+    say "installing FreeRADIUS (apt-get install freeradius)"
+    export DEBIAN_FRONTEND=noninteractive
+    bounded 300 apt-get install -y -q freeradius >/dev/null || { bounded 120 apt-get update -q >/dev/null;
+        bounded 300 apt-get install -y -q freeradius >/dev/null; }
+    # The package may start the system service on 1812/1813; it is not what is measured.
+    if command -v systemctl >/dev/null && systemctl is-active -q freeradius 2>/dev/null; then
+        systemctl stop freeradius || true
+    fi
+fi
+GEN_JAR=$(ls "$ROOT"/bench/target/radmfa-bench-*.jar 2>/dev/null | head -n 1 || true)
+ASSEMBLY="${BENCH_ASSEMBLY:-$ROOT/karaf-assembly/target/assembly}"
+if [[ -z "$GEN_JAR" || ! -x "$ASSEMBLY/bin/start" ]]; then
+    say "building (mvn -q install -DskipTests)"
+    bounded 400 mvn -B -q install -DskipTests
+    GEN_JAR=$(ls "$ROOT"/bench/target/radmfa-bench-*.jar | head -n 1)
+fi
+
+# The generator: a small heap and the serial collector, so that it stays out of the servers' way.
+gen() {
+    local limit=$1; shift
+    bounded "$limit" java -XX:+UseSerialGC -Xms64m -Xmx256m -jar "$GEN_JAR" --host 127.0.0.1 --secret "$SECRET" \
+        --user "$BENCH_USER" --password "$BENCH_PASSWORD" --timeout-ms 1000 "$@"
+}
+# value KEY FILE: a field of the RESULT line in FILE.
+value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
+
+measure() { # NAME PORT PID: closed loop (maximum), output in $WORK/NAME-max.txt
+    local name=$1 port=$2 pid=$3
+    gen $((MAX_SECONDS * 2 + 60)) --name "$name" --port "$port" --server-pid "$pid" --warmup "$WARMUP" \
+        --requests "$REQUESTS" --window "$WINDOW" --sockets "$SOCKETS" --max-seconds "$MAX_SECONDS" \
+        | tee "$WORK/$name-max.txt"
+}
+measure_at() { # NAME PORT PID RATE [TAG]: open loop at RATE req/s, output in $WORK/NAME-TAG.txt
+    local name=$1 port=$2 pid=$3 rate=$4 tag=${5:-open}
+    gen $((OPEN_SECONDS * 2 + 60)) --name "$name-at-$rate" --port "$port" --server-pid "$pid" --warmup 0 \
+        --rate "$rate" --requests $((rate * OPEN_SECONDS)) --window "$WINDOW" --sockets "$SOCKETS" \
+        --max-seconds $((OPEN_SECONDS + 5)) | tee "$WORK/$name-$tag.txt"
+}
+
+# ---------------------------------------------------------------------------------------------- FreeRADIUS
+FR_DIR="$WORK/freeradius"
+FR_PORT=$(free_port)
+FR_ACCT=$(free_port)
+cp -a /etc/freeradius/3.0 "$FR_DIR"
+mkdir -p "$FR_DIR/log" "$FR_DIR/run" "$FR_DIR/radacct"
+sed -i -e "s|^\s*logdir = .*|logdir = $FR_DIR/log|" -e "s|^\s*run_dir = .*|run_dir = $FR_DIR/run|" \
+    -e "s|^\s*radacctdir = .*|radacctdir = $FR_DIR/radacct|" "$FR_DIR/radiusd.conf"
+cat > "$FR_DIR/clients.conf" <<EOF
+# One client, as for radmfa: the generator on loopback, Message-Authenticator required (BlastRADIUS).
+client bench {
+	ipaddr = 127.0.0.1
+	secret = $SECRET
+	require_message_authenticator = yes
+}
+EOF
+# The bench user, with the reply radmfa's bench policy sends, ahead of the distribution's DEFAULT entries.
+{
+    echo "$BENCH_USER Cleartext-Password := \"$BENCH_PASSWORD\""
+    echo "	Session-Timeout := 28800,"
+    echo "	Reply-Message := \"Welcome to the demo VPN\""
+    echo
+    cat /etc/freeradius/3.0/mods-config/files/authorize
+} > "$FR_DIR/mods-config/files/authorize"
+# The stock "default" virtual server, listening on loopback only and on our ports; the inner tunnel (EAP) without a
+# listener of its own.
+rewrite_listeners() { # FILE AUTHPORT ACCTPORT: IPv4 listen sections on 127.0.0.1 with these ports, IPv6 ones removed
+    awk -v auth="$2" -v acct="$3" '
+        /^listen[ \t]*\{/ { inblock = 1; block = ""; }
+        inblock { block = block $0 "\n";
+            if ($0 ~ /^\}/) { inblock = 0;
+                if (block ~ /\n[ \t]*ipv6addr[ \t]*=/ || auth == "none") next;
+                port = (block ~ /type = acct/) ? acct : auth;
+                gsub(/ipaddr = \*/, "ipaddr = 127.0.0.1", block);
+                gsub(/port = 0/, "port = " port, block);
+                printf "%s", block; }
+            next }
+        { print }' "$1" > "$1.new"
+    mv "$1.new" "$1"
+}
+rm "$FR_DIR/sites-enabled/default" "$FR_DIR/sites-enabled/inner-tunnel"
+cp "$FR_DIR/sites-available/default" "$FR_DIR/sites-enabled/default"
+cp "$FR_DIR/sites-available/inner-tunnel" "$FR_DIR/sites-enabled/inner-tunnel"
+rewrite_listeners "$FR_DIR/sites-enabled/default" "$FR_PORT" "$FR_ACCT"
+rewrite_listeners "$FR_DIR/sites-enabled/inner-tunnel" none none
+chown -R freerad:freerad "$FR_DIR"
+bounded 30 freeradius -C -d "$FR_DIR" >/dev/null || { freeradius -XC -d "$FR_DIR" | tail -20; die "FreeRADIUS config"; }
+
+FR_VERSION=$(freeradius -v | sed -n '1s/.*Version \([^,]*\),.*/\1/p')
+say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR)"
+FR_T0=$(date +%s%3N)
+freeradius -f -d "$FR_DIR" > "$WORK/freeradius.out" 2>&1 &
+FR_PID=$!
+gen 40 --name freeradius-boot --port "$FR_PORT" --since-epoch-ms "$FR_T0" --wait-accept-seconds 30 \
+    | tee "$WORK/freeradius-boot.txt" || die "FreeRADIUS did not answer; see $FR_DIR/log/radius.log"
+measure freeradius "$FR_PORT" "$FR_PID"
+FR_RPS=$(value rps "$WORK/freeradius-max.txt")
+RATE=$(awk -v r="$FR_RPS" -v p="$LOAD_PCT" 'BEGIN { printf "%d", r * p / 100 }')
+(( RATE > 0 )) || die "FreeRADIUS measured 0 req/s"
+measure_at freeradius "$FR_PORT" "$FR_PID" "$RATE"
+measure_at freeradius "$FR_PORT" "$FR_PID" "$LOW_RATE" low
+kill "$FR_PID"
+for ((i = 0; i < 100; i++)); do kill -0 "$FR_PID" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$FR_PID" 2>/dev/null || true
+FR_PID=""
+
+# ---------------------------------------------------------------------------------------------- radmfa
+RM_PORT=$(free_port)
+RM_ACCT=$(free_port)
+mkdir -p "$KARAF_HOME"
+# A fresh copy: the distribution without its data/ (cache, logs) from any earlier start.
+(cd "$ASSEMBLY" && tar --exclude=./data --exclude=./karaf.pid -cf - .) | (cd "$KARAF_HOME" && tar -xf -)
+ETC="$KARAF_HOME/etc"
+sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$ETC/org.apache.karaf.shell.cfg"
+sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $(free_port)/" "$ETC/org.ops4j.pax.web.cfg"
+sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/" \
+    -e "s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
+    -e "s/^jmxmpPort *=.*/jmxmpPort = $(free_port)/" "$ETC/org.apache.karaf.management.cfg"
+cat > "$ETC/org.radmfa.transport.cfg" <<EOF
+authPort = $RM_PORT
+acctPort = $RM_ACCT
+listenAddresses = 127.0.0.1
+# The generator is one client sending as fast as it is answered.
+rateLimitPerClient = 0
+EOF
+# The bench client takes the place of the demo client (same address, 127.0.0.1): its file is overwritten, not
+# deleted, because the radmfa-demo feature would write a deleted one again on a fresh start.
+cat > "$ETC/org.radmfa.client-demo.cfg" <<EOF
+name = bench
+address = 127.0.0.1
+secret = $SECRET
+requireMessageAuthenticator = true
+EOF
+cat > "$ETC/org.radmfa.user-bench.cfg" <<EOF
+name = $BENCH_USER
+password = $BENCH_PASSWORD
+groups = bench-users
+enabled = true
+EOF
+cat > "$ETC/org.radmfa.policy-bench.cfg" <<EOF
+name = Bench users
+order = 5
+access = grant
+condition.userGroups = bench-users
+reply.Session-Timeout = 28800
+reply.Reply-Message = Welcome to the demo VPN
+EOF
+
+
+"$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
+say "radmfa on 127.0.0.1:$RM_PORT ($KARAF_HOME)"
+RM_T0=$(date +%s%3N)
+"$KARAF_HOME/bin/start"
+gen 70 --name radmfa-boot --port "$RM_PORT" --since-epoch-ms "$RM_T0" --wait-accept-seconds 60 \
+    | tee "$WORK/radmfa-boot.txt" || die "radmfa did not accept; see $KARAF_HOME/data/log/karaf.log"
+RM_PID=$(cat "$KARAF_HOME/karaf.pid")
+if [[ "$JFR" == 1 ]]; then
+    jcmd "$RM_PID" JFR.start name=bench settings=profile filename="$WORK/radmfa.jfr" >/dev/null
+fi
+measure radmfa "$RM_PORT" "$RM_PID"
+if [[ "$JFR" == 1 ]]; then
+    jcmd "$RM_PID" JFR.stop name=bench >/dev/null
+fi
+measure_at radmfa "$RM_PORT" "$RM_PID" "$RATE"
+measure_at radmfa "$RM_PORT" "$RM_PID" "$LOW_RATE" low
+stop_radmfa
+
+# ---------------------------------------------------------------------------------------------- summary
+row() { # LABEL NAME-FILE: one table row
+    printf "| %-24s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "$1" "$(value rps "$2")" \
+        "$(value p50_ms "$2")" "$(value p99_ms "$2")" "$(value p999_ms "$2")" "$(value lost "$2")" \
+        "$(value wrong "$2")" "$(value gen_cpu_pct "$2")" "$(value server_cpu_us_per_req "$2")"
+}
+RM_RPS=$(value rps "$WORK/radmfa-max.txt")
+echo
+say "summary: PAP with Message-Authenticator, window $WINDOW over $SOCKETS sockets, $(nproc) CPUs"
+printf "| %-24s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "run" "accepts/s" "p50 ms" "p99 ms" \
+    "p99.9 ms" "lost" "wrong" "gen CPU %" "server us"
+printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n" "--------------------------" "-----------" "---------" "---------" \
+    "---------" "-------" "-------" "------------" "------------"
+row "FreeRADIUS $FR_VERSION max" "$WORK/freeradius-max.txt"
+row "radmfa max" "$WORK/radmfa-max.txt"
+row "FreeRADIUS at $RATE/s" "$WORK/freeradius-open.txt"
+row "radmfa at $RATE/s" "$WORK/radmfa-open.txt"
+row "FreeRADIUS at $LOW_RATE/s" "$WORK/freeradius-low.txt"
+row "radmfa at $LOW_RATE/s" "$WORK/radmfa-low.txt"
+echo
+echo "throughput ratio radmfa / FreeRADIUS: $(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.2f", a / b }')"
+echo "p99 at $RATE req/s ($LOAD_PCT % of FreeRADIUS's maximum): FreeRADIUS $(value p99_ms "$WORK/freeradius-open.txt")" \
+    "ms, radmfa $(value p99_ms "$WORK/radmfa-open.txt") ms"
+echo "p99 at $LOW_RATE req/s: FreeRADIUS $(value p99_ms "$WORK/freeradius-low.txt") ms," \
+    "radmfa $(value p99_ms "$WORK/radmfa-low.txt") ms"
+echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/freeradius-boot.txt") s," \
+    "radmfa $(value first_accept_s "$WORK/radmfa-boot.txt") s (fresh data/)"
+echo "(gen CPU %: the generator's whole JVM, in % of one of the $(nproc) CPUs; server us: server CPU per accept)"
+echo "RESULT name=ratio rps_ratio=$(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.3f", a / b }')" \
+    "fr_rps=$FR_RPS radmfa_rps=$RM_RPS equal_load_rps=$RATE" \
+    "fr_p99_ms=$(value p99_ms "$WORK/freeradius-open.txt") radmfa_p99_ms=$(value p99_ms "$WORK/radmfa-open.txt")" \
+    "fr_boot_s=$(value first_accept_s "$WORK/freeradius-boot.txt")" \
+    "radmfa_boot_s=$(value first_accept_s "$WORK/radmfa-boot.txt")" \
+    "low_rps=$LOW_RATE fr_low_p99_ms=$(value p99_ms "$WORK/freeradius-low.txt")" \
+    "radmfa_low_p99_ms=$(value p99_ms "$WORK/radmfa-low.txt")"
+if [[ "$JFR" == 1 && -f "$WORK/radmfa.jfr" ]]; then
+    echo
+    say "JFR: top frames of radmfa's execution samples during the closed-loop measurement"
+    jfr print --events jdk.ExecutionSample "$WORK/radmfa.jfr" \
+        | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); top[$0]++; n++ }
+               END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25
+    cp "$WORK/radmfa.jfr" "$ROOT/bench/target/radmfa.jfr" 2>/dev/null && echo "(recording: bench/target/radmfa.jfr)"
+fi

@@ -1,0 +1,758 @@
+package org.radmfa.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A RADIUS PAP load generator: Access-Requests with a hidden User-Password (RFC 2865 section 5.2) and a
+ * Message-Authenticator (RFC 3579 section 3.2), a window of outstanding requests spread over several UDP sockets, all
+ * served by one thread and one {@link Selector}. Every response's Response Authenticator is verified (and its
+ * Message-Authenticator when it has one); an Access-Accept counts only once verified.
+ *
+ * <p>Closed loop by default (a new request as soon as one is answered: the server's maximum throughput); with
+ * {@code --rate} open loop (requests at a fixed rate, at most {@code --window} outstanding: latency at a given load).
+ * Latency runs from the moment a request is written to the moment its answer is read. Every run is bounded by
+ * {@code --requests} and {@code --max-seconds}; the target must be a loopback address.
+ *
+ * <p>It reports plain lines and one machine-readable {@code RESULT} line, with the generator's own CPU time (and,
+ * with {@code --server-pid}, the server's), so that a reader can see the generator is not what limits the figures.
+ */
+public final class LoadGenerator {
+
+    private static final int ACCESS_REQUEST = 1;
+    private static final int ACCESS_ACCEPT = 2;
+    private static final int ACCESS_REJECT = 3;
+    private static final int ACCESS_CHALLENGE = 11;
+    private static final int USER_NAME = 1;
+    private static final int USER_PASSWORD = 2;
+    private static final int NAS_IP_ADDRESS = 4;
+    private static final int NAS_PORT_TYPE = 61;
+    private static final int MESSAGE_AUTHENTICATOR = 80;
+    private static final int IDS = 256;
+    private static final long NANOS = 1_000_000_000L;
+
+    /** The command line, with defaults. */
+    static final class Options {
+        String name = "bench";
+        String host = "127.0.0.1";
+        int port = 1812;
+        String secret = "testing123";
+        String user = "bench";
+        String password = "bench-password";
+        long requests = 100_000;
+        int window = 64;
+        int sockets = 4;
+        double maxSeconds = 60;
+        int timeoutMs = 2000;
+        long warmup = 0;
+        double rate = 0;
+        double waitAcceptSeconds = 0;
+        long sinceEpochMs = 0;
+        int serverPid = 0;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    throw new IllegalArgumentException("");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(arg + " needs a value");
+                }
+                String v = args[++i];
+                switch (arg) {
+                    case "--name" -> o.name = v;
+                    case "--host" -> o.host = v;
+                    case "--port" -> o.port = range(arg, Integer.parseInt(v), 1, 65535);
+                    case "--secret" -> o.secret = v;
+                    case "--user" -> o.user = v;
+                    case "--password" -> o.password = v;
+                    case "--requests" -> o.requests = range(arg, Long.parseLong(v), 1, 100_000_000);
+                    case "--window" -> o.window = range(arg, Integer.parseInt(v), 1, 65_536);
+                    case "--sockets" -> o.sockets = range(arg, Integer.parseInt(v), 1, 256);
+                    case "--max-seconds" -> o.maxSeconds = range(arg, Double.parseDouble(v), 0.1, 3600);
+                    case "--timeout-ms" -> o.timeoutMs = range(arg, Integer.parseInt(v), 1, 60_000);
+                    case "--warmup" -> o.warmup = range(arg, Long.parseLong(v), 0, 100_000_000);
+                    case "--rate" -> o.rate = range(arg, Double.parseDouble(v), 0, 10_000_000);
+                    case "--wait-accept-seconds" -> o.waitAcceptSeconds = range(arg, Double.parseDouble(v), 0, 600);
+                    case "--since-epoch-ms" -> o.sinceEpochMs = Long.parseLong(v);
+                    case "--server-pid" -> o.serverPid = range(arg, Integer.parseInt(v), 0, Integer.MAX_VALUE);
+                    default -> throw new IllegalArgumentException("unknown option " + arg);
+                }
+            }
+            if ((o.window + o.sockets - 1) / o.sockets > IDS) {
+                throw new IllegalArgumentException("--window / --sockets must be at most " + IDS
+                        + " (one RADIUS Identifier per outstanding request and socket)");
+            }
+            if (o.password.getBytes(StandardCharsets.UTF_8).length > 128) {
+                throw new IllegalArgumentException("--password: at most 128 octets (RFC 2865)");
+            }
+            return o;
+        }
+
+        private static int range(String name, int value, int min, int max) {
+            return (int) range(name, (long) value, min, max);
+        }
+
+        private static long range(String name, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be in " + min + ".." + max);
+            }
+            return value;
+        }
+
+        private static double range(String name, double value, double min, double max) {
+            if (!(value >= min && value <= max)) {
+                throw new IllegalArgumentException(name + " must be in " + min + ".." + max);
+            }
+            return value;
+        }
+    }
+
+    /** One UDP socket, connected to the server, and the requests outstanding on it (indexed by Identifier). */
+    private static final class Conn {
+        final DatagramChannel channel;
+        final int window;
+        final boolean[] busy = new boolean[IDS];
+        final long[] sentAt = new long[IDS];
+        final byte[][] requestAuthenticator = new byte[IDS][16];
+        final byte[] packet;
+        final ByteBuffer out;
+        final ByteBuffer in = ByteBuffer.allocate(4097);
+        int outstanding;
+        int nextId;
+
+        Conn(DatagramChannel channel, int window, byte[] template) {
+            this.channel = channel;
+            this.window = window;
+            this.packet = template.clone();
+            this.out = ByteBuffer.wrap(packet);
+        }
+    }
+
+    /** What one phase (warm-up, measurement, probe) counted. */
+    private static final class Tally {
+        long sent;
+        long accepted;
+        long rejected;
+        long challenged;
+        long badAuthenticator;
+        long lost;
+        long stray;
+        long sendFailures;
+        long unreachable;
+        long behindSchedule;
+        long[] latencies;
+        int recorded;
+
+        long completed() {
+            return accepted + rejected + challenged + badAuthenticator + lost;
+        }
+
+        long wrong() {
+            return rejected + challenged + badAuthenticator;
+        }
+    }
+
+    private final Options options;
+    private final byte[] secret;
+    private final byte[] password;
+    private final MessageDigest md5;
+    private final Mac hmac;
+    private final byte[] template;
+    private final int passwordOffset;
+    private final int passwordLength;
+    private final int messageAuthenticatorOffset;
+    private final byte[] scratch = new byte[4097];
+    private final byte[] digest = new byte[16];
+    private final byte[] mac = new byte[16];
+    private final List<Conn> conns = new ArrayList<>();
+    private Selector selector;
+    private long randomState;
+
+    LoadGenerator(Options options) throws GeneralSecurityException {
+        this.options = options;
+        this.secret = options.secret.getBytes(StandardCharsets.UTF_8);
+        this.password = options.password.getBytes(StandardCharsets.UTF_8);
+        this.md5 = MessageDigest.getInstance("MD5");
+        this.hmac = Mac.getInstance("HmacMD5");
+        hmac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacMD5"));
+        this.randomState = new SecureRandom().nextLong() | 1;
+
+        byte[] user = options.user.getBytes(StandardCharsets.UTF_8);
+        passwordLength = Math.max(16, (password.length + 15) / 16 * 16);
+        int length = 20 + (2 + user.length) + (2 + passwordLength) + 6 + 6 + 18;
+        if (user.length == 0 || user.length > 253 || length > 4096) {
+            throw new IllegalArgumentException("--user: 1..253 octets");
+        }
+        byte[] p = new byte[length];
+        p[0] = ACCESS_REQUEST;
+        p[2] = (byte) (length >> 8);
+        p[3] = (byte) length;
+        int at = 20;
+        p[at++] = USER_NAME;
+        p[at++] = (byte) (2 + user.length);
+        System.arraycopy(user, 0, p, at, user.length);
+        at += user.length;
+        p[at++] = USER_PASSWORD;
+        p[at++] = (byte) (2 + passwordLength);
+        passwordOffset = at;
+        at += passwordLength;
+        p[at++] = NAS_IP_ADDRESS;
+        p[at++] = 6;
+        p[at++] = 127;
+        p[at++] = 0;
+        p[at++] = 0;
+        p[at++] = 1;
+        p[at++] = NAS_PORT_TYPE;
+        p[at++] = 6;
+        p[at++] = 0;
+        p[at++] = 0;
+        p[at++] = 0;
+        p[at++] = 5; // Virtual (a VPN)
+        p[at++] = (byte) MESSAGE_AUTHENTICATOR;
+        p[at++] = 18;
+        messageAuthenticatorOffset = at;
+        template = p;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("LoadGenerator: " + e.getMessage());
+            }
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        try {
+            LoadGenerator generator = new LoadGenerator(options);
+            System.exit(generator.run());
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            System.err.println("LoadGenerator: " + e);
+            System.exit(2);
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: LoadGenerator [options]
+                  --name NAME              label of the RESULT line (bench)
+                  --host ADDR --port N     the server; loopback only (127.0.0.1 1812)
+                  --secret S               shared secret (testing123)
+                  --user U --password P    PAP credentials (bench / bench-password)
+                  --requests N             requests to measure (100000)
+                  --warmup N               requests sent first and not measured (0)
+                  --window W               outstanding requests at most (64)
+                  --sockets S              UDP sockets, W/S <= 256 (4)
+                  --rate R                 open loop: R requests/s; 0 = closed loop, as fast as answered (0)
+                  --max-seconds T          stop sending after T s per phase (60)
+                  --timeout-ms MS          a request unanswered after MS is lost (2000)
+                  --server-pid PID         also report that process's CPU time during the measurement
+                  --wait-accept-seconds T  probe: one request at a time until a verified Access-Accept, at most T s;
+                                           reports the time since --since-epoch-ms (or since the probe started)""";
+    }
+
+    int run() throws IOException {
+        InetAddress address = InetAddress.getByName(options.host);
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("--host must be a loopback address, not " + address);
+        }
+        InetSocketAddress server = new InetSocketAddress(address, options.port);
+        if (options.waitAcceptSeconds > 0) {
+            return probe(server);
+        }
+        selector = Selector.open();
+        try {
+            int sockets = Math.min(options.sockets, options.window);
+            for (int i = 0; i < sockets; i++) {
+                int window = options.window / sockets + (i < options.window % sockets ? 1 : 0);
+                conns.add(open(server, window));
+            }
+            if (options.warmup > 0) {
+                Tally warm = phase(options.warmup, false);
+                System.out.printf(Locale.ROOT, "%s: warm-up %d requests, %d verified accepts, %d lost%n",
+                        options.name, warm.sent, warm.accepted, warm.lost);
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpu0 = processCpuNanos();
+            long threadCpu0 = threads.getCurrentThreadCpuTime();
+            long server0 = serverCpuTicks();
+            long t0 = System.nanoTime();
+            Tally tally = phase(options.requests, true);
+            long wall = System.nanoTime() - t0;
+            long cpu = processCpuNanos() - cpu0;
+            long threadCpu = threads.getCurrentThreadCpuTime() - threadCpu0;
+            long server1 = serverCpuTicks();
+            report(tally, wall, cpu, threadCpu, server0 < 0 || server1 < 0 ? -1 : server1 - server0);
+            return tally.accepted > 0 ? 0 : 1;
+        } finally {
+            for (Conn c : conns) {
+                c.channel.close();
+            }
+            selector.close();
+        }
+    }
+
+    private Conn open(InetSocketAddress server, int window) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+        channel.bind(new InetSocketAddress(server.getAddress(), 0));
+        channel.connect(server);
+        channel.configureBlocking(false);
+        Conn conn = new Conn(channel, window, template);
+        if (selector != null) {
+            channel.register(selector, SelectionKey.OP_READ, conn);
+        }
+        return conn;
+    }
+
+    /** Sends {@code count} requests (closed or open loop) and waits for their answers, all bounded in time. */
+    private Tally phase(long count, boolean record) throws IOException {
+        Tally tally = new Tally();
+        if (record) {
+            tally.latencies = new long[(int) Math.min(count, Integer.MAX_VALUE - 8)];
+        }
+        long timeout = options.timeoutMs * 1_000_000L;
+        long start = System.nanoTime();
+        long stopSending = start + (long) (options.maxSeconds * NANOS);
+        long hardStop = stopSending + timeout + 100_000_000L;
+        double interval = options.rate > 0 ? NANOS / options.rate : 0;
+        long nextSend = start;
+        long sentAtRate = 0;
+        long lastScan = start;
+        int robin = 0;
+        int outstanding = 0;
+        while (true) {
+            long now = System.nanoTime();
+            boolean sending = tally.sent < count && now < stopSending;
+            if (!sending && outstanding == 0) {
+                break;
+            }
+            if (now > hardStop) {
+                break;
+            }
+            if (sending) {
+                if (interval == 0) {
+                    for (Conn c : conns) {
+                        while (c.outstanding < c.window && tally.sent < count) {
+                            if (!send(c, now, tally)) {
+                                break;
+                            }
+                            outstanding++;
+                        }
+                    }
+                } else {
+                    while (tally.sent < count && start + (long) (sentAtRate * interval) <= now) {
+                        Conn chosen = null;
+                        for (int i = 0; i < conns.size() && chosen == null; i++) {
+                            Conn c = conns.get((robin + i) % conns.size());
+                            if (c.outstanding < c.window) {
+                                chosen = c;
+                                robin = (robin + i + 1) % conns.size();
+                            }
+                        }
+                        if (chosen == null) {
+                            tally.behindSchedule++;
+                            break;
+                        }
+                        if (!send(chosen, now, tally)) {
+                            break;
+                        }
+                        outstanding++;
+                        sentAtRate++;
+                    }
+                    nextSend = start + (long) (sentAtRate * interval);
+                }
+            }
+            long waitMs = 5;
+            if (interval > 0 && tally.sent < count) {
+                waitMs = Math.max(1, Math.min(5, (nextSend - System.nanoTime()) / 1_000_000L));
+            }
+            selector.select(waitMs);
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                outstanding -= receive((Conn) key.attachment(), tally, record);
+            }
+            now = System.nanoTime();
+            if (now - lastScan >= 5_000_000L) {
+                lastScan = now;
+                outstanding -= expire(now - timeout, tally);
+            }
+        }
+        // Whatever is still outstanding at the hard stop is lost.
+        outstanding -= expire(Long.MAX_VALUE, tally);
+        return tally;
+    }
+
+    /** Builds and writes one request on {@code c}; false if the socket would block (the request is not sent). */
+    private boolean send(Conn c, long now, Tally tally) throws IOException {
+        int id = c.nextId;
+        while (c.busy[id]) {
+            id = (id + 1) & 0xFF;
+        }
+        c.nextId = (id + 1) & 0xFF;
+        byte[] p = c.packet;
+        byte[] authenticator = c.requestAuthenticator[id];
+        long r1 = nextRandom();
+        long r2 = nextRandom();
+        for (int i = 0; i < 8; i++) {
+            authenticator[i] = (byte) (r1 >>> (8 * i));
+            authenticator[8 + i] = (byte) (r2 >>> (8 * i));
+        }
+        p[1] = (byte) id;
+        System.arraycopy(authenticator, 0, p, 4, 16);
+        // RFC 2865 section 5.2: c(i) = p(i) xor MD5(S + c(i-1)), c(0) = Request Authenticator.
+        int previous = 4;
+        for (int block = 0; block < passwordLength; block += 16) {
+            md5.update(secret);
+            md5.update(p, previous, 16);
+            md5Digest(digest);
+            int at = passwordOffset + block;
+            for (int i = 0; i < 16; i++) {
+                int k = block + i;
+                p[at + i] = (byte) ((k < password.length ? password[k] : 0) ^ digest[i]);
+            }
+            previous = at;
+        }
+        // RFC 3579 section 3.2: HMAC-MD5 over the whole packet with the attribute's value zeroed.
+        Arrays.fill(p, messageAuthenticatorOffset, messageAuthenticatorOffset + 16, (byte) 0);
+        hmac.update(p, 0, p.length);
+        hmacFinal(p, messageAuthenticatorOffset);
+        c.out.clear();
+        int written;
+        try {
+            written = c.channel.write(c.out);
+        } catch (PortUnreachableException e) {
+            tally.unreachable++;
+            return false;
+        }
+        if (written == 0) {
+            tally.sendFailures++;
+            return false;
+        }
+        c.busy[id] = true;
+        c.sentAt[id] = now;
+        c.outstanding++;
+        tally.sent++;
+        return true;
+    }
+
+    /** Reads every datagram waiting on {@code c}; returns how many outstanding requests were answered. */
+    private int receive(Conn c, Tally tally, boolean record) throws IOException {
+        int answered = 0;
+        while (true) {
+            c.in.clear();
+            int n;
+            try {
+                n = c.channel.read(c.in);
+            } catch (PortUnreachableException e) {
+                tally.unreachable++;
+                continue;
+            }
+            if (n <= 0) {
+                return answered;
+            }
+            long now = System.nanoTime();
+            byte[] b = c.in.array();
+            int length = n >= 20 ? ((b[2] & 0xFF) << 8) | (b[3] & 0xFF) : 0;
+            int id = b[1] & 0xFF;
+            if (n < 20 || length < 20 || length > n || !c.busy[id]) {
+                tally.stray++;
+                continue;
+            }
+            c.busy[id] = false;
+            c.outstanding--;
+            answered++;
+            if (!verify(b, length, c.requestAuthenticator[id])) {
+                tally.badAuthenticator++;
+                continue;
+            }
+            switch (b[0] & 0xFF) {
+                case ACCESS_ACCEPT -> tally.accepted++;
+                case ACCESS_REJECT -> tally.rejected++;
+                case ACCESS_CHALLENGE -> tally.challenged++;
+                default -> {
+                    tally.badAuthenticator++;
+                    continue;
+                }
+            }
+            if (record && tally.recorded < tally.latencies.length) {
+                tally.latencies[tally.recorded++] = now - c.sentAt[id];
+            }
+        }
+    }
+
+    /**
+     * RFC 2865 section 3: Response Authenticator = MD5(Code + Identifier + Length + Request Authenticator + Attributes
+     * + Secret); RFC 3579 section 3.2: a Message-Authenticator in the response is computed over the response with the
+     * Request Authenticator in place of the Response Authenticator.
+     */
+    private boolean verify(byte[] b, int length, byte[] requestAuthenticator) {
+        md5.update(b, 0, 4);
+        md5.update(requestAuthenticator);
+        md5.update(b, 20, length - 20);
+        md5.update(secret);
+        md5Digest(digest);
+        if (!equal(digest, 0, b, 4)) {
+            return false;
+        }
+        int at = 20;
+        int found = -1;
+        while (at + 2 <= length) {
+            int attributeLength = b[at + 1] & 0xFF;
+            if (attributeLength < 2 || at + attributeLength > length) {
+                return false;
+            }
+            if ((b[at] & 0xFF) == MESSAGE_AUTHENTICATOR) {
+                if (attributeLength != 18 || found >= 0) {
+                    return false;
+                }
+                found = at + 2;
+            }
+            at += attributeLength;
+        }
+        if (at != length) {
+            return false;
+        }
+        if (found < 0) {
+            return true;
+        }
+        System.arraycopy(b, 0, scratch, 0, length);
+        System.arraycopy(requestAuthenticator, 0, scratch, 4, 16);
+        Arrays.fill(scratch, found, found + 16, (byte) 0);
+        hmac.update(scratch, 0, length);
+        hmacFinal(mac, 0);
+        return equal(mac, 0, b, found);
+    }
+
+    /** Frees every request sent before {@code sentBefore} and counts it lost; returns how many. */
+    private int expire(long sentBefore, Tally tally) {
+        int expired = 0;
+        for (Conn c : conns) {
+            if (c.outstanding == 0) {
+                continue;
+            }
+            for (int id = 0; id < IDS; id++) {
+                if (c.busy[id] && c.sentAt[id] - sentBefore < 0 || c.busy[id] && sentBefore == Long.MAX_VALUE) {
+                    c.busy[id] = false;
+                    c.outstanding--;
+                    tally.lost++;
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** Sends one request at a time (fresh Identifier each) until a verified Access-Accept, bounded in time. */
+    private int probe(InetSocketAddress server) throws IOException {
+        long started = System.currentTimeMillis();
+        long since = options.sinceEpochMs > 0 ? options.sinceEpochMs : started;
+        long deadline = System.nanoTime() + (long) (options.waitAcceptSeconds * NANOS);
+        selector = Selector.open();
+        Conn c = open(server, 1);
+        long attempts = 0;
+        Tally tally = new Tally();
+        try {
+            while (System.nanoTime() < deadline) {
+                attempts++;
+                long now = System.nanoTime();
+                if (!send(c, now, tally)) {
+                    sleepMillis(100);
+                    continue;
+                }
+                long until = Math.min(deadline, now + 250_000_000L);
+                while (c.outstanding > 0 && System.nanoTime() < until) {
+                    if (selector.select(Math.max(1, (until - System.nanoTime()) / 1_000_000L)) > 0) {
+                        selector.selectedKeys().clear();
+                        receive(c, tally, false);
+                    }
+                }
+                if (tally.accepted > 0) {
+                    double seconds = (System.currentTimeMillis() - since) / 1000.0;
+                    System.out.printf(Locale.ROOT, "%s: first verified Access-Accept %.2f s after start (%d attempts)%n",
+                            options.name, seconds, attempts);
+                    System.out.printf(Locale.ROOT, "RESULT name=%s first_accept_s=%.3f attempts=%d%n", options.name,
+                            seconds, attempts);
+                    return 0;
+                }
+                if (c.outstanding > 0) {
+                    expire(Long.MAX_VALUE, tally);
+                } else {
+                    sleepMillis(50); // not listening yet, or not yet configured (Access-Reject)
+                }
+            }
+        } finally {
+            c.channel.close();
+            selector.close();
+        }
+        System.out.printf(Locale.ROOT, "%s: no verified Access-Accept within %.1f s (%d attempts, %d wrong)%n",
+                options.name, options.waitAcceptSeconds, attempts, tally.wrong());
+        System.out.printf(Locale.ROOT, "RESULT name=%s first_accept_s=NaN attempts=%d%n", options.name, attempts);
+        return 1;
+    }
+
+    private void report(Tally t, long wallNanos, long cpuNanos, long threadCpuNanos, long serverTicks) {
+        long[] lat = Arrays.copyOf(t.latencies == null ? new long[0] : t.latencies, t.recorded);
+        Arrays.sort(lat);
+        double wall = wallNanos / 1e9;
+        double rps = t.accepted / wall;
+        double cpu = cpuNanos < 0 ? Double.NaN : cpuNanos / 1e9;
+        double serverCpu = serverTicks < 0 ? Double.NaN : serverTicks / 100.0;
+        String mode = options.rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f req/s", options.rate)
+                : "closed loop";
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("name", options.name);
+        result.put("mode", options.rate > 0 ? "open" : "closed");
+        result.put("offered_rps", fmt(options.rate, 0));
+        result.put("window", Integer.toString(options.window));
+        result.put("sockets", Integer.toString(conns.size()));
+        result.put("sent", Long.toString(t.sent));
+        result.put("ok", Long.toString(t.accepted));
+        result.put("wrong", Long.toString(t.wrong()));
+        result.put("lost", Long.toString(t.lost));
+        result.put("stray", Long.toString(t.stray));
+        result.put("rps", fmt(rps, 0));
+        result.put("p50_ms", fmt(percentile(lat, 0.50), 3));
+        result.put("p90_ms", fmt(percentile(lat, 0.90), 3));
+        result.put("p99_ms", fmt(percentile(lat, 0.99), 3));
+        result.put("p999_ms", fmt(percentile(lat, 0.999), 3));
+        result.put("max_ms", fmt(lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6, 3));
+        result.put("gen_cpu_s", fmt(cpu, 2));
+        result.put("gen_loop_cpu_s", fmt(threadCpuNanos / 1e9, 2));
+        result.put("gen_cpu_pct", fmt(100 * cpu / wall, 1));
+        result.put("gen_cpu_us_per_req", fmt(t.sent == 0 ? Double.NaN : cpuNanos / 1e3 / t.sent, 2));
+        result.put("server_cpu_s", fmt(serverCpu, 2));
+        result.put("server_cpu_us_per_req", fmt(t.accepted == 0 ? Double.NaN : serverCpu * 1e6 / t.accepted, 1));
+        result.put("wall_s", fmt(wall, 2));
+
+        System.out.printf(Locale.ROOT, "%s: %d requests, window %d over %d sockets, %s%n", options.name, t.sent,
+                options.window, conns.size(), mode);
+        System.out.printf(Locale.ROOT, "  verified Access-Accept %d; wrong %d (reject %d, challenge %d, bad"
+                + " authenticator %d); lost %d; stray %d%s%n", t.accepted, t.wrong(), t.rejected, t.challenged,
+                t.badAuthenticator, t.lost, t.stray, t.behindSchedule > 0 ? "; window full " + t.behindSchedule
+                        + " times (the server did not keep up with the offered rate)" : "");
+        System.out.printf(Locale.ROOT, "  throughput %s accepts/s over %.2f s%n", result.get("rps"), wall);
+        System.out.printf(Locale.ROOT, "  latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n", result.get("p50_ms"),
+                result.get("p90_ms"), result.get("p99_ms"), result.get("p999_ms"), result.get("max_ms"));
+        System.out.printf(Locale.ROOT, "  generator CPU %s s = %s %% of one core (%s us/request; event loop %s s)%s%n",
+                result.get("gen_cpu_s"), result.get("gen_cpu_pct"), result.get("gen_cpu_us_per_req"),
+                result.get("gen_loop_cpu_s"), serverTicks < 0 ? ""
+                        : "; server CPU " + result.get("server_cpu_s") + " s (" + result.get("server_cpu_us_per_req")
+                                + " us/accept)");
+        StringBuilder line = new StringBuilder("RESULT");
+        result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+
+    private static String fmt(double value, int decimals) {
+        return Double.isNaN(value) ? "NaN" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /** CPU time of this whole JVM (event loop, JIT, GC), or -1. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** utime + stime of --server-pid in clock ticks (USER_HZ, 100 on Linux), or -1. */
+    private long serverCpuTicks() {
+        if (options.serverPid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(options.serverPid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After "pid (comm) ": state is field 3, utime 14, stime 15 (proc(5)).
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private long nextRandom() {
+        // xorshift64*: request authenticators need to be unique, not secret, in a benchmark.
+        long x = randomState;
+        x ^= x >>> 12;
+        x ^= x << 25;
+        x ^= x >>> 27;
+        randomState = x;
+        return x * 0x2545F4914F6CDD1DL;
+    }
+
+    private void md5Digest(byte[] into) {
+        try {
+            md5.digest(into, 0, 16);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void hmacFinal(byte[] into, int offset) {
+        try {
+            hmac.doFinal(into, offset);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean equal(byte[] a, int aOffset, byte[] b, int bOffset) {
+        int diff = 0;
+        for (int i = 0; i < 16; i++) {
+            diff |= a[aOffset + i] ^ b[bOffset + i];
+        }
+        return diff == 0;
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
