@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ final class DailyJsonFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DailyJsonFile.class);
     private static final int MAX_BATCH = 512;
 
-    private record Pending(String line, CompletableFuture<Void> durable) {
+    /** A line to write; formatted by the writer thread, so that callers pay only for the hand-off. */
+    private record Pending(Supplier<String> line, CompletableFuture<Void> durable) {
     }
 
     private final Path directory;
@@ -51,6 +53,11 @@ final class DailyJsonFile implements AutoCloseable {
 
     /** Completes once the line is on disk; fails at once when the queue is full or the file is closed. */
     CompletableFuture<Void> append(String line) {
+        return append(() -> line);
+    }
+
+    /** As {@link #append(String)}, the line made on the writer thread. */
+    CompletableFuture<Void> append(Supplier<String> line) {
         Pending pending = new Pending(line, new CompletableFuture<>());
         if (!running || !queue.offer(pending)) {
             pending.durable().completeExceptionally(new IOException(prefix + " file queue is full or closed"));
@@ -96,7 +103,7 @@ final class DailyJsonFile implements AutoCloseable {
         try {
             FileChannel out = channelFor(LocalDate.now(ZoneOffset.UTC));
             StringBuilder lines = new StringBuilder(batch.size() * 256);
-            batch.forEach(p -> lines.append(p.line()));
+            batch.forEach(p -> lines.append(p.line().get()));
             ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 out.write(buffer);

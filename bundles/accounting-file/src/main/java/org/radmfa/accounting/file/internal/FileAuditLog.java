@@ -55,7 +55,7 @@ public final class FileAuditLog implements DecisionListener {
 
     @Override
     public void decided(DecisionRecord record) {
-        file.append(JsonLines.line(record)).whenComplete((ok, failure) -> {
+        file.append(() -> JsonLines.line(record)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.warn("Decision {} ({}) not written to the audit file: {}", record.id(), record.correlationId(),
                         failure.getMessage());
