@@ -30,6 +30,8 @@ final class RadiusTestClient implements AutoCloseable {
     private final InetSocketAddress server;
     private final SecureRandom random = new SecureRandom();
     private int nextId;
+    /** Answers that arrived while another request's answer was awaited, by identifier. */
+    private final java.util.Map<Integer, byte[]> skipped = new java.util.HashMap<>();
 
     RadiusTestClient(String localAddress, int serverPort) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
@@ -95,6 +97,7 @@ final class RadiusTestClient implements AutoCloseable {
     Sent sendPap(String user, String password, String secret, String macSecret, byte[] state,
             String callingStationId) throws IOException {
         int id = nextId++ & 0xFF;
+        skipped.remove(id);
         byte[] authenticator = new byte[16];
         random.nextBytes(authenticator);
         ByteArrayOutputStream attributes = new ByteArrayOutputStream();
@@ -126,6 +129,7 @@ final class RadiusTestClient implements AutoCloseable {
     Sent sendMsChapV2(String user, int ident, byte[] authenticatorChallenge, byte[] peerChallenge, byte[] ntResponse,
             String secret) throws IOException {
         int id = nextId++ & 0xFF;
+        skipped.remove(id);
         byte[] authenticator = new byte[16];
         random.nextBytes(authenticator);
         ByteArrayOutputStream attributes = new ByteArrayOutputStream();
@@ -167,22 +171,43 @@ final class RadiusTestClient implements AutoCloseable {
         return Arrays.copyOfRange(plain, 1, 1 + plain[0]);
     }
 
+    /** Whether identifier {@code id} was sent before {@code current} on this socket (identifiers wrap at 256). */
+    private static boolean isEarlier(int id, int current) {
+        int behind = (current - id) & 0xFF;
+        return behind > 0 && behind < 128;
+    }
+
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] result = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, result, first.length, second.length);
         return result;
     }
 
-    /** The next datagram, verified against the request; null when nothing arrives within the timeout. */
+    /**
+     * The answer to this request, verified against it; null when none arrives within the timeout. A late answer to
+     * an earlier request of this socket (one that timed out on a loaded machine) is skipped.
+     */
     Response receive(Sent sent, int timeoutMillis) throws IOException {
-        socket.setSoTimeout(timeoutMillis);
-        DatagramPacket datagram = new DatagramPacket(new byte[4096], 4096);
-        try {
-            socket.receive(datagram);
-        } catch (SocketTimeoutException e) {
-            return null;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        byte[] response = skipped.remove(sent.id());
+        while (response == null || (response[1] & 0xFF) != sent.id() && isEarlier(response[1] & 0xFF, sent.id())) {
+            if (response != null) {
+                // Kept, so that asking for that request's answer later still finds it.
+                skipped.put(response[1] & 0xFF, response);
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return null;
+            }
+            socket.setSoTimeout((int) left);
+            DatagramPacket datagram = new DatagramPacket(new byte[4096], 4096);
+            try {
+                socket.receive(datagram);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            response = Arrays.copyOf(datagram.getData(), datagram.getLength());
         }
-        byte[] response = Arrays.copyOf(datagram.getData(), datagram.getLength());
         if ((response[1] & 0xFF) != sent.id()) {
             throw new AssertionError("response to identifier " + (response[1] & 0xFF) + ", expected " + sent.id());
         }
