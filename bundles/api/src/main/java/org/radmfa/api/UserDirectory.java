@@ -19,4 +19,25 @@ public interface UserDirectory {
      * result. An unreachable directory completes with {@link ReasonCode#DIRECTORY_UNAVAILABLE}.
      */
     CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request);
+
+    /** What a directory can say about a group name. */
+    enum GroupLookup {
+        /** The directory has a group by this name. */
+        FOUND,
+        /** The directory has no group by this name. */
+        NOT_FOUND,
+        /** The directory cannot tell now (unreachable, or it does not list groups). */
+        CANNOT_TELL
+    }
+
+    /**
+     * Whether this directory has a group by this name (without case), so that a policy naming a group that exists
+     * nowhere is refused instead of silently never matching. May block for up to the directory's own timeout; never
+     * called on a request's path.
+     *
+     * @since 1.5
+     */
+    default GroupLookup findGroup(String group) {
+        return GroupLookup.CANNOT_TELL;
+    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,7 +23,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.radmfa.api.AttributeDictionary;
+import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.UserDirectory;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -34,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * is refused with its file, key and reason; its last good version keeps serving.
  */
 @Component(configurationPid = PolicyDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {})
+        service = DirectoryListener.class)
 @Designate(ocd = PolicyDefinition.Config.class, factory = true)
-public final class PolicyDefinition {
+public final class PolicyDefinition implements DirectoryListener {
     static final String FACTORY_PID = "org.radmfa.policy";
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDefinition.class);
     private static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
@@ -120,11 +123,19 @@ public final class PolicyDefinition {
     private final String key;
     private volatile Map<String, Object> lastProperties;
     private volatile AttributeDictionary dictionary;
+    private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
+    /** Refused for naming a group no directory had: read again when a directory's groups change. */
+    private volatile boolean waitingForGroup;
 
     @Activate
     public PolicyDefinition(@Reference PolicyTable table, Map<String, Object> properties) {
         this.table = table;
         this.key = String.valueOf(properties.get("service.pid"));
+    }
+
+    /** After the references are bound, so that the dictionary and the directories check the first version too. */
+    @Activate
+    void activate(Map<String, Object> properties) {
         configure(properties);
     }
 
@@ -153,6 +164,29 @@ public final class PolicyDefinition {
         }
     }
 
+    /** Directories are asked whether the groups a policy names exist; a new one may have a missing group. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDirectory(UserDirectory bound) {
+        directories.add(bound);
+        retryIfWaitingForGroup();
+    }
+
+    void unbindDirectory(UserDirectory unbound) {
+        directories.remove(unbound);
+    }
+
+    @Override
+    public void groupsChanged(UserDirectory directory) {
+        retryIfWaitingForGroup();
+    }
+
+    private void retryIfWaitingForGroup() {
+        Map<String, Object> properties = lastProperties;
+        if (waitingForGroup && properties != null) {
+            configure(properties);
+        }
+    }
+
     @Deactivate
     void deactivate() {
         table.remove(key);
@@ -161,8 +195,16 @@ public final class PolicyDefinition {
     private synchronized void configure(Map<String, Object> properties) {
         lastProperties = properties;
         ConfigReader config = new ConfigReader(properties);
+        waitingForGroup = false;
         try {
             NetworkPolicy policy = parse(config);
+            List<String> unchecked;
+            try {
+                unchecked = GroupCheck.check(config, List.copyOf(directories));
+            } catch (InvalidConfigurationException e) {
+                waitingForGroup = true;
+                throw e;
+            }
             AttributeDictionary checker = dictionary;
             if (checker != null) {
                 for (ReplyAttribute reply : policy.replyAttributes()) {
@@ -177,6 +219,10 @@ public final class PolicyDefinition {
             } catch (IllegalArgumentException e) {
                 throw config.invalid(e.getMessage().startsWith("processing order") ? "order" : "name",
                         e.getMessage());
+            }
+            if (!unchecked.isEmpty()) {
+                LOG.warn("{}: groups {} could not be checked now (a directory did not answer); the policy is loaded",
+                        config.source(), unchecked);
             }
             config.unknownKeys(KEYS, "condition.", "reply.").forEach(unknown -> LOG.warn(
                     "{}: key '{}' is not a policy setting and is ignored", config.source(), unknown));

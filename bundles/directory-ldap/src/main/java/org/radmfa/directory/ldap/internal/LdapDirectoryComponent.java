@@ -198,6 +198,12 @@ public final class LdapDirectoryComponent implements UserDirectory {
     }
 
     @Override
+    public GroupLookup findGroup(String group) {
+        LdapUserDirectory current = directory;
+        return current == null ? GroupLookup.CANNOT_TELL : current.findGroup(group);
+    }
+
+    @Override
     public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
         LdapUserDirectory current = directory;
         if (current == null) {

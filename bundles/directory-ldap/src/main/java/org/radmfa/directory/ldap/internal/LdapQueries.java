@@ -37,6 +37,14 @@ final class LdapQueries {
         return Filter.createExtensibleMatchFilter("member", IN_CHAIN_RULE, false, userDn);
     }
 
+    /** A group entry (AD group, groupOfNames or groupOfUniqueNames) by cn, with RFC 4515 escaping of the name. */
+    static Filter groupFilter(String name) {
+        return Filter.createANDFilter(Filter.createORFilter(Filter.createEqualityFilter("objectClass", "group"),
+                Filter.createEqualityFilter("objectClass", "groupOfNames"),
+                Filter.createEqualityFilter("objectClass", "groupOfUniqueNames")),
+                Filter.createEqualityFilter("cn", name));
+    }
+
     /** Groups that have any of these entries as a direct member. */
     static Filter memberFilter(List<String> memberDns) {
         if (memberDns.size() == 1) {

@@ -130,6 +130,27 @@ final class LdapUserDirectory implements UserDirectory {
                 unavailable("directory " + name() + " is stopped"));
     }
 
+    /**
+     * A group named by its cn under the group base: the name policies use for LDAP groups. Any failure (server
+     * unreachable, time limit) is "cannot tell": a policy is then loaded with a warning, not refused.
+     */
+    @Override
+    public GroupLookup findGroup(String group) {
+        SearchRequest search = new SearchRequest(settings.groupBaseDn(), SearchScope.SUB,
+                LdapQueries.groupFilter(group), CN);
+        search.setSizeLimit(1);
+        search.setTimeLimitSeconds(timeLimitSeconds());
+        try {
+            return pool.search(search).getEntryCount() > 0 ? GroupLookup.FOUND : GroupLookup.NOT_FOUND;
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return GroupLookup.FOUND;
+            }
+            LOG.warn("Directory {} could not look up group '{}': {}", name(), group, e.getExceptionMessage());
+            return GroupLookup.CANNOT_TELL;
+        }
+    }
+
     /** The request's answer to come, or null if this directory was closed (replaced or stopped) and took nothing. */
     CompletionStage<PrimaryAuthResult> submit(AuthenticationRequest request) {
         if (!(request.credentials() instanceof PapCredentials pap)) {

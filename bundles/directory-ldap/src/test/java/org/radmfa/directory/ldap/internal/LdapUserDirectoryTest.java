@@ -31,6 +31,7 @@ import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.api.UserDirectory;
 
 class LdapUserDirectoryTest {
     private static final RadiusClient CLIENT = new RadiusClient("vpn", "127.0.0.1", SharedSecret.of("x"), null, true);
@@ -243,6 +244,21 @@ class LdapUserDirectoryTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
             assertTrue(millis < 3000, millis + " ms");
+        }
+    }
+
+    @Test
+    void findsGroupsByCnAndSaysWhenItCannotTell() throws Exception {
+        try (AdLikeServer own = new AdLikeServer()) {
+            LdapUserDirectory directory = directory(own.config());
+            assertEquals(UserDirectory.GroupLookup.FOUND, directory.findGroup("vpn-users"));
+            assertEquals(UserDirectory.GroupLookup.FOUND, directory.findGroup("Remote-Access"));
+            assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("no-such-group"));
+            // A user is not a group, and filter syntax in a name is data.
+            assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("Alice Anders"));
+            assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("*"));
+            own.stop();
+            assertEquals(UserDirectory.GroupLookup.CANNOT_TELL, directory.findGroup("vpn-users"));
         }
     }
 

@@ -1,9 +1,11 @@
 package org.radmfa.directory.local.internal;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +23,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
+import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
@@ -74,10 +84,14 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor hashing;
     private final SecretKeySpec cacheKey;
+    private final ConfigurationAdmin configurationAdmin;
+
+    private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
-    public LocalUserDirectory(Config config) {
+    public LocalUserDirectory(Config config, @Reference ConfigurationAdmin configurationAdmin) {
         this.name = config.name();
+        this.configurationAdmin = configurationAdmin;
         int threads = config.hashThreads() > 0 ? config.hashThreads() : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
         this.hashing = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -90,6 +104,15 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(DirectoryListener listener) {
+        listeners.add(listener);
+    }
+
+    void unbindListener(DirectoryListener listener) {
+        listeners.remove(listener);
     }
 
     @Deactivate
@@ -243,6 +266,9 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         }
         LOG.info("Local user '{}' ({}, groups {}) loaded from {}", user.name(),
                 user.enabled() ? "enabled" : "disabled", user.groups(), source);
+        if (!user.groups().isEmpty()) {
+            announceGroupsChanged();
+        }
     }
 
     @Override
@@ -251,5 +277,60 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
             users.values().removeIf(e -> e.key().equals(key));
             verified.keySet().retainAll(users.keySet());
         }
+        announceGroupsChanged();
+    }
+
+    /**
+     * A group exists while some user is in it. The user configurations in ConfigurationAdmin count as well as the
+     * loaded users: a policy and its group's first user often arrive together, in either order.
+     */
+    @Override
+    public GroupLookup findGroup(String group) {
+        for (Entry entry : users.values()) {
+            if (containsIgnoringCase(entry.user().groups(), group)) {
+                return GroupLookup.FOUND;
+            }
+        }
+        try {
+            Configuration[] definitions = configurationAdmin.listConfigurations(
+                    "(service.factoryPid=" + LocalUserDefinition.FACTORY_PID + ")");
+            for (Configuration definition : definitions == null ? new Configuration[0] : definitions) {
+                if (definition.getProperties() != null
+                        && containsIgnoringCase(groupNames(definition.getProperties().get("groups")), group)) {
+                    return GroupLookup.FOUND;
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Could not list local user definitions to look up group '{}': {}", group, e.toString());
+            return GroupLookup.CANNOT_TELL;
+        }
+        return GroupLookup.NOT_FOUND;
+    }
+
+    private void announceGroupsChanged() {
+        for (DirectoryListener listener : listeners) {
+            try {
+                listener.groupsChanged(this);
+            } catch (RuntimeException e) {
+                LOG.warn("Directory listener {} failed: {}", listener, e.toString());
+            }
+        }
+    }
+
+    private static boolean containsIgnoringCase(Collection<String> groups, String group) {
+        return groups.stream().anyMatch(g -> g.equalsIgnoreCase(group));
+    }
+
+    private static List<String> groupNames(Object value) {
+        if (value instanceof String text) {
+            return List.of(text.split("\\s*,\\s*"));
+        }
+        if (value instanceof String[] array) {
+            return List.of(array);
+        }
+        if (value instanceof Collection<?> collection) {
+            return collection.stream().map(String::valueOf).toList();
+        }
+        return List.of();
     }
 }

@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
@@ -23,10 +30,14 @@ import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.api.UserDirectory;
 
 class LocalUserDirectoryTest {
     private static final RadiusClient CLIENT =
             new RadiusClient("test", "127.0.0.1", SharedSecret.of("x"), null, true);
+
+    /** The user definitions ConfigurationAdmin holds, as group lists. */
+    private final List<Dictionary<String, Object>> definitions = new ArrayList<>();
 
     private final LocalUserDirectory directory = new LocalUserDirectory(new LocalUserDirectory.Config() {
         @Override
@@ -48,7 +59,45 @@ class LocalUserDirectoryTest {
         public int hashQueue() {
             return 16;
         }
-    });
+    }, configurationAdmin(definitions));
+
+    /** Just enough ConfigurationAdmin for listConfigurations, without a framework. */
+    private static ConfigurationAdmin configurationAdmin(List<Dictionary<String, Object>> definitions) {
+        return (ConfigurationAdmin) Proxy.newProxyInstance(ConfigurationAdmin.class.getClassLoader(),
+                new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("listConfigurations")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    List<Configuration> found = new ArrayList<>();
+                    for (Dictionary<String, Object> properties : definitions) {
+                        found.add((Configuration) Proxy.newProxyInstance(Configuration.class.getClassLoader(),
+                                new Class<?>[] {Configuration.class}, (c, m, a) -> {
+                                    if (!m.getName().equals("getProperties")) {
+                                        throw new UnsupportedOperationException(m.getName());
+                                    }
+                                    return properties;
+                                }));
+                    }
+                    return found.isEmpty() ? null : found.toArray(new Configuration[0]);
+                });
+    }
+
+    @Test
+    void aGroupExistsWhileAUserIsInItLoadedOrOnlyConfigured() {
+        List<String> announcements = new ArrayList<>();
+        directory.bindListener(changed -> announcements.add(changed.name()));
+        assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("vpn-users"));
+        define("k1", "alice", "pw", true);
+        assertEquals(List.of("local"), announcements);
+        assertEquals(UserDirectory.GroupLookup.FOUND, directory.findGroup("VPN-Users"));
+        assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("admins"));
+        // A definition ConfigurationAdmin holds but that is not loaded yet already counts.
+        definitions.add(new Hashtable<>(Map.of("groups", "staff, admins")));
+        assertEquals(UserDirectory.GroupLookup.FOUND, directory.findGroup("admins"));
+        directory.remove("k1");
+        assertEquals(2, announcements.size());
+        assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("vpn-users"));
+    }
 
     @AfterEach
     void stop() {
