@@ -3,6 +3,7 @@ package org.radmfa.mfa.otp.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.radmfa.mfa.otp.internal.OtpEnrollments;
@@ -18,6 +19,12 @@ public class OtpEnrollCommand implements Action {
     @Reference
     OtpEnrollments enrollments;
 
+    @Option(name = "--no-qr", description = "Print only the URI, no QR code")
+    boolean noQr;
+
+    @Option(name = "--light", description = "Draw the QR code for a terminal with a light background")
+    boolean light;
+
     @Argument(index = 0, name = "user", required = true, description = "The user name as it logs in")
     String user;
 
@@ -26,6 +33,10 @@ public class OtpEnrollCommand implements Action {
         String uri = enrollments.enroll(user);
         System.out.println("Enrolled '" + user + "'. Add this to the user's authenticator app (shown only now):");
         System.out.println(uri);
+        if (!noQr) {
+            System.out.println();
+            System.out.print(TerminalQrCode.render(uri, light));
+        }
         return null;
     }
 }
