@@ -13,6 +13,9 @@ import java.util.Hashtable;
 import java.util.List;
 
 import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -234,6 +237,82 @@ public class RadiusIT extends RadmfaTestSupport {
                 assertNull("no keys on a reject", reject.microsoft(16));
             }
         } finally {
+            user.delete();
+        }
+    }
+
+    /** Karaf's JMX whiteboard serves the counters, and they follow real traffic. */
+    @Test
+    public void countersAreReadableAsJmxMBeans() throws Exception {
+        MBeanServer server = bundleContext.getService(bundleContext.getServiceReference(MBeanServer.class));
+        ObjectName name = new ObjectName("org.radmfa:type=RadiusStatistics");
+        Await.until("the radmfa MBean registered", TIMEOUT, () -> server.isRegistered(name));
+        try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitDemoAnswer(client);
+            long accepts = (Long) server.getAttribute(name, "Accepts");
+            long badPassword = (Long) server.getAttribute(name, "BadPassword");
+            RadiusTestClient.Sent good = client.sendPap(DEMO_USER, DEMO_PASSWORD, DEMO_SECRET, DEMO_SECRET);
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, client.receive(good, ANSWER_MILLIS).code());
+            RadiusTestClient.Sent wrong = client.sendPap(DEMO_USER, "not-the-password", DEMO_SECRET, DEMO_SECRET);
+            assertEquals(RadiusTestClient.ACCESS_REJECT, client.receive(wrong, ANSWER_MILLIS).code());
+            Await.until("Accepts and BadPassword counted", TIMEOUT, () -> {
+                try {
+                    return (Long) server.getAttribute(name, "Accepts") >= accepts + 1
+                            && (Long) server.getAttribute(name, "BadPassword") >= badPassword + 1;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        CompositeData[] clients = (CompositeData[]) server.getAttribute(name, "Clients");
+        CompositeData demo = java.util.Arrays.stream(clients).filter(c -> "localhost-demo".equals(c.get("client")))
+                .findFirst().orElseThrow(() -> new AssertionError(java.util.Arrays.toString(clients)));
+        assertTrue(demo.toString(), (Long) demo.get("accepts") >= 1 && (Long) demo.get("requests") >= 2);
+        assertEquals(org.radmfa.api.SharedSecret.of(DEMO_SECRET).fingerprint(), demo.get("secretFingerprint"));
+    }
+
+    /**
+     * A policy naming a group that no directory has is refused, with the file, the key and the reason, and is
+     * loaded by itself once a user of that group is defined: policies and users often arrive together.
+     */
+    @Test
+    public void aPolicyNamingAnUnknownGroupIsRefusedUntilTheGroupExists() throws Exception {
+        Configuration policy = configurationAdmin.getFactoryConfiguration("org.radmfa.policy", "itest-late", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("name", "Late group deny");
+        properties.put("order", "5");
+        properties.put("access", "deny");
+        properties.put("condition.userGroups", "late-group");
+        policy.update(properties);
+        Configuration user = configurationAdmin.getFactoryConfiguration("org.radmfa.user", "itest-late", "?");
+        try {
+            java.nio.file.Path log = java.nio.file.Paths.get(System.getProperty("karaf.data"), "log", "karaf.log");
+            Await.until("the refusal in karaf.log", TIMEOUT, () -> {
+                try {
+                    return java.nio.file.Files.readString(log).contains("key 'condition.userGroups': group"
+                            + " 'late-group' exists in no directory (local)");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            String before = shell("radmfa:policy-test --group late-group demo");
+            assertTrue(before, !before.contains("Late group deny"));
+
+            Dictionary<String, Object> member = new Hashtable<>();
+            member.put("name", "late-user");
+            member.put("password", "late-password");
+            member.put("groups", "late-group");
+            user.update(member);
+            Await.until("the policy loaded once its group exists", TIMEOUT, () -> {
+                try {
+                    return shell("radmfa:policy-test --group late-group demo").contains(
+                            "network policy 'Late group deny' (order 5): all 1 conditions match -> deny");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } finally {
+            policy.delete();
             user.delete();
         }
     }
