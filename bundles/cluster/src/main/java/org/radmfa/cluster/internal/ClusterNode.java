@@ -1,0 +1,190 @@
+package org.radmfa.cluster.internal;
+
+import java.io.File;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+
+/**
+ * This appliance as a member of a cluster of appliances: an embedded Hazelcast member on a private address, joined
+ * to statically listed peers (no multicast), sharing the configurations named in {@code sharedFactoryPids} and
+ * {@code sharedPids}. Hazelcast starts and joins on a thread of its own, so the appliance serves RADIUS from its
+ * own configuration whether or not its peers are there.
+ */
+@Component(configurationPid = ClusterNode.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = ConfigurationListener.class, immediate = true)
+@Designate(ocd = ClusterNode.Settings.class)
+public final class ClusterNode implements ConfigurationListener {
+    static final String PID = "org.radmfa.cluster";
+    static final String MAP_NAME = "radmfa-configuration";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    @ObjectClassDefinition(name = "radmfa cluster member",
+            description = "Shares clients, policies, users, OTP enrollments and connector settings with the other"
+                    + " appliances listed in members, through embedded Hazelcast. Every node needs the same"
+                    + " etc/radmfa-vault.key: entries are sealed with it.")
+    @interface Settings {
+        @AttributeDefinition(name = "Node name", description = "Unique in the cluster; default: the host name")
+        String nodeName() default "";
+
+        @AttributeDefinition(name = "Bind address",
+                description = "The private address cluster traffic uses; nothing else is listened on")
+        String bindAddress();
+
+        @AttributeDefinition(name = "Port")
+        int port() default 5701;
+
+        @AttributeDefinition(name = "Members", description = "Comma-separated address[:port] of every node")
+        String members();
+
+        @AttributeDefinition(name = "Cluster name")
+        String clusterName() default "radmfa";
+
+        @AttributeDefinition(name = "Shared factory configurations")
+        String sharedFactoryPids() default ClusterSettings.DEFAULT_FACTORY_PIDS;
+
+        @AttributeDefinition(name = "Shared singleton configurations")
+        String sharedPids() default ClusterSettings.DEFAULT_PIDS;
+    }
+
+    private final ExecutorService worker;
+    private final ConfigurationAdminConfigs local;
+    private volatile HazelcastInstance hazelcast;
+    private volatile ConfigMirror mirror;
+
+    @Activate
+    public ClusterNode(Map<String, Object> properties, @Reference ConfigurationAdmin configurationAdmin,
+            @Reference SecretVault vault, BundleContext context) throws InvalidConfigurationException {
+        ConfigReader config = new ConfigReader(properties);
+        ClusterSettings settings;
+        try {
+            settings = ClusterSettings.read(config);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Refused cluster configuration {}; this node stays out of the cluster and keeps serving RADIUS"
+                    + " with its own configuration", e.getMessage());
+            throw e;
+        }
+        config.unknownKeys(ClusterSettings.KEYS).forEach(unknown -> LOG.warn(
+                "{}: key '{}' is not a cluster setting and is ignored", config.source(), unknown));
+        this.local = new ConfigurationAdminConfigs(configurationAdmin, settings.sharedFactoryPids(),
+                settings.sharedPids(), new File(System.getProperty("karaf.etc", "etc")));
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "radmfa-cluster");
+            thread.setDaemon(true);
+            return thread;
+        });
+        File records = context.getDataFile("shared-versions.properties");
+        worker.execute(() -> start(hazelcastConfig(settings), settings.nodeName(), vault, records));
+    }
+
+    private void start(Config config, String node, SecretVault vault, File records) {
+        LOG.info("Cluster node {} joining {} on {}", node, config.getNetworkConfig().getJoin().getTcpIpConfig()
+                .getMembers(), config.getNetworkConfig().getInterfaces().getInterfaces());
+        HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
+        hazelcast = instance;
+        HazelcastStore store = new HazelcastStore(instance.getMap(MAP_NAME), vault);
+        ConfigMirror started = new ConfigMirror(node, local, store, records == null ? null : records.toPath());
+        mirror = started;
+        store.listen(entry -> worker.execute(() -> started.remoteChanged(entry)));
+        instance.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                LOG.info("Cluster member joined: {}; members now {}", event.getMember(), event.getMembers());
+                worker.execute(started::reconcile);
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                LOG.warn("Cluster member left: {}; members now {}. This node keeps serving with its configuration",
+                        event.getMember(), event.getMembers());
+            }
+        });
+        instance.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("Cluster split healed: reconciling");
+                worker.execute(started::reconcile);
+            }
+        });
+        started.reconcile();
+        LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
+    }
+
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        String key = local.keyOf(event.getPid(), event.getFactoryPid());
+        ConfigMirror current = mirror;
+        if (key != null && current != null) {
+            worker.execute(() -> current.localChanged(key));
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        worker.shutdownNow();
+        HazelcastInstance instance = hazelcast;
+        if (instance != null) {
+            instance.shutdown();
+        }
+    }
+
+    /** Embedded member: static TCP/IP join, one interface, small thread pools (an appliance, not a data grid). */
+    static Config hazelcastConfig(ClusterSettings settings) {
+        Config config = new Config();
+        config.setInstanceName("radmfa-" + settings.nodeName());
+        config.setClusterName(settings.clusterName());
+        config.setClassLoader(ClusterNode.class.getClassLoader());
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.partition.count", "31");
+        config.setProperty("hazelcast.io.thread.count", "1");
+        config.setProperty("hazelcast.operation.thread.count", "2");
+        config.setProperty("hazelcast.operation.generic.thread.count", "1");
+        config.setProperty("hazelcast.event.thread.count", "1");
+        config.setProperty("hazelcast.clientengine.thread.count", "1");
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        config.getJetConfig().setEnabled(false);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(settings.port()).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+        config.getMapConfig(MAP_NAME).setBackupCount(2);
+        return config;
+    }
+}

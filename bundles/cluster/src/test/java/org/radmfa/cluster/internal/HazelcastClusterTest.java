@@ -1,0 +1,130 @@
+package org.radmfa.cluster.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.SecretVault;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * Three real Hazelcast members on 127.0.0.1, joined by static TCP/IP as the appliance configures them, each with a
+ * mirror over its own configurations: an edit on one reaches the others; a member sealing with another vault key
+ * joins the Hazelcast cluster but cannot change anybody's configuration.
+ */
+class HazelcastClusterTest {
+    private static final String POLICY = "org.radmfa.policy-vpn";
+    private static final List<Member> MEMBERS = new ArrayList<>();
+
+    private record Member(HazelcastInstance hazelcast, MemoryConfigs configs, ConfigMirror mirror,
+            ExecutorService worker) {
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Member start(String name, int port, List<String> members, SecretVault vault) {
+        ClusterSettings settings = new ClusterSettings(name, "127.0.0.1", port, members, "radmfa-test",
+                List.of("org.radmfa.policy"), List.of());
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(settings));
+        MemoryConfigs configs = new MemoryConfigs();
+        HazelcastStore store = new HazelcastStore(hazelcast.getMap(ClusterNode.MAP_NAME), vault);
+        ConfigMirror mirror = new ConfigMirror(name, configs, store, null);
+        // As in ClusterNode: every change handled on one thread per node, in arrival order.
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        configs.listen(key -> worker.execute(() -> mirror.localChanged(key)));
+        store.listen(entry -> worker.execute(() -> mirror.remoteChanged(entry)));
+        worker.execute(mirror::reconcile);
+        return new Member(hazelcast, configs, mirror, worker);
+    }
+
+    @BeforeAll
+    static void startThreeMembers() throws Exception {
+        List<Integer> ports = List.of(freePort(), freePort(), freePort());
+        List<String> addresses = ports.stream().map(port -> "127.0.0.1:" + port).toList();
+        SecretVault vault = new TestVault((byte) 7);
+        List<CompletableFuture<Member>> starting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            starting.add(CompletableFuture.supplyAsync(() -> start("node" + (index + 1), ports.get(index), addresses,
+                    vault)));
+        }
+        for (CompletableFuture<Member> member : starting) {
+            MEMBERS.add(member.join());
+        }
+        await("three members", Duration.ofSeconds(60),
+                () -> MEMBERS.stream().allMatch(m -> m.hazelcast().getCluster().getMembers().size() == 3));
+    }
+
+    @AfterAll
+    static void stop() {
+        MEMBERS.forEach(member -> {
+            member.worker().shutdownNow();
+            member.hazelcast().shutdown();
+        });
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void anEditOnOneMemberReachesTheOthersAndAForeignKeyChangesNothing() throws Exception {
+        MEMBERS.get(0).configs().edit(POLICY, Map.of("name", "VPN", "order", "10", "access", "grant"));
+        await("node2 and node3 have the policy", Duration.ofSeconds(30), () -> MEMBERS.stream()
+                .allMatch(m -> "grant".equals(value(m, "access"))));
+
+        MEMBERS.get(2).configs().edit(POLICY, Map.of("name", "VPN", "order", "10", "access", "deny"));
+        await("the change made on node3 everywhere", Duration.ofSeconds(30), () -> MEMBERS.stream()
+                .allMatch(m -> "deny".equals(value(m, "access"))));
+
+        // A member that joins the Hazelcast cluster without the vault key cannot change a configuration.
+        Member stranger = start("stranger", freePort(), List.of("127.0.0.1:" + MEMBERS.get(0).hazelcast()
+                .getCluster().getLocalMember().getAddress().getPort()), new TestVault((byte) 9));
+        try {
+            await("the stranger joined", Duration.ofSeconds(60),
+                    () -> MEMBERS.get(0).hazelcast().getCluster().getMembers().size() == 4);
+            assertNull(stranger.configs().read(POLICY), "it cannot read the shared configurations either");
+            stranger.configs().edit(POLICY, Map.of("name", "VPN", "order", "10", "access", "grant"));
+            // Its entry is in the map (it can write Hazelcast); a later edit by a real node proves every node has
+            // processed the map since, and the stranger's grant was never applied.
+            MEMBERS.get(1).configs().edit(POLICY, Map.of("name", "VPN", "order", "10", "access", "deny",
+                    "enabled", "true"));
+            await("node2's edit everywhere", Duration.ofSeconds(30), () -> MEMBERS.stream()
+                    .allMatch(m -> "true".equals(value(m, "enabled"))));
+            MEMBERS.forEach(m -> assertEquals("deny", value(m, "access")));
+        } finally {
+            stranger.worker().shutdownNow();
+            stranger.hazelcast().shutdown();
+        }
+    }
+
+    private static String value(Member member, String key) {
+        Map<String, String> properties = member.configs().read(POLICY);
+        return properties == null ? null : properties.get(key);
+    }
+}
