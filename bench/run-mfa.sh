@@ -128,7 +128,7 @@ for ((i = 0; i < 300; i++)); do
     sleep 0.1
 done
 [[ -f "$WORK/entra.cfg" ]] || die "the emulator did not write its configuration in 30 s"
-say "$(head -n 1 "$WORK/emulator.out")"
+say "Entra emulator (own JVM, pid $EMU_PID) on https://127.0.0.1:$EMU_PORT: push approved after $APPROVE_AFTER s"
 
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)
@@ -201,6 +201,10 @@ sleep 2 # the listener and the rest of the boot features settle; the warm-up log
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.start name=mfa settings=profile >/dev/null
 fi
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() { awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }
+RM_CPU0=$(cpu_seconds "$RM_PID")
+EMU_CPU0=$(cpu_seconds "$EMU_PID")
 DIAG_ARGS=()
 if [[ "$DIAG" == 1 ]]; then
     mkdir -p "$ROOT/bench/target/mfa-diag"
@@ -211,21 +215,25 @@ bounded $((APPROVE_AFTER * 3 + 240)) "${GEN[@]}" org.radmfa.bench.MfaCapacity --
     --secret "$SECRET" --user "$BENCH_USER" --password "$BENCH_PASSWORD" --logins "$LOGINS" --sockets "$SOCKETS" \
     --send-rate "$SEND_RATE" --timeout-seconds $((APPROVE_AFTER + 100)) --sample-after-seconds "${BENCH_MFA_SAMPLE_AFTER:-8}" \
     --server-pid "$RM_PID" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" || true
+RM_CPU=$(awk -v a="$(cpu_seconds "$RM_PID")" -v b="$RM_CPU0" 'BEGIN { printf "%.1f", a - b }')
+EMU_CPU=$(awk -v a="$(cpu_seconds "$EMU_PID")" -v b="$EMU_CPU0" 'BEGIN { printf "%.1f", a - b }')
+echo "CPU used during the run: appliance $RM_CPU s, emulator $EMU_CPU s ($(nproc) CPUs; load average now" \
+    "$(cut -d' ' -f1-3 /proc/loadavg))"
 if [[ "$JFR" == 1 ]]; then
-    jcmd "$RM_PID" JFR.dump name=mfa filename="$WORK/radmfa-mfa.jfr" >/dev/null || true
+    jcmd "$RM_PID" JFR.dump name=mfa filename="$WORK/radmfa-mfa.jfr" || true
     jcmd "$RM_PID" JFR.stop name=mfa >/dev/null || true
 fi
 echo
 say "emulator counters (every 5 s)"
 grep '^EMULATOR' "$WORK/emulator.out" | tail -n 40
-grep -c "ERROR" "$KARAF_HOME/data/log/karaf.log" | sed 's/^/ERROR lines in karaf.log: /'
+echo "ERROR lines in karaf.log: $(grep -c "ERROR" "$KARAF_HOME/data/log/karaf.log" || true)"
 if [[ "$JFR" == 1 && -f "$WORK/radmfa-mfa.jfr" ]]; then
-    echo
-    say "JFR: top frames of the appliance's execution samples"
-    jfr print --events jdk.ExecutionSample "$WORK/radmfa-mfa.jfr" \
-        | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); top[$0]++; n++ }
-               END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25
     cp "$WORK/radmfa-mfa.jfr" "$ROOT/bench/target/radmfa-mfa.jfr" 2>/dev/null \
         && echo "(recording: bench/target/radmfa-mfa.jfr)"
+    echo
+    say "JFR: top frames of the appliance's execution samples"
+    { jfr print --events jdk.ExecutionSample "$WORK/radmfa-mfa.jfr" \
+        | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); top[$0]++; n++ }
+               END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25; } || true
 fi
 grep -q '^RESULT' "$WORK/mfa.txt" || die "MfaCapacity did not finish; see the lines above"

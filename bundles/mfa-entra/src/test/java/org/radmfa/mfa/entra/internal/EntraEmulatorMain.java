@@ -115,6 +115,9 @@ public final class EntraEmulatorMain {
             System.exit(2);
             return;
         }
+        // The JDK's HTTP server writes a response's headers and body separately; with Nagle's algorithm on, the
+        // second write waits for the client's delayed ACK (40 ms on Linux): a few hundred calls a second at most.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         CountDownLatch stop = new CountDownLatch(1);
         try (EntraEmulator emulator = EntraEmulator.start(options.port, options.threads)) {
             // Thousands of polls a second: keep counters, not a list of every request.
