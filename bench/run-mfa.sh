@@ -184,7 +184,7 @@ EOF
 
 "$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
 say "radmfa on 127.0.0.1:$RM_PORT, -Xmx$HEAP ($KARAF_HOME)"
-JAVA_MAX_MEM=$HEAP JAVA_MIN_MEM=64m "$KARAF_HOME/bin/start"
+JAVA_MAX_MEM=$HEAP "$KARAF_HOME/bin/start"
 GEN=(java -XX:+UseSerialGC -Xmx256m -cp "$GEN_JAR")
 # Ready when the connector accepts a login: the MfaCapacity warm-up login does exactly that, but first wait for the
 # transport to answer at all (an Access-Reject for a wrong password is an answer).
@@ -196,6 +196,7 @@ done
 grep -q "Entra MFA connector from" "$KARAF_HOME/data/log/karaf.log" 2>/dev/null \
     || { tail -30 "$KARAF_HOME/data/log/karaf.log" 2>/dev/null; die "the Entra connector did not start in 60 s"; }
 RM_PID=$(cat "$KARAF_HOME/karaf.pid")
+echo "appliance JVM (pid $RM_PID): $(tr '\0' '\n' < "/proc/$RM_PID/cmdline" | grep -E '^-Xmx|^-XX:\+Use.*GC' | tr '\n' ' ')"
 sleep 2 # the listener and the rest of the boot features settle; the warm-up login is the real readiness check
 
 if [[ "$JFR" == 1 ]]; then
