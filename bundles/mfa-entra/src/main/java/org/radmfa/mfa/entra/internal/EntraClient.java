@@ -81,7 +81,8 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * the HTTP client's completions; MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
  * for the token endpoint: MSAL's HTTP interface is synchronous, and a dedicated thread keeps that wait away from the
  * timers. Concurrent token requests queue on that thread, so a cold cache costs one token request, not one per login.
- * A thousand pending verifications hold no thread at all.
+ * Pending verifications hold no thread at all, and at most {@code maxConcurrentRequests} HTTP calls are in flight
+ * ({@link RequestLimiter}): over HTTP/1.1 that bounds the connections, whatever the number of pending logins.
  */
 final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);
@@ -93,6 +94,7 @@ final class EntraClient {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService tokenThread;
     private final HttpClient http;
+    private final RequestLimiter limiter;
     private final ConfidentialClientApplication msal;
     private final ClientCredentialParameters tokenParameters;
     private final String threadPrefix;
@@ -114,6 +116,7 @@ final class EntraClient {
         Duration timeout = Duration.ofMillis(settings.requestTimeoutMillis());
         this.http = HttpClient.newBuilder().sslContext(settings.sslContext()).executor(scheduler)
                 .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.limiter = new RequestLimiter(settings.maxConcurrentRequests(), scheduler);
         try {
             ConfidentialClientApplication.Builder builder = ConfidentialClientApplication
                     .builder(settings.clientId(), settings.credential().msal())
@@ -467,17 +470,26 @@ final class EntraClient {
                 // Timed out or stopped meanwhile: the chain ends here without another call.
                 return answer;
             }
-            try {
-                http.sendAsync(httpRequest, info -> BodySubscribers.mapping(BodySubscribers.ofString(
-                        StandardCharsets.UTF_8), body -> answer.complete(new Answer(info.statusCode(), body,
-                                httpRequest.uri())))).whenComplete((ignored, failure) -> {
-                                    if (failure != null) {
-                                        answer.completeExceptionally(failure);
-                                    }
-                                });
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(new StepFailure(what + ": " + e.getMessage()));
-            }
+            limiter.submit(() -> {
+                if (result.isDone()) {
+                    // Timed out or stopped while waiting for its turn: no call.
+                    limiter.release();
+                    return;
+                }
+                try {
+                    http.sendAsync(httpRequest, info -> BodySubscribers.mapping(BodySubscribers.ofString(
+                            StandardCharsets.UTF_8), body -> answer.complete(new Answer(info.statusCode(), body,
+                                    httpRequest.uri())))).whenComplete((ignored, failure) -> {
+                                        limiter.release();
+                                        if (failure != null) {
+                                            answer.completeExceptionally(failure);
+                                        }
+                                    });
+                } catch (RuntimeException e) {
+                    limiter.release();
+                    answer.completeExceptionally(new StepFailure(what + ": " + e.getMessage()));
+                }
+            });
             return answer;
         }
     }

@@ -120,6 +120,11 @@ public final class EntraConnector implements MfaConnector {
                 + " request's deadline)")
         int requestTimeoutMillis() default 10000;
 
+        @AttributeDefinition(name = "Concurrent requests", description = "HTTP calls (Graph, MFA endpoint) in"
+                + " flight at once; more wait their turn, without a thread. Each one in flight holds a connection"
+                + " (HTTP/1.1), so this bounds the connections and TLS handshakes however many logins are pending")
+        int maxConcurrentRequests() default 32;
+
         @AttributeDefinition(name = "Credential expiry warning (days)", description = "Warn in the log, at start"
                 + " and daily, this many days before the secret or certificate expires")
         int credentialExpiryWarningDays() default 30;

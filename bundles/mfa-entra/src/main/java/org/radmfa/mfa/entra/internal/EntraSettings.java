@@ -53,14 +53,14 @@ import com.microsoft.aad.msal4j.IClientCredential;
 record EntraSettings(String tenantId, String clientId, Credential credential, Instant credentialExpiry,
         URI authority, URI graphBaseUrl, URI mfaEndpoint, SSLContext sslContext, String trustStore,
         UserLookup userLookup, boolean requireUserMatch, Method method, int pollIntervalMillis,
-        int requestTimeoutMillis, int credentialExpiryWarningDays) {
+        int requestTimeoutMillis, int credentialExpiryWarningDays, int maxConcurrentRequests) {
 
     static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
     static final String DEFAULT_GRAPH = "https://graph.microsoft.com";
     static final Set<String> KEYS = Set.of("tenantId", "clientId", "clientSecret", "clientSecretExpires",
             "certificatePath", "certificatePassword", "authority", "graphBaseUrl", "mfaEndpoint", "trustStore",
             "trustStorePassword", "userLookup", "requireUserMatch", "method", "pollIntervalMillis",
-            "requestTimeoutMillis", "credentialExpiryWarningDays",
+            "requestTimeoutMillis", "credentialExpiryWarningDays", "maxConcurrentRequests",
             // set by DS and Karaf, not by the administrator
             "connector", "osgi.ds.satisfying.condition.target");
     /** A tenant GUID or a verified domain name (contoso.onmicrosoft.com). */
@@ -157,7 +157,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 config.bool("requireUserMatch", true), choice(config, "method", Method.PUSH, Method.values()),
                 config.integer("pollIntervalMillis", 2000, 100, 60_000),
                 config.integer("requestTimeoutMillis", 10_000, 100, 120_000),
-                config.integer("credentialExpiryWarningDays", 30, 0, 3650));
+                config.integer("credentialExpiryWarningDays", 30, 0, 3650),
+                config.integer("maxConcurrentRequests", 32, 1, 1024));
     }
 
     /** {@code <authority>/<tenantId>/}, as MSAL takes it. */
@@ -367,6 +368,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 + (credentialExpiry == null ? "" : " expiring " + credentialExpiry) + ", authority " + authority
                 + ", Graph " + graphBaseUrl + ", MFA endpoint " + mfaEndpoint + ", method " + method.key
                 + ", userLookup " + userLookup.key + ", requireUserMatch " + requireUserMatch
+                + ", poll every " + pollIntervalMillis + " ms, at most " + maxConcurrentRequests
+                + " concurrent requests"
                 + (trustStore.isEmpty() ? "" : ", trust store " + trustStore);
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,22 +85,31 @@ public final class EntraEmulator implements AutoCloseable {
     private record Transaction(User user, Instant created) {
     }
 
+    /** Threads serving requests when no other number is asked for: enough for the tests' few connections. */
+    static final int DEFAULT_THREADS = 4;
+
     private final HttpsServer server;
     private final ExecutorService executor;
     private final Path directory;
     private final Path trustStore;
     private final Map<String, User> users = new ConcurrentHashMap<>();
+    /** The same users by Entra object id: the MFA endpoint and Graph look them up so, once per call. */
+    private final Map<String, User> usersById = new ConcurrentHashMap<>();
     private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
     private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> mfaBodies = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
+    private final AtomicLong transactionIds = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
+    private volatile boolean recording = true;
     private final Object startedMonitor = new Object();
     private volatile String tokenError;
     private volatile String lastClientAuthentication;
 
-    private EntraEmulator(int port) throws IOException, GeneralSecurityException {
+    private EntraEmulator(int port, int threads) throws IOException, GeneralSecurityException {
         directory = Files.createTempDirectory("entra-emulator");
         Path serverStore = directory.resolve("server.p12");
         keytool(serverStore, "emulator", "EC", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", null, 30);
@@ -118,9 +128,10 @@ public final class EntraEmulator implements AutoCloseable {
 
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "entra-emulator-" + threads.incrementAndGet());
+        AtomicInteger counter = new AtomicInteger();
+        // A handler never blocks but on its own connection's socket, so a few threads serve many connections.
+        executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "entra-emulator-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -131,7 +142,33 @@ public final class EntraEmulator implements AutoCloseable {
 
     /** Starts an emulator on 127.0.0.1 at the port (0: any free port). */
     public static EntraEmulator start(int port) throws IOException, GeneralSecurityException {
-        return new EntraEmulator(port);
+        return new EntraEmulator(port, DEFAULT_THREADS);
+    }
+
+    /** Starts an emulator on 127.0.0.1 at the port (0: any free port) served by this many threads. */
+    public static EntraEmulator start(int port, int threads) throws IOException, GeneralSecurityException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        return new EntraEmulator(port, threads);
+    }
+
+    /**
+     * Whether every request and MFA body is kept for {@link #requests()} and {@link #mfaBodies()} (default true).
+     * A long load run turns it off, so that its memory does not grow with every poll.
+     */
+    public void recordRequests(boolean record) {
+        recording = record;
+    }
+
+    /** Status polls answered ({@code GET /mfa/v1/authentications/{id}}). */
+    public long polls() {
+        return polls.get();
+    }
+
+    /** HTTP requests answered, of every kind. */
+    public long requestsServed() {
+        return served.get();
     }
 
     public int port() {
@@ -179,8 +216,10 @@ public final class EntraEmulator implements AutoCloseable {
      */
     public void addUser(String upn, String samAccountName, String mail, Set<String> methods, Outcome outcome,
             Duration delay) {
-        users.put(upn.toLowerCase(Locale.ROOT), new User(upn, "id-" + upn.toLowerCase(Locale.ROOT).replaceAll(
-                "[^a-z0-9]", "-"), samAccountName, mail, Set.copyOf(methods), outcome, delay));
+        User user = new User(upn, "id-" + upn.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-"),
+                samAccountName, mail, Set.copyOf(methods), outcome, delay);
+        users.put(upn.toLowerCase(Locale.ROOT), user);
+        usersById.put(user.id(), user);
     }
 
     /** Makes the token endpoint refuse every request with this AADSTS error (null: accept again). */
@@ -234,6 +273,7 @@ public final class EntraEmulator implements AutoCloseable {
     /** Forgets users, transactions, counters and scripted errors; tokens already issued stay valid. */
     public void reset() {
         users.clear();
+        usersById.clear();
         transactions.clear();
         requests.clear();
         mfaBodies.clear();
@@ -253,7 +293,11 @@ public final class EntraEmulator implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             String query = exchange.getRequestURI().getRawQuery();
-            requests.add(method + " " + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+            served.incrementAndGet();
+            if (recording) {
+                requests.add(method + " " + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?"
+                        + query));
+            }
             String correlation = exchange.getRequestHeaders().getFirst("client-request-id");
             if (correlation != null) {
                 exchange.getResponseHeaders().set("client-request-id", correlation);
@@ -369,7 +413,7 @@ public final class EntraEmulator implements AutoCloseable {
         String[] parts = rest.substring(1).split("/");
         User user = users.get(parts[0].toLowerCase(Locale.ROOT));
         if (user == null) {
-            user = users.values().stream().filter(u -> u.id().equals(parts[0])).findFirst().orElse(null);
+            user = usersById.get(parts[0]);
         }
         if (user == null) {
             send(exchange, 404, "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"Resource '"
@@ -400,14 +444,15 @@ public final class EntraEmulator implements AutoCloseable {
 
     private void mfa(HttpExchange exchange, String method, String path, String body) throws IOException {
         if (method.equals("POST") && path.equals("/v1/authentications")) {
-            mfaBodies.add(body);
+            if (recording) {
+                mfaBodies.add(body);
+            }
             Map<String, String> fields = new HashMap<>();
             Matcher matcher = FIELD.matcher(body);
             while (matcher.find()) {
                 fields.put(matcher.group(1), matcher.group(2));
             }
-            User user = users.values().stream().filter(u -> u.id().equals(fields.get("userId"))).findFirst()
-                    .orElse(null);
+            User user = fields.get("userId") == null ? null : usersById.get(fields.get("userId"));
             if (user == null || !Set.of("push", "phone").contains(fields.get("method"))) {
                 send(exchange, 400, "{\"error\":{\"code\":\"badRequest\",\"message\":\"unknown userId or method\"}}");
                 return;
@@ -416,7 +461,7 @@ public final class EntraEmulator implements AutoCloseable {
                 send(exchange, 500, "{\"error\":{\"code\":\"internalServerError\",\"message\":\"scripted\"}}");
                 return;
             }
-            String id = "tx-" + Long.toHexString(System.nanoTime()) + "-" + transactions.size();
+            String id = "tx-" + Long.toHexString(System.nanoTime()) + "-" + transactionIds.incrementAndGet();
             transactions.put(id, new Transaction(user, Instant.now()));
             send(exchange, 202, "{\"id\":\"" + id + "\"}");
             synchronized (startedMonitor) {
@@ -424,6 +469,7 @@ public final class EntraEmulator implements AutoCloseable {
                 startedMonitor.notifyAll();
             }
         } else if (method.equals("GET") && path.startsWith("/v1/authentications/")) {
+            polls.incrementAndGet();
             Transaction transaction = transactions.get(path.substring("/v1/authentications/".length()));
             if (transaction == null) {
                 send(exchange, 404, "{\"error\":{\"code\":\"notFound\",\"message\":\"no such transaction\"}}");
