@@ -68,14 +68,21 @@ final class ConfigMirror {
         if (known == null && properties == null) {
             return;
         }
+        SharedEntry held = store.get(key);
+        if (held != null && hash(held.deleted() ? null : held.properties()).equals(hash)
+                && (known == null || held.isNewerThan(known.asEntry(key)))) {
+            // The cluster already has exactly this (two nodes installed with the same defaults): adopt its version.
+            record(key, new Applied(held.version(), held.origin(), hash));
+            return;
+        }
         SharedEntry edit = new SharedEntry(key, nextVersion(), node, properties == null,
                 properties == null ? Map.of() : properties);
         record(key, new Applied(edit.version(), node, hash));
-        SharedEntry held = store.putIfNewer(edit);
-        if (held != edit && held.isNewerThan(edit)) {
+        SharedEntry stored = store.putIfNewer(edit);
+        if (stored != edit && stored.isNewerThan(edit)) {
             LOG.warn("Conflict on {}: this node's edit {} lost to the newer edit {}; applying that one", key, edit,
-                    held);
-            apply(held);
+                    stored);
+            apply(stored);
         } else {
             LOG.info("Shared {} with the cluster", edit);
         }
@@ -101,6 +108,11 @@ final class ConfigMirror {
         }
         Map<String, String> current = local.read(entry.key());
         String currentHash = hash(current);
+        if (currentHash.equals(hash(entry.deleted() ? null : entry.properties()))) {
+            // Same content under another version (e.g. the same defaults on every node): nothing to apply.
+            record(entry.key(), new Applied(entry.version(), entry.origin(), currentHash));
+            return;
+        }
         if (known != null && known.origin().equals(node) && currentHash.equals(known.contentHash())
                 && !currentHash.equals(hash(entry.deleted() ? null : entry.properties()))) {
             LOG.warn("Conflict on {}: this node's edit {}@{} lost to the newer edit {}", entry.key(), entry.key(),

@@ -92,8 +92,14 @@ final class ConfigurationAdminConfigs implements LocalConfigs {
             Dictionary<String, Object> dictionary = new Hashtable<>(properties);
             Dictionary<String, Object> old = configuration.getProperties();
             Object file = old == null ? null : old.get(FILE_PROPERTY);
-            // FileInstall writes the change to this file, so that it survives a restart like an edited one.
-            dictionary.put(FILE_PROPERTY, file != null ? file : new File(etc, key + ".cfg").toURI().toString());
+            if (file == null) {
+                // FileInstall keeps an existing file in step with its configuration but does not create one: the
+                // file is written here first, so that the change survives a restart like an edited one.
+                File created = new File(etc, key + ".cfg");
+                writeFile(created, properties);
+                file = created.toURI().toString();
+            }
+            dictionary.put(FILE_PROPERTY, file);
             configuration.update(dictionary);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write configuration " + key, e);
@@ -110,6 +116,17 @@ final class ConfigurationAdminConfigs implements LocalConfigs {
                 throw new IllegalStateException("cannot delete configuration " + key, e);
             }
         }
+    }
+
+    private static void writeFile(File file, Map<String, String> properties) throws IOException {
+        java.util.Properties text = new java.util.Properties();
+        text.putAll(properties);
+        File temporary = new File(file.getParentFile(), "." + file.getName() + ".tmp");
+        try (java.io.OutputStream out = new java.io.FileOutputStream(temporary)) {
+            text.store(out, "Shared by the radmfa cluster");
+        }
+        java.nio.file.Files.move(temporary.toPath(), file.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private String factoryPidOf(String key) {
