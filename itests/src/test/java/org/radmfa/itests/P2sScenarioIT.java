@@ -41,7 +41,10 @@ import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TestWatcher;
+import org.junit.runner.Description;
 import org.junit.runners.MethodSorters;
 import org.radmfa.mfa.entra.internal.EntraEmulator;
 import org.radmfa.mfa.entra.internal.EntraEmulator.Outcome;
@@ -98,6 +101,8 @@ public class P2sScenarioIT {
     private static Thread cleanupHook;
     private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
     private static int scenarioNumber;
+    /** The current scenario's report line and what it expects, until its verdict. */
+    private static String[] pending;
 
     @BeforeClass
     public static void startTheScenario() throws Exception {
@@ -144,6 +149,8 @@ public class P2sScenarioIT {
         awaitReady();
         REPORT.add(String.format("appliance started and ready (RADIUS, policies, Entra connector) in %.1f s",
                 (System.nanoTime() - started) / 1e9));
+        REPORT.add(String.format("    %-46s    %-43s %s", "scenario", "answer on the wire (audited reason)",
+                "pushes received, time"));
     }
 
     @AfterClass
@@ -177,8 +184,8 @@ public class P2sScenarioIT {
         long started = System.nanoTime();
         Commands.Result result = eapMsChapV2("alice", "203.0.113.11");
         boolean accepted = result.output.contains("CTRL-EVENT-EAP-SUCCESS") && result.exitCode == 0;
-        report("IKEv2 user, EAP-MSCHAPv2, push approved", "Access-Accept + MPPE keys",
-                accepted ? "Access-Accept, MPPE keys OK" : "no accept", pushesReceived() - pushes, started);
+        report("IKEv2, EAP-MSCHAPv2, push approved", "Accept + MPPE keys",
+                accepted ? "Accept, MPPE keys OK" : "no Accept", pushesReceived() - pushes, started);
         assertTrue(redact(result), accepted);
         // eapol_test derives the MSK itself and compares it with the MS-MPPE keys of the Access-Accept.
         assertTrue(redact(result), result.output.contains("MPPE keys OK: 1  mismatch: 0"));
@@ -192,8 +199,8 @@ public class P2sScenarioIT {
         long started = System.nanoTime();
         Commands.Result result = eapMsChapV2("bob", "203.0.113.12");
         boolean rejected = result.output.contains("CTRL-EVENT-EAP-FAILURE") && result.output.contains("Access-Reject");
-        report("IKEv2 user, EAP-MSCHAPv2, push denied", "Access-Reject (MFA_DENIED)",
-                rejected ? "Access-Reject (" + reason("bob") + ")" : "no reject", pushesReceived() - pushes, started);
+        report("IKEv2, EAP-MSCHAPv2, push denied", "Reject MFA_DENIED",
+                rejected ? "Reject " + reason("bob") : "no Reject", pushesReceived() - pushes, started);
         assertTrue(redact(result), rejected);
         assertTrue(redact(result), result.exitCode != 0);
         assertDecision("bob", "REJECT", "MFA_DENIED", RRAS_POLICY);
@@ -205,7 +212,7 @@ public class P2sScenarioIT {
         int pushes = pushesReceived();
         long started = System.nanoTime();
         Commands.Result result = pap("carol", "203.0.113.13", true, null, 1, 15);
-        report("OpenVPN/SSTP-style user, PAP, push approved", "Access-Accept", answer(result),
+        report("PAP (OpenVPN/SSTP-style), push approved", "Accept", answer(result),
                 pushesReceived() - pushes, started);
         assertTrue(redact(result), result.output.contains("Received Access-Accept"));
         assertDecision("carol", "ACCEPT", "ACCEPTED", RRAS_POLICY);
@@ -217,8 +224,8 @@ public class P2sScenarioIT {
         int pushes = pushesReceived();
         long started = System.nanoTime();
         Commands.Result result = pap("dave", "203.0.113.14", true, null, 1, 15);
-        report("OpenVPN/SSTP-style user, PAP, push denied", "Access-Reject (MFA_DENIED)",
-                answer(result) + " (" + reason("dave") + ")", pushesReceived() - pushes, started);
+        report("PAP, push denied", "Reject MFA_DENIED",
+                answer(result) + " " + reason("dave"), pushesReceived() - pushes, started);
         assertTrue(redact(result), result.output.contains("Received Access-Reject"));
         assertDecision("dave", "REJECT", "MFA_DENIED", RRAS_POLICY);
         assertEquals("pushes for dave", 1, pushesReceived() - pushes);
@@ -230,8 +237,9 @@ public class P2sScenarioIT {
         long started = System.nanoTime();
         Commands.Result result = pap("erin", "203.0.113.15", true, null, 1, MFA_DEADLINE_SECONDS + 10);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        report("PAP, the user never answers the push", "Access-Reject at the " + MFA_DEADLINE_SECONDS
-                + " s deadline", answer(result) + " (" + reason("erin") + ")", pushesReceived() - pushes, started);
+        report("PAP, push never answered (" + MFA_DEADLINE_SECONDS + " s deadline)", "Reject MFA_TIMED_OUT at "
+                + MFA_DEADLINE_SECONDS + " s", answer(result) + " " + reason("erin"), pushesReceived() - pushes,
+                started);
         assertTrue(redact(result), result.output.contains("Received Access-Reject"));
         assertDecision("erin", "REJECT", "MFA_TIMED_OUT", RRAS_POLICY);
         assertTrue("answered at the deadline, not before: " + millis + " ms",
@@ -246,9 +254,9 @@ public class P2sScenarioIT {
         long started = System.nanoTime();
         Commands.Result frank = pap("frank", "203.0.113.16", true, null, 1, 15);
         Commands.Result grace = pap("grace", "203.0.113.17", true, null, 1, 15);
-        report("PAP, MFA service down (HTTP 500), mfaFailMode = reject", "Access-Reject for everyone",
-                "frank " + answer(frank) + ", grace (break-glass) " + answer(grace) + " (" + reason("grace") + ")",
-                pushesReceived() - pushes, started);
+        report("PAP, MFA down (HTTP 500), fail-closed", "Reject for all, break-glass too",
+                answer(frank) + " frank, " + answer(grace) + " grace: " + reason("grace"), pushesReceived() - pushes,
+                started);
         assertTrue(redact(frank), frank.output.contains("Received Access-Reject"));
         assertTrue(redact(grace), grace.output.contains("Received Access-Reject"));
         assertDecision("frank", "REJECT", "MFA_UNAVAILABLE", RRAS_POLICY);
@@ -283,9 +291,8 @@ public class P2sScenarioIT {
             pause(Duration.ofMillis(1500));
         }
         Commands.Result frank = pap("frank", "203.0.113.16", true, null, 1, 15);
-        report("PAP, MFA service down, mfaFailMode = accept for group break-glass",
-                "Accept break-glass only", "grace (break-glass) " + answer(grace) + ", frank " + answer(frank),
-                pushesReceived() - pushes, started);
+        report("PAP, MFA down, fail-open for break-glass only", "Accept grace, Reject frank",
+                answer(grace) + " grace, " + answer(frank) + " frank", pushesReceived() - pushes, started);
         assertTrue(redact(grace), grace.output.contains("Received Access-Accept"));
         assertTrue(redact(frank), frank.output.contains("Received Access-Reject"));
         assertDecision("grace", "ACCEPT", "ACCEPTED", RRAS_POLICY);
@@ -314,9 +321,9 @@ public class P2sScenarioIT {
             ids.add(sent.group(1));
         }
         int received = pushesReceived() - pushes;
-        report("PAP, gateway retransmits during the MFA wait + a retry with a new Id",
-                "one push, every request accepted", (ids.size() - 1) + " retransmits + 1 retry: " + answer(first)
-                        + ", " + answer(retry), received, started);
+        report("PAP, gateway retransmits + retries (new Id)", "1 push, every request accepted",
+                (ids.size() - 1) + " retransmits + 1 retry: " + answer(first) + ", " + answer(retry), received,
+                started);
         assertTrue(redact(first), first.output.contains("Received Access-Accept"));
         assertTrue(redact(retry), retry.output.contains("Received Access-Accept"));
         assertTrue("the gateway retransmitted (same Id) at least once: " + ids, ids.size() >= 2
@@ -331,8 +338,8 @@ public class P2sScenarioIT {
         int pushes = pushesReceived();
         long started = System.nanoTime();
         Commands.Result result = pap("ivan", "203.0.113.19", false, null, 1, 15);
-        report("PAP from a NAS that is not RRAS-style (no MS-RAS-Vendor)", "Access-Reject, no push",
-                answer(result) + " (" + reason("ivan") + ")", pushesReceived() - pushes, started);
+        report("PAP without MS-RAS-Vendor (not RRAS-style)", "Reject, no push",
+                answer(result) + " " + reason("ivan"), pushesReceived() - pushes, started);
         assertTrue(redact(result), result.output.contains("Received Access-Reject"));
         assertDecision("ivan", "REJECT", null, OTHER_POLICY);
         assertEquals("no push for a denied request", 0, pushesReceived() - pushes);
@@ -534,8 +541,7 @@ public class P2sScenarioIT {
         awaitLog("Entra MFA connector from");
         for (int attempt = 1; attempt <= 4; attempt++) {
             pap("probe", "192.0.2.200", true, null, 1, 15);
-            Optional<String> reason = Optional.ofNullable(reason("probe"));
-            if (reason.filter("MFA_NOT_ENROLLED"::equals).isPresent()) {
+            if ("MFA_NOT_ENROLLED".equals(reason("probe"))) {
                 return;
             }
             pause(Duration.ofSeconds(1));
@@ -552,6 +558,12 @@ public class P2sScenarioIT {
         } finally {
             if (emulator != null) {
                 emulator.close();
+                try {
+                    // its certificate and trust store, made at start
+                    deleteTree(emulator.trustStore().getParent());
+                } catch (IOException e) {
+                    System.err.println("P2sScenarioIT: clean-up of the emulator's files: " + e);
+                }
                 emulator = null;
             }
             if (network != null) {
@@ -736,18 +748,38 @@ public class P2sScenarioIT {
     // ---------------------------------------------------------------------------------------------------------
 
     private static void report(String scenario, String expected, String got, int pushes, long startedNanos) {
-        String line = String.format("%2d. %-70s expected: %-35s got: %s; pushes: %d; %.1f s", ++scenarioNumber,
-                scenario, expected, got, pushes, (System.nanoTime() - startedNanos) / 1e9);
-        REPORT.add(line);
-        System.out.println("P2sScenarioIT " + line);
+        pending = new String[] {String.format("%2d. %-46s -> %-43s pushes %d  %4.1f s", ++scenarioNumber, scenario,
+                got, pushes, (System.nanoTime() - startedNanos) / 1e9), expected};
+        System.out.println("P2sScenarioIT " + pending[0]);
     }
+
+    /** Completes each scenario's report line with PASS, or FAIL and what was expected. */
+    @Rule
+    public final TestWatcher verdict = new TestWatcher() {
+        @Override
+        protected void succeeded(Description description) {
+            REPORT.add(pending != null ? pending[0] + "  PASS" : description.getMethodName() + "  PASS");
+        }
+
+        @Override
+        protected void failed(Throwable failure, Description description) {
+            String why = String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+            REPORT.add(pending != null ? pending[0] + "  FAIL (expected " + pending[1] + "): " + why
+                    : description.getMethodName() + "  FAIL before its report: " + why);
+        }
+
+        @Override
+        protected void starting(Description description) {
+            pending = null;
+        }
+    };
 
     private static String answer(Commands.Result result) {
         if (result == null) {
             return "not sent";
         }
         Matcher received = Pattern.compile("Received (Access-\\w+)").matcher(result.output);
-        return received.find() ? received.group(1) : "no answer";
+        return received.find() ? received.group(1).substring("Access-".length()) : "no answer";
     }
 
     /** The output without the shared secret and the passwords, fit for a log or an assertion message. */
