@@ -3,13 +3,14 @@
 # The Azure VPN Gateway point-to-site scenario, end to end, in one command: the appliance configured from this
 # example's etc/, a network namespace standing for the GatewaySubnet 10.1.255.0/27, the gateway's RADIUS requests
 # (radclient, eapol_test) sent from inside it, and the Entra ID emulator approving, denying or ignoring pushes.
-# Prints one line per scenario: expected, got, and how many pushes the MFA endpoint received.
+# Prints one line per scenario: the answer, how many pushes the MFA endpoint received, PASS or FAIL.
 #
 #   examples/azure-p2s/demo.sh [--loopback] [extra Maven arguments, e.g. -Dmaven.repo.local=...]
 #
 # Runs itests' P2sScenarioIT (about 2 minutes). As root it uses a network namespace and a veth pair, removed
 # afterwards; without the privilege (or with --loopback) it says so and uses loopback addresses instead.
-# Needs radclient (freeradius-utils), eapol_test (eapoltest) and ip (iproute2). Builds the project first if needed.
+# Needs radclient (freeradius-utils), eapol_test (eapoltest), and ip (iproute2) for the namespace. Builds the
+# project first if needed.
 #
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,8 +24,8 @@ for arg in "$@"; do
     fi
 done
 
-for cmd in radclient eapol_test ip; do
-    command -v "$cmd" >/dev/null 2>&1 || { echo "$cmd not found: apt-get install freeradius-utils eapoltest iproute2" >&2; exit 2; }
+for cmd in radclient eapol_test; do
+    command -v "$cmd" >/dev/null 2>&1 || { echo "$cmd not found: apt-get install freeradius-utils eapoltest" >&2; exit 2; }
 done
 if [[ ! -x karaf-assembly/target/assembly/bin/start ]] || ! compgen -G "bundles/mfa-entra/target/*-tests.jar" >/dev/null; then
     echo "Building the appliance (mvn install -DskipTests) ..."

@@ -74,6 +74,8 @@ final class P2sNetwork implements AutoCloseable {
         String reason;
         if (forceLoopback) {
             reason = "forced by -Dp2s.network=loopback";
+        } else if (!Commands.onPath("ip")) {
+            reason = "no 'ip' command (iproute2)";
         } else {
             Commands.Result add = run(workDir, "ip", "netns", "add", namespace);
             reason = add.exitCode == 0 ? null : "'ip netns add' failed: " + add.output.trim();
