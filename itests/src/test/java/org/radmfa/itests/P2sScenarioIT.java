@@ -490,9 +490,11 @@ public class P2sScenarioIT {
         PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(tcp[2]));
         PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(tcp[3]));
 
-        // The Entra connector's libraries come from the build's local repository, never from the network.
+        // Everything, the Entra connector's libraries included, comes from the appliance's own system/ folder: no
+        // remote repository, and an empty local one.
         Path mvn = etc.resolve("org.ops4j.pax.url.mvn.cfg");
-        PropertiesFiles.put(mvn, "org.ops4j.pax.url.mvn.localRepository", property("maven.repo.local"));
+        PropertiesFiles.put(mvn, "org.ops4j.pax.url.mvn.localRepository",
+                Files.createDirectories(home.resolve("empty-maven-repository")).toString());
         PropertiesFiles.put(mvn, "org.ops4j.pax.url.mvn.repositories", "");
         PropertiesFiles.put(mvn, "org.ops4j.pax.url.mvn.offline", "true");
         // Boot features: the appliance without the demo (whose feature would write the demo files back at first
