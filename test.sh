@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql)
-COMMANDS=(radtest radclient eapol_test)
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2)
+COMMANDS=(radtest radclient eapol_test ip)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do

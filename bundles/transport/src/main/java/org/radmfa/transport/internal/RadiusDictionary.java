@@ -9,8 +9,8 @@ import org.tinyradius.dictionary.DictionaryParser;
 import org.tinyradius.dictionary.MemoryDictionary;
 
 /**
- * TinyRadius's standard dictionary plus the vendors a VPN appliance meets (Microsoft, Cisco, Fortinet, Palo Alto),
- * loaded once per server.
+ * TinyRadius's standard dictionary plus the RFC 2868 tunnel attributes it lacks and the vendors a VPN appliance meets
+ * (Microsoft, Cisco, Fortinet, Palo Alto), loaded once per server.
  */
 final class RadiusDictionary {
 
@@ -20,9 +20,11 @@ final class RadiusDictionary {
     static Dictionary load() {
         MemoryDictionary dictionary = new MemoryDictionary();
         try (InputStream standard = DefaultDictionary.class.getResourceAsStream("default_dictionary");
+                InputStream tunnel = RadiusDictionary.class.getResourceAsStream("dictionary.tunnel");
                 InputStream microsoft = RadiusDictionary.class.getResourceAsStream("dictionary.microsoft");
                 InputStream vendors = RadiusDictionary.class.getResourceAsStream("dictionary.vendors")) {
             DictionaryParser.parseDictionary(standard, dictionary);
+            DictionaryParser.parseDictionary(tunnel, dictionary);
             DictionaryParser.parseDictionary(microsoft, dictionary);
             DictionaryParser.parseDictionary(vendors, dictionary);
         } catch (IOException | RuntimeException e) {
