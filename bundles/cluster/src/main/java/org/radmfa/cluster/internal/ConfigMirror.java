@@ -37,7 +37,7 @@ final class ConfigMirror {
     /** What this node last applied or published for a key, and the content it had then. */
     private record Applied(long version, String origin, String contentHash) {
         SharedEntry asEntry(String key) {
-            return new SharedEntry(key, version, origin, false, Map.of());
+            return new SharedEntry(key, version, origin, 0, false, Map.of());
         }
     }
 
@@ -47,6 +47,7 @@ final class ConfigMirror {
     private final Path recordFile;
     private final Map<String, Applied> applied = new HashMap<>();
     private long clock;
+    private int conflicts;
 
     /** @param recordFile where the versions survive a restart; null keeps them in memory only */
     ConfigMirror(String node, LocalConfigs local, SharedStore store, Path recordFile) {
@@ -75,11 +76,12 @@ final class ConfigMirror {
             record(key, new Applied(held.version(), held.origin(), hash));
             return;
         }
-        SharedEntry edit = new SharedEntry(key, nextVersion(), node, properties == null,
-                properties == null ? Map.of() : properties);
+        SharedEntry edit = new SharedEntry(key, nextVersion(), node, known == null ? 0 : known.version(),
+                properties == null, properties == null ? Map.of() : properties);
         record(key, new Applied(edit.version(), node, hash));
         SharedEntry stored = store.putIfNewer(edit);
         if (stored != edit && stored.isNewerThan(edit)) {
+            conflicts++;
             LOG.warn("Conflict on {}: this node's edit {} lost to the newer edit {}; applying that one", key, edit,
                     stored);
             apply(stored);
@@ -100,7 +102,8 @@ final class ConfigMirror {
                 // This node holds the newer edit (made while apart, or the store lost a race): publish it again.
                 Map<String, String> properties = local.read(entry.key());
                 if (hash(properties).equals(known.contentHash())) {
-                    store.putIfNewer(new SharedEntry(entry.key(), known.version(), node, properties == null,
+                    // Base unknown (0): the other node's edit was made without seeing this one, a conflict there.
+                    store.putIfNewer(new SharedEntry(entry.key(), known.version(), node, 0, properties == null,
                             properties == null ? Map.of() : properties));
                 }
             }
@@ -114,14 +117,21 @@ final class ConfigMirror {
             return;
         }
         if (known != null && known.origin().equals(node) && currentHash.equals(known.contentHash())
-                && !currentHash.equals(hash(entry.deleted() ? null : entry.properties()))) {
+                && entry.base() < known.version()) {
+            conflicts++;
             LOG.warn("Conflict on {}: this node's edit {}@{} lost to the newer edit {}", entry.key(), entry.key(),
                     known.version(), entry);
         } else if (known != null && !currentHash.equals(known.contentHash())) {
+            conflicts++;
             LOG.warn("Conflict on {}: a local change not yet shared is replaced by the newer edit {}", entry.key(),
                     entry);
         }
         apply(entry);
+    }
+
+    /** Edits of this node that lost to a concurrent newer edit of another, since start. */
+    synchronized int conflicts() {
+        return conflicts;
     }
 
     /** Brings both sides in step: the cluster's newer edits here, this node's newer or unshared ones there. */

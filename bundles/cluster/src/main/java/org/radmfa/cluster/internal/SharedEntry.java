@@ -17,10 +17,13 @@ import org.radmfa.api.SecretVault;
  * @param key e.g. {@code org.radmfa.client-gw} or {@code org.radmfa.pipeline}
  * @param version a hybrid logical clock value (milliseconds, never going back on a node)
  * @param origin the node that made this edit
+ * @param base the version the editing node had for this key when it made the edit (0: none): an edit whose base
+ *     is older than another node's own edit was made without seeing it, which is a conflict
  * @param deleted a tombstone: the configuration was deleted
  * @param properties the configuration's own keys as text; empty for a tombstone
  */
-record SharedEntry(String key, long version, String origin, boolean deleted, Map<String, String> properties) {
+record SharedEntry(String key, long version, String origin, long base, boolean deleted,
+        Map<String, String> properties) {
 
     SharedEntry {
         properties = Map.copyOf(properties);
@@ -45,6 +48,7 @@ record SharedEntry(String key, long version, String origin, boolean deleted, Map
         text.setProperty("@key", key);
         text.setProperty("@version", Long.toString(version));
         text.setProperty("@origin", origin);
+        text.setProperty("@base", Long.toString(base));
         text.setProperty("@deleted", Boolean.toString(deleted));
         properties.forEach((name, value) -> text.setProperty("=" + name, value));
         StringWriter out = new StringWriter();
@@ -76,7 +80,7 @@ record SharedEntry(String key, long version, String origin, boolean deleted, Map
         if (key == null || version == null || origin == null) {
             throw new IllegalArgumentException("not a shared configuration entry");
         }
-        return new SharedEntry(key, Long.parseLong(version), origin,
+        return new SharedEntry(key, Long.parseLong(version), origin, Long.parseLong(text.getProperty("@base", "0")),
                 Boolean.parseBoolean(text.getProperty("@deleted")), properties);
     }
 

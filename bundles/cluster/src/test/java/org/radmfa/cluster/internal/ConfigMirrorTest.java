@@ -114,6 +114,8 @@ class ConfigMirrorTest {
         assertNull(a.configs.read(CLIENT));
         assertNull(c.configs.read(CLIENT));
         assertEquals(2, cluster.writes);
+        assertEquals(0, a.mirror.conflicts() + b.mirror.conflicts() + c.mirror.conflicts(),
+                "b deleted what it had seen from a: a successor, not a conflict");
     }
 
     @Test
@@ -146,6 +148,8 @@ class ConfigMirrorTest {
         for (Node node : List.of(a, b, c)) {
             assertEquals("three", node.configs.read(CLIENT).get("secret"), "every node ends on the newer edit");
         }
+        assertEquals(1, a.mirror.conflicts(), "a's edit made during the split lost, and a says so");
+        assertEquals(0, c.mirror.conflicts());
     }
 
     @Test
