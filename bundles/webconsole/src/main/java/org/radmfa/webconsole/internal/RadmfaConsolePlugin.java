@@ -37,6 +37,14 @@ import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.LocalUserAdmin;
+import org.radmfa.api.admin.LocalUserEntry;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyEntry;
+import org.radmfa.api.admin.PolicyKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +108,18 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<MfaConnector> mfaConnectors = List.of();
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ClientAdmin clientAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PolicyAdmin policyAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LocalUserAdmin userAdmin;
+
     private final transient CsrfGuard csrf = new CsrfGuard();
     private final transient DecisionRate rate = new DecisionRate(System::currentTimeMillis);
     private volatile String changeRole = "admin";
@@ -137,7 +157,7 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         String root = pluginRoot(request);
         boolean mayChange = mayChange(request);
         String token = csrf.tokenFor(request);
-        String flash = takeFlash(request);
+        Flash flash = takeFlash(request);
         // The console has already written its header and set the content type; this is the content part.
         PrintWriter out = response.getWriter();
         out.println("<style>#radmfa h2{font-size:1.25em;font-weight:bold;margin:1.2em 0 .4em}"
@@ -149,10 +169,14 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
                 + (mayChange ? " (may change)" : " (read only: changes need role " + Html.escape(changeRole) + ")")
                 + " &middot; <span id='radmfa-live'>loading&hellip;</span></p>");
         if (flash != null) {
-            out.println("<p id='radmfa-flash' class='ui-state-highlight'>" + Html.escape(flash) + "</p>");
+            out.println("<p id='radmfa-flash' class='" + (flash.error() ? "ui-state-error radmfa-error"
+                    : "ui-state-highlight") + "'>" + Html.escape(flash.message()) + "</p>");
         }
+        Forms forms = new Forms(root, token, mayChange);
         dashboard(out);
-        clients(out);
+        clients(out, forms);
+        policies(out, forms);
+        users(out, forms);
         mfa(out);
         decisions(out);
         out.println("</div>");
@@ -169,22 +193,184 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         out.println("</tbody></table>");
     }
 
-    private void clients(PrintWriter out) {
+    private void clients(PrintWriter out, Forms forms) {
         out.println("<h2 id='clients'>RADIUS clients</h2>");
+        ClientAdmin admin = clientAdmin;
+        if (admin == null) {
+            registeredClients(out);
+            return;
+        }
+        List<ClientEntry> entries;
+        try {
+            entries = admin.clients();
+        } catch (AdminException e) {
+            out.println("<p class='radmfa-error'>Cannot list the clients: " + Html.escape(e.getMessage()) + "</p>");
+            return;
+        }
+        out.println("<table class='nicetable' id='radmfa-clients'><thead><tr><th>Name</th><th>Address</th>"
+                + "<th>Vendor</th><th>Message-Authenticator</th><th>NAS timeout / retries</th>"
+                + "<th>Secret fingerprint</th><th>File</th>" + (forms.mayChange() ? "<th></th>" : "")
+                + "</tr></thead><tbody>");
+        for (ClientEntry entry : entries) {
+            var c = entry.settings();
+            out.print("<tr data-name='" + Html.escape(c.name()) + "'><td>" + Html.escape(c.name()) + "</td><td>"
+                    + Html.escape(c.address()) + "</td><td>" + Html.escape(c.vendor()) + "</td><td>"
+                    + (c.requireMessageAuthenticator() ? "required" : "optional") + "</td><td>"
+                    + (c.nasTimeoutSeconds() == 0 ? "-" : c.nasTimeoutSeconds() + " s") + " / "
+                    + (c.nasRetries() == 0 ? "-" : c.nasRetries()) + "</td><td><code>"
+                    + Html.escape(entry.secretFingerprint()) + "</code></td><td>" + Html.escape(entry.source())
+                    + "</td>");
+            if (forms.mayChange()) {
+                out.print("<td><button type='button' class='radmfa-edit-client' data-name='" + Html.escape(c.name())
+                        + "' data-address='" + Html.escape(c.address()) + "' data-vendor='" + Html.escape(c.vendor())
+                        + "' data-mauth='" + c.requireMessageAuthenticator() + "' data-timeout='"
+                        + c.nasTimeoutSeconds() + "' data-retries='" + c.nasRetries() + "'>Edit</button> "
+                        + forms.action("/clients", "Remove", "Remove client " + c.name() + "?",
+                                Map.of("action", "remove", "name", c.name())) + "</td>");
+            }
+            out.println("</tr>");
+        }
+        out.println("</tbody></table>");
+        if (forms.mayChange()) {
+            out.println("<form method='post' id='radmfa-client-form' action='" + Html.escape(forms.root() + "/clients")
+                    + "'>" + forms.tokenField() + "<input type='hidden' name='action' value='put'/>"
+                    + "<b>Add or change a client</b><br/>"
+                    + "<label>Name <input name='name' required='required' size='20'/></label> "
+                    + "<label>Address (IP, CIDR or DNS name) <input name='address' required='required' size='22'/>"
+                    + "</label> <label>Shared secret <input name='secret' type='password' size='20' "
+                    + "autocomplete='new-password' placeholder='empty: keep the current one'/></label><br/>"
+                    + "<label>Vendor <input name='vendor' value='RADIUS Standard' size='16'/></label> "
+                    + "<label><input type='checkbox' name='requireMessageAuthenticator' value='true' "
+                    + "checked='checked'/> require Message-Authenticator</label> "
+                    + "<label>NAS timeout (s) <input name='nasTimeoutSeconds' size='4'/></label> "
+                    + "<label>NAS retries <input name='nasRetries' size='3'/></label> "
+                    + "<button type='submit'>Save client</button></form>");
+        }
+    }
+
+    /** Without the admin services: the registry's view, read only. */
+    private void registeredClients(PrintWriter out) {
         ClientRegistry registry = clientRegistry;
         if (registry == null) {
             out.println("<p>No client registry installed (feature radmfa-clients).</p>");
             return;
         }
+        out.println("<p>Read only: changing clients needs the admin services (feature radmfa-admin).</p>");
         out.println("<table class='nicetable' id='radmfa-clients'><thead><tr><th>Name</th><th>Address</th>"
                 + "<th>Vendor</th><th>Message-Authenticator</th><th>Secret fingerprint</th></tr></thead><tbody>");
         for (RadiusClient client : registry.clients()) {
-            out.println("<tr><td>" + Html.escape(client.name()) + "</td><td>" + Html.escape(client.address())
-                    + "</td><td>" + Html.escape(client.vendor()) + "</td><td>"
-                    + (client.requireMessageAuthenticator() ? "required" : "optional") + "</td><td><code>"
-                    + Html.escape(client.secret().fingerprint()) + "</code></td></tr>");
+            out.println("<tr data-name='" + Html.escape(client.name()) + "'><td>" + Html.escape(client.name())
+                    + "</td><td>" + Html.escape(client.address()) + "</td><td>" + Html.escape(client.vendor())
+                    + "</td><td>" + (client.requireMessageAuthenticator() ? "required" : "optional")
+                    + "</td><td><code>" + Html.escape(client.secret().fingerprint()) + "</code></td></tr>");
         }
         out.println("</tbody></table>");
+    }
+
+    private void policies(PrintWriter out, Forms forms) {
+        PolicyAdmin admin = policyAdmin;
+        out.println("<h2 id='policies'>Network policies (processing order)</h2>");
+        if (admin == null) {
+            out.println("<p>Policies are shown and changed through the admin services (feature radmfa-admin), "
+                    + "which are not installed.</p>");
+            return;
+        }
+        policyTable(out, forms, admin, PolicyKind.NETWORK, "radmfa-policies");
+        out.println("<h2 id='crps'>Connection request policies (processing order)</h2>");
+        policyTable(out, forms, admin, PolicyKind.CONNECTION_REQUEST, "radmfa-crps");
+    }
+
+    private void policyTable(PrintWriter out, Forms forms, PolicyAdmin admin, PolicyKind kind, String id) {
+        List<PolicyEntry> entries;
+        try {
+            entries = admin.policies(kind);
+        } catch (AdminException e) {
+            out.println("<p class='radmfa-error'>Cannot list the policies: " + Html.escape(e.getMessage()) + "</p>");
+            return;
+        }
+        out.println("<table class='nicetable' id='" + id + "'><thead><tr><th>#</th><th>Name</th><th>Order</th>"
+                + "<th>Enabled</th><th>Settings</th><th>File</th>" + (forms.mayChange() ? "<th></th>" : "")
+                + "</tr></thead><tbody>");
+        int position = 0;
+        for (PolicyEntry entry : entries) {
+            position++;
+            var p = entry.settings();
+            StringBuilder settings = new StringBuilder();
+            p.settings().forEach((key, value) -> settings.append(Html.escape(key)).append(" = ")
+                    .append(Html.escape(value)).append("<br/>"));
+            out.print("<tr data-name='" + Html.escape(p.name()) + "' data-enabled='" + p.enabled() + "'><td>"
+                    + position + "</td><td>" + Html.escape(p.name()) + "</td><td>" + p.order() + "</td><td>"
+                    + (p.enabled() ? "yes" : "<b>no</b>") + "</td><td><small>" + settings + "</small></td><td>"
+                    + Html.escape(entry.source()) + "</td>");
+            if (forms.mayChange()) {
+                Map<String, String> base = Map.of("kind", kind.name(), "name", p.name());
+                out.print("<td>" + (position > 1 ? forms.action("/policies", "Up", null, with(base, "up")) : "")
+                        + (position < entries.size() ? forms.action("/policies", "Down", null, with(base, "down")) : "")
+                        + forms.action("/policies", p.enabled() ? "Disable" : "Enable", null,
+                                with(base, p.enabled() ? "disable" : "enable"))
+                        + forms.action("/policies", "Remove", "Remove policy " + p.name() + "?", with(base, "remove"))
+                        + "</td>");
+            }
+            out.println("</tr>");
+        }
+        out.println("</tbody></table>");
+    }
+
+    private void users(PrintWriter out, Forms forms) {
+        out.println("<h2 id='users'>Local users</h2>");
+        LocalUserAdmin admin = userAdmin;
+        if (admin == null) {
+            out.println("<p>Local users are shown and changed through the admin services (feature radmfa-admin), "
+                    + "which are not installed.</p>");
+            return;
+        }
+        List<LocalUserEntry> entries;
+        try {
+            entries = admin.users();
+        } catch (AdminException e) {
+            out.println("<p class='radmfa-error'>Cannot list the users: " + Html.escape(e.getMessage()) + "</p>");
+            return;
+        }
+        out.println("<table class='nicetable' id='radmfa-users'><thead><tr><th>Name</th><th>Groups</th>"
+                + "<th>Enabled</th><th>MS-CHAPv2</th><th>CHAP</th><th>File</th>"
+                + (forms.mayChange() ? "<th></th>" : "") + "</tr></thead><tbody>");
+        for (LocalUserEntry entry : entries) {
+            var u = entry.settings();
+            out.print("<tr data-name='" + Html.escape(u.name()) + "'><td>" + Html.escape(u.name()) + "</td><td>"
+                    + Html.escape(String.join(", ", u.groups())) + "</td><td>" + (u.enabled() ? "yes" : "<b>no</b>")
+                    + "</td><td>" + (entry.hasNtHash() ? "NT hash stored" : (u.msChapV2() ? "on, no hash yet" : "-"))
+                    + "</td><td>" + (entry.hasChapPassword() ? "sealed password stored"
+                            : (u.chap() ? "on, none stored yet" : "-"))
+                    + "</td><td>" + Html.escape(entry.source()) + "</td>");
+            if (forms.mayChange()) {
+                Map<String, String> base = Map.of("name", u.name());
+                out.print("<td>" + forms.action("/users", u.enabled() ? "Disable" : "Enable", null,
+                        with(base, u.enabled() ? "disable" : "enable"))
+                        + forms.action("/users", "Remove", "Remove user " + u.name() + "?", with(base, "remove"))
+                        + "</td>");
+            }
+            out.println("</tr>");
+        }
+        out.println("</tbody></table>");
+        if (forms.mayChange()) {
+            out.println("<form method='post' id='radmfa-user-form' action='" + Html.escape(forms.root() + "/users")
+                    + "'>" + forms.tokenField() + "<input type='hidden' name='action' value='put'/>"
+                    + "<b>Add or change a user</b><br/>"
+                    + "<label>Name <input name='name' required='required' size='16'/></label> "
+                    + "<label>Password <input name='password' type='password' size='16' autocomplete='new-password' "
+                    + "placeholder='empty: keep the current one'/></label> "
+                    + "<label>Groups <input name='groups' size='24' placeholder='vpn-users, ...'/></label><br/>"
+                    + "<label><input type='checkbox' name='enabled' value='true' checked='checked'/> enabled</label> "
+                    + "<label><input type='checkbox' name='msChapV2' value='true'/> MS-CHAPv2 (keeps an NT hash)"
+                    + "</label> <label><input type='checkbox' name='chap' value='true'/> CHAP (keeps the password "
+                    + "sealed)</label> <button type='submit'>Save user</button></form>");
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String action) {
+        Map<String, String> fields = new LinkedHashMap<>(base);
+        fields.put("action", action);
+        return fields;
     }
 
     private void mfa(PrintWriter out) {
@@ -303,7 +489,21 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             refuse(request, response, refusal);
             return;
         }
-        response.sendError(HttpServletResponse.SC_NOT_FOUND, "no such action: " + subPath(request));
+        String root = pluginRoot(request);
+        ChangeHandler handler = new ChangeHandler(clientAdmin, policyAdmin, userAdmin);
+        String anchor = "";
+        try {
+            ChangeHandler.Done done = handler.handle(subPath(request), request::getParameter);
+            LOG.info("Web console: {} by user '{}' from {}", done.message(), user(request), request.getRemoteAddr());
+            flash(request, new Flash(done.message(), false));
+            anchor = "#" + done.anchor();
+        } catch (AdminException | IllegalArgumentException | IllegalStateException e) {
+            // The admin services name the key and the reason; never a secret's value.
+            flash(request, new Flash("Refused: " + e.getMessage(), true));
+        }
+        // Post/redirect/get: a reload of the page does not repeat the change.
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", root + anchor);
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {
@@ -325,18 +525,44 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         return user == null ? "(unknown)" : user;
     }
 
-    void flash(HttpServletRequest request, String message) {
-        request.getSession(true).setAttribute(FLASH_ATTRIBUTE, message);
+    /** The outcome of a change, shown once on the page the browser is sent back to. */
+    record Flash(String message, boolean error) implements java.io.Serializable {
     }
 
-    private static String takeFlash(HttpServletRequest request) {
+    private static void flash(HttpServletRequest request, Flash flash) {
+        request.getSession(true).setAttribute(FLASH_ATTRIBUTE, flash);
+    }
+
+    private static Flash takeFlash(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
         if (session == null) {
             return null;
         }
-        Object message = session.getAttribute(FLASH_ATTRIBUTE);
+        Object flash = session.getAttribute(FLASH_ATTRIBUTE);
         session.removeAttribute(FLASH_ATTRIBUTE);
-        return message == null ? null : message.toString();
+        return flash instanceof Flash f ? f : null;
+    }
+
+    /** Renders the small POST forms of the page, each with the session's CSRF token. */
+    record Forms(String root, String token, boolean mayChange) {
+
+        String tokenField() {
+            return "<input type='hidden' name='" + CsrfGuard.FIELD + "' value='" + Html.escape(token) + "'/>";
+        }
+
+        /** A one-button form; {@code confirm}, if not null, is asked before it is sent. */
+        String action(String path, String label, String confirm, Map<String, String> fields) {
+            StringBuilder form = new StringBuilder("<form method='post' style='display:inline' action='")
+                    .append(Html.escape(root + path)).append("'");
+            if (confirm != null) {
+                form.append(" data-confirm='").append(Html.escape(confirm)).append("'");
+            }
+            form.append('>').append(tokenField());
+            fields.forEach((name, value) -> form.append("<input type='hidden' name='").append(Html.escape(name))
+                    .append("' value='").append(Html.escape(value)).append("'/>"));
+            return form.append("<button type='submit'>").append(Html.escape(label)).append("</button></form> ")
+                    .toString();
+        }
     }
 
     /** The path below the plugin: "" for the page, "/state.json", "/clients", ... */

@@ -100,5 +100,31 @@
         request.send();
     }
 
+    // Forms that remove something ask first.
+    Array.prototype.forEach.call(document.querySelectorAll('#radmfa form[data-confirm]'), function (form) {
+        form.addEventListener('submit', function (event) {
+            if (!window.confirm(form.getAttribute('data-confirm'))) {
+                event.preventDefault();
+            }
+        });
+    });
+
+    // "Edit" fills the client form with the client's settings; the secret stays empty (kept unless typed).
+    Array.prototype.forEach.call(document.querySelectorAll('#radmfa button.radmfa-edit-client'), function (button) {
+        button.addEventListener('click', function () {
+            var form = document.getElementById('radmfa-client-form');
+            form.elements.name.value = button.getAttribute('data-name');
+            form.elements.address.value = button.getAttribute('data-address');
+            form.elements.vendor.value = button.getAttribute('data-vendor');
+            form.elements.requireMessageAuthenticator.checked = button.getAttribute('data-mauth') === 'true';
+            var timeout = button.getAttribute('data-timeout');
+            var retries = button.getAttribute('data-retries');
+            form.elements.nasTimeoutSeconds.value = timeout === '0' ? '' : timeout;
+            form.elements.nasRetries.value = retries === '0' ? '' : retries;
+            form.elements.secret.value = '';
+            form.scrollIntoView();
+        });
+    });
+
     poll();
 }());
