@@ -36,6 +36,7 @@ import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -236,7 +237,82 @@ public class WebConsoleIT {
                 () -> get(http, consoleUrl, VIEWER, viewerPassword).statusCode() == 401);
     }
 
+    /** Reorder and disable a network policy from the page; the decision follows at once. */
+    @Test
+    public void test6_policiesAreReorderedAndDisabledFromThePage() throws Exception {
+        logIn();
+        clickInRow("radmfa-policies", "Demo VPN users", "Down");
+        awaitFlash("'Demo VPN users' is now number 2");
+        assertEquals("Demo MFA users", policyAt(1));
+        assertEquals("Demo VPN users", policyAt(2));
+        clickInRow("radmfa-policies", "Demo VPN users", "Up");
+        awaitFlash("'Demo VPN users' is now number 1");
+        assertEquals("Demo VPN users", policyAt(1));
+
+        clickInRow("radmfa-policies", "Demo VPN users", "Disable");
+        awaitFlash("'Demo VPN users' disabled");
+        screenshot("07-policy-disabled");
+        assertEquals("false", browser.findElement(
+                By.cssSelector("#radmfa-policies tr[data-name='Demo VPN users']")).getAttribute("data-enabled"));
+        Await.until("the demo user rejected once its policy is disabled", PAGE_TIMEOUT,
+                () -> demoLogin().contains("Received Access-Reject"));
+        waitFor(By.xpath("//table[@id='radmfa-decisions']//tr[contains(@class,'radmfa-decision')"
+                + " and td[4][normalize-space()='demo'] and td[5][normalize-space()='REJECT']]"));
+
+        clickInRow("radmfa-policies", "Demo VPN users", "Enable");
+        awaitFlash("'Demo VPN users' enabled");
+        Await.until("the demo user accepted again", PAGE_TIMEOUT,
+                () -> demoLogin().contains("Received Access-Accept"));
+    }
+
+    /** A user added through the page logs in with PAP; the page never shows the password. */
+    @Test
+    public void test7_aUserAddedFromThePageLogsIn() throws Exception {
+        logIn();
+        String password = randomText(12);
+        WebElement form = browser.findElement(By.id("radmfa-user-form"));
+        form.findElement(By.name("name")).sendKeys("web-user");
+        form.findElement(By.name("password")).sendKeys(password);
+        form.findElement(By.name("groups")).sendKeys("vpn-users");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("User 'web-user' added");
+        WebElement row = waitFor(By.cssSelector("#radmfa-users tr[data-name='web-user']"));
+        assertTrue(row.getText(), row.getText().contains("vpn-users"));
+        assertFalse(browser.getPageSource().contains(password));
+        screenshot("08-user-added");
+        try (var files = Files.list(appliance.home.resolve("etc"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse("clear password in " + file, Files.readString(file).contains(password));
+            }
+        }
+        Commands.Result login = appliance.run("User-Name = web-user\nUser-Password = " + password + "\n",
+                "radclient", "-r", "3", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123");
+        assertTrue(login.toString(), login.output.contains("Received Access-Accept"));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
+
+    private static String demoLogin() {
+        return appliance.run("User-Name = demo\nUser-Password = demo-password\n", "radclient", "-r", "1", "-t", "3",
+                "127.0.0.1:" + appliance.authPort, "auth", "testing123").output;
+    }
+
+    private static void clickInRow(String table, String name, String button) {
+        waitFor(By.cssSelector("#" + table + " tr[data-name='" + name + "']"))
+                .findElement(By.xpath(".//button[normalize-space()='" + button + "']")).click();
+    }
+
+    private static void awaitFlash(String text) {
+        new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class).until(driver -> {
+            List<WebElement> flash = driver.findElements(By.id("radmfa-flash"));
+            return !flash.isEmpty() && flash.get(0).getText().contains(text);
+        });
+    }
+
+    private static String policyAt(int position) {
+        return browser.findElement(By.xpath("//table[@id='radmfa-policies']/tbody/tr[" + position + "]/td[2]"))
+                .getText();
+    }
 
     /** HTTP Basic through the URL once; then the page without credentials in its URL, on the session cookie. */
     private static void logIn() {
@@ -250,7 +326,7 @@ public class WebConsoleIT {
     }
 
     private static WebElement waitFor(By locator) {
-        return new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> {
+        return new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class).until(driver -> {
             List<WebElement> found = driver.findElements(locator);
             return found.isEmpty() ? null : found.get(0);
         });
