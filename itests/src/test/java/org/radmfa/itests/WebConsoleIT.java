@@ -290,6 +290,29 @@ public class WebConsoleIT {
         assertTrue(login.toString(), login.output.contains("Received Access-Accept"));
     }
 
+    /** An MFA connector installed while the page is open shows up in its MFA section and on the dashboard. */
+    @Test
+    public void test8_anInstalledMfaConnectorIsShown() throws Exception {
+        logIn();
+        assertTrue(browser.findElement(By.id("radmfa-mfa")).getText().contains("No MFA connector installed"));
+        // Hot deployment: the connector's bundle dropped into deploy/ (the assembly runs offline, and its
+        // dependencies, vault and shell, are already there).
+        Path bundle = Paths.get(property("maven.repo.local"), "org", "radmfa", "radmfa-mfa-otp",
+                property("radmfa.version"), "radmfa-mfa-otp-" + property("radmfa.version") + ".jar");
+        assertTrue("build bundles/mfa-otp first: " + bundle, Files.isRegularFile(bundle));
+        Files.copy(bundle, appliance.home.resolve("deploy").resolve(bundle.getFileName()));
+        Await.until("the otp connector on the page", PAGE_TIMEOUT, () -> {
+            String page = get(http, consoleUrl, "admin", appliance.adminPassword).body();
+            return page.contains("<td>otp</td>") && page.contains("(connector=otp)");
+        });
+        browser.navigate().refresh();
+        WebElement mfa = waitFor(By.cssSelector("table#radmfa-mfa"));
+        assertTrue(mfa.getText(), mfa.getText().contains("otp"));
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(
+                By.cssSelector("#radmfa-dashboard td[data-key='MFA connector']")).getText().equals("otp"));
+        screenshot("09-mfa-connector");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static String demoLogin() {

@@ -106,7 +106,7 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<MfaConnector> mfaConnectors = List.of();
+    private volatile List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -375,17 +375,26 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
 
     private void mfa(PrintWriter out) {
         out.println("<h2 id='mfa'>MFA connector</h2>");
-        List<MfaConnector> connectors = mfaConnectors;
+        List<Map.Entry<Map<String, Object>, MfaConnector>> connectors = mfaConnectors;
         if (connectors.isEmpty()) {
             out.println("<p id='radmfa-mfa'>No MFA connector installed: policies that require MFA reject with "
                     + "MFA_UNAVAILABLE.</p>");
             return;
         }
-        out.println("<ul id='radmfa-mfa'>");
-        for (MfaConnector connector : connectors) {
-            out.println("<li>" + Html.escape(connector.name()) + "</li>");
+        out.println("<table class='nicetable' id='radmfa-mfa'><thead><tr><th>Connector</th><th>Service</th>"
+                + "<th>Bundle</th><th>Credential</th></tr></thead><tbody>");
+        for (Map.Entry<Map<String, Object>, MfaConnector> connector : connectors) {
+            Map<String, Object> properties = connector.getKey();
+            String name = connector.getValue().name();
+            String expiry = CredentialExpiry.describe(name, properties, Instant.now());
+            out.println("<tr><td>" + Html.escape(name) + "</td><td>" + Html.escape(properties.get("service.id"))
+                    + (properties.get("connector") == null ? "" : " (connector=" + Html.escape(properties.get(
+                            "connector")) + ")") + "</td><td>" + Html.escape(properties.get("service.bundleid"))
+                    + "</td><td>" + (expiry == null ? "-" : Html.escape(expiry)) + "</td></tr>");
         }
-        out.println("</ul>");
+        out.println("</tbody></table>");
+        out.println("<p>The pipeline picks the connector by <code>mfaConnector.target</code> in "
+                + "etc/org.radmfa.pipeline.cfg.</p>");
     }
 
     private void decisions(PrintWriter out) {
@@ -456,9 +465,19 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             figures.put("Drops by reason", drops.isEmpty() ? "none" : drops.toString());
             figures.put("Bad shared secret / bad password", badSecret + " / " + badPassword);
         }
-        List<MfaConnector> connectors = mfaConnectors;
+        List<Map.Entry<Map<String, Object>, MfaConnector>> connectors = mfaConnectors;
         figures.put("MFA connector", connectors.isEmpty() ? "none installed"
-                : String.join(", ", connectors.stream().map(MfaConnector::name).toList()));
+                : String.join(", ", connectors.stream().map(c -> c.getValue().name()).toList()));
+        List<String> expiries = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Map.Entry<Map<String, Object>, MfaConnector> connector : connectors) {
+            String expiry = CredentialExpiry.describe(connector.getValue().name(), connector.getKey(), now);
+            if (expiry != null) {
+                expiries.add(expiry);
+            }
+        }
+        figures.put("Credential expiry", expiries.isEmpty() ? "no expiry date configured"
+                : String.join("; ", expiries));
         return figures;
     }
 
