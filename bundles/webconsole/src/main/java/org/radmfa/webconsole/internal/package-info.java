@@ -6,7 +6,11 @@
  * <ul>
  * <li>{@link org.radmfa.webconsole.internal.RadmfaConsolePlugin}: the component; GET renders the page, GET
  * {@code state.json} feeds the live parts, POST changes things.</li>
+ * <li>{@link org.radmfa.webconsole.internal.ChangeHandler}: the forms' changes, made through the admin services
+ * ({@code org.radmfa.api.admin}), which validate them and write them to etc/ as edited files would be.</li>
  * <li>{@link org.radmfa.webconsole.internal.CsrfGuard}: a per-session token every POST must echo.</li>
+ * <li>{@link org.radmfa.webconsole.internal.CredentialExpiry}: an MFA connector's secret expiry, from its service
+ * properties.</li>
  * <li>{@link org.radmfa.webconsole.internal.KarafRoles}: the roles of the user Karaf's console authenticated.</li>
  * <li>{@link org.radmfa.webconsole.internal.DecisionRate}: decisions per second, counted by a decision listener.</li>
  * </ul>
