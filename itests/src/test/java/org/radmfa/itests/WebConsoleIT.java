@@ -313,6 +313,24 @@ public class WebConsoleIT {
         screenshot("09-mfa-connector");
     }
 
+    /** A User-Name is whatever a NAS sends: markup in it is shown as text, never run or rendered. */
+    @Test
+    public void test9_markupInAUserNameStaysText() throws Exception {
+        logIn();
+        String hostile = "<img id=radmfa-xss src=x onerror=document.title='owned'>";
+        Commands.Result reject = appliance.run("User-Name = \"" + hostile + "\"\nUser-Password = x\n", "radclient",
+                "-r", "3", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123");
+        assertTrue(reject.output, reject.output.contains("Received Access-Reject"));
+        WebElement row = waitFor(By.cssSelector("#radmfa-decisions tr.radmfa-decision[data-user='"
+                + hostile.replace("'", "\\'") + "']"));
+        assertEquals(hostile, row.findElement(By.cssSelector("td.radmfa-user")).getText());
+        assertTrue(browser.findElements(By.id("radmfa-xss")).isEmpty());
+        assertFalse("owned".equals(browser.getTitle()));
+        browser.navigate().refresh(); // the server-rendered parts too
+        waitFor(By.cssSelector("#radmfa-decisions tr.radmfa-decision"));
+        assertTrue(browser.findElements(By.id("radmfa-xss")).isEmpty());
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static String demoLogin() {
