@@ -90,6 +90,15 @@ final class RunningAppliance implements AutoCloseable {
         return Commands.run(home, env, stdin, COMMAND_TIMEOUT, List.of(command));
     }
 
+    /** A Karaf shell command as admin, through bin/client over SSH on loopback. Output only: no password shown. */
+    String shell(String command) {
+        Commands.Result result = Commands.run(home, env, command + "\n", Duration.ofSeconds(90),
+                List.of(home.resolve("bin/client").toString(), "-u", "admin", "-p", adminPassword, "-a",
+                        String.valueOf(sshPort), "-h", "127.0.0.1", "-r", "30", "-d", "1", "-b"));
+        assertEquals("shell command '" + command + "' -> " + result.output, 0, result.exitCode);
+        return result.output;
+    }
+
     boolean running() {
         return karafProcess().map(ProcessHandle::isAlive).orElse(false);
     }

@@ -310,6 +310,17 @@ public class WebConsoleIT {
         assertTrue(mfa.getText(), mfa.getText().contains("otp"));
         new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(
                 By.cssSelector("#radmfa-dashboard td[data-key='MFA connector']")).getText().equals("otp"));
+
+        // A second factor waiting for its code is pending: the dashboard counts it.
+        String enrolled = appliance.shell("radmfa:otp-enroll mfa-demo");
+        assertTrue("enrolled (URI not shown here: it holds the seed)", enrolled.contains("otpauth://"));
+        Commands.Result challenge = appliance.run("User-Name = mfa-demo\nUser-Password = mfa-demo-password\n",
+                "radclient", "-r", "1", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123");
+        assertTrue(challenge.output, challenge.output.contains("Received Access-Challenge"));
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(
+                By.cssSelector("#radmfa-dashboard td[data-key='Pending MFA']")).getText().equals("1"));
+        assertEquals("otp", browser.findElement(
+                By.cssSelector("#radmfa-dashboard td[data-key='MFA connector in use']")).getText());
         screenshot("09-mfa-connector");
     }
 

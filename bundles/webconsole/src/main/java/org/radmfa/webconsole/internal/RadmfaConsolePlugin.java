@@ -34,7 +34,9 @@ import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
+import org.radmfa.api.MfaStatus;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.admin.AdminException;
@@ -107,6 +109,10 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MfaActivity mfaActivity;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -468,6 +474,17 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         List<Map.Entry<Map<String, Object>, MfaConnector>> connectors = mfaConnectors;
         figures.put("MFA connector", connectors.isEmpty() ? "none installed"
                 : String.join(", ", connectors.stream().map(c -> c.getValue().name()).toList()));
+        MfaActivity activity = mfaActivity;
+        if (activity != null) {
+            MfaStatus status = activity.status();
+            figures.put("MFA connector in use", status.connector() == null ? "none" : status.connector());
+            figures.put("Pending MFA", status.pending());
+            figures.put("MFA outcomes", status.outcomes().isEmpty() ? "none" : new TreeMap<>(status.outcomes())
+                    .toString());
+            figures.put("MFA last unavailable", status.lastUnavailable() == null ? "never"
+                    : status.lastUnavailable() + (status.lastUnavailableDetail() == null ? ""
+                            : ": " + status.lastUnavailableDetail()));
+        }
         List<String> expiries = new ArrayList<>();
         Instant now = Instant.now();
         for (Map.Entry<Map<String, Object>, MfaConnector> connector : connectors) {
