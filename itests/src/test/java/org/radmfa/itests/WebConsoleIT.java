@@ -342,6 +342,18 @@ public class WebConsoleIT {
         assertTrue(browser.findElements(By.id("radmfa-xss")).isEmpty());
     }
 
+    /** Every component's configuration carries metatype: the console's Configuration page names it. */
+    @Test
+    public void testA_configurationsAreReadableOnTheConsolesConfigurationPage() {
+        String url = consoleUrl.replace("/radmfa", "/configMgr");
+        String page = get(http, url, "admin", appliance.adminPassword).body();
+        for (String name : List.of("radmfa RADIUS client", "radmfa RADIUS transport", "radmfa network policy",
+                "radmfa connection request policy", "radmfa local user", "radmfa request pipeline",
+                "radmfa secret vault", "radmfa audit file", "radmfa web console page")) {
+            assertTrue(name + " on " + url, page.contains(name));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static String demoLogin() {
