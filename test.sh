@@ -10,8 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2)
-COMMANDS=(radtest radclient eapol_test ip)
+# chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver)
+COMMANDS=(radtest radclient eapol_test ip chromium chromedriver)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do

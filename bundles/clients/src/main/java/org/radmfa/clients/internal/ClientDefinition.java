@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class ClientDefinition {
     static final String FACTORY_PID = "org.radmfa.client";
     private static final Logger LOG = LoggerFactory.getLogger(ClientDefinition.class);
-    private static final Set<String> KEYS = Set.of("name", "address", "secret", "vendor",
-            "requireMessageAuthenticator", "webconsole.configurationFactory.nameHint");
+    static final Set<String> KEYS = Set.of("name", "address", "secret", "vendor",
+            "requireMessageAuthenticator", "nasTimeoutSeconds", "nasRetries",
+            "webconsole.configurationFactory.nameHint");
 
     @ObjectClassDefinition(name = "radmfa RADIUS client",
             description = "A NAS (such as a VPN gateway) allowed to send RADIUS requests. Requests from any other"
@@ -57,6 +58,15 @@ public final class ClientDefinition {
                         + " CVE-2024-3596). Turn off only for clients that cannot send it.")
         boolean requireMessageAuthenticator() default true;
 
+        @AttributeDefinition(name = "NAS timeout (seconds)", required = false,
+                description = "How long the NAS waits for an answer before it retries, as set on the NAS; a note for"
+                        + " operators (keep the MFA deadline below it). 0: not known")
+        int nasTimeoutSeconds() default 0;
+
+        @AttributeDefinition(name = "NAS retries", required = false,
+                description = "How often the NAS retries, as set on the NAS; a note for operators. 0: not known")
+        int nasRetries() default 0;
+
         String webconsole_configurationFactory_nameHint() default "{name} ({address})";
     }
 
@@ -80,23 +90,37 @@ public final class ClientDefinition {
         table.remove(key);
     }
 
+    /** A client as read from its configuration, with its address ready for matching. */
+    record Parsed(RadiusClient client, AddressMatcher address) {
+    }
+
+    /** Reads a client definition; shared with the validator that checks definitions before they are stored. */
+    static Parsed parse(ConfigReader config) throws InvalidConfigurationException {
+        String name = config.requiredString("name");
+        String addressText = config.requiredString("address");
+        AddressMatcher address;
+        try {
+            address = AddressMatcher.parse(addressText);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("address", e.getMessage());
+        }
+        String secretText = config.string("secret", "");
+        if (secretText.isEmpty()) {
+            throw config.invalid("secret", "is required and must not be empty");
+        }
+        config.integer("nasTimeoutSeconds", 0, 0, 3600);
+        config.integer("nasRetries", 0, 0, 100);
+        RadiusClient client = new RadiusClient(name, address.spec(), SharedSecret.of(secretText),
+                config.string("vendor", "RADIUS Standard"), config.bool("requireMessageAuthenticator", true));
+        return new Parsed(client, address);
+    }
+
     private void configure(Map<String, Object> properties) {
         ConfigReader config = new ConfigReader(properties);
         try {
-            String name = config.requiredString("name");
-            String addressText = config.requiredString("address");
-            AddressMatcher address;
-            try {
-                address = AddressMatcher.parse(addressText);
-            } catch (IllegalArgumentException e) {
-                throw config.invalid("address", e.getMessage());
-            }
-            String secretText = config.string("secret", "");
-            if (secretText.isEmpty()) {
-                throw config.invalid("secret", "is required and must not be empty");
-            }
-            RadiusClient client = new RadiusClient(name, address.spec(), SharedSecret.of(secretText),
-                    config.string("vendor", "RADIUS Standard"), config.bool("requireMessageAuthenticator", true));
+            Parsed parsed = parse(config);
+            RadiusClient client = parsed.client();
+            AddressMatcher address = parsed.address();
             try {
                 table.put(key, client, address, config.source());
             } catch (IllegalArgumentException e) {

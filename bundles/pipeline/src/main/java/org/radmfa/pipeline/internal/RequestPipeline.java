@@ -3,16 +3,19 @@ package org.radmfa.pipeline.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
@@ -32,9 +35,11 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
+import org.radmfa.api.MfaStatus;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
@@ -51,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * a dynamic reference copied to a local before use: a connector swapped mid-request finishes on the old one, and
  * a missing one is a reject with its reason, never an accept.
  */
-@Component(service = {AccessRequestHandler.class, DecisionLog.class}, configurationPid = RequestPipeline.PID)
+@Component(service = {AccessRequestHandler.class, DecisionLog.class, MfaActivity.class},
+        configurationPid = RequestPipeline.PID)
 @Designate(ocd = RequestPipeline.Config.class)
-public final class RequestPipeline implements AccessRequestHandler, DecisionLog {
+public final class RequestPipeline implements AccessRequestHandler, DecisionLog, MfaActivity {
     static final String PID = "org.radmfa.pipeline";
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
     /** Prefix of the Class attribute that carries a login's correlation id. */
@@ -124,6 +130,17 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
     private final PendingChallenges challenges = new PendingChallenges();
     private final MfaGuards guards = new MfaGuards(5, TimeUnit.MINUTES.toNanos(10), 0);
     private volatile FailOpen failOpen = new FailOpen(false, Set.of());
+    /** How second-factor attempts ended, for radmfa:mfa and the web console. */
+    private final Map<MfaOutcome.Kind, LongAdder> mfaOutcomes = new EnumMap<>(MfaOutcome.Kind.class);
+    private volatile Instant lastMfaApproved;
+    private volatile Instant lastMfaUnavailable;
+    private volatile String lastMfaUnavailableDetail;
+
+    {
+        for (MfaOutcome.Kind kind : MfaOutcome.Kind.values()) {
+            mfaOutcomes.put(kind, new LongAdder());
+        }
+    }
 
     /** Whether an unreachable MFA service lets users in, and which. */
     private record FailOpen(boolean enabled, Set<String> groups) {
@@ -338,6 +355,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
             outcome = push.outcome();
         }
         return outcome.handle((result, failure) -> {
+            countMfaOutcome(result, failure);
             Decision decision = afterMfa(policy, primary, connector.name(), result, failure, trace);
             if (decision.outcome() == Decision.Outcome.CHALLENGE) {
                 return challenge(request, primary, policy, connector.name(), result, round, trace);
@@ -348,6 +366,32 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog 
             return decision.reason() == ReasonCode.MFA_UNAVAILABLE ? failMode(request, primary, policy, decision, trace)
                     : decision;
         });
+    }
+
+    private void countMfaOutcome(MfaOutcome result, Throwable failure) {
+        MfaOutcome.Kind kind;
+        if (failure != null) {
+            boolean timedOut = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+            kind = timedOut ? MfaOutcome.Kind.TIMED_OUT : MfaOutcome.Kind.UNAVAILABLE;
+        } else {
+            kind = result.kind();
+        }
+        mfaOutcomes.get(kind).increment();
+        if (kind == MfaOutcome.Kind.APPROVED) {
+            lastMfaApproved = Instant.now();
+        } else if (kind == MfaOutcome.Kind.UNAVAILABLE) {
+            lastMfaUnavailableDetail = failure != null ? failure.toString() : result.detail();
+            lastMfaUnavailable = Instant.now();
+        }
+    }
+
+    @Override
+    public MfaStatus status() {
+        MfaConnector connector = mfaConnector;
+        Map<MfaOutcome.Kind, Long> outcomes = new EnumMap<>(MfaOutcome.Kind.class);
+        mfaOutcomes.forEach((kind, count) -> outcomes.put(kind, count.sum()));
+        return new MfaStatus(connector == null ? null : connector.name(), guards.pending() + challenges.size(),
+                outcomes, lastMfaApproved, lastMfaUnavailable, lastMfaUnavailableDetail);
     }
 
     /**

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionPolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.crp";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicyDefinition.class);
-    private static final Set<String> KEYS = Set.of("name", "order", "enabled", "action", "directory", "serverGroup",
+    static final Set<String> KEYS = Set.of("name", "order", "enabled", "action", "directory", "serverGroup",
             "timeZone", "rewrite.pattern", "rewrite.replacement", "webconsole.configurationFactory.nameHint");
 
     @ObjectClassDefinition(name = "radmfa connection request policy",

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class PolicyDefinition implements DirectoryListener {
     static final String FACTORY_PID = "org.radmfa.policy";
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDefinition.class);
-    private static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
+    static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
             "mfaExemptGroups", "timeZone", "constraint.authMethods", "constraint.dayAndTime",
             "constraint.nasPortType", "constraint.sessionTimeout", "constraint.idleTimeout",
             "webconsole.configurationFactory.nameHint");
@@ -258,7 +258,7 @@ public final class PolicyDefinition implements DirectoryListener {
                 constraints, reply);
     }
 
-    private static String replyKey(ReplyAttribute reply) {
+    static String replyKey(ReplyAttribute reply) {
         return switch (reply.name()) {
             case "Session-Timeout", "Idle-Timeout" -> "reply." + reply.name() + " (or its constraint)";
             default -> "reply." + reply.name();

@@ -3,6 +3,7 @@ package org.radmfa.directory.local.internal;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalUserDefinition {
     static final String FACTORY_PID = "org.radmfa.user";
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinition.class);
-    private static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
+    static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
             "msChapV2", "ntHash", "chap", "chapPassword", "webconsole.configurationFactory.nameHint");
     private static final Pattern NT_HASH = Pattern.compile("[0-9A-Fa-f]{32}");
 
@@ -114,52 +115,18 @@ public final class LocalUserDefinition {
     private void configure(Map<String, Object> properties) {
         ConfigReader config = new ConfigReader(properties);
         try {
-            String name = config.requiredString("name");
             String clear = config.string("password", "");
-            String hashText = config.string("passwordHash", "");
-            PasswordHash hash;
-            byte[] ntHash = null;
-            String chapPassword = null;
-            String ntHashText = config.string("ntHash", "");
-            if (!ntHashText.isEmpty()) {
-                if (!NT_HASH.matcher(ntHashText).matches()) {
-                    throw config.invalid("ntHash", "must be 32 hexadecimal digits");
-                }
-                ntHash = HexFormat.of().parseHex(ntHashText);
-            }
-            String chapText = config.string("chapPassword", "");
-            if (!chapText.isEmpty()) {
-                try {
-                    chapPassword = vault.open(chapText);
-                } catch (IllegalArgumentException e) {
-                    throw config.invalid("chapPassword", e.getMessage());
-                }
-            }
+            Map<String, Object> stored = properties;
             if (!clear.isEmpty()) {
                 // What replaces the clear-text password in the configuration (and so in the file).
-                Map<String, String> replacement = new LinkedHashMap<>();
-                hash = PasswordHash.create(clear, random);
-                replacement.put("passwordHash", hash.encoded());
-                if (config.bool("msChapV2", false)) {
-                    ntHash = MsChapV2.ntHash(clear);
-                    replacement.put("ntHash", HexFormat.of().formatHex(ntHash));
-                }
-                if (config.bool("chap", false)) {
-                    chapPassword = clear;
-                    replacement.put("chapPassword", vault.seal(clear));
-                }
+                Map<String, String> replacement = storedCredentials(clear, config.bool("msChapV2", false),
+                        config.bool("chap", false), vault, random);
                 replaceClearPassword(replacement, config);
-            } else if (hashText.isEmpty()) {
-                throw config.invalid("passwordHash", "is required (or set 'password' to have it hashed)");
-            } else {
-                try {
-                    hash = PasswordHash.parse(hashText);
-                } catch (IllegalArgumentException e) {
-                    throw config.invalid("passwordHash", e.getMessage());
-                }
+                stored = new HashMap<>(properties);
+                stored.remove("password");
+                stored.putAll(replacement);
             }
-            LocalUser user = new LocalUser(name, hash, ntHash, chapPassword, new HashSet<>(config.list("groups")),
-                    config.bool("enabled", true));
+            LocalUser user = parse(new ConfigReader(stored), vault);
             try {
                 table.put(key, user, config.source());
             } catch (IllegalArgumentException e) {
@@ -171,6 +138,57 @@ public final class LocalUserDefinition {
             LOG.error("Refused local user configuration {}; the last good definition of this user, if any,"
                     + " keeps serving", e.getMessage());
         }
+    }
+
+    /**
+     * What the store keeps instead of a clear-text password: the salted hash, and the NT hash and the sealed
+     * password only where the user allows MS-CHAPv2 or CHAP.
+     */
+    static Map<String, String> storedCredentials(String clear, boolean msChapV2, boolean chap, SecretVault vault,
+            SecureRandom random) {
+        Map<String, String> stored = new LinkedHashMap<>();
+        stored.put("passwordHash", PasswordHash.create(clear, random).encoded());
+        if (msChapV2) {
+            stored.put("ntHash", HexFormat.of().formatHex(MsChapV2.ntHash(clear)));
+        }
+        if (chap) {
+            stored.put("chapPassword", vault.seal(clear));
+        }
+        return stored;
+    }
+
+    /** Reads a user whose credentials are stored (no clear-text password). */
+    static LocalUser parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
+        String name = config.requiredString("name");
+        byte[] ntHash = null;
+        String ntHashText = config.string("ntHash", "");
+        if (!ntHashText.isEmpty()) {
+            if (!NT_HASH.matcher(ntHashText).matches()) {
+                throw config.invalid("ntHash", "must be 32 hexadecimal digits");
+            }
+            ntHash = HexFormat.of().parseHex(ntHashText);
+        }
+        String chapPassword = null;
+        String chapText = config.string("chapPassword", "");
+        if (!chapText.isEmpty()) {
+            try {
+                chapPassword = vault.open(chapText);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid("chapPassword", e.getMessage());
+            }
+        }
+        String hashText = config.string("passwordHash", "");
+        if (hashText.isEmpty()) {
+            throw config.invalid("passwordHash", "is required (or set 'password' to have it hashed)");
+        }
+        PasswordHash hash;
+        try {
+            hash = PasswordHash.parse(hashText);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("passwordHash", e.getMessage());
+        }
+        return new LocalUser(name, hash, ntHash, chapPassword, new HashSet<>(config.list("groups")),
+                config.bool("enabled", true));
     }
 
     /** Rewrites the configuration so that the clear-text password does not stay on disk. */

@@ -1,0 +1,136 @@
+package org.radmfa.admin.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.ClientSettings;
+import org.radmfa.api.admin.InvalidDefinitionException;
+
+/**
+ * RADIUS clients as {@code etc/org.radmfa.client-<name>.cfg}. The shared secret is stored as the clients bundle
+ * reads it: in clear in the file (the bundle does not read vault-sealed secrets), readable by the appliance's user
+ * only like the rest of {@code etc/}; it is never returned, only its fingerprint.
+ */
+@Component(service = ClientAdmin.class)
+public final class ClientAdminImpl implements ClientAdmin {
+    static final String FACTORY_PID = "org.radmfa.client";
+    /** The keys {@link ClientSettings} sets; any other key of a file is kept as it is. */
+    private static final Set<String> MANAGED_KEYS = Set.of("name", "address", "vendor",
+            "requireMessageAuthenticator", "nasTimeoutSeconds", "nasRetries");
+
+    private final DefinitionStore store;
+
+    @Activate
+    public ClientAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
+            BundleContext context) {
+        this.store = new DefinitionStore(configurationAdmin, EtcDirectory.of(context, "RADIUS client"), FACTORY_PID,
+                "RADIUS client", () -> validators.forFactoryPid(FACTORY_PID));
+    }
+
+    @Override
+    public List<ClientEntry> clients() throws AdminException {
+        List<ClientEntry> result = new ArrayList<>();
+        for (StoredDefinition definition : store.all()) {
+            result.add(entry(definition));
+        }
+        result.sort(Comparator.comparing(e -> e.settings().name().toLowerCase()));
+        return result;
+    }
+
+    @Override
+    public Optional<ClientEntry> client(String name) throws AdminException {
+        Optional<StoredDefinition> found = store.find(name);
+        return found.isPresent() ? Optional.of(entry(found.get())) : Optional.empty();
+    }
+
+    @Override
+    public synchronized ClientEntry put(ClientSettings settings, String secret) throws AdminException {
+        String name = Checks.name(settings.name());
+        Optional<StoredDefinition> existing = store.find(name);
+        Map<String, String> properties = new LinkedHashMap<>();
+        existing.ifPresent(d -> d.properties().forEach((k, v) -> {
+            if (!MANAGED_KEYS.contains(k)) {
+                properties.put(k, v);
+            }
+        }));
+        properties.put("name", name);
+        properties.put("address", Checks.required("address", settings.address()));
+        properties.put("vendor", settings.vendor().trim());
+        properties.put("requireMessageAuthenticator", String.valueOf(settings.requireMessageAuthenticator()));
+        putHint(properties, "nasTimeoutSeconds", settings.nasTimeoutSeconds(), 3600);
+        putHint(properties, "nasRetries", settings.nasRetries(), 100);
+        if (secret != null) {
+            properties.put("secret", Checks.secret(secret));
+        } else if (existing.isEmpty()) {
+            throw new InvalidDefinitionException("secret", "is required for a new client");
+        }
+        for (StoredDefinition other : store.all()) {
+            if (existing.isPresent() && other.pid().equals(existing.get().pid())) {
+                continue;
+            }
+            if (other.get("address", "").equalsIgnoreCase(properties.get("address"))) {
+                throw new InvalidDefinitionException("address", "'" + properties.get("address")
+                        + "' is already registered by " + other.source() + " as client '" + other.name() + "'");
+            }
+        }
+        Map<String, String> stored = store.validate(properties);
+        StoredDefinition result = existing.isPresent() ? store.update(existing.get(), stored)
+                : store.create(name, stored);
+        return entry(result);
+    }
+
+    @Override
+    public synchronized ClientEntry setSecret(String name, String secret) throws AdminException {
+        StoredDefinition existing = store.require(name);
+        Map<String, String> properties = new LinkedHashMap<>(existing.properties());
+        properties.put("secret", Checks.secret(secret));
+        return entry(store.update(existing, store.validate(properties)));
+    }
+
+    @Override
+    public synchronized boolean remove(String name) throws AdminException {
+        Optional<StoredDefinition> existing = store.find(name);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        store.delete(existing.get());
+        return true;
+    }
+
+    private static void putHint(Map<String, String> properties, String key, int value, int max)
+            throws InvalidDefinitionException {
+        if (value < 0 || value > max) {
+            throw new InvalidDefinitionException(key, value + " is out of range 0.." + max);
+        }
+        if (value == 0) {
+            properties.remove(key);
+        } else {
+            properties.put(key, String.valueOf(value));
+        }
+    }
+
+    private static ClientEntry entry(StoredDefinition definition) {
+        ClientSettings settings = new ClientSettings(definition.name(), definition.get("address", ""),
+                definition.get("vendor", "RADIUS Standard"),
+                !definition.get("requireMessageAuthenticator", "true").equalsIgnoreCase("false"),
+                Checks.intOrZero(definition.get("nasTimeoutSeconds", "0")),
+                Checks.intOrZero(definition.get("nasRetries", "0")));
+        String secret = definition.properties().get("secret");
+        String fingerprint = secret == null || secret.isEmpty() ? "(none)" : SharedSecret.of(secret).fingerprint();
+        return new ClientEntry(settings, fingerprint, definition.source());
+    }
+}

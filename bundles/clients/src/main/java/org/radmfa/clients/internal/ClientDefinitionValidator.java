@@ -1,0 +1,24 @@
+package org.radmfa.clients.internal;
+
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Component;
+import org.radmfa.api.admin.DefinitionValidator;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+
+/** Checks a client definition given to the admin service with the parser that reads client files. */
+@Component(property = DefinitionValidator.FACTORY_PID + "=" + ClientDefinition.FACTORY_PID)
+public final class ClientDefinitionValidator implements DefinitionValidator {
+
+    @Override
+    public Map<String, String> validate(Map<String, String> properties) throws InvalidConfigurationException {
+        ConfigReader config = new ConfigReader(properties);
+        ClientDefinition.parse(config);
+        // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
+        for (String unknown : config.unknownKeys(ClientDefinition.KEYS)) {
+            throw config.invalid(unknown, "is not a client setting");
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,41 @@
+package org.radmfa.management.command;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.UnknownDefinitionException;
+import org.radmfa.management.command.completers.PolicyKindCompleter;
+import org.radmfa.management.command.completers.PolicyNameCompleter;
+
+/** Removes a policy (and its file). */
+@Command(scope = "radmfa", name = "policies-remove", description = "Removes a policy")
+@Service
+public class PoliciesRemoveCommand implements Action {
+
+    @Reference
+    PolicyAdmin admin;
+
+    @Option(name = "-k", aliases = "--kind", description = "network (default) or crp")
+    @Completion(PolicyKindCompleter.class)
+    String kind = "network";
+
+    @Argument(index = 0, name = "name", required = true, description = "The policy's name")
+    @Completion(PolicyNameCompleter.class)
+    String name;
+
+    @Override
+    public Object execute() throws Exception {
+        PolicyKind policyKind = PolicyKinds.parse(kind);
+        if (!admin.remove(policyKind, name)) {
+            throw new UnknownDefinitionException(PolicyKinds.describe(policyKind), name);
+        }
+        System.out.println(PolicyKinds.describe(policyKind) + " '" + name + "' removed");
+        return null;
+    }
+}

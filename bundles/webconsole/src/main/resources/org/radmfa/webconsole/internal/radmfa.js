@@ -1,0 +1,130 @@
+/*
+ * radmfa web console page: polls state.json and refreshes the dashboard and the decision log. Every value from the
+ * server is set as text (textContent), never as HTML: user names come from the network.
+ */
+(function () {
+    'use strict';
+    var root = document.getElementById('radmfa');
+    if (!root) {
+        return;
+    }
+    var stateUrl = root.getAttribute('data-state-url');
+    var refresh = parseInt(root.getAttribute('data-refresh'), 10) || 2000;
+    var live = document.getElementById('radmfa-live');
+    var openTraces = {};
+
+    function cell(row, text, cls) {
+        var td = document.createElement('td');
+        td.textContent = text === null || text === undefined ? '' : String(text);
+        if (cls) {
+            td.className = cls;
+        }
+        row.appendChild(td);
+        return td;
+    }
+
+    function renderDashboard(figures) {
+        var cells = document.querySelectorAll('#radmfa-dashboard td[data-key]');
+        for (var i = 0; i < cells.length; i++) {
+            var key = cells[i].getAttribute('data-key');
+            if (Object.prototype.hasOwnProperty.call(figures, key)) {
+                cells[i].textContent = String(figures[key]);
+            }
+        }
+    }
+
+    function renderDecisions(decisions) {
+        var body = document.querySelector('#radmfa-decisions tbody');
+        var fresh = document.createElement('tbody');
+        decisions.forEach(function (d) {
+            var row = document.createElement('tr');
+            row.className = 'radmfa-decision radmfa-' + String(d.outcome).toLowerCase();
+            row.setAttribute('data-id', d.id);
+            row.setAttribute('data-user', d.user === null ? '' : d.user);
+            row.style.cursor = 'pointer';
+            cell(row, d.time);
+            cell(row, d.id);
+            cell(row, d.client);
+            cell(row, d.user, 'radmfa-user');
+            cell(row, d.outcome, 'radmfa-outcome');
+            cell(row, d.reason, 'radmfa-reason');
+            cell(row, d.policy === null ? '-' : d.policy);
+            cell(row, d.millis);
+            cell(row, d.detail);
+            var traceRow = document.createElement('tr');
+            traceRow.className = 'radmfa-trace';
+            traceRow.setAttribute('data-id', d.id);
+            traceRow.style.display = openTraces[d.id] ? '' : 'none';
+            var td = document.createElement('td');
+            td.colSpan = 9;
+            var list = document.createElement('ol');
+            (d.trace || []).forEach(function (line) {
+                var item = document.createElement('li');
+                item.textContent = line;
+                list.appendChild(item);
+            });
+            var heading = document.createElement('div');
+            heading.textContent = 'Trace of ' + d.id + ' (correlation id ' + d.correlationId + '):';
+            td.appendChild(heading);
+            td.appendChild(list);
+            traceRow.appendChild(td);
+            row.addEventListener('click', function () {
+                openTraces[d.id] = !openTraces[d.id];
+                traceRow.style.display = openTraces[d.id] ? '' : 'none';
+            });
+            fresh.appendChild(row);
+            fresh.appendChild(traceRow);
+        });
+        body.parentNode.replaceChild(fresh, body);
+    }
+
+    function poll() {
+        var request = new XMLHttpRequest();
+        request.open('GET', stateUrl, true);
+        request.setRequestHeader('Accept', 'application/json');
+        request.onload = function () {
+            if (request.status === 200) {
+                var state = JSON.parse(request.responseText);
+                renderDashboard(state.dashboard);
+                renderDecisions(state.decisions);
+                live.textContent = 'live, updated ' + state.time;
+            } else {
+                live.textContent = 'not updating: HTTP ' + request.status;
+            }
+            window.setTimeout(poll, refresh);
+        };
+        request.onerror = function () {
+            live.textContent = 'not updating: the appliance does not answer';
+            window.setTimeout(poll, refresh);
+        };
+        request.send();
+    }
+
+    // Forms that remove something ask first.
+    Array.prototype.forEach.call(document.querySelectorAll('#radmfa form[data-confirm]'), function (form) {
+        form.addEventListener('submit', function (event) {
+            if (!window.confirm(form.getAttribute('data-confirm'))) {
+                event.preventDefault();
+            }
+        });
+    });
+
+    // "Edit" fills the client form with the client's settings; the secret stays empty (kept unless typed).
+    Array.prototype.forEach.call(document.querySelectorAll('#radmfa button.radmfa-edit-client'), function (button) {
+        button.addEventListener('click', function () {
+            var form = document.getElementById('radmfa-client-form');
+            form.elements.name.value = button.getAttribute('data-name');
+            form.elements.address.value = button.getAttribute('data-address');
+            form.elements.vendor.value = button.getAttribute('data-vendor');
+            form.elements.requireMessageAuthenticator.checked = button.getAttribute('data-mauth') === 'true';
+            var timeout = button.getAttribute('data-timeout');
+            var retries = button.getAttribute('data-retries');
+            form.elements.nasTimeoutSeconds.value = timeout === '0' ? '' : timeout;
+            form.elements.nasRetries.value = retries === '0' ? '' : retries;
+            form.elements.secret.value = '';
+            form.scrollIntoView();
+        });
+    });
+
+    poll();
+}());

@@ -1,0 +1,189 @@
+package org.radmfa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientSettings;
+import org.radmfa.api.admin.InvalidDefinitionException;
+import org.radmfa.api.admin.LocalUserAdmin;
+import org.radmfa.api.admin.LocalUserSettings;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyEntry;
+import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.PolicySettings;
+
+/**
+ * The admin services in a stock Karaf with {@code radmfa} and {@code radmfa-demo}: what they change is written to
+ * {@code etc/} as a file an operator could have edited, takes effect on the wire, and is refused with key and
+ * reason when it does not validate.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AdminIT extends RadmfaTestSupport {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    private ClientAdmin clientAdmin;
+
+    @Inject
+    private LocalUserAdmin userAdmin;
+
+    @Inject
+    private PolicyAdmin policyAdmin;
+
+    @Inject
+    private ClientRegistry clientRegistry;
+
+    private static Path etc() {
+        return Path.of(System.getProperty("karaf.etc"));
+    }
+
+    @Test
+    public void aClientAddedIsWrittenToEtcAndAnswered() throws Exception {
+        clientAdmin.put(new ClientSettings("admin-it gw", "127.0.0.3", null, true, 30, 3), "admin-it-secret");
+        Path file = etc().resolve("org.radmfa.client-admin-it-gw.cfg");
+        assertTrue(file + " written", Files.isRegularFile(file));
+        String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertTrue(content, content.contains("127.0.0.3") && content.contains("nasTimeoutSeconds"));
+        Await.until("client registered", TIMEOUT, () -> clientRegistry.clients().stream()
+                .anyMatch(c -> c.name().equals("admin-it gw")));
+        try (RadiusTestClient nas = new RadiusTestClient("127.0.0.3", authPort())) {
+            RadiusTestClient.Sent sent = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "admin-it-secret", "admin-it-secret");
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, nas.receive(sent, 5000).code());
+
+            clientAdmin.setSecret("admin-it gw", "rotated-secret");
+            Await.until("new secret in use", TIMEOUT, () -> clientRegistry.clients().stream()
+                    .anyMatch(c -> c.name().equals("admin-it gw")
+                            && c.secret().equals(org.radmfa.api.SharedSecret.of("rotated-secret"))));
+            RadiusTestClient.Sent old = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "admin-it-secret", "admin-it-secret");
+            assertNull("the old secret is refused", nas.receive(old, 1000));
+
+            assertTrue(clientAdmin.remove("admin-it gw"));
+            Await.until("client gone", TIMEOUT, () -> clientRegistry.clients().stream()
+                    .noneMatch(c -> c.name().equals("admin-it gw")));
+            Await.until(file + " deleted", TIMEOUT, () -> !Files.exists(file));
+            RadiusTestClient.Sent gone = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "rotated-secret", "rotated-secret");
+            assertNull("a removed client gets no answer", nas.receive(gone, 1000));
+        }
+    }
+
+    @Test
+    public void badDefinitionsAreRefusedWithKeyAndReason() throws Exception {
+        expectInvalid("address", () -> clientAdmin.put(new ClientSettings("bad", "10.0.0.0/33", null, true, 0, 0),
+                "some-secret"));
+        expectInvalid("secret", () -> clientAdmin.put(new ClientSettings("bad", "10.9.9.9", null, true, 0, 0),
+                null));
+        expectInvalid("address", () -> clientAdmin.put(new ClientSettings("copy", "127.0.0.1", null, true, 0, 0),
+                "some-secret"));
+        expectInvalid("condition.dayAndTime", () -> policyAdmin.put(new PolicySettings(PolicyKind.NETWORK, "bad",
+                5, true, Map.of("access", "grant", "condition.dayAndTime", "Mon-Fri 25:00-26:00"))));
+        expectInvalid("order", () -> policyAdmin.put(new PolicySettings(PolicyKind.NETWORK, "clash", 10, true,
+                Map.of("access", "grant"))));
+        expectInvalid("acess", () -> policyAdmin.put(new PolicySettings(PolicyKind.NETWORK, "typo", 11, true,
+                Map.of("acess", "grant"))));
+        expectInvalid("password", () -> userAdmin.put(new LocalUserSettings("nobody", List.of(), true, false,
+                false), null));
+        assertFalse(Files.exists(etc().resolve("org.radmfa.client-bad.cfg")));
+        assertFalse(Files.exists(etc().resolve("org.radmfa.policy-bad.cfg")));
+    }
+
+    @Test
+    public void aUserAddedLogsInAndNoClearPasswordIsStored() throws Exception {
+        userAdmin.put(new LocalUserSettings("admin-it-user", List.of("vpn-users"), true, false, false),
+                "first-password-1");
+        Path file = etc().resolve("org.radmfa.user-admin-it-user.cfg");
+        String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertTrue(content, content.contains("passwordHash") && content.contains("pbkdf2-sha256"));
+        assertFalse(content, content.contains("first-password-1"));
+        try (RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitCode(nas, "admin-it-user", "first-password-1", RadiusTestClient.ACCESS_ACCEPT);
+            userAdmin.setPassword("admin-it-user", "second-password-2");
+            awaitCode(nas, "admin-it-user", "second-password-2", RadiusTestClient.ACCESS_ACCEPT);
+            awaitCode(nas, "admin-it-user", "first-password-1", RadiusTestClient.ACCESS_REJECT);
+            userAdmin.setEnabled("admin-it-user", false);
+            awaitCode(nas, "admin-it-user", "second-password-2", RadiusTestClient.ACCESS_REJECT);
+        }
+        assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains("second-password-2"));
+        assertTrue(userAdmin.remove("admin-it-user"));
+    }
+
+    @Test
+    public void movingAPolicyChangesTheDecision() throws Exception {
+        // A deny for the demo user's group, last: the demo policy (order 10) grants first.
+        policyAdmin.put(new PolicySettings(PolicyKind.NETWORK, "admin-it deny", 500, true,
+                Map.of("access", "deny", "condition.userGroups", "vpn-users")));
+        try (RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_ACCEPT);
+            List<PolicyEntry> moved = policyAdmin.move(PolicyKind.NETWORK, "admin-it deny", 1);
+            assertEquals("admin-it deny", moved.get(0).settings().name());
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_REJECT);
+            policyAdmin.setEnabled(PolicyKind.NETWORK, "admin-it deny", false);
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_ACCEPT);
+            // Put it right after the demo grant: no gap below it is needed, the order is chosen in between.
+            policyAdmin.setEnabled(PolicyKind.NETWORK, "admin-it deny", true);
+            policyAdmin.move(PolicyKind.NETWORK, "admin-it deny", 2);
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_ACCEPT);
+        } finally {
+            policyAdmin.remove(PolicyKind.NETWORK, "admin-it deny");
+        }
+    }
+
+    private interface Change {
+        void run() throws Exception;
+    }
+
+    private static void expectInvalid(String key, Change change) throws Exception {
+        try {
+            change.run();
+            fail("refused for key " + key);
+        } catch (InvalidDefinitionException e) {
+            assertEquals(e.getMessage(), key, e.key());
+        }
+    }
+
+    /** The answer to this request, skipping late answers to earlier ones; null when none comes in 5 s. */
+    private static RadiusTestClient.Response answerTo(RadiusTestClient nas, RadiusTestClient.Sent sent)
+            throws java.io.IOException {
+        for (int stale = 0; stale < 5; stale++) {
+            try {
+                return nas.receive(sent, 5000);
+            } catch (AssertionError e) {
+                if (!String.valueOf(e.getMessage()).startsWith("response to identifier")) {
+                    throw e;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void awaitCode(RadiusTestClient nas, String user, String password, int code) {
+        Await.until(user + " gets code " + code, TIMEOUT, () -> {
+            try {
+                RadiusTestClient.Sent sent = nas.sendPap(user, password, DEMO_SECRET, DEMO_SECRET);
+                RadiusTestClient.Response response = answerTo(nas, sent);
+                return response != null && response.code() == code;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}
