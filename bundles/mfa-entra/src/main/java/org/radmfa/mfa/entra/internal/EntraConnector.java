@@ -2,11 +2,15 @@ package org.radmfa.mfa.entra.internal;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,8 +43,13 @@ import org.slf4j.LoggerFactory;
  * every request is answered UNAVAILABLE with the reason. A new configuration takes the next request; verifications
  * already started finish on the old one.
  */
-@Component(service = MfaConnector.class, configurationPid = EntraConnector.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = "connector=entra")
+/*
+ * Registered by hand, not by DS: DS would publish every configuration property as a service property, and the
+ * configuration may hold the client secret (in clear, if the administrator did not seal it), which service:list,
+ * JMX and the web console's Services page would then show. The service carries only what consumers select on.
+ */
+@Component(service = {}, configurationPid = EntraConnector.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
 @Designate(ocd = EntraConnector.Config.class)
 public final class EntraConnector implements MfaConnector {
     static final String PID = "org.radmfa.mfa.entra";
@@ -134,11 +143,29 @@ public final class EntraConnector implements MfaConnector {
     private final Clock clock;
     private volatile EntraClient client;
     private volatile String refused = "no configuration yet";
+    private ServiceRegistration<MfaConnector> registration;
 
     @Activate
     public EntraConnector(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
-            policyOption = ReferencePolicyOption.GREEDY) SecretVault vault, Map<String, Object> properties) {
+            policyOption = ReferencePolicyOption.GREEDY) SecretVault vault, Map<String, Object> properties,
+            BundleContext context) {
         this(vault, properties, Clock.systemUTC());
+        registration = context.registerService(MfaConnector.class, this, serviceProperties(properties));
+    }
+
+    EntraConnector(SecretVault vault, Map<String, Object> properties) {
+        this(vault, properties, Clock.systemUTC());
+    }
+
+    /** What consumers select on ({@code connector=entra}) and what management shows: never a secret. */
+    static Dictionary<String, Object> serviceProperties(Map<String, Object> properties) {
+        Dictionary<String, Object> published = new Hashtable<>();
+        published.put("connector", "entra");
+        Object expires = properties.get("clientSecretExpires");
+        if (expires != null && !expires.toString().isBlank()) {
+            published.put("clientSecretExpires", expires.toString());
+        }
+        return published;
     }
 
     EntraConnector(SecretVault vault, Map<String, Object> properties, Clock clock) {
@@ -150,10 +177,17 @@ public final class EntraConnector implements MfaConnector {
     @Modified
     void modified(Map<String, Object> properties) {
         configure(properties);
+        if (registration != null) {
+            registration.setProperties(serviceProperties(properties));
+        }
     }
 
     @Deactivate
     synchronized void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
         EntraClient current = client;
         client = null;
         refused = "stopped";
