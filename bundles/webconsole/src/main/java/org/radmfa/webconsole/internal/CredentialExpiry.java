@@ -8,14 +8,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
- * The expiry of an MFA connector's credential, from the connector service's properties: DS publishes a component's
- * configuration as service properties, so the Entra connector's {@code clientSecretExpires} (an ISO date) and
- * {@code credentialExpiryWarningDays} are there. A certificate's expiry is not (it is read from the certificate
- * file): the connector logs it.
+ * The expiry of an MFA connector's credential, from the connector service's properties: the Entra connector
+ * publishes {@code credentialExpires} (an ISO date, from its client secret's configured expiry or its certificate's
+ * notAfter) and {@code credentialExpiryWarningDays}; an older one only {@code clientSecretExpires}.
  */
 final class CredentialExpiry {
 
-    static final String EXPIRES_PROPERTY = "clientSecretExpires";
+    static final String EXPIRES_PROPERTY = "credentialExpires";
+    static final String SECRET_EXPIRES_PROPERTY = "clientSecretExpires";
     static final String WARNING_DAYS_PROPERTY = "credentialExpiryWarningDays";
     private static final long DEFAULT_WARNING_DAYS = 30;
 
@@ -24,7 +24,8 @@ final class CredentialExpiry {
 
     /** A line for the dashboard, or null when the connector publishes no expiry date. */
     static String describe(String connector, Map<String, ?> properties, Instant now) {
-        Object expires = properties.get(EXPIRES_PROPERTY);
+        Object expires = properties.get(EXPIRES_PROPERTY) != null ? properties.get(EXPIRES_PROPERTY)
+                : properties.get(SECRET_EXPIRES_PROPERTY);
         if (expires == null || expires.toString().isBlank()) {
             return null;
         }
@@ -32,7 +33,7 @@ final class CredentialExpiry {
         try {
             date = LocalDate.parse(expires.toString().trim());
         } catch (DateTimeParseException e) {
-            return connector + ": client secret expiry '" + expires + "' is not a date (yyyy-mm-dd)";
+            return connector + ": credential expiry '" + expires + "' is not a date (yyyy-mm-dd)";
         }
         Instant expiry = date.atStartOfDay(ZoneOffset.UTC).toInstant();
         long warningDays = DEFAULT_WARNING_DAYS;
@@ -45,10 +46,10 @@ final class CredentialExpiry {
             }
         }
         if (!expiry.isAfter(now)) {
-            return "EXPIRED: " + connector + " client secret expired on " + date + "; MFA answers unavailable";
+            return "EXPIRED: " + connector + " credential expired on " + date + "; MFA answers unavailable";
         }
         long daysLeft = Duration.between(now, expiry).toDays();
-        return (daysLeft < warningDays ? "WARNING: " : "") + connector + " client secret expires on " + date + " ("
+        return (daysLeft < warningDays ? "WARNING: " : "") + connector + " credential expires on " + date + " ("
                 + daysLeft + " days left)";
     }
 }

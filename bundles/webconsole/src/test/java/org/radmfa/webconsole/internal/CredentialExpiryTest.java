@@ -14,26 +14,32 @@ class CredentialExpiryTest {
 
     @Test
     void farAwayIsInformation() {
-        assertEquals("entra client secret expires on 2027-06-30 (216 days left)",
+        assertEquals("entra credential expires on 2027-06-30 (216 days left)",
                 CredentialExpiry.describe("entra", Map.of("clientSecretExpires", "2027-06-30"), NOW));
     }
 
     @Test
     void withinTheWarningPeriodIsAWarning() {
-        assertEquals("WARNING: entra client secret expires on 2026-12-10 (14 days left)",
+        assertEquals("WARNING: entra credential expires on 2026-12-10 (14 days left)",
                 CredentialExpiry.describe("entra", Map.of("clientSecretExpires", "2026-12-10"), NOW));
-        assertEquals("entra client secret expires on 2026-12-10 (14 days left)", CredentialExpiry.describe("entra",
+        assertEquals("entra credential expires on 2026-12-10 (14 days left)", CredentialExpiry.describe("entra",
                 Map.of("clientSecretExpires", "2026-12-10", "credentialExpiryWarningDays", "7"), NOW));
     }
 
     @Test
     void pastIsExpired() {
-        assertEquals("EXPIRED: entra client secret expired on 2026-11-01; MFA answers unavailable",
+        assertEquals("EXPIRED: entra credential expired on 2026-11-01; MFA answers unavailable",
                 CredentialExpiry.describe("entra", Map.of("clientSecretExpires", "2026-11-01"), NOW));
     }
 
     @Test
     void noDateNoLine() {
         assertNull(CredentialExpiry.describe("otp", Map.of("connector", "otp"), NOW));
+    }
+
+    @Test
+    void aCertificatesExpiryPublishedAsCredentialExpiresIsShownToo() {
+        assertEquals("WARNING: entra credential expires on 2026-12-10 (14 days left)",
+                CredentialExpiry.describe("entra", Map.of("credentialExpires", "2026-12-10"), NOW));
     }
 }

@@ -150,20 +150,30 @@ public final class EntraConnector implements MfaConnector {
             policyOption = ReferencePolicyOption.GREEDY) SecretVault vault, Map<String, Object> properties,
             BundleContext context) {
         this(vault, properties, Clock.systemUTC());
-        registration = context.registerService(MfaConnector.class, this, serviceProperties(properties));
+        registration = context.registerService(MfaConnector.class, this, serviceProperties(properties,
+                credentialExpiry().orElse(null)));
     }
 
     EntraConnector(SecretVault vault, Map<String, Object> properties) {
         this(vault, properties, Clock.systemUTC());
     }
 
-    /** What consumers select on ({@code connector=entra}) and what management shows: never a secret. */
-    static Dictionary<String, Object> serviceProperties(Map<String, Object> properties) {
+    /**
+     * What consumers select on ({@code connector=entra}) and what management shows: when the credential (secret or
+     * certificate) stops working and how early to warn. Never a secret.
+     */
+    static Dictionary<String, Object> serviceProperties(Map<String, Object> properties, Instant credentialExpiry) {
         Dictionary<String, Object> published = new Hashtable<>();
         published.put("connector", "entra");
-        Object expires = properties.get("clientSecretExpires");
-        if (expires != null && !expires.toString().isBlank()) {
-            published.put("clientSecretExpires", expires.toString());
+        if (credentialExpiry != null) {
+            published.put("credentialExpires", java.time.LocalDate.ofInstant(credentialExpiry,
+                    java.time.ZoneOffset.UTC).toString());
+        }
+        for (String key : new String[] {"clientSecretExpires", "credentialExpiryWarningDays"}) {
+            Object value = properties.get(key);
+            if (value != null && !value.toString().isBlank()) {
+                published.put(key, value.toString());
+            }
         }
         return published;
     }
@@ -178,7 +188,7 @@ public final class EntraConnector implements MfaConnector {
     void modified(Map<String, Object> properties) {
         configure(properties);
         if (registration != null) {
-            registration.setProperties(serviceProperties(properties));
+            registration.setProperties(serviceProperties(properties, credentialExpiry().orElse(null)));
         }
     }
 

@@ -16,9 +16,12 @@ class EntraServicePropertiesTest {
     void theConnectorServiceCarriesItsSelectorAndExpiryButNoSecret() {
         Dictionary<String, Object> published = EntraConnector.serviceProperties(Map.of("tenantId", "t",
                 "clientId", "c", "clientSecret", "very-secret", "certificatePassword", "also-secret",
-                "clientSecretExpires", "2027-01-31"));
-        assertEquals(Set.of("connector", "clientSecretExpires"), new TreeSet<>(Collections.list(published.keys())));
+                "clientSecretExpires", "2027-01-31", "credentialExpiryWarningDays", "14"),
+                java.time.Instant.parse("2027-01-31T00:00:00Z"));
+        assertEquals(Set.of("connector", "credentialExpires", "clientSecretExpires", "credentialExpiryWarningDays"),
+                new TreeSet<>(Collections.list(published.keys())));
         assertEquals("entra", published.get("connector"));
-        assertEquals("2027-01-31", published.get("clientSecretExpires"));
+        assertEquals("2027-01-31", published.get("credentialExpires"));
+        assertEquals("14", published.get("credentialExpiryWarningDays"));
     }
 }
