@@ -1,0 +1,257 @@
+package org.radmfa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Three appliances in network namespaces of their own, sharing configuration through radmfa-cluster, and a gateway
+ * namespace that lists them as its RADIUS servers. Two bridges in a "switch" namespace: a cluster network
+ * (10.77.0.0/24) and the RADIUS network (10.78.0.0/24), so that a node can be cut off from its peers while the
+ * gateway still reaches it. Nothing is created outside the namespaces this test makes; it skips (loudly) where the
+ * machine forbids namespaces.
+ */
+public class ClusterIT {
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    private static final String SECRET = "cluster-it-secret";
+    private static final String LOGIN = "User-Name = demo\nUser-Password = demo-password\n";
+
+    private static final String ID = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
+    private static final String SWITCH = "rmc" + ID + "sw";
+    private static final String GATEWAY = "rmc" + ID + "gw";
+    private static final List<Node> NODES = new ArrayList<>();
+    private static final List<String> NAMESPACES = new ArrayList<>();
+    private static Path workDir;
+
+    /** One appliance: its namespace, addresses, and copy of the assembly. */
+    private record Node(int number, String namespace, String clusterAddress, String radiusAddress, Path home) {
+        String name() {
+            return "node" + number;
+        }
+
+        Optional<ProcessHandle> karaf() {
+            try {
+                Path pid = home.resolve("karaf.pid");
+                return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+                        : Optional.empty();
+            } catch (IOException | NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        String log() {
+            try {
+                Path log = home.resolve("data/log/karaf.log");
+                return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    private static Commands.Result ip(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(arguments));
+        return Commands.run(workDir, Map.of(), null, COMMAND_TIMEOUT, command);
+    }
+
+    private static void mustIp(String... arguments) {
+        Commands.Result result = ip(arguments);
+        assertEquals(result.toString(), 0, result.exitCode);
+    }
+
+    private static Commands.Result inNamespace(String namespace, String stdin, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of(command));
+        return Commands.run(workDir, Map.of("JAVA_HOME", System.getProperty("java.home")), stdin, COMMAND_TIMEOUT,
+                full);
+    }
+
+    /** A veth from the switch's bridge into a namespace, with an address there. */
+    private static void link(String namespace, String bridge, String name, String address) {
+        mustIp("link", "add", name, "netns", SWITCH, "type", "veth", "peer", "name", name + "p", "netns", namespace);
+        mustIp("-n", SWITCH, "link", "set", name, "master", bridge, "up");
+        mustIp("-n", namespace, "addr", "add", address + "/24", "dev", name + "p");
+        mustIp("-n", namespace, "link", "set", name + "p", "up");
+    }
+
+    private static void addNamespace(String name) {
+        mustIp("netns", "add", name);
+        NAMESPACES.add(name);
+        mustIp("-n", name, "link", "set", "lo", "up");
+    }
+
+    @BeforeClass
+    public static void startThreeAppliances() throws Exception {
+        workDir = Files.createDirectories(Paths.get("target", "itest", "cluster").toAbsolutePath());
+        Commands.Result probe = ip("netns", "add", SWITCH);
+        if (probe.exitCode != 0) {
+            String why = "ClusterIT SKIPPED, not passed: this machine does not let the test create network namespaces"
+                    + " (" + probe.output.trim() + ")";
+            System.err.println(why);
+            Assume.assumeTrue(why, false);
+        }
+        NAMESPACES.add(SWITCH);
+        mustIp("-n", SWITCH, "link", "set", "lo", "up");
+        mustIp("-n", SWITCH, "link", "add", "clusterbr", "type", "bridge");
+        mustIp("-n", SWITCH, "link", "set", "clusterbr", "up");
+        mustIp("-n", SWITCH, "link", "add", "radiusbr", "type", "bridge");
+        mustIp("-n", SWITCH, "link", "set", "radiusbr", "up");
+        addNamespace(GATEWAY);
+        link(GATEWAY, "radiusbr", "r" + ID + "g", "10.78.0.100");
+
+        Path assembly = Paths.get(System.getProperty("radmfa.assembly.dir", "../karaf-assembly/target/assembly"));
+        assertTrue("no assembly in " + assembly, Files.isExecutable(assembly.resolve("bin/start")));
+        String vaultKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+        String members = "10.77.0.11, 10.77.0.12, 10.77.0.13";
+        for (int i = 1; i <= 3; i++) {
+            Node node = new Node(i, "rmc" + ID + "n" + i, "10.77.0.1" + i, "10.78.0.1" + i,
+                    Files.createTempDirectory(workDir, "node" + i + "-"));
+            addNamespace(node.namespace());
+            link(node.namespace(), "clusterbr", "c" + ID + "n" + i, node.clusterAddress());
+            link(node.namespace(), "radiusbr", "r" + ID + "n" + i, node.radiusAddress());
+            RunningAppliance.copyAssembly(assembly, node.home());
+            Path etc = node.home().resolve("etc");
+            // The same vault key on every node: shared entries are sealed with it.
+            Files.writeString(etc.resolve("radmfa-vault.key"), vaultKey + "\n");
+            Files.writeString(etc.resolve("org.radmfa.cluster.cfg"), "nodeName = " + node.name() + "\nbindAddress = "
+                    + node.clusterAddress() + "\nmembers = " + members + "\n");
+            PropertiesFiles.put(etc.resolve("org.radmfa.transport.cfg"), "listenAddresses", node.radiusAddress());
+            Path features = etc.resolve("org.apache.karaf.features.cfg");
+            String boot = PropertiesFiles.get(features, "featuresBoot");
+            PropertiesFiles.put(features, "featuresBoot", boot + ", radmfa-cluster");
+            Commands.Result firstBoot = Commands.run(node.home(), Map.of(), null, COMMAND_TIMEOUT,
+                    List.of(node.home().resolve("bin/radmfa-first-boot").toString()));
+            assertEquals(firstBoot.toString(), 0, firstBoot.exitCode);
+            NODES.add(node);
+        }
+        for (Node node : NODES) {
+            Commands.Result start = inNamespace(node.namespace(), null, node.home().resolve("bin/start").toString());
+            assertEquals(start.toString(), 0, start.exitCode);
+        }
+        for (Node node : NODES) {
+            Await.until(node.name() + " in a cluster of three", BOOT_TIMEOUT,
+                    () -> node.log().contains("Members {size:3"));
+        }
+        System.out.println("[cluster] three appliances up in namespaces " + NAMESPACES);
+    }
+
+    @AfterClass
+    public static void stopAndRemoveEverything() throws Exception {
+        for (Node node : NODES) {
+            node.karaf().ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (Node node : NODES) {
+            node.karaf().ifPresent(process -> process.onExit().join());
+            Path log = node.home().resolve("data/log/karaf.log");
+            if (Files.exists(log)) {
+                Files.copy(log, workDir.resolve(node.name() + "-karaf.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            RunningAppliance.deleteTree(node.home());
+        }
+        for (String namespace : NAMESPACES) {
+            ip("netns", "del", namespace);
+        }
+    }
+
+    /** One Access-Request from the gateway namespace to one node: the reply's code name, or null for none. */
+    private static String login(Node node, String secret) {
+        Commands.Result result = inNamespace(GATEWAY, LOGIN, "radclient", "-r", "1", "-t", "1",
+                node.radiusAddress() + ":1812", "auth", secret);
+        if (result.output.contains("Access-Accept")) {
+            return "Access-Accept";
+        }
+        return result.output.contains("Access-Reject") ? "Access-Reject" : null;
+    }
+
+    /** The gateway's failover: its servers in order, the next one when one does not answer. */
+    private static Node loginWithFailover(List<Node> servers, String secret) {
+        for (Node server : servers) {
+            if ("Access-Accept".equals(login(server, secret))) {
+                return server;
+            }
+        }
+        return null;
+    }
+
+    private static void writeGatewayClient(Node node, String secret) throws IOException {
+        Path file = node.home().resolve("etc/org.radmfa.client-gateway.cfg");
+        Path temporary = file.resolveSibling(".client-gateway.tmp");
+        Files.writeString(temporary, "name = p2s-gateway\naddress = 10.78.0.0/24\nsecret = " + secret
+                + "\nrequireMessageAuthenticator = false\n");
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    public void oneConfigurationFailoverAndASplitThatHeals() throws Exception {
+        Node first = NODES.get(0);
+        Node second = NODES.get(1);
+        Node third = NODES.get(2);
+
+        // 1. A client added on node 1 (as an edited etc/ file) is used by nodes 2 and 3.
+        writeGatewayClient(first, SECRET);
+        long added = System.nanoTime();
+        for (Node node : NODES) {
+            Await.until(node.name() + " accepts the gateway added on node 1", CONVERGE_TIMEOUT,
+                    () -> "Access-Accept".equals(login(node, SECRET)));
+        }
+        System.out.printf("[cluster] client added on node1 used by all three after %d ms%n",
+                Duration.ofNanos(System.nanoTime() - added).toMillis());
+
+        // 2. Node 2 killed under a steady login load: the gateway's retries to the next server succeed.
+        List<Node> gatewayOrder = List.of(second, first, third);
+        int logins = 20;
+        int failedOver = 0;
+        for (int i = 0; i < logins; i++) {
+            if (i == 5) {
+                second.karaf().orElseThrow().destroyForcibly();
+            }
+            Node answered = loginWithFailover(gatewayOrder, SECRET);
+            assertTrue("login " + i + " answered by some node", answered != null);
+            failedOver += answered != second ? 1 : 0;
+        }
+        System.out.printf("[cluster] %d logins while node2 was killed: all accepted, %d by failover%n", logins,
+                failedOver);
+        assertTrue("logins after the kill went to another node: " + failedOver, failedOver >= logins - 5);
+
+        // 3. Node 3 cut off from its peers (its cluster link down; the gateway still reaches it).
+        mustIp("-n", SWITCH, "link", "set", "c" + ID + "n3", "down");
+        Await.until("node1 sees node3 gone", CONVERGE_TIMEOUT, () -> first.log().contains("Members {size:1"));
+        writeGatewayClient(first, SECRET + "-rotated");
+        Await.until("node1 uses the rotated secret", CONVERGE_TIMEOUT,
+                () -> "Access-Accept".equals(login(first, SECRET + "-rotated")));
+        assertEquals("node3, cut off, keeps answering with its last configuration", "Access-Accept",
+                login(third, SECRET));
+
+        // 4. Reconnected, node 3 converges on the rotated secret.
+        mustIp("-n", SWITCH, "link", "set", "c" + ID + "n3", "up");
+        long healed = System.nanoTime();
+        Await.until("node3 uses the rotated secret after the split healed", CONVERGE_TIMEOUT,
+                () -> "Access-Accept".equals(login(third, SECRET + "-rotated")));
+        System.out.printf("[cluster] node3 converged %d ms after its link came back%n",
+                Duration.ofNanos(System.nanoTime() - healed).toMillis());
+        assertTrue("the split and its healing are in node3's log", third.log().contains("Cluster split healed")
+                || third.log().contains("Cluster member joined"));
+    }
+}
