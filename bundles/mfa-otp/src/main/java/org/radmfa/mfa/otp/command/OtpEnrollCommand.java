@@ -35,7 +35,12 @@ public class OtpEnrollCommand implements Action {
         System.out.println(uri);
         if (!noQr) {
             System.out.println();
-            System.out.print(TerminalQrCode.render(uri, light));
+            try {
+                System.out.print(TerminalQrCode.render(uri, light));
+            } catch (NoClassDefFoundError e) {
+                System.out.println("(No QR code: the ZXing bundle com.google.zxing.core is not installed;"
+                        + " feature radmfa-mfa-otp brings it.)");
+            }
         }
         return null;
     }
