@@ -70,7 +70,13 @@ public class AdminIT extends RadmfaTestSupport {
             RadiusTestClient.Sent sent = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "admin-it-secret", "admin-it-secret");
             assertEquals(RadiusTestClient.ACCESS_ACCEPT, nas.receive(sent, 5000).code());
 
+            // An operator's comment in the file survives changes made through the service.
+            Files.writeString(file, "# operator note: gateway in rack 4\n" + Files.readString(file,
+                    StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
             clientAdmin.setSecret("admin-it gw", "rotated-secret");
+            String rotated = Files.readString(file, StandardCharsets.ISO_8859_1);
+            assertTrue(rotated, rotated.contains("# operator note: gateway in rack 4")
+                    && rotated.contains("rotated-secret"));
             Await.until("new secret in use", TIMEOUT, () -> clientRegistry.clients().stream()
                     .anyMatch(c -> c.name().equals("admin-it gw")
                             && c.secret().equals(org.radmfa.api.SharedSecret.of("rotated-secret"))));
@@ -124,6 +130,25 @@ public class AdminIT extends RadmfaTestSupport {
         }
         assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains("second-password-2"));
         assertTrue(userAdmin.remove("admin-it-user"));
+    }
+
+    @Test
+    public void aDefinitionShippedByTheFeatureIsChangedInItsOwnFile() throws Exception {
+        LocalUserSettings demo = userAdmin.user(DEMO_USER).orElseThrow().settings();
+        assertTrue("the demo user's stored NT hash allows MS-CHAPv2", demo.msChapV2());
+        List<String> groups = new java.util.ArrayList<>(demo.groups());
+        groups.add("admin-it-extra");
+        userAdmin.put(new LocalUserSettings(demo.name(), groups, demo.enabled(), demo.msChapV2(), demo.chap()), null);
+        Path file = etc().resolve("org.radmfa.user-demo.cfg");
+        String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertTrue(content, content.contains("admin-it-extra") && content.contains("ntHash")
+                && content.contains("passwordHash") && content.contains("org.apache.karaf.features.configKey"));
+        try (RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_ACCEPT);
+        } finally {
+            userAdmin.put(demo, null);
+        }
+        assertEquals(demo.groups(), userAdmin.user(DEMO_USER).orElseThrow().settings().groups());
     }
 
     @Test
