@@ -62,8 +62,7 @@ public class AdminIT extends RadmfaTestSupport {
         clientAdmin.put(new ClientSettings("admin-it gw", "127.0.0.3", null, true, 30, 3), "admin-it-secret");
         Path file = etc().resolve("org.radmfa.client-admin-it-gw.cfg");
         assertTrue(file + " written", Files.isRegularFile(file));
-        String content = Files.readString(file, StandardCharsets.ISO_8859_1);
-        assertTrue(content, content.contains("127.0.0.3") && content.contains("nasTimeoutSeconds"));
+        settled(file, "127.0.0.3", "nasTimeoutSeconds");
         Await.until("client registered", TIMEOUT, () -> clientRegistry.clients().stream()
                 .anyMatch(c -> c.name().equals("admin-it gw")));
         try (RadiusTestClient nas = new RadiusTestClient("127.0.0.3", authPort())) {
@@ -84,6 +83,25 @@ public class AdminIT extends RadmfaTestSupport {
             RadiusTestClient.Sent gone = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "rotated-secret", "rotated-secret");
             assertNull("a removed client gets no answer", nas.receive(gone, 1000));
         }
+    }
+
+    @Test
+    public void anOperatorsCommentSurvivesAChangeThroughTheService() throws Exception {
+        // Written by hand, as an operator would; FileInstall makes it a configuration.
+        Path file = etc().resolve("org.radmfa.client-admin-it-noted.cfg");
+        Files.writeString(file, "# operator note: gateway in rack 4\nname = admin-it noted\naddress = 127.0.0.5\n"
+                + "secret = noted-secret-1\n", StandardCharsets.ISO_8859_1);
+        Await.until("the hand-written client is known", TIMEOUT, () -> {
+            try {
+                return clientAdmin.client("admin-it noted").isPresent();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        clientAdmin.setSecret("admin-it noted", "noted-secret-2");
+        settled(file, "# operator note: gateway in rack 4", "noted-secret-2");
+        assertTrue(clientAdmin.remove("admin-it noted"));
+        Await.until(file + " deleted", TIMEOUT, () -> !Files.exists(file));
     }
 
     @Test
@@ -111,8 +129,7 @@ public class AdminIT extends RadmfaTestSupport {
         userAdmin.put(new LocalUserSettings("admin-it-user", List.of("vpn-users"), true, false, false),
                 "first-password-1");
         Path file = etc().resolve("org.radmfa.user-admin-it-user.cfg");
-        String content = Files.readString(file, StandardCharsets.ISO_8859_1);
-        assertTrue(content, content.contains("passwordHash") && content.contains("pbkdf2-sha256"));
+        String content = settled(file, "passwordHash", "pbkdf2-sha256");
         assertFalse(content, content.contains("first-password-1"));
         try (RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
             awaitCode(nas, "admin-it-user", "first-password-1", RadiusTestClient.ACCESS_ACCEPT);
@@ -122,8 +139,25 @@ public class AdminIT extends RadmfaTestSupport {
             userAdmin.setEnabled("admin-it-user", false);
             awaitCode(nas, "admin-it-user", "second-password-2", RadiusTestClient.ACCESS_REJECT);
         }
-        assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains("second-password-2"));
+        assertFalse(settled(file, "passwordHash").contains("second-password-2"));
         assertTrue(userAdmin.remove("admin-it-user"));
+    }
+
+    @Test
+    public void aDefinitionShippedByTheFeatureIsChangedInItsOwnFile() throws Exception {
+        LocalUserSettings demo = userAdmin.user(DEMO_USER).orElseThrow().settings();
+        assertTrue("the demo user's stored NT hash allows MS-CHAPv2", demo.msChapV2());
+        List<String> groups = new java.util.ArrayList<>(demo.groups());
+        groups.add("admin-it-extra");
+        userAdmin.put(new LocalUserSettings(demo.name(), groups, demo.enabled(), demo.msChapV2(), demo.chap()), null);
+        settled(etc().resolve("org.radmfa.user-demo.cfg"), "admin-it-extra", "ntHash", "passwordHash",
+                "org.apache.karaf.features.configKey");
+        try (RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
+            awaitCode(nas, DEMO_USER, DEMO_PASSWORD, RadiusTestClient.ACCESS_ACCEPT);
+        } finally {
+            userAdmin.put(demo, null);
+        }
+        assertEquals(demo.groups(), userAdmin.user(DEMO_USER).orElseThrow().settings().groups());
     }
 
     @Test
@@ -145,6 +179,23 @@ public class AdminIT extends RadmfaTestSupport {
         } finally {
             policyAdmin.remove(PolicyKind.NETWORK, "admin-it deny");
         }
+    }
+
+    /**
+     * The file once it holds every text: FileInstall writes a changed configuration back to its file in place, so a
+     * read at that moment may see it empty.
+     */
+    static String settled(Path file, String... texts) {
+        String[] content = {""};
+        Await.until(file + " holding " + java.util.Arrays.toString(texts), TIMEOUT, () -> {
+            try {
+                content[0] = Files.readString(file, StandardCharsets.ISO_8859_1);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            return java.util.Arrays.stream(texts).allMatch(content[0]::contains);
+        });
+        return content[0];
     }
 
     private interface Change {

@@ -60,20 +60,30 @@ public abstract class RadmfaTestSupport {
     @Inject
     protected org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
 
-    /** Runs a shell command as the Karaf console would and returns what it printed. */
+    /**
+     * Runs a shell command as the Karaf console would for a logged-in administrator (roles admin and viewer: the
+     * radmfa command ACL lets no session without roles run anything) and returns what it printed.
+     */
     protected String shell(String command) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        org.apache.karaf.shell.api.console.Session session = sessionFactory.create(
-                new java.io.ByteArrayInputStream(new byte[0]), print, print);
-        try {
-            Object result = session.execute(command);
-            if (result != null) {
-                print.println(result);
+        javax.security.auth.Subject administrator = new javax.security.auth.Subject();
+        administrator.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.UserPrincipal("itest"));
+        administrator.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal("admin"));
+        administrator.getPrincipals().add(new org.apache.karaf.jaas.boot.principal.RolePrincipal("viewer"));
+        javax.security.auth.Subject.doAs(administrator, (java.security.PrivilegedExceptionAction<Void>) () -> {
+            org.apache.karaf.shell.api.console.Session session = sessionFactory.create(
+                    new java.io.ByteArrayInputStream(new byte[0]), print, print);
+            try {
+                Object result = session.execute(command);
+                if (result != null) {
+                    print.println(result);
+                }
+            } finally {
+                session.close();
             }
-        } finally {
-            session.close();
-        }
+            return null;
+        });
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -39,10 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class DefinitionStore {
     static final String FILE_PROPERTY = "felix.fileinstall.filename";
+    /** Karaf's feature installer finds the configurations of a feature's {@code <config>} by this key. */
+    private static final String FEATURE_CONFIG_KEY = "org.apache.karaf.features.configKey";
     private static final Logger LOG = LoggerFactory.getLogger(DefinitionStore.class);
     /** Set by the framework, ConfigAdmin or Karaf, never by the definition. */
     private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid", FILE_PROPERTY,
-            "service.bundleLocation", "org.apache.karaf.features.configKey");
+            "service.bundleLocation", FEATURE_CONFIG_KEY);
 
     private final ConfigurationAdmin configurationAdmin;
     private final Path etc;
@@ -144,9 +146,16 @@ final class DefinitionStore {
     StoredDefinition update(StoredDefinition existing, Map<String, String> properties) throws AdminException {
         try {
             Configuration configuration = configuration(existing);
-            Hashtable<String, Object> dictionary = new Hashtable<>(properties);
+            Map<String, String> kept = new LinkedHashMap<>(properties);
+            Dictionary<String, Object> current = configuration.getProperties();
+            Object featureKey = current == null ? null : current.get(FEATURE_CONFIG_KEY);
+            if (featureKey != null) {
+                // Kept, so that the feature that shipped the definition still knows it as its own.
+                kept.put(FEATURE_CONFIG_KEY, featureKey.toString());
+            }
+            Hashtable<String, Object> dictionary = new Hashtable<>(kept);
             if (existing.fileUri() != null) {
-                writeFile(new File(URI.create(existing.fileUri())), properties);
+                writeFile(new File(URI.create(existing.fileUri())), kept);
                 dictionary.put(FILE_PROPERTY, existing.fileUri());
             }
             configuration.update(dictionary);

@@ -1,6 +1,7 @@
 package org.radmfa.clients.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.admin.DefinitionValidator;
@@ -16,8 +17,9 @@ public final class ClientDefinitionValidator implements DefinitionValidator {
         ConfigReader config = new ConfigReader(properties);
         ClientDefinition.parse(config);
         // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        for (String unknown : config.unknownKeys(ClientDefinition.KEYS)) {
-            throw config.invalid(unknown, "is not a client setting");
+        Optional<String> unknown = config.unknownKeys(ClientDefinition.KEYS).stream().findFirst();
+        if (unknown.isPresent()) {
+            throw config.invalid(unknown.get(), "is not a client setting");
         }
         return properties;
     }

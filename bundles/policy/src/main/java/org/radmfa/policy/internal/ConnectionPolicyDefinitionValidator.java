@@ -1,6 +1,7 @@
 package org.radmfa.policy.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.admin.DefinitionValidator;
@@ -16,8 +17,9 @@ public final class ConnectionPolicyDefinitionValidator implements DefinitionVali
         ConfigReader config = new ConfigReader(properties);
         ConnectionPolicyDefinition.parse(config);
         // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        for (String unknown : config.unknownKeys(ConnectionPolicyDefinition.KEYS, "condition.")) {
-            throw config.invalid(unknown, "is not a connection request policy setting");
+        Optional<String> unknown = config.unknownKeys(ConnectionPolicyDefinition.KEYS, "condition.").stream().findFirst();
+        if (unknown.isPresent()) {
+            throw config.invalid(unknown.get(), "is not a connection request policy setting");
         }
         return properties;
     }

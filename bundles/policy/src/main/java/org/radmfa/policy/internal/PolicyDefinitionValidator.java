@@ -1,6 +1,7 @@
 package org.radmfa.policy.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -38,8 +39,9 @@ public final class PolicyDefinitionValidator implements DefinitionValidator {
             }
         }
         // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        for (String unknown : config.unknownKeys(PolicyDefinition.KEYS, "condition.", "reply.")) {
-            throw config.invalid(unknown, "is not a network policy setting");
+        Optional<String> unknown = config.unknownKeys(PolicyDefinition.KEYS, "condition.", "reply.").stream().findFirst();
+        if (unknown.isPresent()) {
+            throw config.invalid(unknown.get(), "is not a network policy setting");
         }
         return properties;
     }

@@ -3,6 +3,7 @@ package org.radmfa.directory.local.internal;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,8 +40,9 @@ public final class LocalUserDefinitionValidator implements DefinitionValidator {
         ConfigReader config = new ConfigReader(stored);
         LocalUserDefinition.parse(config, vault);
         // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        for (String unknown : config.unknownKeys(LocalUserDefinition.KEYS)) {
-            throw config.invalid(unknown, "is not a user setting");
+        Optional<String> unknown = config.unknownKeys(LocalUserDefinition.KEYS).stream().findFirst();
+        if (unknown.isPresent()) {
+            throw config.invalid(unknown.get(), "is not a user setting");
         }
         return stored;
     }

@@ -3,6 +3,7 @@ package org.radmfa.mfa.otp.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.radmfa.mfa.otp.internal.OtpEnrollments;
@@ -16,6 +17,7 @@ public class OtpRemoveCommand implements Action {
     OtpEnrollments enrollments;
 
     @Argument(index = 0, name = "user", required = true)
+    @Completion(EnrolledUserCompleter.class)
     String user;
 
     @Override
