@@ -76,6 +76,9 @@ final class RotatingLogFile implements AutoCloseable {
     private record Pending(Supplier<String> line, CompletableFuture<Void> durable) {
     }
 
+    /** Wakes the writer when the file is closed, so that closing does not wait for the poll to time out. */
+    private static final Pending WAKE_UP = new Pending(() -> "", new CompletableFuture<>());
+
     private final String name;
     private final Options options;
     private final Clock clock;
@@ -152,6 +155,7 @@ final class RotatingLogFile implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        queue.offer(WAKE_UP);
         writer.join(5000);
     }
 
@@ -160,7 +164,7 @@ final class RotatingLogFile implements AutoCloseable {
         try {
             while (running || !queue.isEmpty()) {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE_UP) {
                     if (failure != null) {
                         probe();
                     }
@@ -168,6 +172,7 @@ final class RotatingLogFile implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                batch.remove(WAKE_UP);
                 write(batch);
                 batch.clear();
             }
@@ -176,6 +181,7 @@ final class RotatingLogFile implements AutoCloseable {
         } finally {
             List<Pending> left = new ArrayList<>();
             queue.drainTo(left);
+            left.remove(WAKE_UP);
             left.forEach(p -> p.durable().completeExceptionally(new IOException(name + ": closed")));
             refused.addAndGet(left.size());
             closeChannel();

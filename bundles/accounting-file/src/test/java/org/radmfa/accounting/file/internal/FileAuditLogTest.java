@@ -1,0 +1,44 @@
+package org.radmfa.accounting.file.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+
+class FileAuditLogTest {
+
+    @Test
+    void everyDecisionIsOneLineWithItsCorrelationAndNoAttributeValues(@TempDir Path directory) throws Exception {
+        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"),
+                RotatingLogFile.DiskSpace.FILE_STORE);
+        log.configure(Records.config("directory", directory.toString()));
+        Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "VPN",
+                List.of(new ReplyAttribute("MS-MPPE-Send-Key", "0x00112233445566778899aabbccddeeff"),
+                        new ReplyAttribute("Class", "radmfa:c-1")), List.of("policy 'VPN' matches"));
+        log.decided(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", "alice", accept, 12,
+                "c-1"));
+        log.decided(new DecisionRecord("rq-2", Instant.parse("2026-11-25T12:00:01Z"), "gw", "bob",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 3, "c-2"));
+        log.deactivate();
+        List<String> lines;
+        try (var files = Files.list(directory)) {
+            lines = Files.readAllLines(files.findFirst().orElseThrow());
+        }
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"correlationId\":\"c-1\",\"id\":\"rq-1\""), lines.get(0));
+        assertTrue(lines.get(0).contains("\"replyAttributes\":[\"MS-MPPE-Send-Key\",\"Class=radmfa:c-1\"]"));
+        assertFalse(lines.get(0).contains("00112233"), "no key material in the audit file");
+        assertTrue(lines.get(1).contains("\"reason\":\"AUTHENTICATION_FAILED\",\"npsReasonCode\":16"), lines.get(1));
+    }
+}
