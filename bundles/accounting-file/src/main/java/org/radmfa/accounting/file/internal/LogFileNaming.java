@@ -78,6 +78,18 @@ final class LogFileNaming {
         return period;
     }
 
+    /** Same names: an unchanged configuration then keeps its writer. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LogFileNaming that && nps == that.nps && prefix.equals(that.prefix)
+                && extension.equals(that.extension) && period == that.period;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(nps, prefix, extension, period);
+    }
+
     /** The base name of the file for records of this day. */
     String base(LocalDate date) {
         if (nps) {

@@ -167,6 +167,8 @@ final class RotatingLogFile implements AutoCloseable {
                 if (first == null || first == WAKE_UP) {
                     if (failure != null) {
                         probe();
+                    } else {
+                        watchFreeSpace();
                     }
                     continue;
                 }
@@ -214,8 +216,9 @@ final class RotatingLogFile implements AutoCloseable {
                     continue;
                 }
                 List<Pending> failed = writable.subList(done, writable.size());
-                failed.forEach(p -> p.durable().completeExceptionally(e));
+                // State and count first: whoever sees a refused record also sees the failure.
                 failed(e, failed.size());
+                failed.forEach(p -> p.durable().completeExceptionally(e));
                 return;
             }
         }
@@ -283,7 +286,7 @@ final class RotatingLogFile implements AutoCloseable {
         }
         long usable = disk.usableBytes(options.directory());
         if (usable < threshold) {
-            throw new LowDiskSpaceException(String.format("only %.1f MB free in %s, below the threshold of %.1f MB",
+            throw new LowDiskSpaceException(String.format(java.util.Locale.ROOT, "only %.1f MB free in %s, below the threshold of %.1f MB",
                     usable / 1048576.0, options.directory(), threshold / 1048576.0));
         }
     }
@@ -398,7 +401,7 @@ final class RotatingLogFile implements AutoCloseable {
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         if (failure == null) {
             refusedAtFailureStart = refused.get() - records;
-            LOG.error("{}: cannot write to {}: {}; onFailure = {}: {} record(s) refused{}", name,
+            LOG.error("{}: cannot write to {}: {}; onFailure = {}; {} record(s) refused so far{}", name,
                     options.directory(), reason, options.onFailure().configName(), records,
                     options.onFailure() == FailurePolicy.DISCARD_REQUESTS
                             ? "; Access-Requests are turned away until logging works again" : "");
@@ -416,6 +419,19 @@ final class RotatingLogFile implements AutoCloseable {
             failure = null;
             LOG.info("{}: writing to {} again; {} record(s) were refused while it failed", name,
                     options.directory(), refused.get() - refusedAtFailureStart);
+        }
+    }
+
+    /** While idle: free space below the threshold is a failure before any record has to be refused. */
+    private void watchFreeSpace() {
+        try {
+            checkFreeSpace(options.minFreeBytes());
+        } catch (IOException e) {
+            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && e instanceof LowDiskSpaceException
+                    && deleteOldest(e)) {
+                return;
+            }
+            failed(e, 0);
         }
     }
 

@@ -75,6 +75,19 @@ class FailurePolicyTest {
         sink.deactivate();
     }
 
+    @Test
+    void freeSpaceBelowTheThresholdIsNoticedWithoutWaitingForARecord(@TempDir Path directory) throws Exception {
+        AtomicLong free = new AtomicLong(100 * MB);
+        FileAccountingSink sink = sink(directory, "discard-requests", 10, d -> free.get(),
+                new TestClock("2026-11-25T12:00:00Z"));
+        free.set(MB);
+        Records.await("requests discarded", sink::discardsRequests);
+        assertEquals(0, sink.refusedRecords());
+        free.set(100 * MB);
+        Records.await("requests allowed again", () -> !sink.discardsRequests());
+        sink.deactivate();
+    }
+
     /** A 2 MB disk with 1.2 MB of old files and a 1 MB threshold: the oldest goes, the record is written. */
     @Test
     void deleteOldestFreesSpaceByDeletingTheOldestRotatedFiles(@TempDir Path directory) throws Exception {

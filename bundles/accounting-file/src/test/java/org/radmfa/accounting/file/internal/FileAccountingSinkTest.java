@@ -85,4 +85,20 @@ class FileAccountingSinkTest {
                 () -> sink.store(Records.start(1)).toCompletableFuture().join());
         assertTrue(refused.getCause().getMessage().contains("stopped"), refused.getCause().getMessage());
     }
+
+    @Test
+    void aChangedConfigurationSwitchesFormatAndAnUnchangedOneKeepsTheWriter(@TempDir Path directory)
+            throws Exception {
+        Map<String, Object> json = Records.config("directory", directory.toString());
+        FileAccountingSink sink = sink(json);
+        RotatingLogFile first = sink.file();
+        sink.configure(Records.config("directory", directory.toString()));
+        assertTrue(first == sink.file(), "the same settings again keep the writer");
+        sink.store(Records.start(1)).toCompletableFuture().join();
+        sink.configure(Records.config("directory", directory.toString(), "format", "dts"));
+        sink.store(Records.start(2)).toCompletableFuture().join();
+        assertEquals(List.of("IN261125.log", "accounting-2026-11-25.jsonl"), Records.names(directory));
+        assertTrue(Files.readString(directory.resolve("IN261125.log")).contains(">s-2</Acct-Session-Id>"));
+        sink.deactivate();
+    }
 }
