@@ -258,6 +258,37 @@ public class AssemblyIT {
         assertEquals("localhost-demo", event.getElementsByTagName("Client-Friendly-Name").item(0).getTextContent());
     }
 
+    /**
+     * NPS's "if logging fails, discard connection requests": a sink whose free-space threshold cannot be met and whose
+     * onFailure is discard-requests turns Access-Requests away, says so in radmfa:logging and radmfa:decisions, and
+     * logins work again once the sink is gone.
+     */
+    @Test
+    public void aLogThatCannotWriteWithDiscardRequestsTurnsLoginsAwayUntilItIsFixed() throws IOException {
+        awaitRadius();
+        Path config = home.resolve("etc").resolve("org.radmfa.accounting.file-full.cfg");
+        Files.writeString(config, "format = ias\ndirectory = " + home.resolve("data/accounting-full")
+                + "\n# more free space than any test machine has: the disk counts as full\n"
+                + "minFreeMegabytes = 10000000\nonFailure = discard-requests\n");
+        try {
+            Await.until("Access-Requests rejected while the log fails", SHELL_TIMEOUT,
+                    () -> radtest("demo", "demo-password").contains("Received Access-Reject"));
+            String logging = shell("radmfa:logging --no-format");
+            assertTrue(logging, Pattern.compile("(?m)^file:full\\s+FAILING\\s+YES\\s").matcher(logging).find());
+            assertTrue(logging, Pattern.compile("(?m)^file:dts\\s+writing\\s+no\\s").matcher(logging).find());
+            String decisions = shell("radmfa:decisions -n 1 --no-format");
+            assertTrue(decisions, decisions.contains("LOGGING_FAILED"));
+        } finally {
+            Files.delete(config);
+        }
+        Await.until("Access-Requests accepted once the failing sink is removed", SHELL_TIMEOUT,
+                () -> radtest("demo", "demo-password").contains("Received Access-Accept"));
+    }
+
+    private static String radtest(String user, String password) {
+        return run(null, "radtest", user, password, "127.0.0.1:" + authPort, "0", SECRET).output;
+    }
+
     private static String readAll(Path directory) {
         if (!Files.isDirectory(directory)) {
             return "";
