@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -23,7 +24,10 @@ import org.radmfa.api.LoggingHealth;
  * one, and factory configurations {@code etc/org.radmfa.accounting.file-<name>.cfg} make one sink each instead (use
  * one way or the other, not both).
  */
-@Component(service = {AccountingSink.class, LoggingHealth.class}, configurationPid = FileAccountingSink.PID)
+// Optional, explicitly: a factory designation alone makes bnd require a configuration, and the default sink must
+// run without one.
+@Component(service = {AccountingSink.class, LoggingHealth.class}, configurationPid = FileAccountingSink.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = FileAccountingSink.Config.class, factory = true)
 public final class FileAccountingSink implements AccountingSink, LoggingHealth {
     static final String PID = "org.radmfa.accounting.file";
