@@ -371,14 +371,21 @@ final class RotatingLogFile implements AutoCloseable {
         }
     }
 
-    /** delete-oldest: frees space by deleting the oldest file that is not being written; false if there is none. */
+    /**
+     * delete-oldest: frees space by deleting the oldest file that is not being written (nor, before any file was
+     * opened, the newest, which is the one to be appended to); false if there is none.
+     */
     private boolean deleteOldest(IOException cause) {
         try {
-            for (Path file : files().values()) {
-                if (!file.equals(current)) {
-                    delete(file, "onFailure = delete-oldest after: " + cause.getMessage());
-                    return true;
-                }
+            List<Path> candidates = new ArrayList<>(files().values());
+            if (current != null) {
+                candidates.remove(current);
+            } else if (!candidates.isEmpty()) {
+                candidates.remove(candidates.size() - 1);
+            }
+            if (!candidates.isEmpty()) {
+                delete(candidates.get(0), "onFailure = delete-oldest after: " + cause.getMessage());
+                return true;
             }
         } catch (IOException e) {
             LOG.error("{}: could not list {} to free space: {}", name, options.directory(), e.toString());
@@ -398,7 +405,9 @@ final class RotatingLogFile implements AutoCloseable {
     private void failed(IOException cause, int records) {
         refused.addAndGet(records);
         Instant now = clock.instant();
-        String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        // The exception's kind tells what went wrong (NotDirectoryException, ...); the message alone may be a path.
+        String reason = cause instanceof LowDiskSpaceException ? cause.getMessage()
+                : cause.toString().replace("java.nio.file.", "").replace("java.io.", "");
         if (failure == null) {
             refusedAtFailureStart = refused.get() - records;
             LOG.error("{}: cannot write to {}: {}; onFailure = {}; {} record(s) refused so far{}", name,

@@ -106,9 +106,11 @@ class FailurePolicyTest {
 
     @Test
     void deleteOldestRefusesWhenOnlyTheCurrentFileIsLeft(@TempDir Path directory) throws Exception {
+        Files.writeString(directory.resolve("accounting-2026-11-25.jsonl"), "{\"id\":\"acknowledged\"}\n");
         FileAccountingSink sink = sink(directory, "delete-oldest", 1, d -> 0, new TestClock("2026-11-25T12:00:00Z"));
         assertTrue(refused(sink, Records.start(1)).contains("below the threshold"));
         assertEquals(1, sink.refusedRecords());
+        assertEquals(List.of("accounting-2026-11-25.jsonl"), Records.names(directory), "the file in use is kept");
         sink.deactivate();
     }
 
