@@ -89,6 +89,11 @@ record LogSettings(String name, RecordFormat format, RotatingLogFile.Options opt
         if (servicePid != null && servicePid.toString().startsWith(pid + "~")) {
             return servicePid.toString().substring(pid.length() + 1);
         }
+        // A factory configuration made without a name (web console): its generated PID keeps it apart from others.
+        if (properties.get("service.factoryPid") != null && servicePid != null
+                && servicePid.toString().length() > pid.length() + 1) {
+            return servicePid.toString().substring(pid.length() + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        }
         return DEFAULT_NAME;
     }
 

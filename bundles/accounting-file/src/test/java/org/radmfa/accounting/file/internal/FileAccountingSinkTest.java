@@ -101,4 +101,16 @@ class FileAccountingSinkTest {
         assertTrue(Files.readString(directory.resolve("IN261125.log")).contains(">s-2</Acct-Session-Id>"));
         sink.deactivate();
     }
+
+    @Test
+    void factoryConfigurationsWithoutAFileNameStayApart(@TempDir Path directory) {
+        FileAccountingSink named = sink(Records.config("service.factoryPid", FileAccountingSink.PID, "service.pid",
+                FileAccountingSink.PID + "~nps", "directory", directory.toString()));
+        FileAccountingSink generated = sink(Records.config("service.factoryPid", FileAccountingSink.PID,
+                "service.pid", FileAccountingSink.PID + ".4f0c9a2e-1b", "directory", directory.toString()));
+        assertEquals("file:nps", named.name());
+        assertEquals("file:4f0c9a2e-1b", generated.name());
+        named.deactivate();
+        generated.deactivate();
+    }
 }
