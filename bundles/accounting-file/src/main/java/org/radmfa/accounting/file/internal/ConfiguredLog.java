@@ -25,16 +25,17 @@ final class ConfiguredLog {
 
     private final String pid;
     private final String kind;
-    private final boolean jsonOnly;
+    private final java.util.Set<RecordFormat> formats;
     private final Clock clock;
     private final RotatingLogFile.DiskSpace disk;
     private volatile Active active;
     private volatile String refusal = "not configured yet";
 
-    ConfiguredLog(String pid, String kind, boolean jsonOnly, Clock clock, RotatingLogFile.DiskSpace disk) {
+    ConfiguredLog(String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
+            RotatingLogFile.DiskSpace disk) {
         this.pid = pid;
         this.kind = kind;
-        this.jsonOnly = jsonOnly;
+        this.formats = java.util.Set.copyOf(formats);
         this.clock = clock;
         this.disk = disk;
     }
@@ -42,7 +43,7 @@ final class ConfiguredLog {
     synchronized void configure(Map<String, ?> properties) {
         LogSettings settings;
         try {
-            settings = LogSettings.parse(properties, pid, kind, jsonOnly);
+            settings = LogSettings.parse(properties, pid, kind, formats);
         } catch (InvalidConfigurationException e) {
             refused(e.getMessage());
             return;

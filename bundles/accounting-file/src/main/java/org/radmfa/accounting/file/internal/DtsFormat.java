@@ -6,6 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ReasonCode;
 import org.radmfa.api.RequestAttribute;
 
 /**
@@ -52,6 +55,55 @@ final class DtsFormat {
         element(out, "Packet-Type", NpsValues.NUMBER, String.valueOf(ACCOUNTING_REQUEST));
         element(out, "Reason-Code", NpsValues.NUMBER, "0");
         return out.append("</Event>\n").toString();
+    }
+
+    /**
+     * One authentication decision for the audit trail, as NPS logs its answers: {@code Timestamp}, {@code
+     * Computer-Name}, {@code Event-Source}, {@code User-Name}, {@code Client-Friendly-Name}, {@code NP-Policy-Name}
+     * (when a network policy decided), {@code Class} ({@code radmfa:<correlation id>}, what an accept carries),
+     * {@code Packet-Type} (2 Access-Accept, 3 Access-Reject, 11 Access-Challenge), {@code Reason-Code} (see
+     * {@link #npsReasonCode}) and, the appliance's own, {@code radmfa-Reason} (the reason's name).
+     */
+    static String decision(DecisionRecord record, NpsHeader header) {
+        Decision decision = record.decision();
+        StringBuilder out = new StringBuilder(512).append("<Event>");
+        element(out, "Timestamp", NpsValues.TIME, TIMESTAMP.format(record.time().atZone(header.zone())));
+        element(out, "Computer-Name", NpsValues.TEXT, header.computerName());
+        element(out, "Event-Source", NpsValues.TEXT, "IAS");
+        element(out, "User-Name", NpsValues.TEXT, xmlText(String.valueOf(record.userName())));
+        element(out, "Client-Friendly-Name", NpsValues.TEXT, xmlText(String.valueOf(record.client())));
+        if (decision.policyName() != null) {
+            element(out, "NP-Policy-Name", NpsValues.TEXT, xmlText(decision.policyName()));
+        }
+        element(out, "Class", NpsValues.TEXT, "radmfa:" + record.correlationId());
+        element(out, "Packet-Type", NpsValues.NUMBER, switch (decision.outcome()) {
+            case ACCEPT -> "2";
+            case REJECT -> "3";
+            case CHALLENGE -> "11";
+        });
+        element(out, "Reason-Code", NpsValues.NUMBER, String.valueOf(npsReasonCode(decision)));
+        element(out, "radmfa-Reason", NpsValues.TEXT, decision.reason().name());
+        return out.append("</Event>\n").toString();
+    }
+
+    /**
+     * NPS's number for the reason; where NPS has none: 0 for a challenge, 21 ("an NPS extension rejected the
+     * request", as NPS logs its MFA extension's rejects) for the second factor's, 1 (internal error) for the rest.
+     */
+    static int npsReasonCode(Decision decision) {
+        ReasonCode reason = decision.reason();
+        if (reason.npsCode() >= 0) {
+            return reason.npsCode();
+        }
+        if (decision.outcome() == Decision.Outcome.CHALLENGE) {
+            return 0;
+        }
+        return reason.name().startsWith("MFA_") ? 21 : 1;
+    }
+
+    /** Text XML 1.0 can carry; control characters become U+FFFD. */
+    private static String xmlText(String text) {
+        return xmlSafe(text) ? text : text.replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", "\uFFFD");
     }
 
     private static void element(StringBuilder out, String name, int dataType, String value) {

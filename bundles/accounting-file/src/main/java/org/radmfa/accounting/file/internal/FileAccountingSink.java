@@ -86,7 +86,7 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
     }
 
     FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(PID, "accounting", false, clock, disk);
+        this.log = new ConfiguredLog(PID, "accounting", java.util.EnumSet.allOf(RecordFormat.class), clock, disk);
     }
 
     @Activate

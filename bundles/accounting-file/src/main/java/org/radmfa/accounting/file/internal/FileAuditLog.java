@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every authentication decision as one JSON line, in rotating files: the audit trail an operator follows a login
+ * Every authentication decision as one JSON line (or one NPS DTS Event), in rotating files: the audit trail an operator follows a login
  * with, its correlation id linking it to the accounting records of its session (the NAS echoes it in Class). Never a
  * password, an OTP or a key: decisions carry none, and reply attribute values are left out. Rotation, retention and
  * the failure policy are those of the accounting files; with {@code onFailure = discard-requests} a failing audit
@@ -30,8 +30,19 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     static final String PID = "org.radmfa.audit.file";
     private static final Logger LOG = LoggerFactory.getLogger(FileAuditLog.class);
 
-    @ObjectClassDefinition(name = "radmfa audit file", description = "Authentication decisions as JSON lines")
+    @ObjectClassDefinition(name = "radmfa audit file",
+            description = "Authentication decisions as JSON lines or NPS DTS compliant XML")
     @interface Config {
+        @AttributeDefinition(name = "Format", description = "json (one object per line, with the trace) or dts"
+                + " (NPS DTS compliant XML, one Event per decision)")
+        String format() default "json";
+
+        @AttributeDefinition(name = "Time zone", description = "For file dates and NPS timestamps")
+        String timeZone() default "UTC";
+
+        @AttributeDefinition(name = "Computer name", description = "Computer-Name in DTS; empty: host name")
+        String computerName() default "";
+
         @AttributeDefinition(name = "Directory",
                 description = "Where the files go; empty means data/audit under the Karaf data folder")
         String directory() default "";
@@ -69,7 +80,7 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     }
 
     FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(PID, "audit", true, clock, disk);
+        this.log = new ConfiguredLog(PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS), clock, disk);
     }
 
     @Activate
@@ -85,7 +96,8 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
 
     @Override
     public void decided(DecisionRecord record) {
-        log.append(settings -> JsonLines.line(record)).whenComplete((ok, failure) -> {
+        log.append(settings -> settings.format() == RecordFormat.DTS ? DtsFormat.decision(record, settings.header())
+                : JsonLines.line(record)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.debug("Decision {} ({}) not written to the audit file: {}", record.id(), record.correlationId(),
                         failure.getMessage());
@@ -93,9 +105,11 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
         });
     }
 
+    /** "audit file", or "audit file:<name>" for a factory configuration {@code org.radmfa.audit.file-<name>.cfg}. */
     @Override
     public String name() {
-        return "audit file";
+        String name = log.name();
+        return name == null || name.equals(LogSettings.DEFAULT_NAME) ? "audit file" : "audit file:" + name;
     }
 
     @Override

@@ -26,9 +26,9 @@ record LogSettings(String name, RecordFormat format, RotatingLogFile.Options opt
     /**
      * @param pid the component's configuration PID, also its factory PID
      * @param kind "accounting" or "audit": the default directory and the JSON file prefix
-     * @param jsonOnly whether only the JSON format is allowed
+     * @param formats the formats this kind of file can be written in
      */
-    static LogSettings parse(Map<String, ?> properties, String pid, String kind, boolean jsonOnly)
+    static LogSettings parse(Map<String, ?> properties, String pid, String kind, Set<RecordFormat> formats)
             throws InvalidConfigurationException {
         ConfigReader config = new ConfigReader(properties);
         String name = config.string("name", nameOf(properties, pid));
@@ -39,8 +39,10 @@ record LogSettings(String name, RecordFormat format, RotatingLogFile.Options opt
         if (format == null) {
             throw config.invalid("format", "'" + config.string("format", "") + "' is not one of json, dts, ias");
         }
-        if (jsonOnly && format != RecordFormat.JSON) {
-            throw config.invalid("format", "the " + kind + " file is written as JSON lines only");
+        if (!formats.contains(format)) {
+            throw config.invalid("format", "the " + kind + " file can be written as " + formats.stream()
+                    .map(RecordFormat::configName).sorted().collect(java.util.stream.Collectors.joining(" or "))
+                    + " only");
         }
         LogFileNaming.Period period = LogFileNaming.Period.named(config.string("rotation", "daily"));
         if (period == null) {

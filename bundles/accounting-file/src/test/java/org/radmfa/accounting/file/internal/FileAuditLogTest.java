@@ -41,4 +41,22 @@ class FileAuditLogTest {
         assertFalse(lines.get(0).contains("00112233"), "no key material in the audit file");
         assertTrue(lines.get(1).contains("\"reason\":\"AUTHENTICATION_FAILED\",\"npsReasonCode\":16"), lines.get(1));
     }
+
+    @Test
+    void theAuditTrailCanBeNpsDtsXmlButNotIas(@TempDir Path directory) throws Exception {
+        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+        log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file-nps.cfg",
+                "directory", directory.toString(), "format", "ias"));
+        assertTrue(log.failure().orElseThrow().contains("key 'format': the audit file can be written as dts or json"),
+                log.failure().orElseThrow());
+        log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file-nps.cfg",
+                "directory", directory.toString(), "format", "dts"));
+        assertEquals("audit file:nps", log.name());
+        log.decided(new DecisionRecord("rq-2", Instant.parse("2026-11-25T12:00:01Z"), "gw", "bob",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 3, "c-2"));
+        log.deactivate();
+        String event = Files.readString(directory.resolve("IN261125.log"));
+        assertTrue(event.startsWith("<Event>") && event.contains("<Reason-Code data_type=\"0\">16</Reason-Code>"),
+                event);
+    }
 }

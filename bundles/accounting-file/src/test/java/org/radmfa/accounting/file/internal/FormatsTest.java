@@ -14,6 +14,10 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.RequestAttribute;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -71,6 +75,38 @@ class FormatsTest {
         assertEquals("610162", session.getTextContent());
         assertEquals("0A0B", text(root, "Vendor-311-Attr-99"));
         assertEquals(0, root.getElementsByTagName("Evil").getLength());
+    }
+
+    @Test
+    void dtsDecisionsAreNpsAnswersWithTheirReasonCodes() throws Exception {
+        Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "Demo VPN users",
+                List.of(new ReplyAttribute("Class", "radmfa:c-1")), List.of());
+        String event = DtsFormat.decision(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00.250Z"), "gw",
+                "alice", accept, 12, "c-1"), HEADER);
+        assertEquals("<Event><Timestamp data_type=\"4\">11/25/2026 12:00:00.250</Timestamp>"
+                + "<Computer-Name data_type=\"1\">RADMFA1</Computer-Name><Event-Source data_type=\"1\">IAS</Event-Source>"
+                + "<User-Name data_type=\"1\">alice</User-Name><Client-Friendly-Name data_type=\"1\">gw</Client-Friendly-Name>"
+                + "<NP-Policy-Name data_type=\"1\">Demo VPN users</NP-Policy-Name><Class data_type=\"1\">radmfa:c-1</Class>"
+                + "<Packet-Type data_type=\"0\">2</Packet-Type><Reason-Code data_type=\"0\">0</Reason-Code>"
+                + "<radmfa-Reason data_type=\"1\">ACCEPTED</radmfa-Reason></Event>\n", event);
+        parse(event);
+        Decision wrongPassword = Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong", List.of());
+        Decision denied = new Decision(Decision.Outcome.REJECT, ReasonCode.MFA_DENIED, "denied", "P", List.of(),
+                List.of());
+        Decision challenge = new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, "code?", "P",
+                List.of(), List.of());
+        Element reject = parse(DtsFormat.decision(new DecisionRecord("rq-2", Instant.now(), "gw", "bob\u0007",
+                wrongPassword, 1, "c-2"), HEADER));
+        assertEquals("3", text(reject, "Packet-Type"));
+        assertEquals("16", text(reject, "Reason-Code"));
+        assertEquals("bob\uFFFD", text(reject, "User-Name"));
+        assertEquals(0, reject.getElementsByTagName("NP-Policy-Name").getLength());
+        assertEquals("21", text(parse(DtsFormat.decision(new DecisionRecord("rq-3", Instant.now(), "gw", "c", denied,
+                1, "c-3"), HEADER)), "Reason-Code"), "NPS's reason for a reject by its MFA extension");
+        Element challenged = parse(DtsFormat.decision(new DecisionRecord("rq-4", Instant.now(), "gw", "c", challenge,
+                1, "c-4"), HEADER));
+        assertEquals("11", text(challenged, "Packet-Type"));
+        assertEquals("0", text(challenged, "Reason-Code"));
     }
 
     /** The header and pairs of Microsoft's "Interpret IAS Format Log Files", for the same record. */
