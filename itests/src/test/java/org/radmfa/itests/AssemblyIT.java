@@ -92,6 +92,14 @@ public class AssemblyIT {
         PropertiesFiles.put(etc.resolve("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", String.valueOf(tcp[1]));
         PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(tcp[2]));
         PropertiesFiles.put(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(tcp[3]));
+        // Two accounting file sinks as factory configurations: JSON lines where the default sink writes, and NPS's
+        // DTS compliant XML beside it.
+        Path json = etc.resolve("org.radmfa.accounting.file-json.cfg");
+        PropertiesFiles.put(json, "directory", home.resolve("data/accounting").toString());
+        Path dts = etc.resolve("org.radmfa.accounting.file-dts.cfg");
+        PropertiesFiles.put(dts, "format", "dts");
+        PropertiesFiles.put(dts, "directory", home.resolve("data/accounting-dts").toString());
+        PropertiesFiles.put(dts, "maxFiles", "30");
 
         env = Map.of("JAVA_HOME", System.getProperty("java.home"));
         boolean hadUser = adminPasswordIn(etc).isPresent();
@@ -233,19 +241,98 @@ public class AssemblyIT {
                 + "\nNAS-IP-Address = 127.0.0.1\n", "radclient", "-x", "-r", "1", "-t", "2",
                 "127.0.0.1:" + acctPort, "acct", SECRET);
         assertTrue(result.toString(), result.output.contains("Received Accounting-Response"));
-        // The response is sent only after the record is on disk, so it must be there now.
+        // The response is sent once one sink has the record on disk; with two sinks (JSON and DTS) either may be
+        // the first, so each is awaited, bounded.
         Path accounting = home.resolve("data").resolve("accounting");
-        String written;
-        try (var files = Files.list(accounting)) {
-            written = files.map(file -> {
+        Await.until("session " + session + " in " + accounting, SHELL_TIMEOUT,
+                () -> readAll(accounting).contains("\"Acct-Session-Id\":\"" + session + "\""));
+        // The same record in NPS's DTS compliant XML.
+        Path dts = home.resolve("data").resolve("accounting-dts");
+        Await.until("session " + session + " in " + dts, SHELL_TIMEOUT, () -> dtsEvent(dts, session) != null);
+        org.w3c.dom.Element event = dtsEvent(dts, session);
+        assertEquals("4", event.getElementsByTagName("Packet-Type").item(0).getTextContent());
+        org.w3c.dom.Element status = (org.w3c.dom.Element) event.getElementsByTagName("Acct-Status-Type").item(0);
+        assertEquals("0", status.getAttribute("data_type"));
+        assertEquals("1", status.getTextContent());
+        assertEquals("demo", event.getElementsByTagName("User-Name").item(0).getTextContent());
+        assertEquals("localhost-demo", event.getElementsByTagName("Client-Friendly-Name").item(0).getTextContent());
+    }
+
+    /**
+     * NPS's "if logging fails, discard connection requests": a sink whose free-space threshold cannot be met and whose
+     * onFailure is discard-requests turns Access-Requests away, says so in radmfa:logging and radmfa:decisions, and
+     * logins work again once the sink is gone.
+     */
+    @Test
+    public void aLogThatCannotWriteWithDiscardRequestsTurnsLoginsAwayUntilItIsFixed() throws IOException {
+        awaitRadius();
+        Path config = home.resolve("etc").resolve("org.radmfa.accounting.file-full.cfg");
+        Files.writeString(config, "format = ias\ndirectory = " + home.resolve("data/accounting-full")
+                + "\n# more free space than any test machine has: the disk counts as full\n"
+                + "minFreeMegabytes = 10000000\nonFailure = discard-requests\n");
+        try {
+            Await.until("Access-Requests rejected while the log fails", SHELL_TIMEOUT,
+                    () -> radtest("demo", "demo-password").contains("Received Access-Reject"));
+            String logging = shell("radmfa:logging --no-format");
+            assertTrue(logging, Pattern.compile("(?m)^file:full\\s+FAILING\\s+YES\\s").matcher(logging).find());
+            assertTrue(logging, Pattern.compile("(?m)^file:dts\\s+writing\\s+no\\s").matcher(logging).find());
+            String decisions = shell("radmfa:decisions -n 1 --no-format");
+            assertTrue(decisions, decisions.contains("LOGGING_FAILED"));
+        } finally {
+            Files.delete(config);
+        }
+        Await.until("Access-Requests accepted once the failing sink is removed", SHELL_TIMEOUT,
+                () -> radtest("demo", "demo-password").contains("Received Access-Accept"));
+    }
+
+    private static String radtest(String user, String password) {
+        return run(null, "radtest", user, password, "127.0.0.1:" + authPort, "0", SECRET).output;
+    }
+
+    private static String readAll(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return "";
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> {
                 try {
                     return Files.readString(file);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }).collect(Collectors.joining());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        assertTrue(written, written.contains("\"Acct-Session-Id\":\"" + session + "\""));
+    }
+
+    /**
+     * The Event of this session in an NPS-named (INyymmdd.log) file, every line of which must parse as XML on its own,
+     * or null while it is not there.
+     */
+    private static org.w3c.dom.Element dtsEvent(Path directory, String session) {
+        if (!Files.isDirectory(directory)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            for (Path file : files.toList()) {
+                assertTrue(file.toString(), file.getFileName().toString().matches("IN\\d{6}\\.log"));
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    org.w3c.dom.Element event = factory.newDocumentBuilder()
+                            .parse(new java.io.ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)))
+                            .getDocumentElement();
+                    assertEquals(line, "Event", event.getTagName());
+                    if (session.equals(event.getElementsByTagName("Acct-Session-Id").item(0).getTextContent())) {
+                        return event;
+                    }
+                }
+            }
+            return null;
+        } catch (IOException | javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new AssertionError("DTS file in " + directory + " is not parseable XML: " + e, e);
+        }
     }
 
     @Test

@@ -20,7 +20,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
+import org.radmfa.api.AccountingSink;
+import org.radmfa.api.LoggingHealth;
 
 /**
  * Stock Karaf + {@code feature:install radmfa radmfa-demo}: every part is there and active, and the demo
@@ -88,6 +91,38 @@ public class BootIT extends RadmfaTestSupport {
         assertEquals(String.valueOf(authPort()), String.valueOf(transport.getProperties().get("authPort")));
         assertEquals(String.valueOf(acctPort()), String.valueOf(transport.getProperties().get("acctPort")));
         assertTrue(authPort() != acctPort());
+    }
+
+    /**
+     * No accounting configuration at all: the default file sink (JSON lines in data/accounting) is there anyway. (It
+     * also takes factory configurations, and bnd makes such a component require one unless told otherwise.)
+     */
+    @Test
+    public void theDefaultAccountingFileSinkRunsWithoutConfiguration() {
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            Await.until("an accounting sink named 'file' that can write", TIMEOUT, () -> {
+                StringBuilder sinks = new StringBuilder();
+                boolean found = false;
+                try {
+                    for (var reference : bundleContext.getServiceReferences(LoggingHealth.class, null)) {
+                        LoggingHealth health = bundleContext.getService(reference);
+                        if (health != null) {
+                            sinks.append(health.name()).append('=').append(health.failure()).append(' ');
+                            found |= "file".equals(health.name()) && health.failure().isEmpty()
+                                    && health instanceof AccountingSink;
+                        }
+                        bundleContext.ungetService(reference);
+                    }
+                } catch (InvalidSyntaxException e) {
+                    throw new AssertionError(e);
+                }
+                seen.set(sinks.toString());
+                return found;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; logging sinks seen: " + seen.get(), e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ final class RunningAppliance implements AutoCloseable {
     }
 
     /** Copies the assembly without its run-time state (a running ./radmfa start may be using it). */
-    private static void copyAssembly(Path from, Path to) throws IOException {
+    static void copyAssembly(Path from, Path to) throws IOException {
         Set<String> skipped = Set.of("data", "instances", "lock", "karaf.pid");
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
@@ -186,7 +186,7 @@ final class RunningAppliance implements AutoCloseable {
         });
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

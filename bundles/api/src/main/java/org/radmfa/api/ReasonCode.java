@@ -33,7 +33,14 @@ public enum ReasonCode {
     MFA_UNAVAILABLE(-1),
     MFA_NOT_ENROLLED(-1),
     /** Too many second-factor prompts for this user in a short time (push-fatigue guard). */
-    MFA_RATE_LIMITED(-1);
+    MFA_RATE_LIMITED(-1),
+    /**
+     * A logging sink configured to discard requests when logging fails cannot write (NPS: "if logging fails,
+     * discard connection requests").
+     *
+     * @since 1.5
+     */
+    LOGGING_FAILED(-1);
 
     private final int npsCode;
 

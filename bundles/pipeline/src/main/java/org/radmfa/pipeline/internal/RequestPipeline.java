@@ -35,6 +35,7 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
@@ -124,6 +125,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile MfaConnector mfaConnector;
 
+    /** Logging sinks; one whose policy is discard-requests and that cannot write turns Access-Requests away. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<LoggingHealth> loggingHealth = List.of();
+
     private volatile Duration mfaTimeout;
     private volatile String defaultDirectory = "local";
     private final RecentDecisions recent = new RecentDecisions(1000);
@@ -165,6 +171,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         this.listeners = List.copyOf(bound);
     }
 
+    /** For tests: the logging sinks DS would bind. */
+    void bindLoggingHealth(List<LoggingHealth> bound) {
+        this.loggingHealth = List.copyOf(bound);
+    }
+
     /** For tests: the directories DS would bind. */
     void bindDirectories(List<UserDirectory> bound) {
         this.directories = List.copyOf(bound);
@@ -201,6 +212,15 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     public CompletionStage<Decision> handle(AuthenticationRequest request) {
         long started = System.nanoTime();
         List<String> trace = new ArrayList<>();
+        for (LoggingHealth health : loggingHealth) {
+            if (health.discardsRequests()) {
+                // NPS: "if logging fails, discard connection requests"; nobody gets in unlogged.
+                String why = "'" + health.name() + "' cannot write (" + health.failure().orElse("failing")
+                        + ") and its onFailure is discard-requests";
+                trace.add("logging failed: " + why);
+                return done(request, started, Decision.reject(ReasonCode.LOGGING_FAILED, why, trace));
+            }
+        }
         PolicyEngine engine = policyEngine;
         if (engine == null) {
             return done(request, started, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,

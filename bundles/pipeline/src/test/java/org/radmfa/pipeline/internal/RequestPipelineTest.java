@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
+import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
@@ -246,5 +249,46 @@ class RequestPipelineTest {
         Decision reject = decide(new RequestPipeline(directory(PrimaryAuthResult.rejected(
                 ReasonCode.AUTHENTICATION_FAILED, "wrong")), grant(false), null, Duration.ofSeconds(5)));
         assertTrue(reject.replyAttributes().isEmpty(), "no Class on a reject");
+    }
+
+    private static LoggingHealth health(String name, AtomicBoolean failing, boolean discards) {
+        return new LoggingHealth() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return failing.get() ? Optional.of("disk full") : Optional.empty();
+            }
+
+            @Override
+            public boolean discardsRequests() {
+                return discards && failing.get();
+            }
+
+            @Override
+            public long refusedRecords() {
+                return 0;
+            }
+        };
+    }
+
+    @Test
+    void aFailingLogWhosePolicyIsDiscardRequestsTurnsRequestsAwayUntilItWorks() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5));
+        AtomicBoolean dtsFailing = new AtomicBoolean(false);
+        AtomicBoolean jsonFailing = new AtomicBoolean(true);
+        pipeline.bindLoggingHealth(List.of(health("file:json", jsonFailing, false),
+                health("file:dts", dtsFailing, true)));
+        assertEquals(Decision.Outcome.ACCEPT, decide(pipeline).outcome(),
+                "a failing log whose policy is withhold-response does not stop logins");
+        dtsFailing.set(true);
+        Decision refused = decide(pipeline);
+        assertEquals(ReasonCode.LOGGING_FAILED, refused.reason());
+        assertTrue(refused.detail().contains("'file:dts' cannot write (disk full)"), refused.detail());
+        dtsFailing.set(false);
+        assertEquals(Decision.Outcome.ACCEPT, decide(pipeline).outcome());
     }
 }

@@ -1,69 +1,133 @@
 package org.radmfa.accounting.file.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.radmfa.api.LoggingHealth;
 
 /**
- * Accounting records as JSON lines in one append-only file per day (UTC), forced to disk before each record's stage
- * completes, so that an Accounting-Response always follows a durable record.
+ * Accounting records in rotating files, as JSON lines, NPS "DTS compliant" XML or the IAS format, forced to disk
+ * before each record's stage completes, so that an Accounting-Response always follows a durable record. Without
+ * configuration one JSON sink writes to data/accounting; {@code etc/org.radmfa.accounting.file.cfg} configures that
+ * one, and factory configurations {@code etc/org.radmfa.accounting.file-<name>.cfg} make one sink each instead (use
+ * one way or the other, not both).
  */
-@Component(service = AccountingSink.class, configurationPid = FileAccountingSink.PID)
-@Designate(ocd = FileAccountingSink.Config.class)
-public final class FileAccountingSink implements AccountingSink {
+// Optional, explicitly: a factory designation alone makes bnd require a configuration, and the default sink must
+// run without one.
+@Component(service = {AccountingSink.class, LoggingHealth.class}, configurationPid = FileAccountingSink.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = FileAccountingSink.Config.class, factory = true)
+public final class FileAccountingSink implements AccountingSink, LoggingHealth {
     static final String PID = "org.radmfa.accounting.file";
-    private static final Logger LOG = LoggerFactory.getLogger(FileAccountingSink.class);
 
     @ObjectClassDefinition(name = "radmfa accounting file sink",
-            description = "Accounting-Requests as JSON lines, one file per day")
+            description = "Accounting-Requests in rotating files: JSON lines, NPS DTS XML or IAS format")
     @interface Config {
-        @AttributeDefinition(name = "Directory",
-                description = "Where the files go; empty means data/accounting under the Karaf data folder")
+        @AttributeDefinition(name = "Directory", description = "Where the files go; empty: data/accounting for the"
+                + " default sink, data/accounting-<name> for a named one")
         String directory() default "";
+
+        @AttributeDefinition(name = "Format", description = "json (one object per line), dts (NPS DTS compliant"
+                + " XML) or ias (NPS IAS format)")
+        String format() default "json";
+
+        @AttributeDefinition(name = "Rotation", description = "A new file every day, week or month (NPS's"
+                + " intervals), or none")
+        String rotation() default "daily";
+
+        @AttributeDefinition(name = "Maximum file size (MB)",
+                description = "A new file before a record would make the file larger; 0 is no limit")
+        int maxFileMegabytes() default 0;
+
+        @AttributeDefinition(name = "Files kept", description = "Older files beyond this many are deleted; 0 keeps all")
+        int maxFiles() default 0;
+
+        @AttributeDefinition(name = "Days kept",
+                description = "Files last written more than this many days ago are deleted; 0 keeps all")
+        int maxAgeDays() default 0;
+
+        @AttributeDefinition(name = "Minimum free space (MB)", description = "Below this the disk counts as full"
+                + " and onFailure applies; 0 is off")
+        int minFreeMegabytes() default 0;
+
+        @AttributeDefinition(name = "On failure", description = "withhold-response (no Accounting-Response, the NAS"
+                + " retries), delete-oldest (delete old files and retry) or discard-requests (also turn"
+                + " Access-Requests away until logging works)")
+        String onFailure() default "withhold-response";
+
+        @AttributeDefinition(name = "Time zone", description = "For file dates and NPS timestamps")
+        String timeZone() default "UTC";
+
+        @AttributeDefinition(name = "Computer name", description = "Computer-Name in NPS formats; empty: host name")
+        String computerName() default "";
 
         @AttributeDefinition(name = "Queue capacity",
                 description = "Records waiting for the disk; beyond it a record is refused and the NAS retries")
         int queueCapacity() default 10000;
     }
 
-    private final DailyJsonFile file;
+    private final ConfiguredLog log;
+
+    /** For DS. */
+    public FileAccountingSink() {
+        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE);
+    }
+
+    FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk) {
+        this.log = new ConfiguredLog(PID, "accounting", java.util.EnumSet.allOf(RecordFormat.class), clock, disk);
+    }
 
     @Activate
-    public FileAccountingSink(Config config) throws IOException {
-        Path directory = config.directory().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "accounting")
-                : Path.of(config.directory());
-        this.file = new DailyJsonFile(directory, "accounting", config.queueCapacity());
-        LOG.info("Accounting records go to {}", directory.toAbsolutePath());
+    @Modified
+    void configure(Map<String, Object> properties) {
+        log.configure(properties);
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
-        file.close();
+    void deactivate() {
+        log.close();
     }
 
+    /** "file" for the default sink, "file:<name>" for a named one. */
     @Override
     public String name() {
-        return "file";
+        String name = log.name();
+        return name == null || name.equals(LogSettings.DEFAULT_NAME) ? "file" : "file:" + name;
     }
 
     @Override
     public CompletionStage<Void> store(AccountingRecord record) {
-        return file.append(JsonLines.line(record));
+        return log.append(settings -> settings.format().format(record, settings.header()));
     }
 
-    Path directory() {
-        return file.directory();
+    @Override
+    public Optional<String> failure() {
+        return log.failure();
+    }
+
+    @Override
+    public boolean discardsRequests() {
+        return log.discardsRequests();
+    }
+
+    @Override
+    public long refusedRecords() {
+        return log.refused();
+    }
+
+    RotatingLogFile file() {
+        return log.file();
     }
 }

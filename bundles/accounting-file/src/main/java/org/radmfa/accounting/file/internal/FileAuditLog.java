@@ -1,35 +1,70 @@
 package org.radmfa.accounting.file.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.LoggingHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every authentication decision as one JSON line, one file per day: the audit trail an operator follows a login
+ * Every authentication decision as one JSON line (or one NPS DTS Event), in rotating files: the audit trail an operator follows a login
  * with, its correlation id linking it to the accounting records of its session (the NAS echoes it in Class). Never a
- * password, an OTP or a key: decisions carry none, and reply attribute values are left out.
+ * password, an OTP or a key: decisions carry none, and reply attribute values are left out. Rotation, retention and
+ * the failure policy are those of the accounting files; with {@code onFailure = discard-requests} a failing audit
+ * file turns Access-Requests away, as NPS does when its log cannot be written.
  */
-@Component(service = DecisionListener.class, configurationPid = FileAuditLog.PID)
+@Component(service = {DecisionListener.class, LoggingHealth.class}, configurationPid = FileAuditLog.PID)
 @Designate(ocd = FileAuditLog.Config.class)
-public final class FileAuditLog implements DecisionListener {
+public final class FileAuditLog implements DecisionListener, LoggingHealth {
     static final String PID = "org.radmfa.audit.file";
     private static final Logger LOG = LoggerFactory.getLogger(FileAuditLog.class);
 
-    @ObjectClassDefinition(name = "radmfa audit file", description = "Authentication decisions as JSON lines")
+    @ObjectClassDefinition(name = "radmfa audit file",
+            description = "Authentication decisions as JSON lines or NPS DTS compliant XML")
     @interface Config {
+        @AttributeDefinition(name = "Format", description = "json (one object per line, with the trace) or dts"
+                + " (NPS DTS compliant XML, one Event per decision)")
+        String format() default "json";
+
+        @AttributeDefinition(name = "Time zone", description = "For file dates and NPS timestamps")
+        String timeZone() default "UTC";
+
+        @AttributeDefinition(name = "Computer name", description = "Computer-Name in DTS; empty: host name")
+        String computerName() default "";
+
         @AttributeDefinition(name = "Directory",
                 description = "Where the files go; empty means data/audit under the Karaf data folder")
         String directory() default "";
+
+        @AttributeDefinition(name = "Rotation", description = "daily, weekly, monthly or none")
+        String rotation() default "daily";
+
+        @AttributeDefinition(name = "Maximum file size (MB)", description = "0 is no limit")
+        int maxFileMegabytes() default 0;
+
+        @AttributeDefinition(name = "Files kept", description = "0 keeps all")
+        int maxFiles() default 0;
+
+        @AttributeDefinition(name = "Days kept", description = "0 keeps all")
+        int maxAgeDays() default 0;
+
+        @AttributeDefinition(name = "Minimum free space (MB)", description = "0 is off")
+        int minFreeMegabytes() default 0;
+
+        @AttributeDefinition(name = "On failure", description = "withhold-response (the decision is left out of"
+                + " the file, logged and counted), delete-oldest or discard-requests")
+        String onFailure() default "withhold-response";
 
         @AttributeDefinition(name = "Queue capacity",
                 description = "Decisions waiting for the disk; beyond it a decision is left out of the file and the"
@@ -37,29 +72,58 @@ public final class FileAuditLog implements DecisionListener {
         int queueCapacity() default 10000;
     }
 
-    private final DailyJsonFile file;
+    private final ConfiguredLog log;
+
+    /** For DS. */
+    public FileAuditLog() {
+        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE);
+    }
+
+    FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
+        this.log = new ConfiguredLog(PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS), clock, disk);
+    }
 
     @Activate
-    public FileAuditLog(Config config) throws IOException {
-        Path directory = config.directory().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "audit")
-                : Path.of(config.directory());
-        this.file = new DailyJsonFile(directory, "audit", config.queueCapacity());
-        LOG.info("Authentication decisions are audited to {}", directory.toAbsolutePath());
+    @Modified
+    void configure(Map<String, Object> properties) {
+        log.configure(properties);
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
-        file.close();
+    void deactivate() {
+        log.close();
     }
 
     @Override
     public void decided(DecisionRecord record) {
-        file.append(() -> JsonLines.line(record)).whenComplete((ok, failure) -> {
+        log.append(settings -> settings.format() == RecordFormat.DTS ? DtsFormat.decision(record, settings.header())
+                : JsonLines.line(record)).whenComplete((ok, failure) -> {
             if (failure != null) {
-                LOG.warn("Decision {} ({}) not written to the audit file: {}", record.id(), record.correlationId(),
+                LOG.debug("Decision {} ({}) not written to the audit file: {}", record.id(), record.correlationId(),
                         failure.getMessage());
             }
         });
+    }
+
+    /** "audit file", or "audit file:<name>" for a factory configuration {@code org.radmfa.audit.file-<name>.cfg}. */
+    @Override
+    public String name() {
+        String name = log.name();
+        return name == null || name.equals(LogSettings.DEFAULT_NAME) ? "audit file" : "audit file:" + name;
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return log.failure();
+    }
+
+    @Override
+    public boolean discardsRequests() {
+        return log.discardsRequests();
+    }
+
+    @Override
+    public long refusedRecords() {
+        return log.refused();
     }
 }

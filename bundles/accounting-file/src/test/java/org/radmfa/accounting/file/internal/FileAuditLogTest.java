@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,22 +20,9 @@ class FileAuditLogTest {
 
     @Test
     void everyDecisionIsOneLineWithItsCorrelationAndNoAttributeValues(@TempDir Path directory) throws Exception {
-        FileAuditLog log = new FileAuditLog(new FileAuditLog.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return FileAuditLog.Config.class;
-            }
-
-            @Override
-            public String directory() {
-                return directory.toString();
-            }
-
-            @Override
-            public int queueCapacity() {
-                return 100;
-            }
-        });
+        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"),
+                RotatingLogFile.DiskSpace.FILE_STORE);
+        log.configure(Records.config("directory", directory.toString()));
         Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "VPN",
                 List.of(new ReplyAttribute("MS-MPPE-Send-Key", "0x00112233445566778899aabbccddeeff"),
                         new ReplyAttribute("Class", "radmfa:c-1")), List.of("policy 'VPN' matches"));
@@ -54,5 +40,23 @@ class FileAuditLogTest {
         assertTrue(lines.get(0).contains("\"replyAttributes\":[\"MS-MPPE-Send-Key\",\"Class=radmfa:c-1\"]"));
         assertFalse(lines.get(0).contains("00112233"), "no key material in the audit file");
         assertTrue(lines.get(1).contains("\"reason\":\"AUTHENTICATION_FAILED\",\"npsReasonCode\":16"), lines.get(1));
+    }
+
+    @Test
+    void theAuditTrailCanBeNpsDtsXmlButNotIas(@TempDir Path directory) throws Exception {
+        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+        log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file-nps.cfg",
+                "directory", directory.toString(), "format", "ias"));
+        assertTrue(log.failure().orElseThrow().contains("key 'format': the audit file can be written as dts or json"),
+                log.failure().orElseThrow());
+        log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file-nps.cfg",
+                "directory", directory.toString(), "format", "dts"));
+        assertEquals("audit file:nps", log.name());
+        log.decided(new DecisionRecord("rq-2", Instant.parse("2026-11-25T12:00:01Z"), "gw", "bob",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 3, "c-2"));
+        log.deactivate();
+        String event = Files.readString(directory.resolve("IN261125.log"));
+        assertTrue(event.startsWith("<Event>") && event.contains("<Reason-Code data_type=\"0\">16</Reason-Code>"),
+                event);
     }
 }

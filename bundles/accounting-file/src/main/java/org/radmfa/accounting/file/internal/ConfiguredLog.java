@@ -1,0 +1,145 @@
+package org.radmfa.accounting.file.internal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One log file sink's configuration and writer, shared by the accounting and audit components: a refused
+ * configuration leaves the last good one writing; a changed one opens the new writer before the old one is drained
+ * and closed.
+ */
+final class ConfiguredLog {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredLog.class);
+
+    private record Active(LogSettings settings, RotatingLogFile file) {
+    }
+
+    private final String pid;
+    private final String kind;
+    private final java.util.Set<RecordFormat> formats;
+    private final Clock clock;
+    private final RotatingLogFile.DiskSpace disk;
+    private volatile Active active;
+    private volatile String refusal = "not configured yet";
+
+    ConfiguredLog(String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
+            RotatingLogFile.DiskSpace disk) {
+        this.pid = pid;
+        this.kind = kind;
+        this.formats = java.util.Set.copyOf(formats);
+        this.clock = clock;
+        this.disk = disk;
+    }
+
+    synchronized void configure(Map<String, ?> properties) {
+        LogSettings settings;
+        try {
+            settings = LogSettings.parse(properties, pid, kind, formats);
+        } catch (InvalidConfigurationException e) {
+            refused(e.getMessage());
+            return;
+        }
+        ConfigReader config = new ConfigReader(properties);
+        config.unknownKeys(LogSettings.KEYS).forEach(key -> LOG.warn("{}: key '{}' is not a {} file setting and is"
+                + " ignored", config.source(), key, kind));
+        Active previous = active;
+        if (previous != null && previous.settings().equals(settings)) {
+            return;
+        }
+        RotatingLogFile file;
+        try {
+            java.nio.file.Files.createDirectories(settings.options().directory());
+            // The old writer drains and closes first: two writers must never append to the same file.
+            if (previous != null) {
+                active = null;
+                closeQuietly(previous.file());
+            }
+            file = new RotatingLogFile(kind + " file '" + settings.name() + "'", settings.options(), clock, disk);
+        } catch (IOException e) {
+            refused(config.source() + ": key 'directory': cannot create " + settings.options().directory() + " ("
+                    + e + ")");
+            return;
+        }
+        active = new Active(settings, file);
+        refusal = null;
+        LOG.info("{} file '{}' writes {} to {} (rotation {}, maxFileMegabytes {}, maxFiles {}, maxAgeDays {},"
+                + " minFreeMegabytes {}, onFailure {})", kind, settings.name(), settings.format().configName(),
+                settings.options().directory().toAbsolutePath(), settings.options().naming().period()
+                        .name().toLowerCase(java.util.Locale.ROOT),
+                settings.options().maxFileBytes() >> 20, settings.options().maxFiles(),
+                settings.options().maxAgeDays(), settings.options().minFreeBytes() >> 20,
+                settings.options().onFailure().configName());
+    }
+
+    private void refused(String reason) {
+        Active current = active;
+        LOG.error("Refused {} file configuration {}; {}", kind, reason, current == null
+                ? "nothing is written by this sink until it is fixed"
+                : "the last good configuration keeps writing to " + current.settings().options().directory());
+        if (current == null) {
+            refusal = "refused configuration: " + reason;
+        }
+    }
+
+    synchronized void close() {
+        Active current = active;
+        active = null;
+        refusal = "stopped";
+        if (current != null) {
+            closeQuietly(current.file());
+        }
+    }
+
+    private static void closeQuietly(RotatingLogFile file) {
+        try {
+            file.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Appends what the line maker makes of the settings; fails at once without a good configuration. */
+    CompletableFuture<Void> append(Function<LogSettings, String> line) {
+        Active current = active;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IOException(kind + " file: " + refusal));
+        }
+        return current.file().append(() -> line.apply(current.settings()));
+    }
+
+    /** "default" for the singleton configuration, else the factory configuration's name; null until configured. */
+    String name() {
+        Active current = active;
+        return current == null ? null : current.settings().name();
+    }
+
+    Optional<String> failure() {
+        Active current = active;
+        return current == null ? Optional.of(refusal) : current.file().failure();
+    }
+
+    boolean discardsRequests() {
+        Active current = active;
+        return current != null && current.settings().options().onFailure() == FailurePolicy.DISCARD_REQUESTS
+                && current.file().failure().isPresent();
+    }
+
+    long refused() {
+        Active current = active;
+        return current == null ? 0 : current.file().refused();
+    }
+
+    RotatingLogFile file() {
+        Active current = active;
+        return current == null ? null : current.file();
+    }
+}

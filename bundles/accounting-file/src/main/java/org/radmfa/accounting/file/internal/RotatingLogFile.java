@@ -1,0 +1,470 @@
+package org.radmfa.accounting.file.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records appended to a rotating set of files. One writer thread takes whatever has queued up, writes it and forces
+ * it to disk once per file touched (group commit); only then does each record's stage complete. A record is never
+ * split: a file is rotated between records, when the next one would pass the size limit or the period has changed.
+ * A failed write is cut back to the last whole record, and the failure is handled by the {@link FailurePolicy}.
+ */
+final class RotatingLogFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RotatingLogFile.class);
+    private static final int MAX_BATCH = 512;
+    /** delete-oldest deletes at most this many files for one batch before it refuses the batch. */
+    private static final int MAX_DELETIONS_PER_BATCH = 1000;
+    /** While failing, a repeated failure is logged at most this often (the count goes with it). */
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** While failing, free space must be at least this (or the threshold) before logging is taken to work again. */
+    private static final long PROBE_MIN_FREE_BYTES = 64 * 1024;
+
+    /** Free space of the file system holding a directory; a seam for tests that simulate a full disk. */
+    @FunctionalInterface
+    interface DiskSpace {
+        DiskSpace FILE_STORE = directory -> Files.getFileStore(directory).getUsableSpace();
+
+        long usableBytes(Path directory) throws IOException;
+    }
+
+    /** A write refused before it started, because free space is below the threshold. */
+    static final class LowDiskSpaceException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LowDiskSpaceException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param maxFileBytes rotate before a record would make the file larger; 0 for no limit
+     * @param maxFiles keep at most this many of this sink's files, the newest; 0 for no limit
+     * @param maxAgeDays delete this sink's files last written more than this many days ago; 0 for never
+     * @param minFreeBytes treat free space below this as a failure; 0 for no threshold
+     */
+    record Options(Path directory, LogFileNaming naming, long maxFileBytes, int maxFiles, int maxAgeDays,
+            long minFreeBytes, FailurePolicy onFailure, int queueCapacity, ZoneId zone) {
+    }
+
+    private record Pending(Supplier<String> line, CompletableFuture<Void> durable) {
+    }
+
+    /** Wakes the writer when the file is closed, so that closing does not wait for the poll to time out. */
+    private static final Pending WAKE_UP = new Pending(() -> "", new CompletableFuture<>());
+
+    private final String name;
+    private final Options options;
+    private final Clock clock;
+    private final DiskSpace disk;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong lastQueueWarning = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos() - 1);
+    private volatile boolean running = true;
+    private volatile String failure;
+    private long refusedAtFailureStart;
+    private Instant lastFailureLog = Instant.MIN;
+
+    // Owned by the writer thread.
+    private FileChannel channel;
+    private Path current;
+    private String currentBase;
+    private int currentSequence;
+    private long currentSize;
+    /** How many records of the batch in hand are durable; read after a write failed part-way. */
+    private int progress;
+
+    RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk) throws IOException {
+        this.name = name;
+        this.options = options;
+        this.clock = clock;
+        this.disk = disk;
+        Files.createDirectories(options.directory());
+        this.queue = new LinkedBlockingQueue<>(Math.max(1, options.queueCapacity()));
+        this.writer = new Thread(this::writeLoop, "radmfa-log-" + name);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Completes once the line is on disk; fails at once when the queue is full or the file is closed. */
+    CompletableFuture<Void> append(String line) {
+        return append(() -> line);
+    }
+
+    /** As {@link #append(String)}, the line made on the writer thread. */
+    CompletableFuture<Void> append(Supplier<String> line) {
+        Pending pending = new Pending(line, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            refused.incrementAndGet();
+            pending.durable().completeExceptionally(new IOException(name + ": queue is full or closed"));
+            long now = System.nanoTime();
+            long last = lastQueueWarning.get();
+            if (running && now - last > FAILURE_LOG_INTERVAL.toNanos() && lastQueueWarning.compareAndSet(last, now)) {
+                LOG.warn("{}: {} records waiting for the disk, the queue is full: records are refused ({} so far)",
+                        name, options.queueCapacity(), refused.get());
+            }
+        }
+        return pending.durable();
+    }
+
+    Path directory() {
+        return options.directory();
+    }
+
+    Options options() {
+        return options;
+    }
+
+    /** Why the last write failed, while it has not succeeded since. */
+    Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    long refused() {
+        return refused.get();
+    }
+
+    /** Writes what is queued, then stops; new lines are refused from now on. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        queue.offer(WAKE_UP);
+        writer.join(5000);
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        try {
+            while (running || !queue.isEmpty()) {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null || first == WAKE_UP) {
+                    if (failure != null) {
+                        probe();
+                    } else {
+                        watchFreeSpace();
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                batch.remove(WAKE_UP);
+                write(batch);
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            // Closed: whatever is still queued is refused below; for accounting the NAS will retry it.
+        } finally {
+            List<Pending> left = new ArrayList<>();
+            queue.drainTo(left);
+            left.remove(WAKE_UP);
+            left.forEach(p -> p.durable().completeExceptionally(new IOException(name + ": closed")));
+            refused.addAndGet(left.size());
+            closeChannel();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<byte[]> lines = new ArrayList<>(batch.size());
+        List<Pending> writable = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            try {
+                lines.add(pending.line().get().getBytes(StandardCharsets.UTF_8));
+                writable.add(pending);
+            } catch (RuntimeException e) {
+                LOG.error("{}: a record could not be formatted and is refused: {}", name, e.toString());
+                refused.incrementAndGet();
+                pending.durable().completeExceptionally(e);
+            }
+        }
+        int done = 0;
+        int deletions = 0;
+        while (done < writable.size()) {
+            try {
+                done = writeFrom(writable, lines, done);
+            } catch (IOException e) {
+                done = progress;
+                if (options.onFailure() == FailurePolicy.DELETE_OLDEST && deletions < MAX_DELETIONS_PER_BATCH
+                        && deleteOldest(e)) {
+                    deletions++;
+                    continue;
+                }
+                List<Pending> failed = writable.subList(done, writable.size());
+                // State and count first: whoever sees a refused record also sees the failure.
+                failed(e, failed.size());
+                failed.forEach(p -> p.durable().completeExceptionally(e));
+                return;
+            }
+        }
+        recovered();
+    }
+
+    /** Writes records from index {@code start} on, rotating between records; returns the batch size. */
+    private int writeFrom(List<Pending> batch, List<byte[]> lines, int start) throws IOException {
+        progress = start;
+        checkFreeSpace(options.minFreeBytes());
+        openFor(today());
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        int chunkStart = start;
+        for (int i = start; i < batch.size(); i++) {
+            byte[] line = lines.get(i);
+            long after = currentSize + chunk.size() + line.length;
+            if (options.maxFileBytes() > 0 && currentSize + chunk.size() > 0 && after > options.maxFileBytes()) {
+                flush(chunk, batch, chunkStart, i);
+                chunk.reset();
+                chunkStart = i;
+                rotate();
+            }
+            chunk.write(line, 0, line.length);
+        }
+        flush(chunk, batch, chunkStart, batch.size());
+        return batch.size();
+    }
+
+    /** Writes and forces one file's share of the batch, then completes those records; on failure cuts it back. */
+    private void flush(ByteArrayOutputStream chunk, List<Pending> batch, int from, int to) throws IOException {
+        if (chunk.size() == 0) {
+            return;
+        }
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(chunk.toByteArray());
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            cutBack();
+            throw e;
+        }
+        currentSize += chunk.size();
+        for (int i = from; i < to; i++) {
+            batch.get(i).durable().complete(null);
+        }
+        progress = to;
+    }
+
+    /** A failed write may have left part of a record: cut the file back to its last whole record. */
+    private void cutBack() {
+        try {
+            channel.truncate(currentSize);
+        } catch (IOException e) {
+            LOG.error("{}: could not cut {} back to its last whole record at {} bytes: {}", name, current,
+                    currentSize, e.toString());
+        }
+        closeChannel();
+    }
+
+    private void checkFreeSpace(long threshold) throws IOException {
+        if (threshold <= 0) {
+            return;
+        }
+        long usable = disk.usableBytes(options.directory());
+        if (usable < threshold) {
+            throw new LowDiskSpaceException(String.format(java.util.Locale.ROOT, "only %.1f MB free in %s, below the threshold of %.1f MB",
+                    usable / 1048576.0, options.directory(), threshold / 1048576.0));
+        }
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), options.zone());
+    }
+
+    /** Opens the file for this day's period: the newest file of the period if there is one, else a new one. */
+    private void openFor(LocalDate date) throws IOException {
+        String base = options.naming().base(date);
+        if (channel != null && base.equals(currentBase)) {
+            return;
+        }
+        boolean newPeriod = !base.equals(currentBase);
+        closeChannel();
+        int sequence = 0;
+        for (Map.Entry<LogFileNaming.Parsed, Path> file : files().entrySet()) {
+            if (file.getKey().base().equals(base)) {
+                sequence = Math.max(sequence, file.getKey().sequence());
+            }
+        }
+        open(base, sequence);
+        if (newPeriod) {
+            applyRetention();
+        }
+    }
+
+    private void rotate() throws IOException {
+        closeChannel();
+        open(currentBase, currentSequence + 1);
+        applyRetention();
+    }
+
+    private void open(String base, int sequence) throws IOException {
+        Path path = options.directory().resolve(options.naming().fileName(base, sequence));
+        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        current = path;
+        currentBase = base;
+        currentSequence = sequence;
+        currentSize = channel.size();
+    }
+
+    /** This sink's files in its directory, oldest first. */
+    private TreeMap<LogFileNaming.Parsed, Path> files() throws IOException {
+        TreeMap<LogFileNaming.Parsed, Path> files = new TreeMap<>(LogFileNaming.Parsed.OLDEST_FIRST);
+        try (Stream<Path> listing = Files.list(options.directory())) {
+            listing.forEach(path -> {
+                LogFileNaming.Parsed parsed = options.naming().parse(path.getFileName().toString());
+                if (parsed != null && Files.isRegularFile(path)) {
+                    files.put(parsed, path);
+                }
+            });
+        }
+        return files;
+    }
+
+    /** Keep at most maxFiles files and none older than maxAgeDays; the file being written is always kept. */
+    private void applyRetention() {
+        if (options.maxFiles() <= 0 && options.maxAgeDays() <= 0) {
+            return;
+        }
+        try {
+            List<Path> oldestFirst = new ArrayList<>(files().values());
+            oldestFirst.remove(current);
+            int excess = options.maxFiles() <= 0 ? 0 : oldestFirst.size() + 1 - options.maxFiles();
+            Instant cutoff = clock.instant().minus(Duration.ofDays(options.maxAgeDays()));
+            for (Path file : oldestFirst) {
+                boolean tooMany = excess > 0;
+                boolean tooOld = options.maxAgeDays() > 0
+                        && Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+                if (tooMany || tooOld) {
+                    delete(file, tooMany ? "more than maxFiles = " + options.maxFiles() + " files"
+                            : "older than maxAgeDays = " + options.maxAgeDays());
+                    excess--;
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("{}: retention could not list or delete files in {}: {}", name, options.directory(),
+                    e.toString());
+        }
+    }
+
+    /**
+     * delete-oldest: frees space by deleting the oldest file that is not being written (nor, before any file was
+     * opened, the newest, which is the one to be appended to); false if there is none.
+     */
+    private boolean deleteOldest(IOException cause) {
+        try {
+            List<Path> candidates = new ArrayList<>(files().values());
+            if (current != null) {
+                candidates.remove(current);
+            } else if (!candidates.isEmpty()) {
+                candidates.remove(candidates.size() - 1);
+            }
+            if (!candidates.isEmpty()) {
+                delete(candidates.get(0), "onFailure = delete-oldest after: " + cause.getMessage());
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.error("{}: could not list {} to free space: {}", name, options.directory(), e.toString());
+        }
+        return false;
+    }
+
+    private void delete(Path file, String why) throws IOException {
+        try {
+            Files.delete(file);
+            LOG.warn("{}: deleted {} ({})", name, file, why);
+        } catch (NoSuchFileException e) {
+            // Gone already: nothing to free.
+        }
+    }
+
+    private void failed(IOException cause, int records) {
+        refused.addAndGet(records);
+        Instant now = clock.instant();
+        // The exception's kind tells what went wrong (NotDirectoryException, ...); the message alone may be a path.
+        String reason = cause instanceof LowDiskSpaceException ? cause.getMessage()
+                : cause.toString().replace("java.nio.file.", "").replace("java.io.", "");
+        if (failure == null) {
+            refusedAtFailureStart = refused.get() - records;
+            LOG.error("{}: cannot write to {}: {}; onFailure = {}; {} record(s) refused so far{}", name,
+                    options.directory(), reason, options.onFailure().configName(), records,
+                    options.onFailure() == FailurePolicy.DISCARD_REQUESTS
+                            ? "; Access-Requests are turned away until logging works again" : "");
+            lastFailureLog = now;
+        } else if (Duration.between(lastFailureLog, now).compareTo(FAILURE_LOG_INTERVAL) >= 0) {
+            LOG.error("{}: still cannot write to {}: {}; {} record(s) refused since the failure began", name,
+                    options.directory(), reason, refused.get() - refusedAtFailureStart);
+            lastFailureLog = now;
+        }
+        failure = reason;
+    }
+
+    private void recovered() {
+        if (failure != null) {
+            failure = null;
+            LOG.info("{}: writing to {} again; {} record(s) were refused while it failed", name,
+                    options.directory(), refused.get() - refusedAtFailureStart);
+        }
+    }
+
+    /** While idle: free space below the threshold is a failure before any record has to be refused. */
+    private void watchFreeSpace() {
+        try {
+            checkFreeSpace(options.minFreeBytes());
+        } catch (IOException e) {
+            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && e instanceof LowDiskSpaceException
+                    && deleteOldest(e)) {
+                return;
+            }
+            failed(e, 0);
+        }
+    }
+
+    /** While failing and idle: is there room again, and can the file be opened? Then logging works again. */
+    private void probe() {
+        try {
+            checkFreeSpace(Math.max(options.minFreeBytes(), PROBE_MIN_FREE_BYTES));
+            openFor(today());
+            recovered();
+        } catch (IOException e) {
+            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && e instanceof LowDiskSpaceException) {
+                deleteOldest(e);
+            }
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("{}: closing {} failed: {}", name, current, e.toString());
+            }
+            channel = null;
+        }
+    }
+}
