@@ -6,8 +6,6 @@ import static org.ops4j.pax.exam.CoreOptions.vmOption;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +23,6 @@ import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.service.cm.Configuration;
 import org.radmfa.mfa.entra.internal.EntraEmulator;
 
 /**
@@ -64,34 +61,11 @@ public class ConnectorSwapIT extends RadmfaTestSupport {
     /** The emulator runs inside Karaf with the test: its classes travel in the probe (see EntraIT). */
     @ProbeBuilder
     public TestProbeBuilder probe(TestProbeBuilder probe) {
-        for (Class<?> type : new Class<?>[] {EntraEmulator.class, RadmfaTestSupport.class, RadiusTestClient.class,
-            Await.class, Login.class}) {
-            probe.addTest(type);
-            for (Class<?> nested : type.getDeclaredClasses()) {
-                probe.addTest(nested);
-            }
-            for (int i = 1; i < 50; i++) {
-                try {
-                    probe.addTest(Class.forName(type.getName() + "$" + i));
-                } catch (ClassNotFoundException e) {
-                    break;
-                }
-            }
-        }
-        probe.setHeader("DynamicImport-Package", "*");
-        return probe;
+        return probeWith(probe, EntraEmulator.class, RadmfaTestSupport.class, RadiusTestClient.class, Await.class, Login.class);
     }
 
     /** One login of the steady load: when it was sent and what came back (-1: nothing within the timeout). */
     record Login(long sentNanos, CompletableFuture<Integer> code) {
-    }
-
-    private void configure(String pid, Map<String, Object> values) throws Exception {
-        Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
-        Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>()
-                : configuration.getProperties();
-        values.forEach(properties::put);
-        configuration.update(properties);
     }
 
     private Login login(int number) {

@@ -6,8 +6,6 @@ import static org.ops4j.pax.exam.CoreOptions.vmOption;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +21,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.service.cm.Configuration;
 import org.radmfa.mfa.entra.internal.EntraEmulator;
 
 /**
@@ -56,32 +53,7 @@ public class EntraIT extends RadmfaTestSupport {
     /** The emulator runs inside Karaf with the test: its classes travel in the probe. */
     @ProbeBuilder
     public TestProbeBuilder probe(TestProbeBuilder probe) {
-        // Once the probe is built by hand, it holds only what is added: the test's helpers too.
-        for (Class<?> type : new Class<?>[] {EntraEmulator.class, RadmfaTestSupport.class, RadiusTestClient.class,
-            Await.class}) {
-            probe.addTest(type);
-            for (Class<?> nested : type.getDeclaredClasses()) {
-                probe.addTest(nested);
-            }
-            // Anonymous and synthetic classes (an enum switch's map) are not "declared": find them by name.
-            for (int i = 1; i < 50; i++) {
-                try {
-                    probe.addTest(Class.forName(type.getName() + "$" + i));
-                } catch (ClassNotFoundException e) {
-                    break;
-                }
-            }
-        }
-        probe.setHeader("DynamicImport-Package", "*");
-        return probe;
-    }
-
-    private void configure(String pid, Map<String, Object> values) throws Exception {
-        Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
-        Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>()
-                : configuration.getProperties();
-        values.forEach(properties::put);
-        configuration.update(properties);
+        return probeWith(probe, EntraEmulator.class, RadmfaTestSupport.class, RadiusTestClient.class, Await.class);
     }
 
     private CompletableFuture<Integer> login(String callingStationId) {

@@ -165,4 +165,37 @@ public abstract class RadmfaTestSupport {
         }
         return value;
     }
+
+    /**
+     * A probe holding the test and these classes with their nested, anonymous and synthetic ones, for tests that
+     * run helpers (an emulator) inside Karaf. Once a probe is built by hand it holds only what is added.
+     */
+    protected static org.ops4j.pax.exam.TestProbeBuilder probeWith(org.ops4j.pax.exam.TestProbeBuilder probe,
+            Class<?>... types) {
+        for (Class<?> type : types) {
+            probe.addTest(type);
+            for (Class<?> nested : type.getDeclaredClasses()) {
+                probe.addTest(nested);
+            }
+            // Anonymous and synthetic classes (an enum switch's map) are not "declared": found by name.
+            for (int i = 1; i < 50; i++) {
+                try {
+                    probe.addTest(Class.forName(type.getName() + "$" + i));
+                } catch (ClassNotFoundException e) {
+                    break;
+                }
+            }
+        }
+        probe.setHeader("DynamicImport-Package", "*");
+        return probe;
+    }
+
+    /** Sets these values in a singleton configuration, keeping its other keys. */
+    protected void configure(String pid, java.util.Map<String, Object> values) throws Exception {
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
+        java.util.Dictionary<String, Object> properties = configuration.getProperties() == null
+                ? new java.util.Hashtable<>() : configuration.getProperties();
+        values.forEach(properties::put);
+        configuration.update(properties);
+    }
 }
