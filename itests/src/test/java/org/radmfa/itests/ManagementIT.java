@@ -52,19 +52,10 @@ public class ManagementIT extends RadmfaTestSupport {
     @Inject
     private PolicyAdmin policyAdmin;
 
-    /** Every radmfa:* command installed has an entry in the shipped ACL: one missing would be open to any user. */
+    /** Every radmfa:* command has an entry in the shipped ACL: one missing would be open to any shell user. */
     @Test
     public void everyCommandOfTheScopeIsInTheShippedAcl() throws Exception {
-        org.osgi.service.cm.Configuration[] found = configurationAdmin.listConfigurations(
-                "(service.pid=org.apache.karaf.command.acl.radmfa)");
-        assertTrue("the command ACL is installed with the feature", found != null && found.length == 1);
-        java.util.Dictionary<String, Object> acl = found[0].getProperties();
-        List<String> commands = sessionFactory.getRegistry().getCommands().stream()
-                .filter(command -> "radmfa".equals(command.getScope()))
-                .map(org.apache.karaf.shell.api.console.Command::getName).sorted().toList();
-        assertTrue("the radmfa commands are installed: " + commands, commands.size() >= 20);
-        List<String> missing = commands.stream().filter(name -> acl.get(name) == null).toList();
-        assertTrue("radmfa commands without an ACL entry, open to every shell user: " + missing, missing.isEmpty());
+        assertEveryRadmfaCommandInTheAcl(20);
     }
 
     @Test

@@ -70,6 +70,12 @@ public class OtpIT extends RadmfaTestSupport {
         return response;
     }
 
+    /** The OTP commands are in the shipped command ACL too (ManagementIT checks the management bundle's). */
+    @Test
+    public void theOtpCommandsAreInTheShippedAcl() throws Exception {
+        assertEveryRadmfaCommandInTheAcl(25);
+    }
+
     @Test
     public void enrolledUserAnswersTheChallengeWithACodeThatWorksOnce() throws Exception {
         Await.until("radmfa:otp-enroll available", TIMEOUT, () -> {

@@ -198,4 +198,39 @@ public abstract class RadmfaTestSupport {
         values.forEach(properties::put);
         configuration.update(properties);
     }
+
+    /**
+     * Every radmfa command the installed bundles declare (Karaf-Commands packages, @Command) has an entry in the
+     * command ACL the features ship; {@code atLeast} keeps the check from passing on an empty list.
+     */
+    protected void assertEveryRadmfaCommandInTheAcl(int atLeast) throws Exception {
+        org.osgi.service.cm.Configuration[] found = configurationAdmin.listConfigurations(
+                "(service.pid=org.apache.karaf.command.acl.radmfa)");
+        org.junit.Assert.assertTrue("the command ACL is installed with the feature", found != null && found.length == 1);
+        java.util.Dictionary<String, Object> acl = found[0].getProperties();
+        // The commands as the bundles declare them (Karaf-Commands packages, @Command), installed or not yet.
+        List<String> commands = new java.util.ArrayList<>();
+        for (org.osgi.framework.Bundle bundle : bundleContext.getBundles()) {
+            String header = bundle.getHeaders().get("Karaf-Commands");
+            if (header == null || !bundle.getSymbolicName().startsWith("org.radmfa.")) {
+                continue;
+            }
+            org.osgi.framework.wiring.BundleWiring wiring = bundle.adapt(org.osgi.framework.wiring.BundleWiring.class);
+            for (String commandPackage : header.split(",")) {
+                for (String resource : wiring.listResources("/" + commandPackage.trim().replace('.', '/'), "*.class",
+                        0)) {
+                    Class<?> type = bundle.loadClass(resource.replace('/', '.').replaceAll("\\.class$", ""));
+                    org.apache.karaf.shell.api.action.Command command = type.getAnnotation(
+                            org.apache.karaf.shell.api.action.Command.class);
+                    if (command != null && "radmfa".equals(command.scope())) {
+                        commands.add(command.name());
+                    }
+                }
+            }
+        }
+        org.junit.Assert.assertTrue("the radmfa commands are installed: " + commands, commands.size() >= atLeast);
+        List<String> missing = commands.stream().filter(name -> acl.get(name) == null).toList();
+        org.junit.Assert.assertTrue("radmfa commands without an ACL entry, open to every shell user: " + missing,
+                missing.isEmpty());
+    }
 }
