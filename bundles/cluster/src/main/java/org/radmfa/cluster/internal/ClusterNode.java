@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -77,33 +78,75 @@ public final class ClusterNode implements ConfigurationListener {
     }
 
     private final ExecutorService worker;
-    private final ConfigurationAdminConfigs local;
+    private final ConfigurationAdmin configurationAdmin;
+    private final SecretVault vault;
+    private final File records;
+    private volatile ConfigurationAdminConfigs local;
+    private volatile ClusterSettings settings;
     private volatile HazelcastInstance hazelcast;
     private volatile ConfigMirror mirror;
 
     @Activate
     public ClusterNode(Map<String, Object> properties, @Reference ConfigurationAdmin configurationAdmin,
             @Reference SecretVault vault, BundleContext context) throws InvalidConfigurationException {
-        ConfigReader config = new ConfigReader(properties);
-        ClusterSettings settings;
-        try {
-            settings = ClusterSettings.read(config);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Refused cluster configuration {}; this node stays out of the cluster and keeps serving RADIUS"
-                    + " with its own configuration", e.getMessage());
-            throw e;
+        ClusterSettings first = read(properties);
+        if (first == null) {
+            throw new InvalidConfigurationException(ConfigReader.sourceOf(properties), "", "refused (see above)");
         }
-        config.unknownKeys(ClusterSettings.KEYS).forEach(unknown -> LOG.warn(
-                "{}: key '{}' is not a cluster setting and is ignored", config.source(), unknown));
-        this.local = new ConfigurationAdminConfigs(configurationAdmin, settings.sharedFactoryPids(),
-                settings.sharedPids(), new File(System.getProperty("karaf.etc", "etc")));
+        this.configurationAdmin = configurationAdmin;
+        this.vault = vault;
+        this.records = context.getDataFile("shared-versions.properties");
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "radmfa-cluster");
             thread.setDaemon(true);
             return thread;
         });
-        File records = context.getDataFile("shared-versions.properties");
-        worker.execute(() -> start(hazelcastConfig(settings), settings.nodeName(), vault, records));
+        join(first);
+    }
+
+    /**
+     * A changed configuration: refused with its key and reason while the node stays in the cluster with its last
+     * good settings, or, when valid and different, the node leaves and joins again with the new ones.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ClusterSettings changed = read(properties);
+        if (changed != null && !changed.equals(settings)) {
+            worker.execute(this::leave);
+            join(changed);
+        }
+    }
+
+    /** The settings, or null after logging why they are refused (and what keeps serving). */
+    private ClusterSettings read(Map<String, Object> properties) {
+        ConfigReader config = new ConfigReader(properties);
+        try {
+            ClusterSettings read = ClusterSettings.read(config);
+            config.unknownKeys(ClusterSettings.KEYS).forEach(unknown -> LOG.warn(
+                    "{}: key '{}' is not a cluster setting and is ignored", config.source(), unknown));
+            return read;
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Refused cluster configuration {}; {}", e.getMessage(), settings == null
+                    ? "this node stays out of the cluster and keeps serving RADIUS with its own configuration"
+                    : "this node stays in the cluster with its last good settings");
+            return null;
+        }
+    }
+
+    private void join(ClusterSettings chosen) {
+        settings = chosen;
+        local = new ConfigurationAdminConfigs(configurationAdmin, chosen.sharedFactoryPids(), chosen.sharedPids(),
+                new File(System.getProperty("karaf.etc", "etc")));
+        worker.execute(() -> start(hazelcastConfig(chosen), chosen.nodeName(), vault, records));
+    }
+
+    private void leave() {
+        mirror = null;
+        HazelcastInstance instance = hazelcast;
+        hazelcast = null;
+        if (instance != null) {
+            instance.shutdown();
+        }
     }
 
     private void start(Config config, String node, SecretVault vault, File records) {
@@ -140,7 +183,8 @@ public final class ClusterNode implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        String key = local.keyOf(event.getPid(), event.getFactoryPid());
+        ConfigurationAdminConfigs configs = local;
+        String key = configs == null ? null : configs.keyOf(event.getPid(), event.getFactoryPid());
         ConfigMirror current = mirror;
         if (key != null && current != null) {
             worker.execute(() -> current.localChanged(key));
@@ -150,10 +194,7 @@ public final class ClusterNode implements ConfigurationListener {
     @Deactivate
     void deactivate() {
         worker.shutdownNow();
-        HazelcastInstance instance = hazelcast;
-        if (instance != null) {
-            instance.shutdown();
-        }
+        leave();
     }
 
     /** Embedded member: static TCP/IP join, one interface, small thread pools (an appliance, not a data grid). */
