@@ -183,7 +183,11 @@ public class RadiusIT extends RadmfaTestSupport {
                 }
             });
             assertEquals(RadiusTestClient.ACCESS_ACCEPT, answer[0].code());
-
+            // The clear secret is sealed in place by the vault; the client keeps working with the same secret.
+            Await.until("the new client's secret sealed", TIMEOUT,
+                    () -> String.valueOf(added.getProperties().get("secret")).startsWith("{aes-gcm}"));
+            RadiusTestClient.Sent again = client.sendPap(DEMO_USER, DEMO_PASSWORD, "itest-secret", "itest-secret");
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, client.receive(again, ANSWER_MILLIS).code());
         } finally {
             added.delete();
         }

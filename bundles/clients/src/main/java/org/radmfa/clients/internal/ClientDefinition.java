@@ -1,7 +1,13 @@
 package org.radmfa.clients.internal;
 
+import java.io.IOException;
+import java.util.Dictionary;
 import java.util.Map;
 import java.util.Set;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -9,11 +15,15 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
@@ -71,18 +81,48 @@ public final class ClientDefinition {
     }
 
     private final ClientTable table;
+    private final ConfigurationAdmin configurationAdmin;
     private final String key;
+    private volatile SecretVault vault;
+    private volatile Map<String, Object> lastProperties;
 
     @Activate
-    public ClientDefinition(@Reference ClientTable table, Map<String, Object> properties) {
+    public ClientDefinition(@Reference ClientTable table, @Reference ConfigurationAdmin configurationAdmin,
+            Map<String, Object> properties) {
         this.table = table;
+        this.configurationAdmin = configurationAdmin;
         this.key = String.valueOf(properties.get("service.pid"));
+    }
+
+    /** After the references are bound, so that the vault (when there) seals a clear secret of the first version. */
+    @Activate
+    void activate(Map<String, Object> properties) {
         configure(properties);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
         configure(properties);
+    }
+
+    /**
+     * The vault opens sealed secrets and seals clear ones in place. Dynamic: a vault restart must not take every
+     * client away; a client whose secret is sealed waits for it (its last good definition keeps serving).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVault(SecretVault bound) {
+        vault = bound;
+        Map<String, Object> properties = lastProperties;
+        if (properties != null) {
+            configure(properties);
+        }
+    }
+
+    void unbindVault(SecretVault unbound) {
+        if (vault == unbound) {
+            vault = null;
+        }
     }
 
     @Deactivate
@@ -95,7 +135,14 @@ public final class ClientDefinition {
     }
 
     /** Reads a client definition; shared with the validator that checks definitions before they are stored. */
+    /** Prefix of a secret sealed by the appliance's {@link SecretVault}. */
+    static final String SEALED = "{aes-gcm}";
+
     static Parsed parse(ConfigReader config) throws InvalidConfigurationException {
+        return parse(config, null);
+    }
+
+    static Parsed parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
         String name = config.requiredString("name");
         String addressText = config.requiredString("address");
         AddressMatcher address;
@@ -108,6 +155,17 @@ public final class ClientDefinition {
         if (secretText.isEmpty()) {
             throw config.invalid("secret", "is required and must not be empty");
         }
+        if (secretText.startsWith(SEALED)) {
+            if (vault == null) {
+                throw config.invalid("secret", "is sealed (" + SEALED + "...) but no secret vault is running");
+            }
+            try {
+                secretText = vault.open(secretText);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid("secret", "cannot be opened by this appliance's vault (another"
+                        + " etc/radmfa-vault.key?)");
+            }
+        }
         config.integer("nasTimeoutSeconds", 0, 0, 3600);
         config.integer("nasRetries", 0, 0, 100);
         RadiusClient client = new RadiusClient(name, address.spec(), SharedSecret.of(secretText),
@@ -115,10 +173,15 @@ public final class ClientDefinition {
         return new Parsed(client, address);
     }
 
-    private void configure(Map<String, Object> properties) {
+    private synchronized void configure(Map<String, Object> properties) {
+        lastProperties = properties;
         ConfigReader config = new ConfigReader(properties);
         try {
-            Parsed parsed = parse(config);
+            SecretVault sealer = vault;
+            Parsed parsed = parse(config, sealer);
+            if (sealer != null && !config.string("secret", "").startsWith(SEALED)) {
+                sealInPlace(sealer, config);
+            }
             RadiusClient client = parsed.client();
             AddressMatcher address = parsed.address();
             try {
@@ -131,6 +194,23 @@ public final class ClientDefinition {
         } catch (InvalidConfigurationException e) {
             LOG.error("Refused RADIUS client configuration {}; the last good definition of this client, if any,"
                     + " keeps serving", e.getMessage());
+        }
+    }
+
+    /** Rewrites the configuration (and so its etc/ file) with the secret sealed, so that it does not rest in clear. */
+    private void sealInPlace(SecretVault sealer, ConfigReader config) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
+            if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                return;
+            }
+            Dictionary<String, Object> updated = found[0].getProperties();
+            updated.put("secret", sealer.seal(config.string("secret", "")));
+            found[0].update(updated);
+            LOG.info("{}: shared secret sealed by the vault", config.source());
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("{}: could not seal the shared secret ({}); it stays in clear in the file", config.source(),
+                    e.toString());
         }
     }
 }

@@ -1,5 +1,16 @@
 package org.radmfa.clients.internal;
 
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.SharedSecret;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +34,83 @@ class ClientDefinitionTest {
         return properties;
     }
 
+    /** As DS does it: construct, bind the vault if there is one, activate. */
+    private ClientDefinition define(Map<String, Object> properties, SecretVault vault, ConfigurationAdmin admin) {
+        ClientDefinition definition = new ClientDefinition(registry, admin, properties);
+        if (vault != null) {
+            definition.bindVault(vault);
+        }
+        definition.activate(properties);
+        return definition;
+    }
+
+    private ClientDefinition define(Map<String, Object> properties) {
+        return define(properties, null, null);
+    }
+
+    /** Seals by reversing: enough to tell sealed from clear and a foreign seal from its own. */
+    private static final SecretVault VAULT = new SecretVault() {
+        @Override
+        public String seal(String secret) {
+            return "{aes-gcm}" + new StringBuilder(secret).reverse();
+        }
+
+        @Override
+        public String open(String sealed) {
+            if (!sealed.startsWith("{aes-gcm}") || sealed.endsWith("!")) {
+                throw new IllegalArgumentException("not sealed with this key");
+            }
+            return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
+        }
+    };
+
+    /** ConfigurationAdmin holding the one configuration, recording what it was updated with. */
+    private static ConfigurationAdmin holding(Map<String, Object> properties, List<Dictionary<String, Object>> updates) {
+        Configuration configuration = (Configuration) Proxy.newProxyInstance(Configuration.class.getClassLoader(),
+                new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> new Hashtable<>(properties);
+                    case "update" -> {
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, Object> updated = (Dictionary<String, Object>) args[0];
+                        updates.add(updated);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (ConfigurationAdmin) Proxy.newProxyInstance(ConfigurationAdmin.class.getClassLoader(),
+                new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("listConfigurations")) {
+                        return new Configuration[] {configuration};
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aClearSecretIsSealedInPlaceAndASealedOneOpens() throws Exception {
+        Map<String, Object> clear = config("10.1.255.0/27", "s3cret");
+        List<Dictionary<String, Object>> updates = new ArrayList<>();
+        ClientDefinition definition = define(clear, VAULT, holding(clear, updates));
+        assertEquals(1, updates.size(), "the configuration is rewritten once");
+        assertEquals("{aes-gcm}terc3s", updates.get(0).get("secret"));
+        // The rewritten configuration comes back as a modification: the sealed secret opens to the same secret.
+        definition.modified(config("10.1.255.0/27", "{aes-gcm}terc3s"));
+        assertEquals(SharedSecret.of("s3cret").fingerprint(),
+                registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().secret().fingerprint());
+        assertEquals(1, updates.size(), "a sealed secret is not sealed again");
+    }
+
+    @Test
+    void aSealedSecretWithoutTheVaultOrWithAnotherKeyIsRefused() throws Exception {
+        define(config("10.1.255.0/27", "{aes-gcm}terc3s"));
+        assertTrue(registry.clients().isEmpty(), "no vault: refused");
+        define(config("10.1.255.0/27", "{aes-gcm}terc3s!"), VAULT, null);
+        assertTrue(registry.clients().isEmpty(), "another key: refused");
+    }
+
     @Test
     void aBadChangeKeepsTheLastGoodDefinitionServing() throws Exception {
-        ClientDefinition definition = new ClientDefinition(registry, config("10.1.255.0/27", "s3cret"));
+        ClientDefinition definition = define(config("10.1.255.0/27", "s3cret"));
         assertTrue(registry.find(InetAddress.getByName("10.1.255.4")).isPresent());
         definition.modified(config("10.1.255.0/33", "s3cret"));
         definition.modified(config("10.1.255.0/27", ""));
@@ -42,7 +127,7 @@ class ClientDefinitionTest {
 
     @Test
     void aBadFirstDefinitionRegistersNothing() throws Exception {
-        new ClientDefinition(registry, config("not a host name!", "s3cret"));
+        define(config("not a host name!", "s3cret"));
         assertTrue(registry.clients().isEmpty());
     }
 }
