@@ -7,7 +7,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import java.time.Clock;
+import java.util.stream.Collectors;
+
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
@@ -21,6 +25,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -47,6 +52,8 @@ import com.hazelcast.core.LifecycleEvent;
 public final class ClusterNode implements ConfigurationListener {
     static final String PID = "org.radmfa.cluster";
     static final String MAP_NAME = "radmfa-configuration";
+    /** Each member's node name, so that a claim's holder can be told to be alive. */
+    static final String NODE_ATTRIBUTE = "radmfa.node";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     @ObjectClassDefinition(name = "radmfa cluster member",
@@ -81,6 +88,9 @@ public final class ClusterNode implements ConfigurationListener {
     private final ConfigurationAdmin configurationAdmin;
     private final SecretVault vault;
     private final File records;
+    private final BundleContext context;
+    private volatile ServiceRegistration<SharedMfaLogins> sharedLogins;
+    private volatile HazelcastMfaLogins logins;
     private volatile ConfigurationAdminConfigs local;
     private volatile ClusterSettings settings;
     private volatile HazelcastInstance hazelcast;
@@ -96,6 +106,7 @@ public final class ClusterNode implements ConfigurationListener {
         this.configurationAdmin = configurationAdmin;
         this.vault = vault;
         this.records = context.getDataFile("shared-versions.properties");
+        this.context = context;
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "radmfa-cluster");
             thread.setDaemon(true);
@@ -141,6 +152,20 @@ public final class ClusterNode implements ConfigurationListener {
     }
 
     private void leave() {
+        ServiceRegistration<SharedMfaLogins> registration = sharedLogins;
+        sharedLogins = null;
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
+        HazelcastMfaLogins shared = logins;
+        logins = null;
+        if (shared != null) {
+            shared.close();
+        }
         mirror = null;
         HazelcastInstance instance = hazelcast;
         hazelcast = null;
@@ -178,6 +203,13 @@ public final class ClusterNode implements ConfigurationListener {
             }
         });
         started.reconcile();
+        // Pending second factors, shared: a gateway failing over mid-push joins the push on this or another node.
+        HazelcastMfaLogins shared = new HazelcastMfaLogins(node, instance.getMap(HazelcastMfaLogins.CLAIMS),
+                instance.getMap(HazelcastMfaLogins.OUTCOMES), vault, () -> instance.getCluster().getMembers().stream()
+                        .map(member -> member.getAttribute(NODE_ATTRIBUTE)).collect(Collectors.toSet()),
+                Clock.systemUTC());
+        logins = shared;
+        sharedLogins = context.registerService(SharedMfaLogins.class, shared, null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
     }
 
@@ -201,6 +233,7 @@ public final class ClusterNode implements ConfigurationListener {
     static Config hazelcastConfig(ClusterSettings settings) {
         Config config = new Config();
         config.setInstanceName("radmfa-" + settings.nodeName());
+        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, settings.nodeName());
         config.setClusterName(settings.clusterName());
         config.setClassLoader(ClusterNode.class.getClassLoader());
         config.setProperty("hazelcast.logging.type", "slf4j");

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.SecretVault;
 
 import com.hazelcast.core.Hazelcast;
@@ -32,6 +33,7 @@ import com.hazelcast.core.HazelcastInstance;
 class HazelcastClusterTest {
     private static final String POLICY = "org.radmfa.policy-vpn";
     private static final List<Member> MEMBERS = new ArrayList<>();
+    private static final SecretVault VAULT = new TestVault((byte) 7);
 
     private record Member(HazelcastInstance hazelcast, MemoryConfigs configs, ConfigMirror mirror,
             ExecutorService worker) {
@@ -62,7 +64,7 @@ class HazelcastClusterTest {
     static void startThreeMembers() throws Exception {
         List<Integer> ports = List.of(freePort(), freePort(), freePort());
         List<String> addresses = ports.stream().map(port -> "127.0.0.1:" + port).toList();
-        SecretVault vault = new TestVault((byte) 7);
+        SecretVault vault = VAULT;
         List<CompletableFuture<Member>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int index = i;
@@ -126,5 +128,45 @@ class HazelcastClusterTest {
     private static String value(Member member, String key) {
         Map<String, String> properties = member.configs().read(POLICY);
         return properties == null ? null : properties.get(key);
+    }
+
+    private static HazelcastMfaLogins logins(Member member, String node) {
+        HazelcastInstance hazelcast = member.hazelcast();
+        return new HazelcastMfaLogins(node, hazelcast.getMap(HazelcastMfaLogins.CLAIMS),
+                hazelcast.getMap(HazelcastMfaLogins.OUTCOMES), VAULT, () -> hazelcast.getCluster().getMembers()
+                        .stream().map(m -> m.getAttribute(ClusterNode.NODE_ATTRIBUTE))
+                        .collect(java.util.stream.Collectors.toSet()), java.time.Clock.systemUTC());
+    }
+
+    @Test
+    void aLoginPendingOnOneMemberIsJoinedOnAnotherAndOnlyItsOwnOutcomeAnswers() throws Exception {
+        HazelcastMfaLogins first = logins(MEMBERS.get(0), "node1");
+        HazelcastMfaLogins second = logins(MEMBERS.get(1), "node2");
+        Duration deadline = Duration.ofSeconds(20);
+        String login = "alice|203.0.113.7";
+        try {
+            assertTrue(first.claim(login, deadline).isEmpty(), "node1 asks the connector");
+            java.util.concurrent.CompletableFuture<MfaOutcome> joined = second.claim(login, deadline).orElseThrow()
+                    .toCompletableFuture();
+            first.completed(login, MfaOutcome.of(MfaOutcome.Kind.APPROVED, "approved by push"));
+            assertEquals(MfaOutcome.Kind.APPROVED, joined.get(30, java.util.concurrent.TimeUnit.SECONDS).kind());
+
+            // The next login of the same user and address: the old approval stays in the map, but answers only its
+            // own claim; the joiner gets this login's outcome.
+            assertTrue(first.claim(login, deadline).isEmpty());
+            java.util.concurrent.CompletableFuture<MfaOutcome> next = second.claim(login, deadline).orElseThrow()
+                    .toCompletableFuture();
+            first.completed(login, MfaOutcome.of(MfaOutcome.Kind.DENIED, "denied by push"));
+            assertEquals(MfaOutcome.Kind.DENIED, next.get(30, java.util.concurrent.TimeUnit.SECONDS).kind());
+
+            // A claim held by a node that is not a member (it died) is taken over instead of waited for.
+            String ghostLogin = "bob|198.51.100.9";
+            MEMBERS.get(0).hazelcast().<String, String>getMap(HazelcastMfaLogins.CLAIMS).put(ghostLogin,
+                    VAULT.seal(ghostLogin + "\nghost|00|" + System.currentTimeMillis()));
+            assertTrue(second.claim(ghostLogin, deadline).isEmpty(), "node2 asks itself");
+        } finally {
+            first.close();
+            second.close();
+        }
     }
 }

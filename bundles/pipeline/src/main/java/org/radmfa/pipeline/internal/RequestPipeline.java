@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,7 @@ import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
+import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
@@ -130,6 +132,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<LoggingHealth> loggingHealth = List.of();
 
+    /** Pending second factors shared with other appliances (radmfa-cluster); none on a single appliance. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedMfaLogins sharedLogins;
+
     private volatile Duration mfaTimeout;
     private volatile String defaultDirectory = "local";
     private final RecentDecisions recent = new RecentDecisions(1000);
@@ -156,6 +163,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
 
     /** For tests and for DS: references are set by field injection. */
     public RequestPipeline() {
+    }
+
+    /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
+    void sharedLogins(SharedMfaLogins shared) {
+        this.sharedLogins = shared;
     }
 
     RequestPipeline(UserDirectory directory, PolicyEngine policyEngine, MfaConnector mfaConnector,
@@ -353,6 +365,10 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             return started.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         };
         String login = MfaGuards.login(request, primary.user().name());
+        SharedMfaLogins cluster = sharedLogins;
+        if (cluster != null && answer == null) {
+            start = sharedAcrossAppliances(cluster, login, timeout, start, trace);
+        }
         long now = System.nanoTime();
         CompletableFuture<MfaOutcome> outcome;
         if (answer != null) {
@@ -386,6 +402,26 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             return decision.reason() == ReasonCode.MFA_UNAVAILABLE ? failMode(request, primary, policy, decision, trace)
                     : decision;
         });
+    }
+
+    /**
+     * The second factor of a login, once across appliances: joined when another appliance holds the login's claim,
+     * asked here otherwise and its outcome published for the others. Either way bounded by the MFA deadline.
+     */
+    static Supplier<CompletableFuture<MfaOutcome>> sharedAcrossAppliances(SharedMfaLogins cluster, String login,
+            Duration timeout, Supplier<CompletableFuture<MfaOutcome>> start, List<String> trace) {
+        return () -> {
+            Optional<CompletionStage<MfaOutcome>> elsewhere = cluster.claim(login, timeout);
+            if (elsewhere.isPresent()) {
+                trace.add("joined the second factor of the same login pending on another appliance");
+                return elsewhere.get().toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            CompletableFuture<MfaOutcome> mine = start.get();
+            mine.whenComplete((outcome, failure) -> cluster.completed(login, outcome != null ? outcome
+                    : MfaOutcome.of(failure instanceof TimeoutException ? MfaOutcome.Kind.TIMED_OUT
+                            : MfaOutcome.Kind.UNAVAILABLE, "on another appliance: " + failure)));
+            return mine;
+        };
     }
 
     private void countMfaOutcome(MfaOutcome result, Throwable failure) {

@@ -1,0 +1,202 @@
+package org.radmfa.cluster.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.SharedMfaLogins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+
+/**
+ * Pending second factors shared through two Hazelcast maps: claims (which node asks the connector for a login) and
+ * outcomes (what that node's connector answered). Both are sealed by the vault, and an outcome names the claim it
+ * answers (a random nonce, and the claim is fresh), so that a host without the key can neither read them nor pass
+ * an old approval off as a new one. The cluster is never waited on for long: when it does not answer within
+ * {@link #CLUSTER_WAIT}, this node claims the login itself.
+ */
+final class HazelcastMfaLogins implements SharedMfaLogins {
+    static final String CLAIMS = "radmfa-mfa-claims";
+    static final String OUTCOMES = "radmfa-mfa-outcomes";
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastMfaLogins.class);
+    private static final long CLUSTER_WAIT = 500;
+    private static final long OUTCOME_TTL_SECONDS = 120;
+
+    /** A claim: which node asks, under which nonce, since when. */
+    private record Claim(String node, String nonce, long issuedMillis) {
+        String text() {
+            return node + "|" + nonce + "|" + issuedMillis;
+        }
+
+        static Claim parse(String text) {
+            String[] parts = text.split("\\|", 3);
+            return new Claim(parts[0], parts[1], Long.parseLong(parts[2]));
+        }
+    }
+
+    private final String node;
+    private final IMap<String, String> claims;
+    private final IMap<String, String> outcomes;
+    private final SecretVault vault;
+    private final Supplier<Set<String>> members;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService clusterCalls;
+    /** Logins this node joined: the nonce of the claim it waits for, and the outcome to come. */
+    private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
+    /** Logins this node claimed: their nonce, for the outcome it publishes. */
+    private final Map<String, String> claimed = new ConcurrentHashMap<>();
+
+    private record Waiter(String nonce, CompletableFuture<MfaOutcome> outcome) {
+    }
+
+    HazelcastMfaLogins(String node, IMap<String, String> claims, IMap<String, String> outcomes, SecretVault vault,
+            Supplier<Set<String>> members, Clock clock) {
+        this.node = node;
+        this.claims = claims;
+        this.outcomes = outcomes;
+        this.vault = vault;
+        this.members = members;
+        this.clock = clock;
+        this.clusterCalls = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "radmfa-cluster-mfa");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+            @Override
+            public void entryAdded(EntryEvent<String, String> event) {
+                deliver(event.getKey(), event.getValue());
+            }
+
+            @Override
+            public void entryUpdated(EntryEvent<String, String> event) {
+                deliver(event.getKey(), event.getValue());
+            }
+        }
+        outcomes.addEntryListener(new Listener(), true);
+    }
+
+    @Override
+    public Optional<CompletionStage<MfaOutcome>> claim(String login, Duration pendingAtMost) {
+        String nonce = HexFormat.of().formatHex(nonceBytes());
+        Claim mine = new Claim(node, nonce, clock.millis());
+        String sealed = vault.seal(login + "\n" + mine.text());
+        try {
+            // IMap has no asynchronous putIfAbsent: it runs on a small pool of its own, so that a request is never
+            // held longer than CLUSTER_WAIT by a cluster that does not answer.
+            String existing = CompletableFuture.supplyAsync(() -> claims.putIfAbsent(login, sealed,
+                    pendingAtMost.toMillis(), TimeUnit.MILLISECONDS), clusterCalls)
+                    .get(CLUSTER_WAIT, TimeUnit.MILLISECONDS);
+            Claim held = existing == null ? null : open(login, existing);
+            if (held == null || held.node().equals(node) || stale(held, pendingAtMost)
+                    || !members.get().contains(held.node())) {
+                if (existing != null) {
+                    // No valid claim of a live node stands: this node takes it over.
+                    claims.put(login, sealed, pendingAtMost.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                claimed.put(login, nonce);
+                return Optional.empty();
+            }
+            Waiter waiter = new Waiter(held.nonce(), new CompletableFuture<>());
+            waiting.put(login, waiter);
+            // The outcome may have been published before the waiter was in place.
+            String published = outcomes.get(login);
+            if (published != null) {
+                deliver(login, published);
+            }
+            waiter.outcome().whenComplete((outcome, failure) -> waiting.remove(login, waiter));
+            return Optional.of(waiter.outcome());
+        } catch (Exception e) {
+            LOG.warn("The cluster did not answer a claim for a second factor within {} ms ({}); asking it here",
+                    CLUSTER_WAIT, e.toString());
+            claimed.put(login, nonce);
+            return Optional.empty();
+        }
+    }
+
+    void close() {
+        clusterCalls.shutdownNow();
+    }
+
+    @Override
+    public void completed(String login, MfaOutcome outcome) {
+        String nonce = claimed.remove(login);
+        if (nonce == null) {
+            return;
+        }
+        String state = outcome.state() == null ? "" : HexFormat.of().formatHex(outcome.state());
+        String text = login + "\n" + nonce + "\n" + outcome.kind().name() + "\n" + state + "\n"
+                + escape(outcome.prompt()) + "\n" + escape(outcome.detail());
+        outcomes.putAsync(login, vault.seal(text), OUTCOME_TTL_SECONDS, TimeUnit.SECONDS);
+        claims.removeAsync(login);
+    }
+
+    private void deliver(String login, String sealed) {
+        Waiter waiter = waiting.get(login);
+        if (waiter == null) {
+            return;
+        }
+        String[] parts;
+        try {
+            parts = vault.open(sealed).split("\n", 6);
+        } catch (IllegalArgumentException e) {
+            LOG.error("An MFA outcome for a login does not open with this node's vault key and is ignored");
+            return;
+        }
+        if (parts.length < 6 || !parts[0].equals(login) || !parts[1].equals(waiter.nonce())) {
+            return; // an outcome of another claim (an earlier login): not the one waited for
+        }
+        byte[] state = parts[3].isEmpty() ? null : HexFormat.of().parseHex(parts[3]);
+        waiter.outcome().complete(new MfaOutcome(MfaOutcome.Kind.valueOf(parts[2]), unescape(parts[5]),
+                parts[4].isEmpty() ? null : unescape(parts[4]), state));
+    }
+
+    private Claim open(String login, String sealed) {
+        try {
+            String[] parts = vault.open(sealed).split("\n", 2);
+            return parts.length == 2 && parts[0].equals(login) ? Claim.parse(parts[1]) : null;
+        } catch (IllegalArgumentException e) {
+            LOG.error("A claim for a login does not open with this node's vault key and is ignored");
+            return null;
+        }
+    }
+
+    private boolean stale(Claim claim, Duration pendingAtMost) {
+        return clock.millis() - claim.issuedMillis() > pendingAtMost.toMillis();
+    }
+
+    private byte[] nonceBytes() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String escape(String text) {
+        return text == null ? "" : text.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+
+    private static String unescape(String text) {
+        return text.replace("\\n", "\n").replace("\\\\", "\\");
+    }
+}
