@@ -99,7 +99,17 @@ public class AdminIT extends RadmfaTestSupport {
             }
         });
         clientAdmin.setSecret("admin-it noted", "noted-secret-2");
-        settled(file, "# operator note: gateway in rack 4", "noted-secret-2");
+        // The comment stays; the new secret is written sealed, and it is the one in use.
+        String settled = settled(file, "# operator note: gateway in rack 4", "secret = {aes-gcm}");
+        assertFalse(settled, settled.contains("noted-secret"));
+        Await.until("the new secret in use", TIMEOUT, () -> {
+            try {
+                return clientAdmin.client("admin-it noted").orElseThrow().secretFingerprint()
+                        .equals(org.radmfa.api.SharedSecret.of("noted-secret-2").fingerprint());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         assertTrue(clientAdmin.remove("admin-it noted"));
         Await.until(file + " deleted", TIMEOUT, () -> !Files.exists(file));
     }

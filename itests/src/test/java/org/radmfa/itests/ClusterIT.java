@@ -42,6 +42,11 @@ public class ClusterIT {
     private static final List<Node> NODES = new ArrayList<>();
     private static final List<String> NAMESPACES = new ArrayList<>();
     private static Path workDir;
+    private static Process emulator;
+    private static Path emulatorOutput;
+    private static final String EMULATOR_HOST = "10.78.0.100";
+    private static final String MFA_LOGIN = "User-Name = mfa-demo\nUser-Password = mfa-demo-password\n"
+            + "Calling-Station-Id = 203.0.113.50\n";
 
     /** One appliance: its namespace, addresses, and copy of the assembly. */
     private record Node(int number, String namespace, String clusterAddress, String radiusAddress, Path home) {
@@ -120,6 +125,22 @@ public class ClusterIT {
         addNamespace(GATEWAY);
         link(GATEWAY, "radiusbr", "r" + ID + "g", "10.78.0.100");
 
+        // The Entra emulator in the gateway's namespace, on the RADIUS network every node reaches: one emulator
+        // counts the pushes of all three nodes.
+        Path emulatorJar = Paths.get(org.radmfa.mfa.entra.internal.EntraEmulator.class.getProtectionDomain()
+                .getCodeSource().getLocation().toURI());
+        Path entraConfig = workDir.resolve("entra-" + ID + ".cfg");
+        emulatorOutput = workDir.resolve("entra-emulator-" + ID + ".log");
+        emulator = new ProcessBuilder("ip", "netns", "exec", GATEWAY,
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                emulatorJar.toString(), "org.radmfa.mfa.entra.internal.EntraEmulatorMain", "--host", EMULATOR_HOST,
+                "--port", "8443", "--approve-after", "6", "--user", "mfa-demo", "--truststore",
+                workDir.resolve("entra-trust-" + ID + ".p12").toString(), "--config", entraConfig.toString(),
+                "--report-seconds", "1", "--max-seconds", "900").redirectErrorStream(true)
+                .redirectOutput(emulatorOutput.toFile()).start();
+        Await.until("the Entra emulator in the gateway namespace", Duration.ofSeconds(60),
+                () -> Files.exists(entraConfig));
+
         Path assembly = Paths.get(System.getProperty("radmfa.assembly.dir", "../karaf-assembly/target/assembly"));
         assertTrue("no assembly in " + assembly, Files.isExecutable(assembly.resolve("bin/start")));
         String vaultKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
@@ -139,7 +160,10 @@ public class ClusterIT {
             PropertiesFiles.put(etc.resolve("org.radmfa.transport.cfg"), "listenAddresses", node.radiusAddress());
             Path features = etc.resolve("org.apache.karaf.features.cfg");
             String boot = PropertiesFiles.get(features, "featuresBoot");
-            PropertiesFiles.put(features, "featuresBoot", boot + ", radmfa-cluster");
+            PropertiesFiles.put(features, "featuresBoot", boot + ", radmfa-cluster, radmfa-mfa-entra");
+            Files.copy(entraConfig, etc.resolve("org.radmfa.mfa.entra.cfg"));
+            Files.writeString(etc.resolve("org.radmfa.pipeline.cfg"), "mfaConnector.target = (connector=entra)\n"
+                    + "mfaTimeoutSeconds = 20\nmfaMaxPushes = 0\n");
             Commands.Result firstBoot = Commands.run(node.home(), Map.of(), null, COMMAND_TIMEOUT,
                     List.of(node.home().resolve("bin/radmfa-first-boot").toString()));
             assertEquals(firstBoot.toString(), 0, firstBoot.exitCode);
@@ -170,6 +194,11 @@ public class ClusterIT {
             }
             RunningAppliance.deleteTree(node.home());
         }
+        if (emulator != null) {
+            emulator.destroy();
+            emulator.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            emulator.destroyForcibly();
+        }
         for (String namespace : NAMESPACES) {
             ip("netns", "del", namespace);
         }
@@ -183,6 +212,48 @@ public class ClusterIT {
             return "Access-Accept";
         }
         return result.output.contains("Access-Reject") ? "Access-Reject" : null;
+    }
+
+    /** Pushes the emulator has started so far, from its latest counter line (one a second). */
+    private static int pushesStarted() {
+        try {
+            List<String> lines = Files.readAllLines(emulatorOutput);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                java.util.regex.Matcher started = java.util.regex.Pattern.compile(
+                        "EMULATOR tokens=\\d+ started=(\\d+)").matcher(lines.get(i));
+                if (started.find()) {
+                    return Integer.parseInt(started.group(1));
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Counter lines the emulator has printed: each is a second later than the one before. */
+    private static long counterLines() {
+        try {
+            return Files.readAllLines(emulatorOutput).stream().filter(line -> line.startsWith("EMULATOR")).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** An MFA login sent from the gateway to a node, answered (or not) later: radclient in the background. */
+    private static Process mfaLogin(Node node, String secret) throws IOException {
+        Process process = new ProcessBuilder("ip", "netns", "exec", GATEWAY, "radclient", "-r", "1", "-t", "25",
+                node.radiusAddress() + ":1812", "auth", secret).redirectErrorStream(true).start();
+        process.getOutputStream().write(MFA_LOGIN.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        return process;
+    }
+
+    private static String answer(Process process) throws Exception {
+        assertTrue("radclient finished", process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return output.contains("Access-Accept") ? "Access-Accept" : output.contains("Access-Reject") ? "Access-Reject"
+                : output;
     }
 
     /** The gateway's failover: its servers in order, the next one when one does not answer. */
@@ -218,6 +289,20 @@ public class ClusterIT {
         }
         System.out.printf("[cluster] client added on node1 used by all three after %d ms%n",
                 Duration.ofNanos(System.nanoTime() - added).toMillis());
+
+        // 1b. A gateway failing over mid-push: the same login sent to node 3 while its push is pending on node 1
+        // joins that push: both answered Access-Accept, one push.
+        int pushesBefore = pushesStarted();
+        Process onFirst = mfaLogin(first, SECRET);
+        Await.until("the push pending on node 1", CONVERGE_TIMEOUT, () -> pushesStarted() == pushesBefore + 1);
+        Process onThird = mfaLogin(third, SECRET);
+        assertEquals("the login on node 1", "Access-Accept", answer(onFirst));
+        assertEquals("the same login failed over to node 3", "Access-Accept", answer(onThird));
+        long linesNow = counterLines();
+        Await.until("two more counter lines from the emulator", CONVERGE_TIMEOUT, () -> counterLines() >= linesNow + 2);
+        assertEquals("one push for the login, across the cluster", pushesBefore + 1, pushesStarted());
+        System.out.printf("[cluster] a login failed over from node1 to node3 mid-push: both accepted, %d push%n",
+                pushesStarted() - pushesBefore);
 
         // 2. Node 2 killed under a steady login load: the gateway's retries to the next server succeed.
         List<Node> gatewayOrder = List.of(second, first, third);

@@ -13,6 +13,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
@@ -21,9 +25,9 @@ import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.InvalidDefinitionException;
 
 /**
- * RADIUS clients as {@code etc/org.radmfa.client-<name>.cfg}. The shared secret is stored as the clients bundle
- * reads it: in clear in the file (the bundle does not read vault-sealed secrets), readable by the appliance's user
- * only like the rest of {@code etc/}; it is never returned, only its fingerprint.
+ * RADIUS clients as {@code etc/org.radmfa.client-<name>.cfg}. The shared secret is written sealed by the vault
+ * ({@code {aes-gcm}...}, as the clients bundle seals a clear one it reads); it is never returned, only its
+ * fingerprint.
  */
 @Component(service = ClientAdmin.class)
 public final class ClientAdminImpl implements ClientAdmin {
@@ -33,6 +37,10 @@ public final class ClientAdminImpl implements ClientAdmin {
             "requireMessageAuthenticator", "nasTimeoutSeconds", "nasRetries");
 
     private final DefinitionStore store;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SecretVault vault;
 
     @Activate
     public ClientAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
@@ -74,7 +82,7 @@ public final class ClientAdminImpl implements ClientAdmin {
         putHint(properties, "nasTimeoutSeconds", settings.nasTimeoutSeconds(), 3600);
         putHint(properties, "nasRetries", settings.nasRetries(), 100);
         if (secret != null) {
-            properties.put("secret", Checks.secret(secret));
+            properties.put("secret", sealed(Checks.secret(secret)));
         } else if (existing.isEmpty()) {
             throw new InvalidDefinitionException("secret", "is required for a new client");
         }
@@ -97,7 +105,7 @@ public final class ClientAdminImpl implements ClientAdmin {
     public synchronized ClientEntry setSecret(String name, String secret) throws AdminException {
         StoredDefinition existing = store.require(name);
         Map<String, String> properties = new LinkedHashMap<>(existing.properties());
-        properties.put("secret", Checks.secret(secret));
+        properties.put("secret", sealed(Checks.secret(secret)));
         return entry(store.update(existing, store.validate(properties)));
     }
 
@@ -123,13 +131,27 @@ public final class ClientAdminImpl implements ClientAdmin {
         }
     }
 
-    private static ClientEntry entry(StoredDefinition definition) {
+    /** The secret as it is written: sealed when the vault runs (a clear one would be sealed by the clients bundle). */
+    private String sealed(String secret) {
+        SecretVault current = vault;
+        return current == null ? secret : current.seal(secret);
+    }
+
+    private ClientEntry entry(StoredDefinition definition) {
         ClientSettings settings = new ClientSettings(definition.name(), definition.get("address", ""),
                 definition.get("vendor", "RADIUS Standard"),
                 !definition.get("requireMessageAuthenticator", "true").equalsIgnoreCase("false"),
                 Checks.intOrZero(definition.get("nasTimeoutSeconds", "0")),
                 Checks.intOrZero(definition.get("nasRetries", "0")));
         String secret = definition.properties().get("secret");
+        SecretVault current = vault;
+        if (secret != null && secret.startsWith("{aes-gcm}") && current != null) {
+            try {
+                secret = current.open(secret);
+            } catch (IllegalArgumentException e) {
+                secret = null;
+            }
+        }
         String fingerprint = secret == null || secret.isEmpty() ? "(none)" : SharedSecret.of(secret).fingerprint();
         return new ClientEntry(settings, fingerprint, definition.source());
     }

@@ -108,11 +108,15 @@ public final class EntraEmulator implements AutoCloseable {
     private final Object startedMonitor = new Object();
     private volatile String tokenError;
     private volatile String lastClientAuthentication;
+    private static final String LOOPBACK = "127.0.0.1";
+    /** The IP address it listens on, in its URLs and its certificate. */
+    private final String host;
 
-    private EntraEmulator(int port, int threads) throws IOException, GeneralSecurityException {
+    private EntraEmulator(int port, int threads, String host) throws IOException, GeneralSecurityException {
+        this.host = host;
         directory = Files.createTempDirectory("entra-emulator");
         Path serverStore = directory.resolve("server.p12");
-        keytool(serverStore, "emulator", "EC", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", null, 30);
+        keytool(serverStore, "emulator", "EC", "CN=localhost", "SAN=ip:" + host + ",dns:localhost", null, 30);
         KeyStore keys = KeyStore.getInstance(serverStore.toFile(), STORE_PASSWORD.toCharArray());
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -126,7 +130,7 @@ public final class EntraEmulator implements AutoCloseable {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(keyManagers.getKeyManagers(), null, null);
 
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 1000);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         AtomicInteger counter = new AtomicInteger();
         // A handler never blocks but on its own connection's socket, so a few threads serve many connections.
@@ -142,7 +146,7 @@ public final class EntraEmulator implements AutoCloseable {
 
     /** Starts an emulator on 127.0.0.1 at the port (0: any free port). */
     public static EntraEmulator start(int port) throws IOException, GeneralSecurityException {
-        return new EntraEmulator(port, DEFAULT_THREADS);
+        return new EntraEmulator(port, DEFAULT_THREADS, LOOPBACK);
     }
 
     /** Starts an emulator on 127.0.0.1 at the port (0: any free port) served by this many threads. */
@@ -150,7 +154,19 @@ public final class EntraEmulator implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
-        return new EntraEmulator(port, threads);
+        return new EntraEmulator(port, threads, LOOPBACK);
+    }
+
+    /**
+     * Starts an emulator on this IP address (e.g. one in a network namespace a test made), its certificate made
+     * for that address.
+     */
+    public static EntraEmulator start(int port, int threads, String host) throws IOException,
+            GeneralSecurityException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        return new EntraEmulator(port, threads, host);
     }
 
     /**
@@ -177,7 +193,7 @@ public final class EntraEmulator implements AutoCloseable {
 
     /** https://127.0.0.1:port: the authority, and the Graph base URL. */
     public String baseUrl() {
-        return "https://127.0.0.1:" + port();
+        return "https://" + host + ":" + port();
     }
 
     public String mfaEndpoint() {
@@ -313,7 +329,7 @@ public final class EntraEmulator implements AutoCloseable {
                         + "\"jwks_uri\":\"" + base + "/discovery/v2.0/keys\",\"response_types_supported\":[\"code\"],"
                         + "\"token_endpoint_auth_methods_supported\":[\"client_secret_post\",\"private_key_jwt\"]}");
             } else if (method.equals("GET") && path.endsWith("/discovery/instance")) {
-                String host = "127.0.0.1:" + port();
+                String host = this.host + ":" + port();
                 send(exchange, 200, "{\"tenant_discovery_endpoint\":\"" + baseUrl() + tenant
                         + "/v2.0/.well-known/openid-configuration\",\"api-version\":\"1.1\",\"metadata\":[{"
                         + "\"preferred_network\":\"" + host + "\",\"preferred_cache\":\"" + host

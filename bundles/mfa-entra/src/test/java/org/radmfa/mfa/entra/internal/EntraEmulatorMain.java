@@ -36,6 +36,7 @@ public final class EntraEmulatorMain {
     /** The command line. */
     static final class Options {
         int port;
+        String host = "127.0.0.1";
         int approveAfterSeconds = 20;
         List<String> users = new ArrayList<>();
         Path trustStore;
@@ -57,6 +58,7 @@ public final class EntraEmulatorMain {
                 String v = args[++i];
                 switch (arg) {
                     case "--port" -> o.port = range(arg, v, 0, 65535);
+                    case "--host" -> o.host = v;
                     case "--approve-after" -> o.approveAfterSeconds = range(arg, v, 0, 3600);
                     case "--user" -> o.users.add(v);
                     case "--truststore" -> o.trustStore = Path.of(v);
@@ -90,7 +92,8 @@ public final class EntraEmulatorMain {
     static String usage() {
         return """
                 usage: EntraEmulatorMain [options]
-                  --port N             HTTPS port on 127.0.0.1; 0: any free port (0)
+                  --port N             HTTPS port; 0: any free port (0)
+                  --host IP            the address to listen on, in its URLs and certificate (127.0.0.1)
                   --approve-after S    seconds a push stays pending before it is approved (20)
                   --user NAME          a Graph user enrolled for push and phone, as UPN, samAccountName and mail;
                                        repeatable (mfa-demo)
@@ -119,7 +122,7 @@ public final class EntraEmulatorMain {
         // second write waits for the client's delayed ACK (40 ms on Linux): a few hundred calls a second at most.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         CountDownLatch stop = new CountDownLatch(1);
-        try (EntraEmulator emulator = EntraEmulator.start(options.port, options.threads)) {
+        try (EntraEmulator emulator = EntraEmulator.start(options.port, options.threads, options.host)) {
             // Thousands of polls a second: keep counters, not a list of every request.
             emulator.recordRequests(false);
             Duration delay = Duration.ofSeconds(options.approveAfterSeconds);
