@@ -197,6 +197,16 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     }
 
     private static String unescape(String text) {
-        return text.replace("\\n", "\n").replace("\\\\", "\\");
+        StringBuilder plain = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                char next = text.charAt(++i);
+                plain.append(next == 'n' ? '\n' : next);
+            } else {
+                plain.append(c);
+            }
+        }
+        return plain.toString();
     }
 }
