@@ -239,11 +239,13 @@ final class EntraClient {
     /** Stops now: pending verifications end UNAVAILABLE. */
     void close() {
         closed = true;
-        scheduler.shutdownNow();
-        tokenThread.shutdownNow();
+        // Answered first: shutting the executors down makes in-flight steps fail with RejectedExecutionException,
+        // which would otherwise become the answer of some pending verifications.
         for (CompletableFuture<MfaOutcome> result : pending) {
             result.complete(MfaOutcome.of(Kind.UNAVAILABLE, "Entra connector stopped"));
         }
+        scheduler.shutdownNow();
+        tokenThread.shutdownNow();
     }
 
     /** One verification: the steps, chained on HTTP completions and poll timers. */
