@@ -220,31 +220,4 @@ public class AdminIT extends RadmfaTestSupport {
             assertEquals(e.getMessage(), key, e.key());
         }
     }
-
-    /** The answer to this request, skipping late answers to earlier ones; null when none comes in 5 s. */
-    private static RadiusTestClient.Response answerTo(RadiusTestClient nas, RadiusTestClient.Sent sent)
-            throws java.io.IOException {
-        for (int stale = 0; stale < 5; stale++) {
-            try {
-                return nas.receive(sent, 5000);
-            } catch (AssertionError e) {
-                if (!String.valueOf(e.getMessage()).startsWith("response to identifier")) {
-                    throw e;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void awaitCode(RadiusTestClient nas, String user, String password, int code) {
-        Await.until(user + " gets code " + code, TIMEOUT, () -> {
-            try {
-                RadiusTestClient.Sent sent = nas.sendPap(user, password, DEMO_SECRET, DEMO_SECRET);
-                RadiusTestClient.Response response = answerTo(nas, sent);
-                return response != null && response.code() == code;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 }

@@ -11,16 +11,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +73,7 @@ public class AssemblyIT {
                 Files.isExecutable(source.resolve("bin/start")));
         itestDir = Files.createDirectories(Paths.get(property("radmfa.itest.dir")));
         home = Files.createTempDirectory(itestDir, "assembly-");
-        copyAssembly(source, home);
+        RunningAppliance.copyAssembly(source, home);
 
         int[] udp = FreePorts.udp(2);
         int[] tcp = FreePorts.tcp(4);
@@ -142,7 +137,7 @@ public class AssemblyIT {
             if (Files.exists(log)) {
                 Files.copy(log, itestDir.resolve("AssemblyIT-karaf.log"), StandardCopyOption.REPLACE_EXISTING);
             }
-            deleteTree(home);
+            RunningAppliance.deleteTree(home);
         }
     }
 
@@ -491,43 +486,5 @@ public class AssemblyIT {
         String value = System.getProperty(name);
         assertNotNull("system property " + name + " (set by failsafe): run with Maven", value);
         return value;
-    }
-
-    /** Copies the assembly without its run-time state (a running ./radmfa start may be using it). */
-    private static void copyAssembly(Path from, Path to) throws IOException {
-        Set<String> skipped = Set.of("data", "instances", "lock", "karaf.pid");
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(from) && dir.getParent().equals(from) && skipped.contains(dir.getFileName().toString())) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (file.getParent().equals(from) && skipped.contains(file.getFileName().toString())) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.forEach(paths::add);
-        }
-        paths.sort(Comparator.reverseOrder());
-        for (Path path : paths) {
-            Files.deleteIfExists(path);
-        }
     }
 }

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -562,7 +561,7 @@ public class P2sScenarioIT {
                 emulator.close();
                 try {
                     // its certificate and trust store, made at start
-                    deleteTree(emulator.trustStore().getParent());
+                    RunningAppliance.deleteTree(emulator.trustStore().getParent());
                 } catch (IOException e) {
                     System.err.println("P2sScenarioIT: clean-up of the emulator's files: " + e);
                 }
@@ -578,7 +577,7 @@ public class P2sScenarioIT {
                         Files.copy(log, itestDir.resolve("P2sScenarioIT-karaf.log"),
                                 StandardCopyOption.REPLACE_EXISTING);
                     }
-                    deleteTree(home);
+                    RunningAppliance.deleteTree(home);
                     home = null;
                 }
                 if (lock != null) {
@@ -832,19 +831,5 @@ public class P2sScenarioIT {
                 return FileVisitResult.CONTINUE;
             }
         });
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(root)) {
-            paths = new ArrayList<>(walk.toList());
-        }
-        paths.sort(Comparator.reverseOrder());
-        for (Path path : paths) {
-            Files.deleteIfExists(path);
-        }
     }
 }

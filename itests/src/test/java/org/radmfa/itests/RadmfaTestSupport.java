@@ -233,4 +233,20 @@ public abstract class RadmfaTestSupport {
         org.junit.Assert.assertTrue("radmfa commands without an ACL entry, open to every shell user: " + missing,
                 missing.isEmpty());
     }
+
+    /**
+     * Sends this PAP login until it gets this code: a change through the admin services or the shell takes a moment
+     * to apply. Late answers to earlier tries are skipped by {@link RadiusTestClient#receive}.
+     */
+    protected static void awaitCode(RadiusTestClient nas, String user, String password, int code) {
+        Await.until(user + " gets code " + code, java.time.Duration.ofSeconds(30), () -> {
+            try {
+                RadiusTestClient.Sent sent = nas.sendPap(user, password, DEMO_SECRET, DEMO_SECRET);
+                RadiusTestClient.Response response = nas.receive(sent, 5000);
+                return response != null && response.code() == code;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }
