@@ -1,12 +1,9 @@
 package org.radmfa.transport.internal;
 
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,39 +12,128 @@ import java.util.concurrent.locks.ReentrantLock;
  * starting it again (one MFA push, not two); once decided, the cached response is sent again for the configured
  * window. Expired entries are swept as new requests arrive, so the cache needs no thread of its own.
  *
- * <p>Answered entries also sit in a queue in the order they were answered, which is the order they expire in (one
- * window for all): a sweep looks only at the head of that queue, so it costs O(1) per request whatever the size of
+ * <p>Answered entries are also linked in the order they were answered, which is the order they expire in (one
+ * window for all): a sweep looks only at the head of that list, so it costs O(1) per request whatever the size of
  * the cache. (After the window is shortened, entries behind an older, longer-lived one wait for it: at most the old
  * window.) When the cache is full, the oldest answers are forgotten first, so that the newest requests still get
  * de-duplicated.
+ *
+ * <p>An entry is kept for the whole window, so at full load the cache holds up to {@link #MAX_ENTRIES} of them and
+ * every young collection has to copy the recent ones: an entry is one object plus its response and the map's node
+ * (no address, authenticator or future objects of its own), which keeps those collections short.
  */
 final class DuplicateCache {
 
-    /** The identity of a request on the wire. */
-    record Key(InetSocketAddress source, int identifier, byte[] authenticator) {
+    /**
+     * The identity of a request on the wire, compared by value; the instance the cache holds also carries the
+     * request's answer and its place in the answer order.
+     */
+    static final class Key {
+        private final long addressHigh;
+        private final long addressLow;
+        private final long authenticatorHigh;
+        private final long authenticatorLow;
+        private final int portAndIdentifier;
+        private final int hash;
+
+        /** The response once answered; null while the request is being decided. */
+        private volatile byte[] response;
+        /** Retransmits waiting for the response; created only when one arrives early. Guarded by this. */
+        private CompletableFuture<byte[]> joined;
+        private volatile long expiresAtNanos;
+        /** The next younger answer. Guarded by the cache's answer lock. */
+        private Key younger;
+
+        Key(InetSocketAddress source, int identifier, byte[] authenticator) {
+            this(source, identifier, authenticator, 0);
+        }
+
+        private Key(InetSocketAddress source, int identifier, byte[] authenticator, int offset) {
+            byte[] address = source.getAddress().getAddress();
+            // IPv4 in the low half, IPv6 over both: the high half tells them apart.
+            this.addressHigh = address.length == 16 ? longAt(address, 0) : -1;
+            this.addressLow = address.length == 16 ? longAt(address, 8) : intAt(address, 0) & 0xFFFFFFFFL;
+            this.portAndIdentifier = source.getPort() << 8 | identifier;
+            this.authenticatorHigh = longAt(authenticator, offset);
+            this.authenticatorLow = longAt(authenticator, offset + 8);
+            this.hash = (Long.hashCode(addressLow ^ addressHigh * 31) * 31 + portAndIdentifier) * 31
+                    + Long.hashCode(authenticatorHigh ^ authenticatorLow * 31);
+        }
+
+        /** The key of a structurally valid request packet received from {@code source}. */
+        static Key of(InetSocketAddress source, byte[] packet) {
+            return new Key(source, packet[1] & 0xFF, packet, RadiusWire.AUTHENTICATOR_OFFSET);
+        }
+
+        private static long longAt(byte[] bytes, int offset) {
+            return (long) intAt(bytes, offset) << 32 | intAt(bytes, offset + 4) & 0xFFFFFFFFL;
+        }
+
+        private static int intAt(byte[] bytes, int offset) {
+            return (bytes[offset] & 0xFF) << 24 | (bytes[offset + 1] & 0xFF) << 16 | (bytes[offset + 2] & 0xFF) << 8
+                    | bytes[offset + 3] & 0xFF;
+        }
+
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key that && identifier == that.identifier && source.equals(that.source)
-                    && Arrays.equals(authenticator, that.authenticator);
+            return other instanceof Key that && hash == that.hash && portAndIdentifier == that.portAndIdentifier
+                    && addressLow == that.addressLow && addressHigh == that.addressHigh
+                    && authenticatorHigh == that.authenticatorHigh && authenticatorLow == that.authenticatorLow;
         }
 
         @Override
         public int hashCode() {
-            return (source.hashCode() * 31 + identifier) * 31 + Arrays.hashCode(authenticator);
+            return hash;
         }
-    }
 
-    private static final class Entry {
-        final CompletableFuture<byte[]> response = new CompletableFuture<>();
-        volatile long expiresAtNanos;
-        volatile boolean answered;
-
-        boolean expired(long now) {
-            return answered && expiresAtNanos - now < 0;
+        private boolean expired(long now) {
+            return response != null && expiresAtNanos - now < 0;
         }
-    }
 
-    private record Answered(Key key, Entry entry) {
+        /** The response for a retransmit: at once if known, else when the original is answered. */
+        private CompletableFuture<byte[]> responseForRetransmit() {
+            byte[] known = response;
+            if (known != null) {
+                return CompletableFuture.completedFuture(known);
+            }
+            synchronized (this) {
+                if (response != null) {
+                    return CompletableFuture.completedFuture(response);
+                }
+                if (joined == null) {
+                    joined = new CompletableFuture<>();
+                }
+                return joined;
+            }
+        }
+
+        /** Records the response; false if there already was one. */
+        private boolean answer(byte[] answer) {
+            CompletableFuture<byte[]> waiting;
+            synchronized (this) {
+                if (response != null) {
+                    return false;
+                }
+                response = answer;
+                waiting = joined;
+                joined = null;
+            }
+            if (waiting != null) {
+                waiting.complete(answer);
+            }
+            return true;
+        }
+
+        private void abandon() {
+            CompletableFuture<byte[]> waiting;
+            synchronized (this) {
+                waiting = joined;
+                joined = null;
+            }
+            if (waiting != null) {
+                waiting.cancel(false);
+            }
+        }
     }
 
     /**
@@ -56,10 +142,11 @@ final class DuplicateCache {
      */
     static final int MAX_ENTRIES = 100_000;
 
-    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
-    /** Answered entries, oldest answer first; only the holder of {@link #sweeping} takes from it. */
-    private final Queue<Answered> answered = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock sweeping = new ReentrantLock();
+    private final Map<Key, Key> entries = new ConcurrentHashMap<>();
+    /** Guards the answer order: {@link #oldest} to {@link #newest} through {@link Key#younger}. */
+    private final ReentrantLock answers = new ReentrantLock();
+    private Key oldest;
+    private Key newest;
     private final int maxEntries;
     private volatile long windowNanos;
 
@@ -81,62 +168,77 @@ final class DuplicateCache {
      * For a retransmit, returns the (possibly still pending) response of the original.
      */
     CompletableFuture<byte[]> register(Key key) {
-        sweep(System.nanoTime());
+        long now = System.nanoTime();
+        sweep(now);
         if (entries.size() >= maxEntries) {
             // Full of requests still being decided (that many MFA waits): no room to remember this one.
-            Entry pending = entries.get(key);
-            return pending == null ? null : pending.response;
+            Key pending = entries.get(key);
+            return pending == null ? null : pending.responseForRetransmit();
         }
-        Entry fresh = new Entry();
-        Entry existing = entries.putIfAbsent(key, fresh);
+        Key existing = entries.putIfAbsent(key, key);
         if (existing == null) {
             return null;
         }
-        if (existing.expired(System.nanoTime())) {
+        if (existing.expired(now)) {
             // Same key after the window: a new request that happens to reuse identifier and authenticator.
-            entries.replace(key, existing, fresh);
+            entries.computeIfPresent(key, (k, current) -> current == existing ? key : current);
             return null;
         }
-        return existing.response;
+        return existing.responseForRetransmit();
     }
 
     /** Records the response and starts the window; retransmits that joined the original get it now. */
     void complete(Key key, byte[] response) {
-        Entry entry = entries.get(key);
-        if (entry != null) {
-            entry.expiresAtNanos = System.nanoTime() + windowNanos;
-            entry.answered = true;
-            entry.response.complete(response);
-            answered.add(new Answered(key, entry));
+        Key entry = entries.get(key);
+        if (entry == null) {
+            return;
+        }
+        entry.expiresAtNanos = System.nanoTime() + windowNanos;
+        if (!entry.answer(response)) {
+            return;
+        }
+        answers.lock();
+        try {
+            if (newest == null) {
+                oldest = entry;
+            } else {
+                newest.younger = entry;
+            }
+            newest = entry;
+        } finally {
+            answers.unlock();
         }
     }
 
     /** Forgets a request that was not answered, so that its retransmit is decided afresh. */
     void forget(Key key) {
-        Entry entry = entries.remove(key);
+        Key entry = entries.remove(key);
         if (entry != null) {
-            entry.response.cancel(false);
+            entry.abandon();
         }
     }
 
     /**
      * Forgets the answers whose window has ended, and while the cache is full the oldest answers too. Looks only at
-     * the head of the answer queue; a thread that finds another one sweeping leaves it to that one.
+     * the head of the answer order; a thread that finds another one at it leaves it to that one.
      */
     private void sweep(long now) {
-        if (!sweeping.tryLock()) {
+        if (!answers.tryLock()) {
             return;
         }
         try {
-            Answered oldest;
-            while ((oldest = answered.peek()) != null
-                    && (oldest.entry().expired(now) || entries.size() >= maxEntries)) {
-                answered.poll();
+            while (oldest != null && (oldest.expired(now) || entries.size() >= maxEntries)) {
+                Key gone = oldest;
+                oldest = gone.younger;
+                gone.younger = null;
+                if (oldest == null) {
+                    newest = null;
+                }
                 // Only if still this entry: a request that reused the key after the window has an entry of its own.
-                entries.remove(oldest.key(), oldest.entry());
+                entries.computeIfPresent(gone, (k, current) -> current == gone ? null : current);
             }
         } finally {
-            sweeping.unlock();
+            answers.unlock();
         }
     }
 

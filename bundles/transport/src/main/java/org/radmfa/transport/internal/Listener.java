@@ -34,17 +34,35 @@ final class Listener implements AutoCloseable {
     private final DatagramChannel channel;
     private final Thread reader;
 
-    private Listener(Kind kind, InetSocketAddress endpoint, DatagramChannel channel, DatagramHandler handler) {
+    private Listener(Kind kind, InetSocketAddress endpoint, DatagramChannel channel, DatagramHandler handler,
+            int number) {
         this.kind = kind;
         this.endpoint = endpoint;
         this.channel = channel;
-        this.reader = new Thread(() -> read(handler), "radmfa-radius-" + kind.name().toLowerCase() + "-" + endpoint);
+        this.reader = new Thread(() -> read(handler), "radmfa-radius-" + kind.name().toLowerCase() + "-" + endpoint
+                + "-" + number);
         reader.setDaemon(true);
     }
 
-    static Listener open(Kind kind, InetSocketAddress endpoint, DatagramHandler handler) throws IOException {
+    static boolean reusePortSupported() {
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param reusePort whether the port is shared with the other sockets of a {@link ListenerGroup}
+     * @param number the socket's number in its group, for the thread's name
+     */
+    static Listener open(Kind kind, InetSocketAddress endpoint, DatagramHandler handler, boolean reusePort,
+            int number) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
+            if (reusePort) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             // A gateway's burst must wait in the socket, not be dropped by the kernel; Linux caps this at rmem_max.
             channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
             channel.bind(endpoint);
@@ -52,9 +70,9 @@ final class Listener implements AutoCloseable {
             channel.close();
             throw e;
         }
-        Listener listener = new Listener(kind, endpoint, channel, handler);
+        Listener listener = new Listener(kind, endpoint, channel, handler, number);
         listener.reader.start();
-        LOG.info("RADIUS {} listening on {}", kind == Kind.AUTH ? "authentication" : "accounting", endpoint);
+        LOG.debug("RADIUS {} socket listening on {}", kind == Kind.AUTH ? "authentication" : "accounting", endpoint);
         return listener;
     }
 

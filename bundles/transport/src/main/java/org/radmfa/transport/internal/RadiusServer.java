@@ -59,7 +59,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
-            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst");
+            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst", "socketsPerAddress");
 
     @ObjectClassDefinition(name = "radmfa RADIUS transport",
             description = "UDP listeners for RADIUS authentication and accounting")
@@ -86,6 +86,12 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
 
         @AttributeDefinition(name = "Rate limit burst", description = "Datagrams a client may send at once")
         int rateLimitBurst() default 5000;
+
+        @AttributeDefinition(name = "Sockets per address",
+                description = "Sockets (each with its reading thread) sharing each port through SO_REUSEPORT, so"
+                        + " that requests are decided on every processor; 0 means one per processor. Read when a"
+                        + " port is opened (at start, or when the port or address changes)")
+        int socketsPerAddress() default 0;
     }
 
     private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
@@ -96,7 +102,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     }
 
     private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow,
-            int ratePerSecond, int rateBurst) {
+            int ratePerSecond, int rateBurst, int socketsPerAddress) {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -119,7 +125,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private final RateLimiter rateLimiter = new RateLimiter();
     private final EapMsChapV2 eap = new EapMsChapV2();
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
-    private final Map<Endpoint, Listener> listeners = new LinkedHashMap<>();
+    private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
 
     /** For DS: references are set by field injection. */
     public RadiusServer() {
@@ -153,7 +159,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
 
     @Deactivate
     synchronized void deactivate() {
-        listeners.values().forEach(Listener::close);
+        listeners.values().forEach(ListenerGroup::close);
         listeners.clear();
     }
 
@@ -184,7 +190,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         }
         return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600),
                 config.integer("rateLimitPerClient", 5000, 0, 10_000_000),
-                config.integer("rateLimitBurst", 5000, 1, 10_000_000));
+                config.integer("rateLimitBurst", 5000, 1, 10_000_000), config.integer("socketsPerAddress", 0, 0, 64));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
@@ -192,16 +198,23 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         List<Endpoint> wanted = new ArrayList<>();
         settings.auth().forEach(a -> wanted.add(new Endpoint(Listener.Kind.AUTH, a)));
         settings.accounting().forEach(a -> wanted.add(new Endpoint(Listener.Kind.ACCOUNTING, a)));
-        Map<Endpoint, Listener> opened = new LinkedHashMap<>();
+        int sockets = settings.socketsPerAddress() > 0 ? settings.socketsPerAddress()
+                : Runtime.getRuntime().availableProcessors();
+        Map<Endpoint, ListenerGroup> opened = new LinkedHashMap<>();
         for (Endpoint endpoint : wanted) {
             // Port 0 means "any free port": such a listener is kept, not rebound to yet another port.
             if (listeners.containsKey(endpoint)) {
                 continue;
             }
             try {
-                opened.put(endpoint, Listener.open(endpoint.kind(), endpoint.address(), this::onDatagram));
+                ListenerGroup group = ListenerGroup.open(endpoint.kind(), endpoint.address(), sockets,
+                        this::onDatagram);
+                opened.put(endpoint, group);
+                LOG.info("RADIUS {} listening on {} ({} socket{})", endpoint.kind() == Listener.Kind.AUTH
+                        ? "authentication" : "accounting", group.boundAddress(), group.size(),
+                        group.size() == 1 ? "" : "s sharing the port");
             } catch (IOException e) {
-                opened.values().forEach(Listener::close);
+                opened.values().forEach(ListenerGroup::close);
                 LOG.error("Cannot listen on {} ({}); {}", endpoint.address(), e.getMessage(), listeners.isEmpty()
                         ? "no listener is open" : "the listeners " + listeners.keySet() + " keep serving");
                 return;
@@ -216,8 +229,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     /** The bound addresses, real ports included, for tests and management. */
     synchronized List<InetSocketAddress> boundAddresses() throws IOException {
         List<InetSocketAddress> bound = new ArrayList<>();
-        for (Listener listener : listeners.values()) {
-            bound.add(listener.boundAddress());
+        for (ListenerGroup group : listeners.values()) {
+            bound.add(group.boundAddress());
         }
         return bound;
     }
@@ -298,7 +311,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
             return;
         }
-        DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
+        DuplicateCache.Key key = DuplicateCache.Key.of(source, datagram);
         if (joinedOriginal(key, listener, client, source)) {
             return;
         }
@@ -356,7 +369,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             counters.drop(client.name(), DropReason.NO_ACCOUNTING_SINK, source.toString());
             return;
         }
-        DuplicateCache.Key key = new DuplicateCache.Key(source, datagram[1] & 0xFF, authenticator(datagram));
+        DuplicateCache.Key key = DuplicateCache.Key.of(source, datagram);
         if (joinedOriginal(key, listener, client, source)) {
             return;
         }

@@ -83,4 +83,48 @@ class DuplicateCacheTest {
         assertNotNull(cache.register(key(0)), "the pending ones still join");
         assertEquals(3, cache.size());
     }
+
+    @Test
+    void theKeyIsTheAddressPortIdentifierAndAuthenticator() {
+        byte[] packet = new byte[20];
+        packet[1] = 7;
+        for (int i = 4; i < 20; i++) {
+            packet[i] = (byte) (i * 13);
+        }
+        byte[] authenticator = java.util.Arrays.copyOfRange(packet, 4, 20);
+        DuplicateCache.Key key = DuplicateCache.Key.of(NAS, packet);
+        assertEquals(new DuplicateCache.Key(NAS, 7, authenticator), key);
+        assertEquals(new DuplicateCache.Key(NAS, 7, authenticator).hashCode(), key.hashCode());
+        assertFalse(key.equals(new DuplicateCache.Key(NAS, 8, authenticator)), "identifier");
+        assertFalse(key.equals(new DuplicateCache.Key(new InetSocketAddress("127.0.0.1", 40001), 7, authenticator)),
+                "port");
+        assertFalse(key.equals(new DuplicateCache.Key(new InetSocketAddress("127.0.0.2", 40000), 7, authenticator)),
+                "address");
+        // The same 32 low bits as 127.0.0.1, but an IPv6 address.
+        InetSocketAddress compatible = new InetSocketAddress("::7f00:1", 40000);
+        assertTrue(compatible.getAddress() instanceof java.net.Inet6Address);
+        assertFalse(key.equals(new DuplicateCache.Key(compatible, 7, authenticator)), "IPv6 is not IPv4");
+        byte[] other = authenticator.clone();
+        other[15] ^= 1;
+        assertFalse(key.equals(new DuplicateCache.Key(NAS, 7, other)), "last authenticator octet");
+        other = authenticator.clone();
+        other[0] ^= 1;
+        assertFalse(key.equals(new DuplicateCache.Key(NAS, 7, other)), "first authenticator octet");
+    }
+
+    @Test
+    void aRetransmitJoiningLateOrTwiceGetsTheSameAnswerAndAForgottenOneIsCancelled() {
+        DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
+        assertNull(cache.register(key(1)));
+        CompletableFuture<byte[]> first = cache.register(key(1));
+        CompletableFuture<byte[]> second = cache.register(key(1));
+        cache.complete(key(1), new byte[] {2});
+        cache.complete(key(1), new byte[] {3});
+        assertArrayEquals(new byte[] {2}, first.getNow(null));
+        assertArrayEquals(new byte[] {2}, second.getNow(null), "a second completion does not change the answer");
+        assertNull(cache.register(key(2)));
+        CompletableFuture<byte[]> waiting = cache.register(key(2));
+        cache.forget(key(2));
+        assertTrue(waiting.isCancelled());
+    }
 }
