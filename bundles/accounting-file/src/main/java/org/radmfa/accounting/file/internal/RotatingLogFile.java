@@ -94,6 +94,19 @@ final class RotatingLogFile implements AutoCloseable {
 
     // Owned by the writer thread.
     private FileChannel channel;
+    /** The bytes of one write, kept from batch to batch: only the writer thread uses it. */
+    private final Chunk chunk = new Chunk();
+
+    /** A byte buffer written to the file as it is, without the copy {@code toByteArray} would make. */
+    private static final class Chunk extends ByteArrayOutputStream {
+        Chunk() {
+            super(64 << 10);
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
     private Path current;
     private String currentBase;
     private int currentSequence;
@@ -230,7 +243,7 @@ final class RotatingLogFile implements AutoCloseable {
         progress = start;
         checkFreeSpace(options.minFreeBytes());
         openFor(today());
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.reset();
         int chunkStart = start;
         for (int i = start; i < batch.size(); i++) {
             byte[] line = lines.get(i);
@@ -248,12 +261,12 @@ final class RotatingLogFile implements AutoCloseable {
     }
 
     /** Writes and forces one file's share of the batch, then completes those records; on failure cuts it back. */
-    private void flush(ByteArrayOutputStream chunk, List<Pending> batch, int from, int to) throws IOException {
+    private void flush(Chunk chunk, List<Pending> batch, int from, int to) throws IOException {
         if (chunk.size() == 0) {
             return;
         }
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(chunk.toByteArray());
+            ByteBuffer buffer = chunk.contents();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }

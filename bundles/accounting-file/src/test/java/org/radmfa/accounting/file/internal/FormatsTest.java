@@ -33,6 +33,15 @@ class FormatsTest {
                 + "\"NAS-Port-Type\":\"Virtual\"}}\n", RecordFormat.JSON.format(Records.start(7), HEADER));
     }
 
+    @Test
+    void jsonStringsEscapeWhatJsonForbidsAndKeepTheRest() {
+        StringBuilder out = new StringBuilder();
+        JsonLines.string(out, "plain text, ünïcødé");
+        JsonLines.string(out, "q\"b\\n\nr\rt\tc\u0001\u001fend");
+        JsonLines.string(out, "");
+        assertEquals("\"plain text, ünïcødé\"\"q\\\"b\\\\n\\nr\\rt\\tc\\u0001\\u001fend\"\"\"", out.toString());
+    }
+
     /** The record of the README's example, element by element as NPS writes its DTS compliant log. */
     @Test
     void dtsEventIsOneLineOfNpsXml() throws Exception {

@@ -83,7 +83,8 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor hashing;
-    private final SecretKeySpec cacheKey;
+    /** Keyed per thread once: a provider look-up and key set-up per request cost more than the digest itself. */
+    private final ThreadLocal<Mac> cacheMac;
     private final ConfigurationAdmin configurationAdmin;
 
     private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
@@ -103,7 +104,16 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         hashing.allowCoreThreadTimeOut(true);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        SecretKeySpec cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        this.cacheMac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(cacheKey);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+            }
+        });
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -239,15 +249,10 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
     }
 
     private byte[] fastDigest(String userKey, String password) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(cacheKey);
-            mac.update(userKey.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        Mac mac = cacheMac.get();
+        mac.update(userKey.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
