@@ -243,7 +243,8 @@ EOF
 "$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
 say "radmfa on 127.0.0.1:$RM_PORT ($KARAF_HOME)"
 RM_T0=$(date +%s%3N)
-"$KARAF_HOME/bin/start"
+# Every collection's pause, to tell garbage collection apart from the appliance's own work in the latencies.
+EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Xlog:gc:file=$WORK/radmfa-gc.log:uptime" "$KARAF_HOME/bin/start"
 gen 70 --name radmfa-boot --port "$RM_PORT" --since-epoch-ms "$RM_T0" --wait-accept-seconds 60 \
     | tee "$WORK/radmfa-boot.txt" || die "radmfa did not accept; see $KARAF_HOME/data/log/karaf.log"
 RM_PID=$(cat "$KARAF_HOME/karaf.pid")
@@ -285,6 +286,12 @@ echo "p99 at $LOW_RATE req/s: FreeRADIUS $(value p99_ms "$WORK/freeradius-low.tx
     "radmfa $(value p99_ms "$WORK/radmfa-low.txt") ms"
 echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/freeradius-boot.txt") s," \
     "radmfa $(value first_accept_s "$WORK/radmfa-boot.txt") s (fresh data/)"
+if [[ -f "$WORK/radmfa-gc.log" ]]; then
+    # Lines like "[12.345s] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 60M->20M(512M) 4.321ms".
+    awk '/Pause/ && /ms$/ { v = $NF; sub(/ms/, "", v); n++; t += v; if (v > m) m = v }
+         END { printf "radmfa garbage collection, whole run: %d pauses, %.0f ms in total, longest %.1f ms\n", n, t, m }' \
+        "$WORK/radmfa-gc.log"
+fi
 echo "(gen CPU %: the generator's whole JVM, in % of one of the $(nproc) CPUs; server us: server CPU per accept)"
 echo "RESULT name=ratio rps_ratio=$(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.3f", a / b }')" \
     "fr_rps=$FR_RPS radmfa_rps=$RM_RPS equal_load_rps=$RATE" \
@@ -296,8 +303,9 @@ echo "RESULT name=ratio rps_ratio=$(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { p
 if [[ "$JFR" == 1 && -f "$WORK/radmfa.jfr" ]]; then
     echo
     say "JFR: top frames of radmfa's execution samples during the closed-loop measurement"
+    cp "$WORK/radmfa.jfr" "$ROOT/bench/target/radmfa.jfr" 2>/dev/null && echo "(recording: bench/target/radmfa.jfr)"
+    # head closes the pipe early: that is not a failure of the run.
     jfr print --events jdk.ExecutionSample "$WORK/radmfa.jfr" \
         | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); top[$0]++; n++ }
-               END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25
-    cp "$WORK/radmfa.jfr" "$ROOT/bench/target/radmfa.jfr" 2>/dev/null && echo "(recording: bench/target/radmfa.jfr)"
+               END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25 || true
 fi
