@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -543,13 +544,23 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         return new Decision(Decision.Outcome.REJECT, reason, outcome.detail(), policy.policyName(), List.of(), trace);
     }
 
+    /**
+     * A random (version 4) UUID. It links a login to its accounting records and must be unique, not secret:
+     * UUID.randomUUID draws from one shared SecureRandom, which the threads deciding requests queued for.
+     */
+    static UUID correlationId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong() & ~0xF000L | 0x4000L,
+                random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L);
+    }
+
     private CompletionStage<Decision> done(AuthenticationRequest request, long started, Decision decision) {
         return CompletableFuture.completedFuture(log(request, started, decision));
     }
 
     private Decision log(AuthenticationRequest request, long started, Decision decision) {
         long millis = (System.nanoTime() - started) / 1_000_000;
-        String correlationId = UUID.randomUUID().toString();
+        String correlationId = correlationId().toString();
         if (decision.outcome() == Decision.Outcome.ACCEPT) {
             // The NAS echoes Class in its Accounting-Requests: the login and its session stay linked.
             List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());

@@ -291,4 +291,15 @@ class RequestPipelineTest {
         dtsFailing.set(false);
         assertEquals(Decision.Outcome.ACCEPT, decide(pipeline).outcome());
     }
+
+    @Test
+    void correlationIdsAreVersion4UuidsAndDoNotRepeat() {
+        Set<java.util.UUID> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            java.util.UUID id = RequestPipeline.correlationId();
+            assertEquals(4, id.version());
+            assertEquals(2, id.variant());
+            assertTrue(seen.add(id), "repeated: " + id);
+        }
+    }
 }

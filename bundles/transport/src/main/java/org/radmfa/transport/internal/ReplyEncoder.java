@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +27,18 @@ final class ReplyEncoder {
     private static final SecureRandom SALTS = new SecureRandom();
     private static final Pattern RAW_NAME = Pattern.compile("(?:Vendor-(\\d{1,8})-)?Attr-(\\d{1,3})");
 
+    /**
+     * Attributes whose values differ from one answer to the next (correlation, challenge state, MS-CHAP and EAP
+     * answers): not worth remembering. Keys hidden with the request's authenticator are never remembered.
+     */
+    private static final Set<String> PER_REQUEST = Set.of("Class", "State", "MS-CHAP2-Success", "MS-CHAP-Error",
+            "EAP-Message");
+    /** Distinct policy reply attributes, with room to spare; beyond it they are encoded afresh each time. */
+    private static final int MAX_REMEMBERED = 4096;
+
     private final Dictionary dictionary;
+    /** A policy's reply attributes are the same for every accept: encoded once (TinyRadius works by reflection). */
+    private final Map<ReplyAttribute, byte[]> encoded = new ConcurrentHashMap<>();
 
     ReplyEncoder(Dictionary dictionary) {
         this.dictionary = dictionary;
@@ -35,9 +49,14 @@ final class ReplyEncoder {
      * @param requestAuthenticator the Request Authenticator of the request being answered
      */
     byte[] encode(List<ReplyAttribute> attributes, byte[] secret, byte[] requestAuthenticator) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         int keyNumber = 0;
         for (ReplyAttribute reply : attributes) {
+            byte[] known = encoded.get(reply);
+            if (known != null) {
+                out.writeBytes(known);
+                continue;
+            }
             AttributeType type = resolve(reply.name());
             if (type == null) {
                 LOG.warn("Reply attribute '{}' is not in the dictionary and is left out", reply.name());
@@ -45,12 +64,18 @@ final class ReplyEncoder {
             }
             try {
                 RadiusAttribute attribute = create(type, reply.value());
-                if (type.getVendorId() == RadiusWire.MICROSOFT && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
-                        || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY)) {
+                boolean hidden = type.getVendorId() == RadiusWire.MICROSOFT
+                        && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
+                                || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY);
+                if (hidden) {
                     attribute.setAttributeData(hideKey(attribute.getAttributeData(), secret, requestAuthenticator,
                             keyNumber++));
                 }
-                out.writeBytes(wrap(type, attribute).writeAttribute());
+                byte[] bytes = wrap(type, attribute).writeAttribute();
+                if (!hidden && !PER_REQUEST.contains(reply.name()) && encoded.size() < MAX_REMEMBERED) {
+                    encoded.put(reply, bytes);
+                }
+                out.writeBytes(bytes);
             } catch (RuntimeException e) {
                 LOG.warn("Reply attribute '{}' has a value its type cannot hold and is left out: {}", reply.name(),
                         e.getMessage());

@@ -1,6 +1,8 @@
 package org.radmfa.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +29,22 @@ class ReplyEncoderTest {
         assertArrayEquals(hex.parseHex("1a0b00003044" + "0105" + "76706e"), encode("Vendor-12356-Attr-1", "vpn"));
         assertArrayEquals(hex.parseHex("1a0c00000009" + "0106" + "abcdef01"), encode("Vendor-9-Attr-1",
                 "0xabcdef01"));
+    }
+
+    @Test
+    void aRememberedEncodingIsTheSameAndHiddenKeysAreHiddenAfreshEachTime() {
+        HexFormat hex = HexFormat.of();
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(hex.parseHex("1b0600000e10"), encode("Session-Timeout", "3600"), "round " + i);
+        }
+        String key = "0x" + "11".repeat(16);
+        byte[] first = encode("MS-MPPE-Send-Key", key);
+        byte[] second = encode("MS-MPPE-Send-Key", key);
+        byte[] third = encode("MS-MPPE-Send-Key", key);
+        assertEquals(first.length, second.length);
+        // A 15-bit random salt: two answers may share one by chance (1 in 32,768), three hardly.
+        assertFalse(java.util.Arrays.equals(first, second) && java.util.Arrays.equals(second, third),
+                "a new salt, so new ciphertext, for every answer");
     }
 
     @Test
