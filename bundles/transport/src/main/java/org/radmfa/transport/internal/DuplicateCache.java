@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,8 +42,8 @@ final class DuplicateCache {
         /** Retransmits waiting for the response; created only when one arrives early. Guarded by this. */
         private CompletableFuture<byte[]> joined;
         private volatile long expiresAtNanos;
-        /** The next younger answer. Guarded by the cache's answer lock. */
-        private Key younger;
+        /** The next younger answer, linked by whoever answers next. */
+        private volatile Key younger;
 
         Key(InetSocketAddress source, int identifier, byte[] authenticator) {
             this(source, identifier, authenticator, 0);
@@ -143,10 +144,16 @@ final class DuplicateCache {
     static final int MAX_ENTRIES = 100_000;
 
     private final Map<Key, Key> entries = new ConcurrentHashMap<>();
-    /** Guards the answer order: {@link #oldest} to {@link #newest} through {@link Key#younger}. */
-    private final ReentrantLock answers = new ReentrantLock();
-    private Key oldest;
-    private Key newest;
+    /**
+     * The answer order, a queue with many producers (whoever answers) and one consumer (whoever sweeps) that
+     * allocates nothing and never blocks: producers swap themselves in as {@link #newest} and then link their
+     * predecessor to themselves; the sweeper follows {@link Key#younger} from {@link #swept}, the last entry it
+     * took (at first a placeholder). An entry whose predecessor is not linked yet is swept next time.
+     */
+    private final AtomicReference<Key> newest;
+    /** Only the holder of {@link #sweeping} reads or moves it. */
+    private Key swept;
+    private final ReentrantLock sweeping = new ReentrantLock();
     private final int maxEntries;
     private volatile long windowNanos;
 
@@ -157,6 +164,8 @@ final class DuplicateCache {
     DuplicateCache(long windowNanos, int maxEntries) {
         this.windowNanos = windowNanos;
         this.maxEntries = maxEntries;
+        this.swept = new Key(new InetSocketAddress(0), 0, new byte[RadiusWire.AUTHENTICATOR_LENGTH]);
+        this.newest = new AtomicReference<>(swept);
     }
 
     void window(long nanos) {
@@ -194,19 +203,8 @@ final class DuplicateCache {
             return;
         }
         entry.expiresAtNanos = System.nanoTime() + windowNanos;
-        if (!entry.answer(response)) {
-            return;
-        }
-        answers.lock();
-        try {
-            if (newest == null) {
-                oldest = entry;
-            } else {
-                newest.younger = entry;
-            }
-            newest = entry;
-        } finally {
-            answers.unlock();
+        if (entry.answer(response)) {
+            newest.getAndSet(entry).younger = entry;
         }
     }
 
@@ -223,22 +221,22 @@ final class DuplicateCache {
      * the head of the answer order; a thread that finds another one at it leaves it to that one.
      */
     private void sweep(long now) {
-        if (!answers.tryLock()) {
+        if (!sweeping.tryLock()) {
             return;
         }
         try {
-            while (oldest != null && (oldest.expired(now) || entries.size() >= maxEntries)) {
+            boolean full = entries.size() >= maxEntries;
+            Key oldest;
+            while ((oldest = swept.younger) != null && (full || oldest.expired(now))) {
+                swept.younger = null;
+                swept = oldest;
                 Key gone = oldest;
-                oldest = gone.younger;
-                gone.younger = null;
-                if (oldest == null) {
-                    newest = null;
-                }
                 // Only if still this entry: a request that reused the key after the window has an entry of its own.
-                entries.computeIfPresent(gone, (k, current) -> current == gone ? null : current);
+                entries.computeIfPresent(gone, (key, current) -> current == gone ? null : current);
+                full = full && entries.size() >= maxEntries;
             }
         } finally {
-            answers.unlock();
+            sweeping.unlock();
         }
     }
 

@@ -50,13 +50,26 @@ final class RadiusWire {
             throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
     });
-    private static final ThreadLocal<Mac> HMAC_MD5 = ThreadLocal.withInitial(() -> {
+    private static final ThreadLocal<KeyedHmac> HMAC_MD5 = ThreadLocal.withInitial(() -> {
         try {
-            return Mac.getInstance("HmacMD5");
+            return new KeyedHmac(Mac.getInstance("HmacMD5"));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("HmacMD5 is part of every Java runtime", e);
         }
     });
+
+    /**
+     * A thread's HMAC-MD5 and the key it was last set up with: a gateway's requests all use its one secret, and
+     * setting the key up again for each packet cost as much as the digest.
+     */
+    private static final class KeyedHmac {
+        final Mac mac;
+        byte[] key;
+
+        KeyedHmac(Mac mac) {
+            this.mac = mac;
+        }
+    }
 
     private RadiusWire() {
     }
@@ -73,9 +86,13 @@ final class RadiusWire {
     /** HMAC-MD5 of {@code data}; self-contained, so the thread's one instance is safe to reuse. */
     static byte[] hmacMd5(byte[] key, byte[] data) {
         try {
-            Mac mac = HMAC_MD5.get();
-            mac.init(new SecretKeySpec(key, "HmacMD5"));
-            return mac.doFinal(data);
+            KeyedHmac keyed = HMAC_MD5.get();
+            if (!Arrays.equals(keyed.key, key)) {
+                keyed.key = null;
+                keyed.mac.init(new SecretKeySpec(key, "HmacMD5"));
+                keyed.key = key.clone();
+            }
+            return keyed.mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacMD5 is part of every Java runtime", e);
         }

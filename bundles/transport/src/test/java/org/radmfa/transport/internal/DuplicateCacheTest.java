@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -126,5 +127,42 @@ class DuplicateCacheTest {
         CompletableFuture<byte[]> waiting = cache.register(key(2));
         cache.forget(key(2));
         assertTrue(waiting.isCancelled());
+    }
+
+    /** Answers from many threads at once: none is lost from the answer order, so all of them are swept. */
+    @Test
+    void answersFromManyThreadsAreAllSweptAndTheBoundHolds() throws Exception {
+        int threads = 4;
+        int perThread = 20_000;
+        DuplicateCache bounded = new DuplicateCache(TimeUnit.SECONDS.toNanos(30), 1000);
+        DuplicateCache expiring = new DuplicateCache(0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                InetSocketAddress nas = new InetSocketAddress("127.0.0." + (t + 1), 40000);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] authenticator = new byte[16];
+                        authenticator[0] = (byte) (i >> 16);
+                        authenticator[1] = (byte) (i >> 8);
+                        authenticator[2] = (byte) i;
+                        for (DuplicateCache cache : List.of(bounded, expiring)) {
+                            DuplicateCache.Key key = new DuplicateCache.Key(nas, i & 0xFF, authenticator);
+                            assertNull(cache.register(key));
+                            cache.complete(key, new byte[] {(byte) i});
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(bounded.size() <= 1000 + threads, "bounded: " + bounded.size());
+        assertNull(expiring.register(key(1)));
+        assertEquals(1, expiring.size(), "every expired answer was swept by the next request");
     }
 }

@@ -113,7 +113,12 @@ final class JsonLines {
         while (clean < length && !needsEscape(value.charAt(clean))) {
             clean++;
         }
-        // Nearly every value is plain text: copied in one piece, which is what keeps the audit writer fast.
+        // Nearly every value is plain text: copied in one piece (append(String) copies arrays, append(CharSequence,
+        // int, int) goes char by char), which is what keeps the audit writer fast.
+        if (clean == length) {
+            out.append(value).append('"');
+            return;
+        }
         out.append(value, 0, clean);
         for (int i = clean; i < length; i++) {
             char c = value.charAt(i);
