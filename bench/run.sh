@@ -118,11 +118,26 @@ gen() {
 # value KEY FILE: a field of the RESULT line in FILE.
 value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
 
-measure() { # NAME PORT PID: closed loop (maximum), output in $WORK/NAME-max.txt
+# thread_ticks PID: "ticks<TAB>name" per thread name of PID (user + system CPU in clock ticks); threads whose names
+# differ only in a trailing number (a pool's) are summed. The kernel keeps the first 15 characters of a name.
+thread_ticks() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        # The name may hold spaces; the fields after the ")" that closes it are fixed.
+        printf '%s\t%s\n' "$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }')" \
+            "$(sed 's/-\?[0-9]\+$/-N/' "$task/comm" 2>/dev/null)"
+    done | awk -F '\t' '$1 != "" { t[$2] += $1 } END { for (n in t) printf "%d\t%s\n", t[n], n }'
+}
+measure() { # NAME PORT PID: closed loop (maximum), output in $WORK/NAME-max.txt, CPU per thread in NAME-threads.txt
     local name=$1 port=$2 pid=$3
+    thread_ticks "$pid" > "$WORK/$name-ticks-before.txt"
     gen $((MAX_SECONDS * 2 + 60)) --name "$name" --port "$port" --server-pid "$pid" --warmup "$WARMUP" \
         --requests "$REQUESTS" --window "$WINDOW" --sockets "$SOCKETS" --max-seconds "$MAX_SECONDS" \
         | tee "$WORK/$name-max.txt"
+    thread_ticks "$pid" > "$WORK/$name-ticks-after.txt"
+    awk -F '\t' 'NR == FNR { before[$2] = $1; next } { d = $1 - before[$2]; if (d > 0) { all += d; used[$2] = d } }
+         END { for (n in used) printf "%5.1f %%  %s\n", 100 * used[n] / all, n }' \
+        "$WORK/$name-ticks-before.txt" "$WORK/$name-ticks-after.txt" | sort -rn | head -8 > "$WORK/$name-threads.txt"
 }
 measure_at() { # NAME PORT PID RATE [TAG]: open loop at RATE req/s, output in $WORK/NAME-TAG.txt
     local name=$1 port=$2 pid=$3 rate=$4 tag=${5:-open}
@@ -286,6 +301,10 @@ echo "p99 at $LOW_RATE req/s: FreeRADIUS $(value p99_ms "$WORK/freeradius-low.tx
     "radmfa $(value p99_ms "$WORK/radmfa-low.txt") ms"
 echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/freeradius-boot.txt") s," \
     "radmfa $(value first_accept_s "$WORK/radmfa-boot.txt") s (fresh data/)"
+if [[ -s "$WORK/radmfa-threads.txt" ]]; then
+    echo "radmfa CPU by thread during its maximum run (warm-up included; threads named alike summed):"
+    sed 's/^/    /' "$WORK/radmfa-threads.txt"
+fi
 if [[ -f "$WORK/radmfa-gc.log" ]]; then
     # Lines like "[12.345s] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 60M->20M(512M) 4.321ms".
     awk '/Pause/ && /ms$/ { v = $NF; sub(/ms/, "", v); n++; t += v; if (v > m) m = v }

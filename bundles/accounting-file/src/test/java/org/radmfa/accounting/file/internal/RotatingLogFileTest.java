@@ -119,6 +119,31 @@ class RotatingLogFileTest {
         assertEquals(List.of("IN261123.log", "IN261124.log", "IN261125.log", "notes.txt"), Records.names(directory));
     }
 
+    /** Records arriving one every 50 µs for 40 ms share commits: at most one force per 2 ms, not one per record. */
+    @Test
+    void recordsArrivingCloseTogetherShareOneForce(@TempDir Path directory) throws Exception {
+        RotatingLogFile file = new RotatingLogFile("test", options(directory,
+                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new TestClock(
+                        "2026-11-25T10:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        long start = System.nanoTime();
+        long next = start;
+        for (int i = 0; i < 800; i++) {
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+            stages.add(file.append("record " + i + "\n"));
+            next += 50_000;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        CompletableFuture.allOf(stages.toArray(new CompletableFuture[0])).join();
+        long forces = file.forces();
+        file.close();
+        assertEquals(800, Records.allLines(directory).size());
+        long allowed = millis * 1_000_000 / RotatingLogFile.MIN_FORCE_INTERVAL_NANOS + 3;
+        assertTrue(forces <= allowed, forces + " forces for 800 records in " + millis + " ms, at most " + allowed);
+    }
+
     @Test
     void retentionByAgeDeletesFilesLastWrittenTooLongAgo(@TempDir Path directory) throws Exception {
         TestClock clock = new TestClock("2026-11-25T10:00:00Z");
