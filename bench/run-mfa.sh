@@ -25,6 +25,7 @@
 #   BENCH_KEEP (0)                  1: keep the work directory      BENCH_DEADLINE (600) seconds for the whole run
 #   BENCH_M2 (~/.m2/repository)     the Maven repository the build installs into (the connector's bundles are
 #                                   provisioned from it)
+#   BENCH_CLUSTER (0)        1: the appliance runs as a member of a one-node radmfa-cluster (bench/lib.sh)
 #   BENCH_ASSEMBLY                  the appliance to copy (default karaf-assembly/target/assembly)
 #
 set -euo pipefail
@@ -47,28 +48,12 @@ SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 BENCH_USER=mfa-bench
 BENCH_PASSWORD="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "== $*"; }
-left() { local l=$((DEADLINE - SECONDS)); (( l > 0 )) || die "out of time (BENCH_DEADLINE)"; echo "$l"; }
-# bounded SECONDS CMD...: run CMD, killed if it outlasts both SECONDS and what is left of the deadline.
-bounded() { local s=$1; shift; local l; l=$(left); (( s < l )) || s=$l; timeout --kill-after=5 "$s" "$@"; }
+. "$ROOT/bench/lib.sh"
 
 WORK=$(mktemp -d /tmp/radmfa-bench-mfa.XXXXXX)
 chmod 755 "$WORK"
 KARAF_HOME="$WORK/radmfa"
 EMU_PID=""
-
-stop_radmfa() {
-    [[ -x "$KARAF_HOME/bin/stop" ]] || return 0
-    local pid=""
-    [[ -f "$KARAF_HOME/karaf.pid" ]] && pid=$(cat "$KARAF_HOME/karaf.pid")
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    timeout 20 "$KARAF_HOME/bin/stop" >/dev/null 2>&1 || true
-    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill "$pid" 2>/dev/null || true
-    sleep 2
-    kill -9 "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     if [[ -n "$EMU_PID" ]] && kill -0 "$EMU_PID" 2>/dev/null; then
@@ -78,22 +63,6 @@ cleanup() {
     if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-
-# A free port on 127.0.0.1 for both TCP and UDP, not already handed out in this run.
-TAKEN=" "
-free_port() {
-    local port i
-    for ((i = 0; i < 200; i++)); do
-        port=$((20000 + RANDOM % 40000))
-        [[ "$TAKEN" == *" $port "* ]] && continue
-        if [[ -z "$(ss -Htuln "sport = :$port" 2>/dev/null)" ]]; then
-            TAKEN="$TAKEN$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
 
 # ---------------------------------------------------------------------------------------------- prerequisites
 command -v java >/dev/null || die "java (17+) is needed"
@@ -133,14 +102,8 @@ say "Entra emulator (own JVM, pid $EMU_PID) on https://127.0.0.1:$EMU_PORT: push
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)
 RM_ACCT=$(free_port)
-mkdir -p "$KARAF_HOME"
-(cd "$ASSEMBLY" && tar --exclude=./data --exclude=./karaf.pid -cf - .) | (cd "$KARAF_HOME" && tar -xf -)
+appliance_copy "$ASSEMBLY" "$RM_PORT" "$RM_ACCT" "$SECRET"
 ETC="$KARAF_HOME/etc"
-sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$ETC/org.apache.karaf.shell.cfg"
-sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $(free_port)/" "$ETC/org.ops4j.pax.web.cfg"
-sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/" \
-    -e "s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-    -e "s/^jmxmpPort *=.*/jmxmpPort = $(free_port)/" "$ETC/org.apache.karaf.management.cfg"
 # The connector is not a boot feature of the distribution: add it, provisioned from the local Maven repository
 # only (no network).
 sed -i -e "s|^featuresRepositories *=\(.*\)|featuresRepositories =\1, mvn:org.radmfa/radmfa-features/$VERSION/xml/features|" \
@@ -149,19 +112,6 @@ cat >> "$ETC/org.ops4j.pax.url.mvn.cfg" <<EOF
 org.ops4j.pax.url.mvn.localRepository = $M2
 org.ops4j.pax.url.mvn.repositories =
 org.ops4j.pax.url.mvn.offline = true
-EOF
-cat > "$ETC/org.radmfa.transport.cfg" <<EOF
-authPort = $RM_PORT
-acctPort = $RM_ACCT
-listenAddresses = 127.0.0.1
-# One gateway sends every login.
-rateLimitPerClient = 0
-EOF
-cat > "$ETC/org.radmfa.client-demo.cfg" <<EOF
-name = bench
-address = 127.0.0.1
-secret = $SECRET
-requireMessageAuthenticator = true
 EOF
 # In group mfa-users: the demo policy "Demo MFA users" grants after a second factor.
 cat > "$ETC/org.radmfa.user-mfa-bench.cfg" <<EOF
@@ -202,8 +152,6 @@ sleep 2 # the listener and the rest of the boot features settle; the warm-up log
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.start name=mfa settings=profile >/dev/null
 fi
-# CPU seconds (user + system) a process has used so far.
-cpu_seconds() { awk '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }
 RM_CPU0=$(cpu_seconds "$RM_PID")
 EMU_CPU0=$(cpu_seconds "$EMU_PID")
 DIAG_ARGS=()

@@ -16,6 +16,7 @@
 #   BENCH_OPEN_SECONDS (10)  length of each equal-load run            BENCH_JFR (0) 1: JFR recording of radmfa's
 #   BENCH_KEEP (0)           1: keep the work directory                 closed-loop measurement, with a summary
 #   BENCH_LOW_RATE (5000)    a second equal load, in req/s, that both servers sustain
+#   BENCH_CLUSTER (0)        1: the appliance runs as a member of a one-node radmfa-cluster (bench/lib.sh)
 #   BENCH_DEADLINE (570)     seconds the whole run may take            BENCH_ASSEMBLY: the appliance to copy
 #                            (default karaf-assembly/target/assembly, built with mvn -q install -DskipTests if missing)
 #
@@ -39,28 +40,12 @@ SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 BENCH_USER=benchuser
 BENCH_PASSWORD="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "== $*"; }
-left() { local l=$((DEADLINE - SECONDS)); (( l > 0 )) || die "out of time (BENCH_DEADLINE)"; echo "$l"; }
-# bounded SECONDS CMD...: run CMD, killed if it outlasts both SECONDS and what is left of the deadline.
-bounded() { local s=$1; shift; local l; l=$(left); (( s < l )) || s=$l; timeout --kill-after=5 "$s" "$@"; }
+. "$ROOT/bench/lib.sh"
 
 WORK=$(mktemp -d /tmp/radmfa-bench.XXXXXX)
 chmod 755 "$WORK"
 FR_PID=""
 KARAF_HOME="$WORK/radmfa"
-
-stop_radmfa() {
-    [[ -x "$KARAF_HOME/bin/stop" ]] || return 0
-    local pid=""
-    [[ -f "$KARAF_HOME/karaf.pid" ]] && pid=$(cat "$KARAF_HOME/karaf.pid")
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    timeout 20 "$KARAF_HOME/bin/stop" >/dev/null 2>&1 || true
-    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill "$pid" 2>/dev/null || true
-    sleep 2
-    kill -9 "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     if [[ -n "$FR_PID" ]] && kill -0 "$FR_PID" 2>/dev/null; then
@@ -70,22 +55,6 @@ cleanup() {
     if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-
-# A free port on 127.0.0.1 for both TCP and UDP, not already handed out in this run.
-TAKEN=" "
-free_port() {
-    local port i
-    for ((i = 0; i < 200; i++)); do
-        port=$((20000 + RANDOM % 40000))
-        [[ "$TAKEN" == *" $port "* ]] && continue
-        if [[ -z "$(ss -Htuln "sport = :$port" 2>/dev/null)" ]]; then
-            TAKEN="$TAKEN$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
 
 # ---------------------------------------------------------------------------------------------- prerequisites
 command -v java >/dev/null || die "java (17+) is needed"
@@ -118,16 +87,6 @@ gen() {
 # value KEY FILE: a field of the RESULT line in FILE.
 value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
 
-# thread_ticks PID: "ticks<TAB>name" per thread name of PID (user + system CPU in clock ticks); threads whose names
-# differ only in a trailing number (a pool's) are summed. The kernel keeps the first 15 characters of a name.
-thread_ticks() {
-    local task
-    for task in /proc/"$1"/task/*; do
-        # The name may hold spaces; the fields after the ")" that closes it are fixed.
-        printf '%s\t%s\n' "$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }')" \
-            "$(sed 's/-\?[0-9]\+$/-N/' "$task/comm" 2>/dev/null)"
-    done | awk -F '\t' '$1 != "" { t[$2] += $1 } END { for (n in t) printf "%d\t%s\n", t[n], n }'
-}
 measure() { # NAME PORT PID: closed loop (maximum), output in $WORK/NAME-max.txt, CPU per thread in NAME-threads.txt
     local name=$1 port=$2 pid=$3
     thread_ticks "$pid" > "$WORK/$name-ticks-before.txt"
@@ -215,30 +174,8 @@ FR_PID=""
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)
 RM_ACCT=$(free_port)
-mkdir -p "$KARAF_HOME"
-# A fresh copy: the distribution without its data/ (cache, logs) from any earlier start.
-(cd "$ASSEMBLY" && tar --exclude=./data --exclude=./karaf.pid -cf - .) | (cd "$KARAF_HOME" && tar -xf -)
+appliance_copy "$ASSEMBLY" "$RM_PORT" "$RM_ACCT" "$SECRET"
 ETC="$KARAF_HOME/etc"
-sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$ETC/org.apache.karaf.shell.cfg"
-sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $(free_port)/" "$ETC/org.ops4j.pax.web.cfg"
-sed -i -e "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/" \
-    -e "s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-    -e "s/^jmxmpPort *=.*/jmxmpPort = $(free_port)/" "$ETC/org.apache.karaf.management.cfg"
-cat > "$ETC/org.radmfa.transport.cfg" <<EOF
-authPort = $RM_PORT
-acctPort = $RM_ACCT
-listenAddresses = 127.0.0.1
-# The generator is one client sending as fast as it is answered.
-rateLimitPerClient = 0
-EOF
-# The bench client takes the place of the demo client (same address, 127.0.0.1): its file is overwritten, not
-# deleted, because the radmfa-demo feature would write a deleted one again on a fresh start.
-cat > "$ETC/org.radmfa.client-demo.cfg" <<EOF
-name = bench
-address = 127.0.0.1
-secret = $SECRET
-requireMessageAuthenticator = true
-EOF
 cat > "$ETC/org.radmfa.user-bench.cfg" <<EOF
 name = $BENCH_USER
 password = $BENCH_PASSWORD
