@@ -4,46 +4,33 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Duplicate detection (RFC 5080 section 2.2.2). A retransmit has the same source address and port, Identifier and
  * Request Authenticator as its original. While the original is being decided, the retransmit joins it instead of
  * starting it again (one MFA push, not two); once decided, the cached response is sent again for the configured
- * window. Expired entries are swept as new requests arrive, so the cache needs no thread of its own.
+ * window.
  *
- * <p>Answered entries are also linked in the order they were answered, which is the order they expire in (one
- * window for all): a sweep looks only at the head of that list, so it costs O(1) per request whatever the size of
- * the cache. (After the window is shortened, entries behind an older, longer-lived one wait for it: at most the old
- * window.) When the cache is full, the oldest answers are forgotten first, so that the newest requests still get
- * de-duplicated.
- *
- * <p>An entry is kept for the whole window, so at full load the cache holds up to {@link #MAX_ENTRIES} of them and
- * every young collection has to copy the recent ones: an entry is one object plus its response and the map's node
- * (no address, authenticator or future objects of its own), which keeps those collections short.
+ * <p>Requests being decided are kept in a map, with the future a retransmit joins (most of them only for the
+ * microseconds a PAP decision takes, some for an MFA wait). Answers move to an {@link AnswerTable}, which holds them
+ * for the window without an object per answer: at full load the window holds up to {@link #MAX_ENTRIES} answers,
+ * and when they were objects every young collection copied them. When the table is full, the oldest answers of a
+ * bucket make room first, so that the newest requests still get de-duplicated.
  */
 final class DuplicateCache {
 
-    /**
-     * The identity of a request on the wire, compared by value; the instance the cache holds also carries the
-     * request's answer and its place in the answer order.
-     */
     static final class Key {
-        private final long addressHigh;
-        private final long addressLow;
-        private final long authenticatorHigh;
-        private final long authenticatorLow;
-        private final int portAndIdentifier;
+        final long addressHigh;
+        final long addressLow;
+        final long authenticatorHigh;
+        final long authenticatorLow;
+        final int portAndIdentifier;
         private final int hash;
 
         /** The response once answered; null while the request is being decided. */
         private volatile byte[] response;
         /** Retransmits waiting for the response; created only when one arrives early. Guarded by this. */
         private CompletableFuture<byte[]> joined;
-        private volatile long expiresAtNanos;
-        /** The next younger answer, linked by whoever answers next. */
-        private volatile Key younger;
 
         Key(InetSocketAddress source, int identifier, byte[] authenticator) {
             this(source, identifier, authenticator, 0);
@@ -85,10 +72,6 @@ final class DuplicateCache {
         @Override
         public int hashCode() {
             return hash;
-        }
-
-        private boolean expired(long now) {
-            return response != null && expiresAtNanos - now < 0;
         }
 
         /** The response for a retransmit: at once if known, else when the original is answered. */
@@ -138,23 +121,16 @@ final class DuplicateCache {
     }
 
     /**
-     * Beyond this many remembered requests the oldest answers are forgotten before their window ends; if all of them
-     * are still being decided (that many MFA waits), new requests are decided without de-duplication.
+     * Answers remembered at most (the oldest make room), and requests being decided at most: beyond that many MFA
+     * waits, new requests are decided without de-duplication.
      */
     static final int MAX_ENTRIES = 100_000;
+    /** Room for the responses of the remembered answers: an Access-Accept with a few attributes takes 100-200. */
+    private static final int RESPONSE_BYTES_PER_ANSWER = 160;
 
-    private final Map<Key, Key> entries = new ConcurrentHashMap<>();
-    /**
-     * The answer order, a queue with many producers (whoever answers) and one consumer (whoever sweeps) that
-     * allocates nothing and never blocks: producers swap themselves in as {@link #newest} and then link their
-     * predecessor to themselves; the sweeper follows {@link Key#younger} from {@link #swept}, the last entry it
-     * took (at first a placeholder). An entry whose predecessor is not linked yet is swept next time.
-     */
-    private final AtomicReference<Key> newest;
-    /** Only the holder of {@link #sweeping} reads or moves it. */
-    private Key swept;
-    private final ReentrantLock sweeping = new ReentrantLock();
-    private final int maxEntries;
+    private final Map<Key, Key> pending = new ConcurrentHashMap<>();
+    private final AnswerTable answers;
+    private final int maxPending;
     private volatile long windowNanos;
 
     DuplicateCache(long windowNanos) {
@@ -163,9 +139,8 @@ final class DuplicateCache {
 
     DuplicateCache(long windowNanos, int maxEntries) {
         this.windowNanos = windowNanos;
-        this.maxEntries = maxEntries;
-        this.swept = new Key(new InetSocketAddress(0), 0, new byte[RadiusWire.AUTHENTICATOR_LENGTH]);
-        this.newest = new AtomicReference<>(swept);
+        this.maxPending = maxEntries;
+        this.answers = new AnswerTable(maxEntries, maxEntries * RESPONSE_BYTES_PER_ANSWER);
     }
 
     void window(long nanos) {
@@ -178,69 +153,55 @@ final class DuplicateCache {
      */
     CompletableFuture<byte[]> register(Key key) {
         long now = System.nanoTime();
-        sweep(now);
-        if (entries.size() >= maxEntries) {
+        byte[] answered = answers.get(key, now);
+        if (answered != null) {
+            return CompletableFuture.completedFuture(answered);
+        }
+        if (pending.size() >= maxPending) {
             // Full of requests still being decided (that many MFA waits): no room to remember this one.
-            Key pending = entries.get(key);
-            return pending == null ? null : pending.responseForRetransmit();
+            Key original = pending.get(key);
+            return original == null ? null : original.responseForRetransmit();
         }
-        Key existing = entries.putIfAbsent(key, key);
-        if (existing == null) {
-            return null;
+        Key original = pending.putIfAbsent(key, key);
+        if (original != null) {
+            return original.responseForRetransmit();
         }
-        if (existing.expired(now)) {
-            // Same key after the window: a new request that happens to reuse identifier and authenticator.
-            entries.computeIfPresent(key, (k, current) -> current == existing ? key : current);
-            return null;
+        // The original may have been answered between the look-up above and now: then its answer is in the table.
+        answered = answers.get(key, now);
+        if (answered != null) {
+            pending.remove(key, key);
+            return CompletableFuture.completedFuture(answered);
         }
-        return existing.responseForRetransmit();
+        return null;
     }
 
     /** Records the response and starts the window; retransmits that joined the original get it now. */
     void complete(Key key, byte[] response) {
-        Key entry = entries.get(key);
-        if (entry == null) {
+        Key original = pending.get(key);
+        if (original == null) {
             return;
         }
-        entry.expiresAtNanos = System.nanoTime() + windowNanos;
-        if (entry.answer(response)) {
-            newest.getAndSet(entry).younger = entry;
-        }
+        // In the table before it leaves the map, so that a retransmit always finds one or the other.
+        answers.put(key, response, System.nanoTime(), windowNanos);
+        pending.remove(key, original);
+        original.answer(response);
     }
 
     /** Forgets a request that was not answered, so that its retransmit is decided afresh. */
     void forget(Key key) {
-        Key entry = entries.remove(key);
-        if (entry != null) {
-            entry.abandon();
+        Key original = pending.remove(key);
+        if (original != null) {
+            original.abandon();
         }
     }
 
-    /**
-     * Forgets the answers whose window has ended, and while the cache is full the oldest answers too. Looks only at
-     * the head of the answer order; a thread that finds another one at it leaves it to that one.
-     */
-    private void sweep(long now) {
-        if (!sweeping.tryLock()) {
-            return;
-        }
-        try {
-            boolean full = entries.size() >= maxEntries;
-            Key oldest;
-            while ((oldest = swept.younger) != null && (full || oldest.expired(now))) {
-                swept.younger = null;
-                swept = oldest;
-                Key gone = oldest;
-                // Only if still this entry: a request that reused the key after the window has an entry of its own.
-                entries.computeIfPresent(gone, (key, current) -> current == gone ? null : current);
-                full = full && entries.size() >= maxEntries;
-            }
-        } finally {
-            sweeping.unlock();
-        }
-    }
-
+    /** Requests being decided plus answers remembered; walks the answer table, for tests and management. */
     int size() {
-        return entries.size();
+        return pending.size() + answers.size(System.nanoTime());
+    }
+
+    /** How many answers the table can hold. */
+    int capacity() {
+        return answers.capacity();
     }
 }

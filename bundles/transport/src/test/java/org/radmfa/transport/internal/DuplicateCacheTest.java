@@ -64,13 +64,29 @@ class DuplicateCacheTest {
     @Test
     void whenFullTheOldestAnswersMakeRoomForNewRequests() {
         DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(30), 10);
-        for (int i = 0; i < 25; i++) {
+        assertEquals(16, cache.capacity(), "rounded up to whole buckets of " + AnswerTable.WAYS);
+        for (int i = 0; i < 200; i++) {
             assertNull(cache.register(key(i)));
             cache.complete(key(i), new byte[] {(byte) i});
         }
-        assertTrue(cache.size() <= 10, "bounded: " + cache.size());
-        assertArrayEquals(new byte[] {24}, cache.register(key(24)).getNow(null), "the newest is remembered");
+        assertTrue(cache.size() <= cache.capacity(), "bounded: " + cache.size());
+        assertArrayEquals(new byte[] {(byte) 199}, cache.register(key(199)).getNow(null), "the newest is remembered");
         assertNull(cache.register(key(0)), "the oldest was forgotten to make room");
+    }
+
+    /** Responses live in a ring of bytes: once it has wrapped past an answer, that answer is forgotten, whole. */
+    @Test
+    void answersWhoseResponsesTheRingOverwroteAreForgottenNotTorn() {
+        DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(30), 10);
+        byte[] big = new byte[RadiusWire.MAX_LENGTH - 100];
+        java.util.Arrays.fill(big, (byte) 7);
+        assertNull(cache.register(key(1)));
+        cache.complete(key(1), big);
+        assertArrayEquals(big, cache.register(key(1)).getNow(null));
+        assertNull(cache.register(key(2)));
+        cache.complete(key(2), new byte[200]);
+        assertNull(cache.register(key(1)), "overwritten in the ring: decided afresh");
+        assertArrayEquals(new byte[200], cache.register(key(2)).getNow(null));
     }
 
     @Test
@@ -161,7 +177,7 @@ class DuplicateCacheTest {
         } finally {
             pool.shutdownNow();
         }
-        assertTrue(bounded.size() <= 1000 + threads, "bounded: " + bounded.size());
+        assertTrue(bounded.size() <= bounded.capacity(), "bounded: " + bounded.size());
         assertNull(expiring.register(key(1)));
         assertEquals(1, expiring.size(), "every expired answer was swept by the next request");
     }
