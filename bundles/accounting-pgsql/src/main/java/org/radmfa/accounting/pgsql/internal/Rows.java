@@ -32,8 +32,8 @@ import org.radmfa.api.RequestAttribute;
  */
 final class Rows {
     static final String INSERT = "INSERT INTO accounting_record (id, received, client, source, status_type,"
-            + " session_id, user_name, nas_ip, attributes, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
-            + " ON CONFLICT DO NOTHING";
+            + " session_id, user_name, nas_ip, attributes, content_hash, server)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT DO NOTHING";
 
     /** Standard attributes (vendor 0) left out of the content hash: they change between retransmits. */
     private static final Set<Integer> VOLATILE_TYPES = Set.of(
@@ -49,11 +49,15 @@ final class Rows {
     private Rows() {
     }
 
-    /** Inserts the records with one statement batch; the caller commits. Already stored ones are skipped. */
-    static void insert(Connection connection, List<AccountingRecord> records) throws SQLException {
+    /**
+     * Inserts the records, received by the appliance {@code server}, with one statement batch; the caller commits.
+     * Already stored ones are skipped, whichever appliance stored them.
+     */
+    static void insert(Connection connection, List<AccountingRecord> records, String server) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             for (AccountingRecord record : records) {
                 bind(insert, record);
+                insert.setString(11, clean(server));
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -295,8 +295,68 @@ class PgsqlAccountingSinkTest {
         try (Connection c = connect()) {
             assertEquals(Schema.latest(), Schema.migrate(c), "a third run changes nothing either");
         }
-        assertEquals(List.of("1"), column("SELECT version::text FROM radmfa_schema_version"));
+        assertEquals(List.of("1", "2"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("m1", "m2"), column("SELECT id FROM accounting_record ORDER BY stored"));
+    }
+
+    @Test
+    void aVersion1TableMigratesAndNewRowsCarryTheServerName() throws Exception {
+        // The database as an appliance of schema version 1 left it, with a row and a session in it.
+        try (Connection c = cluster.superuser("acct" + DATABASES.get()); Statement s = c.createStatement()) {
+            s.execute("SET ROLE " + user);
+            s.execute("CREATE TABLE radmfa_schema_version (version integer PRIMARY KEY, description text NOT NULL,"
+                    + " applied timestamptz NOT NULL DEFAULT now())");
+            for (String sql : Schema.MIGRATIONS.get(0).statements()) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO radmfa_schema_version (version, description) VALUES (1, 'v1')");
+            s.execute("INSERT INTO accounting_record (id, received, client, source, status_type, session_id,"
+                    + " user_name, nas_ip, attributes, content_hash) VALUES ('old-1', '2026-11-25T11:00:00Z', 'gw',"
+                    + " '10.0.0.1:1646',"
+                    + " 'Start', 'OLD', 'user-OLD', '10.0.0.1', '{}', '\\x00')");
+        }
+        // A record spooled by the older version (format 1, no server name), left for the new one to replay.
+        try (Spool old = new Spool(spool)) {
+            old.append(List.of(start("spooled-1", "gw", "SP", BASE)), null);
+        }
+        // A record spooled in format 2 under another name (before a rename): it keeps the name it was received under.
+        try (Spool renamed = new Spool(spool)) {
+            renamed.append(List.of(start("spooled-2", "gw", "SP2", BASE.plusSeconds(1))), "appliance-old-name");
+        }
+
+        PgsqlAccountingSink sink = sink(url, Map.of("serverName", "appliance-b"));
+        store(sink, start("new-1", "gw", "NEW", BASE.plusSeconds(2)));
+        awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 4 && sink.writer().spoolEmpty(), 30,
+                "the spool is replayed into the migrated table");
+
+        assertEquals(List.of("1", "2"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("old-1=null", "spooled-1=appliance-b", "spooled-2=appliance-old-name",
+                "new-1=appliance-b"), column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
+                        + " ORDER BY stored"), "the old row has no server; the replaying appliance names format 1");
+        assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name", "NEW=appliance-b"),
+                column("SELECT session_id || '=' || coalesce(server, 'null') FROM active_sessions"
+                        + " ORDER BY started"), "the view shows which appliance received the Start");
+        assertEquals(List.of("OLD", "SP", "SP2", "NEW"), sink.active().stream().map(ActiveSession::sessionId)
+                .toList(), "ActiveSessions (radmfa:sessions) reads the migrated view");
+    }
+
+    @Test
+    void theServerNameDefaultsToTheInstanceNameUnlessItIsKarafsDefault() throws Exception {
+        String before = System.getProperty("karaf.name");
+        try {
+            System.setProperty("karaf.name", "radmfa-7");
+            assertEquals("radmfa-7", PgsqlSettings.read(config(url, Map.of())).serverName());
+            assertEquals("set", PgsqlSettings.read(config(url, Map.of("serverName", " set "))).serverName());
+            System.setProperty("karaf.name", "root");
+            assertEquals(java.net.InetAddress.getLocalHost().getHostName(),
+                    PgsqlSettings.read(config(url, Map.of())).serverName());
+        } finally {
+            if (before == null) {
+                System.clearProperty("karaf.name");
+            } else {
+                System.setProperty("karaf.name", before);
+            }
+        }
     }
 
     @Test
@@ -308,6 +368,8 @@ class PgsqlAccountingSinkTest {
         assertRefused(Map.of("flushMillis", "soon"), "flushMillis");
         assertRefused(Map.of("connectTimeoutSeconds", "301"), "connectTimeoutSeconds");
         assertRefused(Map.of("password", "{aes-gcm}AAAA"), "password");
+        assertRefused(Map.of("serverName", "x".repeat(254)), "serverName");
+        assertRefused(Map.of("serverName", "two\nlines"), "serverName");
     }
 
     @Test
