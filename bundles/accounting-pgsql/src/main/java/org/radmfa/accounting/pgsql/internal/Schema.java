@@ -79,7 +79,16 @@ final class Schema {
                                         WHERE r.client = s.client
                                           AND r.status_type IN ('Accounting-On', 'Accounting-Off')
                                           AND r.received > s.received)
-                     ORDER BY s.client, s.session_id, s.received""")));
+                     ORDER BY s.client, s.session_id, s.received""")),
+            // The record id is the transport's request counter: unique within one run of one appliance only. As
+            // the primary key it made a record whose id another appliance (or this one before a restart) had used
+            // hit ON CONFLICT DO NOTHING and vanish. Only the natural key decides what is a duplicate now.
+            new Migration(3, "accounting_record.id no longer unique: ids repeat across appliances and restarts",
+                    List.of("ALTER TABLE accounting_record DROP CONSTRAINT accounting_record_pkey",
+                            "ALTER TABLE accounting_record ADD CONSTRAINT accounting_record_pkey PRIMARY KEY (stored)",
+                            "CREATE INDEX accounting_record_id ON accounting_record (id)",
+                            "COMMENT ON COLUMN accounting_record.id IS 'the request id in the receiving appliance''s"
+                                    + " logs (accounting files, audit trail); unique per run of one appliance only'")));
 
     private Schema() {
     }

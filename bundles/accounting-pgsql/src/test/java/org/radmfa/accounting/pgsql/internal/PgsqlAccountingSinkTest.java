@@ -295,7 +295,7 @@ class PgsqlAccountingSinkTest {
         try (Connection c = connect()) {
             assertEquals(Schema.latest(), Schema.migrate(c), "a third run changes nothing either");
         }
-        assertEquals(List.of("1", "2"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("m1", "m2"), column("SELECT id FROM accounting_record ORDER BY stored"));
     }
 
@@ -326,18 +326,37 @@ class PgsqlAccountingSinkTest {
 
         PgsqlAccountingSink sink = sink(url, Map.of("serverName", "appliance-b"));
         store(sink, start("new-1", "gw", "NEW", BASE.plusSeconds(2)));
-        awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 4 && sink.writer().spoolEmpty(), 30,
+        // This appliance's request counter after a restart: an id of the table's old row, for another record.
+        store(sink, record("old-1", "gw", "NEW", "Stop", BASE.plusSeconds(3)));
+        awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 5 && sink.writer().spoolEmpty(), 30,
                 "the spool is replayed into the migrated table");
 
-        assertEquals(List.of("1", "2"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("old-1=null", "spooled-1=appliance-b", "spooled-2=appliance-old-name",
-                "new-1=appliance-b"), column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
+                "new-1=appliance-b", "old-1=appliance-b"), column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
                         + " ORDER BY stored"), "the old row has no server; the replaying appliance names format 1");
-        assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name", "NEW=appliance-b"),
+        assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name"),
                 column("SELECT session_id || '=' || coalesce(server, 'null') FROM active_sessions"
                         + " ORDER BY started"), "the view shows which appliance received the Start");
-        assertEquals(List.of("OLD", "SP", "SP2", "NEW"), sink.active().stream().map(ActiveSession::sessionId)
+        assertEquals(List.of("OLD", "SP", "SP2"), sink.active().stream().map(ActiveSession::sessionId)
                 .toList(), "ActiveSessions (radmfa:sessions) reads the migrated view");
+    }
+
+    @Test
+    void twoAppliancesShareTheTableAndTheirRequestIdsMayRepeat() throws Exception {
+        Path otherSpool = Files.createTempDirectory(spool, "other-appliance");
+        PgsqlAccountingSink a = sink(url, Map.of("serverName", "appliance-a"));
+        PgsqlAccountingSink b = sink(url, Map.of("serverName", "appliance-b", "spoolDirectory", otherSpool.toString()));
+        // Each appliance counts its requests from 1: the same id names different records.
+        store(a, start("ac-1", "gw", "X", BASE));
+        store(b, interim("ac-1", "gw", 1646, "X", "60", "0", "1795600060", BASE.plusSeconds(60)));
+        // The gateway failed over: the same Stop to both appliances, with new ids and a grown Acct-Delay-Time.
+        AccountingRecord stop = record("ac-2", "gw", "X", "Stop", BASE.plusSeconds(120));
+        store(a, stop);
+        store(b, new AccountingRecord("ac-7", "gw", stop.source(), stop.attributes(), BASE.plusSeconds(125)));
+        assertEquals(List.of("Start ac-1 appliance-a", "Interim-Update ac-1 appliance-b", "Stop ac-2 appliance-a"),
+                column("SELECT status_type || ' ' || id || ' ' || server FROM accounting_record ORDER BY stored"));
+        assertEquals(List.of(), a.active());
     }
 
     @Test
