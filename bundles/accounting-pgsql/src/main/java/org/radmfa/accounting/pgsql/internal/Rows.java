@@ -25,11 +25,12 @@ import org.radmfa.api.RequestAttribute;
  * The natural key is (client, Acct-Session-Id, Acct-Status-Type, content hash). The record's id cannot be the key:
  * it is unique per datagram, so a retransmit (the NAS did not get our answer) or a replay (the NAS restarted and
  * resent its backlog) gets a new one; and it is a counter of one appliance's run, so another appliance writing the
- * same table, or this one after a restart, uses it again for another record. The content hash is a SHA-256 over every attribute, sorted, except those a
- * NAS or proxy changes between transmissions of the same event: Acct-Delay-Time (RFC 2866 requires it to grow on
- * each retransmit), Event-Timestamp (some NASes stamp the sending time, not the event time), Proxy-State and
- * Message-Authenticator (per hop, per packet). Two genuine Interim-Updates of one session still differ in
- * Acct-Session-Time and the counters; two that do not differ in anything else carry no new information.
+ * same table, or this one after a restart, uses it again for another record. The content hash is a SHA-256 over
+ * every attribute, sorted, except those a NAS or proxy changes between transmissions of the same event:
+ * Acct-Delay-Time (RFC 2866 requires it to grow on each retransmit), Event-Timestamp (some NASes stamp the sending
+ * time, not the event time), Proxy-State and Message-Authenticator (per hop, per packet). Two genuine
+ * Interim-Updates of one session still differ in Acct-Session-Time and the counters; two that do not differ in
+ * anything else carry no new information.
  */
 final class Rows {
     static final String INSERT = "INSERT INTO accounting_record (id, received, client, source, status_type,"

@@ -295,7 +295,8 @@ class PgsqlAccountingSinkTest {
         try (Connection c = connect()) {
             assertEquals(Schema.latest(), Schema.migrate(c), "a third run changes nothing either");
         }
-        assertEquals(List.of("1", "2", "3"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"),
+                column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("m1", "m2"), column("SELECT id FROM accounting_record ORDER BY stored"));
     }
 
@@ -331,9 +332,11 @@ class PgsqlAccountingSinkTest {
         awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 5 && sink.writer().spoolEmpty(), 30,
                 "the spool is replayed into the migrated table");
 
-        assertEquals(List.of("1", "2", "3"), column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("1", "2", "3"),
+                column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("old-1=null", "spooled-1=appliance-b", "spooled-2=appliance-old-name",
-                "new-1=appliance-b", "old-1=appliance-b"), column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
+                "new-1=appliance-b", "old-1=appliance-b"),
+                column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
                         + " ORDER BY stored"), "the old row has no server; the replaying appliance names format 1");
         assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name"),
                 column("SELECT session_id || '=' || coalesce(server, 'null') FROM active_sessions"
