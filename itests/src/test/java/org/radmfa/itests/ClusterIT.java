@@ -317,6 +317,16 @@ public class ClusterIT {
                         + sessionTime * 1000 + "\n");
     }
 
+    /** A Karaf shell command on a node, as its admin, through bin/client in its namespace: the output only. */
+    private static String shell(Node node, String command) throws IOException {
+        String password = PropertiesFiles.get(node.home().resolve("etc/users.properties"), "admin").split(",")[0];
+        Commands.Result result = inNamespace(node.namespace(), command + "\n", node.home().resolve("bin/client")
+                .toString(), "-u", "admin", "-p", password, "-a", "8101", "-h", "127.0.0.1", "-r", "10", "-d", "1",
+                "-b");
+        assertEquals("shell command '" + command + "' on " + node.name() + ": " + result.output, 0, result.exitCode);
+        return result.output;
+    }
+
     /** Rows matching, or -1 while the table cannot be read (the first node has not created it yet). */
     private static long rows(String where) {
         return database.count("radmfa", "SELECT count(*) FROM accounting_record WHERE " + where);
@@ -384,6 +394,12 @@ public class ClusterIT {
         assertEquals("the session is active, started on node1", session + "|node1",
                 database.psql("radmfa", "SELECT session_id, server FROM active_sessions WHERE session_id = '"
                         + session + "'"));
+        // The operator's view on another node: radmfa:sessions reads the shared table.
+        String sessions = shell(third, "radmfa:sessions --no-format");
+        assertTrue("radmfa:sessions on node3 lists the session and node1: " + sessions, sessions.lines()
+                .anyMatch(line -> line.contains(session) && line.contains("node1")));
+        System.out.printf("[cluster] radmfa:sessions on node3: %s%n", sessions.lines()
+                .filter(line -> line.contains(session)).findFirst().orElse("").replace('\t', ' '));
         assertTrue("Stop answered by " + stopNode.name(), account(stopNode, secret,
                 accountingRequest("Stop", session, time, 0)));
         expected.add("Stop|" + stopNode.name() + "|" + time);

@@ -175,12 +175,12 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
         }
         List<ActiveSession> sessions = new ArrayList<>();
         try (PreparedStatement query = queryConnection.prepareStatement("SELECT client, session_id, user_name,"
-                + " started, nas_ip FROM active_sessions ORDER BY started, client, session_id")) {
+                + " started, nas_ip, server FROM active_sessions ORDER BY started, client, session_id")) {
             query.setQueryTimeout(settings.connectTimeoutSeconds() * 3);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     sessions.add(new ActiveSession(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6)));
                 }
             }
         } finally {

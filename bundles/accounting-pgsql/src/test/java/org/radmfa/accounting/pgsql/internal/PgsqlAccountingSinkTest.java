@@ -261,12 +261,12 @@ class PgsqlAccountingSinkTest {
 
     @Test
     void activeSessionsFollowStartInterimAndStop() throws Exception {
-        PgsqlAccountingSink sink = sink(url);
+        PgsqlAccountingSink sink = sink(url, Map.of("serverName", "radmfa-1"));
         store(sink, start("a1", "gw", "A", BASE));
         store(sink, start("b1", "gw", "B", BASE.plusSeconds(1)));
         store(sink, interim("a2", "gw", 1646, "A", "60", "0", "1", BASE.plusSeconds(60)));
         store(sink, record("b2", "gw", "B", "Stop", BASE.plusSeconds(70)));
-        assertEquals(List.of(new ActiveSession("gw", "A", "user-A", BASE, "10.0.0.1")), sink.active());
+        assertEquals(List.of(new ActiveSession("gw", "A", "user-A", BASE, "10.0.0.1", "radmfa-1")), sink.active());
 
         store(sink, start("c1", "gw2", "C", BASE.plusSeconds(80)));
         assertEquals(List.of("A", "C"), sink.active().stream().map(ActiveSession::sessionId).toList());
@@ -341,8 +341,9 @@ class PgsqlAccountingSinkTest {
         assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name"),
                 column("SELECT session_id || '=' || coalesce(server, 'null') FROM active_sessions"
                         + " ORDER BY started"), "the view shows which appliance received the Start");
-        assertEquals(List.of("OLD", "SP", "SP2"), sink.active().stream().map(ActiveSession::sessionId)
-                .toList(), "ActiveSessions (radmfa:sessions) reads the migrated view");
+        assertEquals(List.of("OLD/null", "SP/appliance-b", "SP2/appliance-old-name"), sink.active().stream()
+                .map(a -> a.sessionId() + "/" + a.server()).toList(),
+                "ActiveSessions (radmfa:sessions) reads the migrated view");
     }
 
     @Test
