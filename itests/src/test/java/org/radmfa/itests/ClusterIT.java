@@ -20,7 +20,9 @@ import java.util.Optional;
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
  * Three appliances in network namespaces of their own, sharing configuration through radmfa-cluster, and a gateway
@@ -28,7 +30,11 @@ import org.junit.Test;
  * (10.77.0.0/24) and the RADIUS network (10.78.0.0/24), so that a node can be cut off from its peers while the
  * gateway still reaches it. Nothing is created outside the namespaces this test makes; it skips (loudly) where the
  * machine forbids namespaces.
+ * <p>
+ * One PostgreSQL in a namespace of its own on the cluster network takes every node's accounting. The accounting test
+ * runs first (name order) so that it sees all three nodes; it also works after node 2 was killed.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterIT {
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(90);
@@ -47,6 +53,12 @@ public class ClusterIT {
     private static final String EMULATOR_HOST = "10.78.0.100";
     private static final String MFA_LOGIN = "User-Name = mfa-demo\nUser-Password = mfa-demo-password\n"
             + "Calling-Station-Id = 203.0.113.50\n";
+    private static final String DATABASE_NAMESPACE = "rmc" + ID + "db";
+    private static final String DATABASE_HOST = "10.77.0.50";
+    private static final String ACCOUNTING_ROLE = "radmfa";
+    private static final String ACCOUNTING_PASSWORD = "pg-" + HexFormat.of().formatHex(
+            new SecureRandom().generateSeed(12));
+    private static NamespacePostgres database;
 
     /** One appliance: its namespace, addresses, and copy of the assembly. */
     private record Node(int number, String namespace, String clusterAddress, String radiusAddress, Path home) {
@@ -141,6 +153,15 @@ public class ClusterIT {
         Await.until("the Entra emulator in the gateway namespace", Duration.ofSeconds(60),
                 () -> Files.exists(entraConfig));
 
+        // The accounting database every node writes to, on the cluster network.
+        addNamespace(DATABASE_NAMESPACE);
+        link(DATABASE_NAMESPACE, "clusterbr", "d" + ID + "db", DATABASE_HOST);
+        long pgStart = System.nanoTime();
+        database = NamespacePostgres.start(DATABASE_NAMESPACE, DATABASE_HOST, "10.77.0.0/24", "radmfa",
+                ACCOUNTING_ROLE, ACCOUNTING_PASSWORD);
+        System.out.printf("[cluster] PostgreSQL up on %s in namespace %s after %d ms%n", DATABASE_HOST,
+                DATABASE_NAMESPACE, Duration.ofNanos(System.nanoTime() - pgStart).toMillis());
+
         Path assembly = Paths.get(System.getProperty("radmfa.assembly.dir", "../karaf-assembly/target/assembly"));
         assertTrue("no assembly in " + assembly, Files.isExecutable(assembly.resolve("bin/start")));
         String vaultKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
@@ -160,7 +181,12 @@ public class ClusterIT {
             PropertiesFiles.put(etc.resolve("org.radmfa.transport.cfg"), "listenAddresses", node.radiusAddress());
             Path features = etc.resolve("org.apache.karaf.features.cfg");
             String boot = PropertiesFiles.get(features, "featuresBoot");
-            PropertiesFiles.put(features, "featuresBoot", boot + ", radmfa-cluster, radmfa-mfa-entra");
+            PropertiesFiles.put(features, "featuresBoot", boot
+                    + ", radmfa-cluster, radmfa-mfa-entra, radmfa-accounting-pgsql");
+            // The same database for every node; each its own spool (the default, in its own data/) and its name.
+            Files.writeString(etc.resolve("org.radmfa.accounting.pgsql.cfg"), "url = jdbc:postgresql://"
+                    + DATABASE_HOST + ":5432/radmfa\nuser = " + ACCOUNTING_ROLE + "\npassword = "
+                    + ACCOUNTING_PASSWORD + "\nserverName = " + node.name() + "\nconnectTimeoutSeconds = 2\n");
             Files.copy(entraConfig, etc.resolve("org.radmfa.mfa.entra.cfg"));
             Files.writeString(etc.resolve("org.radmfa.pipeline.cfg"), "mfaConnector.target = (connector=entra)\n"
                     + "mfaTimeoutSeconds = 20\nmfaMaxPushes = 0\n");
@@ -193,6 +219,9 @@ public class ClusterIT {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             RunningAppliance.deleteTree(node.home());
+        }
+        if (database != null) {
+            database.close();
         }
         if (emulator != null) {
             emulator.destroy();
@@ -272,6 +301,178 @@ public class ClusterIT {
         Files.writeString(temporary, "name = p2s-gateway\naddress = 10.78.0.0/24\nsecret = " + secret
                 + "\nrequireMessageAuthenticator = false\n");
         Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** One Accounting-Request from the gateway namespace to one node: true when an Accounting-Response came. */
+    private static boolean account(Node node, String secret, String attributes) {
+        Commands.Result result = inNamespace(GATEWAY, attributes, "radclient", "-r", "1", "-t", "3",
+                node.radiusAddress() + ":1813", "acct", secret);
+        return result.output.contains("Accounting-Response");
+    }
+
+    private static String accountingRequest(String status, String session, int sessionTime, int delay) {
+        return "Acct-Status-Type = " + status + "\nAcct-Session-Id = \"" + session + "\"\nUser-Name = demo\n"
+                + "NAS-IP-Address = 10.78.0.100\nFramed-IP-Address = 172.16.0.7\nAcct-Delay-Time = " + delay + "\n"
+                + (status.equals("Start") ? "" : "Acct-Session-Time = " + sessionTime + "\nAcct-Input-Octets = "
+                        + sessionTime * 1000 + "\n");
+    }
+
+    /** A Karaf shell command on a node, as its admin, through bin/client in its namespace: the output only. */
+    private static String shell(Node node, String command) throws IOException {
+        String password = PropertiesFiles.get(node.home().resolve("etc/users.properties"), "admin").split(",")[0];
+        Commands.Result result = inNamespace(node.namespace(), command + "\n", node.home().resolve("bin/client")
+                .toString(), "-u", "admin", "-p", password, "-a", "8101", "-h", "127.0.0.1", "-r", "10", "-d", "1",
+                "-b");
+        assertEquals("shell command '" + command + "' on " + node.name() + ": " + result.output, 0, result.exitCode);
+        return result.output;
+    }
+
+    /** Rows matching, or -1 while the table cannot be read (the first node has not created it yet). */
+    private static long rows(String where) {
+        return database.count("radmfa", "SELECT count(*) FROM accounting_record WHERE " + where);
+    }
+
+    /** Waits (bounded) until {@code where} matches {@code count} rows; on time-out, says what the table holds. */
+    private static void awaitRows(String what, String where, long count) {
+        try {
+            Await.until(what, Duration.ofSeconds(30), () -> rows(where) == count);
+        } catch (AssertionError e) {
+            String table = database.count("radmfa", "SELECT 1") < 0 ? "(database away)" : database.psql("radmfa",
+                    "SELECT server, status_type, session_id, stored FROM accounting_record ORDER BY stored");
+            throw new AssertionError(e.getMessage() + " (" + count + " rows where " + where + ", found " + rows(where)
+                    + "); the table holds:\n" + table, e);
+        }
+    }
+
+    private static List<Path> spoolSegments(Node node) {
+        Path spool = node.home().resolve("data/accounting-spool");
+        if (!Files.isDirectory(spool)) {
+            return List.of();
+        }
+        try (var files = Files.list(spool)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".seg")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Test
+    public void accountingFromEveryNodeInOnePostgresqlTable() throws Exception {
+        long began = System.nanoTime();
+        Node first = NODES.get(0);
+        Node third = NODES.get(2);
+        List<Node> alive = NODES.stream().filter(n -> n.karaf().map(ProcessHandle::isAlive).orElse(false)).toList();
+        assertTrue("node1 and node3 are up: " + alive, alive.contains(first) && alive.contains(third));
+        // The gateway's client with a secret of this test, from node 3 (never killed, never left with a bad
+        // cluster configuration), so that this test does not depend on what the other one left.
+        String secret = SECRET + "-acct";
+        writeGatewayClient(third, secret);
+        for (Node node : alive) {
+            Await.until(node.name() + " accepts the gateway with the accounting test's secret", CONVERGE_TIMEOUT,
+                    () -> "Access-Accept".equals(login(node, secret)));
+        }
+        String prefix = "cl-" + ID + "-";
+
+        // 1. One session across the cluster: Start to node 1, Interim-Updates to the others, Stop to another node.
+        String session = prefix + "session";
+        List<String> expected = new ArrayList<>();
+        assertTrue("Start answered by node1", account(first, secret, accountingRequest("Start", session, 0, 0)));
+        expected.add("Start|node1|");
+        int time = 60;
+        for (Node node : alive) {
+            if (node != first) {
+                assertTrue("Interim-Update answered by " + node.name(), account(node, secret,
+                        accountingRequest("Interim-Update", session, time, 0)));
+                expected.add("Interim-Update|" + node.name() + "|" + time);
+                time += 60;
+            }
+        }
+        Node stopNode = alive.get(1);
+        // The Accounting-Response goes out once one sink made the record durable: the node's accounting file may
+        // be first, so the rows are awaited (bounded).
+        awaitRows("the Start and Interim-Updates in the table", "session_id = '" + session + "'", expected.size());
+        assertEquals("the session is active, started on node1", session + "|node1",
+                database.psql("radmfa", "SELECT session_id, server FROM active_sessions WHERE session_id = '"
+                        + session + "'"));
+        // The operator's view on another node: radmfa:sessions reads the shared table.
+        String sessions = shell(third, "radmfa:sessions --no-format");
+        assertTrue("radmfa:sessions on node3 lists the session and node1: " + sessions, sessions.lines()
+                .anyMatch(line -> line.contains(session) && line.contains("node1")));
+        System.out.printf("[cluster] radmfa:sessions on node3: %s%n", sessions.lines()
+                .filter(line -> line.contains(session)).findFirst().orElse("").replace('\t', ' '));
+        assertTrue("Stop answered by " + stopNode.name(), account(stopNode, secret,
+                accountingRequest("Stop", session, time, 0)));
+        expected.add("Stop|" + stopNode.name() + "|" + time);
+        awaitRows("the Stop in the table", "session_id = '" + session + "'", expected.size());
+        assertEquals("every record of the session, each with the node that received it", String.join("\n", expected),
+                // The transport's dictionary (TinyRadius's) names Acct-Status-Type 3 "Alive", its name before RFC 2866.
+                database.psql("radmfa", "SELECT replace(status_type, 'Alive', 'Interim-Update'), server,"
+                        + " coalesce(attributes->>'Acct-Session-Time', '')"
+                        + " FROM accounting_record WHERE session_id = '" + session + "'"
+                        + " ORDER BY coalesce((attributes->>'Acct-Session-Time')::int, 0)"));
+        assertEquals("the session is no longer active", "0", database.psql("radmfa",
+                "SELECT count(*) FROM active_sessions WHERE session_id = '" + session + "'"));
+        System.out.printf("[cluster] one session accounted on %d nodes: %s%n", alive.size(),
+                String.join(", ", expected));
+
+        // 2. The gateway got no answer from node 1 in time and fails over: the same record (its Acct-Delay-Time
+        // grown) to node 3. Both are answered; the natural key keeps node 1's row. (Each node's writer keeps its
+        // order, so the final check below, after node 3's later records are stored, covers node 3's copy too.)
+        String failover = prefix + "failover";
+        assertTrue(account(first, secret, accountingRequest("Start", failover, 0, 0)));
+        awaitRows("node1's Start in the table", "session_id = '" + failover + "'", 1);
+        assertTrue(account(third, secret, accountingRequest("Start", failover, 0, 3)));
+
+        // 3. PostgreSQL stopped: every node keeps answering from its own spool; restarted, every record arrives.
+        database.stopServer();
+        long stopped = System.nanoTime();
+        int perNode = 3;
+        int outageRecords = 0;
+        for (Node node : alive) {
+            for (int i = 0; i < perNode; i++) {
+                assertTrue(node.name() + " answers record " + i + " while PostgreSQL is down", account(node, secret,
+                        accountingRequest("Start", prefix + "outage-" + node.name() + "-" + i, 0, 0)));
+                outageRecords++;
+            }
+        }
+        // The failover duplicate once more, to a third node while the database is down: spooled, replayed, ignored.
+        Node other = alive.get(alive.size() > 2 ? 1 : 0);
+        assertTrue(account(other, secret, accountingRequest("Start", failover, 0, 9)));
+        for (Node node : alive) {
+            Await.until(node.name() + " spooled into its own data/accounting-spool", Duration.ofSeconds(20),
+                    () -> !spoolSegments(node).isEmpty());
+        }
+        List<Node> spooling = alive.stream().filter(n -> !spoolSegments(n).isEmpty()).toList();
+        assertTrue("spool segments on at least two nodes while PostgreSQL is down: " + spooling.stream()
+                .map(Node::name).toList(), spooling.size() >= 2);
+        assertEquals("nothing reached the stopped database", -1, rows("true"));
+        long outageMillis = Duration.ofNanos(System.nanoTime() - stopped).toMillis();
+        long starting = System.nanoTime();
+        database.startServer();
+        long restarted = System.nanoTime();
+        long startMillis = Duration.ofNanos(restarted - starting).toMillis();
+        int spooledRecords = outageRecords;
+        awaitRows("every spooled record in the table", "session_id LIKE '" + prefix + "outage-%'", spooledRecords);
+        long storedMillis = Duration.ofNanos(System.nanoTime() - restarted).toMillis();
+        for (Node node : alive) {
+            Await.until(node.name() + "'s spool emptied", CONVERGE_TIMEOUT, () -> spoolSegments(node).isEmpty());
+        }
+        long drainedMillis = Duration.ofNanos(System.nanoTime() - restarted).toMillis();
+        for (Node node : alive) {
+            assertEquals(node.name() + "'s records carry its name", Integer.toString(perNode), database.psql("radmfa",
+                    "SELECT count(*) FROM accounting_record WHERE session_id LIKE '" + prefix + "outage-"
+                            + node.name() + "-%' AND server = '" + node.name() + "'"));
+        }
+        assertEquals("one row, node1's, for the record sent to three nodes", "1|node1", database.psql("radmfa",
+                "SELECT count(*), min(server) FROM accounting_record WHERE session_id = '" + failover + "'"));
+        long total = expected.size() + 1 + outageRecords;
+        assertEquals("no duplicates: one row per record sent", total, rows("session_id LIKE '" + prefix + "%'"));
+        System.out.printf("[cluster] PostgreSQL down %d ms: %d records answered from the spools of %d nodes; pg_ctl"
+                + " start took %d ms, then all spooled records were stored within %d ms, spools empty at %d ms;"
+                + " %d rows in all, no duplicate%n", outageMillis, outageRecords, spooling.size(), startMillis,
+                storedMillis, drainedMillis, total);
+        System.out.printf("[cluster] the accounting test took %d ms%n",
+                Duration.ofNanos(System.nanoTime() - began).toMillis());
     }
 
     @Test

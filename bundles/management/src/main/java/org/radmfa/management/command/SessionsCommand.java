@@ -37,12 +37,13 @@ public class SessionsCommand implements Action {
             return null;
         }
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"Client", "NAS-IP", "User", "Acct-Session-Id", "Started"}) {
+        for (String column : new String[] {"Client", "NAS-IP", "User", "Acct-Session-Id", "Started", "Server"}) {
             table.column(column);
         }
         for (ActiveSession session : active) {
             table.addRow().addContent(session.client(), session.nasIp() == null ? "-" : session.nasIp(),
-                    session.userName() == null ? "-" : session.userName(), session.sessionId(), session.started());
+                    session.userName() == null ? "-" : session.userName(), session.sessionId(), session.started(),
+                    session.server() == null ? "-" : session.server());
         }
         table.print(System.out, !noFormat);
         return null;

@@ -74,6 +74,12 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
                 description = "How long the first record of a batch waits for others to join it (0..10000)")
         int flushMillis() default 5;
 
+        @AttributeDefinition(name = "Server name",
+                description = "This appliance's name, stored with each record it receives (column server), so that "
+                        + "appliances sharing one database can be told apart; default the Karaf instance name "
+                        + "(karaf.name) when it is not Karaf's default 'root', else the host name")
+        String serverName() default "";
+
         @AttributeDefinition(name = "Connect timeout seconds",
                 description = "Connecting and logging in may take this long, a commit three times this long; then "
                         + "the records go to the spool (1..300)")
@@ -97,9 +103,10 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
         this.database = new Database(settings.url(), settings.user(), password(config, settings, vault),
                 settings.connectTimeoutSeconds());
         this.writer = new Writer(database, settings.spoolDirectory(), settings.batchSize(), settings.flushMillis(),
-                settings.connectTimeoutSeconds());
-        LOG.info("Accounting records go to PostgreSQL {} as {} (spool {})", settings.displayUrl(), settings.user(),
-                settings.spoolDirectory().toAbsolutePath());
+                settings.connectTimeoutSeconds(), settings.serverName());
+        LOG.info("Accounting records go to PostgreSQL {} as {} (spool {}), stored as received by server '{}'",
+                settings.displayUrl(), settings.user(), settings.spoolDirectory().toAbsolutePath(),
+                settings.serverName());
     }
 
     /** The password supplier: a sealed password is checked now and opened again at each connect, never kept. */
@@ -168,12 +175,12 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
         }
         List<ActiveSession> sessions = new ArrayList<>();
         try (PreparedStatement query = queryConnection.prepareStatement("SELECT client, session_id, user_name,"
-                + " started, nas_ip FROM active_sessions ORDER BY started, client, session_id")) {
+                + " started, nas_ip, server FROM active_sessions ORDER BY started, client, session_id")) {
             query.setQueryTimeout(settings.connectTimeoutSeconds() * 3);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     sessions.add(new ActiveSession(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getString(6)));
                 }
             }
         } finally {

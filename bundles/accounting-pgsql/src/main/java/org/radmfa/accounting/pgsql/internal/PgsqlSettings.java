@@ -1,5 +1,7 @@
 package org.radmfa.accounting.pgsql.internal;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -13,12 +15,13 @@ import org.radmfa.api.config.InvalidConfigurationException;
  * the vault); it is opened only when connecting, and {@link #toString()} never shows it.
  */
 record PgsqlSettings(String url, String user, String password, Path spoolDirectory, int batchSize, int flushMillis,
-        int connectTimeoutSeconds) {
+        int connectTimeoutSeconds, String serverName) {
 
     static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/radmfa";
     static final String DEFAULT_SPOOL = "${karaf.data}/accounting-spool";
     static final Set<String> KEYS = Set.of("url", "user", "password", "spoolDirectory", "batchSize", "flushMillis",
-            "connectTimeoutSeconds");
+            "connectTimeoutSeconds", "serverName");
+    static final int MAX_SERVER_NAME = 253;
     static final String SEALED_PREFIX = "{aes-gcm}";
 
     static PgsqlSettings read(ConfigReader config) throws InvalidConfigurationException {
@@ -50,7 +53,31 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
         int batchSize = config.integer("batchSize", 200, 1, 10_000);
         int flushMillis = config.integer("flushMillis", 5, 0, 10_000);
         int timeout = config.integer("connectTimeoutSeconds", 5, 1, 300);
-        return new PgsqlSettings(url, user, password, spoolDirectory, batchSize, flushMillis, timeout);
+        String serverName = config.string("serverName", "").trim();
+        if (serverName.isEmpty()) {
+            serverName = defaultServerName();
+        }
+        if (serverName.length() > MAX_SERVER_NAME || serverName.chars().anyMatch(Character::isISOControl)) {
+            throw config.invalid("serverName", "must be at most " + MAX_SERVER_NAME
+                    + " characters without control characters");
+        }
+        return new PgsqlSettings(url, user, password, spoolDirectory, batchSize, flushMillis, timeout, serverName);
+    }
+
+    /**
+     * The instance name ({@code karaf.name}) when it was set to something of its own; Karaf's default "root" is the
+     * same on every appliance and says nothing, so then the host name.
+     */
+    static String defaultServerName() {
+        String karafName = System.getProperty("karaf.name", "").trim();
+        if (!karafName.isEmpty() && !"root".equals(karafName)) {
+            return karafName;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "radmfa";
+        }
     }
 
     boolean passwordSealed() {
@@ -75,6 +102,6 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
     public String toString() {
         return "PgsqlSettings[url=" + displayUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)"
                 : "(set)") + ", spoolDirectory=" + spoolDirectory + ", batchSize=" + batchSize + ", flushMillis="
-                + flushMillis + ", connectTimeoutSeconds=" + connectTimeoutSeconds + "]";
+                + flushMillis + ", connectTimeoutSeconds=" + connectTimeoutSeconds + ", serverName=" + serverName + "]";
     }
 }

@@ -24,16 +24,19 @@ import org.radmfa.api.RequestAttribute;
  * <p>
  * The natural key is (client, Acct-Session-Id, Acct-Status-Type, content hash). The record's id cannot be the key:
  * it is unique per datagram, so a retransmit (the NAS did not get our answer) or a replay (the NAS restarted and
- * resent its backlog) gets a new one. The content hash is a SHA-256 over every attribute, sorted, except those a
- * NAS or proxy changes between transmissions of the same event: Acct-Delay-Time (RFC 2866 requires it to grow on
- * each retransmit), Event-Timestamp (some NASes stamp the sending time, not the event time), Proxy-State and
- * Message-Authenticator (per hop, per packet). Two genuine Interim-Updates of one session still differ in
- * Acct-Session-Time and the counters; two that do not differ in anything else carry no new information.
+ * resent its backlog) gets a new one; and it is a counter of one appliance's run, so another appliance writing the
+ * same table, or this one after a restart, uses it again for another record. The content hash is a SHA-256 over
+ * every attribute, sorted, except those a NAS or proxy changes between transmissions of the same event:
+ * Acct-Delay-Time (RFC 2866 requires it to grow on each retransmit), Event-Timestamp (some NASes stamp the sending
+ * time, not the event time), Proxy-State and Message-Authenticator (per hop, per packet). Two genuine
+ * Interim-Updates of one session still differ in Acct-Session-Time and the counters; two that do not differ in
+ * anything else carry no new information.
  */
 final class Rows {
     static final String INSERT = "INSERT INTO accounting_record (id, received, client, source, status_type,"
-            + " session_id, user_name, nas_ip, attributes, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
-            + " ON CONFLICT DO NOTHING";
+            + " session_id, user_name, nas_ip, attributes, content_hash, server)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
+            + " ON CONFLICT ON CONSTRAINT accounting_record_natural_key DO NOTHING";
 
     /** Standard attributes (vendor 0) left out of the content hash: they change between retransmits. */
     private static final Set<Integer> VOLATILE_TYPES = Set.of(
@@ -49,11 +52,15 @@ final class Rows {
     private Rows() {
     }
 
-    /** Inserts the records with one statement batch; the caller commits. Already stored ones are skipped. */
-    static void insert(Connection connection, List<AccountingRecord> records) throws SQLException {
+    /**
+     * Inserts the records, received by the appliance {@code server}, with one statement batch; the caller commits.
+     * Already stored ones are skipped, whichever appliance stored them.
+     */
+    static void insert(Connection connection, List<AccountingRecord> records, String server) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             for (AccountingRecord record : records) {
                 bind(insert, record);
+                insert.setString(11, clean(server));
                 insert.addBatch();
             }
             insert.executeBatch();

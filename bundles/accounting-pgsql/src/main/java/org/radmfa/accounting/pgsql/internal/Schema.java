@@ -58,7 +58,37 @@ final class Schema {
                      ORDER BY s.client, s.session_id, s.received""",
                     "COMMENT ON COLUMN accounting_record.content_hash IS 'SHA-256 of the attributes except "
                             + "Acct-Delay-Time, Event-Timestamp, Proxy-State, Message-Authenticator'",
-                    "COMMENT ON COLUMN accounting_record.stored IS 'the order in which rows were committed'")));
+                    "COMMENT ON COLUMN accounting_record.stored IS 'the order in which rows were committed'")),
+            // Several appliances write one table: which one received the record (NPS logs a ComputerName). Not in
+            // the natural key, so the same record received by two appliances is still stored once. The view gains
+            // the appliance that received the Start, as its last column (CREATE OR REPLACE VIEW may only append).
+            new Migration(2, "accounting_record.server: the appliance that received the record", List.of(
+                    "ALTER TABLE accounting_record ADD COLUMN server text",
+                    "COMMENT ON COLUMN accounting_record.server IS 'serverName of the appliance that received the"
+                            + " record; NULL for rows stored before schema version 2'",
+                    """
+                    CREATE OR REPLACE VIEW active_sessions AS
+                    SELECT DISTINCT ON (s.client, s.session_id)
+                           s.client, s.session_id, s.user_name, s.received AS started, s.nas_ip, s.server
+                      FROM accounting_record s
+                     WHERE s.status_type = 'Start' AND s.session_id <> ''
+                       AND NOT EXISTS (SELECT 1 FROM accounting_record e
+                                        WHERE e.client = s.client AND e.session_id = s.session_id
+                                          AND e.status_type = 'Stop')
+                       AND NOT EXISTS (SELECT 1 FROM accounting_record r
+                                        WHERE r.client = s.client
+                                          AND r.status_type IN ('Accounting-On', 'Accounting-Off')
+                                          AND r.received > s.received)
+                     ORDER BY s.client, s.session_id, s.received""")),
+            // The record id is the transport's request counter: unique within one run of one appliance only. As
+            // the primary key it made a record whose id another appliance (or this one before a restart) had used
+            // hit ON CONFLICT DO NOTHING and vanish. Only the natural key decides what is a duplicate now.
+            new Migration(3, "accounting_record.id no longer unique: ids repeat across appliances and restarts",
+                    List.of("ALTER TABLE accounting_record DROP CONSTRAINT accounting_record_pkey",
+                            "ALTER TABLE accounting_record ADD CONSTRAINT accounting_record_pkey PRIMARY KEY (stored)",
+                            "CREATE INDEX accounting_record_id ON accounting_record (id)",
+                            "COMMENT ON COLUMN accounting_record.id IS 'the request id in the receiving appliance''s"
+                                    + " logs (accounting files, audit trail); unique per run of one appliance only'")));
 
     private Schema() {
     }

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 import org.radmfa.api.AccountingRecord;
@@ -38,12 +39,17 @@ final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".seg";
-    private static final int FORMAT = 1;
+    /** Format 1: the record. Format 2 (schema version 2): the record, then the name of the appliance that got it. */
+    private static final int FORMAT_WITHOUT_SERVER = 1;
+    private static final int FORMAT = 2;
     private static final int MAX_FRAME = 1 << 20;
     static final long SEGMENT_BYTES = 8L << 20;
 
-    /** A record read back, and where the segment continues after it. */
-    record Entry(AccountingRecord record, long segment, long end) {
+    /**
+     * A record read back, the appliance that received it (null for a record spooled in format 1, before the server
+     * name existed), and where the segment continues after it.
+     */
+    record Entry(AccountingRecord record, String server, long segment, long end) {
     }
 
     private final Path directory;
@@ -88,11 +94,14 @@ final class Spool implements AutoCloseable {
         return segments.size();
     }
 
-    /** Appends the records in order and forces them to disk; on failure none of them counts as spooled. */
-    void append(List<AccountingRecord> records) throws IOException {
+    /**
+     * Appends the records, received by the appliance {@code server}, in order and forces them to disk; on failure
+     * none of them counts as spooled.
+     */
+    void append(List<AccountingRecord> records, String server) throws IOException {
         ByteArrayOutputStream frames = new ByteArrayOutputStream(records.size() * 512);
         for (AccountingRecord record : records) {
-            frame(frames, record);
+            frame(frames, record, server);
         }
         if (appendChannel == null || appendChannel.size() >= SEGMENT_BYTES) {
             openNewSegment();
@@ -112,8 +121,9 @@ final class Spool implements AutoCloseable {
     }
 
     /**
-     * Up to {@code max} records from the oldest segment, from where the last {@link #commitRead} left off. Reading
-     * stops at the first frame that is incomplete or does not verify (a torn tail).
+     * Up to {@code max} records from the oldest segment, from where the last {@link #commitRead} left off, all
+     * received by the same appliance (so that one batch has one server name). Reading stops at the first frame that
+     * is incomplete or does not verify (a torn tail).
      */
     List<Entry> read(int max) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -145,8 +155,12 @@ final class Spool implements AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     break;
                 }
-                position += 8 + length;
-                entries.add(new Entry(decode(payload.array()), number, position));
+                Entry entry = decode(payload.array(), number, position + 8 + length);
+                if (!entries.isEmpty() && !Objects.equals(entries.get(0).server(), entry.server())) {
+                    break;
+                }
+                position = entry.end();
+                entries.add(entry);
             }
             if (entries.isEmpty() && position < size && number != appendNumber) {
                 LOG.error("Accounting spool segment {} has {} unreadable bytes at offset {} (a write that failed, "
@@ -269,8 +283,8 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    static void frame(ByteArrayOutputStream out, AccountingRecord record) {
-        byte[] payload = encode(record);
+    static void frame(ByteArrayOutputStream out, AccountingRecord record, String server) {
+        byte[] payload = encode(record, server);
         CRC32C crc = new CRC32C();
         crc.update(payload);
         ByteBuffer header = ByteBuffer.allocate(8).putInt(payload.length).putInt((int) crc.getValue());
@@ -278,10 +292,11 @@ final class Spool implements AutoCloseable {
         out.writeBytes(payload);
     }
 
-    static byte[] encode(AccountingRecord record) {
+    /** The record in format 2 with the server's name, or in format 1 (as spooled before) when it is null. */
+    static byte[] encode(AccountingRecord record, String server) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(server == null ? FORMAT_WITHOUT_SERVER : FORMAT);
             text(out, record.id());
             text(out, record.clientName());
             InetSocketAddress source = record.source();
@@ -301,16 +316,19 @@ final class Spool implements AutoCloseable {
                 text(out, attribute.name());
                 text(out, attribute.value());
             }
+            if (server != null) {
+                text(out, server);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    static AccountingRecord decode(byte[] payload) throws IOException {
+    static Entry decode(byte[] payload, long segment, long end) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
         int format = in.readUnsignedByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SERVER) {
             throw new IOException("unknown accounting spool record format " + format);
         }
         String id = text(in);
@@ -327,7 +345,8 @@ final class Spool implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             attributes.add(new RequestAttribute(in.readInt(), in.readInt(), text(in), text(in)));
         }
-        return new AccountingRecord(id, client, source, attributes, received);
+        String server = format == FORMAT ? text(in) : null;
+        return new Entry(new AccountingRecord(id, client, source, attributes, received), server, segment, end);
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {

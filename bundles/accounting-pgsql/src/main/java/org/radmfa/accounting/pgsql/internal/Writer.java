@@ -42,6 +42,8 @@ final class Writer implements AutoCloseable {
 
     private final Database database;
     private final Spool spool;
+    /** This appliance's name, stored with each record it receives. */
+    private final String serverName;
     private final int batchSize;
     private final long flushNanos;
     private final int timeoutSeconds;
@@ -62,9 +64,10 @@ final class Writer implements AutoCloseable {
     private volatile long spooled;
     private volatile long replayed;
 
-    Writer(Database database, Path spoolDirectory, int batchSize, int flushMillis, int timeoutSeconds)
-            throws IOException {
+    Writer(Database database, Path spoolDirectory, int batchSize, int flushMillis, int timeoutSeconds,
+            String serverName) throws IOException {
         this.database = database;
+        this.serverName = serverName;
         this.spool = new Spool(spoolDirectory);
         this.batchSize = batchSize;
         this.flushNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
@@ -210,7 +213,7 @@ final class Writer implements AutoCloseable {
         if (db != null) {
             List<AccountingRecord> records = records(batch);
             try {
-                insertOrIsolate(db, records);
+                insertOrIsolate(db, records, serverName);
                 committed += records.size();
                 batch.forEach(p -> p.done().complete(null));
                 return;
@@ -223,7 +226,7 @@ final class Writer implements AutoCloseable {
 
     private void toSpool(List<Pending> batch) {
         try {
-            spool.append(records(batch));
+            spool.append(records(batch), serverName);
             spooled += batch.size();
             batch.forEach(p -> p.done().complete(null));
         } catch (IOException | RuntimeException e) {
@@ -254,8 +257,11 @@ final class Writer implements AutoCloseable {
             return;
         }
         List<AccountingRecord> records = entries.stream().map(Spool.Entry::record).toList();
+        // Spooled before the server name existed (format 1): the records were received by this spool's appliance,
+        // which is the one replaying them, so its current name is stored.
+        String server = entries.get(0).server() == null ? serverName : entries.get(0).server();
         try {
-            insertOrIsolate(db, records);
+            insertOrIsolate(db, records, server);
             spool.commitRead(entries.get(entries.size() - 1));
             replayed += records.size();
             committed += records.size();
@@ -269,9 +275,10 @@ final class Writer implements AutoCloseable {
      * make impossible), each record goes alone, and the ones refused are kept in a dead-letter file next to the
      * spool instead of blocking every record behind them.
      */
-    private void insertOrIsolate(Connection db, List<AccountingRecord> records) throws SQLException {
+    private void insertOrIsolate(Connection db, List<AccountingRecord> records, String server)
+            throws SQLException {
         try {
-            Rows.insert(db, records);
+            Rows.insert(db, records, server);
             db.commit();
             lastUsed = System.nanoTime();
         } catch (SQLException e) {
@@ -281,26 +288,26 @@ final class Writer implements AutoCloseable {
             }
             for (AccountingRecord record : records) {
                 try {
-                    Rows.insert(db, List.of(record));
+                    Rows.insert(db, List.of(record), server);
                     db.commit();
                 } catch (SQLException alone) {
                     Schema.rollbackQuietly(db);
                     if (!Database.isDataError(alone)) {
                         throw alone;
                     }
-                    deadLetter(record, alone);
+                    deadLetter(record, server, alone);
                 }
             }
             lastUsed = System.nanoTime();
         }
     }
 
-    private void deadLetter(AccountingRecord record, SQLException why) throws SQLException {
+    private void deadLetter(AccountingRecord record, String server, SQLException why) throws SQLException {
         Path file = spool.directory().resolve("rejected.dead");
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            Spool.frame(frame, record);
+            Spool.frame(frame, record, server);
             ByteBuffer buffer = ByteBuffer.wrap(frame.toByteArray());
             while (buffer.hasRemaining()) {
                 out.write(buffer);

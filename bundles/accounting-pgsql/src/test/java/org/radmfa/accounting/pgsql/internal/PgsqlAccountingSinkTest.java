@@ -261,12 +261,12 @@ class PgsqlAccountingSinkTest {
 
     @Test
     void activeSessionsFollowStartInterimAndStop() throws Exception {
-        PgsqlAccountingSink sink = sink(url);
+        PgsqlAccountingSink sink = sink(url, Map.of("serverName", "radmfa-1"));
         store(sink, start("a1", "gw", "A", BASE));
         store(sink, start("b1", "gw", "B", BASE.plusSeconds(1)));
         store(sink, interim("a2", "gw", 1646, "A", "60", "0", "1", BASE.plusSeconds(60)));
         store(sink, record("b2", "gw", "B", "Stop", BASE.plusSeconds(70)));
-        assertEquals(List.of(new ActiveSession("gw", "A", "user-A", BASE, "10.0.0.1")), sink.active());
+        assertEquals(List.of(new ActiveSession("gw", "A", "user-A", BASE, "10.0.0.1", "radmfa-1")), sink.active());
 
         store(sink, start("c1", "gw2", "C", BASE.plusSeconds(80)));
         assertEquals(List.of("A", "C"), sink.active().stream().map(ActiveSession::sessionId).toList());
@@ -295,8 +295,91 @@ class PgsqlAccountingSinkTest {
         try (Connection c = connect()) {
             assertEquals(Schema.latest(), Schema.migrate(c), "a third run changes nothing either");
         }
-        assertEquals(List.of("1"), column("SELECT version::text FROM radmfa_schema_version"));
+        assertEquals(List.of("1", "2", "3"),
+                column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("m1", "m2"), column("SELECT id FROM accounting_record ORDER BY stored"));
+    }
+
+    @Test
+    void aVersion1TableMigratesAndNewRowsCarryTheServerName() throws Exception {
+        // The database as an appliance of schema version 1 left it, with a row and a session in it.
+        try (Connection c = cluster.superuser("acct" + DATABASES.get()); Statement s = c.createStatement()) {
+            s.execute("SET ROLE " + user);
+            s.execute("CREATE TABLE radmfa_schema_version (version integer PRIMARY KEY, description text NOT NULL,"
+                    + " applied timestamptz NOT NULL DEFAULT now())");
+            for (String sql : Schema.MIGRATIONS.get(0).statements()) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO radmfa_schema_version (version, description) VALUES (1, 'v1')");
+            s.execute("INSERT INTO accounting_record (id, received, client, source, status_type, session_id,"
+                    + " user_name, nas_ip, attributes, content_hash) VALUES ('old-1', '2026-11-25T11:00:00Z', 'gw',"
+                    + " '10.0.0.1:1646',"
+                    + " 'Start', 'OLD', 'user-OLD', '10.0.0.1', '{}', '\\x00')");
+        }
+        // A record spooled by the older version (format 1, no server name), left for the new one to replay.
+        try (Spool old = new Spool(spool)) {
+            old.append(List.of(start("spooled-1", "gw", "SP", BASE)), null);
+        }
+        // A record spooled in format 2 under another name (before a rename): it keeps the name it was received under.
+        try (Spool renamed = new Spool(spool)) {
+            renamed.append(List.of(start("spooled-2", "gw", "SP2", BASE.plusSeconds(1))), "appliance-old-name");
+        }
+
+        PgsqlAccountingSink sink = sink(url, Map.of("serverName", "appliance-b"));
+        store(sink, start("new-1", "gw", "NEW", BASE.plusSeconds(2)));
+        // This appliance's request counter after a restart: an id of the table's old row, for another record.
+        store(sink, record("old-1", "gw", "NEW", "Stop", BASE.plusSeconds(3)));
+        awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 5 && sink.writer().spoolEmpty(), 30,
+                "the spool is replayed into the migrated table");
+
+        assertEquals(List.of("1", "2", "3"),
+                column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
+        assertEquals(List.of("old-1=null", "spooled-1=appliance-b", "spooled-2=appliance-old-name",
+                "new-1=appliance-b", "old-1=appliance-b"),
+                column("SELECT id || '=' || coalesce(server, 'null') FROM accounting_record"
+                        + " ORDER BY stored"), "the old row has no server; the replaying appliance names format 1");
+        assertEquals(List.of("OLD=null", "SP=appliance-b", "SP2=appliance-old-name"),
+                column("SELECT session_id || '=' || coalesce(server, 'null') FROM active_sessions"
+                        + " ORDER BY started"), "the view shows which appliance received the Start");
+        assertEquals(List.of("OLD/null", "SP/appliance-b", "SP2/appliance-old-name"), sink.active().stream()
+                .map(a -> a.sessionId() + "/" + a.server()).toList(),
+                "ActiveSessions (radmfa:sessions) reads the migrated view");
+    }
+
+    @Test
+    void twoAppliancesShareTheTableAndTheirRequestIdsMayRepeat() throws Exception {
+        Path otherSpool = Files.createTempDirectory(spool, "other-appliance");
+        PgsqlAccountingSink a = sink(url, Map.of("serverName", "appliance-a"));
+        PgsqlAccountingSink b = sink(url, Map.of("serverName", "appliance-b", "spoolDirectory", otherSpool.toString()));
+        // Each appliance counts its requests from 1: the same id names different records.
+        store(a, start("ac-1", "gw", "X", BASE));
+        store(b, interim("ac-1", "gw", 1646, "X", "60", "0", "1795600060", BASE.plusSeconds(60)));
+        // The gateway failed over: the same Stop to both appliances, with new ids and a grown Acct-Delay-Time.
+        AccountingRecord stop = record("ac-2", "gw", "X", "Stop", BASE.plusSeconds(120));
+        store(a, stop);
+        store(b, new AccountingRecord("ac-7", "gw", stop.source(), stop.attributes(), BASE.plusSeconds(125)));
+        assertEquals(List.of("Start ac-1 appliance-a", "Interim-Update ac-1 appliance-b", "Stop ac-2 appliance-a"),
+                column("SELECT status_type || ' ' || id || ' ' || server FROM accounting_record ORDER BY stored"));
+        assertEquals(List.of(), a.active());
+    }
+
+    @Test
+    void theServerNameDefaultsToTheInstanceNameUnlessItIsKarafsDefault() throws Exception {
+        String before = System.getProperty("karaf.name");
+        try {
+            System.setProperty("karaf.name", "radmfa-7");
+            assertEquals("radmfa-7", PgsqlSettings.read(config(url, Map.of())).serverName());
+            assertEquals("set", PgsqlSettings.read(config(url, Map.of("serverName", " set "))).serverName());
+            System.setProperty("karaf.name", "root");
+            assertEquals(java.net.InetAddress.getLocalHost().getHostName(),
+                    PgsqlSettings.read(config(url, Map.of())).serverName());
+        } finally {
+            if (before == null) {
+                System.clearProperty("karaf.name");
+            } else {
+                System.setProperty("karaf.name", before);
+            }
+        }
     }
 
     @Test
@@ -308,6 +391,8 @@ class PgsqlAccountingSinkTest {
         assertRefused(Map.of("flushMillis", "soon"), "flushMillis");
         assertRefused(Map.of("connectTimeoutSeconds", "301"), "connectTimeoutSeconds");
         assertRefused(Map.of("password", "{aes-gcm}AAAA"), "password");
+        assertRefused(Map.of("serverName", "x".repeat(254)), "serverName");
+        assertRefused(Map.of("serverName", "two\nlines"), "serverName");
     }
 
     @Test

@@ -29,8 +29,8 @@ class SpoolTest {
     @Test
     void recordsComeBackAsTheyWentInAndInOrderAcrossARestart(@TempDir Path dir) throws Exception {
         try (Spool spool = new Spool(dir)) {
-            spool.append(List.of(record(0), record(1)));
-            spool.append(List.of(record(2)));
+            spool.append(List.of(record(0), record(1)), "node-a");
+            spool.append(List.of(record(2)), "node-a");
         }
         try (Spool spool = new Spool(dir)) {
             List<AccountingRecord> read = new ArrayList<>();
@@ -54,7 +54,7 @@ class SpoolTest {
     @Test
     void aTornTailIsIgnored(@TempDir Path dir) throws Exception {
         try (Spool spool = new Spool(dir)) {
-            spool.append(List.of(record(0), record(1)));
+            spool.append(List.of(record(0), record(1)), "node-a");
         }
         Path segment;
         try (var files = Files.list(dir)) {
@@ -68,5 +68,31 @@ class SpoolTest {
             List<Spool.Entry> entries = spool.read(10);
             assertEquals(List.of(record(0)), entries.stream().map(Spool.Entry::record).toList());
         }
+    }
+
+    @Test
+    void recordsSpooledBeforeTheServerNameStillReadAndABatchHasOneServer(@TempDir Path dir) throws Exception {
+        try (Spool spool = new Spool(dir)) {
+            spool.append(List.of(record(0), record(1)), null); // format 1, as spooled by an older version
+            spool.append(List.of(record(2)), "node-a");
+            spool.append(List.of(record(3)), "node-b");
+        }
+        List<List<String>> batches = new ArrayList<>();
+        List<AccountingRecord> read = new ArrayList<>();
+        try (Spool spool = new Spool(dir)) {
+            for (int round = 0; round < 10 && !spool.isEmpty(); round++) {
+                List<Spool.Entry> entries = spool.read(10);
+                if (entries.isEmpty()) {
+                    spool.dropExhaustedSegment();
+                } else {
+                    batches.add(entries.stream().map(e -> String.valueOf(e.server())).toList());
+                    entries.forEach(e -> read.add(e.record()));
+                    spool.commitRead(entries.get(entries.size() - 1));
+                }
+            }
+        }
+        assertEquals(List.of(record(0), record(1), record(2), record(3)), read);
+        assertEquals(List.of(List.of("null", "null"), List.of("node-a"), List.of("node-b")), batches,
+                "a read stops where the server changes");
     }
 }
