@@ -244,7 +244,7 @@ if [[ -s "$WORK/radmfa-threads.txt" ]]; then
 fi
 if [[ -f "$WORK/radmfa-gc.log" ]]; then
     # Lines like "[12.345s] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 60M->20M(512M) 4.321ms".
-    awk '/Pause/ && /ms$/ { v = $NF; sub(/ms/, "", v); n++; t += v; if (v > m) m = v }
+    awk '/Pause/ && /ms$/ { v = $NF; sub(/ms/, "", v); v += 0; n++; t += v; if (v > m) m = v }
          END { printf "radmfa garbage collection, whole run: %d pauses, %.0f ms in total, longest %.1f ms\n", n, t, m }' \
         "$WORK/radmfa-gc.log"
 fi
