@@ -10,7 +10,8 @@
 #
 # Loopback only; every step is bounded in time (the whole run in about 5 minutes, BENCH_DEADLINE at most).
 # Settings (environment):
-#   BENCH_REQUESTS (200000)  requests per closed-loop measurement     BENCH_WARMUP (50000) before each measurement
+#   BENCH_REQUESTS (400000)  requests per closed-loop measurement     BENCH_WARMUP (400000) before each measurement
+#                            (the JVM's JIT compilers need about that many to be done: fewer measure them too)
 #   BENCH_WINDOW (64)        outstanding requests                      BENCH_SOCKETS (4) UDP sockets of the generator
 #   BENCH_MAX_SECONDS (30)   cap of each measurement                   BENCH_LOAD_PCT (70) equal-load comparison
 #   BENCH_OPEN_SECONDS (10)  length of each equal-load run            BENCH_JFR (0) 1: JFR recording of radmfa's
@@ -24,8 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-REQUESTS=${BENCH_REQUESTS:-200000}
-WARMUP=${BENCH_WARMUP:-150000}
+REQUESTS=${BENCH_REQUESTS:-400000}
+WARMUP=${BENCH_WARMUP:-400000}
 WINDOW=${BENCH_WINDOW:-64}
 SOCKETS=${BENCH_SOCKETS:-4}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-30}
