@@ -405,8 +405,7 @@ public class ClusterIT {
         expected.add("Stop|" + stopNode.name() + "|" + time);
         awaitRows("the Stop in the table", "session_id = '" + session + "'", expected.size());
         assertEquals("every record of the session, each with the node that received it", String.join("\n", expected),
-                // The transport's dictionary (TinyRadius's) names Acct-Status-Type 3 "Alive", its name before RFC 2866.
-                database.psql("radmfa", "SELECT replace(status_type, 'Alive', 'Interim-Update'), server,"
+                database.psql("radmfa", "SELECT status_type, server,"
                         + " coalesce(attributes->>'Acct-Session-Time', '')"
                         + " FROM accounting_record WHERE session_id = '" + session + "'"
                         + " ORDER BY coalesce((attributes->>'Acct-Session-Time')::int, 0)"));

@@ -9,7 +9,7 @@ import org.tinyradius.dictionary.DictionaryParser;
 import org.tinyradius.dictionary.MemoryDictionary;
 
 /**
- * TinyRadius's standard dictionary plus the RFC 2868 tunnel attributes it lacks and the vendors a VPN appliance meets
+ * TinyRadius's standard dictionary with RFC 2866's name for Interim-Update, plus the RFC 2868 tunnel attributes it lacks and the vendors a VPN appliance meets
  * (Microsoft, Cisco, Fortinet, Palo Alto), loaded once per server.
  */
 final class RadiusDictionary {
@@ -20,10 +20,12 @@ final class RadiusDictionary {
     static Dictionary load() {
         MemoryDictionary dictionary = new MemoryDictionary();
         try (InputStream standard = DefaultDictionary.class.getResourceAsStream("default_dictionary");
+                InputStream rfc2866 = RadiusDictionary.class.getResourceAsStream("dictionary.rfc2866");
                 InputStream tunnel = RadiusDictionary.class.getResourceAsStream("dictionary.tunnel");
                 InputStream microsoft = RadiusDictionary.class.getResourceAsStream("dictionary.microsoft");
                 InputStream vendors = RadiusDictionary.class.getResourceAsStream("dictionary.vendors")) {
             DictionaryParser.parseDictionary(standard, dictionary);
+            DictionaryParser.parseDictionary(rfc2866, dictionary);
             DictionaryParser.parseDictionary(tunnel, dictionary);
             DictionaryParser.parseDictionary(microsoft, dictionary);
             DictionaryParser.parseDictionary(vendors, dictionary);

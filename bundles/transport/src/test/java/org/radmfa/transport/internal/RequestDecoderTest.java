@@ -56,6 +56,18 @@ class RequestDecoderTest {
     }
 
     @Test
+    void interimUpdatesAreNamedAsRfc2866NamesThem() throws Exception {
+        AccountingRequest request = new AccountingRequest("alice", 3);
+        request.setPacketIdentifier(2);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        RadiusClient gateway = new RadiusClient("gateway", "10.1.255.0/27", SharedSecret.of(SECRET), null, true);
+        AccountingRecord record = new RequestDecoder(RadiusDictionary.load()).decodeAccounting("rq-2",
+                out.toByteArray(), gateway, new InetSocketAddress("10.1.255.4", 1813));
+        assertEquals("Interim-Update", record.attribute("Acct-Status-Type").orElseThrow());
+    }
+
+    @Test
     void vlanAssignmentRepliesEncodeWithTagZero() {
         ReplyEncoder encoder = new ReplyEncoder(RadiusDictionary.load());
         assertArrayEquals(HEX.parseHex("40060000000d" + "41060000000" + "6" + "5104" + "3130"), encoder.encode(List.of(
