@@ -152,13 +152,12 @@ final class DuplicateCache {
      * For a retransmit, returns the (possibly still pending) response of the original.
      */
     CompletableFuture<byte[]> register(Key key) {
-        long now = System.nanoTime();
-        byte[] answered = answers.get(key, now);
-        if (answered != null) {
-            return CompletableFuture.completedFuture(answered);
-        }
         if (pending.size() >= maxPending) {
             // Full of requests still being decided (that many MFA waits): no room to remember this one.
+            byte[] answered = answers.get(key, System.nanoTime());
+            if (answered != null) {
+                return CompletableFuture.completedFuture(answered);
+            }
             Key original = pending.get(key);
             return original == null ? null : original.responseForRetransmit();
         }
@@ -166,8 +165,8 @@ final class DuplicateCache {
         if (original != null) {
             return original.responseForRetransmit();
         }
-        // The original may have been answered between the look-up above and now: then its answer is in the table.
-        answered = answers.get(key, now);
+        // Answers enter the table before they leave the map: registered now, the original cannot slip between.
+        byte[] answered = answers.get(key, System.nanoTime());
         if (answered != null) {
             pending.remove(key, key);
             return CompletableFuture.completedFuture(answered);

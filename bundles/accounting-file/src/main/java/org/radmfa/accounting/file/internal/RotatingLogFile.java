@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -91,7 +91,7 @@ final class RotatingLogFile implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final DiskSpace disk;
-    private final BlockingQueue<Pending> queue;
+    private final RecordQueue queue;
     private final Thread writer;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lastQueueWarning = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos() - 1);
@@ -132,7 +132,7 @@ final class RotatingLogFile implements AutoCloseable {
         this.clock = clock;
         this.disk = disk;
         Files.createDirectories(options.directory());
-        this.queue = new LinkedBlockingQueue<>(Math.max(1, options.queueCapacity()));
+        this.queue = new RecordQueue(Math.max(1, options.queueCapacity()));
         this.writer = new Thread(this::writeLoop, "radmfa-log-" + name);
         writer.setDaemon(true);
         writer.start();
@@ -185,15 +185,103 @@ final class RotatingLogFile implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        queue.offer(WAKE_UP);
+        queue.offerBeyondCapacity(WAKE_UP);
         writer.join(5000);
+    }
+
+    /**
+     * The records waiting for the writer: many producers (the threads deciding requests), one consumer. A bounded
+     * queue with one lock made the deciding threads queue for each other's offers; this one takes no lock, and a
+     * producer wakes the writer only when it is waiting idle (not while it lets records gather).
+     */
+    private static final class RecordQueue {
+        private final ConcurrentLinkedQueue<Pending> items = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private final int capacity;
+        private volatile Thread idleWriter;
+
+        RecordQueue(int capacity) {
+            this.capacity = capacity;
+        }
+
+        boolean offer(Pending pending) {
+            if (size.incrementAndGet() > capacity) {
+                size.decrementAndGet();
+                return false;
+            }
+            enqueue(pending);
+            return true;
+        }
+
+        /** For the wake-up marker at close: counted like a record, never refused. */
+        void offerBeyondCapacity(Pending pending) {
+            size.incrementAndGet();
+            enqueue(pending);
+        }
+
+        private void enqueue(Pending pending) {
+            items.offer(pending);
+            Thread idle = idleWriter;
+            if (idle != null) {
+                LockSupport.unpark(idle);
+            }
+        }
+
+        /** The next record, waiting at most {@code nanos}; null if none came. Only the writer calls it. */
+        Pending poll(long nanos) throws InterruptedException {
+            Pending next = take();
+            if (next != null) {
+                return next;
+            }
+            // Published before looking again: a producer either sees the writer waiting or the writer sees its record.
+            idleWriter = Thread.currentThread();
+            try {
+                long deadline = System.nanoTime() + nanos;
+                while ((next = take()) == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return null;
+                    }
+                    LockSupport.parkNanos(this, left);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+                return next;
+            } finally {
+                idleWriter = null;
+            }
+        }
+
+        void drainTo(List<Pending> batch, int max) {
+            Pending next;
+            for (int taken = 0; taken < max && (next = take()) != null; taken++) {
+                batch.add(next);
+            }
+        }
+
+        void drainTo(List<Pending> batch) {
+            drainTo(batch, Integer.MAX_VALUE);
+        }
+
+        boolean isEmpty() {
+            return items.isEmpty();
+        }
+
+        private Pending take() {
+            Pending next = items.poll();
+            if (next != null) {
+                size.decrementAndGet();
+            }
+            return next;
+        }
     }
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         try {
             while (running || !queue.isEmpty()) {
-                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                Pending first = queue.poll(TimeUnit.SECONDS.toNanos(1));
                 if (first == null || first == WAKE_UP) {
                     if (failure != null) {
                         probe();

@@ -144,6 +144,40 @@ class RotatingLogFileTest {
         assertTrue(forces <= allowed, forces + " forces for 800 records in " + millis + " ms, at most " + allowed);
     }
 
+    /** Four threads appending at once, as the deciding threads do: every record is written once, none refused. */
+    @Test
+    void recordsFromManyThreadsAreAllWrittenOnce(@TempDir Path directory) throws Exception {
+        RotatingLogFile file = new RotatingLogFile("test", options(directory,
+                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new TestClock(
+                        "2026-11-25T10:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+        int threads = 4;
+        int each = 2000; // 8,000 in all: within the queue's capacity (10,000) however slowly the writer drains
+        List<CompletableFuture<Void>> stages = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        stages.add(file.append(thread + "-" + i + "\n"));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        CompletableFuture.allOf(stages.toArray(new CompletableFuture[0])).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        file.close();
+        assertEquals(0, file.refused());
+        List<String> lines = Records.allLines(directory);
+        assertEquals(threads * each, lines.size());
+        assertEquals(threads * each, new java.util.HashSet<>(lines).size(), "each record once");
+    }
+
     @Test
     void retentionByAgeDeletesFilesLastWrittenTooLongAgo(@TempDir Path directory) throws Exception {
         TestClock clock = new TestClock("2026-11-25T10:00:00Z");
