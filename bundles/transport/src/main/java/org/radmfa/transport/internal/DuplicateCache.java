@@ -148,18 +148,34 @@ final class DuplicateCache {
     }
 
     /**
-     * Registers a request. Returns null for a new one: the caller decides it and calls {@link #complete}.
-     * For a retransmit, returns the (possibly still pending) response of the original.
+     * The response for a retransmit, if {@code key} is known: at once when answered, else when the original being
+     * decided is answered. Null for a new request, which is not registered by looking it up.
+     */
+    CompletableFuture<byte[]> lookup(Key key) {
+        byte[] answered = answers.get(key, System.nanoTime());
+        if (answered != null) {
+            return CompletableFuture.completedFuture(answered);
+        }
+        Key original = pending.get(key);
+        return original == null ? null : original.responseForRetransmit();
+    }
+
+    /**
+     * Registers a new request whose decision will take a while, so that its retransmits join it; false when the cache
+     * is full of such requests (that many MFA waits) and this one is decided without de-duplication.
+     */
+    boolean pend(Key key) {
+        return pending.size() < maxPending && pending.putIfAbsent(key, key) == null;
+    }
+
+    /**
+     * Looks a request up and registers it if it is new (see {@link #lookup} and {@link #pend}). Returns null for a new
+     * one: the caller decides it and calls {@link #complete}. For a retransmit, returns the (possibly still pending)
+     * response of the original.
      */
     CompletableFuture<byte[]> register(Key key) {
         if (pending.size() >= maxPending) {
-            // Full of requests still being decided (that many MFA waits): no room to remember this one.
-            byte[] answered = answers.get(key, System.nanoTime());
-            if (answered != null) {
-                return CompletableFuture.completedFuture(answered);
-            }
-            Key original = pending.get(key);
-            return original == null ? null : original.responseForRetransmit();
+            return lookup(key);
         }
         Key original = pending.putIfAbsent(key, key);
         if (original != null) {
@@ -174,16 +190,17 @@ final class DuplicateCache {
         return null;
     }
 
-    /** Records the response and starts the window; retransmits that joined the original get it now. */
+    /**
+     * Records the response and starts the window; retransmits that joined the original get it now. A request that
+     * was never registered (decided at once) is remembered all the same.
+     */
     void complete(Key key, byte[] response) {
-        Key original = pending.get(key);
-        if (original == null) {
-            return;
-        }
         // In the table before it leaves the map, so that a retransmit always finds one or the other.
         answers.put(key, response, System.nanoTime(), windowNanos);
-        pending.remove(key, original);
-        original.answer(response);
+        Key original = pending.remove(key);
+        if (original != null) {
+            original.answer(response);
+        }
     }
 
     /** Forgets a request that was not answered, so that its retransmit is decided afresh. */

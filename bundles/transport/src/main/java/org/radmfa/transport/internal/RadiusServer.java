@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -312,25 +313,26 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             return;
         }
         DuplicateCache.Key key = DuplicateCache.Key.of(source, datagram);
-        if (joinedOriginal(key, listener, client, source)) {
+        CompletableFuture<byte[]> original = duplicates.lookup(key);
+        if (original != null) {
+            counters.duplicate(client.name());
+            original.thenAccept(response -> listener.send(response, source));
             return;
         }
         String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
         if (decoded.drop() != null) {
-            duplicates.forget(key);
             counters.drop(client.name(), decoded.drop(), source.toString());
             return;
         }
         if (decoded.eap() != null) {
             // RFC 3579 section 3.3: an Access-Request with EAP-Message and no Message-Authenticator is discarded.
             if (offset < 0) {
-                duplicates.forget(key);
                 counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
                 return;
             }
             counters.accepted(client.name());
-            eap.handle(decoded.eap(), handler).whenComplete((decision, failure) -> {
+            whenDecided(eap.handle(decoded.eap(), handler), key, (decision, failure) -> {
                 if (failure == null && decision == null) {
                     duplicates.forget(key);
                     counters.drop(client.name(), DropReason.MALFORMED_EAP, source.toString());
@@ -348,9 +350,24 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                     "no request pipeline is installed", List.of()));
             return;
         }
-        pipeline.handle(decoded.request()).whenComplete((decision, failure) -> respond(listener, datagram, client,
-                source, key, failure == null ? decision
+        whenDecided(pipeline.handle(decoded.request()), key, (decision, failure) -> respond(listener, datagram,
+                client, source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    /**
+     * Runs {@code then} once the request is decided. A decision still open (a directory over the network, a second
+     * factor) is registered first, so that retransmits join it. One made at once needs no registration: the kernel
+     * hands every datagram of one source address and port to the same socket, so its retransmits are read by this
+     * thread, after the answer.
+     */
+    private void whenDecided(CompletionStage<Decision> stage, DuplicateCache.Key key,
+            BiConsumer<Decision, Throwable> then) {
+        CompletableFuture<Decision> decision = stage.toCompletableFuture();
+        if (!decision.isDone()) {
+            duplicates.pend(key);
+        }
+        decision.whenComplete(then);
     }
 
     /**

@@ -36,6 +36,24 @@ class DuplicateCacheTest {
         assertArrayEquals(new byte[] {2}, cache.register(key(1)).getNow(null));
     }
 
+    /** The reading thread's way: look up, decide, and register only what takes a while. */
+    @Test
+    void aRequestDecidedAtOnceIsRememberedWithoutBeingRegistered() {
+        DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
+        assertNull(cache.lookup(key(1)), "new");
+        assertNull(cache.lookup(key(1)), "looking up registers nothing");
+        cache.complete(key(1), new byte[] {2});
+        assertArrayEquals(new byte[] {2}, cache.lookup(key(1)).getNow(null));
+
+        assertNull(cache.lookup(key(2)));
+        assertTrue(cache.pend(key(2)), "a decision that takes a while");
+        CompletableFuture<byte[]> retransmit = cache.lookup(key(2));
+        assertFalse(retransmit.isDone());
+        cache.complete(key(2), new byte[] {3});
+        assertArrayEquals(new byte[] {3}, retransmit.getNow(null));
+        assertEquals(2, cache.size(), "two answers, nothing pending");
+    }
+
     @Test
     void answersAreForgottenOnceTheirWindowHasEnded() throws InterruptedException {
         DuplicateCache cache = new DuplicateCache(TimeUnit.MILLISECONDS.toNanos(20));

@@ -259,6 +259,24 @@ class RadiusServerTest {
         assertEquals(3, server.counters().duplicates("loopback"));
     }
 
+    /** Decided at once, so never registered as pending: its retransmit still gets the same answer, not a decision. */
+    @Test
+    void aRetransmitOfARequestDecidedAtOnceGetsTheCachedResponse() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger decided = new java.util.concurrent.atomic.AtomicInteger();
+        AccessRequestHandler immediate = pipeline;
+        pipeline = request -> {
+            decided.incrementAndGet();
+            return immediate.handle(request);
+        };
+        byte[] request = signed(accessRequest(78, "alice", "right", SECRET), SECRET);
+        send(request, authAddress);
+        byte[] first = receive();
+        send(request, authAddress);
+        assertArrayEquals(first, receive());
+        assertEquals(1, decided.get(), "the pipeline decided the request once");
+        assertEquals(1, server.counters().duplicates("loopback"));
+    }
+
     private static byte[] accountingRequest(int id, String sessionId, String secret) throws Exception {
         org.tinyradius.packet.AccountingRequest request = new org.tinyradius.packet.AccountingRequest("alice",
                 org.tinyradius.packet.AccountingRequest.ACCT_STATUS_TYPE_START);
