@@ -26,6 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedMfaLogins;
+import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -90,6 +91,8 @@ public final class ClusterNode implements ConfigurationListener {
     private final File records;
     private final BundleContext context;
     private volatile ServiceRegistration<SharedMfaLogins> sharedLogins;
+    private volatile ServiceRegistration<SharedOneTimeCodes> sharedCodes;
+    private volatile HazelcastOneTimeCodes oneTimeCodes;
     private volatile HazelcastMfaLogins logins;
     private volatile ConfigurationAdminConfigs local;
     private volatile ClusterSettings settings;
@@ -152,14 +155,14 @@ public final class ClusterNode implements ConfigurationListener {
     }
 
     private void leave() {
-        ServiceRegistration<SharedMfaLogins> registration = sharedLogins;
+        unregister(sharedLogins);
         sharedLogins = null;
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException e) {
-                // already gone with the bundle
-            }
+        unregister(sharedCodes);
+        sharedCodes = null;
+        HazelcastOneTimeCodes codes = oneTimeCodes;
+        oneTimeCodes = null;
+        if (codes != null) {
+            codes.close();
         }
         HazelcastMfaLogins shared = logins;
         logins = null;
@@ -210,7 +213,21 @@ public final class ClusterNode implements ConfigurationListener {
                 Clock.systemUTC());
         logins = shared;
         sharedLogins = context.registerService(SharedMfaLogins.class, shared, null);
+        // One-time codes, shared: a TOTP code accepted by this node is refused by the others.
+        HazelcastOneTimeCodes codes = new HazelcastOneTimeCodes(node, instance.getMap(HazelcastOneTimeCodes.USED));
+        oneTimeCodes = codes;
+        sharedCodes = context.registerService(SharedOneTimeCodes.class, codes, null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
     }
 
     @Override

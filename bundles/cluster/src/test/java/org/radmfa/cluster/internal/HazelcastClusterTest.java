@@ -2,6 +2,7 @@ package org.radmfa.cluster.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -167,6 +168,30 @@ class HazelcastClusterTest {
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    /** A TOTP step used on one member is refused by the other two; the map holds its digest, not the use. */
+    @Test
+    void aOneTimeCodeUsedOnOneMemberIsRefusedOnTheOthers() {
+        List<HazelcastOneTimeCodes> codes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            codes.add(new HazelcastOneTimeCodes("node" + (i + 1), MEMBERS.get(i).hazelcast()
+                    .getMap(HazelcastOneTimeCodes.USED)));
+        }
+        try {
+            String use = "totp\nalice\n" + System.nanoTime();
+            assertTrue(codes.get(1).firstUse(use, Duration.ofMinutes(2)));
+            assertFalse(codes.get(0).firstUse(use, Duration.ofMinutes(2)), "used on node2 first");
+            assertFalse(codes.get(2).firstUse(use, Duration.ofMinutes(2)), "used on node2 first");
+            assertFalse(codes.get(1).firstUse(use, Duration.ofMinutes(2)), "and on node2 itself");
+            assertTrue(codes.get(2).firstUse(use + "1", Duration.ofMinutes(2)), "another step is another code");
+            com.hazelcast.map.IMap<String, String> stored = MEMBERS.get(0).hazelcast()
+                    .getMap(HazelcastOneTimeCodes.USED);
+            assertTrue(stored.keySet().stream().noneMatch(key -> key.contains("alice")), stored.keySet().toString());
+            assertTrue(stored.values().contains("node2"));
+        } finally {
+            codes.forEach(HazelcastOneTimeCodes::close);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Dictionary;
@@ -24,6 +25,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,6 +35,7 @@ import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.SharedOneTimeCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +99,11 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
     private final Clock clock;
     private volatile Config config;
 
+    /** Codes used on other appliances (radmfa-cluster); none on a single appliance. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedOneTimeCodes sharedCodes;
+
     @Activate
     public TotpConnector(@Reference ConfigurationAdmin configurationAdmin, @Reference SecretVault vault,
             Config config) {
@@ -105,6 +115,11 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
         this.vault = vault;
         this.clock = clock;
         this.config = config;
+    }
+
+    /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
+    void sharedCodes(SharedOneTimeCodes shared) {
+        this.sharedCodes = shared;
     }
 
     @Modified
@@ -153,6 +168,14 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
             if (step <= enrollment.lastStep) {
                 enrollment.failures.addLast(nowSeconds);
                 return MfaOutcome.of(MfaOutcome.Kind.DENIED, "code already used");
+            }
+            SharedOneTimeCodes shared = sharedCodes;
+            // A step stays acceptable until the drift window has passed it: remembered that long, and a step more.
+            if (shared != null && !shared.firstUse("totp\n" + key(enrollment.user) + "\n" + step,
+                    Duration.ofSeconds(Totp.PERIOD_SECONDS * (2L * settings.window() + 2)))) {
+                enrollment.lastStep = Math.max(enrollment.lastStep, step);
+                enrollment.failures.addLast(nowSeconds);
+                return MfaOutcome.of(MfaOutcome.Kind.DENIED, "code already used on another appliance");
             }
             enrollment.lastStep = step;
             enrollment.failures.clear();

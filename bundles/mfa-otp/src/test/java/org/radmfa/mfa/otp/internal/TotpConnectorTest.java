@@ -3,6 +3,7 @@ package org.radmfa.mfa.otp.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.User;
 
@@ -136,5 +138,31 @@ class TotpConnectorTest {
         assertEquals(MfaOutcome.Kind.NOT_ENROLLED, answer(connector, "bob", null).kind());
         assertEquals(MfaOutcome.Kind.APPROVED, answer(connector(NOW.plusSeconds(301)), "alice",
                 code(NOW.getEpochSecond() + 301)).kind(), "a fresh connector (or window) forgets the failures");
+    }
+
+    /**
+     * Two appliances of a cluster, sharing used codes as radmfa-cluster does (its Hazelcast implementation is tested
+     * in the cluster bundle): a code accepted by one is refused by the other, and each still accepts the next code.
+     */
+    @Test
+    void aCodeAcceptedByOneApplianceIsRefusedByAnother() {
+        java.util.Map<String, java.time.Duration> used = new java.util.concurrent.ConcurrentHashMap<>();
+        SharedOneTimeCodes cluster = (use, remember) -> used.putIfAbsent(use, remember) == null;
+        TotpConnector first = connector(NOW);
+        TotpConnector second = connector(NOW);
+        first.sharedCodes(cluster);
+        second.sharedCodes(cluster);
+        assertEquals(MfaOutcome.Kind.APPROVED, answer(first, "alice", code(NOW.getEpochSecond())).kind());
+        MfaOutcome replay = answer(second, "alice", code(NOW.getEpochSecond()));
+        assertEquals(MfaOutcome.Kind.DENIED, replay.kind());
+        assertEquals("code already used on another appliance", replay.detail());
+        assertEquals(java.util.Set.of(java.time.Duration.ofSeconds(120)), java.util.Set.copyOf(used.values()),
+                "remembered while the drift window (one step either side) could still accept it");
+        assertEquals(1, used.size(), "the use, not the code, is what travels: one entry per user and step");
+        assertTrue(used.keySet().iterator().next().startsWith("totp\nalice\n"));
+        TotpConnector later = connector(NOW.plusSeconds(30));
+        later.sharedCodes(cluster);
+        assertEquals(MfaOutcome.Kind.APPROVED, answer(later, "alice", code(NOW.getEpochSecond() + 30)).kind(),
+                "the next step's code is a new code");
     }
 }
