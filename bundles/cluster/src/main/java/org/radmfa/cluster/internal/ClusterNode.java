@@ -259,7 +259,12 @@ public final class ClusterNode implements ConfigurationListener {
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.partition.count", "31");
         config.setProperty("hazelcast.io.thread.count", "1");
-        config.setProperty("hazelcast.operation.thread.count", "2");
+        config.setProperty("hazelcast.operation.thread.count", "1");
+        config.setProperty("hazelcast.response.thread.count", "1");
+        // Threads an appliance's few small maps do not need: health and slow-operation reports, metrics collection.
+        config.setProperty("hazelcast.health.monitoring.level", "OFF");
+        config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
+        config.getMetricsConfig().setEnabled(false);
         config.setProperty("hazelcast.operation.generic.thread.count", "1");
         config.setProperty("hazelcast.event.thread.count", "1");
         config.setProperty("hazelcast.clientengine.thread.count", "1");
