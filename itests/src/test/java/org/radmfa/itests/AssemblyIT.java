@@ -176,11 +176,14 @@ public class AssemblyIT {
         assertTrue(correlation, correlation.startsWith("radmfa:"));
         Path audit = home.resolve("data").resolve("audit");
         String id = correlation.substring("radmfa:".length());
-        Await.until("decision " + id + " in " + audit, SHELL_TIMEOUT, () -> {
+        // With where the request came from: radtest sends NAS-IP-Address and NAS-Port.
+        Await.until("decision " + id + " in " + audit + ", with the request's NAS-IP-Address", SHELL_TIMEOUT, () -> {
             try (Stream<Path> files = Files.exists(audit) ? Files.list(audit) : Stream.empty()) {
                 return files.anyMatch(file -> {
                     try {
-                        return Files.readString(file).contains("\"correlationId\":\"" + id + "\"");
+                        return Files.readAllLines(file).stream().anyMatch(line -> line.contains(
+                                "\"correlationId\":\"" + id + "\"") && line.contains("\"request\":{")
+                                && line.contains("\"NAS-IP-Address\":"));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

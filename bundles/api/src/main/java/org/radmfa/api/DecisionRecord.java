@@ -1,6 +1,7 @@
 package org.radmfa.api;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,12 +17,22 @@ import java.util.Objects;
  * @param correlationId unique across restarts and nodes; an Access-Accept carries it in a Class attribute
  *     ({@code radmfa:<correlationId>}), which the NAS echoes in its Accounting-Requests, so that the login, its
  *     second factor and its accounting session can be followed end to end
+ * @param origin the request's attributes that say where it came from (NAS-IP-Address, NAS-Identifier,
+ *     Calling-Station-Id, Called-Station-Id, NAS-Port-Type, Tunnel-Client-Endpoint, ...), as NPS logs them with
+ *     each answer; never credentials (since 1.8)
  * @since 1.3
  */
 public record DecisionRecord(String id, Instant time, String client, String userName, Decision decision,
-        long millis, String correlationId) {
+        long millis, String correlationId, List<RequestAttribute> origin) {
 
     public DecisionRecord {
         Objects.requireNonNull(decision, "decision");
+        origin = origin == null ? List.of() : List.copyOf(origin);
+    }
+
+    /** A record without the request's origin attributes, as before 1.8. */
+    public DecisionRecord(String id, Instant time, String client, String userName, Decision decision, long millis,
+            String correlationId) {
+        this(id, time, client, userName, decision, millis, correlationId, List.of());
     }
 }

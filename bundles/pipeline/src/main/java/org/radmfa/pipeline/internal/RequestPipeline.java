@@ -50,6 +50,7 @@ import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.RequestAttribute;
 import org.radmfa.api.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -545,6 +546,23 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     }
 
     /**
+     * The standard attributes that say where a request came from (NAS-IP-Address 4, NAS-Port 5, Service-Type 6,
+     * Framed-IP-Address 8, Called-Station-Id 30, Calling-Station-Id 31, NAS-Identifier 32, NAS-Port-Type 61,
+     * Tunnel-Type 64, Tunnel-Client-Endpoint 66, NAS-IPv6-Address 95): what NPS logs with each answer, for the audit.
+     */
+    private static final Set<Integer> ORIGIN = Set.of(4, 5, 6, 8, 30, 31, 32, 61, 64, 66, 95);
+
+    private static List<RequestAttribute> origin(AuthenticationRequest request) {
+        List<RequestAttribute> origin = new ArrayList<>(8);
+        for (RequestAttribute attribute : request.attributes()) {
+            if (attribute.vendorId() == 0 && ORIGIN.contains(attribute.type())) {
+                origin.add(attribute);
+            }
+        }
+        return origin;
+    }
+
+    /**
      * A random (version 4) UUID. It links a login to its accounting records and must be unique, not secret:
      * UUID.randomUUID draws from one shared SecureRandom, which the threads deciding requests queued for.
      */
@@ -584,7 +602,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             LOG.debug("{} trace: {}", request.id(), String.join(" | ", decision.trace()));
         }
         DecisionRecord record = new DecisionRecord(request.id(), Instant.now(), request.client().name(),
-                request.userName(), decision, millis, correlationId);
+                request.userName(), decision, millis, correlationId, origin(request));
         recent.add(record);
         for (DecisionListener listener : listeners) {
             try {

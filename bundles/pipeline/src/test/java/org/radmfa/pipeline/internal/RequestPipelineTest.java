@@ -251,6 +251,24 @@ class RequestPipelineTest {
         assertTrue(reject.replyAttributes().isEmpty(), "no Class on a reject");
     }
 
+    /** The audit learns where a request came from: the NAS and station attributes, and nothing else. */
+    @Test
+    void decisionRecordsCarryTheRequestsOriginAttributesOnly() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5));
+        List<org.radmfa.api.DecisionRecord> heard = new java.util.ArrayList<>();
+        pipeline.bindListeners(List.of(heard::add));
+        org.radmfa.api.RequestAttribute nas = new org.radmfa.api.RequestAttribute(0, 4, "NAS-IP-Address",
+                "10.1.255.4");
+        org.radmfa.api.RequestAttribute station = new org.radmfa.api.RequestAttribute(0, 31, "Calling-Station-Id",
+                "203.0.113.50");
+        AuthenticationRequest request = new AuthenticationRequest("t-2", REQUEST.client(), REQUEST.source(), "alice",
+                new PapCredentials("pw"), List.of(new org.radmfa.api.RequestAttribute(0, 1, "User-Name", "alice"), nas,
+                        new org.radmfa.api.RequestAttribute(0, 24, "State", "0x01"), station,
+                        new org.radmfa.api.RequestAttribute(311, 9, "MS-RAS-Vendor", "311")), Instant.now());
+        pipeline.handle(request).toCompletableFuture().join();
+        assertEquals(List.of(nas, station), heard.get(0).origin());
+    }
+
     private static LoggingHealth health(String name, AtomicBoolean failing, boolean discards) {
         return new LoggingHealth() {
             @Override

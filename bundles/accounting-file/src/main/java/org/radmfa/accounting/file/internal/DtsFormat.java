@@ -3,6 +3,7 @@ package org.radmfa.accounting.file.internal;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 import org.radmfa.api.AccountingRecord;
@@ -38,15 +39,7 @@ final class DtsFormat {
         element(out, "Timestamp", NpsValues.TIME, TIMESTAMP.format(record.received().atZone(header.zone())));
         element(out, "Computer-Name", NpsValues.TEXT, header.computerName());
         element(out, "Event-Source", NpsValues.TEXT, "IAS");
-        for (RequestAttribute attribute : record.attributes()) {
-            NpsValues.Typed typed = NpsValues.typed(attribute);
-            if (typed.dataType() == NpsValues.TEXT && !xmlSafe(typed.text())) {
-                // XML 1.0 cannot carry most control characters, not even escaped: such text goes as octets.
-                typed = new NpsValues.Typed(NpsValues.OCTETS, java.util.HexFormat.of().withUpperCase()
-                        .formatHex(typed.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            element(out, elementName(attribute.name()), typed.dataType(), typed.text());
-        }
+        attributes(out, record.attributes());
         InetAddress client = record.source().getAddress();
         element(out, "Client-IP-Address", client instanceof Inet4Address ? NpsValues.ADDRESS : NpsValues.TEXT,
                 client.getHostAddress());
@@ -59,7 +52,8 @@ final class DtsFormat {
 
     /**
      * One authentication decision for the audit trail, as NPS logs its answers: {@code Timestamp}, {@code
-     * Computer-Name}, {@code Event-Source}, {@code User-Name}, {@code Client-Friendly-Name}, {@code NP-Policy-Name}
+     * Computer-Name}, {@code Event-Source}, {@code User-Name}, the request's origin attributes (NAS-IP-Address,
+     * Calling-Station-Id, ...), {@code Client-Friendly-Name}, {@code NP-Policy-Name}
      * (when a network policy decided), {@code Class} ({@code radmfa:<correlation id>}, what an accept carries),
      * {@code Packet-Type} (2 Access-Accept, 3 Access-Reject, 11 Access-Challenge), {@code Reason-Code} (see
      * {@link #npsReasonCode}) and, the appliance's own, {@code radmfa-Reason} (the reason's name).
@@ -71,6 +65,7 @@ final class DtsFormat {
         element(out, "Computer-Name", NpsValues.TEXT, header.computerName());
         element(out, "Event-Source", NpsValues.TEXT, "IAS");
         element(out, "User-Name", NpsValues.TEXT, xmlText(String.valueOf(record.userName())));
+        attributes(out, record.origin());
         element(out, "Client-Friendly-Name", NpsValues.TEXT, xmlText(String.valueOf(record.client())));
         if (decision.policyName() != null) {
             element(out, "NP-Policy-Name", NpsValues.TEXT, xmlText(decision.policyName()));
@@ -90,6 +85,19 @@ final class DtsFormat {
      * NPS's number for the reason; where NPS has none: 0 for a challenge, 21 ("an NPS extension rejected the
      * request", as NPS logs its MFA extension's rejects) for the second factor's, 1 (internal error) for the rest.
      */
+    /** Request attributes as NPS writes them: named as in the dictionary, each with its NPS data type. */
+    private static void attributes(StringBuilder out, List<RequestAttribute> attributes) {
+        for (RequestAttribute attribute : attributes) {
+            NpsValues.Typed typed = NpsValues.typed(attribute);
+            if (typed.dataType() == NpsValues.TEXT && !xmlSafe(typed.text())) {
+                // XML 1.0 cannot carry most control characters, not even escaped: such text goes as octets.
+                typed = new NpsValues.Typed(NpsValues.OCTETS, java.util.HexFormat.of().withUpperCase()
+                        .formatHex(typed.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            element(out, elementName(attribute.name()), typed.dataType(), typed.text());
+        }
+    }
+
     static int npsReasonCode(Decision decision) {
         ReasonCode reason = decision.reason();
         if (reason.npsCode() >= 0) {

@@ -46,6 +46,10 @@ final class JsonLines {
             string(out, decision.policyName());
         }
         out.append(",\"millis\":").append(record.millis());
+        if (!record.origin().isEmpty()) {
+            out.append(",\"request\":");
+            attributes(out, record.origin());
+        }
         out.append(",\"detail\":");
         string(out, String.valueOf(decision.detail()));
         out.append(",\"replyAttributes\":[");
@@ -77,9 +81,16 @@ final class JsonLines {
         string(out, record.clientName());
         out.append(",\"source\":");
         string(out, record.source().getAddress().getHostAddress() + ":" + record.source().getPort());
-        out.append(",\"attributes\":{");
+        out.append(",\"attributes\":");
+        attributes(out, record.attributes());
+        return out.append("}\n").toString();
+    }
+
+    /** Attributes as one JSON object, by name; an attribute that repeats becomes an array. */
+    private static void attributes(StringBuilder out, List<RequestAttribute> attributes) {
+        out.append('{');
         Map<String, List<String>> grouped = new LinkedHashMap<>();
-        for (RequestAttribute attribute : record.attributes()) {
+        for (RequestAttribute attribute : attributes) {
             grouped.computeIfAbsent(attribute.name(), name -> new java.util.ArrayList<>()).add(attribute.value());
         }
         boolean first = true;
@@ -103,7 +114,7 @@ final class JsonLines {
                 out.append(']');
             }
         }
-        return out.append("}}\n").toString();
+        out.append('}');
     }
 
     static void string(StringBuilder out, String value) {

@@ -24,6 +24,10 @@ import org.w3c.dom.NodeList;
 
 class FormatsTest {
     private static final NpsHeader HEADER = new NpsHeader("RADMFA1", ZoneId.of("UTC"));
+    /** Where an Azure VPN gateway's request comes from, as the pipeline picks it out for the audit. */
+    private static final List<RequestAttribute> ORIGIN = List.of(new RequestAttribute(0, 4, "NAS-IP-Address",
+            "10.1.255.4"), new RequestAttribute(0, 31, "Calling-Station-Id", "203.0.113.50"),
+            new RequestAttribute(0, 61, "NAS-Port-Type", "Virtual"));
 
     @Test
     void jsonLineKeepsTheDictionaryValues() {
@@ -31,6 +35,21 @@ class FormatsTest {
                 + "\"10.1.255.4:1646\",\"attributes\":{\"User-Name\":\"alice@corp.example\",\"NAS-IP-Address\":"
                 + "\"10.1.255.4\",\"Acct-Status-Type\":\"Start\",\"Acct-Session-Id\":\"s-7\",\"Class\":\"radmfa:3f1c\","
                 + "\"NAS-Port-Type\":\"Virtual\"}}\n", RecordFormat.JSON.format(Records.start(7), HEADER));
+    }
+
+    @Test
+    void jsonDecisionLineSaysWhereTheRequestCameFrom() {
+        Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "Demo VPN users",
+                List.of(new ReplyAttribute("Class", "radmfa:c-1"), new ReplyAttribute("Session-Timeout", "3600")),
+                List.of("network policy 'Demo VPN users': grant"));
+        assertEquals("{\"correlationId\":\"c-1\",\"id\":\"rq-1\",\"time\":\"2026-11-25T12:00:00Z\",\"client\":\"gw\","
+                + "\"user\":\"alice\",\"outcome\":\"ACCEPT\",\"reason\":\"ACCEPTED\",\"npsReasonCode\":0,"
+                + "\"policy\":\"Demo VPN users\",\"millis\":12,\"request\":{\"NAS-IP-Address\":\"10.1.255.4\","
+                + "\"Calling-Station-Id\":\"203.0.113.50\",\"NAS-Port-Type\":\"Virtual\"},\"detail\":\"granted\","
+                + "\"replyAttributes\":[\"Class=radmfa:c-1\",\"Session-Timeout\"],"
+                + "\"trace\":[\"network policy 'Demo VPN users': grant\"]}\n",
+                JsonLines.line(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", "alice", accept,
+                        12, "c-1", ORIGIN)));
     }
 
     @Test
@@ -91,10 +110,14 @@ class FormatsTest {
         Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "Demo VPN users",
                 List.of(new ReplyAttribute("Class", "radmfa:c-1")), List.of());
         String event = DtsFormat.decision(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00.250Z"), "gw",
-                "alice", accept, 12, "c-1"), HEADER);
+                "alice", accept, 12, "c-1", ORIGIN), HEADER);
         assertEquals("<Event><Timestamp data_type=\"4\">11/25/2026 12:00:00.250</Timestamp>"
                 + "<Computer-Name data_type=\"1\">RADMFA1</Computer-Name><Event-Source data_type=\"1\">IAS</Event-Source>"
-                + "<User-Name data_type=\"1\">alice</User-Name><Client-Friendly-Name data_type=\"1\">gw</Client-Friendly-Name>"
+                + "<User-Name data_type=\"1\">alice</User-Name>"
+                + "<NAS-IP-Address data_type=\"3\">10.1.255.4</NAS-IP-Address>"
+                + "<Calling-Station-Id data_type=\"1\">203.0.113.50</Calling-Station-Id>"
+                + "<NAS-Port-Type data_type=\"0\">5</NAS-Port-Type>"
+                + "<Client-Friendly-Name data_type=\"1\">gw</Client-Friendly-Name>"
                 + "<NP-Policy-Name data_type=\"1\">Demo VPN users</NP-Policy-Name><Class data_type=\"1\">radmfa:c-1</Class>"
                 + "<Packet-Type data_type=\"0\">2</Packet-Type><Reason-Code data_type=\"0\">0</Reason-Code>"
                 + "<radmfa-Reason data_type=\"1\">ACCEPTED</radmfa-Reason></Event>\n", event);
