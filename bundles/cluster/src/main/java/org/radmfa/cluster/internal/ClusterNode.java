@@ -25,6 +25,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.SharedChallenges;
 import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.config.ConfigReader;
@@ -93,6 +94,8 @@ public final class ClusterNode implements ConfigurationListener {
     private volatile ServiceRegistration<SharedMfaLogins> sharedLogins;
     private volatile ServiceRegistration<SharedOneTimeCodes> sharedCodes;
     private volatile HazelcastOneTimeCodes oneTimeCodes;
+    private volatile ServiceRegistration<SharedChallenges> sharedChallenges;
+    private volatile HazelcastChallenges challenges;
     private volatile HazelcastMfaLogins logins;
     private volatile ConfigurationAdminConfigs local;
     private volatile ClusterSettings settings;
@@ -159,6 +162,13 @@ public final class ClusterNode implements ConfigurationListener {
         sharedLogins = null;
         unregister(sharedCodes);
         sharedCodes = null;
+        unregister(sharedChallenges);
+        sharedChallenges = null;
+        HazelcastChallenges pendingChallenges = challenges;
+        challenges = null;
+        if (pendingChallenges != null) {
+            pendingChallenges.close();
+        }
         HazelcastOneTimeCodes codes = oneTimeCodes;
         oneTimeCodes = null;
         if (codes != null) {
@@ -217,6 +227,11 @@ public final class ClusterNode implements ConfigurationListener {
         HazelcastOneTimeCodes codes = new HazelcastOneTimeCodes(node, instance.getMap(HazelcastOneTimeCodes.USED));
         oneTimeCodes = codes;
         sharedCodes = context.registerService(SharedOneTimeCodes.class, codes, null);
+        // Challenges, shared: an answer that fails over to this node resumes the login another node challenged.
+        HazelcastChallenges pendingChallenges = new HazelcastChallenges(
+                instance.getMap(HazelcastChallenges.CHALLENGES), vault);
+        challenges = pendingChallenges;
+        sharedChallenges = context.registerService(SharedChallenges.class, pendingChallenges, null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
     }
 

@@ -194,4 +194,27 @@ class HazelcastClusterTest {
             codes.forEach(HazelcastOneTimeCodes::close);
         }
     }
+
+    /** A challenge published on one member is taken once, on another; the map holds it sealed. */
+    @Test
+    void aChallengeMadeOnOneMemberIsTakenOnceOnAnother() throws Exception {
+        HazelcastChallenges first = new HazelcastChallenges(MEMBERS.get(0).hazelcast()
+                .getMap(HazelcastChallenges.CHALLENGES), VAULT);
+        HazelcastChallenges third = new HazelcastChallenges(MEMBERS.get(2).hazelcast()
+                .getMap(HazelcastChallenges.CHALLENGES), VAULT);
+        try {
+            byte[] state = new byte[16];
+            new java.security.SecureRandom().nextBytes(state);
+            first.offer(state, "challenge of alice", Duration.ofMinutes(1));
+            com.hazelcast.map.IMap<String, String> stored = MEMBERS.get(1).hazelcast()
+                    .getMap(HazelcastChallenges.CHALLENGES);
+            await("the challenge in the map", Duration.ofSeconds(10), () -> !stored.isEmpty());
+            assertTrue(stored.values().stream().noneMatch(value -> value.contains("alice")), "sealed");
+            assertEquals(java.util.Optional.of("challenge of alice"), third.take(state));
+            assertEquals(java.util.Optional.empty(), first.take(state), "taken once");
+        } finally {
+            first.close();
+            third.close();
+        }
+    }
 }

@@ -39,6 +39,7 @@ import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
+import org.radmfa.api.SharedChallenges;
 import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
@@ -139,6 +140,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SharedMfaLogins sharedLogins;
 
+    /** Challenges answered on another appliance than the one that made them (radmfa-cluster). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedChallenges sharedChallenges;
+
     private volatile Duration mfaTimeout;
     private volatile String defaultDirectory = "local";
     private final RecentDecisions recent = new RecentDecisions(1000);
@@ -165,6 +171,28 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
 
     /** For tests and for DS: references are set by field injection. */
     public RequestPipeline() {
+    }
+
+    /** A challenge another appliance published, or null when it does not decode or has expired. */
+    private static PendingChallenges.Pending fromAnotherAppliance(String published, List<String> trace) {
+        try {
+            ChallengeCodec.Shared shared = ChallengeCodec.decode(published, System.currentTimeMillis(),
+                    System.nanoTime());
+            if (shared.expiresAtMillis() < System.currentTimeMillis()) {
+                return null;
+            }
+            trace.add("the challenge was made by another appliance of the cluster");
+            return shared.pending();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("A challenge published by another appliance does not decode ({}); its State is unknown here",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
+    void sharedChallenges(SharedChallenges shared) {
+        this.sharedChallenges = shared;
     }
 
     /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
@@ -329,7 +357,21 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
      */
     private CompletionStage<Decision> resume(AuthenticationRequest request, String state, long started,
             List<String> trace) {
+        byte[] stateBytes;
+        try {
+            stateBytes = HexFormat.of().parseHex(state.toLowerCase().startsWith("0x") ? state.substring(2) : state);
+        } catch (IllegalArgumentException e) {
+            stateBytes = new byte[0];
+        }
         PendingChallenges.Pending pending = challenges.take(state);
+        SharedChallenges shared = sharedChallenges;
+        if (shared != null && stateBytes.length > 0) {
+            // Taken from the other appliances too, so that the State answers once in the whole cluster.
+            Optional<String> published = shared.take(stateBytes);
+            if (pending == null && published.isPresent()) {
+                pending = fromAnotherAppliance(published.get(), trace);
+            }
+        }
         if (pending == null || !pending.client().equals(request.client().name())
                 || !pending.userName().equalsIgnoreCase(request.userName())) {
             trace.add("State does not belong to a pending challenge of this user and client");
@@ -346,7 +388,6 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
                     List.of(), trace));
         }
         String answer = ((PapCredentials) request.credentials()).password();
-        byte[] stateBytes = HexFormat.of().parseHex(state.toLowerCase().startsWith("0x") ? state.substring(2) : state);
         return askConnector(request, pending.primary(), pending.policy(), connector, answer, stateBytes,
                 pending.round() + 1, trace).thenApply(result -> log(request, started, result));
     }
@@ -483,10 +524,18 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             refusal = "the connector's challenge has no State";
         } else if (round > MAX_CHALLENGE_ROUNDS) {
             refusal = "more than " + MAX_CHALLENGE_ROUNDS + " challenge rounds";
-        } else if (!challenges.put(outcome.state(), new PendingChallenges.Pending(request.client().name(),
-                request.userName(), primary, policy, connector, round,
-                System.nanoTime() + mfaTimeout.toNanos()))) {
-            refusal = "too many challenges pending";
+        } else {
+            PendingChallenges.Pending pending = new PendingChallenges.Pending(request.client().name(),
+                    request.userName(), primary, policy, connector, round, System.nanoTime() + mfaTimeout.toNanos());
+            if (!challenges.put(outcome.state(), pending)) {
+                refusal = "too many challenges pending";
+            } else {
+                SharedChallenges shared = sharedChallenges;
+                if (shared != null) {
+                    shared.offer(outcome.state(), ChallengeCodec.encode(pending,
+                            System.currentTimeMillis() + mfaTimeout.toMillis()), mfaTimeout);
+                }
+            }
         }
         if (refusal != null) {
             trace.add("MFA challenge refused: " + refusal);

@@ -1,0 +1,34 @@
+package org.radmfa.api;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Access-Challenges waiting for the user's answer, shared between appliances (radmfa-cluster): when the gateway sends
+ * the answer (a TOTP code with the challenge's State) to another appliance than the one that asked, that appliance
+ * can resume the login instead of rejecting an unknown State. Optional: without it, a challenge is answered only
+ * where it was made. Implementations keep the challenges sealed and never block a request for long.
+ *
+ * @since 1.8
+ */
+@ProviderType
+public interface SharedChallenges {
+
+    /**
+     * Publishes a challenge this appliance made.
+     *
+     * @param state the State attribute sent with the Access-Challenge
+     * @param challenge what resuming the login needs, as the pipeline writes it
+     * @param pendingAtMost how long the answer may take
+     */
+    void offer(byte[] state, String challenge, Duration pendingAtMost);
+
+    /**
+     * Takes the challenge published under {@code state}: at most once, whichever appliance asks first.
+     *
+     * @return empty when no appliance published one, it has expired or was taken, or the others do not answer in time
+     */
+    Optional<String> take(byte[] state);
+}
