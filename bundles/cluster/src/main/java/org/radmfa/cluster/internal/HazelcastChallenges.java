@@ -6,9 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.radmfa.api.SecretVault;
@@ -31,19 +28,11 @@ final class HazelcastChallenges implements SharedChallenges {
 
     private final IMap<String, String> challenges;
     private final SecretVault vault;
-    /** IMap's remove is not asynchronous: calls run here, and the asking thread waits a bounded time. */
-    private final ThreadPoolExecutor clusterCalls;
+    private final ClusterCalls clusterCalls = new ClusterCalls("radmfa-cluster-challenges", 1);
 
     HazelcastChallenges(IMap<String, String> challenges, SecretVault vault) {
         this.challenges = challenges;
         this.vault = vault;
-        this.clusterCalls = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "radmfa-cluster-challenges");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        clusterCalls.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -55,8 +44,7 @@ final class HazelcastChallenges implements SharedChallenges {
     public Optional<String> take(byte[] state) {
         String sealed;
         try {
-            sealed = CompletableFuture.supplyAsync(() -> challenges.remove(key(state)), clusterCalls)
-                    .get(CLUSTER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            sealed = clusterCalls.call(() -> challenges.remove(key(state)), CLUSTER_WAIT_MILLIS);
         } catch (Exception e) {
             LOG.warn("The cluster did not answer for a challenge's State within {} ms ({})", CLUSTER_WAIT_MILLIS,
                     e.toString());
@@ -74,7 +62,7 @@ final class HazelcastChallenges implements SharedChallenges {
     }
 
     void close() {
-        clusterCalls.shutdownNow();
+        clusterCalls.close();
     }
 
     private static String key(byte[] state) {

@@ -10,9 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -60,7 +57,7 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     private final Supplier<Set<String>> members;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService clusterCalls;
+    private final ClusterCalls clusterCalls = new ClusterCalls("radmfa-cluster-mfa", 2);
     /** Logins this node joined: the nonce of the claim it waits for, and the outcome to come. */
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
     /** Logins this node claimed: their nonce, for the outcome it publishes. */
@@ -77,12 +74,6 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
         this.vault = vault;
         this.members = members;
         this.clock = clock;
-        this.clusterCalls = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "radmfa-cluster-mfa");
-                    thread.setDaemon(true);
-                    return thread;
-                });
         class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
             @Override
             public void entryAdded(EntryEvent<String, String> event) {
@@ -105,9 +96,8 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
         try {
             // IMap has no asynchronous putIfAbsent: it runs on a small pool of its own, so that a request is never
             // held longer than CLUSTER_WAIT by a cluster that does not answer.
-            String existing = CompletableFuture.supplyAsync(() -> claims.putIfAbsent(login, sealed,
-                    pendingAtMost.toMillis(), TimeUnit.MILLISECONDS), clusterCalls)
-                    .get(CLUSTER_WAIT, TimeUnit.MILLISECONDS);
+            String existing = clusterCalls.call(() -> claims.putIfAbsent(login, sealed,
+                    pendingAtMost.toMillis(), TimeUnit.MILLISECONDS), CLUSTER_WAIT);
             Claim held = existing == null ? null : open(login, existing);
             if (held == null || held.node().equals(node) || stale(held, pendingAtMost)
                     || !members.get().contains(held.node())) {
@@ -136,7 +126,7 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     }
 
     void close() {
-        clusterCalls.shutdownNow();
+        clusterCalls.close();
     }
 
     @Override

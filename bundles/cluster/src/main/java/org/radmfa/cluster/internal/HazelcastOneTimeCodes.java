@@ -5,9 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.radmfa.api.SharedOneTimeCodes;
@@ -30,27 +27,19 @@ final class HazelcastOneTimeCodes implements SharedOneTimeCodes {
 
     private final String node;
     private final IMap<String, String> used;
-    /** IMap has no asynchronous putIfAbsent: calls run here, and the asking thread waits a bounded time. */
-    private final ThreadPoolExecutor clusterCalls;
+    private final ClusterCalls clusterCalls = new ClusterCalls("radmfa-cluster-otp", 1);
 
     HazelcastOneTimeCodes(String node, IMap<String, String> used) {
         this.node = node;
         this.used = used;
-        this.clusterCalls = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "radmfa-cluster-otp");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        clusterCalls.allowCoreThreadTimeOut(true);
     }
 
     @Override
     public boolean firstUse(String use, Duration remember) {
         String key = digest(use);
         try {
-            String first = CompletableFuture.supplyAsync(() -> used.putIfAbsent(key, node, remember.toMillis(),
-                    TimeUnit.MILLISECONDS), clusterCalls).get(CLUSTER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            String first = clusterCalls.call(() -> used.putIfAbsent(key, node, remember.toMillis(),
+                    TimeUnit.MILLISECONDS), CLUSTER_WAIT_MILLIS);
             if (first != null) {
                 LOG.warn("A one-time code already used on node {} was offered again here, and refused", first);
             }
@@ -63,7 +52,7 @@ final class HazelcastOneTimeCodes implements SharedOneTimeCodes {
     }
 
     void close() {
-        clusterCalls.shutdownNow();
+        clusterCalls.close();
     }
 
     private static String digest(String use) {

@@ -1,0 +1,39 @@
+package org.radmfa.cluster.internal;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Hazelcast calls that have no asynchronous form (IMap's putIfAbsent, remove), made for a thread that must not be
+ * held long by a cluster that does not answer: the call runs on a small pool of its own (its threads end when idle),
+ * and the caller waits a bounded time.
+ */
+final class ClusterCalls implements AutoCloseable {
+    private final ThreadPoolExecutor pool;
+
+    ClusterCalls(String threadName, int threads) {
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                runnable -> {
+                    Thread thread = new Thread(runnable, threadName);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** The call's result, if the cluster gave it within {@code waitMillis}. */
+    <T> T call(Supplier<T> call, long waitMillis) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        return CompletableFuture.supplyAsync(call, pool).get(waitMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
