@@ -48,6 +48,11 @@ public class ClusterIT {
     private static final List<Node> NODES = new ArrayList<>();
     private static final List<String> NAMESPACES = new ArrayList<>();
     private static Path workDir;
+    /** The request pipeline's settings, with the MFA connector to fill in. */
+    private static final String PIPELINE_SETTINGS = "mfaConnector.target = (connector=CONNECTOR)\n"
+            + "mfaTimeoutSeconds = 20\nmfaMaxPushes = 0\n";
+    /** The vault key every node shares; the test seals a TOTP enrollment with it. */
+    private static String vaultKey;
     private static Process emulator;
     private static Path emulatorOutput;
     private static final String EMULATOR_HOST = "10.78.0.100";
@@ -164,7 +169,7 @@ public class ClusterIT {
 
         Path assembly = Paths.get(System.getProperty("radmfa.assembly.dir", "../karaf-assembly/target/assembly"));
         assertTrue("no assembly in " + assembly, Files.isExecutable(assembly.resolve("bin/start")));
-        String vaultKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+        vaultKey = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         String members = "10.77.0.11, 10.77.0.12, 10.77.0.13";
         for (int i = 1; i <= 3; i++) {
             Node node = new Node(i, "rmc" + ID + "n" + i, "10.77.0.1" + i, "10.78.0.1" + i,
@@ -182,14 +187,13 @@ public class ClusterIT {
             Path features = etc.resolve("org.apache.karaf.features.cfg");
             String boot = PropertiesFiles.get(features, "featuresBoot");
             PropertiesFiles.put(features, "featuresBoot", boot
-                    + ", radmfa-cluster, radmfa-mfa-entra, radmfa-accounting-pgsql");
+                    + ", radmfa-cluster, radmfa-mfa-entra, radmfa-mfa-otp, radmfa-accounting-pgsql");
             // The same database for every node; each its own spool (the default, in its own data/) and its name.
             Files.writeString(etc.resolve("org.radmfa.accounting.pgsql.cfg"), "url = jdbc:postgresql://"
                     + DATABASE_HOST + ":5432/radmfa\nuser = " + ACCOUNTING_ROLE + "\npassword = "
                     + ACCOUNTING_PASSWORD + "\nserverName = " + node.name() + "\nconnectTimeoutSeconds = 2\n");
             Files.copy(entraConfig, etc.resolve("org.radmfa.mfa.entra.cfg"));
-            Files.writeString(etc.resolve("org.radmfa.pipeline.cfg"), "mfaConnector.target = (connector=entra)\n"
-                    + "mfaTimeoutSeconds = 20\nmfaMaxPushes = 0\n");
+            Files.writeString(etc.resolve("org.radmfa.pipeline.cfg"), PIPELINE_SETTINGS.replace("CONNECTOR", "entra"));
             Commands.Result firstBoot = Commands.run(node.home(), Map.of(), null, COMMAND_TIMEOUT,
                     List.of(node.home().resolve("bin/radmfa-first-boot").toString()));
             assertEquals(firstBoot.toString(), 0, firstBoot.exitCode);
@@ -237,10 +241,17 @@ public class ClusterIT {
     private static String login(Node node, String secret) {
         Commands.Result result = inNamespace(GATEWAY, LOGIN, "radclient", "-r", "1", "-t", "1",
                 node.radiusAddress() + ":1812", "auth", secret);
-        if (result.output.contains("Access-Accept")) {
-            return "Access-Accept";
-        }
-        return result.output.contains("Access-Reject") ? "Access-Reject" : null;
+        return received(result.output);
+    }
+
+    /**
+     * The code of the reply radclient received, or null for none. Not any mention of a code: for a reject radclient
+     * also prints "Expected Access-Accept got Access-Reject".
+     */
+    private static String received(String radclientOutput) {
+        java.util.regex.Matcher received = java.util.regex.Pattern.compile("Received (Access-[A-Za-z]+)")
+                .matcher(radclientOutput);
+        return received.find() ? received.group(1) : null;
     }
 
     /** Pushes the emulator has started so far, from its latest counter line (one a second). */
@@ -281,8 +292,8 @@ public class ClusterIT {
     private static String answer(Process process) throws Exception {
         assertTrue("radclient finished", process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return output.contains("Access-Accept") ? "Access-Accept" : output.contains("Access-Reject") ? "Access-Reject"
-                : output;
+        String code = received(output);
+        return code != null ? code : output;
     }
 
     /** The gateway's failover: its servers in order, the next one when one does not answer. */
@@ -472,6 +483,127 @@ public class ClusterIT {
                 storedMillis, drainedMillis, total);
         System.out.printf("[cluster] the accounting test took %d ms%n",
                 Duration.ofNanos(System.nanoTime() - began).toMillis());
+    }
+
+    /** What the last challenge attempt got, for the message of a failed wait. */
+    private static volatile String lastChallengeAnswer = "";
+
+    /** An Access-Challenge from the gateway namespace: the State, or null when something else came back. */
+    private static String challengeState(Node node, String secret, String user, String password) {
+        Commands.Result result = inNamespace(GATEWAY, "User-Name = " + user + "\nUser-Password = " + password + "\n",
+                "radclient", "-x", "-r", "1", "-t", "3", node.radiusAddress() + ":1812", "auth", secret);
+        lastChallengeAnswer = node.name() + ": " + result.output;
+        java.util.regex.Matcher state = java.util.regex.Pattern.compile("State = (0x[0-9a-fA-F]+)")
+                .matcher(result.output);
+        return result.output.contains("Received Access-Challenge") && state.find() ? state.group(1) : null;
+    }
+
+    /** The answer to a challenge: a TOTP code with the challenge's State. */
+    private static String answerChallenge(Node node, String secret, String user, String code, String state) {
+        Commands.Result result = inNamespace(GATEWAY, "User-Name = " + user + "\nUser-Password = " + code
+                + "\nState = " + state + "\n", "radclient", "-r", "1", "-t", "3", node.radiusAddress() + ":1812",
+                "auth", secret);
+        String reply = received(result.output);
+        return reply != null ? reply : result.output;
+    }
+
+    /** What etc/radmfa-vault.key seals with: AES-GCM, {aes-gcm} + base64(IV + ciphertext and tag). */
+    private static String seal(String vaultKey, String text) throws Exception {
+        byte[] iv = new SecureRandom().generateSeed(12);
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(
+                Base64.getDecoder().decode(vaultKey), "AES"), new javax.crypto.spec.GCMParameterSpec(128, iv));
+        byte[] sealed = cipher.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        return "{aes-gcm}" + Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(12 + sealed.length)
+                .put(iv).put(sealed).array());
+    }
+
+    /**
+     * TOTP across the cluster: a challenge made by node 1 is answered on node 3 (the gateway failed over between
+     * the two rounds) and the login is accepted; the same code then offered on node 2 is refused. The connector is
+     * switched to TOTP on node 1 (the pipeline's settings are shared) and back to Entra at the end.
+     */
+    @Test
+    public void challengesAndCodesOfTotpHoldAcrossTheCluster() throws Exception {
+        Node first = NODES.get(0);
+        Node second = NODES.get(1);
+        Node third = NODES.get(2);
+        String secret = SECRET + "-otp";
+        writeGatewayClient(first, secret);
+        byte[] seed = new SecureRandom().generateSeed(20);
+        String base32 = base32(seed);
+        Path etc = first.home().resolve("etc");
+        Files.writeString(etc.resolve("org.radmfa.user-otp-user.cfg"), "name = otp-user\npassword = otp-password\n"
+                + "groups = mfa-users\nenabled = true\n");
+        Files.writeString(etc.resolve("org.radmfa.otp-otp-user.cfg"), "user = otp-user\nsecret = "
+                + seal(vaultKey, base32) + "\n");
+        Path pipeline = etc.resolve("org.radmfa.pipeline.cfg");
+        String entraPipeline = PIPELINE_SETTINGS.replace("CONNECTOR", "entra");
+        try {
+            Files.writeString(pipeline, PIPELINE_SETTINGS.replace("CONNECTOR", "otp"));
+            long switched = System.nanoTime();
+            String[] state = new String[1];
+            try {
+                Await.until("node 1 challenges otp-user", CONVERGE_TIMEOUT,
+                        () -> (state[0] = challengeState(first, secret, "otp-user", "otp-password")) != null);
+            } catch (AssertionError e) {
+                String log = first.log();
+                throw new AssertionError(e.getMessage() + "; last answer " + lastChallengeAnswer + "; node1 log: "
+                        + log.substring(Math.max(0, log.length() - 4000)), e);
+            }
+            for (Node node : List.of(second, third)) {
+                Await.until(node.name() + " challenges otp-user too", CONVERGE_TIMEOUT,
+                        () -> challengeState(node, secret, "otp-user", "otp-password") != null);
+            }
+            System.out.printf("[cluster] TOTP user, enrollment and connector switch on every node after %d ms%n",
+                    Duration.ofNanos(System.nanoTime() - switched).toMillis());
+            state[0] = challengeState(first, secret, "otp-user", "otp-password");
+            String code = OtpIT.totp(seed, java.time.Instant.now());
+            assertEquals("node 1's challenge answered on node 3", "Access-Accept",
+                    answerChallenge(third, secret, "otp-user", code, state[0]));
+            String secondState = challengeState(second, secret, "otp-user", "otp-password");
+            String onSecond = answerChallenge(second, secret, "otp-user", code, secondState);
+            if (!"Access-Reject".equals(onSecond)) {
+                throw new AssertionError("the same code on node 2: " + onSecond + "; node2 log: "
+                        + tail(second.log()) + "\n; node3 log: " + tail(third.log()));
+            }
+            assertTrue(second.log(), second.log().contains("code already used on another appliance"));
+            System.out.println("[cluster] TOTP: node1's challenge answered on node3 accepted; the same code on node2"
+                    + " refused as used on another appliance");
+        } finally {
+            Files.writeString(pipeline, entraPipeline);
+            Await.until("Entra again on node 3", CONVERGE_TIMEOUT, () -> {
+                try {
+                    return shell(third, "config:property-get -p org.radmfa.pipeline mfaConnector.target")
+                            .contains("(connector=entra)");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private static String tail(String log) {
+        return log.substring(Math.max(0, log.length() - 6000));
+    }
+
+    private static String base32(byte[] bytes) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder text = new StringBuilder();
+        int buffer = 0;
+        int bits = 0;
+        for (byte b : bytes) {
+            buffer = (buffer << 8) | (b & 0xFF);
+            bits += 8;
+            while (bits >= 5) {
+                text.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        if (bits > 0) {
+            text.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+        }
+        return text.toString();
     }
 
     @Test

@@ -36,7 +36,7 @@ public class OtpIT extends RadmfaTestSupport {
     }
 
     /** What an authenticator app computes (RFC 6238, HMAC-SHA1, 6 digits, 30 s). */
-    private static String totp(byte[] secret, Instant when) throws Exception {
+    static String totp(byte[] secret, Instant when) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(secret, "HmacSHA1"));
         byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(when.getEpochSecond() / 30).array());
