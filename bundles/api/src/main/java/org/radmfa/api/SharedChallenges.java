@@ -31,4 +31,10 @@ public interface SharedChallenges {
      * @return empty when no appliance published one, it has expired or was taken, or the others do not answer in time
      */
     Optional<String> take(byte[] state);
+
+    /**
+     * Withdraws the challenge published under {@code state}, without waiting: the appliance that made it is
+     * resuming it from its own copy, and no other appliance may take it after that.
+     */
+    void discard(byte[] state);
 }

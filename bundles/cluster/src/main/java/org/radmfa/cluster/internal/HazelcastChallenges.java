@@ -61,6 +61,11 @@ final class HazelcastChallenges implements SharedChallenges {
         }
     }
 
+    @Override
+    public void discard(byte[] state) {
+        challenges.deleteAsync(key(state));
+    }
+
     void close() {
         clusterCalls.close();
     }

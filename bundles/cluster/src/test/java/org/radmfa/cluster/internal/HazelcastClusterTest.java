@@ -212,6 +212,13 @@ class HazelcastClusterTest {
             assertTrue(stored.values().stream().noneMatch(value -> value.contains("alice")), "sealed");
             assertEquals(java.util.Optional.of("challenge of alice"), third.take(state));
             assertEquals(java.util.Optional.empty(), first.take(state), "taken once");
+            byte[] other = new byte[16];
+            new java.security.SecureRandom().nextBytes(other);
+            first.offer(other, "another challenge", Duration.ofMinutes(1));
+            await("the other challenge in the map", Duration.ofSeconds(10), () -> stored.size() == 1);
+            first.discard(other);
+            await("the other challenge withdrawn", Duration.ofSeconds(10), stored::isEmpty);
+            assertEquals(java.util.Optional.empty(), third.take(other), "withdrawn, not taken");
         } finally {
             first.close();
             third.close();

@@ -366,10 +366,14 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         PendingChallenges.Pending pending = challenges.take(state);
         SharedChallenges shared = sharedChallenges;
         if (shared != null && stateBytes.length > 0) {
-            // Taken from the other appliances too, so that the State answers once in the whole cluster.
-            Optional<String> published = shared.take(stateBytes);
-            if (pending == null && published.isPresent()) {
-                pending = fromAnotherAppliance(published.get(), trace);
+            if (pending != null) {
+                // Withdrawn from the other appliances too, so that the State answers once; no need to wait for it.
+                shared.discard(stateBytes);
+            } else {
+                Optional<String> published = shared.take(stateBytes);
+                if (published.isPresent()) {
+                    pending = fromAnotherAppliance(published.get(), trace);
+                }
             }
         }
         if (pending == null || !pending.client().equals(request.client().name())

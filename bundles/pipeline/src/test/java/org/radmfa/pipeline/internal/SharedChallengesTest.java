@@ -94,6 +94,11 @@ class SharedChallengesTest {
         public Optional<String> take(byte[] state) {
             return Optional.ofNullable(published.remove(HexFormat.of().formatHex(state)));
         }
+
+        @Override
+        public void discard(byte[] state) {
+            published.remove(HexFormat.of().formatHex(state));
+        }
     }
 
     private static RequestPipeline appliance(SharedChallenges cluster) {
@@ -132,6 +137,16 @@ class SharedChallengesTest {
         assertTrue(cluster.published.isEmpty(), "taken: the State answers once");
         assertEquals(Decision.Outcome.REJECT, send(second, CODE, state(challenge)).outcome(),
                 "the same State again, on the appliance that took it");
+    }
+
+    @Test
+    void anAnswerOnTheApplianceThatAskedWithdrawsTheChallengeFromTheOthers() {
+        Cluster cluster = new Cluster();
+        RequestPipeline first = appliance(cluster);
+        Decision challenge = send(first, "pw", null);
+        assertEquals(Decision.Outcome.ACCEPT, send(first, CODE, state(challenge)).outcome());
+        assertTrue(cluster.published.isEmpty(), "withdrawn: no other appliance can resume it");
+        assertEquals(Decision.Outcome.REJECT, send(appliance(cluster), CODE, state(challenge)).outcome());
     }
 
     @Test
