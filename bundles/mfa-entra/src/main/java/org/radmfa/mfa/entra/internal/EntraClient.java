@@ -1,7 +1,6 @@
 package org.radmfa.mfa.entra.internal;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +38,12 @@ import javax.net.ssl.SSLException;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaOutcome.Kind;
 import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PapCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.azure.json.JsonProviders;
 import com.azure.json.JsonReader;
-import com.azure.json.JsonWriter;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
@@ -51,31 +52,21 @@ import com.microsoft.aad.msal4j.MsalServiceException;
 
 /**
  * One configuration of the Entra connector at work: an MSAL confidential client, an HTTP client and the threads they
- * share. A verification walks these steps, each an asynchronous HTTP call, so no thread waits for the user:
+ * share. It speaks the MFA connector protocol of the NPS extension for Entra MFA ({@link ConnectorXml}); a
+ * verification walks these steps, each an asynchronous HTTP call, so no thread waits for the user:
  * <ol>
- * <li>an app-only token for {@code <graphBaseUrl>/.default} from MSAL (its in-memory cache answers all but the first
- * request of each token lifetime);</li>
- * <li>the Entra user: {@code GET {graph}/v1.0/users/{upn}} or {@code GET {graph}/v1.0/users?$filter=...}
- * (onPremisesSamAccountName or mail, with {@code ConsistencyLevel: eventual});</li>
- * <li>the user's methods: {@code GET {graph}/v1.0/users/{id}/authentication/methods}, enrolled if one is a
- * microsoftAuthenticatorAuthenticationMethod (push) or a phoneAuthenticationMethod (phone);</li>
- * <li>the MFA endpoint (below) starts the push or call, then is polled every {@code pollIntervalMillis} until a final
- * status or the request's deadline.</li>
+ * <li>an app-only token for {@code <resource>/.default} from MSAL, as the "Azure Multi-Factor Auth Client" service
+ * principal (MSAL's in-memory cache answers all but the first request of each token lifetime);</li>
+ * <li>only with {@code userLookup = samAccountName | mail}: the user's userPrincipalName from Microsoft Graph (a
+ * second token, for Graph);</li>
+ * <li>{@code POST <serviceUrl>/BeginTwoWayAuthentication} with {@code SyncCall=false}: the service sends the push
+ * (or calls, or expects a code) and answers at once with a SessionId;</li>
+ * <li>{@code POST .../EndTwoWayAuthentication} (at Begin's AffinityUrl when it gives one) every
+ * {@code pollIntervalMillis} until the value is no longer {@code AuthenticationPending}, or the request's deadline.
+ * A one-time code answers an Access-Challenge: it goes to End as AdditionalAuthData, once.</li>
  * </ol>
- *
- * <h2>MFA endpoint contract</h2> Microsoft publishes no API for the push the NPS extension sends, so the connector
- * speaks this small REST contract to a service (a relay, or the test emulator) at {@code mfaEndpoint}. Every call
- * carries {@code Authorization: Bearer <the app-only token above>}; bodies are UTF-8 JSON.
- * <pre>
- * POST {mfaEndpoint}/v1/authentications
- *   {"userId":"&lt;Entra object id&gt;","method":"push|phone",
- *    "context":{"client":"&lt;RADIUS client name&gt;","callingStationId":"&lt;Calling-Station-Id, if sent&gt;"}}
- *   → 202 {"id":"&lt;transaction id&gt;"}        (200 and 201 are accepted too)
- * GET {mfaEndpoint}/v1/authentications/{id}
- *   → 200 {"status":"pending|approved|denied|timeout"}
- * </pre>
- * Any other answer (4xx, 5xx, unknown status, no connection) makes the attempt UNAVAILABLE with the HTTP status in
- * the detail. Unknown JSON members are ignored, so the service may add its own.
+ * Polling, not {@code SyncCall=true}: a synchronous Begin holds an HTTP connection (and the service's patience) for
+ * as long as the user takes, so pending logins would be bounded by connections; a poll holds one only for a moment.
  *
  * <h2>Threads</h2> One {@link ScheduledThreadPoolExecutor} (two threads) runs the poll timers, the deadline timers and
  * the HTTP client's completions; MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
@@ -96,7 +87,6 @@ final class EntraClient {
     private final HttpClient http;
     private final RequestLimiter limiter;
     private final ConfidentialClientApplication msal;
-    private final ClientCredentialParameters tokenParameters;
     private final String threadPrefix;
     private final Set<CompletableFuture<MfaOutcome>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean retiring;
@@ -143,7 +133,6 @@ final class EntraClient {
             throw new IllegalArgumentException("MSAL refuses the authority " + settings.tenantAuthority() + ": "
                     + e.getMessage(), e);
         }
-        this.tokenParameters = ClientCredentialParameters.builder(Set.of(settings.scope())).build();
         checkCredentialExpiry();
         scheduler.scheduleAtFixedRate(this::checkCredentialExpiry, 1, 1, TimeUnit.DAYS);
     }
@@ -253,40 +242,29 @@ final class EntraClient {
         final MfaRequest request;
         final CompletableFuture<MfaOutcome> result = new CompletableFuture<>();
         volatile String step = "token";
-        volatile String transaction;
+        volatile String session;
 
         Attempt(MfaRequest request) {
             this.request = request;
         }
 
         String where() {
-            return transaction == null ? " (step: " + step + ")" : " (transaction " + transaction + ")";
+            return session == null ? " (step: " + step + ")" : " (session " + session + ")";
         }
 
         void start() {
-            CompletableFuture<String> token;
-            try {
-                token = msal.acquireToken(tokenParameters).thenApply(IAuthenticationResult::accessToken);
-            } catch (RuntimeException e) {
-                token = CompletableFuture.failedFuture(e);
-            }
-            token.thenCompose(accessToken -> {
+            token(settings.scope()).thenCompose(accessToken -> {
+                if (request.challengeResponse() != null) {
+                    return answerChallenge(accessToken);
+                }
+                if (settings.userLookup() == EntraSettings.UserLookup.UPN) {
+                    return begin(accessToken, request.user().name());
+                }
                 step = "Graph user lookup";
-                return findUser(accessToken).thenCompose(id -> {
-                    if (id == null) {
-                        return CompletableFuture.completedFuture(notMatched("not found in Entra ID by "
-                                + settings.userLookup().key));
-                    }
-                    step = "Graph authentication methods";
-                    return enrolled(accessToken, id).thenCompose(enrolled -> {
-                        if (!enrolled) {
-                            return CompletableFuture.completedFuture(notMatched("not enrolled (no "
-                                    + settings.method().label + " method registered)"));
-                        }
-                        step = "MFA endpoint";
-                        return push(accessToken, id);
-                    });
-                });
+                return token(settings.graphScope()).thenCompose(this::findUser).thenCompose(upn -> upn == null
+                        ? CompletableFuture.completedFuture(notSetUp("UserNotFound", "not found in Entra ID by "
+                                + settings.userLookup().key))
+                        : begin(accessToken, upn));
             }).whenComplete((outcome, failure) -> {
                 if (failure != null) {
                     result.complete(MfaOutcome.of(Kind.UNAVAILABLE, describe(failure)));
@@ -296,145 +274,131 @@ final class EntraClient {
             });
         }
 
-        private MfaOutcome notMatched(String why) {
-            String user = "user '" + request.user().name() + "' ";
-            if (settings.requireUserMatch()) {
-                return MfaOutcome.of(Kind.NOT_ENROLLED, user + why);
+        private CompletableFuture<String> token(String scope) {
+            try {
+                return msal.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+                        .thenApply(IAuthenticationResult::accessToken);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
             }
-            LOG.info("Entra connector: {}{}; passed without MFA because requireUserMatch=false", user, why);
-            return MfaOutcome.of(Kind.APPROVED, user + why + "; not enrolled, passed without MFA"
-                    + " (requireUserMatch=false)");
         }
 
-        /** The user's object id, or null when no user matches. */
-        private CompletableFuture<String> findUser(String token) {
-            String name = request.user().name();
-            if (settings.userLookup() == EntraSettings.UserLookup.UPN) {
-                URI uri = URI.create(settings.graphBaseUrl() + "/v1.0/users/" + pathSegment(name)
-                        + "?$select=id,userPrincipalName");
-                return call("Graph user lookup", get(uri, token).build()).thenApply(response -> {
-                    if (response.statusCode() == 404) {
-                        return null;
-                    }
-                    expect(response, "Graph user lookup", 200);
-                    Object id = json(response).get("id");
-                    if (!(id instanceof String text)) {
-                        throw new StepFailure("Graph user lookup: answer without an id");
-                    }
-                    return text;
-                });
+        /** Begin: the service starts the push (or call), or says a code is needed, or refuses. */
+        private CompletableFuture<MfaOutcome> begin(String token, String upn) {
+            step = "BeginTwoWayAuthentication";
+            boolean pap = request.request().credentials() instanceof PapCredentials;
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("OverrideVoiceOtp", "false");
+            if (pap && settings.overrideNumberMatchingWithOtp()) {
+                // Only PAP can carry the code back; MS-CHAPv2 and EAP logins keep the push.
+                properties.put("OverrideNumberMatchingWithOTP", "true");
             }
-            String field = settings.userLookup() == EntraSettings.UserLookup.MAIL ? "mail"
-                    : "onPremisesSamAccountName";
-            String value = settings.userLookup() == EntraSettings.UserLookup.MAIL ? name : samAccountName(name);
-            String filter = field + " eq '" + value.replace("'", "''") + "'";
-            URI uri = URI.create(settings.graphBaseUrl() + "/v1.0/users?$filter=" + query(filter)
-                    + "&$select=id,userPrincipalName&$count=true");
-            // onPremisesSamAccountName is filterable only as an advanced query.
-            return call("Graph user lookup", get(uri, token).header("ConsistencyLevel", "eventual").build())
-                    .thenApply(response -> {
-                        expect(response, "Graph user lookup", 200);
-                        List<?> users = list(json(response).get("value"));
-                        if (users.isEmpty()) {
-                            return null;
+            String contextId = UUID.randomUUID().toString();
+            String body = ConnectorXml.begin(new ConnectorXml.Begin(upn, settings.lcid(),
+                    settings.authenticationMethodId(), properties, contextId, false, settings.requireUserMatch(),
+                    settings.callerName(), callerIp()));
+            return call(step, post(settings.operation("BeginTwoWayAuthentication"), token, body))
+                    .thenCompose(answer -> {
+                        ConnectorXml.Response begun = response(answer, "BeginTwoWayAuthentication");
+                        if (begun.userPrincipalName() != null && !begun.userPrincipalName().equalsIgnoreCase(upn)) {
+                            throw new StepFailure("BeginTwoWayAuthentication answered for '"
+                                    + begun.userPrincipalName() + "', not for '" + upn + "'");
                         }
-                        if (users.size() > 1) {
-                            // Never guess whose phone to ring; never let ambiguity pass as "not found".
-                            throw new StepFailure("Graph user lookup: " + users.size() + " users have " + field
-                                    + " '" + value + "'");
-                        }
-                        Object id = users.get(0) instanceof Map<?, ?> user ? user.get("id") : null;
-                        if (!(id instanceof String text)) {
-                            throw new StepFailure("Graph user lookup: a user without an id");
-                        }
-                        return text;
+                        session = begun.sessionId();
+                        Session started = new Session(begun.sessionId(), contextId, upn, endpoint(begun));
+                        return next(token, started, begun, pap);
                     });
         }
 
-        private CompletableFuture<Boolean> enrolled(String token, String id) {
-            URI uri = URI.create(settings.graphBaseUrl() + "/v1.0/users/" + pathSegment(id)
-                    + "/authentication/methods");
-            return call("Graph authentication methods", get(uri, token).build()).thenApply(response -> {
-                expect(response, "Graph authentication methods", 200);
-                for (Object method : list(json(response).get("value"))) {
-                    if (method instanceof Map<?, ?> map && settings.method().graphType.equals(map.get("@odata.type"))) {
-                        return true;
-                    }
-                }
-                return false;
-            });
-        }
-
-        private CompletableFuture<MfaOutcome> push(String token, String id) {
-            String body;
-            try {
-                StringWriter text = new StringWriter();
-                try (JsonWriter writer = JsonProviders.createWriter(text)) {
-                    writer.writeStartObject().writeStringField("userId", id)
-                            .writeStringField("method", settings.method().key).writeStartObject("context")
-                            .writeStringField("client", request.request().client().name());
-                    String station = request.request().attribute("Calling-Station-Id").orElse(null);
-                    if (station != null) {
-                        writer.writeStringField("callingStationId", station);
-                    }
-                    writer.writeEndObject().writeEndObject().flush();
-                }
-                body = text.toString();
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(e);
+        /** What an answer of Begin or End leads to: a final outcome, a challenge, or another poll. */
+        private CompletableFuture<MfaOutcome> next(String token, Session started, ConnectorXml.Response answer,
+                boolean pap) {
+            String value = answer.resultValue();
+            String verdict = answer.authenticationResult();
+            boolean pending = "AuthenticationPending".equals(value)
+                    || "Success".equals(value) && verdict == null;
+            if ("Success".equals(value) && "challenge".equalsIgnoreCase(verdict)) {
+                return CompletableFuture.completedFuture(challenge(started, pap));
             }
-            HttpRequest post = request(URI.create(settings.mfaEndpoint() + "/v1/authentications"), token)
-                    .header("Content-Type", "application/json")
-                    .POST(BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-            return call("MFA endpoint", post).thenCompose(response -> {
-                expect(response, "MFA endpoint", 202, 200, 201);
-                Object transactionId = json(response).get("id");
-                if (!(transactionId instanceof String text) || text.isBlank()) {
-                    throw new StepFailure("MFA endpoint: answer without a transaction id");
+            if (!pending) {
+                return CompletableFuture.completedFuture(finalOutcome(answer));
+            }
+            if (started.sessionId() == null) {
+                throw new StepFailure(answer.root() + ": " + value + " without a SessionId to poll");
+            }
+            CompletableFuture<MfaOutcome> polled = new CompletableFuture<>();
+            schedulePoll(token, started, polled);
+            return polled;
+        }
+
+        private MfaOutcome challenge(Session started, boolean pap) {
+            if (!pap) {
+                return outcome(Kind.DENIED, "the user's Entra MFA method needs a typed one-time code, which "
+                        + request.request().credentials().method() + " cannot carry; register Microsoft"
+                        + " Authenticator notifications for this user");
+            }
+            byte[] state = started.encode();
+            if (state == null) {
+                return outcome(Kind.UNAVAILABLE, "the MFA session does not fit in a RADIUS State");
+            }
+            return new MfaOutcome(Kind.CHALLENGE, "Entra asks for a one-time code" + where(),
+                    settings.challengePrompt(), state);
+        }
+
+        /** The second round: the code the user typed goes to End, once. */
+        private CompletableFuture<MfaOutcome> answerChallenge(String token) {
+            step = "EndTwoWayAuthentication (one-time code)";
+            Session started = Session.decode(request.state());
+            if (started == null) {
+                return CompletableFuture.completedFuture(outcome(Kind.UNAVAILABLE,
+                        "the State does not name an Entra MFA session"));
+            }
+            session = started.sessionId();
+            String body = ConnectorXml.end(started.sessionId(), started.contextId(), request.challengeResponse()
+                    .trim(), started.userPrincipalName());
+            return call(step, post(started.endpoint(settings), token, body)).thenApply(answer -> {
+                ConnectorXml.Response ended = response(answer, "EndTwoWayAuthentication");
+                if ("AuthenticationPending".equals(ended.resultValue())) {
+                    return outcome(Kind.DENIED, "Entra did not accept the one-time code (still pending)");
                 }
-                transaction = text;
-                CompletableFuture<MfaOutcome> polled = new CompletableFuture<>();
-                schedulePoll(token, polled);
-                return polled;
+                return finalOutcome(ended);
             });
         }
 
-        private void schedulePoll(String token, CompletableFuture<MfaOutcome> polled) {
+        private void schedulePoll(String token, Session started, CompletableFuture<MfaOutcome> polled) {
             if (result.isDone()) {
                 return;
             }
             try {
-                scheduler.schedule(() -> poll(token, polled), settings.pollIntervalMillis(), TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> poll(token, started, polled), settings.pollIntervalMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 polled.complete(MfaOutcome.of(Kind.UNAVAILABLE, "Entra connector stopped"));
             }
         }
 
-        private void poll(String token, CompletableFuture<MfaOutcome> polled) {
+        private void poll(String token, Session started, CompletableFuture<MfaOutcome> polled) {
             if (result.isDone()) {
                 return;
             }
-            URI uri = URI.create(settings.mfaEndpoint() + "/v1/authentications/" + pathSegment(transaction));
-            call("MFA endpoint", get(uri, token).build()).whenComplete((response, failure) -> {
+            step = "EndTwoWayAuthentication";
+            String body = ConnectorXml.end(started.sessionId(), started.contextId(), null,
+                    started.userPrincipalName());
+            call(step, post(started.endpoint(settings), token, body)).whenComplete((answer, failure) -> {
                 if (failure != null) {
                     polled.completeExceptionally(failure);
                     return;
                 }
                 try {
-                    expect(response, "MFA endpoint", 200);
-                    Object status = json(response).get("status");
-                    String how = settings.method().label;
-                    if ("pending".equals(status)) {
-                        schedulePoll(token, polled);
-                    } else if ("approved".equals(status)) {
-                        polled.complete(MfaOutcome.of(Kind.APPROVED, "approved by " + how + where()));
-                    } else if ("denied".equals(status)) {
-                        polled.complete(MfaOutcome.of(Kind.DENIED, "denied by " + how + where()));
-                    } else if ("timeout".equals(status)) {
-                        polled.complete(MfaOutcome.of(Kind.TIMED_OUT, "no answer by " + how
-                                + " (the MFA service gave up)" + where()));
+                    ConnectorXml.Response ended = response(answer, "EndTwoWayAuthentication");
+                    String value = ended.resultValue();
+                    if ("AuthenticationPending".equals(value)
+                            || "Success".equals(value) && ended.authenticationResult() == null) {
+                        schedulePoll(token, started, polled);
+                    } else if ("Success".equals(value) && "challenge".equalsIgnoreCase(ended.authenticationResult())) {
+                        polled.complete(challenge(started, request.request().credentials() instanceof PapCredentials));
                     } else {
-                        throw new StepFailure("MFA endpoint: unknown status '" + status + "'");
+                        polled.complete(finalOutcome(ended));
                     }
                 } catch (RuntimeException e) {
                     polled.completeExceptionally(e);
@@ -442,14 +406,129 @@ final class EntraClient {
             });
         }
 
-        private HttpRequest.Builder get(URI uri, String token) {
-            return request(uri, token).GET();
+    /** A final answer as an outcome, logged with its meaning; security events as such. */
+        private MfaOutcome finalOutcome(ConnectorXml.Response answer) {
+            String value = answer.resultValue();
+            if ("Success".equals(value)) {
+                if ("true".equalsIgnoreCase(answer.authenticationResult())) {
+                    return MfaOutcome.of(Kind.APPROVED, "approved in Entra MFA" + where());
+                }
+                return outcome(Kind.DENIED, "Entra answered Success with AuthenticationResult "
+                        + answer.authenticationResult());
+            }
+            if (ConnectorResult.NOT_SET_UP.contains(value)) {
+                return notSetUp(value, ConnectorResult.of(value).meaning());
+            }
+            ConnectorResult meaning = ConnectorResult.of(value);
+            String detail = value + ": " + meaning.meaning() + (answer.resultMessage() == null ? ""
+                    : " (" + answer.resultMessage() + ")") + where();
+            if (meaning.securityEvent()) {
+                LOG.warn("SECURITY: Entra MFA for user '{}' from client '{}': {}", request.user().name(),
+                        request.request().client().name(), detail);
+            } else {
+                LOG.info("Entra MFA for user '{}': {}", request.user().name(), detail);
+            }
+            return MfaOutcome.of(meaning.kind(), detail);
+        }
+
+        private MfaOutcome outcome(Kind kind, String why) {
+            String detail = why + where();
+            LOG.info("Entra MFA for user '{}': {}", request.user().name(), detail);
+            return MfaOutcome.of(kind, detail);
+        }
+
+        /** A user Entra does not know or who has no method: rejected, or let through with requireUserMatch=false. */
+        private MfaOutcome notSetUp(String value, String why) {
+            String user = "user '" + request.user().name() + "': " + value + " (" + why + ")";
+            if (settings.requireUserMatch()) {
+                LOG.info("Entra MFA for {}", user);
+                return MfaOutcome.of(Kind.NOT_ENROLLED, user);
+            }
+            LOG.info("Entra connector: {}; passed without MFA because requireUserMatch=false", user);
+            return MfaOutcome.of(Kind.APPROVED, user + "; passed without MFA (requireUserMatch=false)");
+        }
+
+        /** The address of the person logging in, as the extension reports it to Entra's sign-in log. */
+        private String callerIp() {
+            for (String name : new String[] {"Tunnel-Client-Endpoint", "Calling-Station-Id"}) {
+                String value = request.request().attribute(name).orElse("").trim();
+                if (value.matches("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}") && value.indexOf('.') + value.indexOf(':')
+                        > -2) {
+                    return value;
+                }
+            }
+            return "UNKNOWN:";
+        }
+
+        /** The userPrincipalName of the one user the lookup matches, or null when none does. */
+        private CompletableFuture<String> findUser(String token) {
+            String name = request.user().name();
+            String field = settings.userLookup() == EntraSettings.UserLookup.MAIL ? "mail"
+                    : "onPremisesSamAccountName";
+            String value = settings.userLookup() == EntraSettings.UserLookup.MAIL ? name : samAccountName(name);
+            String filter = field + " eq '" + value.replace("'", "''") + "'";
+            URI uri = URI.create(settings.graphBaseUrl() + "/v1.0/users?$filter=" + query(filter)
+                    + "&$select=id,userPrincipalName&$count=true");
+            // onPremisesSamAccountName is filterable only as an advanced query.
+            HttpRequest get = request(uri, token).header("Accept", "application/json")
+                    .header("ConsistencyLevel", "eventual").GET().build();
+            return call("Graph user lookup", get).thenApply(response -> {
+                expect(response, "Graph user lookup", 200);
+                List<?> users = list(json(response).get("value"));
+                if (users.isEmpty()) {
+                    return null;
+                }
+                if (users.size() > 1) {
+                    // Never guess whose phone to ring; never let ambiguity pass as "not found".
+                    throw new StepFailure("Graph user lookup: " + users.size() + " users have " + field + " '"
+                            + value + "'");
+                }
+                Object upn = users.get(0) instanceof Map<?, ?> user ? user.get("userPrincipalName") : null;
+                if (!(upn instanceof String text) || text.isBlank()) {
+                    throw new StepFailure("Graph user lookup: a user without a userPrincipalName");
+                }
+                return text;
+            });
+        }
+
+        /** End goes to Begin's AffinityUrl when it names one on an https host, else to the configured service. */
+        private URI endpoint(ConnectorXml.Response begun) {
+            if (begun.affinityUrl() == null) {
+                return null;
+            }
+            try {
+                URI affinity = new URI(begun.affinityUrl());
+                if ("https".equals(affinity.getScheme()) && affinity.getHost() != null) {
+                    return affinity;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // ignored below
+            }
+            LOG.warn("Entra MFA: ignoring the AffinityUrl '{}' (not an https URL); End goes to {}",
+                    begun.affinityUrl(), settings.operation("EndTwoWayAuthentication"));
+            return null;
+        }
+
+        private ConnectorXml.Response response(Answer answer, String operation) {
+            expect(answer, operation, 200);
+            try {
+                return ConnectorXml.parse(answer.body());
+            } catch (IllegalArgumentException e) {
+                throw new StepFailure(operation + ": unreadable answer: " + e.getMessage());
+            }
+        }
+
+        private HttpRequest post(URI uri, String token, String xml) {
+            return request(uri, token).header("Content-Type", "application/xml; charset=utf-8")
+                    .header("Accept", "application/xml")
+                    .POST(BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
         }
 
         private HttpRequest.Builder request(URI uri, String token) {
             return HttpRequest.newBuilder(uri).timeout(requestTimeout())
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                    .header("client-request-id", request.request().id());
+                    .header("Authorization", "Bearer " + token)
+                    .header("client-request-id", UUID.nameUUIDFromBytes(request.request().id().getBytes(
+                            StandardCharsets.UTF_8)).toString());
         }
 
         /** The per-call timeout: requestTimeoutMillis, but never past the deadline. */
@@ -496,6 +575,66 @@ final class EntraClient {
         }
     }
 
+    /**
+     * An MFA session the service started: what End needs. For a challenge it travels in the RADIUS State (the
+     * pipeline hands a connector only States it issued itself, so the content can be trusted), which lets any
+     * appliance of a cluster finish the login.
+     *
+     * @param endpoint Begin's AffinityUrl, or null for the configured service
+     */
+    record Session(String sessionId, String contextId, String userPrincipalName, URI endpoint) {
+        private static final byte VERSION = 1;
+        private static final int MAX_STATE = 253;
+
+        URI endpoint(EntraSettings settings) {
+            return endpoint != null ? endpoint : settings.operation("EndTwoWayAuthentication");
+        }
+
+        /** Version byte, then four length-prefixed UTF-8 strings; null when longer than a RADIUS State. */
+        byte[] encode() {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(200);
+            out.write(VERSION);
+            for (String part : new String[] {sessionId, contextId, userPrincipalName,
+                    endpoint == null ? "" : endpoint.toString()}) {
+                byte[] bytes = (part == null ? "" : part).getBytes(StandardCharsets.UTF_8);
+                if (bytes.length > 255) {
+                    return null;
+                }
+                out.write(bytes.length);
+                out.write(bytes, 0, bytes.length);
+            }
+            return out.size() > MAX_STATE ? null : out.toByteArray();
+        }
+
+        /** The session in a State, or null when the State is not one of ours. */
+        static Session decode(byte[] state) {
+            if (state == null || state.length < 5 || state[0] != VERSION) {
+                return null;
+            }
+            String[] parts = new String[4];
+            int at = 1;
+            for (int i = 0; i < parts.length; i++) {
+                if (at >= state.length) {
+                    return null;
+                }
+                int length = state[at++] & 0xff;
+                if (at + length > state.length) {
+                    return null;
+                }
+                parts[i] = new String(state, at, length, StandardCharsets.UTF_8);
+                at += length;
+            }
+            if (at != state.length || parts[0].isEmpty() || parts[2].isEmpty()) {
+                return null;
+            }
+            try {
+                return new Session(parts[0], parts[1], parts[2], parts[3].isEmpty() ? null : new URI(parts[3]));
+            } catch (java.net.URISyntaxException e) {
+                return null;
+            }
+        }
+    }
+
     /** An HTTP answer: status and body. */
     record Answer(int statusCode, String body, URI uri) {
     }
@@ -524,8 +663,9 @@ final class EntraClient {
         } catch (RuntimeException notJson) {
             // the status alone then
         }
-        String meaning = response.statusCode() == 401 || response.statusCode() == 403 ? " (token refused: check the"
-                + " application's API permissions)" : "";
+        String meaning = response.statusCode() == 401 || response.statusCode() == 403 ? " (token refused: is it"
+                + " for the MFA service's resource, and, for Graph, does the service principal hold User.Read.All?)"
+                : "";
         throw new StepFailure(what + " answered HTTP " + response.statusCode() + code + meaning);
     }
 
@@ -554,10 +694,6 @@ final class EntraClient {
         return at > 0 ? result.substring(0, at) : result;
     }
 
-    private static String pathSegment(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
-    }
-
     private static String query(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -574,9 +710,11 @@ final class EntraClient {
         }
         if (cause instanceof MsalServiceException service) {
             Matcher code = AADSTS.matcher(String.valueOf(service.getMessage()));
-            return "Entra refused the token request: " + (code.find() ? code.group() + " " : "") + "("
+            String aadsts = code.find() ? code.group() : null;
+            String meaning = aadsts == null ? null : SignInErrors.meaning(aadsts);
+            return "Entra refused the token request: " + (aadsts == null ? "" : aadsts + " ") + "("
                     + service.errorCode() + (service.statusCode() == null ? "" : ", HTTP " + service.statusCode())
-                    + ")";
+                    + ")" + (meaning == null ? "" : ": " + meaning);
         }
         String prefix = cause instanceof MsalException ? "token request failed: " : "";
         Throwable root = cause;

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Second factor by Microsoft Entra ID, as the NPS extension for Entra MFA does it: the user approves a push in
- * Microsoft Authenticator, or answers a phone call. Nothing is typed, so it suits every authentication method,
- * MS-CHAPv2 and EAP included (they cannot carry a code anyway). Configuration {@code etc/org.radmfa.mfa.entra.cfg}; the
- * flow and the MFA endpoint contract are described on {@link EntraClient}.
+ * Microsoft Authenticator or answers a phone call (every authentication method), or types a one-time code answering
+ * an Access-Challenge (PAP only). Configuration {@code etc/org.radmfa.mfa.entra.cfg}; the protocol is described on
+ * {@link EntraClient} and {@link ConnectorXml}.
  * <p>
  * A refused configuration (logged with file, key and reason) leaves the last good one working; until there is one,
  * every request is answered UNAVAILABLE with the reason. A new configuration takes the next request; verifications
@@ -56,86 +56,109 @@ public final class EntraConnector implements MfaConnector {
     private static final Logger LOG = LoggerFactory.getLogger(EntraConnector.class);
 
     @ObjectClassDefinition(name = "radmfa Microsoft Entra ID MFA connector",
-            description = "Second factor by Microsoft Authenticator push or phone call, like the NPS extension for"
-                    + " Microsoft Entra multifactor authentication. The application needs the Microsoft Graph"
-                    + " application permissions User.Read.All and UserAuthenticationMethod.Read.All")
+            description = "Second factor by Microsoft Entra MFA, exactly as the NPS extension for Microsoft Entra"
+                    + " multifactor authentication asks for it: as the tenant's 'Azure Multi-Factor Auth Client'"
+                    + " service principal, through the MFA connector service. radmfa:entra-setup makes the"
+                    + " certificate and this configuration")
     @interface Config {
         @AttributeDefinition(name = "Tenant ID", description = "Directory (tenant) ID or a verified domain name")
         String tenantId();
 
-        @AttributeDefinition(name = "Client ID", description = "Application (client) ID of the app registration")
-        String clientId();
-
-        @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, required = false,
-                description = "The app registration's client secret, preferably sealed by the vault ({aes-gcm}...);"
-                        + " leave empty when a certificate is used")
-        String clientSecret();
-
-        @AttributeDefinition(name = "Client secret expires", required = false,
-                description = "ISO date the secret expires on (2026-12-31), as shown in the Entra admin center;"
-                        + " drives the expiry warnings")
-        String clientSecretExpires();
+        @AttributeDefinition(name = "Client ID", description = "The service principal the connector signs in as:"
+                + " 'Azure Multi-Factor Auth Client', the same app id in every tenant")
+        String clientId() default EntraSettings.MFA_CLIENT_APP_ID;
 
         @AttributeDefinition(name = "Certificate", required = false, description = "PKCS#12 file, or PEM file with"
-                + " the certificate and an unencrypted PKCS#8 RSA key, uploaded to the app registration. Instead of"
-                + " the client secret")
+                + " the certificate and an unencrypted PKCS#8 RSA key, whose public key is among the service"
+                + " principal's key credentials (radmfa:entra-setup makes one)")
         String certificatePath();
 
         @AttributeDefinition(name = "Certificate password", type = AttributeType.PASSWORD, required = false,
                 description = "Password of the PKCS#12 file (may be sealed by the vault)")
         String certificatePassword();
 
+        @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, required = false,
+                description = "Instead of the certificate: a client secret added to the same service principal,"
+                        + " preferably sealed by the vault ({aes-gcm}...)")
+        String clientSecret();
+
+        @AttributeDefinition(name = "Client secret expires", required = false,
+                description = "ISO date the secret expires on (2026-12-31); drives the expiry warnings")
+        String clientSecretExpires();
+
         @AttributeDefinition(name = "Authority", description = "Login base URL; sovereign clouds differ"
                 + " (https://login.microsoftonline.us, https://login.chinacloudapi.cn)")
         String authority() default EntraSettings.DEFAULT_AUTHORITY;
 
-        @AttributeDefinition(name = "Microsoft Graph", description = "Graph base URL; the token's scope is"
-                + " <graphBaseUrl>/.default")
+        @AttributeDefinition(name = "MFA service", description = "Where BeginTwoWayAuthentication and"
+                + " EndTwoWayAuthentication go (the extension's AZURE_MFA_HOSTNAME and path)")
+        String serviceUrl() default EntraSettings.DEFAULT_SERVICE;
+
+        @AttributeDefinition(name = "Token resource", description = "The resource the token is for (the"
+                + " extension's AZURE_MFA_RESOURCE_HOSTNAME and path); the scope is <resource>/.default")
+        String resource() default EntraSettings.DEFAULT_RESOURCE;
+
+        @AttributeDefinition(name = "User lookup", description = "How the RADIUS user name becomes the"
+                + " userPrincipalName: as it is (upn), or looked up in Microsoft Graph, which needs the Graph"
+                + " application permission User.Read.All for the service principal",
+                options = {@Option(value = "upn", label = "the name is the userPrincipalName"),
+                        @Option(value = "samAccountName", label = "Graph: onPremisesSamAccountName (DOMAIN\\ removed)"),
+                        @Option(value = "mail", label = "Graph: mail")})
+        String userLookup() default "upn";
+
+        @AttributeDefinition(name = "Microsoft Graph", description = "Graph base URL, for the samAccountName and"
+                + " mail lookups only")
         String graphBaseUrl() default EntraSettings.DEFAULT_GRAPH;
 
-        @AttributeDefinition(name = "MFA endpoint", description = "Base URL of the service that sends the push or"
-                + " places the call (contract: POST /v1/authentications, GET /v1/authentications/{id})")
-        String mfaEndpoint();
+        @AttributeDefinition(name = "Require user match", description = "true: a user Entra does not know or who"
+                + " has no MFA method is rejected (NOT_ENROLLED); false: such users pass without MFA"
+                + " (the NPS extension's REQUIRE_USER_MATCH=FALSE, for a staged roll-out)")
+        boolean requireUserMatch() default true;
+
+        @AttributeDefinition(name = "Authentication method", required = false, description = "Empty: the user's"
+                + " default method. Or one method id: PhoneAppNotification, PhoneAppOTP, TwoWayVoiceMobile, ...")
+        String authenticationMethodId();
+
+        @AttributeDefinition(name = "One-time code instead of number matching", description = "For PAP logins:"
+                + " ask for the code shown in Microsoft Authenticator through an Access-Challenge instead of a"
+                + " push with number matching (the extension's OVERRIDE_NUMBER_MATCHING_WITH_OTP). MS-CHAPv2 and"
+                + " EAP logins keep the push")
+        boolean overrideNumberMatchingWithOtp() default false;
+
+        @AttributeDefinition(name = "Challenge prompt", description = "Reply-Message of the Access-Challenge that"
+                + " asks for a one-time code")
+        String challengePrompt() default EntraSettings.DEFAULT_PROMPT;
+
+        @AttributeDefinition(name = "Language", description = "Lcid sent to Entra: the language of the phone call"
+                + " and notification")
+        String lcid() default "en-us";
+
+        @AttributeDefinition(name = "Caller name", description = "CallerName sent to Entra, shown in its sign-in"
+                + " logs")
+        String callerName() default "radius";
 
         @AttributeDefinition(name = "Trust store", required = false, description = "PKCS#12 or JKS file with the CA"
-                + " certificates to trust for the authority, Graph and the MFA endpoint; empty: the Java runtime's"
-                + " CAs")
+                + " certificates to trust for the authority and the MFA service; empty: the Java runtime's CAs")
         String trustStore();
 
         @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
         String trustStorePassword();
 
-        @AttributeDefinition(name = "User lookup", description = "How the RADIUS user name finds the Entra user",
-                options = {@Option(value = "upn", label = "userPrincipalName (GET /users/{name})"),
-                        @Option(value = "samAccountName", label = "onPremisesSamAccountName (DOMAIN\\ removed)"),
-                        @Option(value = "mail", label = "mail")})
-        String userLookup() default "upn";
-
-        @AttributeDefinition(name = "Require user match", description = "true: a user not found in Entra ID or"
-                + " without the method is rejected (NOT_ENROLLED); false: such users pass without MFA"
-                + " (the NPS extension's REQUIRE_USER_MATCH=FALSE, for a staged roll-out)")
-        boolean requireUserMatch() default true;
-
-        @AttributeDefinition(name = "Method", options = {
-                @Option(value = "push", label = "Approve in Microsoft Authenticator"),
-                @Option(value = "phone", label = "Phone call")})
-        String method() default "push";
-
-        @AttributeDefinition(name = "Poll interval (ms)", description = "How often the MFA endpoint is asked for"
-                + " the answer")
+        @AttributeDefinition(name = "Poll interval (ms)", description = "How often EndTwoWayAuthentication asks"
+                + " whether the user has answered")
         int pollIntervalMillis() default 2000;
 
         @AttributeDefinition(name = "Request timeout (ms)", description = "Per HTTP call (never past the"
                 + " request's deadline)")
         int requestTimeoutMillis() default 10000;
 
-        @AttributeDefinition(name = "Concurrent requests", description = "HTTP calls (Graph, MFA endpoint) in"
-                + " flight at once; more wait their turn, without a thread. Each one in flight holds a connection"
-                + " (HTTP/1.1), so this bounds the connections and TLS handshakes however many logins are pending")
+        @AttributeDefinition(name = "Concurrent requests", description = "HTTP calls in flight at once; more wait"
+                + " their turn, without a thread. Each one in flight holds a connection (HTTP/1.1), so this bounds"
+                + " the connections and TLS handshakes however many logins are pending")
         int maxConcurrentRequests() default 32;
 
         @AttributeDefinition(name = "Credential expiry warning (days)", description = "Warn in the log, at start"
-                + " and daily, this many days before the secret or certificate expires")
+                + " and daily, this many days before the certificate or secret expires")
         int credentialExpiryWarningDays() default 30;
     }
 
@@ -220,8 +243,10 @@ public final class EntraConnector implements MfaConnector {
             refuse(config.invalid("authority", e.getMessage()).getMessage());
             return;
         }
-        config.unknownKeys(EntraSettings.KEYS).forEach(unknown -> LOG.warn(
-                "{}: key '{}' is not an Entra connector setting and is ignored", config.source(), unknown));
+        config.unknownKeys(EntraSettings.KEYS).forEach(unknown -> LOG.warn(EntraSettings.RETIRED_KEYS.contains(
+                unknown) ? "{}: key '{}' belonged to the retired relay contract and is ignored: the connector now"
+                        + " speaks Entra's MFA service itself (see radmfa:entra-setup)"
+                        : "{}: key '{}' is not an Entra connector setting and is ignored", config.source(), unknown));
         EntraClient previous = client;
         client = fresh;
         refused = null;

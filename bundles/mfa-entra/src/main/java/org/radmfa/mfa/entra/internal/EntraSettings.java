@@ -48,24 +48,43 @@ import com.microsoft.aad.msal4j.IClientCredential;
  *
  * @param credentialExpiry when the client secret or certificate stops working; null when unknown (a secret without
  *     {@code clientSecretExpires})
+ * @param serviceUrl the MFA connector service the calls go to ({@code .../StrongAuthenticationService.svc/Connector})
+ * @param resource the token's resource (audience); the scope asked for is {@code <resource>/.default}
  * @param sslContext TLS for MSAL and every call of this connector: the configured trust store or the JRE's CAs
+ * @param authenticationMethodId the method Begin asks for, or empty for the user's default method
  */
 record EntraSettings(String tenantId, String clientId, Credential credential, Instant credentialExpiry,
-        URI authority, URI graphBaseUrl, URI mfaEndpoint, SSLContext sslContext, String trustStore,
-        UserLookup userLookup, boolean requireUserMatch, Method method, int pollIntervalMillis,
-        int requestTimeoutMillis, int credentialExpiryWarningDays, int maxConcurrentRequests) {
+        URI authority, URI serviceUrl, URI resource, URI graphBaseUrl, SSLContext sslContext, String trustStore,
+        UserLookup userLookup, boolean requireUserMatch, String authenticationMethodId,
+        boolean overrideNumberMatchingWithOtp, String challengePrompt, String lcid, String callerName,
+        int pollIntervalMillis, int requestTimeoutMillis, int credentialExpiryWarningDays,
+        int maxConcurrentRequests) {
 
+    /** "Azure Multi-Factor Auth Client": the service principal the NPS extension signs in as, in every tenant. */
+    static final String MFA_CLIENT_APP_ID = "981f26a1-7f43-403b-a875-f8b09b8cd720";
+    /** "Azure Multi-Factor Auth Connector": the resource the token is for. */
+    static final String MFA_CONNECTOR_APP_ID = "1f5530b3-261a-47a9-b357-ded261e17918";
     static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    static final String DEFAULT_SERVICE = "https://strongauthenticationservice.auth.microsoft.com"
+            + "/StrongAuthenticationService.svc/Connector";
+    static final String DEFAULT_RESOURCE = "https://adnotifications.windowsazure.com"
+            + "/StrongAuthenticationService.svc/Connector";
     static final String DEFAULT_GRAPH = "https://graph.microsoft.com";
+    static final String DEFAULT_PROMPT = "Enter the code from Microsoft Authenticator";
     static final Set<String> KEYS = Set.of("tenantId", "clientId", "clientSecret", "clientSecretExpires",
-            "certificatePath", "certificatePassword", "authority", "graphBaseUrl", "mfaEndpoint", "trustStore",
-            "trustStorePassword", "userLookup", "requireUserMatch", "method", "pollIntervalMillis",
+            "certificatePath", "certificatePassword", "authority", "serviceUrl", "resource", "graphBaseUrl",
+            "trustStore", "trustStorePassword", "userLookup", "requireUserMatch", "authenticationMethodId",
+            "overrideNumberMatchingWithOtp", "challengePrompt", "lcid", "callerName", "pollIntervalMillis",
             "requestTimeoutMillis", "credentialExpiryWarningDays", "maxConcurrentRequests",
             // set by DS and Karaf, not by the administrator
             "connector", "osgi.ds.satisfying.condition.target");
+    /** Keys of the connector's first versions, which spoke a relay contract of its own. */
+    static final Set<String> RETIRED_KEYS = Set.of("mfaEndpoint", "method");
     /** A tenant GUID or a verified domain name (contoso.onmicrosoft.com). */
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    private static final Pattern METHOD_ID = Pattern.compile("[A-Za-z]{0,64}");
+    private static final Pattern LCID = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
     /** Prefix of a value sealed by the appliance's {@link SecretVault}. */
@@ -79,13 +98,13 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         }
     }
 
-    /** How the RADIUS user name maps to an Entra user. */
+    /** How the RADIUS user name becomes the userPrincipalName sent to the MFA service. */
     enum UserLookup {
-        /** {@code GET /v1.0/users/{name}}: the name is the userPrincipalName (or the object id). */
+        /** The name is the userPrincipalName; no Graph call (as the NPS extension without alternate login id). */
         UPN("upn"),
-        /** {@code $filter=onPremisesSamAccountName eq 'name'} (a DOMAIN\ prefix or @suffix is removed first). */
+        /** Graph {@code $filter=onPremisesSamAccountName eq 'name'} (a DOMAIN\ prefix or @suffix is removed first). */
         SAM_ACCOUNT_NAME("samAccountName"),
-        /** {@code $filter=mail eq 'name'}. */
+        /** Graph {@code $filter=mail eq 'name'}. */
         MAIL("mail");
 
         final String key;
@@ -95,37 +114,20 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         }
     }
 
-    /** The second factor the MFA endpoint performs. */
-    enum Method {
-        /** Approve in Microsoft Authenticator; needs a microsoftAuthenticatorAuthenticationMethod. */
-        PUSH("push", "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod", "Microsoft Authenticator"),
-        /** A phone call answered with #; needs a phoneAuthenticationMethod. */
-        PHONE("phone", "#microsoft.graph.phoneAuthenticationMethod", "phone call");
-
-        final String key;
-        final String graphType;
-        final String label;
-
-        Method(String key, String graphType, String label) {
-            this.key = key;
-            this.graphType = graphType;
-            this.label = label;
-        }
-    }
-
     static EntraSettings read(Map<String, ?> properties, SecretVault vault) throws InvalidConfigurationException {
         ConfigReader config = new ConfigReader(properties);
         String tenantId = config.requiredString("tenantId");
         if (!TENANT.matcher(tenantId).matches()) {
             throw config.invalid("tenantId", "'" + tenantId + "' is neither a tenant GUID nor a domain name");
         }
-        String clientId = config.requiredString("clientId");
+        String clientId = config.string("clientId", MFA_CLIENT_APP_ID);
         if (!CLIENT_ID.matcher(clientId).matches()) {
             throw config.invalid("clientId", "'" + clientId + "' is not an application (client) id");
         }
         URI authority = httpsUrl(config, "authority", DEFAULT_AUTHORITY);
+        URI service = httpsUrl(config, "serviceUrl", DEFAULT_SERVICE);
+        URI resource = httpsUrl(config, "resource", DEFAULT_RESOURCE);
         URI graph = httpsUrl(config, "graphBaseUrl", DEFAULT_GRAPH);
-        URI mfa = httpsUrl(config, "mfaEndpoint", null);
 
         String secret = config.string("clientSecret", "");
         String certificatePath = config.string("certificatePath", "");
@@ -147,14 +149,25 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                     secret)), "client secret");
             expiry = secretExpiry(config);
         } else {
-            throw config.invalid("clientSecret", "is required unless certificatePath is set");
+            throw config.invalid("certificatePath", "is required unless clientSecret is set (radmfa:entra-setup"
+                    + " makes the certificate)");
         }
 
+        String methodId = config.string("authenticationMethodId", "");
+        if (!METHOD_ID.matcher(methodId).matches()) {
+            throw config.invalid("authenticationMethodId", "'" + methodId + "' is not a method id such as"
+                    + " PhoneAppNotification, PhoneAppOTP or TwoWayVoiceMobile");
+        }
+        String lcid = config.string("lcid", "en-us");
+        if (!LCID.matcher(lcid).matches()) {
+            throw config.invalid("lcid", "'" + lcid + "' is not a language tag such as en-us");
+        }
         String trustStore = config.string("trustStore", "");
         SSLContext sslContext = sslContext(config, trustStore);
-        return new EntraSettings(tenantId, clientId, credential, expiry, authority, graph, mfa, sslContext,
-                trustStore, choice(config, "userLookup", UserLookup.UPN, UserLookup.values()),
-                config.bool("requireUserMatch", true), choice(config, "method", Method.PUSH, Method.values()),
+        return new EntraSettings(tenantId, clientId, credential, expiry, authority, service, resource, graph,
+                sslContext, trustStore, choice(config, "userLookup", UserLookup.UPN, UserLookup.values()),
+                config.bool("requireUserMatch", true), methodId, config.bool("overrideNumberMatchingWithOtp", false),
+                config.string("challengePrompt", DEFAULT_PROMPT), lcid, config.string("callerName", "radius"),
                 config.integer("pollIntervalMillis", 2000, 100, 60_000),
                 config.integer("requestTimeoutMillis", 10_000, 100, 120_000),
                 config.integer("credentialExpiryWarningDays", 30, 0, 3650),
@@ -166,9 +179,19 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         return authority + "/" + tenantId + "/";
     }
 
-    /** The scope of the token: Graph's, and the MFA endpoint accepts the same token. */
+    /** The scope of the token for the MFA service: its resource, v2 style. */
     String scope() {
+        return resource + "/.default";
+    }
+
+    /** The scope of the token for Graph, asked for only when a user must be looked up there. */
+    String graphScope() {
         return graphBaseUrl + "/.default";
+    }
+
+    /** Where Begin and End go (End goes to Begin's AffinityUrl instead when it gives one). */
+    URI operation(String name) {
+        return URI.create(serviceUrl + "/" + name);
     }
 
     private static URI httpsUrl(ConfigReader config, String key, String defaultValue)
@@ -200,7 +223,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         }
         List<String> names = new ArrayList<>();
         for (E value : values) {
-            String name = value instanceof UserLookup lookup ? lookup.key : ((Method) value).key;
+            String name = ((UserLookup) value).key;
             if (name.equalsIgnoreCase(text)) {
                 return value;
             }
@@ -366,7 +389,10 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
     public String toString() {
         return "tenant " + tenantId + ", client " + clientId + " with " + credential
                 + (credentialExpiry == null ? "" : " expiring " + credentialExpiry) + ", authority " + authority
-                + ", Graph " + graphBaseUrl + ", MFA endpoint " + mfaEndpoint + ", method " + method.key
+                + ", MFA service " + serviceUrl + " (token for " + resource + ")"
+                + (userLookup == UserLookup.UPN ? "" : ", Graph " + graphBaseUrl)
+                + ", method " + (authenticationMethodId.isEmpty() ? "the user's default" : authenticationMethodId)
+                + (overrideNumberMatchingWithOtp ? " (one-time code instead of number matching for PAP)" : "")
                 + ", userLookup " + userLookup.key + ", requireUserMatch " + requireUserMatch
                 + ", poll every " + pollIntervalMillis + " ms, at most " + maxConcurrentRequests
                 + " concurrent requests"

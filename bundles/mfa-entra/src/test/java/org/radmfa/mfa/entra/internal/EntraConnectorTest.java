@@ -1,5 +1,6 @@
 package org.radmfa.mfa.entra.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -79,7 +80,7 @@ class EntraConnectorTest {
         emulator.addUser("dave@example.com", "dave", "dave@example.com", Set.of("push"), Outcome.HTTP_500,
                 Duration.ZERO);
         emulator.addUser("erin@example.com", "erin", "erin@example.com", Set.of(), Outcome.APPROVE, Duration.ZERO);
-        emulator.addUser("frank@example.com", "frank", "frank@example.com", Set.of("phone"), Outcome.APPROVE,
+        emulator.addUser("frank@example.com", "frank", "frank@example.com", Set.of("otp"), Outcome.APPROVE,
                 Duration.ZERO);
     }
 
@@ -104,9 +105,13 @@ class EntraConnectorTest {
     }
 
     private static MfaRequest request(String user, Instant deadline) {
+        return request(user, deadline, new PapCredentials("pw"));
+    }
+
+    private static MfaRequest request(String user, Instant deadline, org.radmfa.api.Credentials credentials) {
         AuthenticationRequest request = new AuthenticationRequest("req-" + user, new RadiusClient("vpn-gw",
                 "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812), user,
-                new PapCredentials("pw"), List.of(new RequestAttribute(0, 31, "Calling-Station-Id", "203.0.113.9")),
+                credentials, List.of(new RequestAttribute(0, 31, "Calling-Station-Id", "203.0.113.9")),
                 Instant.now());
         return new MfaRequest(request, new User(user, Set.of(), "ldap"), "VPN with MFA", deadline);
     }
@@ -123,15 +128,33 @@ class EntraConnectorTest {
         MfaOutcome first = verify(connector, "alice@example.com");
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(Kind.APPROVED, first.kind(), first.detail());
-        assertTrue(first.detail().startsWith("approved by Microsoft Authenticator (transaction tx-"), first.detail());
+        assertTrue(first.detail().startsWith("approved in Entra MFA (session "), first.detail());
         assertTrue(millis >= APPROVE_DELAY.toMillis(), "approved only after the user's delay: " + millis + " ms");
         assertEquals("secret", emulator.lastClientAuthentication());
         assertEquals(1, emulator.tokenRequests());
         assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
         assertEquals(1, emulator.tokenRequests(), "the second login takes MSAL's cached token");
-        String body = emulator.mfaBodies().get(0);
-        assertEquals("{\"userId\":\"id-alice-example-com\",\"method\":\"push\",\"context\":{\"client\":\"vpn-gw\","
-                + "\"callingStationId\":\"203.0.113.9\"}}", body);
+
+        EntraEmulator.Begin begin = emulator.begins().get(0);
+        assertEquals("alice@example.com", begin.userPrincipalName());
+        assertEquals("en-us", begin.lcid());
+        assertNull(begin.authenticationMethodId(), "the user's default method");
+        assertEquals(Map.of("OverrideVoiceOtp", "false"), begin.properties());
+        assertFalse(begin.syncCall(), "asynchronous: End polls");
+        assertTrue(begin.requireUserMatch());
+        assertEquals("radius", begin.callerName());
+        assertEquals("203.0.113.9", begin.callerIp(), "the Calling-Station-Id, for Entra's sign-in log");
+        String body = emulator.bodies().get(0);
+        assertTrue(body.startsWith("<BeginTwoWayAuthenticationRequest><Version>1.0</Version><UserPrincipalName>"
+                + "alice@example.com</UserPrincipalName><Lcid>en-us</Lcid><AuthenticationMethodProperties xmlns:a=\""
+                + ConnectorXml.ARRAYS_NS + "\"><a:KeyValueOfstringstring><a:Key>OverrideVoiceOtp</a:Key><a:Value>"
+                + "false</a:Value></a:KeyValueOfstringstring></AuthenticationMethodProperties><ContextId>"), body);
+        String end = emulator.bodies().get(1);
+        assertTrue(end.contains("<SessionId>") && end.contains("<AdditionalAuthData i:nil=\"true\"/>")
+                && end.endsWith("<UserPrincipalName>alice@example.com</UserPrincipalName>"
+                        + "</EndTwoWayAuthenticationRequest>"), end);
+        assertTrue(emulator.requests().stream().anyMatch(r -> r.equals("POST " + EntraEmulator.CONNECTOR_PATH
+                + "/EndTwoWayAuthentication?dc=EMU")), "End goes to Begin's AffinityUrl: " + emulator.requests());
         System.out.println("[entra] first login " + millis + " ms; emulator saw " + emulator.requests());
     }
 
@@ -139,6 +162,41 @@ class EntraConnectorTest {
     void deniedByTheUserIsDenied() {
         MfaOutcome outcome = verify(connector(Map.of()), "bob@example.com");
         assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+        assertTrue(outcome.detail().startsWith("PhoneAppDenied: the user denied the notification"), outcome.detail());
+    }
+
+    @Test
+    void everyResultValueHasItsOutcome() {
+        Map<String, Kind> expected = new java.util.LinkedHashMap<>();
+        expected.put("PhoneAppFraudReported", Kind.DENIED);
+        expected.put("PhoneAppAllDevicesBlocked", Kind.DENIED);
+        expected.put("PhoneAppNotificationFailed", Kind.UNAVAILABLE);
+        expected.put("PhoneAppNoResponse", Kind.TIMED_OUT);
+        expected.put("UserIsBlocked", Kind.DENIED);
+        expected.put("TenantIsBlocked", Kind.DENIED);
+        expected.put("AuthenticationThrottled", Kind.DENIED);
+        expected.put("UserAuthFailedDuplicateRequest", Kind.DENIED);
+        expected.put("InvalidSession", Kind.UNAVAILABLE);
+        expected.put("AccessDenied", Kind.UNAVAILABLE);
+        expected.put("InternalError", Kind.UNAVAILABLE);
+        expected.put("NoDefaultAuthenticationMethodIsConfigured", Kind.NOT_ENROLLED);
+        expected.put("SomethingNewFromMicrosoft", Kind.UNAVAILABLE);
+        EntraConnector connector = connector(Map.of());
+        expected.forEach((value, kind) -> {
+            emulator.addUser("gina@example.com", "gina", "gina@example.com", Set.of("push"), Outcome.APPROVE,
+                    Duration.ZERO);
+            emulator.scriptResult("gina@example.com", value);
+            MfaOutcome outcome = verify(connector, "gina@example.com");
+            assertEquals(kind, outcome.kind(), value + ": " + outcome.detail());
+            assertTrue(outcome.detail().contains(value), outcome.detail());
+        });
+        for (String value : List.of("OathCodeIncorrect", "OathCodeDuplicate", "OathCodeOld",
+                "OathCodeFailedMaxAllowedRetryReached")) {
+            assertEquals(Kind.DENIED, ConnectorResult.of(value).kind(), value);
+        }
+        assertTrue(ConnectorResult.of("PhoneAppFraudReported").securityEvent());
+        assertTrue(ConnectorResult.of("UserIsBlocked").securityEvent());
+        assertFalse(ConnectorResult.of("PhoneAppDenied").securityEvent());
     }
 
     @Test
@@ -149,10 +207,8 @@ class EntraConnectorTest {
                 .orTimeout(10, TimeUnit.SECONDS).join();
         Instant done = Instant.now();
         assertEquals(Kind.TIMED_OUT, outcome.kind(), outcome.detail());
-        assertTrue(outcome.detail().contains("(transaction tx-"), outcome.detail());
+        assertTrue(outcome.detail().contains("(session "), outcome.detail());
         assertFalse(done.isBefore(deadline.minusMillis(20)), "not before the deadline");
-        assertTrue(done.isBefore(deadline.plusMillis(700)), "at the deadline, not much later: "
-                + Duration.between(deadline, done).toMillis() + " ms late");
     }
 
     @Test
@@ -163,10 +219,10 @@ class EntraConnectorTest {
     }
 
     @Test
-    void http500FromTheMfaEndpointIsUnavailableWithTheStatus() {
+    void http500FromTheMfaServiceIsUnavailableWithTheStatus() {
         MfaOutcome outcome = verify(connector(Map.of()), "dave@example.com");
         assertEquals(Kind.UNAVAILABLE, outcome.kind());
-        assertEquals("MFA endpoint answered HTTP 500 internalServerError", outcome.detail());
+        assertEquals("BeginTwoWayAuthentication answered HTTP 500", outcome.detail());
     }
 
     @Test
@@ -175,56 +231,185 @@ class EntraConnectorTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        MfaOutcome outcome = verify(connector(Map.of("mfaEndpoint", "https://127.0.0.1:" + closedPort + "/mfa")),
-                "alice@example.com");
+        MfaOutcome outcome = verify(connector(Map.of("serviceUrl", "https://127.0.0.1:" + closedPort
+                + EntraEmulator.CONNECTOR_PATH)), "alice@example.com");
         assertEquals(Kind.UNAVAILABLE, outcome.kind());
         assertTrue(outcome.detail().startsWith("cannot connect"), outcome.detail());
     }
 
     @Test
-    void aRejectedTokenRequestIsUnavailableWithTheAadstsCode() {
+    void aRejectedTokenRequestIsUnavailableWithTheAadstsCodeAndWhatToDo() {
         MfaOutcome wrongSecret = verify(connector(Map.of("clientSecret", "not-the-secret")), "alice@example.com");
         assertEquals(Kind.UNAVAILABLE, wrongSecret.kind());
-        assertEquals("Entra refused the token request: AADSTS7000215 (invalid_client, HTTP 401)",
-                wrongSecret.detail());
+        assertEquals("Entra refused the token request: AADSTS7000215 (invalid_client, HTTP 401): the client secret"
+                + " is wrong", wrongSecret.detail());
 
-        emulator.rejectTokens("AADSTS7000222");
-        MfaOutcome expired = verify(connector(Map.of()), "alice@example.com");
-        assertEquals(Kind.UNAVAILABLE, expired.kind());
-        assertTrue(expired.detail().contains("AADSTS7000222"), expired.detail());
+        Map<String, String> advice = Map.of("AADSTS7000112", "is disabled in the tenant", "AADSTS500014",
+                "'Azure Multi-Factor Auth Connector' (1f5530b3-261a-47a9-b357-ded261e17918) is disabled",
+                "AADSTS7000222", "has expired", "AADSTS700027", "key credentials");
+        advice.forEach((code, words) -> {
+            emulator.rejectTokens(code);
+            MfaOutcome refused = verify(connector(Map.of()), "alice@example.com");
+            assertEquals(Kind.UNAVAILABLE, refused.kind());
+            assertTrue(refused.detail().contains(code) && refused.detail().contains(words), refused.detail());
+        });
         assertEquals(0, emulator.authenticationsStarted(), "no push without a token");
+
+        emulator.rejectTokens(null);
+        MfaOutcome wrongResource = verify(connector(Map.of("resource", "https://adnotifications.example/Connector")),
+                "alice@example.com");
+        assertTrue(wrongResource.detail().contains("AADSTS500011"), wrongResource.detail());
     }
 
     @Test
-    void unknownAndNotEnrolledUsersAreNotEnrolled() {
+    void aTokenForAnotherAudienceIsRefusedByTheService() throws Exception {
+        // A Graph token presented to the MFA service: what a connector with the wrong scope would send.
+        MfaOutcome outcome = verify(connector(Map.of("resource", emulator.baseUrl())), "alice@example.com");
+        assertEquals(Kind.UNAVAILABLE, outcome.kind());
+        assertTrue(outcome.detail().startsWith("BeginTwoWayAuthentication answered HTTP 401"), outcome.detail());
+    }
+
+    @Test
+    void unknownUsersAndUsersWithoutAMethodAreNotEnrolled() {
         EntraConnector connector = connector(Map.of());
         MfaOutcome unknown = verify(connector, "nobody@example.com");
         assertEquals(Kind.NOT_ENROLLED, unknown.kind());
-        assertEquals("user 'nobody@example.com' not found in Entra ID by upn", unknown.detail());
+        assertEquals("user 'nobody@example.com': UserNotFound (the user is not in the Entra tenant)",
+                unknown.detail());
         MfaOutcome erin = verify(connector, "erin@example.com");
         assertEquals(Kind.NOT_ENROLLED, erin.kind());
-        assertEquals("user 'erin@example.com' not enrolled (no Microsoft Authenticator method registered)",
-                erin.detail());
-        assertEquals(Kind.NOT_ENROLLED, verify(connector, "frank@example.com").kind(), "phone only, push asked");
+        assertTrue(erin.detail().contains("AuthenticationMethodNotConfigured"), erin.detail());
         assertEquals(0, emulator.authenticationsStarted());
-
-        MfaOutcome phone = verify(connector(Map.of("method", "phone")), "frank@example.com");
-        assertEquals(Kind.APPROVED, phone.kind(), phone.detail());
-        assertTrue(phone.detail().startsWith("approved by phone call"), phone.detail());
-        assertTrue(emulator.mfaBodies().get(0).contains("\"method\":\"phone\""));
+        assertTrue(emulator.requests().stream().noneMatch(r -> r.contains("/v1.0/")), "no Graph call for upn");
     }
 
     @Test
-    void withoutRequireUserMatchUnknownAndNotEnrolledUsersPassWithoutMfa() {
+    void withoutRequireUserMatchUnknownUsersAndUsersWithoutAMethodPassWithoutMfa() {
         EntraConnector connector = connector(Map.of("requireUserMatch", "false"));
         for (String user : List.of("nobody@example.com", "erin@example.com")) {
             MfaOutcome outcome = verify(connector, user);
             assertEquals(Kind.APPROVED, outcome.kind(), user);
-            assertTrue(outcome.detail().endsWith("not enrolled, passed without MFA (requireUserMatch=false)"),
-                    outcome.detail());
+            assertTrue(outcome.detail().endsWith("passed without MFA (requireUserMatch=false)"), outcome.detail());
         }
-        assertEquals(0, emulator.authenticationsStarted());
-        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind(), "enrolled users still do MFA");
+        assertFalse(emulator.begins().get(0).requireUserMatch(), "RequireUserMatch=false is sent");
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind(), "users with a method still do MFA");
+    }
+
+    @Test
+    void aOneTimeCodeIsAskedForByChallengeAndCheckedByEnd() {
+        EntraConnector connector = connector(Map.of());
+        MfaOutcome challenge = verify(connector, "frank@example.com");
+        assertEquals(Kind.CHALLENGE, challenge.kind(), challenge.detail());
+        assertEquals(EntraSettings.DEFAULT_PROMPT, challenge.prompt());
+        assertNotNull(challenge.state());
+        assertTrue(challenge.state().length <= 253, "fits a RADIUS State");
+
+        MfaOutcome wrong = answer(connector, "frank@example.com", "000000", challenge.state());
+        assertEquals(Kind.DENIED, wrong.kind());
+        assertTrue(wrong.detail().startsWith("OathCodeIncorrect"), wrong.detail());
+        MfaOutcome right = answer(connector, "frank@example.com", " " + EntraEmulator.DEFAULT_CODE + " ",
+                challenge.state());
+        assertEquals(Kind.APPROVED, right.kind(), right.detail());
+        assertTrue(emulator.bodies().stream().anyMatch(b -> b.contains("<AdditionalAuthData>"
+                + EntraEmulator.DEFAULT_CODE + "</AdditionalAuthData>")), "the code goes to End");
+
+        // A second connector (another appliance) finishes a session from the State alone.
+        MfaOutcome again = verify(connector, "frank@example.com");
+        emulator.setOneTimeCode("frank@example.com", "654321");
+        EntraConnector other = connector(Map.of());
+        assertEquals(Kind.APPROVED, answer(other, "frank@example.com", "654321", again.state()).kind());
+
+        MfaOutcome forged = answer(connector, "frank@example.com", "654321", new byte[] {9, 9, 9});
+        assertEquals(Kind.UNAVAILABLE, forged.kind());
+    }
+
+    @Test
+    void numberMatchingOverriddenWithACodeForPapOnlyMsChapV2KeepsThePush() {
+        EntraConnector connector = connector(Map.of("overrideNumberMatchingWithOtp", "true"));
+        MfaOutcome pap = verify(connector, "alice@example.com");
+        assertEquals(Kind.CHALLENGE, pap.kind(), pap.detail());
+        assertEquals("true", emulator.begins().get(0).properties().get("OverrideNumberMatchingWithOTP"));
+        assertEquals(Kind.APPROVED, answer(connector, "alice@example.com", EntraEmulator.DEFAULT_CODE,
+                pap.state()).kind());
+
+        MfaOutcome msChap = connector.verify(request("alice@example.com", Instant.now().plusSeconds(10),
+                new org.radmfa.api.MsChapV2Credentials(org.radmfa.api.AuthMethod.MSCHAPV2, 1, new byte[16], new byte[16], new byte[24])))
+                .toCompletableFuture().orTimeout(15, TimeUnit.SECONDS).join();
+        assertEquals(Kind.APPROVED, msChap.kind(), msChap.detail());
+        assertNull(emulator.begins().get(1).properties().get("OverrideNumberMatchingWithOTP"), "push for MS-CHAPv2");
+
+        MfaOutcome codeUserOnMsChap = connector.verify(request("frank@example.com", Instant.now().plusSeconds(10),
+                new org.radmfa.api.MsChapV2Credentials(org.radmfa.api.AuthMethod.MSCHAPV2, 1, new byte[16], new byte[16], new byte[24])))
+                .toCompletableFuture().orTimeout(15, TimeUnit.SECONDS).join();
+        assertEquals(Kind.DENIED, codeUserOnMsChap.kind());
+        assertTrue(codeUserOnMsChap.detail().contains("cannot carry"), codeUserOnMsChap.detail());
+    }
+
+    private static MfaOutcome answer(EntraConnector connector, String user, String code, byte[] state) {
+        MfaRequest first = request(user, Instant.now().plusSeconds(10));
+        return connector.verify(new MfaRequest(first.request(), first.user(), first.policyName(), first.deadline(),
+                code, state)).toCompletableFuture().orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void hostileOrBrokenAnswersAreRefusedNotExpanded() {
+        String bomb = "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+                + "<BeginTwoWayAuthenticationResponse><Result><Value>&b;</Value></Result>"
+                + "</BeginTwoWayAuthenticationResponse>";
+        assertThrows(IllegalArgumentException.class, () -> ConnectorXml.parse(bomb));
+        String deep = "<BeginTwoWayAuthenticationResponse>" + "<x>".repeat(40) + "</x>".repeat(40)
+                + "<Result><Value>Success</Value></Result></BeginTwoWayAuthenticationResponse>";
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConnectorXml.parse(deep)).getMessage()
+                .contains("deeper"));
+        assertThrows(IllegalArgumentException.class, () -> ConnectorXml.parse("<Other><Result><Value>Success"
+                + "</Value></Result></Other>"));
+        assertThrows(IllegalArgumentException.class, () -> ConnectorXml.parse("<EndTwoWayAuthenticationResponse>"));
+        assertThrows(IllegalArgumentException.class, () -> ConnectorXml.parse("{\"json\":true}"));
+    }
+
+    @Test
+    void responsesAreReadWhateverTheirNamespacesNilsAndUnknownElements() {
+        ConnectorXml.Response begin = ConnectorXml.parse("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                + "<BeginTwoWayAuthenticationResponse xmlns=\"http://schemas.example/unknown\" xmlns:i=\""
+                + ConnectorXml.INSTANCE_NS + "\"><Version>1</Version><Result><Value>Success</Value>"
+                + "<Message i:nil=\"true\"/><Retry>false</Retry><Error i:nil=\"true\"/></Result>"
+                + "<Surprise><Value>ignored</Value></Surprise><SessionId>270867b8-6bac-434b-9a2a-cb682f461cbe"
+                + "</SessionId><AuthenticationResult i:nil=\"true\"/><UserPrincipalName>o&apos;hara@example.com"
+                + "</UserPrincipalName><AffinityUrl>https://adnotifications.windowsazure.com/StrongAuthentication"
+                + "Service.svc/Connector/EndTwoWayAuthentication?dc=KRS</AffinityUrl><ValidEntropyNumber>0"
+                + "</ValidEntropyNumber></BeginTwoWayAuthenticationResponse>");
+        assertEquals("Success", begin.resultValue());
+        assertNull(begin.resultMessage());
+        assertNull(begin.authenticationResult(), "nil");
+        assertEquals("270867b8-6bac-434b-9a2a-cb682f461cbe", begin.sessionId());
+        assertEquals("o'hara@example.com", begin.userPrincipalName());
+        assertTrue(begin.affinityUrl().endsWith("?dc=KRS"));
+        ConnectorXml.Response end = ConnectorXml.parse("<a:EndTwoWayAuthenticationResponse xmlns:a=\"urn:x\">"
+                + "<a:Result><a:Value>AuthenticationPending</a:Value><a:Message>not yet</a:Message></a:Result>"
+                + "<a:AuthenticationResult>challenge</a:AuthenticationResult></a:EndTwoWayAuthenticationResponse>");
+        assertEquals("AuthenticationPending", end.resultValue());
+        assertEquals("not yet", end.resultMessage());
+        assertEquals("challenge", end.authenticationResult());
+    }
+
+    @Test
+    void requestValuesAreEscaped() {
+        String xml = ConnectorXml.begin(new ConnectorXml.Begin("a<b>&\"c'@example.com\u0001", "en-us", null,
+                Map.of("k&", "v<"), "c", false, true, "radius", "UNKNOWN:"));
+        assertTrue(xml.contains("<UserPrincipalName>a&lt;b&gt;&amp;&quot;c&apos;@example.com\uFFFD"
+                + "</UserPrincipalName>"), xml);
+        assertTrue(xml.contains("<a:Key>k&amp;</a:Key><a:Value>v&lt;</a:Value>"), xml);
+        EntraClient.Session session = new EntraClient.Session("s", "c", "u@example.com", null);
+        assertEquals(session, EntraClient.Session.decode(session.encode()));
+    }
+
+    @Test
+    void aUserNameWithMarkupReachesTheServiceIntact() {
+        emulator.addUser("o'hara&co@example.com", "ohara", "ohara@example.com", Set.of("push"), Outcome.DENY,
+                Duration.ZERO);
+        MfaOutcome outcome = verify(connector(Map.of()), "o'hara&co@example.com");
+        assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+        assertEquals("o'hara&co@example.com", emulator.begins().get(0).userPrincipalName());
     }
 
     @Test
@@ -234,6 +419,7 @@ class EntraConnectorTest {
         MfaOutcome byMail = verify(connector(Map.of("userLookup", "mail")), "alice.smith@example.com");
         assertEquals(Kind.APPROVED, byMail.kind(), byMail.detail());
         assertEquals(Kind.NOT_ENROLLED, verify(connector(Map.of("userLookup", "mail")), "o'hara@example.com").kind());
+        assertEquals("alice@example.com", emulator.begins().get(0).userPrincipalName(), "Begin gets the UPN");
         assertTrue(emulator.requests().stream().anyMatch(r -> r.contains(
                 "$filter=onPremisesSamAccountName%20eq%20%27alice%27")), emulator.requests().toString());
         assertEquals("alice", EntraClient.samAccountName("alice@corp.example"));
@@ -284,18 +470,24 @@ class EntraConnectorTest {
         Map<String, Object> good = emulator.configuration();
         assertRefused(good, "tenantId", null);
         assertRefused(good, "tenantId", "contoso/../x");
-        assertRefused(good, "clientId", "");
-        assertRefused(good, "mfaEndpoint", null);
-        assertRefused(good, "mfaEndpoint", "http://127.0.0.1/mfa");
+        assertRefused(good, "clientId", "not/an id");
+        assertRefused(good, "serviceUrl", "http://127.0.0.1/Connector");
+        assertRefused(good, "resource", "not a url");
+        assertRefused(good, "authenticationMethodId", "Phone App<");
+        assertRefused(good, "lcid", "english please");
         assertRefused(good, "authority", "not a url");
-        assertRefused(good, "clientSecret", null);
         assertRefused(good, "userLookup", "objectSid");
-        assertRefused(good, "method", "sms");
         assertRefused(good, "requireUserMatch", "yes");
         assertRefused(good, "pollIntervalMillis", "5");
         assertRefused(good, "clientSecretExpires", "31/12/2026");
         assertRefused(good, "trustStore", "/nonexistent/truststore.p12");
         assertRefused(good, "trustStorePassword", "wrong");
+        Map<String, Object> none = new HashMap<>(good);
+        none.remove("clientSecret");
+        assertEquals("certificatePath", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(none, null)).key(), "a credential is required");
+        assertEquals(EntraSettings.MFA_CLIENT_APP_ID, assertDoesNotThrow(() -> EntraSettings.read(good, null))
+                .clientId(), "the Azure Multi-Factor Auth Client by default");
         Map<String, Object> both = new HashMap<>(good);
         both.put("certificatePath", "/nonexistent.p12");
         assertEquals("certificatePath", assertThrows(InvalidConfigurationException.class,
@@ -357,14 +549,17 @@ class EntraConnectorTest {
         withCertificate.put("clientSecret", null);
         withCertificate.put("certificatePath", p12.toString());
         withCertificate.put("certificatePassword", emulator.trustStorePassword());
+        KeyStore store = KeyStore.getInstance(p12.toFile(), emulator.trustStorePassword().toCharArray());
+        X509Certificate certificate = (X509Certificate) store.getCertificate("app");
+        EntraConnector unregistered = connector(withCertificate);
+        MfaOutcome refused = verify(unregistered, "alice@example.com");
+        assertTrue(refused.detail().contains("AADSTS700027"), "not yet a key credential: " + refused.detail());
+        emulator.addKeyCredential(certificate);
         EntraConnector connector = connector(withCertificate);
         assertNull(connector.refusal(), connector.refusal());
         MfaOutcome outcome = verify(connector, "alice@example.com");
         assertEquals(Kind.APPROVED, outcome.kind(), outcome.detail());
         assertEquals("certificate", emulator.lastClientAuthentication());
-
-        KeyStore store = KeyStore.getInstance(p12.toFile(), emulator.trustStorePassword().toCharArray());
-        X509Certificate certificate = (X509Certificate) store.getCertificate("app");
         assertEquals(certificate.getNotAfter().toInstant(), connector.credentialExpiry().orElseThrow());
 
         Path pem = keys.resolve("app.pem");

@@ -12,6 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.io.StringReader;
+import java.util.Base64;
+import java.util.UUID;
+
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,49 +56,76 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 /**
- * A local stand-in for Microsoft Entra ID, Microsoft Graph and the MFA endpoint, with nothing but the JDK: an HTTPS
- * server on 127.0.0.1 with a self-signed certificate made by {@code keytool} at start, and a trust store holding that
+ * A local stand-in for Microsoft Entra ID and its MFA connector service, with nothing but the JDK: an HTTPS server on
+ * 127.0.0.1 with a self-signed certificate made by {@code keytool} at start, and a trust store holding that
  * certificate for the connector ({@link #trustStore()}, password {@link #trustStorePassword()}).
  * <p>
- * It answers exactly what the connector calls, all under {@link #baseUrl()}:
+ * It answers exactly what the connector calls, all under {@link #baseUrl()}, and checks what the real services would:
  * <ul>
  * <li>{@code GET /{tenant}/v2.0/.well-known/openid-configuration}, {@code GET /common/discovery/instance}: the
  * metadata MSAL4J may ask for;</li>
- * <li>{@code POST /{tenant}/oauth2/v2.0/token}: client credentials, with {@link #CLIENT_SECRET} or a certificate
- * assertion; counted ({@link #tokenRequests()}); {@link #rejectTokens(String)} makes it answer an AADSTS error;</li>
- * <li>{@code GET /v1.0/users/{upn}}, {@code GET /v1.0/users?$filter=onPremisesSamAccountName|mail eq '...'},
- * {@code GET /v1.0/users/{id}/authentication/methods}: Graph, for the users {@link #addUser added};</li>
- * <li>{@code POST /mfa/v1/authentications}, {@code GET /mfa/v1/authentications/{id}}: the MFA endpoint contract (see
- * EntraClient), with an {@link Outcome} scripted per user.</li>
+ * <li>{@code POST /{tenant}/oauth2/v2.0/token}: client credentials for the "Azure Multi-Factor Auth Client" app id,
+ * with {@link #CLIENT_SECRET} or a certificate assertion (RS256, signed by a key {@link #addKeyCredential
+ * registered} as the service principal's key credential, named by its x5t); the scope must be the MFA connector
+ * resource's (or Graph's) {@code /.default}; the token is a JWT whose {@code aud} is that resource. Counted
+ * ({@link #tokenRequests()}); {@link #rejectTokens(String)} makes it answer an AADSTS error;</li>
+ * <li>{@code POST /StrongAuthenticationService.svc/Connector/BeginTwoWayAuthentication} and
+ * {@code .../EndTwoWayAuthentication}: the MFA connector protocol (see ConnectorXml) with {@code application/xml}
+ * bodies, element names and order checked, a bearer token for the connector resource required, results scripted per
+ * user; Begin names an AffinityUrl ({@code ?dc=EMU}) and End is accepted only there;</li>
+ * <li>{@code GET /v1.0/users?$filter=onPremisesSamAccountName|mail eq '...'}: Graph, with a Graph token.</li>
  * </ul>
- * Graph and the MFA endpoint want a token the emulator issued. Run {@link #main} for a demo.
+ * Run {@link #main} for a demo.
  */
 public final class EntraEmulator implements AutoCloseable {
     public static final String TENANT = "radmfa-emulated-tenant";
-    public static final String CLIENT_ID = "11111111-2222-3333-4444-555555555555";
+    /** "Azure Multi-Factor Auth Client", the app id the NPS extension signs in as. */
+    public static final String CLIENT_ID = "981f26a1-7f43-403b-a875-f8b09b8cd720";
     public static final String CLIENT_SECRET = "emulator-secret";
+    public static final String CONNECTOR_RESOURCE = "https://adnotifications.windowsazure.com"
+            + "/StrongAuthenticationService.svc/Connector";
+    public static final String CONNECTOR_PATH = "/StrongAuthenticationService.svc/Connector";
+    /** The code every user's authenticator shows unless {@link #setOneTimeCode} says otherwise. */
+    public static final String DEFAULT_CODE = "123456";
     private static final String STORE_PASSWORD = "emulator";
-    private static final Pattern FIELD = Pattern.compile("\"(userId|method)\"\\s*:\\s*\"([^\"]*)\"");
+    private static final String ARRAYS_NS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+    private static final List<String> BEGIN_ORDER = List.of("Version", "UserPrincipalName", "Lcid",
+            "AuthenticationMethodId", "AuthenticationMethodProperties", "ContextId", "SyncCall", "RequireUserMatch",
+            "CallerName", "CallerIP");
+    private static final List<String> END_ORDER = List.of("Version", "SessionId", "ContextId", "AdditionalAuthData",
+            "UserPrincipalName");
 
-    /** What the MFA endpoint does with a user's push or call. */
+    /** What the MFA service does with a user's push or call. */
     public enum Outcome {
-        /** "pending", then "approved" once the delay has passed. */
+        /** AuthenticationPending, then Success once the delay has passed. */
         APPROVE,
-        /** "denied" (after the delay). */
+        /** PhoneAppDenied (after the delay). */
         DENY,
-        /** "pending" for ever: the user never answers. */
+        /** AuthenticationPending for ever: the user never answers. */
         NEVER,
-        /** "timeout" (after the delay): the service gave up. */
+        /** PhoneAppNoResponse (after the delay): the service gave up. */
         TIMEOUT,
-        /** The POST answers HTTP 500. */
+        /** Begin answers HTTP 500. */
         HTTP_500
     }
 
-    private record User(String upn, String id, String samAccountName, String mail, Set<String> methods,
-            Outcome outcome, Duration delay) {
+    /**
+     * A user of the emulated tenant.
+     *
+     * @param methods "push", "phone" and/or "otp" (a code is the default method); none: not set up for MFA
+     * @param result a Result/Value End answers after the delay instead of the outcome's (null: the outcome's)
+     */
+    private record User(String upn, String samAccountName, String mail, Set<String> methods, Outcome outcome,
+            Duration delay, String result, String code) {
     }
 
-    private record Transaction(User user, Instant created) {
+    /** A Begin as the emulator read it. */
+    public record Begin(String userPrincipalName, String lcid, String authenticationMethodId,
+            Map<String, String> properties, String contextId, boolean syncCall, boolean requireUserMatch,
+            String callerName, String callerIp) {
+    }
+
+    private record Session(User user, String contextId, Instant created, boolean codeExpected) {
     }
 
     /** Threads serving requests when no other number is asked for: enough for the tests' few connections. */
@@ -93,15 +136,16 @@ public final class EntraEmulator implements AutoCloseable {
     private final Path directory;
     private final Path trustStore;
     private final Map<String, User> users = new ConcurrentHashMap<>();
-    /** The same users by Entra object id: the MFA endpoint and Graph look them up so, once per call. */
-    private final Map<String, User> usersById = new ConcurrentHashMap<>();
-    private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
-    private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Issued tokens and their audience. */
+    private final Map<String, String> issuedTokens = new ConcurrentHashMap<>();
+    private final Set<X509Certificate> keyCredentials = ConcurrentHashMap.newKeySet();
+    private final Set<String> usedCodes = ConcurrentHashMap.newKeySet();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> mfaBodies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Begin> begins = new ArrayList<>();
+    private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
-    private final AtomicLong transactionIds = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
     private volatile boolean recording = true;
@@ -170,14 +214,14 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     /**
-     * Whether every request and MFA body is kept for {@link #requests()} and {@link #mfaBodies()} (default true).
+     * Whether every request and MFA body is kept for {@link #requests()} and {@link #bodies()} (default true).
      * A long load run turns it off, so that its memory does not grow with every poll.
      */
     public void recordRequests(boolean record) {
         recording = record;
     }
 
-    /** Status polls answered ({@code GET /mfa/v1/authentications/{id}}). */
+    /** Polls of a pending push answered (End without a code). */
     public long polls() {
         return polls.get();
     }
@@ -196,8 +240,9 @@ public final class EntraEmulator implements AutoCloseable {
         return "https://" + host + ":" + port();
     }
 
-    public String mfaEndpoint() {
-        return baseUrl() + "/mfa";
+    /** The MFA connector service's base URL on this emulator (serviceUrl). */
+    public String serviceUrl() {
+        return baseUrl() + CONNECTOR_PATH;
     }
 
     /** PKCS#12 trust store with the emulator's certificate. */
@@ -213,29 +258,46 @@ public final class EntraEmulator implements AutoCloseable {
     public Map<String, Object> configuration() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("tenantId", TENANT);
-        config.put("clientId", CLIENT_ID);
         config.put("clientSecret", CLIENT_SECRET);
         config.put("authority", baseUrl());
+        config.put("serviceUrl", serviceUrl());
         config.put("graphBaseUrl", baseUrl());
-        config.put("mfaEndpoint", mfaEndpoint());
         config.put("trustStore", trustStore.toString());
         config.put("trustStorePassword", STORE_PASSWORD);
         return config;
     }
 
     /**
-     * Adds (or replaces) a Graph user.
+     * Adds (or replaces) a user of the tenant.
      *
-     * @param methods "push" (Microsoft Authenticator) and/or "phone"; none: not enrolled
-     * @param outcome what the MFA endpoint does with this user's push or call
-     * @param delay how long the answer stays "pending"
+     * @param methods "push" (Microsoft Authenticator notification), "phone", "otp" (a code is the default method);
+     *     none: no method registered
+     * @param outcome what the service does with this user's push or call
+     * @param delay how long the answer stays AuthenticationPending
      */
     public void addUser(String upn, String samAccountName, String mail, Set<String> methods, Outcome outcome,
             Duration delay) {
-        User user = new User(upn, "id-" + upn.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-"),
-                samAccountName, mail, Set.copyOf(methods), outcome, delay);
-        users.put(upn.toLowerCase(Locale.ROOT), user);
-        usersById.put(user.id(), user);
+        users.put(upn.toLowerCase(Locale.ROOT), new User(upn, samAccountName, mail, Set.copyOf(methods), outcome,
+                delay, null, DEFAULT_CODE));
+    }
+
+    /** Makes End answer this Result/Value for the user once the delay has passed (PhoneAppFraudReported, ...). */
+    public void scriptResult(String upn, String resultValue) {
+        users.computeIfPresent(upn.toLowerCase(Locale.ROOT), (key, user) -> new User(user.upn(),
+                user.samAccountName(), user.mail(), user.methods(), user.outcome(), user.delay(), resultValue,
+                user.code()));
+    }
+
+    /** The one-time code the user's authenticator shows now. */
+    public void setOneTimeCode(String upn, String code) {
+        users.computeIfPresent(upn.toLowerCase(Locale.ROOT), (key, user) -> new User(user.upn(),
+                user.samAccountName(), user.mail(), user.methods(), user.outcome(), user.delay(), user.result(),
+                code));
+    }
+
+    /** Registers a certificate as a key credential of the service principal (what the setup's Graph call does). */
+    public void addKeyCredential(X509Certificate certificate) {
+        keyCredentials.add(certificate);
     }
 
     /** Makes the token endpoint refuse every request with this AADSTS error (null: accept again). */
@@ -247,12 +309,12 @@ public final class EntraEmulator implements AutoCloseable {
         return tokenRequests.get();
     }
 
-    /** Pushes or calls started (POSTs answered 202). */
+    /** Pushes, calls or code sessions started (Begin answered with a SessionId). */
     public int authenticationsStarted() {
         return started.get();
     }
 
-    /** Waits until at least this many pushes or calls were started; false when the time ran out. */
+    /** Waits until at least this many were started; false when the time ran out. */
     public boolean awaitAuthenticationsStarted(int count, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (startedMonitor) {
@@ -274,10 +336,17 @@ public final class EntraEmulator implements AutoCloseable {
         }
     }
 
-    /** The JSON bodies POSTed to the MFA endpoint. */
-    public List<String> mfaBodies() {
-        synchronized (mfaBodies) {
-            return List.copyOf(mfaBodies);
+    /** Every Begin received, as read. */
+    public List<Begin> begins() {
+        synchronized (begins) {
+            return List.copyOf(begins);
+        }
+    }
+
+    /** The raw Begin and End bodies received, in order. */
+    public List<String> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
         }
     }
 
@@ -286,13 +355,15 @@ public final class EntraEmulator implements AutoCloseable {
         return lastClientAuthentication;
     }
 
-    /** Forgets users, transactions, counters and scripted errors; tokens already issued stay valid. */
+    /** Forgets users, sessions, counters, key credentials and scripted errors; tokens already issued stay valid. */
     public void reset() {
         users.clear();
-        usersById.clear();
-        transactions.clear();
+        sessions.clear();
         requests.clear();
-        mfaBodies.clear();
+        begins.clear();
+        bodies.clear();
+        keyCredentials.clear();
+        usedCodes.clear();
         tokenRequests.set(0);
         started.set(0);
         tokenError = null;
@@ -336,14 +407,14 @@ public final class EntraEmulator implements AutoCloseable {
                         + "\",\"aliases\":[\"" + host + "\"]}]}");
             } else if (method.equals("POST") && path.equals(tenant + "/oauth2/v2.0/token")) {
                 token(exchange, form(body));
-            } else if (path.startsWith("/v1.0/users") || path.startsWith("/mfa/")) {
-                if (!authorized(exchange)) {
+            } else if (path.startsWith(CONNECTOR_PATH + "/")) {
+                connector(exchange, method, path.substring(CONNECTOR_PATH.length() + 1), query, body);
+            } else if (path.equals("/v1.0/users")) {
+                if (!authorized(exchange, baseUrl())) {
                     send(exchange, 401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access"
-                            + " token is empty or invalid.\"}}");
-                } else if (path.startsWith("/mfa/")) {
-                    mfa(exchange, method, path.substring("/mfa".length()), body);
+                            + " token is empty or invalid, or not for Graph.\"}}");
                 } else {
-                    graph(exchange, method, path);
+                    graph(exchange, method);
                 }
             } else {
                 send(exchange, 404, "{\"error\":\"not_found\",\"error_description\":\"emulator: no " + path + "\"}");
@@ -364,7 +435,7 @@ public final class EntraEmulator implements AutoCloseable {
             if (form.containsKey("client_assertion")) {
                 lastClientAuthentication = "certificate";
                 if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(form.get(
-                        "client_assertion_type")) || form.get("client_assertion").split("\\.").length != 3) {
+                        "client_assertion_type")) || !assertionVerifies(form.get("client_assertion"))) {
                     error = "AADSTS700027";
                 }
             } else {
@@ -377,131 +448,339 @@ public final class EntraEmulator implements AutoCloseable {
         if (error == null && !"client_credentials".equals(form.get("grant_type"))) {
             error = "AADSTS70003";
         }
+        String scope = form.getOrDefault("scope", "");
+        String audience = null;
+        for (String asked : scope.split(" ")) {
+            if (asked.equals(CONNECTOR_RESOURCE + "/.default")) {
+                audience = CONNECTOR_RESOURCE;
+            } else if (asked.equals(baseUrl() + "/.default")) {
+                audience = baseUrl();
+            }
+        }
+        if (error == null && audience == null) {
+            error = "AADSTS500011";
+        }
         if (error != null) {
-            send(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"" + error
+            send(exchange, error.equals("AADSTS500011") ? 400 : 401, "{\"error\":\"" + (error.equals(
+                    "AADSTS500011") ? "invalid_resource" : "invalid_client") + "\",\"error_description\":\"" + error
                     + ": Rejected by the emulator. Trace ID: 0 Correlation ID: 0 Timestamp: " + Instant.now()
                     + "\",\"error_codes\":[" + error.substring("AADSTS".length()) + "],\"timestamp\":\""
                     + Instant.now() + "\",\"trace_id\":\"0\",\"correlation_id\":\"0\"}");
             return;
         }
-        String token = "emu-token-" + tokenRequests.get() + "-" + Long.toHexString(System.nanoTime());
-        issuedTokens.add(token);
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String token = base64.encodeToString("{\"typ\":\"JWT\",\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + base64.encodeToString(("{\"aud\":\"" + audience + "\",\"appid\":\"" + CLIENT_ID
+                        + "\",\"tid\":\"" + TENANT + "\",\"n\":" + tokenRequests.get() + ",\"exp\":"
+                        + (Instant.now().getEpochSecond() + 3599) + "}").getBytes(StandardCharsets.UTF_8))
+                + "." + Long.toHexString(System.nanoTime());
+        issuedTokens.put(token, audience);
         send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
                 + "\"access_token\":\"" + token + "\"}");
     }
 
-    private boolean authorized(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        return header != null && header.startsWith("Bearer ") && issuedTokens.contains(header.substring(7));
+    /** An RS256 client assertion signed by a registered key credential, named by its x5t (or x5t#S256). */
+    private boolean assertionVerifies(String assertion) {
+        String[] parts = assertion == null ? new String[0] : assertion.split("\\.");
+        if (parts.length != 3) {
+            return false;
+        }
+        String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+        Matcher sha1 = Pattern.compile("\"x5t\"\\s*:\\s*\"([^\"]+)\"").matcher(header);
+        Matcher sha256 = Pattern.compile("\"x5t#S256\"\\s*:\\s*\"([^\"]+)\"").matcher(header);
+        String wanted1 = sha1.find() ? sha1.group(1) : null;
+        String wanted256 = sha256.find() ? sha256.group(1) : null;
+        for (X509Certificate certificate : keyCredentials) {
+            try {
+                byte[] der = certificate.getEncoded();
+                // Entra takes the thumbprint base64url-encoded; MSAL4J sends it in plain base64: both name the key.
+                if (!thumbprint(MessageDigest.getInstance("SHA-1").digest(der), wanted1)
+                        && !thumbprint(MessageDigest.getInstance("SHA-256").digest(der), wanted256)) {
+                    continue;
+                }
+                Signature signature = Signature.getInstance("SHA256withRSA");
+                signature.initVerify(certificate.getPublicKey());
+                signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+                return signature.verify(Base64.getUrlDecoder().decode(parts[2]));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
-    private void graph(HttpExchange exchange, String method, String path) throws IOException {
+    private static boolean thumbprint(byte[] digest, String named) {
+        return named != null && (named.equals(Base64.getUrlEncoder().withoutPadding().encodeToString(digest))
+                || named.equals(Base64.getEncoder().encodeToString(digest)));
+    }
+
+    private boolean authorized(HttpExchange exchange, String audience) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        return header != null && header.startsWith("Bearer ")
+                && audience.equals(issuedTokens.get(header.substring(7)));
+    }
+
+    private void graph(HttpExchange exchange, String method) throws IOException {
         if (!method.equals("GET")) {
             send(exchange, 405, "{\"error\":{\"code\":\"Request_BadRequest\",\"message\":\"GET only\"}}");
             return;
         }
-        String rest = path.substring("/v1.0/users".length());
-        if (rest.isEmpty()) {
-            Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
-            Matcher filter = Pattern.compile("(onPremisesSamAccountName|mail) eq '((?:[^']|'')*)'")
-                    .matcher(query.getOrDefault("$filter", ""));
-            if (!filter.matches()) {
-                send(exchange, 400, "{\"error\":{\"code\":\"Request_UnsupportedQuery\",\"message\":\"emulator\"}}");
-                return;
-            }
-            if (filter.group(1).equals("onPremisesSamAccountName") && !"eventual".equals(exchange
-                    .getRequestHeaders().getFirst("ConsistencyLevel"))) {
-                send(exchange, 400, "{\"error\":{\"code\":\"Request_UnsupportedQuery\",\"message\":\"advanced query"
-                        + " needs ConsistencyLevel: eventual\"}}");
-                return;
-            }
-            String value = filter.group(2).replace("''", "'");
-            List<String> found = new ArrayList<>();
-            for (User user : users.values()) {
-                String field = filter.group(1).equals("mail") ? user.mail() : user.samAccountName();
-                if (value.equalsIgnoreCase(field)) {
-                    found.add(userJson(user));
-                }
-            }
-            send(exchange, 200, "{\"@odata.count\":" + found.size() + ",\"value\":[" + String.join(",", found) + "]}");
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        Matcher filter = Pattern.compile("(onPremisesSamAccountName|mail) eq '((?:[^']|'')*)'")
+                .matcher(query.getOrDefault("$filter", ""));
+        if (!filter.matches()) {
+            send(exchange, 400, "{\"error\":{\"code\":\"Request_UnsupportedQuery\",\"message\":\"emulator\"}}");
             return;
         }
-        String[] parts = rest.substring(1).split("/");
-        User user = users.get(parts[0].toLowerCase(Locale.ROOT));
-        if (user == null) {
-            user = usersById.get(parts[0]);
+        if (filter.group(1).equals("onPremisesSamAccountName") && !"eventual".equals(exchange
+                .getRequestHeaders().getFirst("ConsistencyLevel"))) {
+            send(exchange, 400, "{\"error\":{\"code\":\"Request_UnsupportedQuery\",\"message\":\"advanced query"
+                    + " needs ConsistencyLevel: eventual\"}}");
+            return;
         }
-        if (user == null) {
-            send(exchange, 404, "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"Resource '"
-                    + parts[0] + "' does not exist or one of its queried reference-property objects are not"
-                    + " present.\"}}");
-        } else if (parts.length == 1) {
-            send(exchange, 200, userJson(user));
-        } else if (parts.length == 3 && parts[1].equals("authentication") && parts[2].equals("methods")) {
-            List<String> methods = new ArrayList<>();
-            methods.add("{\"@odata.type\":\"#microsoft.graph.passwordAuthenticationMethod\",\"id\":\"pw\"}");
-            if (user.methods().contains("push")) {
-                methods.add("{\"@odata.type\":\"#microsoft.graph.microsoftAuthenticatorAuthenticationMethod\","
-                        + "\"id\":\"ma\",\"displayName\":\"Phone of " + user.upn() + "\"}");
+        String value = filter.group(2).replace("''", "'");
+        List<String> found = new ArrayList<>();
+        for (User user : users.values()) {
+            String field = filter.group(1).equals("mail") ? user.mail() : user.samAccountName();
+            if (value.equalsIgnoreCase(field)) {
+                found.add("{\"id\":\"id-" + Integer.toHexString(user.upn().hashCode()) + "\",\"userPrincipalName\":\""
+                        + user.upn().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
             }
-            if (user.methods().contains("phone")) {
-                methods.add("{\"@odata.type\":\"#microsoft.graph.phoneAuthenticationMethod\",\"id\":\"ph\","
-                        + "\"phoneNumber\":\"+1 5555550100\",\"phoneType\":\"mobile\"}");
+        }
+        send(exchange, 200, "{\"@odata.count\":" + found.size() + ",\"value\":[" + String.join(",", found) + "]}");
+    }
+
+    private void connector(HttpExchange exchange, String method, String operation, String query, String body)
+            throws IOException {
+        if (!method.equals("POST")) {
+            send(exchange, 405, "text/plain", "POST only");
+            return;
+        }
+        if (!authorized(exchange, CONNECTOR_RESOURCE)) {
+            send(exchange, 401, "text/plain", "token missing, unknown, or not for " + CONNECTOR_RESOURCE);
+            return;
+        }
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/xml")) {
+            send(exchange, 415, "text/plain", "application/xml expected, not " + contentType);
+            return;
+        }
+        if (recording) {
+            bodies.add(body);
+        }
+        Element root;
+        try {
+            root = parse(body);
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", "emulator: " + e.getMessage());
+            return;
+        }
+        if (operation.equals("BeginTwoWayAuthentication")) {
+            begin(exchange, root);
+        } else if (operation.equals("EndTwoWayAuthentication")) {
+            if (query == null || !query.contains("dc=EMU")) {
+                answer(exchange, "End", "InvalidSession", "End must go to Begin's AffinityUrl", null, null, null, null);
+                return;
             }
-            send(exchange, 200, "{\"value\":[" + String.join(",", methods) + "]}");
+            end(exchange, root);
         } else {
-            send(exchange, 404, "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"emulator\"}}");
+            send(exchange, 404, "text/plain", "no operation " + operation);
         }
     }
 
-    private static String userJson(User user) {
-        return "{\"id\":\"" + user.id() + "\",\"userPrincipalName\":\"" + user.upn() + "\"}";
+    private void begin(HttpExchange exchange, Element root) throws IOException {
+        Map<String, String> fields;
+        Map<String, String> properties = new LinkedHashMap<>();
+        try {
+            fields = children(root, "BeginTwoWayAuthenticationRequest", BEGIN_ORDER);
+            for (Element pair : elements(child(root, "AuthenticationMethodProperties"))) {
+                if (!ARRAYS_NS.equals(pair.getNamespaceURI()) || !"KeyValueOfstringstring".equals(
+                        pair.getLocalName())) {
+                    throw new IllegalArgumentException("AuthenticationMethodProperties holds " + pair.getTagName());
+                }
+                List<Element> keyValue = elements(pair);
+                if (keyValue.size() != 2 || !"Key".equals(keyValue.get(0).getLocalName())
+                        || !"Value".equals(keyValue.get(1).getLocalName())) {
+                    throw new IllegalArgumentException("a KeyValueOfstringstring without Key then Value");
+                }
+                properties.put(keyValue.get(0).getTextContent(), keyValue.get(1).getTextContent());
+            }
+            for (String required : List.of("Version", "UserPrincipalName", "ContextId", "SyncCall",
+                    "RequireUserMatch")) {
+                if (!fields.containsKey(required)) {
+                    throw new IllegalArgumentException("no " + required);
+                }
+            }
+            UUID.fromString(fields.get("ContextId"));
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", "emulator: bad Begin: " + e.getMessage());
+            return;
+        }
+        Begin begin = new Begin(fields.get("UserPrincipalName"), fields.get("Lcid"),
+                fields.get("AuthenticationMethodId"), properties, fields.get("ContextId"),
+                Boolean.parseBoolean(fields.get("SyncCall")), Boolean.parseBoolean(fields.get("RequireUserMatch")),
+                fields.get("CallerName"), fields.get("CallerIP"));
+        synchronized (begins) {
+            begins.add(begin);
+        }
+        User user = users.get(begin.userPrincipalName().toLowerCase(Locale.ROOT));
+        if (user == null) {
+            answer(exchange, "Begin", "UserNotFound", null, null, null, begin.userPrincipalName(), null);
+            return;
+        }
+        if (user.methods().isEmpty()) {
+            answer(exchange, "Begin", "AuthenticationMethodNotConfigured", null, null, null, user.upn(), null);
+            return;
+        }
+        if (user.outcome() == Outcome.HTTP_500) {
+            send(exchange, 500, "text/plain", "scripted internal server error");
+            return;
+        }
+        boolean code = user.methods().contains("otp") && (begin.authenticationMethodId() == null
+                || begin.authenticationMethodId().contains("OTP"))
+                || "true".equalsIgnoreCase(properties.get("OverrideNumberMatchingWithOTP"))
+                && user.methods().contains("push");
+        String sessionId = UUID.randomUUID().toString();
+        sessions.put(sessionId, new Session(user, begin.contextId(), Instant.now(), code));
+        String affinity = serviceUrl() + "/EndTwoWayAuthentication?dc=EMU";
+        answer(exchange, "Begin", "Success", null, sessionId, code ? "challenge" : null, user.upn(), affinity);
+        synchronized (startedMonitor) {
+            started.incrementAndGet();
+            startedMonitor.notifyAll();
+        }
     }
 
-    private void mfa(HttpExchange exchange, String method, String path, String body) throws IOException {
-        if (method.equals("POST") && path.equals("/v1/authentications")) {
-            if (recording) {
-                mfaBodies.add(body);
+    private void end(HttpExchange exchange, Element root) throws IOException {
+        Map<String, String> fields;
+        try {
+            fields = children(root, "EndTwoWayAuthenticationRequest", END_ORDER);
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", "emulator: bad End: " + e.getMessage());
+            return;
+        }
+        Session session = fields.get("SessionId") == null ? null : sessions.get(fields.get("SessionId"));
+        if (session == null || !session.contextId().equals(fields.get("ContextId"))
+                || !session.user().upn().equalsIgnoreCase(fields.get("UserPrincipalName"))) {
+            answer(exchange, "End", "InvalidSession", "no such session for this context and user", null, null,
+                    null, null);
+            return;
+        }
+        User user = users.getOrDefault(session.user().upn().toLowerCase(Locale.ROOT), session.user());
+        String code = fields.get("AdditionalAuthData");
+        if (session.codeExpected()) {
+            if (code == null || code.isEmpty()) {
+                answer(exchange, "End", "AuthenticationPending", "waiting for the code", null, null, null, null);
+            } else if (!code.equals(user.code())) {
+                answer(exchange, "End", "OathCodeIncorrect", null, null, "false", null, null);
+            } else if (!usedCodes.add(user.upn() + ":" + code)) {
+                answer(exchange, "End", "OathCodeDuplicate", null, null, "false", null, null);
+            } else {
+                sessions.remove(fields.get("SessionId"));
+                answer(exchange, "End", "Success", null, null, "true", null, null);
             }
-            Map<String, String> fields = new HashMap<>();
-            Matcher matcher = FIELD.matcher(body);
-            while (matcher.find()) {
-                fields.put(matcher.group(1), matcher.group(2));
-            }
-            User user = fields.get("userId") == null ? null : usersById.get(fields.get("userId"));
-            if (user == null || !Set.of("push", "phone").contains(fields.get("method"))) {
-                send(exchange, 400, "{\"error\":{\"code\":\"badRequest\",\"message\":\"unknown userId or method\"}}");
-                return;
-            }
-            if (user.outcome() == Outcome.HTTP_500) {
-                send(exchange, 500, "{\"error\":{\"code\":\"internalServerError\",\"message\":\"scripted\"}}");
-                return;
-            }
-            String id = "tx-" + Long.toHexString(System.nanoTime()) + "-" + transactionIds.incrementAndGet();
-            transactions.put(id, new Transaction(user, Instant.now()));
-            send(exchange, 202, "{\"id\":\"" + id + "\"}");
-            synchronized (startedMonitor) {
-                started.incrementAndGet();
-                startedMonitor.notifyAll();
-            }
-        } else if (method.equals("GET") && path.startsWith("/v1/authentications/")) {
-            polls.incrementAndGet();
-            Transaction transaction = transactions.get(path.substring("/v1/authentications/".length()));
-            if (transaction == null) {
-                send(exchange, 404, "{\"error\":{\"code\":\"notFound\",\"message\":\"no such transaction\"}}");
-                return;
-            }
-            boolean answered = !Instant.now().isBefore(transaction.created().plus(transaction.user().delay()));
-            String status = switch (transaction.user().outcome()) {
-                case APPROVE -> answered ? "approved" : "pending";
-                case DENY -> answered ? "denied" : "pending";
-                case TIMEOUT -> answered ? "timeout" : "pending";
-                default -> "pending";
+            return;
+        }
+        polls.incrementAndGet();
+        boolean answered = !Instant.now().isBefore(session.created().plus(user.delay()));
+        String value;
+        if (!answered || user.outcome() == Outcome.NEVER) {
+            value = "AuthenticationPending";
+        } else if (user.result() != null) {
+            value = user.result();
+        } else {
+            value = switch (user.outcome()) {
+                case APPROVE -> "Success";
+                case DENY -> "PhoneAppDenied";
+                case TIMEOUT -> "PhoneAppNoResponse";
+                default -> "AuthenticationPending";
             };
-            send(exchange, 200, "{\"status\":\"" + status + "\"}");
-        } else {
-            send(exchange, 404, "{\"error\":{\"code\":\"notFound\",\"message\":\"emulator\"}}");
         }
+        answer(exchange, "End", value, value.equals("AuthenticationPending") ? "The authentication has not been"
+                + " completed yet, please try again." : null, null, value.equals("Success") ? "true" : null, null,
+                null);
+    }
+
+    /** A Begin or End response in the service's shape, nil elements and all. */
+    private static void answer(HttpExchange exchange, String operation, String value, String message,
+            String sessionId, String authenticationResult, String upn, String affinityUrl) throws IOException {
+        StringBuilder xml = new StringBuilder("<").append(operation).append("TwoWayAuthenticationResponse"
+                + " xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Version>1</Version><Result><Value>")
+                .append(value).append("</Value>").append(nil("Message", message))
+                .append("<Retry>").append(value.equals("AuthenticationPending")).append("</Retry>")
+                .append("<Error i:nil=\"true\"/><Exception i:nil=\"true\"/><RenewCert>false</RenewCert></Result>");
+        if (operation.equals("Begin")) {
+            xml.append(nil("SessionId", sessionId)).append(nil("AuthenticationResult", authenticationResult))
+                    .append(nil("UserPrincipalName", upn)).append(nil("AffinityUrl", affinityUrl))
+                    .append("<ValidEntropyNumber>0</ValidEntropyNumber>");
+        } else {
+            xml.append(nil("AuthenticationResult", authenticationResult)).append("<LocationData i:nil=\"true\"/>")
+                    .append("<CompletedInteractively>").append(authenticationResult != null)
+                    .append("</CompletedInteractively>");
+        }
+        xml.append("</").append(operation).append("TwoWayAuthenticationResponse>");
+        send(exchange, 200, "application/xml; charset=utf-8", xml.toString());
+    }
+
+    private static String nil(String name, String value) {
+        return value == null ? "<" + name + " i:nil=\"true\"/>" : "<" + name + ">" + value.replace("&", "&amp;")
+                .replace("<", "&lt;") + "</" + name + ">";
+    }
+
+    /** Parses a body with DTDs refused, as a service that will not expand entities. */
+    private static Element parse(String body) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(null);
+            Document document = builder.parse(new InputSource(new StringReader(body)));
+            return document.getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new IllegalArgumentException("not well-formed XML: " + e.getMessage());
+        }
+    }
+
+    /** The root's children by name, checked to be in the protocol's order, each at most once, none unknown. */
+    private static Map<String, String> children(Element root, String rootName, List<String> order) {
+        if (!rootName.equals(root.getLocalName()) || root.getNamespaceURI() != null) {
+            throw new IllegalArgumentException("root " + root.getTagName() + ", expected " + rootName);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        int last = -1;
+        for (Element child : elements(root)) {
+            int position = order.indexOf(child.getLocalName());
+            if (position < 0) {
+                throw new IllegalArgumentException("unknown element " + child.getTagName());
+            }
+            if (position <= last) {
+                throw new IllegalArgumentException(child.getLocalName() + " out of order (order: " + order + ")");
+            }
+            last = position;
+            boolean nil = "true".equals(child.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "nil"));
+            fields.put(child.getLocalName(), nil ? null : child.getTextContent());
+        }
+        return fields;
+    }
+
+    private static Element child(Element parent, String name) {
+        for (Element child : elements(parent)) {
+            if (name.equals(child.getLocalName())) {
+                return child;
+            }
+        }
+        throw new IllegalArgumentException("no " + name);
+    }
+
+    private static List<Element> elements(Element parent) {
+        List<Element> result = new ArrayList<>();
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element) {
+                result.add(element);
+            }
+        }
+        return result;
     }
 
     private static Map<String, String> form(String text) {
@@ -520,8 +799,12 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        send(exchange, status, "application/json; charset=utf-8", json);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -566,8 +849,9 @@ public final class EntraEmulator implements AutoCloseable {
 
     /**
      * Starts an emulator for a demo: {@code java -cp <test-jar> org.radmfa.mfa.entra.internal.EntraEmulator [port]}.
-     * Users: mfa-demo (the appliance's demo user) and alice@example.com approve after 5 s, bob@example.com denies, carol@example.com never answers,
-     * dave@example.com gets HTTP 500, erin@example.com is not enrolled (phone only for frank@example.com).
+     * Users: mfa-demo (the appliance's demo user) and alice@example.com approve after 5 s, bob@example.com denies,
+     * carol@example.com never answers, dave@example.com gets HTTP 500, erin@example.com has no method, and
+     * frank@example.com types a one-time code.
      */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8443;
@@ -579,21 +863,22 @@ public final class EntraEmulator implements AutoCloseable {
             emulator.addUser("carol@example.com", "carol", "carol@example.com", Set.of("push"), Outcome.NEVER, five);
             emulator.addUser("dave@example.com", "dave", "dave@example.com", Set.of("push"), Outcome.HTTP_500, five);
             emulator.addUser("erin@example.com", "erin", "erin@example.com", Set.of(), Outcome.APPROVE, five);
-            emulator.addUser("frank@example.com", "frank", "frank@example.com", Set.of("phone"), Outcome.APPROVE,
+            emulator.addUser("frank@example.com", "frank", "frank@example.com", Set.of("otp"), Outcome.APPROVE,
                     five);
             // the appliance's demo user (etc/org.radmfa.user-mfa-demo.cfg), as upn, samAccountName and mail
             emulator.addUser("mfa-demo", "mfa-demo", "mfa-demo", Set.of("push", "phone"), Outcome.APPROVE, five);
             System.out.println("Entra emulator on " + emulator.baseUrl());
             System.out.println("  authority    " + emulator.baseUrl() + "/" + TENANT);
+            System.out.println("  MFA service  " + emulator.serviceUrl());
             System.out.println("  Graph        " + emulator.baseUrl() + "/v1.0");
-            System.out.println("  MFA endpoint " + emulator.mfaEndpoint());
             System.out.println("  trust store  " + emulator.trustStore() + " (password " + STORE_PASSWORD + ")");
             System.out.println();
             System.out.println("# etc/org.radmfa.mfa.entra.cfg for this emulator:");
             emulator.configuration().forEach((key, value) -> System.out.println(key + " = " + value));
             System.out.println();
             System.out.println("users: mfa-demo and alice approve after 5 s, bob denies, carol never answers, dave:"
-                    + " HTTP 500, erin not enrolled, frank phone only (all @example.com but mfa-demo). Ctrl-C stops.");
+                    + " HTTP 500, erin has no method, frank types the code " + DEFAULT_CODE + " (all @example.com but mfa-demo)."
+                    + " Ctrl-C stops.");
             new CountDownLatch(1).await();
         } catch (UncheckedIOException e) {
             throw e.getCause();
