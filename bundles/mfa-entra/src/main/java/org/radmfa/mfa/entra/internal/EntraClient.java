@@ -212,6 +212,22 @@ final class EntraClient {
         return result;
     }
 
+    /**
+     * Asks Entra for a fresh token for the MFA service (not from MSAL's cache): what {@code radmfa:entra-check}
+     * proves first. Completes with the token's expiry, or fails with what {@link #describe} explains.
+     */
+    CompletableFuture<Instant> checkToken() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StepFailure("Entra connector stopped"));
+        }
+        try {
+            return msal.acquireToken(ClientCredentialParameters.builder(Set.of(settings.scope())).skipCache(true)
+                    .build()).thenApply(token -> token.expiresOnDate().toInstant());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Verifications started and not finished. */
     int pending() {
         return pending.size();

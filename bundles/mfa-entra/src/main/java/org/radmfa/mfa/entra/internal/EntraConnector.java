@@ -284,8 +284,32 @@ public final class EntraConnector implements MfaConnector {
         return current == null ? Optional.empty() : Optional.ofNullable(current.settings().credentialExpiry());
     }
 
+    /**
+     * A fresh token for the MFA service: its expiry, or the reason it was refused (the AADSTS code and what to do).
+     * For {@code radmfa:entra-check}.
+     */
+    public CompletableFuture<Instant> checkToken() {
+        EntraClient current = client;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Entra connector not configured ("
+                    + refused + ")"));
+        }
+        return current.checkToken().handle((expiry, failure) -> {
+            if (failure != null) {
+                throw new IllegalStateException(EntraClient.describe(failure));
+            }
+            return expiry;
+        });
+    }
+
+    /** One line on the configuration in use: tenant, credential, service. Never a secret. */
+    public String describeSettings() {
+        EntraClient current = client;
+        return current == null ? "(none: " + refused + ")" : current.settings().toString();
+    }
+
     /** Why the last configuration was refused, or null when it was accepted. */
-    String refusal() {
+    public String refusal() {
         EntraClient current = client;
         return current == null || refused != null ? refused : null;
     }
