@@ -2,6 +2,7 @@ package org.radmfa.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+
 import static org.ops4j.pax.exam.CoreOptions.vmOption;
 
 import java.time.Duration;
@@ -142,6 +143,69 @@ public class EntraIT extends RadmfaTestSupport {
                     accepted + acceptedAfter <= pushes);
             assertTrue("logins after the swap are served by the new connector: " + acceptedAfter,
                     acceptedAfter >= 8);
+        }
+    }
+
+    /**
+     * The operator's way in: radmfa:entra-setup makes the certificate and the configuration and prints the commands
+     * for the Entra administrator; until the certificate is attached, radmfa:entra-check names AADSTS700027; once it
+     * is (here: the emulator is given the certificate printed, as Graph would be), the token and a real push pass,
+     * signed in with the certificate.
+     */
+    @Test
+    public void entraSetupThenEntraCheckProveTheChainStepByStep() throws Exception {
+        try (EntraEmulator emulator = EntraEmulator.start(0)) {
+            emulator.addUser("mfa-demo", null, null, Set.of("push"), EntraEmulator.Outcome.APPROVE,
+                    Duration.ofMillis(500));
+            Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
+            entra.put("pollIntervalMillis", "200");
+            configure("org.radmfa.mfa.entra", entra);
+            Await.until("the Entra connector configured with the secret", TIMEOUT,
+                    () -> shellSays("radmfa:entra-check", "2. token: OK"));
+
+            String setup = shell("radmfa:entra-setup " + EntraEmulator.TENANT);
+            assertTrue(setup, setup.contains("CN=" + EntraEmulator.TENANT + ", OU=Microsoft NPS Extension"));
+            assertTrue(setup, setup.contains("New-MgServicePrincipal -AppId 981f26a1-7f43-403b-a875-f8b09b8cd720"));
+            java.util.regex.Matcher printed = java.util.regex.Pattern.compile("FromBase64String\\(\"([A-Za-z0-9+/=]+)\"\\)")
+                    .matcher(setup);
+            assertTrue(setup, printed.find());
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                            new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(printed.group(1))));
+            long days = java.time.Duration.between(certificate.getNotBefore().toInstant(),
+                    certificate.getNotAfter().toInstant()).toDays();
+            assertTrue("two years: " + days, days >= 729 && days <= 731);
+
+            java.util.Dictionary<String, Object> written = configurationAdmin.getConfiguration(
+                    "org.radmfa.mfa.entra", null).getProperties();
+            assertEquals(null, written.get("clientSecret"));
+            String sealed = String.valueOf(written.get("certificatePassword"));
+            assertTrue("the password is sealed: " + sealed, sealed.startsWith("{aes-gcm}"));
+            assertTrue("setup's own output never shows the password", !setup.contains(sealed));
+
+            Await.until("the connector uses the certificate, not yet attached in Entra", TIMEOUT,
+                    () -> shellSays("radmfa:entra-check", "AADSTS700027"));
+            String refused = shell("radmfa:entra-check");
+            assertTrue(refused, refused.contains("2. token: FAILED") && refused.contains("key credentials"));
+
+            emulator.addKeyCredential(certificate);
+            String checked = shell("radmfa:entra-check --timeout 30 mfa-demo");
+            assertTrue(checked, checked.contains("1. configuration: OK"));
+            assertTrue(checked, checked.contains("2. token: OK"));
+            assertTrue(checked, checked.contains("3. second factor: OK: APPROVED"));
+            assertEquals("certificate", emulator.lastClientAuthentication());
+            assertEquals("mfa-demo", emulator.begins().get(emulator.begins().size() - 1).userPrincipalName());
+
+            String again = shell("radmfa:entra-setup " + EntraEmulator.TENANT);
+            assertTrue(again, again.contains("--renew"));
+        }
+    }
+
+    private boolean shellSays(String command, String text) {
+        try {
+            return shell(command).contains(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(command + ": " + e, e);
         }
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -78,7 +77,7 @@ public class P2sScenarioIT {
     private static final String GATEWAY_PUBLIC_ADDRESS = "198.51.100.20";
     private static final String NAS_IDENTIFIER = "azure-p2s-gateway-in0";
     private static final String DOMAIN = "@contoso.example";
-    private static final String PUSH = "POST /mfa/v1/authentications";
+    private static final String PUSH = "POST " + EntraEmulator.CONNECTOR_PATH + "/BeginTwoWayAuthentication";
     private static final List<String> DEMO_FILES = List.of("org.radmfa.client-demo.cfg", "org.radmfa.user-demo.cfg",
             "org.radmfa.user-mfa-demo.cfg", "org.radmfa.policy-demo-vpn.cfg", "org.radmfa.policy-demo-mfa.cfg");
 
@@ -446,7 +445,7 @@ public class P2sScenarioIT {
     // The appliance.
 
     /** The example's files, then what a test run must set: values, ports, addresses, users, the boot features. */
-    private static void configure() throws IOException {
+    private static void configure() throws IOException, java.security.GeneralSecurityException {
         Path etc = home.resolve("etc");
         for (String demo : DEMO_FILES) {
             Files.deleteIfExists(etc.resolve(demo));
@@ -462,9 +461,19 @@ public class P2sScenarioIT {
         PropertiesFiles.put(client, "address", network.clientSubnet);
         Path entra = etc.resolve("org.radmfa.mfa.entra.cfg");
         for (Map.Entry<String, Object> setting : emulator.configuration().entrySet()) {
-            PropertiesFiles.put(entra, setting.getKey(), String.valueOf(setting.getValue()));
+            if (!setting.getKey().equals("clientSecret")) {
+                PropertiesFiles.put(entra, setting.getKey(), String.valueOf(setting.getValue()));
+            }
         }
-        PropertiesFiles.put(entra, "clientSecretExpires", LocalDate.now().plusYears(1).toString());
+        // The example's way: a certificate of the service principal (what radmfa:entra-setup makes and the Entra
+        // administrator attaches; EntraIT runs that command), registered with the emulator as Graph would.
+        Path certificate = home.resolve("entra-nps.p12");
+        EntraEmulator.keytool(certificate, "nps", "RSA", "CN=" + EntraEmulator.TENANT + ", OU=Microsoft NPS Extension",
+                null, null, 730);
+        emulator.addKeyCredential((java.security.cert.X509Certificate) java.security.KeyStore.getInstance(
+                certificate.toFile(), emulator.trustStorePassword().toCharArray()).getCertificate("nps"));
+        PropertiesFiles.put(entra, "certificatePath", certificate.toString());
+        PropertiesFiles.put(entra, "certificatePassword", emulator.trustStorePassword());
         PropertiesFiles.put(entra, "pollIntervalMillis", "200");
         Path pipeline = etc.resolve("org.radmfa.pipeline.cfg");
         PropertiesFiles.put(pipeline, "mfaTimeoutSeconds", String.valueOf(MFA_DEADLINE_SECONDS));

@@ -78,7 +78,8 @@ import com.sun.net.httpserver.HttpsServer;
  * Run {@link #main} for a demo.
  */
 public final class EntraEmulator implements AutoCloseable {
-    public static final String TENANT = "radmfa-emulated-tenant";
+    /** A tenant id is a GUID (radmfa:entra-setup insists). */
+    public static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd0e1a7e5";
     /** "Azure Multi-Factor Auth Client", the app id the NPS extension signs in as. */
     public static final String CLIENT_ID = "981f26a1-7f43-403b-a875-f8b09b8cd720";
     public static final String CLIENT_SECRET = "emulator-secret";
