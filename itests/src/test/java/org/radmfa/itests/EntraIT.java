@@ -78,7 +78,7 @@ public class EntraIT extends RadmfaTestSupport {
             Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
             entra.put("userLookup", "upn");
             entra.put("pollIntervalMillis", "200");
-            configure("org.radmfa.mfa.entra", entra);
+            configureEntra(entra);
             configure("org.radmfa.pipeline", Map.of("mfaConnector.target", "(connector=entra)",
                     "mfaTimeoutSeconds", "20", "mfaMaxPushes", "0"));
             Await.until("the Entra connector answers", TIMEOUT,
@@ -159,7 +159,7 @@ public class EntraIT extends RadmfaTestSupport {
                     Duration.ofMillis(500));
             Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
             entra.put("pollIntervalMillis", "200");
-            configure("org.radmfa.mfa.entra", entra);
+            configureEntra(entra);
             Await.until("the Entra connector configured with the secret", TIMEOUT,
                     () -> shellSays("radmfa:entra-check", "2. token: OK"));
 
@@ -199,6 +199,69 @@ public class EntraIT extends RadmfaTestSupport {
             String again = shell("radmfa:entra-setup " + EntraEmulator.TENANT);
             assertTrue(again, again.contains("--renew"));
         }
+    }
+
+    /**
+     * A user whose Entra method is a code (or with number matching overridden) gets an Access-Challenge; the code
+     * typed in the VPN client goes to EndTwoWayAuthentication, and the Access-Accept then carries the network
+     * policy's reply attributes (the NPS extension drops them on this path).
+     */
+    @Test
+    public void entraOneTimeCodesThroughAccessChallengeKeepThePolicysReplyAttributes() throws Exception {
+        try (EntraEmulator emulator = EntraEmulator.start(0)) {
+            emulator.addUser("mfa-demo", null, null, Set.of("otp"), EntraEmulator.Outcome.APPROVE, Duration.ZERO);
+            emulator.setOneTimeCode("mfa-demo", "482915");
+            Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
+            entra.put("challengePrompt", "Code from Microsoft Authenticator");
+            configureEntra(entra);
+            configure("org.radmfa.pipeline", Map.of("mfaConnector.target", "(connector=entra)",
+                    "mfaTimeoutSeconds", "20", "mfaMaxPushes", "0"));
+            String set = shell("radmfa:policies-set \"Demo MFA users\" reply.Class=entra-otp-users");
+            assertTrue(set, !set.toLowerCase(java.util.Locale.ROOT).contains("error"));
+            try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
+                RadiusTestClient.Response[] first = new RadiusTestClient.Response[1];
+                Await.until("an Access-Challenge for mfa-demo", TIMEOUT, () -> {
+                    first[0] = pap(client, "mfa-demo-password", null);
+                    return first[0].code() == RadiusTestClient.ACCESS_CHALLENGE;
+                });
+                assertEquals("Code from Microsoft Authenticator", new String(first[0].attribute(18),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                byte[] state = first[0].attribute(24);
+
+                RadiusTestClient.Response accepted = pap(client, "482915", state);
+                assertEquals("the right code", RadiusTestClient.ACCESS_ACCEPT, accepted.code());
+                assertTrue("the policy's Class after the code: " + accepted.texts(25),
+                        accepted.texts(25).contains("entra-otp-users"));
+                assertTrue(emulator.bodies().stream().anyMatch(body -> body.contains(
+                        "<AdditionalAuthData>482915</AdditionalAuthData>")));
+
+                RadiusTestClient.Response again = pap(client, "mfa-demo-password", null);
+                assertEquals(RadiusTestClient.ACCESS_CHALLENGE, again.code());
+                RadiusTestClient.Response wrong = pap(client, "000000", again.attribute(24));
+                assertEquals("a wrong code", RadiusTestClient.ACCESS_REJECT, wrong.code());
+            }
+            String decisions = shell("radmfa:decisions --no-format --trace -n 10");
+            assertTrue(decisions, decisions.contains("OathCodeIncorrect"));
+            assertTrue("the code is never in the decision log", !decisions.matches("(?s).*\\b482915\\b.*"));
+        }
+    }
+
+    private RadiusTestClient.Response pap(RadiusTestClient client, String password, byte[] state) {
+        try {
+            RadiusTestClient.Sent sent = client.sendPap("mfa-demo", password, DEMO_SECRET, DEMO_SECRET, state);
+            RadiusTestClient.Response response = client.receive(sent, 30_000);
+            if (response == null) {
+                throw new IllegalStateException("no answer");
+            }
+            return response;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The whole Entra configuration, nothing kept from another test (a certificate would contradict a secret). */
+    private void configureEntra(Map<String, Object> values) throws Exception {
+        configurationAdmin.getConfiguration("org.radmfa.mfa.entra", "?").update(new java.util.Hashtable<>(values));
     }
 
     private boolean shellSays(String command, String text) {

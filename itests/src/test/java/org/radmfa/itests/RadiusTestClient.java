@@ -57,6 +57,20 @@ final class RadiusTestClient implements AutoCloseable {
             return null;
         }
 
+        /** The values of every attribute of this type, in order, as text. */
+        java.util.List<String> texts(int type) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                int length = packet[offset + 1] & 0xFF;
+                if ((packet[offset] & 0xFF) == type) {
+                    values.add(new String(packet, offset + 2, length - 2, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                offset += Math.max(length, 2);
+            }
+            return values;
+        }
+
         /** The value of the first Microsoft (311) vendor attribute of this type, or null. */
         byte[] microsoft(int type) {
             int offset = 20;
