@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /**
  * A policy's definition. Policies are plain configuration data: besides identity and order, every key of the
  * policy's file is a setting ({@code access}, {@code mfaRequired}, {@code condition.*}, {@code constraint.*},
- * {@code reply.*}, {@code action}, {@code directory}, ...), as the README documents.
+ * {@code reply.*}, {@code action}, {@code directory}, ...), as docs/configuration.md documents.
  *
  * @param kind network or connection request policy
  * @param name unique within its kind
