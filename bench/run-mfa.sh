@@ -163,7 +163,7 @@ say "MfaCapacity: $LOGINS logins, push approved after $APPROVE_AFTER s, connecto
 bounded $((APPROVE_AFTER * 3 + 240)) "${GEN[@]}" org.radmfa.bench.MfaCapacity --host 127.0.0.1 --port "$RM_PORT" \
     --secret "$SECRET" --user "$BENCH_USER" --password "$BENCH_PASSWORD" --logins "$LOGINS" --sockets "$SOCKETS" \
     --send-rate "$SEND_RATE" --timeout-seconds $((APPROVE_AFTER + 100)) --sample-after-seconds "${BENCH_MFA_SAMPLE_AFTER:-8}" \
-    --server-pid "$RM_PID" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" || true
+    --server-pid "$RM_PID" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" && CAPACITY_STATUS=0 || CAPACITY_STATUS=$?
 RM_CPU=$(awk -v a="$(cpu_seconds "$RM_PID")" -v b="$RM_CPU0" 'BEGIN { printf "%.1f", a - b }')
 EMU_CPU=$(awk -v a="$(cpu_seconds "$EMU_PID")" -v b="$EMU_CPU0" 'BEGIN { printf "%.1f", a - b }')
 echo "CPU used during the run: appliance $RM_CPU s, emulator $EMU_CPU s ($(nproc) CPUs; load average now" \
@@ -186,3 +186,11 @@ if [[ "$JFR" == 1 && -f "$WORK/radmfa-mfa.jfr" ]]; then
                END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25; } || true
 fi
 grep -q '^RESULT' "$WORK/mfa.txt" || die "MfaCapacity did not finish; see the lines above"
+# The benchmark's own correctness checks: every login accepted with verified authenticators (MfaCapacity's exit
+# status), and one push per login (the emulator's count: the logins and the warm-up login).
+[[ "$CAPACITY_STATUS" == 0 ]] || die "MfaCapacity's checks failed (exit $CAPACITY_STATUS): not every login was accepted"
+sleep 6   # the emulator prints its counters every 5 s
+STARTED=$(grep '^EMULATOR' "$WORK/emulator.out" | tail -n 1 | sed -n 's/.*started=\([0-9]*\).*/\1/p')
+[[ "$STARTED" == "$((LOGINS + 1))" ]] \
+    || die "the emulator started ${STARTED:-?} pushes for $LOGINS logins and the warm-up: one push per login is broken"
+say "checks passed: $LOGINS logins accepted, $STARTED pushes for $((LOGINS + 1)) logins"
