@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -296,8 +297,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         }
         counters.accepted(client.name());
         int code = listener.kind() == Listener.Kind.AUTH ? RadiusWire.ACCESS_ACCEPT : RadiusWire.ACCOUNTING_RESPONSE;
-        listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram), new byte[0], secret),
-                source);
+        listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram),
+                RadiusWire.proxyStates(datagram), secret), source);
     }
 
     private void handleAccessRequest(Listener listener, byte[] datagram, RadiusClient client,
@@ -428,7 +429,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                 return;
             }
             byte[] response = RadiusWire.response(RadiusWire.ACCOUNTING_RESPONSE, datagram[1] & 0xFF,
-                    authenticator(datagram), new byte[0], secret, false);
+                    authenticator(datagram), RadiusWire.proxyStates(datagram), secret, false);
             duplicates.complete(key, response);
             listener.send(response, source);
         });
@@ -457,8 +458,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             case REJECT -> RadiusWire.ACCESS_REJECT;
         };
         // The pipeline puts only what the protocol needs on a reject (MS-CHAP-Error): the reason stays in our logs.
-        byte[] attributes = encoder.encode(decision.replyAttributes(), client.secret().bytes(),
-                authenticator(request));
+        // Proxy-State goes last, as received (RFC 2865 section 5.33), on every kind of answer.
+        byte[] proxyStates = RadiusWire.proxyStates(request);
+        byte[] attributes = concat(encoder.encode(decision.replyAttributes(), client.secret().bytes(),
+                authenticator(request)), proxyStates);
         byte[] response;
         try {
             response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), attributes,
@@ -467,7 +470,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             LOG.error("Response to {} does not fit in a RADIUS packet ({}); sending Access-Reject", source,
                     e.getMessage());
             code = RadiusWire.ACCESS_REJECT;
-            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), new byte[0],
+            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), proxyStates,
                     client.secret().bytes());
         }
         counters.answered(client.name(), code == RadiusWire.ACCESS_REJECT ? Decision.Outcome.REJECT
@@ -475,6 +478,15 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                         : ReasonCode.INTERNAL_ERROR);
         duplicates.complete(key, response);
         listener.send(response, source);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        if (second.length == 0) {
+            return first;
+        }
+        byte[] result = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, result, first.length, second.length);
+        return result;
     }
 
     private static byte[] authenticator(byte[] packet) {

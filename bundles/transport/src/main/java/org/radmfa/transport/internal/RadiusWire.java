@@ -1,5 +1,6 @@
 package org.radmfa.transport.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +20,7 @@ final class RadiusWire {
     static final int STATUS_SERVER = 12;
 
     static final int HEADER_LENGTH = 20;
+    private static final byte[] NO_ATTRIBUTES = new byte[0];
     static final int MAX_LENGTH = 4096;
     static final int AUTHENTICATOR_OFFSET = 4;
     static final int AUTHENTICATOR_LENGTH = 16;
@@ -27,6 +29,7 @@ final class RadiusWire {
     static final int USER_PASSWORD = 2;
     static final int CHAP_PASSWORD = 3;
     static final int STATE = 24;
+    static final int PROXY_STATE = 33;
     static final int VENDOR_SPECIFIC = 26;
     static final int CHAP_CHALLENGE = 60;
     static final int EAP_MESSAGE = 79;
@@ -142,6 +145,28 @@ final class RadiusWire {
             offset += packet[offset + 1] & 0xFF;
         }
         return -1;
+    }
+
+    /**
+     * Every Proxy-State attribute of the packet exactly as it arrived (type, length, value), in their order: RFC 2865
+     * section 5.33 and RFC 2866 have every answer carry them back unmodified, so that a proxy in front of this server
+     * can match the answer to its request. The structure must have been checked.
+     */
+    static byte[] proxyStates(byte[] packet) {
+        int offset = HEADER_LENGTH;
+        int size = length(packet);
+        ByteArrayOutputStream copies = null;
+        while (offset < size) {
+            int attributeLength = packet[offset + 1] & 0xFF;
+            if ((packet[offset] & 0xFF) == PROXY_STATE) {
+                if (copies == null) {
+                    copies = new ByteArrayOutputStream();
+                }
+                copies.write(packet, offset, attributeLength);
+            }
+            offset += attributeLength;
+        }
+        return copies == null ? NO_ATTRIBUTES : copies.toByteArray();
     }
 
     /**

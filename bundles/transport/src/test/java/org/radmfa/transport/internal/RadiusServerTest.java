@@ -444,6 +444,110 @@ class RadiusServerTest {
         assertEquals(6, failure[failureOffset + 3], "echoes the response's identifier");
     }
 
+    private static final byte[] FIRST_STATE = "proxy-1:\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] SECOND_STATE = {(byte) 0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+
+    /** Adds the two Proxy-State attributes a chain of two proxies would have added, in that order. */
+    private static void addProxyStates(org.tinyradius.packet.RadiusPacket request) {
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(33, FIRST_STATE));
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(33, SECOND_STATE));
+    }
+
+    /** The values of every Proxy-State of a response, in order. */
+    private static List<byte[]> proxyStates(byte[] response) {
+        List<byte[]> found = new java.util.ArrayList<>();
+        int offset = 20;
+        while (offset < response.length) {
+            int length = response[offset + 1] & 0xFF;
+            if (response[offset] == 33) {
+                found.add(Arrays.copyOfRange(response, offset + 2, offset + length));
+            }
+            offset += length;
+        }
+        return found;
+    }
+
+    private static void assertProxyStatesEchoed(byte[] response) {
+        List<byte[]> echoed = proxyStates(response);
+        assertEquals(2, echoed.size(), "both Proxy-State attributes come back");
+        assertArrayEquals(FIRST_STATE, echoed.get(0), "first Proxy-State, unmodified");
+        assertArrayEquals(SECOND_STATE, echoed.get(1), "second Proxy-State, unmodified and in order");
+    }
+
+    private static byte[] papWithProxyStates(int id, String password) throws Exception {
+        AccessRequest request = new AccessRequest("alice", password);
+        request.setPacketIdentifier(id);
+        addProxyStates(request);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return signed(out.toByteArray(), SECRET);
+    }
+
+    /** RFC 2865 section 5.33: Accept and Reject carry every Proxy-State back, unmodified and in order. */
+    @Test
+    void acceptAndRejectEchoProxyStateInOrder() throws Exception {
+        byte[] accept = papWithProxyStates(101, "right");
+        send(accept, authAddress);
+        byte[] accepted = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, accepted[0]);
+        assertSignedResponse(accepted, accept);
+        assertProxyStatesEchoed(accepted);
+        assertTrue(RadiusWire.find(accepted, 27) > 0, "the policy's settings as well");
+
+        byte[] reject = papWithProxyStates(102, "wrong");
+        send(reject, authAddress);
+        byte[] rejected = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, rejected[0]);
+        assertSignedResponse(rejected, reject);
+        assertProxyStatesEchoed(rejected);
+
+        byte[] plain = signed(accessRequest(103, "alice", "right", SECRET), SECRET);
+        send(plain, authAddress);
+        assertTrue(proxyStates(receive()).isEmpty(), "no Proxy-State where the request had none");
+    }
+
+    /** An answer completed later (after a second factor) and its retransmits from the cache carry them too. */
+    @Test
+    void anAnswerCompletedLaterAndItsCachedCopiesEchoProxyState() throws Exception {
+        CompletableFuture<Decision> slow = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        pipeline = request -> {
+            arrived.countDown();
+            return slow;
+        };
+        byte[] request = papWithProxyStates(104, "right");
+        send(request, authAddress);
+        assertTrue(arrived.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        send(request, authAddress);
+        slow.complete(new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, "code?", "P",
+                List.of(new ReplyAttribute("Reply-Message", "Enter the code")), List.of()));
+        byte[] first = receive();
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, first[0]);
+        assertSignedResponse(first, request);
+        assertProxyStatesEchoed(first);
+        assertArrayEquals(first, receive(), "the joined retransmit");
+        send(request, authAddress);
+        assertArrayEquals(first, receive(), "a retransmit answered from the cache");
+    }
+
+    /** RFC 2866: an Accounting-Response echoes Proxy-State as well. */
+    @Test
+    void accountingResponseEchoesProxyState() throws Exception {
+        org.tinyradius.packet.AccountingRequest request = new org.tinyradius.packet.AccountingRequest("alice",
+                org.tinyradius.packet.AccountingRequest.ACCT_STATUS_TYPE_START);
+        request.setPacketIdentifier(105);
+        request.addAttribute("Acct-Session-Id", "session-proxied");
+        addProxyStates(request);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] packet = out.toByteArray();
+        send(packet, acctAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, response[0]);
+        assertResponseAuthenticator(response, packet);
+        assertProxyStatesEchoed(response);
+    }
+
     @Test
     void statisticsTellABadSecretFromABadPassword() throws Exception {
         send(signed(accessRequest(90, "alice", "wrong", SECRET), SECRET), authAddress);
