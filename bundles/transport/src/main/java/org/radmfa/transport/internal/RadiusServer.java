@@ -123,9 +123,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private final RequestDecoder decoder = new RequestDecoder(dictionary);
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
     private final TransportCounters counters = new TransportCounters();
+    private final UnsupportedMethodLog unsupportedMethods = new UnsupportedMethodLog();
     private final AtomicLong requestIds = new AtomicLong();
     private final RateLimiter rateLimiter = new RateLimiter();
-    private final EapMsChapV2 eap = new EapMsChapV2();
+    private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods);
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
 
@@ -324,6 +325,17 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
         if (decoded.drop() != null) {
             counters.drop(client.name(), decoded.drop(), source.toString());
+            return;
+        }
+        if (decoded.unsupported() != null) {
+            // A well-formed request is decided, never left to the NAS's retries: MS-CHAP v1 and the like.
+            RequestDecoder.Unsupported unsupported = decoded.unsupported();
+            counters.accepted(client.name());
+            unsupportedMethods.rejected(client.name(), unsupported.method(), unsupported.userName(),
+                    source.toString());
+            respond(listener, datagram, client, source, key, Decision.reject(ReasonCode.AUTH_METHOD_NOT_ALLOWED,
+                    "authentication method " + unsupported.method() + " is not offered",
+                    List.of("transport: " + unsupported.method() + " is not offered by this server")));
             return;
         }
         if (decoded.eap() != null) {

@@ -548,6 +548,35 @@ class RadiusServerTest {
         assertProxyStatesEchoed(response);
     }
 
+    /** MS-CHAP v1 is not offered: answered with Access-Reject and counted under reason 66, never dropped. */
+    @Test
+    void msChapV1IsRejectedWithReasonNotAllowedAndNotDropped() throws Exception {
+        byte[] request = signed(RequestDecoderTest.msChapV1("alice", SECRET), SECRET);
+        send(request, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, response[0]);
+        assertSignedResponse(response, request);
+        assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
+        assertEquals(0L, server.counters().drops("loopback", DropReason.UNDECODABLE));
+    }
+
+    /** A peer that Naks EAP-MSCHAPv2 for EAP-TLS gets EAP-Failure in an Access-Reject with reason 66. */
+    @Test
+    void anEapNakForAMethodNotOfferedIsRejectedWithReasonNotAllowed() throws Exception {
+        byte[] identity = {2, 5, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        byte[] first = signed(eapRequest(45, identity, null), SECRET);
+        send(first, authAddress);
+        byte[] challenge = receive();
+        int stateOffset = RadiusWire.find(challenge, 24);
+        byte[] state = Arrays.copyOfRange(challenge, stateOffset + 2, stateOffset + (challenge[stateOffset + 1] & 0xFF));
+        byte[] nak = signed(eapRequest(46, new byte[] {2, 6, 0, 6, 3, 13}, state), SECRET);
+        send(nak, authAddress);
+        byte[] failure = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, failure[0]);
+        assertEquals(4, failure[RadiusWire.find(failure, 79) + 2], "EAP-Failure");
+        assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
+    }
+
     @Test
     void statisticsTellABadSecretFromABadPassword() throws Exception {
         send(signed(accessRequest(90, "alice", "wrong", SECRET), SECRET), authAddress);
