@@ -1,6 +1,10 @@
 package org.radmfa.clients.internal;
 
+import java.io.File;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -8,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +32,40 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
     private record Entry(String key, RadiusClient client, AddressMatcher matcher, String source) {
     }
 
+    /** Under karaf.data, which a Karaf "clean" start keeps (the bundle cache it wipes is elsewhere). */
+    static final String MEMORY_FILE = "radmfa/message-authenticator-received.properties";
+
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final MessageAuthenticatorMemory messageAuthenticators;
     private volatile List<Entry> snapshot = List.of();
+
+    @Activate
+    public ClientRegistryImpl(BundleContext context) {
+        this(memoryFile(context));
+    }
+
+    ClientRegistryImpl(Path memoryFile) {
+        this.messageAuthenticators = new MessageAuthenticatorMemory(memoryFile);
+    }
+
+    private static Path memoryFile(BundleContext context) {
+        String data = context.getProperty("karaf.data");
+        if (data != null) {
+            return Paths.get(data).resolve(MEMORY_FILE);
+        }
+        File bundleData = context.getDataFile("message-authenticator-received.properties");
+        return bundleData == null ? null : bundleData.toPath();
+    }
+
+    @Override
+    public Optional<Instant> messageAuthenticatorReceived(String clientName) {
+        return messageAuthenticators.received(clientName);
+    }
+
+    @Override
+    public void receivedMessageAuthenticator(String clientName) {
+        messageAuthenticators.remember(clientName, Instant.now());
+    }
 
     @Override
     public Optional<RadiusClient> find(InetAddress source) {
@@ -59,8 +98,12 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
         }
         entries.put(key, new Entry(key, client, matcher, source));
         publish();
-        LOG.info("RADIUS client '{}' at {} registered from {} (secret {}, Message-Authenticator {})", client.name(),
-                matcher, source, client.secret(), client.requireMessageAuthenticator() ? "required" : "optional");
+        LOG.info("RADIUS client '{}' at {} registered from {} (secret {}, Message-Authenticator {}{}, Proxy-State {})",
+                client.name(), matcher, source, client.secret(), client.messageAuthenticator().label(),
+                client.messageAuthenticator() == MessageAuthenticatorPolicy.AUTO
+                        ? messageAuthenticators.received(client.name()).map(when -> ": required, received " + when)
+                                .orElse(": optional until one is received") : "",
+                client.limitProxyState() ? "limited" : "allowed");
     }
 
     @Override

@@ -305,13 +305,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private void handleAccessRequest(Listener listener, byte[] datagram, RadiusClient client,
             InetSocketAddress source) {
         int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
-        if (offset >= 0) {
-            if (!RadiusWire.messageAuthenticatorValid(datagram, offset, client.secret().bytes())) {
-                counters.drop(client.name(), DropReason.BAD_MESSAGE_AUTHENTICATOR, source.toString());
-                return;
-            }
-        } else if (client.requireMessageAuthenticator()) {
-            counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
+        DropReason unsigned = messageAuthenticatorCheck(datagram, offset, client);
+        if (unsigned != null) {
+            counters.drop(client.name(), unsigned, source.toString());
             return;
         }
         DuplicateCache.Key key = DuplicateCache.Key.of(source, datagram);
@@ -366,6 +362,40 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         whenDecided(pipeline.handle(decoded.request()), key, (decision, failure) -> respond(listener, datagram,
                 client, source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    /**
+     * RFC 3579 and the BlastRADIUS mitigations (FreeRADIUS 3.2.5's {@code require_message_authenticator} and
+     * {@code limit_proxy_state}): a Message-Authenticator present must verify, and is remembered for the client; one
+     * absent is refused when the client must always send one, or (auto) has sent one before, and, while it need not,
+     * when the request carries Proxy-State.
+     *
+     * @return null when the request may go on, otherwise why it is dropped
+     */
+    private DropReason messageAuthenticatorCheck(byte[] datagram, int offset, RadiusClient client) {
+        ClientRegistry registry = clientRegistry;
+        if (offset >= 0) {
+            if (!RadiusWire.messageAuthenticatorValid(datagram, offset, client.secret().bytes())) {
+                return DropReason.BAD_MESSAGE_AUTHENTICATOR;
+            }
+            if (registry != null) {
+                registry.receivedMessageAuthenticator(client.name());
+            }
+            return null;
+        }
+        boolean required = switch (client.messageAuthenticator()) {
+            case REQUIRED -> true;
+            case OPTIONAL -> false;
+            // Without the registry nothing is known: fail closed, as for a client that has sent one.
+            case AUTO -> registry == null || registry.messageAuthenticatorReceived(client.name()).isPresent();
+        };
+        if (required) {
+            return DropReason.MISSING_MESSAGE_AUTHENTICATOR;
+        }
+        if (client.limitProxyState() && RadiusWire.find(datagram, RadiusWire.PROXY_STATE) >= 0) {
+            return DropReason.PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR;
+        }
+        return null;
     }
 
     /**

@@ -38,15 +38,30 @@ class RadiusServerTest {
     private static final RadiusClient LOOPBACK =
             new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null, true);
 
+    /** The one client, at 127.0.0.1; a test may replace it. */
+    private volatile RadiusClient loopback = LOOPBACK;
+    /** The clients that have sent a valid Message-Authenticator, as the registry remembers them. */
+    private final Map<String, java.time.Instant> received = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ClientRegistry registry = new ClientRegistry() {
         @Override
         public Optional<RadiusClient> find(InetAddress source) {
-            return source.getHostAddress().equals("127.0.0.1") ? Optional.of(LOOPBACK) : Optional.empty();
+            return source.getHostAddress().equals("127.0.0.1") ? Optional.of(loopback) : Optional.empty();
         }
 
         @Override
         public List<RadiusClient> clients() {
-            return List.of(LOOPBACK);
+            return List.of(loopback);
+        }
+
+        @Override
+        public Optional<java.time.Instant> messageAuthenticatorReceived(String clientName) {
+            return Optional.ofNullable(received.get(clientName));
+        }
+
+        @Override
+        public void receivedMessageAuthenticator(String clientName) {
+            received.putIfAbsent(clientName, java.time.Instant.now());
         }
     };
 
@@ -575,6 +590,53 @@ class RadiusServerTest {
         assertEquals(RadiusWire.ACCESS_REJECT, failure[0]);
         assertEquals(4, failure[RadiusWire.find(failure, 79) + 2], "EAP-Failure");
         assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
+    }
+
+    /**
+     * requireMessageAuthenticator = auto (FreeRADIUS 3.2.5): accepted without one until the client sends a valid one,
+     * required from then on; meanwhile limitProxyState drops unsigned requests that carry Proxy-State.
+     */
+    @Test
+    void autoRequiresAMessageAuthenticatorOnceTheClientHasSentOne() throws Exception {
+        loopback = new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null,
+                org.radmfa.api.MessageAuthenticatorPolicy.AUTO, true);
+        byte[] unsigned = accessRequest(111, "alice", "right", SECRET);
+        send(unsigned, authAddress);
+        assertEquals(111, receive()[1] & 0xFF, "unsigned, from a client that has never signed: answered");
+
+        AccessRequest withProxyState = new AccessRequest("alice", "right");
+        withProxyState.setPacketIdentifier(112);
+        addProxyStates(withProxyState);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        withProxyState.encodeRequestPacket(out, SECRET);
+        send(out.toByteArray(), authAddress);
+        // An unsigned request after it, answered first: the one with Proxy-State was dropped, not decided later.
+        send(accessRequest(116, "alice", "right", SECRET), authAddress);
+        assertEquals(116, receive()[1] & 0xFF);
+        assertEquals(1, server.counters().drops("loopback", DropReason.PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR));
+        assertTrue(received.isEmpty(), "nothing remembered yet");
+
+        send(signed(accessRequest(113, "alice", "right", SECRET), SECRET), authAddress);
+        assertEquals(113, receive()[1] & 0xFF);
+        assertTrue(received.containsKey("loopback"), "the registry is told");
+        assertDropped(accessRequest(114, "alice", "right", SECRET), authAddress,
+                DropReason.MISSING_MESSAGE_AUTHENTICATOR);
+    }
+
+    /** optional with limitProxyState = false: a proxy's unsigned requests with Proxy-State are answered. */
+    @Test
+    void optionalWithoutLimitProxyStateAnswersUnsignedProxiedRequests() throws Exception {
+        loopback = new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null,
+                org.radmfa.api.MessageAuthenticatorPolicy.OPTIONAL, false);
+        AccessRequest proxied = new AccessRequest("alice", "right");
+        proxied.setPacketIdentifier(115);
+        addProxyStates(proxied);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        proxied.encodeRequestPacket(out, SECRET);
+        send(out.toByteArray(), authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, response[0]);
+        assertProxyStatesEchoed(response);
     }
 
     @Test
