@@ -64,7 +64,12 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
 
     @Override
     public void receivedMessageAuthenticator(String clientName) {
-        messageAuthenticators.remember(clientName, Instant.now());
+        if (messageAuthenticators.remember(clientName, Instant.now())) {
+            boolean auto = snapshot.stream().anyMatch(entry -> entry.client().name().equals(clientName)
+                    && entry.client().messageAuthenticator() == MessageAuthenticatorPolicy.AUTO);
+            LOG.info("RADIUS client '{}' sent a valid Message-Authenticator for the first time{}", clientName,
+                    auto ? "; with requireMessageAuthenticator = auto it must send one from now on" : "");
+        }
     }
 
     @Override

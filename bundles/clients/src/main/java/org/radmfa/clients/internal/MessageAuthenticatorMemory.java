@@ -41,17 +41,21 @@ final class MessageAuthenticatorMemory {
         return Optional.ofNullable(received.get(client));
     }
 
-    /** Remembers the client; written to the file before it returns the first time, so a crash cannot lose it. */
-    void remember(String client, Instant now) {
+    /**
+     * Remembers the client; written to the file before it returns the first time, so a crash cannot lose it.
+     *
+     * @return whether this was the first time
+     */
+    boolean remember(String client, Instant now) {
         if (received.containsKey(client)) {
-            return;
+            return false;
         }
         synchronized (this) {
-            if (received.putIfAbsent(client, now) == null) {
-                LOG.info("RADIUS client '{}' sent a valid Message-Authenticator for the first time; with"
-                        + " requireMessageAuthenticator = auto it must send one from now on", client);
-                save();
+            if (received.putIfAbsent(client, now) != null) {
+                return false;
             }
+            save();
+            return true;
         }
     }
 
