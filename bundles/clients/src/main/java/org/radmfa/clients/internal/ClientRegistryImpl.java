@@ -11,13 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SharedMessageAuthenticators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +42,12 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
     static final String MEMORY_FILE = "radmfa/message-authenticator-received.properties";
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private static final long ASK_INTERVAL_NANOS = 10_000_000_000L;
+
     private final MessageAuthenticatorMemory messageAuthenticators;
+    /** When the cluster was last asked about each client that has not signed here (registered clients only). */
+    private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
+    private volatile SharedMessageAuthenticators shared;
     private volatile List<Entry> snapshot = List.of();
 
     @Activate
@@ -57,19 +68,77 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
         return bundleData == null ? null : bundleData.toPath();
     }
 
+    /**
+     * The cluster's copy, when the cluster bundle runs: what this node learns is published, what it does not know is
+     * looked up (never waited for). Dynamic: the cluster may come and go while clients keep being served.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindShared(SharedMessageAuthenticators bound) {
+        shared = bound;
+        lastAsked.clear();
+        messageAuthenticators.all().forEach(bound::publish);
+    }
+
+    void unbindShared(SharedMessageAuthenticators unbound) {
+        if (shared == unbound) {
+            shared = null;
+        }
+    }
+
     @Override
     public Optional<Instant> messageAuthenticatorReceived(String clientName) {
-        return messageAuthenticators.received(clientName);
+        Optional<Instant> known = messageAuthenticators.received(clientName);
+        if (known.isEmpty()) {
+            askCluster(clientName);
+        }
+        return known;
+    }
+
+    /**
+     * Asks the cluster whether another node has seen this client sign, at most every {@link #ASK_INTERVAL_NANOS} per
+     * client (an unsigned gateway asks with each request); the answer applies from the next request on.
+     */
+    private void askCluster(String clientName) {
+        SharedMessageAuthenticators cluster = shared;
+        if (cluster == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long previous = lastAsked.get(clientName);
+        if (previous != null && now - previous < ASK_INTERVAL_NANOS) {
+            return;
+        }
+        boolean mine = previous == null ? lastAsked.putIfAbsent(clientName, now) == null
+                : lastAsked.replace(clientName, previous, now);
+        if (!mine) {
+            return; // another reading thread asks right now
+        }
+        cluster.lookup(clientName).thenAccept(found -> found.ifPresent(when -> {
+            if (messageAuthenticators.remember(clientName, when)) {
+                LOG.info("RADIUS client '{}' has sent a valid Message-Authenticator to another node of the cluster"
+                        + " (first {}){}", clientName, when, autoNote(clientName));
+            }
+        }));
     }
 
     @Override
     public void receivedMessageAuthenticator(String clientName) {
-        if (messageAuthenticators.remember(clientName, Instant.now())) {
-            boolean auto = snapshot.stream().anyMatch(entry -> entry.client().name().equals(clientName)
-                    && entry.client().messageAuthenticator() == MessageAuthenticatorPolicy.AUTO);
+        Instant now = Instant.now();
+        if (messageAuthenticators.remember(clientName, now)) {
             LOG.info("RADIUS client '{}' sent a valid Message-Authenticator for the first time{}", clientName,
-                    auto ? "; with requireMessageAuthenticator = auto it must send one from now on" : "");
+                    autoNote(clientName));
+            SharedMessageAuthenticators cluster = shared;
+            if (cluster != null) {
+                cluster.publish(clientName, now);
+            }
         }
+    }
+
+    private String autoNote(String clientName) {
+        boolean auto = snapshot.stream().anyMatch(entry -> entry.client().name().equals(clientName)
+                && entry.client().messageAuthenticator() == MessageAuthenticatorPolicy.AUTO);
+        return auto ? "; with requireMessageAuthenticator = auto it must send one from now on" : "";
     }
 
     @Override

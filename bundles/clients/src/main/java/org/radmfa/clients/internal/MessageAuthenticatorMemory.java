@@ -41,6 +41,11 @@ final class MessageAuthenticatorMemory {
         return Optional.ofNullable(received.get(client));
     }
 
+    /** Every client remembered, with when it first sent one. */
+    Map<String, Instant> all() {
+        return Map.copyOf(received);
+    }
+
     /**
      * Remembers the client; written to the file before it returns the first time, so a crash cannot lose it.
      *

@@ -56,4 +56,35 @@ class ClientRegistryImplTest {
         assertEquals(when, afterRestart.messageAuthenticatorReceived("gw").orElseThrow());
         assertTrue(afterRestart.messageAuthenticatorReceived("other").isEmpty());
     }
+
+    /** Two nodes of a cluster: what one learns, the other adopts from its next lookup on; a node's past is shared. */
+    @Test
+    void whatOneNodeLearnsTheOtherAdoptsThroughTheCluster() {
+        java.util.Map<String, java.time.Instant> cluster = new java.util.concurrent.ConcurrentHashMap<>();
+        org.radmfa.api.SharedMessageAuthenticators shared = new org.radmfa.api.SharedMessageAuthenticators() {
+            @Override
+            public void publish(String clientName, java.time.Instant first) {
+                cluster.putIfAbsent(clientName, first);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.Optional<java.time.Instant>> lookup(
+                    String clientName) {
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        java.util.Optional.ofNullable(cluster.get(clientName)));
+            }
+        };
+        ClientRegistryImpl first = new ClientRegistryImpl((java.nio.file.Path) null);
+        first.receivedMessageAuthenticator("learned-alone");
+        first.bindShared(shared);
+        assertTrue(cluster.containsKey("learned-alone"), "what a node knew before joining is published");
+        ClientRegistryImpl second = new ClientRegistryImpl((java.nio.file.Path) null);
+        second.bindShared(shared);
+
+        first.receivedMessageAuthenticator("gw");
+        assertEquals(first.messageAuthenticatorReceived("gw").orElseThrow(), cluster.get("gw"));
+        assertTrue(second.messageAuthenticatorReceived("gw").isEmpty(), "not waited for: the lookup is under way");
+        assertEquals(cluster.get("gw"), second.messageAuthenticatorReceived("gw").orElseThrow(), "adopted");
+        assertTrue(second.messageAuthenticatorReceived("never-signed").isEmpty());
+    }
 }

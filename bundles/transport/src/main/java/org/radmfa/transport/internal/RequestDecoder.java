@@ -103,7 +103,6 @@ final class RequestDecoder {
             try {
                 RadiusAttribute attribute = RadiusAttribute.createRadiusAttribute(dictionary, -1, type);
                 attribute.readAttribute(packet, offset, packet[offset + 1] & 0xFF);
-                attribute.getAttributeValue();
             } catch (RadiusException | RuntimeException e) {
                 undecodable.add(offset);
             }
