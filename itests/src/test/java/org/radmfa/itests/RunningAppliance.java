@@ -116,21 +116,26 @@ final class RunningAppliance implements AutoCloseable {
         }
     }
 
+    /** Stops Karaf with bin/stop (by its PID if it does not stop) and keeps the installation, for a restart. */
+    void stop() throws Exception {
+        Optional<ProcessHandle> karaf = karafProcess();
+        if (karaf.isPresent() && karaf.get().isAlive()) {
+            run(null, home.resolve("bin/stop").toString());
+            try {
+                karaf.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                System.err.println("Karaf still running " + STOP_TIMEOUT.toSeconds() + " s after bin/stop; killing PID "
+                        + karaf.get().pid());
+                karaf.get().destroyForcibly();
+                karaf.get().onExit().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try {
-            Optional<ProcessHandle> karaf = karafProcess();
-            if (karaf.isPresent() && karaf.get().isAlive()) {
-                run(null, home.resolve("bin/stop").toString());
-                try {
-                    karaf.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    System.err.println("Karaf still running " + STOP_TIMEOUT.toSeconds() + " s after bin/stop; killing PID "
-                            + karaf.get().pid());
-                    karaf.get().destroyForcibly();
-                    karaf.get().onExit().get(10, TimeUnit.SECONDS);
-                }
-            }
+            stop();
         } finally {
             Path log = home.resolve("data/log/karaf.log");
             if (Files.exists(log)) {

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.admin.AdminException;
@@ -34,7 +35,7 @@ public final class ClientAdminImpl implements ClientAdmin {
     static final String FACTORY_PID = "org.radmfa.client";
     /** The keys {@link ClientSettings} sets; any other key of a file is kept as it is. */
     private static final Set<String> MANAGED_KEYS = Set.of("name", "address", "vendor",
-            "requireMessageAuthenticator", "nasTimeoutSeconds", "nasRetries");
+            "requireMessageAuthenticator", "limitProxyState", "nasTimeoutSeconds", "nasRetries");
 
     private final DefinitionStore store;
 
@@ -78,7 +79,8 @@ public final class ClientAdminImpl implements ClientAdmin {
         properties.put("name", name);
         properties.put("address", Checks.required("address", settings.address()));
         properties.put("vendor", settings.vendor().trim());
-        properties.put("requireMessageAuthenticator", String.valueOf(settings.requireMessageAuthenticator()));
+        properties.put("requireMessageAuthenticator", settings.messageAuthenticator().configValue());
+        properties.put("limitProxyState", String.valueOf(settings.limitProxyState()));
         putHint(properties, "nasTimeoutSeconds", settings.nasTimeoutSeconds(), 3600);
         putHint(properties, "nasRetries", settings.nasRetries(), 100);
         if (secret != null) {
@@ -138,9 +140,17 @@ public final class ClientAdminImpl implements ClientAdmin {
     }
 
     private ClientEntry entry(StoredDefinition definition) {
+        MessageAuthenticatorPolicy messageAuthenticator;
+        try {
+            messageAuthenticator = MessageAuthenticatorPolicy.parse(definition.get("requireMessageAuthenticator",
+                    MessageAuthenticatorPolicy.AUTO.configValue()));
+        } catch (IllegalArgumentException e) {
+            // The clients bundle refuses such a file (its last good definition serves): shown as the strictest.
+            messageAuthenticator = MessageAuthenticatorPolicy.REQUIRED;
+        }
         ClientSettings settings = new ClientSettings(definition.name(), definition.get("address", ""),
-                definition.get("vendor", "RADIUS Standard"),
-                !definition.get("requireMessageAuthenticator", "true").equalsIgnoreCase("false"),
+                definition.get("vendor", "RADIUS Standard"), messageAuthenticator,
+                !definition.get("limitProxyState", "true").equalsIgnoreCase("false"),
                 Checks.intOrZero(definition.get("nasTimeoutSeconds", "0")),
                 Checks.intOrZero(definition.get("nasRetries", "0")));
         String secret = definition.properties().get("secret");

@@ -22,6 +22,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
@@ -41,7 +43,7 @@ public final class ClientDefinition {
     static final String FACTORY_PID = "org.radmfa.client";
     private static final Logger LOG = LoggerFactory.getLogger(ClientDefinition.class);
     static final Set<String> KEYS = Set.of("name", "address", "secret", "vendor",
-            "requireMessageAuthenticator", "nasTimeoutSeconds", "nasRetries",
+            "requireMessageAuthenticator", "limitProxyState", "nasTimeoutSeconds", "nasRetries",
             "webconsole.configurationFactory.nameHint");
 
     @ObjectClassDefinition(name = "radmfa RADIUS client",
@@ -65,8 +67,18 @@ public final class ClientDefinition {
 
         @AttributeDefinition(name = "Require Message-Authenticator",
                 description = "Drop Access-Requests without a valid Message-Authenticator (BlastRADIUS,"
-                        + " CVE-2024-3596). Turn off only for clients that cannot send it.")
-        boolean requireMessageAuthenticator() default true;
+                        + " CVE-2024-3596): true always; auto once the client has sent one valid"
+                        + " Message-Authenticator (remembered across restarts, as FreeRADIUS 3.2.5 does); false"
+                        + " never (only for clients that cannot send it)",
+                options = {@Option(label = "required", value = "true"), @Option(label = "auto", value = "auto"),
+                    @Option(label = "optional", value = "false")})
+        String requireMessageAuthenticator() default "auto";
+
+        @AttributeDefinition(name = "Limit Proxy-State",
+                description = "While this client is not required to send a Message-Authenticator, drop its"
+                        + " Access-Requests that carry Proxy-State without one (the BlastRADIUS attack hides its"
+                        + " collision in Proxy-State). Turn off only for a proxy that cannot sign its requests")
+        boolean limitProxyState() default true;
 
         @AttributeDefinition(name = "NAS timeout (seconds)", required = false,
                 description = "How long the NAS waits for an answer before it retries, as set on the NAS; a note for"
@@ -168,8 +180,15 @@ public final class ClientDefinition {
         }
         config.integer("nasTimeoutSeconds", 0, 0, 3600);
         config.integer("nasRetries", 0, 0, 100);
+        MessageAuthenticatorPolicy messageAuthenticator;
+        try {
+            messageAuthenticator = MessageAuthenticatorPolicy.parse(config.string("requireMessageAuthenticator",
+                    MessageAuthenticatorPolicy.AUTO.configValue()));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("requireMessageAuthenticator", e.getMessage());
+        }
         RadiusClient client = new RadiusClient(name, address.spec(), SharedSecret.of(secretText),
-                config.string("vendor", "RADIUS Standard"), config.bool("requireMessageAuthenticator", true));
+                config.string("vendor", "RADIUS Standard"), messageAuthenticator, config.bool("limitProxyState", true));
         return new Parsed(client, address);
     }
 

@@ -1,16 +1,29 @@
 package org.radmfa.clients.internal;
 
+import java.io.File;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SharedMessageAuthenticators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +38,108 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
     private record Entry(String key, RadiusClient client, AddressMatcher matcher, String source) {
     }
 
+    /** Under karaf.data, which a Karaf "clean" start keeps (the bundle cache it wipes is elsewhere). */
+    static final String MEMORY_FILE = "radmfa/message-authenticator-received.properties";
+
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private static final long ASK_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final MessageAuthenticatorMemory messageAuthenticators;
+    /** When the cluster was last asked about each client that has not signed here (registered clients only). */
+    private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
+    private volatile SharedMessageAuthenticators shared;
     private volatile List<Entry> snapshot = List.of();
+
+    @Activate
+    public ClientRegistryImpl(BundleContext context) {
+        this(memoryFile(context));
+    }
+
+    ClientRegistryImpl(Path memoryFile) {
+        this.messageAuthenticators = new MessageAuthenticatorMemory(memoryFile);
+    }
+
+    private static Path memoryFile(BundleContext context) {
+        String data = context.getProperty("karaf.data");
+        if (data != null) {
+            return Paths.get(data).resolve(MEMORY_FILE);
+        }
+        File bundleData = context.getDataFile("message-authenticator-received.properties");
+        return bundleData == null ? null : bundleData.toPath();
+    }
+
+    /**
+     * The cluster's copy, when the cluster bundle runs: what this node learns is published, what it does not know is
+     * looked up (never waited for). Dynamic: the cluster may come and go while clients keep being served.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindShared(SharedMessageAuthenticators bound) {
+        shared = bound;
+        lastAsked.clear();
+        messageAuthenticators.all().forEach(bound::publish);
+    }
+
+    void unbindShared(SharedMessageAuthenticators unbound) {
+        if (shared == unbound) {
+            shared = null;
+        }
+    }
+
+    @Override
+    public Optional<Instant> messageAuthenticatorReceived(String clientName) {
+        Optional<Instant> known = messageAuthenticators.received(clientName);
+        if (known.isEmpty()) {
+            askCluster(clientName);
+        }
+        return known;
+    }
+
+    /**
+     * Asks the cluster whether another node has seen this client sign, at most every {@link #ASK_INTERVAL_NANOS} per
+     * client (an unsigned gateway asks with each request); the answer applies from the next request on.
+     */
+    private void askCluster(String clientName) {
+        SharedMessageAuthenticators cluster = shared;
+        if (cluster == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long previous = lastAsked.get(clientName);
+        if (previous != null && now - previous < ASK_INTERVAL_NANOS) {
+            return;
+        }
+        boolean mine = previous == null ? lastAsked.putIfAbsent(clientName, now) == null
+                : lastAsked.replace(clientName, previous, now);
+        if (!mine) {
+            return; // another reading thread asks right now
+        }
+        cluster.lookup(clientName).thenAccept(found -> found.ifPresent(when -> {
+            if (messageAuthenticators.remember(clientName, when)) {
+                LOG.info("RADIUS client '{}' has sent a valid Message-Authenticator to another node of the cluster"
+                        + " (first {}){}", clientName, when, autoNote(clientName));
+            }
+        }));
+    }
+
+    @Override
+    public void receivedMessageAuthenticator(String clientName) {
+        Instant now = Instant.now();
+        if (messageAuthenticators.remember(clientName, now)) {
+            LOG.info("RADIUS client '{}' sent a valid Message-Authenticator for the first time{}", clientName,
+                    autoNote(clientName));
+            SharedMessageAuthenticators cluster = shared;
+            if (cluster != null) {
+                cluster.publish(clientName, now);
+            }
+        }
+    }
+
+    private String autoNote(String clientName) {
+        boolean auto = snapshot.stream().anyMatch(entry -> entry.client().name().equals(clientName)
+                && entry.client().messageAuthenticator() == MessageAuthenticatorPolicy.AUTO);
+        return auto ? "; with requireMessageAuthenticator = auto it must send one from now on" : "";
+    }
 
     @Override
     public Optional<RadiusClient> find(InetAddress source) {
@@ -59,8 +172,12 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
         }
         entries.put(key, new Entry(key, client, matcher, source));
         publish();
-        LOG.info("RADIUS client '{}' at {} registered from {} (secret {}, Message-Authenticator {})", client.name(),
-                matcher, source, client.secret(), client.requireMessageAuthenticator() ? "required" : "optional");
+        LOG.info("RADIUS client '{}' at {} registered from {} (secret {}, Message-Authenticator {}{}, Proxy-State {})",
+                client.name(), matcher, source, client.secret(), client.messageAuthenticator().label(),
+                client.messageAuthenticator() == MessageAuthenticatorPolicy.AUTO
+                        ? messageAuthenticators.received(client.name()).map(when -> ": required, received " + when)
+                                .orElse(": optional until one is received") : "",
+                client.limitProxyState() ? "limited" : "allowed");
     }
 
     @Override

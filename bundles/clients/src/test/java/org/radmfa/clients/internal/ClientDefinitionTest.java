@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClientDefinitionTest {
-    private final ClientRegistryImpl registry = new ClientRegistryImpl();
+    private final ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
 
     private static Map<String, Object> config(String address, String secret) {
         Map<String, Object> properties = new HashMap<>();
@@ -118,7 +118,8 @@ class ClientDefinitionTest {
         typo.put("requireMessageAuthenticator", "flase");
         definition.modified(typo);
         assertEquals("10.1.255.0/27", registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().address());
-        assertTrue(registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().requireMessageAuthenticator());
+        assertEquals(org.radmfa.api.MessageAuthenticatorPolicy.AUTO,
+                registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().messageAuthenticator());
         definition.modified(config("10.1.254.0/27", "s3cret"));
         assertFalse(registry.find(InetAddress.getByName("10.1.255.4")).isPresent());
         definition.deactivate();
@@ -129,5 +130,29 @@ class ClientDefinitionTest {
     void aBadFirstDefinitionRegistersNothing() throws Exception {
         define(config("not a host name!", "s3cret"));
         assertTrue(registry.clients().isEmpty());
+    }
+
+    /** true and false keep their meaning; auto is the default of a client that does not say; typos are refused. */
+    @Test
+    void requireMessageAuthenticatorTakesTrueAutoOrFalse() throws Exception {
+        ClientDefinition definition = define(config("10.1.255.0/27", "s3cret"));
+        InetAddress gateway = InetAddress.getByName("10.1.255.4");
+        assertEquals(org.radmfa.api.MessageAuthenticatorPolicy.AUTO,
+                registry.find(gateway).orElseThrow().messageAuthenticator(), "the default for a new client");
+        assertTrue(registry.find(gateway).orElseThrow().limitProxyState(), "Proxy-State limited by default");
+        for (String[] value : new String[][] {{"true", "REQUIRED"}, {"false", "OPTIONAL"}, {"auto", "AUTO"},
+            {"yes", "REQUIRED"}, {"FALSE", "OPTIONAL"}}) {
+            Map<String, Object> properties = config("10.1.255.0/27", "s3cret");
+            properties.put("requireMessageAuthenticator", value[0]);
+            properties.put("limitProxyState", "false");
+            definition.modified(properties);
+            assertEquals(value[1], registry.find(gateway).orElseThrow().messageAuthenticator().name(), value[0]);
+            assertFalse(registry.find(gateway).orElseThrow().limitProxyState());
+        }
+        Map<String, Object> typo = config("10.1.255.0/27", "s3cret");
+        typo.put("requireMessageAuthenticator", "sometimes");
+        definition.modified(typo);
+        assertEquals(org.radmfa.api.MessageAuthenticatorPolicy.OPTIONAL,
+                registry.find(gateway).orElseThrow().messageAuthenticator(), "the last good definition serves");
     }
 }

@@ -26,6 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedChallenges;
+import org.radmfa.api.SharedMessageAuthenticators;
 import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.config.ConfigReader;
@@ -93,6 +94,7 @@ public final class ClusterNode implements ConfigurationListener {
     private final BundleContext context;
     private volatile ServiceRegistration<SharedMfaLogins> sharedLogins;
     private volatile ServiceRegistration<SharedOneTimeCodes> sharedCodes;
+    private volatile ServiceRegistration<SharedMessageAuthenticators> sharedMessageAuthenticators;
     private volatile HazelcastOneTimeCodes oneTimeCodes;
     private volatile ServiceRegistration<SharedChallenges> sharedChallenges;
     private volatile HazelcastChallenges challenges;
@@ -164,6 +166,8 @@ public final class ClusterNode implements ConfigurationListener {
         sharedCodes = null;
         unregister(sharedChallenges);
         sharedChallenges = null;
+        unregister(sharedMessageAuthenticators);
+        sharedMessageAuthenticators = null;
         HazelcastChallenges pendingChallenges = challenges;
         challenges = null;
         if (pendingChallenges != null) {
@@ -232,6 +236,9 @@ public final class ClusterNode implements ConfigurationListener {
                 instance.getMap(HazelcastChallenges.CHALLENGES), vault);
         challenges = pendingChallenges;
         sharedChallenges = context.registerService(SharedChallenges.class, pendingChallenges, null);
+        // Clients that sign: requireMessageAuthenticator = auto holds a gateway to it on every node at once.
+        sharedMessageAuthenticators = context.registerService(SharedMessageAuthenticators.class,
+                new HazelcastMessageAuthenticators(instance.getMap(HazelcastMessageAuthenticators.RECEIVED)), null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
     }
 

@@ -172,6 +172,28 @@ class HazelcastClusterTest {
     }
 
     /** A TOTP step used on one member is refused by the other two; the map holds its digest, not the use. */
+    /** requireMessageAuthenticator = auto: a client seen signing on one member is known on the others. */
+    @Test
+    void aClientSeenSigningOnOneMemberIsKnownOnTheOthers() throws Exception {
+        List<HazelcastMessageAuthenticators> nodes = new ArrayList<>();
+        for (Member member : MEMBERS) {
+            nodes.add(new HazelcastMessageAuthenticators(member.hazelcast()
+                    .getMap(HazelcastMessageAuthenticators.RECEIVED)));
+        }
+        java.time.Instant first = java.time.Instant.parse("2026-12-05T06:00:00Z");
+        assertTrue(nodes.get(1).lookup("gw-signing").toCompletableFuture().get().isEmpty());
+        nodes.get(0).publish("gw-signing", first);
+        await("the other members know gw-signing", Duration.ofSeconds(30), () -> nodes.stream().allMatch(node -> {
+            try {
+                return node.lookup("gw-signing").toCompletableFuture().get().orElse(null) != null;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        assertEquals(first, nodes.get(2).lookup("gw-signing").toCompletableFuture().get().orElseThrow());
+        assertTrue(nodes.get(1).lookup("gw-unsigned").toCompletableFuture().get().isEmpty());
+    }
+
     @Test
     void aOneTimeCodeUsedOnOneMemberIsRefusedOnTheOthers() {
         List<HazelcastOneTimeCodes> codes = new ArrayList<>();

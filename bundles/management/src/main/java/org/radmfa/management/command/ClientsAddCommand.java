@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.ClientSettings;
@@ -36,10 +37,20 @@ public class ClientsAddCommand implements Action {
         "Palo Alto Networks", "Juniper Networks"})
     String vendor = "RADIUS Standard";
 
+    @Option(name = "-m", aliases = "--message-authenticator",
+            description = "required, auto (the default: required once the NAS has sent one) or optional"
+                    + " (BlastRADIUS, CVE-2024-3596)")
+    @Completion(value = StringsCompleter.class, values = {"required", "auto", "optional"})
+    String messageAuthenticator = "auto";
+
     @Option(name = "--no-message-authenticator",
-            description = "Accept Access-Requests without Message-Authenticator (only for NAS that cannot send it;"
-                    + " BlastRADIUS, CVE-2024-3596)")
+            description = "Same as --message-authenticator optional (only for a NAS that cannot send it)")
     boolean noMessageAuthenticator;
+
+    @Option(name = "--allow-proxy-state",
+            description = "Accept Access-Requests with Proxy-State and without Message-Authenticator while one is"
+                    + " not required (limitProxyState = false; only for a proxy that cannot sign its requests)")
+    boolean allowProxyState;
 
     @Option(name = "--nas-timeout", description = "The NAS's RADIUS timeout in seconds, as set on the NAS (a note)")
     int nasTimeoutSeconds;
@@ -53,8 +64,10 @@ public class ClientsAddCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
+        MessageAuthenticatorPolicy policy = noMessageAuthenticator ? MessageAuthenticatorPolicy.OPTIONAL
+                : MessageAuthenticatorPolicy.parse(messageAuthenticator);
         String secret = generate ? Prompts.generatedSecret() : Prompts.newSecret(session, "Shared secret");
-        ClientEntry added = admin.put(new ClientSettings(name, address, vendor, !noMessageAuthenticator,
+        ClientEntry added = admin.put(new ClientSettings(name, address, vendor, policy, !allowProxyState,
                 nasTimeoutSeconds, nasRetries), secret);
         System.out.println("Client '" + added.settings().name() + "' at " + added.settings().address()
                 + " stored in " + added.source() + " (secret sha256:" + added.secretFingerprint() + ")");

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.ClientSettings;
@@ -33,9 +34,16 @@ public class ClientsSetCommand implements Action {
     String vendor;
 
     @Option(name = "-m", aliases = "--message-authenticator",
-            description = "required (drop requests without it) or optional")
-    @Completion(value = StringsCompleter.class, values = {"required", "optional"})
+            description = "required (drop requests without it), auto (required once the NAS has sent one) or"
+                    + " optional")
+    @Completion(value = StringsCompleter.class, values = {"required", "auto", "optional"})
     String messageAuthenticator;
+
+    @Option(name = "--limit-proxy-state",
+            description = "true: drop requests with Proxy-State and without Message-Authenticator while one is not"
+                    + " required; false: accept them (a proxy that cannot sign)")
+    @Completion(value = StringsCompleter.class, values = {"true", "false"})
+    String limitProxyState;
 
     @Option(name = "--nas-timeout", description = "The NAS's RADIUS timeout in seconds (0: not known)")
     Integer nasTimeoutSeconds;
@@ -47,15 +55,17 @@ public class ClientsSetCommand implements Action {
     public Object execute() throws Exception {
         ClientSettings old = admin.client(name).orElseThrow(() -> new UnknownDefinitionException("RADIUS client",
                 name)).settings();
-        boolean required = old.requireMessageAuthenticator();
-        if (messageAuthenticator != null) {
-            if (!messageAuthenticator.equals("required") && !messageAuthenticator.equals("optional")) {
-                throw new IllegalArgumentException("--message-authenticator is required or optional");
+        MessageAuthenticatorPolicy policy = messageAuthenticator == null ? old.messageAuthenticator()
+                : MessageAuthenticatorPolicy.parse(messageAuthenticator);
+        boolean limit = old.limitProxyState();
+        if (limitProxyState != null) {
+            if (!limitProxyState.equals("true") && !limitProxyState.equals("false")) {
+                throw new IllegalArgumentException("--limit-proxy-state is true or false");
             }
-            required = messageAuthenticator.equals("required");
+            limit = Boolean.parseBoolean(limitProxyState);
         }
         ClientEntry changed = admin.put(new ClientSettings(old.name(), address == null ? old.address() : address,
-                vendor == null ? old.vendor() : vendor, required,
+                vendor == null ? old.vendor() : vendor, policy, limit,
                 nasTimeoutSeconds == null ? old.nasTimeoutSeconds() : nasTimeoutSeconds,
                 nasRetries == null ? old.nasRetries() : nasRetries), null);
         System.out.println("Client '" + changed.settings().name() + "' changed in " + changed.source());

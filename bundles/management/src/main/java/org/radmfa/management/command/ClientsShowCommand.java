@@ -1,5 +1,8 @@
 package org.radmfa.management.command;
 
+import java.time.Instant;
+import java.util.Optional;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -8,6 +11,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.admin.ClientAdmin;
@@ -27,6 +31,9 @@ public class ClientsShowCommand implements Action {
     @Reference(optional = true)
     RadiusStatistics statistics;
 
+    @Reference(optional = true)
+    ClientRegistry registry;
+
     @Argument(index = 0, name = "name", required = true, description = "The client's friendly name")
     @Completion(ClientNameCompleter.class)
     String name;
@@ -45,8 +52,14 @@ public class ClientsShowCommand implements Action {
         table.addRow().addContent("Name", settings.name());
         table.addRow().addContent("Address", settings.address());
         table.addRow().addContent("Vendor", settings.vendor());
-        table.addRow().addContent("Message-Authenticator", settings.requireMessageAuthenticator() ? "required"
-                : "optional");
+        ClientRegistry clients = registry;
+        Optional<Instant> received = clients == null ? Optional.empty()
+                : clients.messageAuthenticatorReceived(settings.name());
+        table.addRow().addContent("Message-Authenticator",
+                MessageAuthenticatorState.describe(settings.messageAuthenticator(), received.isPresent()));
+        table.addRow().addContent("Sent one", received.map(when -> "yes, first " + when).orElse("no"));
+        table.addRow().addContent("Proxy-State without Message-Authenticator", settings.limitProxyState()
+                ? "dropped while one is not required (limitProxyState)" : "allowed");
         table.addRow().addContent("Secret fingerprint", "sha256:" + entry.secretFingerprint());
         table.addRow().addContent("NAS timeout", settings.nasTimeoutSeconds() == 0 ? "-"
                 : settings.nasTimeoutSeconds() + " s");

@@ -3,8 +3,9 @@ package org.radmfa.policy.internal;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import com.google.re2j.Pattern;
 
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;

@@ -1,7 +1,8 @@
 package org.radmfa.policy.internal;
 
 import java.util.List;
-import java.util.regex.Pattern;
+
+import com.google.re2j.Pattern;
 
 import org.radmfa.api.ConnectionDecision;
 

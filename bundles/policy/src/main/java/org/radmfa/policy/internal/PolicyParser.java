@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Cidr;
 import org.radmfa.api.config.ConfigReader;
@@ -132,11 +132,19 @@ final class PolicyParser {
         return ATTRIBUTE_NAME.matcher(name).matches();
     }
 
+    /**
+     * A pattern from configuration, matched against what a request carries (a User-Name anyone can type): compiled
+     * with RE2/J, which matches in time linear in the input whatever the pattern, so that no User-Name can make a
+     * deciding thread backtrack for minutes. What RE2 cannot bound (backreferences, lookaround, possessive
+     * quantifiers) is refused here, with the reason, rather than evaluated with an exponential cost.
+     */
     static Pattern pattern(ConfigReader config, String key, String text) throws InvalidConfigurationException {
         try {
             return Pattern.compile(text);
         } catch (PatternSyntaxException e) {
-            throw config.invalid(key, "'" + text + "' is not a valid regular expression: " + e.getDescription());
+            throw config.invalid(key, "'" + text + "' is not a regular expression this appliance evaluates in"
+                    + " linear time (RE2 syntax: no backreferences such as \\1, no lookahead or lookbehind): "
+                    + e.getDescription());
         }
     }
 }

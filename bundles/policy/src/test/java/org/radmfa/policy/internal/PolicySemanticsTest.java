@@ -182,4 +182,40 @@ class PolicySemanticsTest {
                 () -> policy("name", "x", "order", "1", "constraint.authMethods", "SPNEGO")).key());
         assertTrue(AuthMethod.valueOf("EAP_MSCHAPV2") != null);
     }
+
+    /**
+     * Issue 22: {@code (.*a){12}$} against sixty a's and a '!' takes a backtracking engine hours; with RE2/J the
+     * answer comes in linear time. The bound is generous: it fails only when matching backtracks.
+     */
+    @Test
+    void aBacktrackingPatternAgainstAHostileUserNameIsDecidedPromptly() throws Exception {
+        engine.put("hostile", crp("name", "Hostile", "order", "1", "condition.userName", "(.*a){12}$"), "h.cfg");
+        engine.put("network", policy("name", "Hostile", "order", "1", "access", "grant",
+                "condition.clientName", "(.*a){12}$", "condition.NAS-Identifier", "(.*a){12}$"), "n.cfg");
+        String hostile = "a".repeat(60) + "!";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            assertEquals(ReasonCode.NO_MATCHING_CONNECTION_REQUEST_POLICY, engine.route(pap(hostile)).reason());
+            AuthenticationRequest request = request(hostile, "10.1.255.4", new PapCredentials("pw"),
+                    TUESDAY_MORNING, new RequestAttribute(0, 32, "NAS-Identifier", hostile));
+            assertFalse(engine.evaluate(request, new User(hostile, Set.of(), "local")).granted());
+        });
+        assertEquals(ConnectionDecision.Action.AUTHENTICATE, engine.route(pap("a".repeat(12))).action(),
+                "the pattern still matches what it should");
+    }
+
+    /** What RE2 cannot evaluate in linear time is refused at load, naming the file, the key and the reason. */
+    @Test
+    void backreferencesAndLookaroundAreRefusedAtLoad() {
+        for (String pattern : List.of("^(a+)\\1$", "^(?=admin).*", "(?<!x)y", "a*+b")) {
+            InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
+                    () -> crp("name", "x", "order", "1", "condition.userName", pattern), pattern);
+            assertEquals("condition.userName", refused.key());
+            assertEquals("etc/org.radmfa.policy-test.cfg", refused.source());
+            assertTrue(refused.getMessage().contains("linear time"), refused.getMessage());
+        }
+        assertEquals("rewrite.pattern", assertThrows(InvalidConfigurationException.class,
+                () -> crp("name", "x", "order", "1", "rewrite.pattern", "(\\w+)@\\1")).key());
+        assertEquals("condition.Called-Station-Id", assertThrows(InvalidConfigurationException.class,
+                () -> policy("name", "x", "order", "1", "condition.Called-Station-Id", "(?=x)")).key());
+    }
 }

@@ -10,7 +10,10 @@ enum DropReason {
     MALFORMED_ATTRIBUTE("an attribute has length 0 or 1 or runs past the end"),
     UNKNOWN_CODE("packet code not served on this port"),
     BAD_MESSAGE_AUTHENTICATOR("Message-Authenticator does not verify: wrong shared secret?"),
-    MISSING_MESSAGE_AUTHENTICATOR("Message-Authenticator required for this client but absent"),
+    MISSING_MESSAGE_AUTHENTICATOR("Message-Authenticator required for this client (always, or with auto since it"
+            + " sent one) but absent"),
+    PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR("Proxy-State without Message-Authenticator (limitProxyState,"
+            + " BlastRADIUS)"),
     BAD_REQUEST_AUTHENTICATOR("Request Authenticator does not verify: wrong shared secret?"),
     NO_USER_NAME("Access-Request without User-Name"),
     NO_CREDENTIALS("Access-Request without any credential this server understands"),

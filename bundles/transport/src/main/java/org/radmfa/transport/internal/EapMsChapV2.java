@@ -74,6 +74,11 @@ final class EapMsChapV2 {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final UnsupportedMethodLog unsupportedMethods;
+
+    EapMsChapV2(UnsupportedMethodLog unsupportedMethods) {
+        this.unsupportedMethods = unsupportedMethods;
+    }
 
     /**
      * One step of the conversation. Completes with null when the EAP packet is malformed: the datagram is then
@@ -105,10 +110,21 @@ final class EapMsChapV2 {
         }
         if (type == TYPE_NAK) {
             sessions.remove(key);
-            return failure(eapId, ReasonCode.UNSUPPORTED_AUTH_METHOD,
-                    "the peer refused EAP-MSCHAPv2, the only EAP method offered");
+            unsupportedMethods.rejected(eap.client().name(), desired(packet) + " (the peer's EAP Nak)",
+                    session.identity, eap.source().toString());
+            return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer refused EAP-MSCHAPv2, the only EAP"
+                    + " method offered, and asked for " + desired(packet));
         }
-        if (type != TYPE_MSCHAPV2 || packet.length < 6) {
+        if (type != TYPE_MSCHAPV2) {
+            // RFC 3748 section 5.3.1: the peer answers in the method asked for or with a Nak; anything else is a
+            // method this server does not speak, decided like a Nak.
+            sessions.remove(key);
+            unsupportedMethods.rejected(eap.client().name(), EapTypes.name(type), session.identity,
+                    eap.source().toString());
+            return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED,
+                    "the peer answered in " + EapTypes.name(type) + ", which this server does not offer");
+        }
+        if (packet.length < 6) {
             return CompletableFuture.completedFuture(null);
         }
         int opCode = packet[5] & 0xFF;
@@ -212,6 +228,18 @@ final class EapMsChapV2 {
     private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
         return CompletableFuture.completedFuture(withEapFailure(
                 new Decision(Decision.Outcome.REJECT, reason, detail, null, List.of(), List.of(detail)), eapId));
+    }
+
+    /** The methods a Nak asks for (RFC 3748 section 5.3.1), by name. */
+    private static String desired(byte[] nak) {
+        if (nak.length <= 5) {
+            return "no method";
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 5; i < nak.length; i++) {
+            names.add(EapTypes.name(nak[i] & 0xFF));
+        }
+        return String.join(", ", names);
     }
 
     private static byte[] request(int eapId, byte[] body) {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,9 +123,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private final RequestDecoder decoder = new RequestDecoder(dictionary);
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
     private final TransportCounters counters = new TransportCounters();
+    private final UnsupportedMethodLog unsupportedMethods = new UnsupportedMethodLog();
     private final AtomicLong requestIds = new AtomicLong();
     private final RateLimiter rateLimiter = new RateLimiter();
-    private final EapMsChapV2 eap = new EapMsChapV2();
+    private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods);
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
 
@@ -296,20 +298,16 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         }
         counters.accepted(client.name());
         int code = listener.kind() == Listener.Kind.AUTH ? RadiusWire.ACCESS_ACCEPT : RadiusWire.ACCOUNTING_RESPONSE;
-        listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram), new byte[0], secret),
-                source);
+        listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram),
+                RadiusWire.proxyStates(datagram), secret), source);
     }
 
     private void handleAccessRequest(Listener listener, byte[] datagram, RadiusClient client,
             InetSocketAddress source) {
         int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
-        if (offset >= 0) {
-            if (!RadiusWire.messageAuthenticatorValid(datagram, offset, client.secret().bytes())) {
-                counters.drop(client.name(), DropReason.BAD_MESSAGE_AUTHENTICATOR, source.toString());
-                return;
-            }
-        } else if (client.requireMessageAuthenticator()) {
-            counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
+        DropReason unsigned = messageAuthenticatorCheck(datagram, offset, client);
+        if (unsigned != null) {
+            counters.drop(client.name(), unsigned, source.toString());
             return;
         }
         DuplicateCache.Key key = DuplicateCache.Key.of(source, datagram);
@@ -323,6 +321,17 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
         if (decoded.drop() != null) {
             counters.drop(client.name(), decoded.drop(), source.toString());
+            return;
+        }
+        if (decoded.unsupported() != null) {
+            // A well-formed request is decided, never left to the NAS's retries: MS-CHAP v1 and the like.
+            RequestDecoder.Unsupported unsupported = decoded.unsupported();
+            counters.accepted(client.name());
+            unsupportedMethods.rejected(client.name(), unsupported.method(), unsupported.userName(),
+                    source.toString());
+            respond(listener, datagram, client, source, key, Decision.reject(ReasonCode.AUTH_METHOD_NOT_ALLOWED,
+                    "authentication method " + unsupported.method() + " is not offered",
+                    List.of("transport: " + unsupported.method() + " is not offered by this server")));
             return;
         }
         if (decoded.eap() != null) {
@@ -353,6 +362,40 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         whenDecided(pipeline.handle(decoded.request()), key, (decision, failure) -> respond(listener, datagram,
                 client, source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    /**
+     * RFC 3579 and the BlastRADIUS mitigations (FreeRADIUS 3.2.5's {@code require_message_authenticator} and
+     * {@code limit_proxy_state}): a Message-Authenticator present must verify, and is remembered for the client; one
+     * absent is refused when the client must always send one, or (auto) has sent one before, and, while it need not,
+     * when the request carries Proxy-State.
+     *
+     * @return null when the request may go on, otherwise why it is dropped
+     */
+    private DropReason messageAuthenticatorCheck(byte[] datagram, int offset, RadiusClient client) {
+        ClientRegistry registry = clientRegistry;
+        if (offset >= 0) {
+            if (!RadiusWire.messageAuthenticatorValid(datagram, offset, client.secret().bytes())) {
+                return DropReason.BAD_MESSAGE_AUTHENTICATOR;
+            }
+            if (registry != null) {
+                registry.receivedMessageAuthenticator(client.name());
+            }
+            return null;
+        }
+        boolean required = switch (client.messageAuthenticator()) {
+            case REQUIRED -> true;
+            case OPTIONAL -> false;
+            // Without the registry nothing is known: fail closed, as for a client that has sent one.
+            case AUTO -> registry == null || registry.messageAuthenticatorReceived(client.name()).isPresent();
+        };
+        if (required) {
+            return DropReason.MISSING_MESSAGE_AUTHENTICATOR;
+        }
+        if (client.limitProxyState() && RadiusWire.find(datagram, RadiusWire.PROXY_STATE) >= 0) {
+            return DropReason.PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR;
+        }
+        return null;
     }
 
     /**
@@ -428,7 +471,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                 return;
             }
             byte[] response = RadiusWire.response(RadiusWire.ACCOUNTING_RESPONSE, datagram[1] & 0xFF,
-                    authenticator(datagram), new byte[0], secret, false);
+                    authenticator(datagram), RadiusWire.proxyStates(datagram), secret, false);
             duplicates.complete(key, response);
             listener.send(response, source);
         });
@@ -457,8 +500,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             case REJECT -> RadiusWire.ACCESS_REJECT;
         };
         // The pipeline puts only what the protocol needs on a reject (MS-CHAP-Error): the reason stays in our logs.
-        byte[] attributes = encoder.encode(decision.replyAttributes(), client.secret().bytes(),
-                authenticator(request));
+        // Proxy-State goes last, as received (RFC 2865 section 5.33), on every kind of answer.
+        byte[] proxyStates = RadiusWire.proxyStates(request);
+        byte[] attributes = concat(encoder.encode(decision.replyAttributes(), client.secret().bytes(),
+                authenticator(request)), proxyStates);
         byte[] response;
         try {
             response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), attributes,
@@ -467,7 +512,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             LOG.error("Response to {} does not fit in a RADIUS packet ({}); sending Access-Reject", source,
                     e.getMessage());
             code = RadiusWire.ACCESS_REJECT;
-            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), new byte[0],
+            response = RadiusWire.response(code, request[1] & 0xFF, authenticator(request), proxyStates,
                     client.secret().bytes());
         }
         counters.answered(client.name(), code == RadiusWire.ACCESS_REJECT ? Decision.Outcome.REJECT
@@ -475,6 +520,15 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                         : ReasonCode.INTERNAL_ERROR);
         duplicates.complete(key, response);
         listener.send(response, source);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        if (second.length == 0) {
+            return first;
+        }
+        byte[] result = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, result, first.length, second.length);
+        return result;
     }
 
     private static byte[] authenticator(byte[] packet) {

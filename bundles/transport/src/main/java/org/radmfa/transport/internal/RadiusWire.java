@@ -1,9 +1,12 @@
 package org.radmfa.transport.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,6 +22,7 @@ final class RadiusWire {
     static final int STATUS_SERVER = 12;
 
     static final int HEADER_LENGTH = 20;
+    private static final byte[] NO_ATTRIBUTES = new byte[0];
     static final int MAX_LENGTH = 4096;
     static final int AUTHENTICATOR_OFFSET = 4;
     static final int AUTHENTICATOR_LENGTH = 16;
@@ -27,6 +31,7 @@ final class RadiusWire {
     static final int USER_PASSWORD = 2;
     static final int CHAP_PASSWORD = 3;
     static final int STATE = 24;
+    static final int PROXY_STATE = 33;
     static final int VENDOR_SPECIFIC = 26;
     static final int CHAP_CHALLENGE = 60;
     static final int EAP_MESSAGE = 79;
@@ -34,10 +39,15 @@ final class RadiusWire {
     static final int MESSAGE_AUTHENTICATOR_LENGTH = 18;
 
     static final int MICROSOFT = 311;
+    static final int MS_CHAP_RESPONSE = 1;
+    static final int MS_CHAP_CPW_1 = 3;
+    static final int MS_CHAP_CPW_2 = 4;
     static final int MS_CHAP_CHALLENGE = 11;
     static final int MS_MPPE_SEND_KEY = 16;
     static final int MS_MPPE_RECV_KEY = 17;
     static final int MS_CHAP2_RESPONSE = 25;
+    static final int MS_CHAP2_CPW = 27;
+    static final int ARAP_PASSWORD = 70;
 
     /**
      * Looking a digest up by name walks the security providers each time (8 % of the reading thread, profiled):
@@ -144,6 +154,77 @@ final class RadiusWire {
         return -1;
     }
 
+    /** The first attribute of this type as UTF-8 text, or null. The structure must have been checked. */
+    static String string(byte[] packet, int type) {
+        int offset = find(packet, type);
+        return offset < 0 ? null : new String(packet, offset + 2, (packet[offset + 1] & 0xFF) - 2,
+                StandardCharsets.UTF_8);
+    }
+
+    /** Whether a Microsoft (vendor 311) attribute of this type is present, in RFC 2865's suggested VSA format. */
+    static boolean hasMicrosoft(byte[] packet, int type) {
+        int offset = HEADER_LENGTH;
+        int size = length(packet);
+        while (offset < size) {
+            int attributeLength = packet[offset + 1] & 0xFF;
+            if ((packet[offset] & 0xFF) == VENDOR_SPECIFIC && attributeLength >= 8
+                    && ((packet[offset + 2] & 0xFF) << 24 | (packet[offset + 3] & 0xFF) << 16
+                            | (packet[offset + 4] & 0xFF) << 8 | (packet[offset + 5] & 0xFF)) == MICROSOFT) {
+                int sub = offset + 6;
+                while (sub + 2 <= offset + attributeLength) {
+                    int subLength = packet[sub + 1] & 0xFF;
+                    if (subLength < 2) {
+                        break;
+                    }
+                    if ((packet[sub] & 0xFF) == type) {
+                        return true;
+                    }
+                    sub += subLength;
+                }
+            }
+            offset += attributeLength;
+        }
+        return false;
+    }
+
+    /** A copy of the packet without the attributes at these offsets, its length field set to match. */
+    static byte[] without(byte[] packet, Set<Integer> offsets) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        kept.write(packet, 0, HEADER_LENGTH);
+        int size = length(packet);
+        for (int offset = HEADER_LENGTH; offset < size; offset += packet[offset + 1] & 0xFF) {
+            if (!offsets.contains(offset)) {
+                kept.write(packet, offset, packet[offset + 1] & 0xFF);
+            }
+        }
+        byte[] result = kept.toByteArray();
+        result[2] = (byte) (result.length >> 8);
+        result[3] = (byte) result.length;
+        return result;
+    }
+
+    /**
+     * Every Proxy-State attribute of the packet exactly as it arrived (type, length, value), in their order: RFC 2865
+     * section 5.33 and RFC 2866 have every answer carry them back unmodified, so that a proxy in front of this server
+     * can match the answer to its request. The structure must have been checked.
+     */
+    static byte[] proxyStates(byte[] packet) {
+        int offset = HEADER_LENGTH;
+        int size = length(packet);
+        ByteArrayOutputStream copies = null;
+        while (offset < size) {
+            int attributeLength = packet[offset + 1] & 0xFF;
+            if ((packet[offset] & 0xFF) == PROXY_STATE) {
+                if (copies == null) {
+                    copies = new ByteArrayOutputStream();
+                }
+                copies.write(packet, offset, attributeLength);
+            }
+            offset += attributeLength;
+        }
+        return copies == null ? NO_ATTRIBUTES : copies.toByteArray();
+    }
+
     /**
      * Verifies a Message-Authenticator (RFC 3579 section 3.2): HMAC-MD5 over the packet with the attribute's value
      * zeroed, keyed with the shared secret. For Access-Request and Status-Server the authenticator field is taken as
@@ -173,6 +254,15 @@ final class RadiusWire {
         byte[] actual = Arrays.copyOfRange(packet, AUTHENTICATOR_OFFSET,
                 AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
         return MessageDigest.isEqual(md5.digest(), actual);
+    }
+
+    /** Sets an Accounting-Request's Request Authenticator (RFC 2866 section 3) for its current content. */
+    static void signAccountingRequest(byte[] packet, byte[] secret) {
+        Arrays.fill(packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH, (byte) 0);
+        MessageDigest md5 = md5();
+        md5.update(packet);
+        md5.update(secret);
+        System.arraycopy(md5.digest(), 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);
     }
 
     /**

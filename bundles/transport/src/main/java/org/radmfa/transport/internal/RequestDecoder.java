@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AuthMethod;
@@ -31,11 +33,18 @@ import org.tinyradius.util.RadiusException;
  */
 final class RequestDecoder {
 
-    /** The outcome: a request, an EAP conversation step, or why the datagram is dropped. */
-    record Result(AuthenticationRequest request, EapContext eap, DropReason drop) {
+    /**
+     * The outcome: a request, an EAP conversation step, a well-formed request in an authentication method this
+     * server does not offer (to be rejected, never dropped), or why the datagram is dropped.
+     */
+    record Result(AuthenticationRequest request, EapContext eap, Unsupported unsupported, DropReason drop) {
         static Result dropped(DropReason reason) {
-            return new Result(null, null, reason);
+            return new Result(null, null, null, reason);
         }
+    }
+
+    /** A well-formed Access-Request whose credentials are of a method not offered, e.g. MS-CHAP v1. */
+    record Unsupported(String userName, String method) {
     }
 
     /**
@@ -55,12 +64,50 @@ final class RequestDecoder {
     /** Decodes an Accounting-Request whose Request Authenticator has been verified; null if it does not decode. */
     AccountingRecord decodeAccounting(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
         try {
-            RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
-                    client.secret().reveal());
+            RadiusPacket parsed = leniently(packet, client);
             return new AccountingRecord(id, client.name(), source, attributes(parsed), Instant.now());
         } catch (IOException | RadiusException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Decodes with the dictionary; if that fails, once more without the attributes that do not decode by
+     * themselves (a vendor's attribute in a format other than the dictionary says, a value of the wrong length):
+     * RFC 2865 and RFC 6929 section 2.8 have unknown and invalid attributes ignored, not the packet thrown away.
+     */
+    private RadiusPacket leniently(byte[] packet, RadiusClient client) throws IOException, RadiusException {
+        try {
+            return RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
+                    client.secret().reveal());
+        } catch (IOException | RadiusException | RuntimeException e) {
+            byte[] cleaned = withoutUndecodableAttributes(packet);
+            if (cleaned == null) {
+                throw e;
+            }
+            if ((cleaned[0] & 0xFF) == RadiusWire.ACCOUNTING_REQUEST) {
+                // The original's Request Authenticator was verified; TinyRadius checks it again on the copy.
+                RadiusWire.signAccountingRequest(cleaned, client.secret().bytes());
+            }
+            return RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(cleaned),
+                    client.secret().reveal());
+        }
+    }
+
+    /** The packet without the attributes the dictionary cannot decode one by one; null when every one decodes. */
+    private byte[] withoutUndecodableAttributes(byte[] packet) {
+        Set<Integer> undecodable = new HashSet<>();
+        int size = RadiusWire.length(packet);
+        for (int offset = RadiusWire.HEADER_LENGTH; offset < size; offset += packet[offset + 1] & 0xFF) {
+            int type = packet[offset] & 0xFF;
+            try {
+                RadiusAttribute attribute = RadiusAttribute.createRadiusAttribute(dictionary, -1, type);
+                attribute.readAttribute(packet, offset, packet[offset + 1] & 0xFF);
+            } catch (RadiusException | RuntimeException e) {
+                undecodable.add(offset);
+            }
+        }
+        return undecodable.isEmpty() ? null : RadiusWire.without(packet, undecodable);
     }
 
     Result decode(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
@@ -73,10 +120,16 @@ final class RequestDecoder {
     }
 
     private Result decodeChecked(String id, byte[] packet, RadiusClient client, InetSocketAddress source) {
+        String unsupported = AuthProtocols.unsupported(packet);
+        if (unsupported != null) {
+            // Decided without the dictionary: TinyRadius refuses an Access-Request without credentials it knows.
+            String userName = RadiusWire.string(packet, RadiusWire.USER_NAME);
+            return userName == null || userName.isEmpty() ? Result.dropped(DropReason.NO_USER_NAME)
+                    : new Result(null, null, new Unsupported(userName, unsupported), null);
+        }
         AccessRequest decoded;
         try {
-            RadiusPacket parsed = RadiusPacket.decodeRequestPacket(dictionary, new ByteArrayInputStream(packet),
-                    client.secret().reveal());
+            RadiusPacket parsed = leniently(packet, client);
             if (!(parsed instanceof AccessRequest accessRequest)) {
                 return Result.dropped(DropReason.UNKNOWN_CODE);
             }
@@ -95,14 +148,14 @@ final class RequestDecoder {
             eapParts.forEach(part -> eap.writeBytes(((RadiusAttribute) part).getAttributeData()));
             RadiusAttribute state = decoded.getAttribute(RadiusWire.STATE);
             return new Result(null, new EapContext(id, client, source, decoded.getUserName(), eap.toByteArray(),
-                    state == null ? null : state.getAttributeData(), attributes(decoded)), null);
+                    state == null ? null : state.getAttributeData(), attributes(decoded)), null, null);
         }
         Credentials credentials = credentials(decoded);
         if (credentials == null) {
             return Result.dropped(DropReason.NO_CREDENTIALS);
         }
         return new Result(new AuthenticationRequest(id, client, source, decoded.getUserName(), credentials,
-                attributes(decoded), Instant.now()), null, null);
+                attributes(decoded), Instant.now()), null, null, null);
     }
 
     private static Credentials credentials(AccessRequest request) {

@@ -38,15 +38,30 @@ class RadiusServerTest {
     private static final RadiusClient LOOPBACK =
             new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null, true);
 
+    /** The one client, at 127.0.0.1; a test may replace it. */
+    private volatile RadiusClient loopback = LOOPBACK;
+    /** The clients that have sent a valid Message-Authenticator, as the registry remembers them. */
+    private final Map<String, java.time.Instant> received = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ClientRegistry registry = new ClientRegistry() {
         @Override
         public Optional<RadiusClient> find(InetAddress source) {
-            return source.getHostAddress().equals("127.0.0.1") ? Optional.of(LOOPBACK) : Optional.empty();
+            return source.getHostAddress().equals("127.0.0.1") ? Optional.of(loopback) : Optional.empty();
         }
 
         @Override
         public List<RadiusClient> clients() {
-            return List.of(LOOPBACK);
+            return List.of(loopback);
+        }
+
+        @Override
+        public Optional<java.time.Instant> messageAuthenticatorReceived(String clientName) {
+            return Optional.ofNullable(received.get(clientName));
+        }
+
+        @Override
+        public void receivedMessageAuthenticator(String clientName) {
+            received.putIfAbsent(clientName, java.time.Instant.now());
         }
     };
 
@@ -442,6 +457,186 @@ class RadiusServerTest {
         int failureOffset = RadiusWire.find(failure, 79);
         assertEquals(4, failure[failureOffset + 2], "EAP-Failure");
         assertEquals(6, failure[failureOffset + 3], "echoes the response's identifier");
+    }
+
+    private static final byte[] FIRST_STATE = "proxy-1:\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] SECOND_STATE = {(byte) 0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+
+    /** Adds the two Proxy-State attributes a chain of two proxies would have added, in that order. */
+    private static void addProxyStates(org.tinyradius.packet.RadiusPacket request) {
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(33, FIRST_STATE));
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(33, SECOND_STATE));
+    }
+
+    /** The values of every Proxy-State of a response, in order. */
+    private static List<byte[]> proxyStates(byte[] response) {
+        List<byte[]> found = new java.util.ArrayList<>();
+        int offset = 20;
+        while (offset < response.length) {
+            int length = response[offset + 1] & 0xFF;
+            if (response[offset] == 33) {
+                found.add(Arrays.copyOfRange(response, offset + 2, offset + length));
+            }
+            offset += length;
+        }
+        return found;
+    }
+
+    private static void assertProxyStatesEchoed(byte[] response) {
+        List<byte[]> echoed = proxyStates(response);
+        assertEquals(2, echoed.size(), "both Proxy-State attributes come back");
+        assertArrayEquals(FIRST_STATE, echoed.get(0), "first Proxy-State, unmodified");
+        assertArrayEquals(SECOND_STATE, echoed.get(1), "second Proxy-State, unmodified and in order");
+    }
+
+    private static byte[] papWithProxyStates(int id, String password) throws Exception {
+        AccessRequest request = new AccessRequest("alice", password);
+        request.setPacketIdentifier(id);
+        addProxyStates(request);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return signed(out.toByteArray(), SECRET);
+    }
+
+    /** RFC 2865 section 5.33: Accept and Reject carry every Proxy-State back, unmodified and in order. */
+    @Test
+    void acceptAndRejectEchoProxyStateInOrder() throws Exception {
+        byte[] accept = papWithProxyStates(101, "right");
+        send(accept, authAddress);
+        byte[] accepted = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, accepted[0]);
+        assertSignedResponse(accepted, accept);
+        assertProxyStatesEchoed(accepted);
+        assertTrue(RadiusWire.find(accepted, 27) > 0, "the policy's settings as well");
+
+        byte[] reject = papWithProxyStates(102, "wrong");
+        send(reject, authAddress);
+        byte[] rejected = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, rejected[0]);
+        assertSignedResponse(rejected, reject);
+        assertProxyStatesEchoed(rejected);
+
+        byte[] plain = signed(accessRequest(103, "alice", "right", SECRET), SECRET);
+        send(plain, authAddress);
+        assertTrue(proxyStates(receive()).isEmpty(), "no Proxy-State where the request had none");
+    }
+
+    /** An answer completed later (after a second factor) and its retransmits from the cache carry them too. */
+    @Test
+    void anAnswerCompletedLaterAndItsCachedCopiesEchoProxyState() throws Exception {
+        CompletableFuture<Decision> slow = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        pipeline = request -> {
+            arrived.countDown();
+            return slow;
+        };
+        byte[] request = papWithProxyStates(104, "right");
+        send(request, authAddress);
+        assertTrue(arrived.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        send(request, authAddress);
+        slow.complete(new Decision(Decision.Outcome.CHALLENGE, ReasonCode.MFA_CHALLENGE, "code?", "P",
+                List.of(new ReplyAttribute("Reply-Message", "Enter the code")), List.of()));
+        byte[] first = receive();
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, first[0]);
+        assertSignedResponse(first, request);
+        assertProxyStatesEchoed(first);
+        assertArrayEquals(first, receive(), "the joined retransmit");
+        send(request, authAddress);
+        assertArrayEquals(first, receive(), "a retransmit answered from the cache");
+    }
+
+    /** RFC 2866: an Accounting-Response echoes Proxy-State as well. */
+    @Test
+    void accountingResponseEchoesProxyState() throws Exception {
+        org.tinyradius.packet.AccountingRequest request = new org.tinyradius.packet.AccountingRequest("alice",
+                org.tinyradius.packet.AccountingRequest.ACCT_STATUS_TYPE_START);
+        request.setPacketIdentifier(105);
+        request.addAttribute("Acct-Session-Id", "session-proxied");
+        addProxyStates(request);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] packet = out.toByteArray();
+        send(packet, acctAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, response[0]);
+        assertResponseAuthenticator(response, packet);
+        assertProxyStatesEchoed(response);
+    }
+
+    /** MS-CHAP v1 is not offered: answered with Access-Reject and counted under reason 66, never dropped. */
+    @Test
+    void msChapV1IsRejectedWithReasonNotAllowedAndNotDropped() throws Exception {
+        byte[] request = signed(RequestDecoderTest.msChapV1("alice", SECRET), SECRET);
+        send(request, authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, response[0]);
+        assertSignedResponse(response, request);
+        assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
+        assertEquals(0L, server.counters().drops("loopback", DropReason.UNDECODABLE));
+    }
+
+    /** A peer that Naks EAP-MSCHAPv2 for EAP-TLS gets EAP-Failure in an Access-Reject with reason 66. */
+    @Test
+    void anEapNakForAMethodNotOfferedIsRejectedWithReasonNotAllowed() throws Exception {
+        byte[] identity = {2, 5, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        byte[] first = signed(eapRequest(45, identity, null), SECRET);
+        send(first, authAddress);
+        byte[] challenge = receive();
+        int stateOffset = RadiusWire.find(challenge, 24);
+        byte[] state = Arrays.copyOfRange(challenge, stateOffset + 2, stateOffset + (challenge[stateOffset + 1] & 0xFF));
+        byte[] nak = signed(eapRequest(46, new byte[] {2, 6, 0, 6, 3, 13}, state), SECRET);
+        send(nak, authAddress);
+        byte[] failure = receive();
+        assertEquals(RadiusWire.ACCESS_REJECT, failure[0]);
+        assertEquals(4, failure[RadiusWire.find(failure, 79) + 2], "EAP-Failure");
+        assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
+    }
+
+    /**
+     * requireMessageAuthenticator = auto (FreeRADIUS 3.2.5): accepted without one until the client sends a valid one,
+     * required from then on; meanwhile limitProxyState drops unsigned requests that carry Proxy-State.
+     */
+    @Test
+    void autoRequiresAMessageAuthenticatorOnceTheClientHasSentOne() throws Exception {
+        loopback = new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null,
+                org.radmfa.api.MessageAuthenticatorPolicy.AUTO, true);
+        byte[] unsigned = accessRequest(111, "alice", "right", SECRET);
+        send(unsigned, authAddress);
+        assertEquals(111, receive()[1] & 0xFF, "unsigned, from a client that has never signed: answered");
+
+        AccessRequest withProxyState = new AccessRequest("alice", "right");
+        withProxyState.setPacketIdentifier(112);
+        addProxyStates(withProxyState);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        withProxyState.encodeRequestPacket(out, SECRET);
+        send(out.toByteArray(), authAddress);
+        // An unsigned request after it, answered first: the one with Proxy-State was dropped, not decided later.
+        send(accessRequest(116, "alice", "right", SECRET), authAddress);
+        assertEquals(116, receive()[1] & 0xFF);
+        assertEquals(1, server.counters().drops("loopback", DropReason.PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR));
+        assertTrue(received.isEmpty(), "nothing remembered yet");
+
+        send(signed(accessRequest(113, "alice", "right", SECRET), SECRET), authAddress);
+        assertEquals(113, receive()[1] & 0xFF);
+        assertTrue(received.containsKey("loopback"), "the registry is told");
+        assertDropped(accessRequest(114, "alice", "right", SECRET), authAddress,
+                DropReason.MISSING_MESSAGE_AUTHENTICATOR);
+    }
+
+    /** optional with limitProxyState = false: a proxy's unsigned requests with Proxy-State are answered. */
+    @Test
+    void optionalWithoutLimitProxyStateAnswersUnsignedProxiedRequests() throws Exception {
+        loopback = new RadiusClient("loopback", "127.0.0.1", SharedSecret.of(SECRET), null,
+                org.radmfa.api.MessageAuthenticatorPolicy.OPTIONAL, false);
+        AccessRequest proxied = new AccessRequest("alice", "right");
+        proxied.setPacketIdentifier(115);
+        addProxyStates(proxied);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        proxied.encodeRequestPacket(out, SECRET);
+        send(out.toByteArray(), authAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, response[0]);
+        assertProxyStatesEchoed(response);
     }
 
     @Test

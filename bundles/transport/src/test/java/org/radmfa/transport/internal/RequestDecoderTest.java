@@ -3,6 +3,9 @@ package org.radmfa.transport.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -73,5 +76,79 @@ class RequestDecoderTest {
         assertArrayEquals(HEX.parseHex("40060000000d" + "41060000000" + "6" + "5104" + "3130"), encoder.encode(List.of(
                 new ReplyAttribute("Tunnel-Type", "VLAN"), new ReplyAttribute("Tunnel-Medium-Type", "IEEE-802"),
                 new ReplyAttribute("Tunnel-Private-Group-ID", "10")), new byte[] {1}, new byte[16]));
+    }
+
+    /** The packet with these raw attribute bytes appended, its length field set to match. */
+    static byte[] appended(byte[] packet, String hexAttributes) {
+        byte[] extra = HEX.parseHex(hexAttributes);
+        byte[] result = java.util.Arrays.copyOf(packet, packet.length + extra.length);
+        System.arraycopy(extra, 0, result, packet.length, extra.length);
+        result[2] = (byte) (result.length >> 8);
+        result[3] = (byte) result.length;
+        return result;
+    }
+
+    /** A Microsoft VSA whose inner sub-attribute runs past its end, and a NAS-Port (integer) of two octets. */
+    private static final String UNDECODABLE = "1a09" + "00000137" + "090a00" + "0504" + "0001";
+
+    private static final RadiusClient GATEWAY =
+            new RadiusClient("gateway", "10.1.255.0/27", SharedSecret.of(SECRET), null, true);
+
+    @Test
+    void attributesTheDictionaryCannotDecodeAreIgnoredNotFatal() throws Exception {
+        org.tinyradius.packet.AccessRequest request = new org.tinyradius.packet.AccessRequest("alice", "right");
+        request.setPacketIdentifier(3);
+        request.addAttribute("NAS-Identifier", "gw-1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] packet = appended(out.toByteArray(), UNDECODABLE);
+        assertNull(RadiusWire.checkStructure(packet, packet.length), "well-formed RADIUS");
+        assertThrows(Exception.class, () -> org.tinyradius.packet.RadiusPacket.decodeRequestPacket(
+                RadiusDictionary.load(), new java.io.ByteArrayInputStream(packet), SECRET),
+                "the dictionary alone refuses this packet");
+
+        RequestDecoder.Result result = new RequestDecoder(RadiusDictionary.load()).decode("rq-3", packet, GATEWAY,
+                new InetSocketAddress("10.1.255.4", 1812));
+        assertNull(result.drop());
+        assertEquals("right", ((org.radmfa.api.PapCredentials) result.request().credentials()).password());
+        assertTrue(result.request().attributes().stream().anyMatch(a -> a.name().equals("NAS-Identifier")
+                && a.value().equals("gw-1")));
+    }
+
+    @Test
+    void accountingWithAttributesTheDictionaryCannotDecodeIsStored() throws Exception {
+        AccountingRequest request = new AccountingRequest("alice", AccountingRequest.ACCT_STATUS_TYPE_START);
+        request.setPacketIdentifier(4);
+        request.addAttribute("Acct-Session-Id", "s-4");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] packet = appended(out.toByteArray(), UNDECODABLE);
+        RadiusWire.signAccountingRequest(packet, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AccountingRecord record = new RequestDecoder(RadiusDictionary.load()).decodeAccounting("ac-4", packet,
+                GATEWAY, new InetSocketAddress("10.1.255.4", 1813));
+        assertNotNull(record);
+        assertEquals("s-4", record.attribute("Acct-Session-Id").orElseThrow());
+    }
+
+    /** MS-CHAP v1 (RFC 2548): MS-CHAP-Challenge (8 octets) and MS-CHAP-Response (50 octets), as radtest -t mschap. */
+    static byte[] msChapV1(String user, String secret) throws Exception {
+        org.tinyradius.packet.AccessRequest request = new org.tinyradius.packet.AccessRequest();
+        request.setPacketIdentifier(5);
+        request.setUserName(user);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Encoded without credentials: TinyRadius encodes what it is given; the VSA is appended raw.
+        request.encodeRequestPacket(out, secret);
+        return appended(out.toByteArray(), "1a10" + "00000137" + "0b0a" + "0102030405060708"
+                + "1a3a" + "00000137" + "0134" + "0001" + "00".repeat(24) + "11".repeat(24));
+    }
+
+    @Test
+    void msChapV1IsToBeRejectedNotDropped() throws Exception {
+        RequestDecoder.Result result = new RequestDecoder(RadiusDictionary.load()).decode("rq-5",
+                msChapV1("alice", SECRET), GATEWAY, new InetSocketAddress("10.1.255.4", 1812));
+        assertNull(result.drop());
+        assertNotNull(result.unsupported());
+        assertEquals("alice", result.unsupported().userName());
+        assertTrue(result.unsupported().method().startsWith("MS-CHAP v1"), result.unsupported().method());
     }
 }

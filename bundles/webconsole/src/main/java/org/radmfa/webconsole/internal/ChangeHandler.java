@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.ClientSettings;
+import org.radmfa.api.admin.InvalidDefinitionException;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.LocalUserEntry;
 import org.radmfa.api.admin.LocalUserSettings;
@@ -61,8 +63,16 @@ final class ChangeHandler {
         switch (form.required("action")) {
             case "put" -> {
                 Optional<ClientEntry> existing = admin.client(name);
+                String messageAuthenticator = form.optional("requireMessageAuthenticator");
+                MessageAuthenticatorPolicy policy;
+                try {
+                    policy = messageAuthenticator == null ? MessageAuthenticatorPolicy.AUTO
+                            : MessageAuthenticatorPolicy.parse(messageAuthenticator);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidDefinitionException("requireMessageAuthenticator", e.getMessage());
+                }
                 ClientSettings settings = new ClientSettings(name, form.required("address"),
-                        form.optional("vendor"), form.flag("requireMessageAuthenticator"),
+                        form.optional("vendor"), policy, form.flag("limitProxyState"),
                         form.number("nasTimeoutSeconds", existing.map(e -> e.settings().nasTimeoutSeconds()).orElse(0)),
                         form.number("nasRetries", existing.map(e -> e.settings().nasRetries()).orElse(0)));
                 ClientEntry saved = admin.put(settings, form.optional("secret"));

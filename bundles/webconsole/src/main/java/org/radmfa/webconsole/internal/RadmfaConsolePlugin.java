@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -30,6 +31,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
@@ -214,14 +216,14 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             return;
         }
         out.println("<table class='nicetable' id='radmfa-clients'><thead><tr><th>Name</th><th>Address</th>"
-                + "<th>Vendor</th><th>Message-Authenticator</th><th>NAS timeout / retries</th>"
+                + "<th>Vendor</th><th>Message-Authenticator</th><th>Sent one</th><th>NAS timeout / retries</th>"
                 + "<th>Secret fingerprint</th><th>File</th>" + (forms.mayChange() ? "<th></th>" : "")
                 + "</tr></thead><tbody>");
         for (ClientEntry entry : entries) {
             var c = entry.settings();
             out.print("<tr data-name='" + Html.escape(c.name()) + "'><td>" + Html.escape(c.name()) + "</td><td>"
                     + Html.escape(c.address()) + "</td><td>" + Html.escape(c.vendor()) + "</td><td>"
-                    + (c.requireMessageAuthenticator() ? "required" : "optional") + "</td><td>"
+                    + messageAuthenticatorCells(c.name(), c.messageAuthenticator()) + "</td><td>"
                     + (c.nasTimeoutSeconds() == 0 ? "-" : c.nasTimeoutSeconds() + " s") + " / "
                     + (c.nasRetries() == 0 ? "-" : c.nasRetries()) + "</td><td><code>"
                     + Html.escape(entry.secretFingerprint()) + "</code></td><td>" + Html.escape(entry.source())
@@ -229,7 +231,8 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             if (forms.mayChange()) {
                 out.print("<td><button type='button' class='radmfa-edit-client' data-name='" + Html.escape(c.name())
                         + "' data-address='" + Html.escape(c.address()) + "' data-vendor='" + Html.escape(c.vendor())
-                        + "' data-mauth='" + c.requireMessageAuthenticator() + "' data-timeout='"
+                        + "' data-mauth='" + c.messageAuthenticator().configValue() + "' data-limit-proxy-state='"
+                        + c.limitProxyState() + "' data-timeout='"
                         + c.nasTimeoutSeconds() + "' data-retries='" + c.nasRetries() + "'>Edit</button> "
                         + forms.action("/clients", "Remove", "Remove client " + c.name() + "?",
                                 Map.of("action", "remove", "name", c.name())) + "</td>");
@@ -246,12 +249,32 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
                     + "</label> <label>Shared secret <input name='secret' type='password' size='20' "
                     + "autocomplete='new-password' placeholder='empty: keep the current one'/></label><br/>"
                     + "<label>Vendor <input name='vendor' value='RADIUS Standard' size='16'/></label> "
-                    + "<label><input type='checkbox' name='requireMessageAuthenticator' value='true' "
-                    + "checked='checked'/> require Message-Authenticator</label> "
+                    + "<label>Message-Authenticator <select name='requireMessageAuthenticator'>"
+                    + "<option value='auto' selected='selected'>auto (required once the NAS has sent one)</option>"
+                    + "<option value='true'>required</option><option value='false'>optional</option></select>"
+                    + "</label> <label><input type='checkbox' name='limitProxyState' value='true' checked='checked'/>"
+                    + " drop Proxy-State without Message-Authenticator</label> "
                     + "<label>NAS timeout (s) <input name='nasTimeoutSeconds' size='4'/></label> "
                     + "<label>NAS retries <input name='nasRetries' size='3'/></label> "
                     + "<button type='submit'>Save client</button></form>");
         }
+    }
+
+    /**
+     * The Message-Authenticator setting and whether the NAS has ever sent one, as two table cells (the caller opens
+     * the first and closes the last): with auto, the second says whether it is required by now.
+     */
+    private String messageAuthenticatorCells(String client, MessageAuthenticatorPolicy policy) {
+        ClientRegistry registry = clientRegistry;
+        Optional<Instant> received = registry == null ? Optional.empty()
+                : registry.messageAuthenticatorReceived(client);
+        String setting = switch (policy) {
+            case REQUIRED -> "required";
+            case OPTIONAL -> "optional";
+            case AUTO -> received.isPresent() ? "auto: required (it sent one)" : "auto: optional until it sends one";
+        };
+        return setting + "</td><td>" + received.map(when -> "yes, first " + Html.escape(when.toString()))
+                .orElse("no");
     }
 
     /** Without the admin services: the registry's view, read only. */
@@ -263,11 +286,12 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         }
         out.println("<p>Read only: changing clients needs the admin services (feature radmfa-admin).</p>");
         out.println("<table class='nicetable' id='radmfa-clients'><thead><tr><th>Name</th><th>Address</th>"
-                + "<th>Vendor</th><th>Message-Authenticator</th><th>Secret fingerprint</th></tr></thead><tbody>");
+                + "<th>Vendor</th><th>Message-Authenticator</th><th>Sent one</th><th>Secret fingerprint</th></tr>"
+                + "</thead><tbody>");
         for (RadiusClient client : registry.clients()) {
             out.println("<tr data-name='" + Html.escape(client.name()) + "'><td>" + Html.escape(client.name())
                     + "</td><td>" + Html.escape(client.address()) + "</td><td>" + Html.escape(client.vendor())
-                    + "</td><td>" + (client.requireMessageAuthenticator() ? "required" : "optional")
+                    + "</td><td>" + messageAuthenticatorCells(client.name(), client.messageAuthenticator())
                     + "</td><td><code>" + Html.escape(client.secret().fingerprint()) + "</code></td></tr>");
         }
         out.println("</tbody></table>");

@@ -116,7 +116,8 @@
             form.elements.name.value = button.getAttribute('data-name');
             form.elements.address.value = button.getAttribute('data-address');
             form.elements.vendor.value = button.getAttribute('data-vendor');
-            form.elements.requireMessageAuthenticator.checked = button.getAttribute('data-mauth') === 'true';
+            form.elements.requireMessageAuthenticator.value = button.getAttribute('data-mauth');
+            form.elements.limitProxyState.checked = button.getAttribute('data-limit-proxy-state') === 'true';
             var timeout = button.getAttribute('data-timeout');
             var retries = button.getAttribute('data-retries');
             form.elements.nasTimeoutSeconds.value = timeout === '0' ? '' : timeout;
