@@ -191,7 +191,7 @@ class LdapUserDirectoryTest {
     @Test
     void adLockedOutSubCodeIsReported() throws Exception {
         PrimaryAuthResult result = login(directory(), "dave", "Dave-Pw-1");
-        assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
+        assertEquals(ReasonCode.ACCOUNT_LOCKED_OUT, result.reason());
         assertTrue(result.detail().contains("locked out (AD 775)"), result.detail());
     }
 
