@@ -80,6 +80,8 @@ public class ActiveDirectoryIT {
                 "ntlmAuthConfigFile = " + dc.smbConf,
                 "ntlmAuthDomain = " + SambaDomainController.DOMAIN,
                 "ntlmAuthHelpers = 2",
+                // Short, for the test with winbind stopped; the default is 5000.
+                "ntlmAuthTimeoutMillis = 2000",
                 ""));
         PropertiesFiles.put(etc.resolve("org.radmfa.pipeline.cfg"), "defaultDirectory", "corp");
         appliance.start(APPLIANCE_TIMEOUT);
@@ -220,6 +222,41 @@ public class ActiveDirectoryIT {
         Commands.Result result = radclient(peer("dave", PASSWORDS.get("dave")).radclientAttributes("dave", 15));
         assertTrue(result.toString(), result.output.contains("Received Access-Reject"));
         assertTrue(result.toString(), msChapError(result).startsWith("E=647 R=0"));
+    }
+
+    /**
+     * winbind hung (its processes stopped with SIGSTOP, while the DC's LDAP keeps answering): the check times out,
+     * the request is rejected as DIRECTORY_UNAVAILABLE with a log line that says so, never accepted; once winbind
+     * runs again a new helper takes over and the same login is accepted. (Killing winbindd would take the whole DC
+     * down: samba terminates when its winbindd exits.)
+     */
+    @Test
+    public void winbindNotAnsweringIsDirectoryUnavailableThenRecovers() throws IOException {
+        List<ProcessHandle> winbindd = dc.processes().stream()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/winbindd")).orElse(false)).toList();
+        assertFalse("winbindd runs under samba: " + dc.processes(), winbindd.isEmpty());
+        int before = decisions("alice");
+        signal("STOP", winbindd);
+        try {
+            Commands.Result result = radclient(peer("alice", PASSWORDS.get("alice")).radclientAttributes("alice", 21));
+            assertTrue(result.toString(), result.output.contains("Received Access-Reject"));
+            assertDecision("alice", before, "DIRECTORY_UNAVAILABLE", "no answer from ntlm_auth in time");
+        } finally {
+            signal("CONT", winbindd);
+        }
+        assertTrue(Files.readString(appliance.home.resolve("data/log/karaf.log"))
+                .contains("winbind could not check the MS-CHAPv2 response of 'alice' for directory corp"));
+        Await.until("alice accepted again once winbind answers", COMMAND_TIMEOUT, () -> radclient(
+                peer("alice", PASSWORDS.get("alice")).radclientAttributes("alice", 22)).output
+                .contains("Received Access-Accept"));
+    }
+
+    private static void signal(String signal, List<ProcessHandle> processes) {
+        for (ProcessHandle process : processes) {
+            Commands.Result result = Commands.run(itestDir, Map.of(), null, COMMAND_TIMEOUT,
+                    List.of("kill", "-" + signal, String.valueOf(process.pid())));
+            assertEquals(result.toString(), 0, result.exitCode);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ PAP (LDAP bind)
