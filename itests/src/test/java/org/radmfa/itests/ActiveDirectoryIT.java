@@ -191,7 +191,10 @@ public class ActiveDirectoryIT {
                 result.output.toLowerCase(Locale.ROOT).contains("ms-chap2-success = 0x0b" + success));
         assertTrue("MS-MPPE-Send-Key " + peer.mppeSendKey() + " expected: " + result,
                 result.output.toLowerCase(Locale.ROOT).contains(peer.mppeSendKey()));
-        assertDecision("alice", before, "ACCEPTED", "Demo VPN users");
+        String decision = assertDecision("alice", before, "ACCEPTED", "Demo VPN users");
+        java.util.regex.Matcher millis = java.util.regex.Pattern.compile("\"millis\":(\\d+)").matcher(decision);
+        System.out.println("ActiveDirectoryIT: MS-CHAPv2 accept (LDAP search, winbind, LDAP groups) took "
+                + (millis.find() ? millis.group(1) : "?") + " ms in the appliance");
     }
 
     @Test
@@ -259,6 +262,50 @@ public class ActiveDirectoryIT {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ bin/radmfa-ad-join
+
+    /**
+     * The join script's checks against the DC, with a member's smb.conf: all met; then each missing prerequisite
+     * named (realm, smb.conf, DNS). The join itself is not run: a member's winbindd would need the socket the DC's
+     * winbindd has.
+     */
+    @Test
+    public void joinScriptChecksThePrerequisitesAndNamesTheMissingOne() throws IOException {
+        Path member = itestDir.resolve("ad-member-smb.conf");
+        Files.writeString(member, "[global]\n  workgroup = " + SambaDomainController.DOMAIN + "\n  realm = "
+                + SambaDomainController.REALM + "\n  security = ads\n");
+        Commands.Result good = join("--realm", "radmfa.test", "--dc", SambaDomainController.DC_ADDRESS,
+                "--configfile", member.toString(), "--check-only");
+        assertEquals(good.toString(), 0, good.exitCode);
+        for (String check : List.of("ok       realm      RADMFA.TEST, KDC " + SambaDomainController.DC_ADDRESS
+                + ":88 answers", "ok       time       offset ", "ok       smb.conf", "all prerequisites met")) {
+            assertTrue(check + " expected: " + good, good.output.contains(check));
+        }
+        Commands.Result wrongRealm = join("--realm", "OTHER.TEST", "--dc", SambaDomainController.DC_ADDRESS,
+                "--configfile", member.toString(), "--check-only");
+        assertEquals(wrongRealm.toString(), 1, wrongRealm.exitCode);
+        assertTrue(wrongRealm.toString(), wrongRealm.output.contains("MISSING  realm      the DC at "
+                + SambaDomainController.DC_ADDRESS + " serves Kerberos realm RADMFA.TEST, not OTHER.TEST"));
+        Files.writeString(member, "[global]\n  workgroup = OTHER\n");
+        Commands.Result notAds = join("--realm", "radmfa.test", "--dc", SambaDomainController.DC_ADDRESS,
+                "--configfile", member.toString(), "--check-only");
+        assertEquals(notAds.toString(), 1, notAds.exitCode);
+        assertTrue(notAds.toString(), notAds.output.contains("must be 'ads'"));
+        assertTrue(notAds.toString(), notAds.output.contains("workgroup is 'OTHER', must be the domain's NetBIOS"
+                + " name RADMFA"));
+        // This machine's DNS does not know the test domain: without --dc, DNS is what is missing.
+        Commands.Result noDns = join("--realm", "radmfa.test", "--configfile", member.toString(), "--check-only");
+        assertEquals(noDns.toString(), 1, noDns.exitCode);
+        assertTrue(noDns.toString(), noDns.output.contains("MISSING  dns"));
+    }
+
+    private static Commands.Result join(String... arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(appliance.home.resolve("bin/radmfa-ad-join")
+                .toString()));
+        command.addAll(List.of(arguments));
+        return Commands.run(itestDir, Map.of(), null, COMMAND_TIMEOUT, command);
+    }
+
     // ------------------------------------------------------------------------------------------ PAP (LDAP bind)
 
     /** The same accounts by PAP: a bind as the user over LDAPS, and the AD sub-codes Samba answers it with. */
@@ -316,7 +363,7 @@ public class ActiveDirectoryIT {
      * The decision that followed {@code before} for the user, in the audit files (data/audit, JSON lines), names
      * this reason and contains this text (detail or policy), and no password.
      */
-    private static void assertDecision(String user, int before, String reason, String text) {
+    private static String assertDecision(String user, int before, String reason, String text) {
         Await.until("a new decision for " + user + " in the audit", COMMAND_TIMEOUT,
                 () -> auditLines(user).size() > before);
         String line = auditLines(user).get(before);
@@ -324,6 +371,7 @@ public class ActiveDirectoryIT {
                 line.contains("\"reason\":\"" + reason + "\""));
         assertTrue("decision for " + user + " should mention " + text + ": " + line, line.contains(text));
         PASSWORDS.values().forEach(password -> assertFalse("no password in the audit", line.contains(password)));
+        return line;
     }
 
     private static List<String> auditLines(String user) {
