@@ -84,6 +84,22 @@ public class ActiveDirectoryIT {
                 "ntlmAuthTimeoutMillis = 2000",
                 ""));
         PropertiesFiles.put(etc.resolve("org.radmfa.pipeline.cfg"), "defaultDirectory", "corp");
+        // The same DC over StartTLS on 389, groups by memberOf (nesting walked by the appliance), for logins ending
+        // in @starttls (realm stripped).
+        Files.writeString(etc.resolve("org.radmfa.directory.ldap-corptls.cfg"), String.join("\n",
+                "name = corptls",
+                "urls = ldap://" + SambaDomainController.DC_ADDRESS + ":389",
+                "security = starttls",
+                "trustStore = " + dc.trustStore,
+                "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
+                "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
+                "bindPassword = " + PASSWORDS.get("svc-radius"),
+                "baseDn = " + SambaDomainController.BASE_DN,
+                "groupMode = memberOf",
+                ""));
+        Files.writeString(etc.resolve("org.radmfa.crp-starttls.cfg"), String.join("\n",
+                "name = StartTLS users", "order = 10", "condition.userName = @starttls$",
+                "rewrite.pattern = @starttls$", "rewrite.replacement = ", "directory = corptls", ""));
         appliance.start(APPLIANCE_TIMEOUT);
         appliance.shell("feature:install radmfa-directory-ldap");
         Await.until("alice accepted by PAP through LDAPS", APPLIANCE_TIMEOUT,
@@ -319,6 +335,17 @@ public class ActiveDirectoryIT {
         assertPapRejected("erin", PASSWORDS.get("erin"), "PASSWORD_EXPIRED", "AD 532");
         assertPapRejected("frank", PASSWORDS.get("frank"), "PASSWORD_MUST_CHANGE", "AD 773");
         assertPapRejected("gina", PASSWORDS.get("gina"), "ACCOUNT_LOCKED_OUT", "AD 775");
+    }
+
+    /** StartTLS on port 389 with certificate and host checks, and nested groups found by walking memberOf. */
+    @Test
+    public void papOverStartTlsWithMemberOfGroups() {
+        Commands.Result accepted = pap("alice@starttls", PASSWORDS.get("alice"));
+        assertTrue(accepted.toString(), accepted.output.contains("Received Access-Accept"));
+        // The demo policy's reply: vpn-users was found through ad-engineers' memberOf.
+        assertTrue(accepted.toString(), accepted.output.contains("Welcome to the demo VPN"));
+        assertTrue(pap("alice@starttls", "not-alices-password").output.contains("Received Access-Reject"));
+        assertTrue(pap("dave@starttls", PASSWORDS.get("dave")).output.contains("Received Access-Reject"));
     }
 
     private static void assertPapRejected(String user, String password, String reason, String detail) {
