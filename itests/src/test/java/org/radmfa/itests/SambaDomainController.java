@@ -20,18 +20,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Active Directory for tests: a Samba 4 AD DC provisioned into a temporary directory with samba-tool, its
- * users and groups created with Samba's own API before it starts, then run in the foreground ({@code samba -i}) in a
- * network namespace the test makes, joined to the test machine by a veth pair:
+ * A real Active Directory for tests, and a member of it: a Samba 4 AD DC provisioned into a temporary directory with
+ * samba-tool, its users and groups created with Samba's own API before it starts, then run in the foreground
+ * ({@code samba -i}) inside a network namespace the test makes, joined to the test machine by a veth pair; and a
+ * member server joined to it with {@code net ads join}, whose winbindd is the one the appliance's ntlm_auth talks to,
+ * as in production (NETLOGON from the member to the DC):
  * <pre>
- *   root namespace (appliance, ntlm_auth)  10.77.20.1/30  &lt;--veth--&gt;  10.77.20.2/30  namespace radmfa-ad-... (DC)
+ *   root namespace (appliance, ntlm_auth)  10.77.20.1/30  &lt;--veth--&gt;  10.77.20.2/30  namespace radmfa-ad-...
+ *                                                                       DC (samba -i), member's winbindd
  * </pre>
- * The DC's own ports (53, 88, 389, 445, 636, ...) are the namespace's, so nothing on the machine clashes with them and
- * nothing leaves it. Its state, logs, pid files and sockets are in the temporary directory, except winbindd's
- * socket, which the winbind client library (ntlm_auth, wbinfo) looks for only at Samba's compiled-in place,
- * /run/samba/winbindd: the test refuses to run when a winbindd already answers there. The appliance's side talks to
- * the DC's winbindd with {@code ntlm_auth --configfile=<the DC's smb.conf>}, as a member server's would; the
- * difference to a member join is only where winbindd runs (see docs/active-directory.md).
+ * The DC's ports (53, 88, 389, 445, 636, ...) are the namespace's, so nothing on the machine clashes with them and
+ * nothing leaves it; the namespace's resolver is the DC's own DNS (/etc/netns/NAME/resolv.conf, which only
+ * {@code ip netns exec} uses). The winbind client library (ntlm_auth, wbinfo, the DC's own smbd) finds winbindd only
+ * at Samba's compiled-in /run/samba/winbindd: the DC runs with a private tmpfs there (its own mount namespace), and
+ * the member's winbindd takes the machine's, which the test refuses to use when a winbindd already answers there.
  * <p>
  * LDAPS and StartTLS use a certificate made here for the DC's address (keytool), trusted by the appliance through a
  * PKCS12 trust store: host name verification stays on.
@@ -50,19 +52,26 @@ final class SambaDomainController implements AutoCloseable {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
     final Path dir;
+    /** The DC's smb.conf. */
     final Path smbConf;
+    /** The member's smb.conf: what the appliance's ntlm_auth runs with. */
+    final Path memberConf;
     final Path trustStore;
     private final String namespace;
     private final String hostLink;
+    private final Path netnsEtc;
     private Process samba;
+    private Process memberWinbindd;
     private boolean networkUp;
 
     private SambaDomainController(Path dir, String suffix) {
         this.dir = dir;
         this.smbConf = dir.resolve("etc/smb.conf");
+        this.memberConf = dir.resolve("member/smb.conf");
         this.trustStore = dir.resolve("dc-trust.p12");
         this.namespace = "radmfa-ad-" + suffix;
         this.hostLink = "ad" + suffix + "h";
+        this.netnsEtc = Path.of("/etc/netns", namespace);
     }
 
     /**
@@ -94,7 +103,8 @@ final class SambaDomainController implements AutoCloseable {
             dc.network(workDir);
             dc.certificate();
             Path tls = dc.dir.resolve("tls");
-            dc.must(List.of("samba-tool", "domain", "provision", "--realm=" + REALM, "--domain=" + DOMAIN,
+            // In the namespace: provision guesses the DC's addresses from the interfaces it sees.
+            dc.must(List.of("ip", "netns", "exec", dc.namespace, "samba-tool", "domain", "provision", "--realm=" + REALM, "--domain=" + DOMAIN,
                     "--server-role=dc", "--dns-backend=SAMBA_INTERNAL", "--use-rfc2307", "--adminpass="
                             + ADMIN_PASSWORD, "--targetdir=" + dc.dir, "--host-name=dc1", "--host-ip=" + DC_ADDRESS,
                     // MS-CHAPv2 is NTLMv1 with a hashed challenge: the DC must allow it (Samba 4.5+ refuses by default).
@@ -106,6 +116,7 @@ final class SambaDomainController implements AutoCloseable {
                     "--option=tls enabled = yes", "--option=tls keyfile = " + tls.resolve("key.pem"),
                     "--option=tls certfile = " + tls.resolve("cert.pem"),
                     "--option=tls cafile = " + tls.resolve("cert.pem")));
+            dc.memberConfiguration();
             return dc;
         } catch (IOException | RuntimeException | Error e) {
             dc.close();
@@ -129,6 +140,31 @@ final class SambaDomainController implements AutoCloseable {
         must(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
         must(List.of("ip", "-n", namespace, "addr", "add", DC_ADDRESS + "/30", "dev", dcLink));
         must(List.of("ip", "-n", namespace, "link", "set", dcLink, "up"));
+        try {
+            Files.createDirectories(netnsEtc);
+            Files.writeString(netnsEtc.resolve("resolv.conf"), "nameserver " + DC_ADDRESS + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A member server's smb.conf, everything but winbindd's socket in the temporary directory. */
+    private void memberConfiguration() throws IOException {
+        Path member = Files.createDirectories(dir.resolve("member"));
+        StringBuilder conf = new StringBuilder("[global]\n");
+        for (String line : List.of("security = ads", "realm = " + REALM, "workgroup = " + DOMAIN,
+                "netbios name = RADMFA-APP", "kerberos method = secrets and keytab",
+                "idmap config * : backend = tdb", "idmap config * : range = 100000-199999",
+                "private dir = " + member.resolve("private"), "state directory = " + member.resolve("state"),
+                "cache directory = " + member.resolve("cache"), "lock directory = " + member.resolve("lock"),
+                "pid directory = " + member, "ncalrpc dir = " + member.resolve("ncalrpc"),
+                "log file = " + member.resolve("log.%m"))) {
+            conf.append("    ").append(line).append('\n');
+        }
+        for (String sub : List.of("private", "state", "cache", "lock", "ncalrpc")) {
+            Files.createDirectories(member.resolve(sub));
+        }
+        Files.writeString(memberConf, conf.toString());
     }
 
     /** A key and self-signed certificate naming the DC's address and name, as PEM for Samba and PKCS12 for us. */
@@ -197,39 +233,73 @@ final class SambaDomainController implements AutoCloseable {
                 + "db.modify(m)\n", partition, dn, attribute, value));
     }
 
-    /** Starts samba in the foreground in the namespace; returns when winbind checks a password of this user. */
+    /**
+     * Starts samba in the foreground in the namespace, with its own /run/samba; joins the member with
+     * {@code net ads join} (what bin/radmfa-ad-join runs) and starts the member's winbindd; returns when that
+     * winbindd checks this user's password with the DC.
+     */
     void start(Duration timeout, String probeUser, String probePassword) throws IOException {
-        samba = new ProcessBuilder("ip", "netns", "exec", namespace, "samba", "-i", "-M", "single", "-s",
+        samba = new ProcessBuilder("ip", "netns", "exec", namespace, "sh", "-c", "mkdir -p /run/samba && mount -t"
+                + " tmpfs -o mode=0755 radmfa-test-dc /run/samba && exec samba -i -M single -s \"$0\"",
                 smbConf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("samba.out").toFile())
                 .start();
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
+        awaitCommand("the member joined with net ads join", deadline, List.of("ip", "netns", "exec", namespace,
+                "net", "ads", "join", "-S", "dc1." + REALM.toLowerCase(java.util.Locale.ROOT), "-U", "Administrator%"
+                        + ADMIN_PASSWORD, "--configfile=" + memberConf, "--no-dns-updates"));
+        startMemberWinbindd();
+        awaitCommand("the member's winbindd checking " + probeUser + "'s password with the DC", deadline,
+                ntlmAuthCommand(List.of("--username=" + probeUser, "--password=" + probePassword,
+                        "--domain=" + DOMAIN)));
+    }
+
+    /** (Re)starts the member's winbindd in the foreground, in the namespace (it resolves the DC by its DNS). */
+    void startMemberWinbindd() throws IOException {
+        memberWinbindd = new ProcessBuilder("ip", "netns", "exec", namespace, "winbindd", "-F", "--no-process-group",
+                "-s", memberConf.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("member/winbindd.out").toFile()))
+                .start();
+    }
+
+    /** The member's winbindd and its children. */
+    List<ProcessHandle> memberWinbindd() {
+        List<ProcessHandle> all = new ArrayList<>();
+        if (memberWinbindd != null && memberWinbindd.isAlive()) {
+            all.add(memberWinbindd.toHandle());
+            memberWinbindd.descendants().forEach(all::add);
+        }
+        return all;
+    }
+
+    private void awaitCommand(String what, long deadline, List<String> command) {
+        Commands.Result last = null;
         while (System.nanoTime() < deadline) {
             if (!samba.isAlive()) {
                 fail("samba exited with " + samba.exitValue() + ": " + tail(dir.resolve("samba.out")));
             }
-            Commands.Result check = ntlmAuth(List.of("--username=" + probeUser, "--password=" + probePassword,
-                    "--domain=" + DOMAIN));
-            if (check.exitCode == 0) {
+            last = Commands.run(dir, Map.of(), null, COMMAND_TIMEOUT, command);
+            if (last.exitCode == 0) {
                 return;
             }
-            last = check.output;
             try {
-                Thread.sleep(250);
+                Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
         }
-        fail("the DC did not verify " + probeUser + "'s password through winbind within " + timeout.toSeconds()
-                + " s: " + last + "\n" + tail(dir.resolve("samba.out")));
+        fail("timed out waiting for " + what + ": " + last + "\n" + tail(dir.resolve("samba.out")));
     }
 
-    /** ntlm_auth as the appliance runs it, on the DC's configuration. */
+    /** ntlm_auth as the appliance runs it, on the member's configuration. */
     Commands.Result ntlmAuth(List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of("ntlm_auth", "--configfile=" + smbConf));
+        return Commands.run(dir, Map.of(), null, COMMAND_TIMEOUT, ntlmAuthCommand(arguments));
+    }
+
+    private List<String> ntlmAuthCommand(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of("ntlm_auth", "--configfile=" + memberConf));
         command.addAll(arguments);
-        return Commands.run(dir, Map.of(), null, COMMAND_TIMEOUT, command);
+        return command;
     }
 
     /** The process ids of samba and everything it started (smbd, winbindd and their children). */
@@ -242,19 +312,20 @@ final class SambaDomainController implements AutoCloseable {
         return all;
     }
 
-    /** Stops samba (SIGTERM takes its children along), then removes the namespace and the directory. */
+    /**
+     * Stops the member's winbindd, the helpers Samba started on demand for the member (samba-dcerpcd, found by the
+     * member's configuration path in their command line, as they detach), and samba (SIGTERM takes its children
+     * along); then removes the namespace, its resolver file and the directory.
+     */
     @Override
     public void close() {
+        List<ProcessHandle> member = new ArrayList<>(memberWinbindd());
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(memberConf.toString()))
+                .orElse(false)).forEach(member::add);
+        stop(member);
         if (samba != null && samba.isAlive()) {
-            // 'ip netns exec' execs samba in its place: this is samba's root process, which stops its children.
-            List<ProcessHandle> tree = processes();
-            samba.destroy();
-            for (ProcessHandle process : tree) {
-                process.onExit().completeOnTimeout(process, 20, TimeUnit.SECONDS).join();
-                if (process.isAlive()) {
-                    process.destroyForcibly();
-                }
-            }
+            // 'ip netns exec' and sh exec samba in their place: this is samba's root process, which stops its children.
+            stop(processes());
         }
         if (networkUp) {
             Commands.run(dir, Map.of(), null, COMMAND_TIMEOUT, List.of("ip", "netns", "del", namespace));
@@ -264,9 +335,26 @@ final class SambaDomainController implements AutoCloseable {
             }
         }
         try {
+            RunningAppliance.deleteTree(netnsEtc);
+            try {
+                Files.deleteIfExists(netnsEtc.getParent());
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // other namespaces' files: not ours
+            }
             RunningAppliance.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM to the first (its children follow it), then to any left; SIGKILL what is still there after 20 s. */
+    static void stop(List<ProcessHandle> tree) {
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : tree) {
+            process.onExit().completeOnTimeout(process, 20, TimeUnit.SECONDS).join();
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
         }
     }
 
