@@ -33,7 +33,7 @@ import org.junit.Test;
  * wrong passwords; all of them in vpn-users.
  */
 public class ActiveDirectoryIT {
-    private static final Duration DC_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration DC_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration APPLIANCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final String SECRET = "testing123";

@@ -182,8 +182,9 @@ final class LdapUserDirectory implements UserDirectory {
                     "empty password for user '" + request.userName() + "'"));
         }
         if (request.userName().isBlank()) {
-            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER,
-                    "empty User-Name"));
+            PrimaryAuthResult unknown = PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER, "empty User-Name");
+            return CompletableFuture.completedFuture(credentials instanceof MsChapV2Credentials msChap
+                    ? unknown.withReplyAttributes(msChap.failureAttributes(unknown.reason())) : unknown);
         }
         Job job = new Job(request.userName(), credentials);
         try {

@@ -262,6 +262,16 @@ class LdapUserDirectoryTest {
     }
 
     @Test
+    void msChapV2WithAnEmptyUserNameGetsAnMsChapErrorToo() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", "/bin/false");
+        PrimaryAuthResult result = await(directory(config).authenticate(request("", MS_CHAP)));
+        assertEquals(ReasonCode.UNKNOWN_USER, result.reason());
+        assertEquals("MS-CHAP-Error", result.replyAttributes().get(0).name());
+    }
+
+    @Test
     void msChapV2ForADisabledAccountIsRefusedBeforeAskingTheDomain() throws Exception {
         Map<String, Object> config = server.config();
         config.put("msChapV2", "winbind");
