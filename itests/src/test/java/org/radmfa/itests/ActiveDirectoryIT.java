@@ -164,6 +164,20 @@ public class ActiveDirectoryIT {
         assertDecision("alice", before, "ACCEPTED", "Demo VPN users");
     }
 
+    /**
+     * A login by UPN: the LDAP search finds the account by userPrincipalName, winbind is asked for its
+     * sAMAccountName, and the challenge is hashed with the name the peer typed, as the peer did.
+     */
+    @Test
+    public void eapMsChapV2ByUserPrincipalNameIsAccepted() throws IOException {
+        String upn = "alice@" + SambaDomainController.REALM.toLowerCase(Locale.ROOT);
+        int before = decisions(upn);
+        Commands.Result result = eapolTest(upn, PASSWORDS.get("alice"));
+        assertTrue(result.toString(), result.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        assertEquals(result.toString(), 0, result.exitCode);
+        assertDecision(upn, before, "ACCEPTED", "Demo VPN users");
+    }
+
     @Test
     public void eapMsChapV2WithAWrongPasswordIsRejected() throws IOException {
         int before = decisions("alice");
