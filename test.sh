@@ -11,8 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver)
-COMMANDS=(radtest radclient eapol_test ip chromium chromedriver)
+# samba, samba-ad-dc, samba-ad-provision, winbind: ActiveDirectoryIT provisions and runs a Samba AD DC in a network
+# namespace and checks MS-CHAPv2 through winbind with ntlm_auth.
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver
+                 samba samba-ad-dc samba-ad-provision winbind)
+COMMANDS=(radtest radclient eapol_test ip chromium chromedriver samba samba-tool ntlm_auth wbinfo)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
@@ -26,6 +29,11 @@ if (( ${#missing[@]} > 0 )); then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${DEBIAN_PACKAGES[@]}" >/dev/null
+        # The winbind package starts the host's own winbindd where systemd runs; the test DC brings its own, which
+        # must answer on the same socket (/run/samba/winbindd). This machine was not joined to a domain: stop it.
+        if [[ -d /run/systemd/system ]] && systemctl is-active --quiet winbind 2>/dev/null; then
+            systemctl disable --now winbind >/dev/null 2>&1 || true
+        fi
     else
         echo "warning: ${missing[*]} missing; install ${DEBIAN_PACKAGES[*]} (as root ./test.sh does it); the black-box test will fail" >&2
     fi

@@ -1,5 +1,8 @@
 package org.radmfa.api;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,6 +41,63 @@ public record MsChapV2Credentials(AuthMethod method, int ident, byte[] authentic
     @Override
     public byte[] ntResponse() {
         return ntResponse.clone();
+    }
+
+    /**
+     * The 8-octet ChallengeHash of RFC 2759 over the peer's user name (without a "DOMAIN\\" prefix): the challenge
+     * an NTLM verifier such as a domain controller checks the NT-Response against.
+     *
+     * @param userName the name the peer sent with its response
+     * @since 1.9
+     */
+    public byte[] challengeHash(String userName) {
+        return MsChapV2Computations.challengeHash(peerChallenge, authenticatorChallenge, userName);
+    }
+
+    /**
+     * What an accept carries: MS-CHAP2-Success with the authenticator response (RFC 2759) and the MPPE keys
+     * (RFC 3079, RFC 2548), computed from the PasswordHashHash, the MD4 of the user's NT hash, which is also the NT
+     * key (user session key) a domain controller returns for a verified MS-CHAPv2 response.
+     *
+     * @param userName the name the peer sent with its response
+     * @param passwordHashHash 16 octets
+     * @since 1.9
+     */
+    public List<ReplyAttribute> successAttributes(String userName, byte[] passwordHashHash) {
+        if (passwordHashHash.length != 16) {
+            throw new IllegalArgumentException("the PasswordHashHash has 16 octets");
+        }
+        byte[] challengeHash = challengeHash(userName);
+        String success = MsChapV2Computations.authenticatorResponse(passwordHashHash, ntResponse, challengeHash);
+        byte[][] keys = MsChapV2Computations.mppeKeys(passwordHashHash, ntResponse);
+        HexFormat hex = HexFormat.of();
+        return List.of(
+                new ReplyAttribute("MS-CHAP2-Success", "0x" + hex.toHexDigits((byte) ident)
+                        + hex.formatHex(success.getBytes(StandardCharsets.US_ASCII))),
+                new ReplyAttribute("MS-MPPE-Send-Key", "0x" + hex.formatHex(keys[0])),
+                new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + hex.formatHex(keys[1])),
+                new ReplyAttribute("MS-MPPE-Encryption-Policy", "1"),
+                new ReplyAttribute("MS-MPPE-Encryption-Types", "6"));
+    }
+
+    /**
+     * What a reject carries: MS-CHAP-Error (RFC 2759 section 6) with the error the reason maps to, as Windows and
+     * FreeRADIUS map a domain's answer: 646 restricted logon hours, 647 account disabled, expired or locked out,
+     * 648 password expired or to be changed, 691 for everything else.
+     *
+     * @since 1.9
+     */
+    public List<ReplyAttribute> failureAttributes(ReasonCode reason) {
+        String error = switch (reason) {
+            case INVALID_LOGON_HOURS -> "E=646 R=0 C=%s V=3 M=Restricted logon hours";
+            case ACCOUNT_DISABLED, ACCOUNT_EXPIRED, ACCOUNT_LOCKED_OUT -> "E=647 R=0 C=%s V=3 M=Account disabled";
+            case PASSWORD_EXPIRED, PASSWORD_MUST_CHANGE -> "E=648 R=0 C=%s V=3 M=Password expired";
+            default -> "E=691 R=0 C=%s V=3 M=Authentication failed";
+        };
+        HexFormat hex = HexFormat.of();
+        String text = String.format(error, hex.withUpperCase().formatHex(authenticatorChallenge));
+        return List.of(new ReplyAttribute("MS-CHAP-Error", "0x" + hex.toHexDigits((byte) ident)
+                + hex.formatHex(text.getBytes(StandardCharsets.US_ASCII))));
     }
 
     @Override

@@ -12,7 +12,43 @@ public enum ReasonCode {
     UNKNOWN_USER(8),
     AUTHENTICATION_FAILED(16),
     UNSUPPORTED_AUTH_METHOD(18),
+    /**
+     * The password is right but the domain requires it changed first (AD: "must change password at next logon").
+     *
+     * @since 1.9
+     */
+    PASSWORD_MUST_CHANGE(33),
+    /**
+     * The password is right but has expired (older than the domain's maximum password age).
+     *
+     * @since 1.9
+     */
+    PASSWORD_EXPIRED(33),
     ACCOUNT_DISABLED(34),
+    /**
+     * The account's expiry date has passed.
+     *
+     * @since 1.9
+     */
+    ACCOUNT_EXPIRED(35),
+    /**
+     * Too many wrong passwords: the domain locked the account for a while.
+     *
+     * @since 1.9
+     */
+    ACCOUNT_LOCKED_OUT(36),
+    /**
+     * The account's logon hours do not include this moment.
+     *
+     * @since 1.9
+     */
+    INVALID_LOGON_HOURS(37),
+    /**
+     * Another account restriction of the domain (e.g. the workstations it may log on from).
+     *
+     * @since 1.9
+     */
+    ACCOUNT_RESTRICTION(38),
     NO_MATCHING_NETWORK_POLICY(48),
     NO_MATCHING_CONNECTION_REQUEST_POLICY(49),
     POLICY_DENIED(65),

@@ -46,8 +46,8 @@ public final class LdapDirectoryComponent implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(LdapDirectoryComponent.class);
 
     @ObjectClassDefinition(name = "radmfa LDAP / Active Directory",
-            description = "Primary authentication (simple bind) and group lookup against an LDAP directory or Active"
-                    + " Directory. One configuration per directory.")
+            description = "Primary authentication (simple bind; MS-CHAPv2 through winbind) and group lookup against"
+                    + " an LDAP directory or Active Directory. One configuration per directory.")
     @interface Config {
         @AttributeDefinition(name = "Name", description = "Directory name: the service property directory.name,"
                 + " used in traces and to select a directory per realm. Letters, digits, '.', '_', '-'")
@@ -122,6 +122,32 @@ public final class LdapDirectoryComponent implements UserDirectory {
         @AttributeDefinition(name = "Queue", description = "Requests allowed to wait for a thread; beyond that a"
                 + " request is rejected as directory unavailable")
         int queueSize() default 256;
+
+        @AttributeDefinition(name = "MS-CHAPv2", description = "Who checks MS-CHAPv2 and EAP-MSCHAPv2 responses"
+                + " (a bind needs the clear password, so LDAP alone cannot)",
+                options = {@Option(value = "none", label = "Nobody: PAP only"),
+                        @Option(value = "winbind", label = "The domain, through winbind (ntlm_auth helpers) on a"
+                                + " host joined to it")})
+        String msChapV2() default "none";
+
+        @AttributeDefinition(name = "ntlm_auth", description = "Samba's ntlm_auth (Debian package winbind)")
+        String ntlmAuth() default WinbindSettings.DEFAULT_NTLM_AUTH;
+
+        @AttributeDefinition(name = "ntlm_auth configuration file", required = false, description = "smb.conf"
+                + " passed as --configfile; empty: Samba's default (/etc/samba/smb.conf)")
+        String ntlmAuthConfigFile();
+
+        @AttributeDefinition(name = "NT domain", required = false, description = "NetBIOS name of the users'"
+                + " domain, e.g. CORP; empty: winbind's own (the workgroup of smb.conf)")
+        String ntlmAuthDomain();
+
+        @AttributeDefinition(name = "ntlm_auth helpers", description = "Long-running ntlm_auth processes, each"
+                + " checking one response at a time")
+        int ntlmAuthHelpers() default 2;
+
+        @AttributeDefinition(name = "ntlm_auth timeout (ms)", description = "Longest wait for one check, waiting"
+                + " for a free helper included; beyond it the request is rejected as directory unavailable")
+        int ntlmAuthTimeoutMillis() default 5000;
 
         String webconsole_configurationFactory_nameHint() default "{name} ({urls})";
     }

@@ -89,17 +89,17 @@ final class LdapQueries {
         String who = "user '" + user + "'";
         return switch (code) {
             case "525" -> new BindFailure(ReasonCode.UNKNOWN_USER, who + " not found at bind (AD 525)");
-            case "530" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+            case "530" -> new BindFailure(ReasonCode.INVALID_LOGON_HOURS,
                     who + " is not permitted to log on at this time (AD 530, logon hours)");
-            case "531" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+            case "531" -> new BindFailure(ReasonCode.ACCOUNT_RESTRICTION,
                     who + " is not permitted to log on from this workstation (AD 531)");
-            case "532" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+            case "532" -> new BindFailure(ReasonCode.PASSWORD_EXPIRED,
                     who + ": password expired (AD 532), it must be changed");
             case "533" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account disabled (AD 533)");
-            case "701" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account expired (AD 701)");
-            case "773" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
+            case "701" -> new BindFailure(ReasonCode.ACCOUNT_EXPIRED, who + ": account expired (AD 701)");
+            case "773" -> new BindFailure(ReasonCode.PASSWORD_MUST_CHANGE,
                     who + ": password must be reset at next logon (AD 773)");
-            case "775" -> new BindFailure(ReasonCode.ACCOUNT_DISABLED, who + ": account locked out (AD 775)");
+            case "775" -> new BindFailure(ReasonCode.ACCOUNT_LOCKED_OUT, who + ": account locked out (AD 775)");
             case "52e", "" -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED, "wrong password for " + who);
             default -> new BindFailure(ReasonCode.AUTHENTICATION_FAILED,
                     "invalid credentials for " + who + " (AD " + code + ")");

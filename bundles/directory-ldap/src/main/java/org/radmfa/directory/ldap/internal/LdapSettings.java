@@ -33,20 +33,28 @@ import com.unboundid.util.ssl.TrustAllTrustManager;
  * configuration that can work. {@link #toString()} never shows a password.
  *
  * @param sslContext the TLS context for {@code ldaps} and {@code starttls}; null for {@code none}
+ * @param winbind how MS-CHAPv2 is checked by the domain; null: it is not (PAP only)
  */
 record LdapSettings(String name, List<Server> servers, Security security, SSLContext sslContext, boolean trustAll,
         String bindDn, String bindPassword, String baseDn, String userFilter, String alternateLoginIdAttribute,
         GroupMode groupMode, String groupBaseDn, int groupNestingDepth, int connectTimeoutMillis,
-        int responseTimeoutMillis, int poolSize, int queueSize) {
+        int responseTimeoutMillis, int poolSize, int queueSize, WinbindSettings winbind) {
 
     static final String DEFAULT_USER_FILTER = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))";
-    static final Set<String> KEYS = Set.of("name", "urls", "security", "trustStore", "trustStorePassword", "trustAll",
+    static final Set<String> KEYS = union(WinbindSettings.KEYS, "name", "urls", "security", "trustStore",
+            "trustStorePassword", "trustAll",
             "bindDn", "bindPassword", "baseDn", "userFilter", "alternateLoginIdAttribute", "groupMode", "groupBaseDn",
             "groupNestingDepth", "connectTimeoutMillis", "responseTimeoutMillis", "poolSize", "queueSize",
             "webconsole.configurationFactory.nameHint");
     /** The name goes into an OSGi filter {@code (directory.name=...)}: keep it free of filter syntax. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+");
+
+    private static Set<String> union(Set<String> more, String... keys) {
+        Set<String> all = new java.util.HashSet<>(more);
+        all.addAll(List.of(keys));
+        return Set.copyOf(all);
+    }
 
     /** One server, in failover order. */
     record Server(String host, int port) {
@@ -119,7 +127,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
                 config.integer("connectTimeoutMillis", 5000, 100, 60_000),
                 config.integer("responseTimeoutMillis", 5000, 100, 60_000),
                 config.integer("poolSize", 4, 1, 64),
-                config.integer("queueSize", 256, 1, 100_000));
+                config.integer("queueSize", 256, 1, 100_000), WinbindSettings.read(config));
     }
 
     private static Security security(ConfigReader config) throws InvalidConfigurationException {
@@ -244,6 +252,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
                 + userFilter + ", alternateLoginIdAttribute=" + alternateLoginIdAttribute + ", groupMode="
                 + groupMode.key() + ", groupBaseDn=" + groupBaseDn + ", groupNestingDepth=" + groupNestingDepth
                 + ", connectTimeoutMillis=" + connectTimeoutMillis + ", responseTimeoutMillis="
-                + responseTimeoutMillis + ", poolSize=" + poolSize + ", queueSize=" + queueSize + "]";
+                + responseTimeoutMillis + ", poolSize=" + poolSize + ", queueSize=" + queueSize + ", msChapV2="
+                + (winbind == null ? "none" : winbind) + "]";
     }
 }

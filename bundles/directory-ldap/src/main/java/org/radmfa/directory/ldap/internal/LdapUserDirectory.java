@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Credentials;
+import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
@@ -41,26 +43,31 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 
 /**
  * Primary authentication against one LDAP / Active Directory: search the user with the service account, refuse a
- * disabled AD account before any bind, bind as the user (on a pool connection whose authentication is reverted to
- * the service account at once), then look the groups up once. Runs on a small bounded executor; a full queue, an
- * unreachable server or any LDAP error that is not about the user's credentials is
- * {@link ReasonCode#DIRECTORY_UNAVAILABLE}, never an accept.
+ * disabled AD account before any password check, check the password, then look the groups up once. A PAP password
+ * is checked by a bind as the user (on a pool connection whose authentication is reverted to the service account at
+ * once); an MS-CHAPv2 response, which only the domain can check, by winbind ({@link WinbindVerifier}), when
+ * configured. Runs on a small bounded executor; a full queue, an unreachable server or any error that is not about
+ * the user's credentials is {@link ReasonCode#DIRECTORY_UNAVAILABLE}, never an accept.
  */
 final class LdapUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(LdapUserDirectory.class);
     private static final String USER_ACCOUNT_CONTROL = "userAccountControl";
     private static final String MEMBER_OF = "memberOf";
     private static final String CN = "cn";
+    private static final String SAM_ACCOUNT_NAME = "sAMAccountName";
     /** Connections to a server other than the first are renewed after this, to move back once it returns. */
     private static final long FAILOVER_CONNECTION_AGE_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     private final LdapSettings settings;
     private final LDAPConnectionPool pool;
     private final ThreadPoolExecutor executor;
+    /** Null when MS-CHAPv2 is not checked by the domain. */
+    private final WinbindVerifier winbind;
 
     LdapUserDirectory(LdapSettings settings) {
         this.settings = settings;
         this.pool = createPool(settings);
+        this.winbind = settings.winbind() == null ? null : new WinbindVerifier(settings.name(), settings.winbind());
         AtomicInteger counter = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.poolSize(), settings.poolSize(), 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.queueSize()), runnable -> {
@@ -71,8 +78,11 @@ final class LdapUserDirectory implements UserDirectory {
                 }) {
             @Override
             protected void terminated() {
-                // After a graceful close, the pool goes when its last request is done.
+                // After a graceful close, the pool and the helpers go when the last request is done.
                 pool.close();
+                if (winbind != null) {
+                    winbind.close();
+                }
             }
         };
         executor.allowCoreThreadTimeOut(true);
@@ -153,21 +163,30 @@ final class LdapUserDirectory implements UserDirectory {
 
     /** The request's answer to come, or null if this directory was closed (replaced or stopped) and took nothing. */
     CompletionStage<PrimaryAuthResult> submit(AuthenticationRequest request) {
-        if (!(request.credentials() instanceof PapCredentials pap)) {
+        Credentials credentials = request.credentials();
+        if (credentials instanceof MsChapV2Credentials msChap) {
+            if (winbind == null) {
+                return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
+                        ReasonCode.UNSUPPORTED_AUTH_METHOD, credentials.method() + " is not enabled for LDAP"
+                                + " directory " + name() + " (a bind needs the clear password; set msChapV2 = winbind"
+                                + " to have the domain check MS-CHAPv2)")
+                        .withReplyAttributes(msChap.failureAttributes(ReasonCode.UNSUPPORTED_AUTH_METHOD)));
+            }
+        } else if (!(credentials instanceof PapCredentials pap)) {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD,
-                    request.credentials().method() + " is not supported by LDAP directory " + name()
+                    credentials.method() + " is not supported by LDAP directory " + name()
                             + " (a bind needs the clear password: PAP, or EAP-TTLS/PAP)"));
-        }
-        if (pap.password().isEmpty()) {
+        } else if (pap.password().isEmpty()) {
             // Never bind with it: an empty-password simple bind is anonymous and "succeeds".
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.AUTHENTICATION_FAILED,
                     "empty password for user '" + request.userName() + "'"));
         }
         if (request.userName().isBlank()) {
-            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER,
-                    "empty User-Name"));
+            PrimaryAuthResult unknown = PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER, "empty User-Name");
+            return CompletableFuture.completedFuture(credentials instanceof MsChapV2Credentials msChap
+                    ? unknown.withReplyAttributes(msChap.failureAttributes(unknown.reason())) : unknown);
         }
-        Job job = new Job(request.userName(), pap.password());
+        Job job = new Job(request.userName(), credentials);
         try {
             executor.execute(job);
         } catch (RejectedExecutionException e) {
@@ -184,29 +203,33 @@ final class LdapUserDirectory implements UserDirectory {
     private final class Job implements Runnable {
         final CompletableFuture<PrimaryAuthResult> result = new CompletableFuture<>();
         private final String login;
-        private final String password;
+        private final Credentials credentials;
 
-        Job(String login, String password) {
+        Job(String login, Credentials credentials) {
             this.login = login;
-            this.password = password;
+            this.credentials = credentials;
         }
 
         @Override
         public void run() {
             PrimaryAuthResult answer;
             try {
-                answer = authenticateNow(login, password);
+                answer = authenticateNow(login, credentials);
             } catch (LDAPException e) {
                 answer = unavailable(login, e);
             } catch (RuntimeException e) {
                 LOG.error("LDAP directory {}: unexpected failure for user '{}'", name(), login, e);
                 answer = unavailable("directory " + name() + " failed: " + e);
             }
+            if (!answer.accepted() && credentials instanceof MsChapV2Credentials msChap) {
+                // The peer learns the domain's reason as MS-CHAP-Error (691, 647, 648, 646).
+                answer = answer.withReplyAttributes(msChap.failureAttributes(answer.reason()));
+            }
             result.complete(answer);
         }
     }
 
-    private PrimaryAuthResult authenticateNow(String login, String password) throws LDAPException {
+    private PrimaryAuthResult authenticateNow(String login, Credentials credentials) throws LDAPException {
         Lookup found = findUser(login);
         if (found.matches() == 0) {
             return PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER,
@@ -221,15 +244,18 @@ final class LdapUserDirectory implements UserDirectory {
             return PrimaryAuthResult.rejected(ReasonCode.ACCOUNT_DISABLED, "user '" + login + "' ("
                     + entry.getDN() + ") is disabled (userAccountControl ACCOUNTDISABLE) in directory " + name());
         }
-        try {
-            // Bind and revert: the pool connection is re-bound as the service account before it is released.
-            pool.bindAndRevertAuthentication(new SimpleBindRequest(entry.getDN(), password));
-        } catch (LDAPException e) {
-            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
-                LdapQueries.BindFailure failure = LdapQueries.invalidCredentials(login, e.getDiagnosticMessage());
-                return PrimaryAuthResult.rejected(failure.reason(), failure.detail() + " in directory " + name());
+        byte[] passwordHashHash = null;
+        if (credentials instanceof PapCredentials pap) {
+            PrimaryAuthResult refused = bind(login, entry, pap.password());
+            if (refused != null) {
+                return refused;
             }
-            throw e;
+        } else {
+            WinbindVerifier.Verdict verdict = checkByDomain(login, entry, (MsChapV2Credentials) credentials);
+            if (!verdict.accepted()) {
+                return PrimaryAuthResult.rejected(verdict.reason(), verdict.detail());
+            }
+            passwordHashHash = verdict.passwordHashHash();
         }
         String canonical = login;
         if (!settings.alternateLoginIdAttribute().isEmpty()) {
@@ -242,7 +268,39 @@ final class LdapUserDirectory implements UserDirectory {
             }
         }
         Set<String> groups = groups(entry);
-        return PrimaryAuthResult.accepted(new User(canonical, groups, name()));
+        PrimaryAuthResult accepted = PrimaryAuthResult.accepted(new User(canonical, groups, name()));
+        return credentials instanceof MsChapV2Credentials msChap
+                ? accepted.withReplyAttributes(msChap.successAttributes(login, passwordHashHash)) : accepted;
+    }
+
+    /** The refusal of a simple bind as the user, or null when the password is right. */
+    private PrimaryAuthResult bind(String login, SearchResultEntry entry, String password) throws LDAPException {
+        try {
+            // Bind and revert: the pool connection is re-bound as the service account before it is released.
+            pool.bindAndRevertAuthentication(new SimpleBindRequest(entry.getDN(), password));
+            return null;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
+                LdapQueries.BindFailure failure = LdapQueries.invalidCredentials(login, e.getDiagnosticMessage());
+                return PrimaryAuthResult.rejected(failure.reason(), failure.detail() + " in directory " + name());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The domain's word on an MS-CHAPv2 response, asked through winbind for the entry's sAMAccountName (so that a
+     * login by UPN works too). The challenge is hashed with the name the peer typed, as the peer did.
+     */
+    private WinbindVerifier.Verdict checkByDomain(String login, SearchResultEntry entry,
+            MsChapV2Credentials credentials) {
+        String account = entry.getAttributeValue(SAM_ACCOUNT_NAME);
+        if (account == null || !NtlmServerProtocol.safeValue(account)) {
+            return new WinbindVerifier.Verdict(ReasonCode.UNKNOWN_USER, null, "user '" + login + "' ("
+                    + entry.getDN() + ") has no usable sAMAccountName in directory " + name()
+                    + ": only Active Directory accounts can use MS-CHAPv2");
+        }
+        return winbind.verify(account, credentials.challengeHash(login), credentials.ntResponse());
     }
 
     /** What the user search found: no entry, one (given), or more than one. */
@@ -251,6 +309,9 @@ final class LdapUserDirectory implements UserDirectory {
 
     private Lookup findUser(String login) throws LDAPException {
         List<String> attributes = new ArrayList<>(List.of(USER_ACCOUNT_CONTROL, CN));
+        if (winbind != null) {
+            attributes.add(SAM_ACCOUNT_NAME);
+        }
         if (!settings.alternateLoginIdAttribute().isEmpty()) {
             attributes.add(settings.alternateLoginIdAttribute());
         }
@@ -394,5 +455,8 @@ final class LdapUserDirectory implements UserDirectory {
             ((Job) pending).result.complete(unavailable("directory " + name() + " was stopped"));
         }
         pool.close();
+        if (winbind != null) {
+            winbind.close();
+        }
     }
 }

@@ -65,12 +65,13 @@ class LdapQueriesTest {
         assertEquals(ReasonCode.AUTHENTICATION_FAILED,
                 LdapQueries.invalidCredentials("u", prefix + "52e, v4563").reason());
         assertEquals(ReasonCode.UNKNOWN_USER, LdapQueries.invalidCredentials("u", prefix + "525, v4563").reason());
-        assertDetail(ReasonCode.AUTHENTICATION_FAILED, "password expired (AD 532)", prefix + "532, v4563");
+        assertDetail(ReasonCode.PASSWORD_EXPIRED, "password expired (AD 532)", prefix + "532, v4563");
         assertDetail(ReasonCode.ACCOUNT_DISABLED, "account disabled (AD 533)", prefix + "533, v4563");
-        assertDetail(ReasonCode.ACCOUNT_DISABLED, "account expired (AD 701)", prefix + "701, v4563");
-        assertDetail(ReasonCode.AUTHENTICATION_FAILED, "must be reset", prefix + "773, v4563");
-        assertDetail(ReasonCode.ACCOUNT_DISABLED, "locked out (AD 775)", prefix + "775, v4563");
-        assertDetail(ReasonCode.AUTHENTICATION_FAILED, "logon hours", prefix + "530, v4563");
+        assertDetail(ReasonCode.ACCOUNT_EXPIRED, "account expired (AD 701)", prefix + "701, v4563");
+        assertDetail(ReasonCode.PASSWORD_MUST_CHANGE, "must be reset", prefix + "773, v4563");
+        assertDetail(ReasonCode.ACCOUNT_LOCKED_OUT, "locked out (AD 775)", prefix + "775, v4563");
+        assertDetail(ReasonCode.INVALID_LOGON_HOURS, "logon hours", prefix + "530, v4563");
+        assertDetail(ReasonCode.ACCOUNT_RESTRICTION, "workstation", prefix + "531, v4563");
         assertDetail(ReasonCode.AUTHENTICATION_FAILED, "wrong password", "Invalid credentials");
         assertDetail(ReasonCode.AUTHENTICATION_FAILED, "wrong password", null);
     }

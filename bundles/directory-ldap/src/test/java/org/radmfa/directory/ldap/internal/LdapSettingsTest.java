@@ -107,4 +107,40 @@ class LdapSettingsTest {
         assertEquals("etc/org.radmfa.directory.ldap-corp.cfg", e.source());
         assertFalse(e.getMessage().contains("Very-Secret-Bind"), e.getMessage());
     }
+
+    @Test
+    void msChapV2ThroughWinbindIsCheckedWhenRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertEquals(null, LdapSettings.read(good()).winbind(), "default: PAP only");
+        java.nio.file.Path ntlmAuth = dir.resolve("ntlm_auth");
+        java.nio.file.Files.writeString(ntlmAuth, "#!/bin/sh\n");
+        ntlmAuth.toFile().setExecutable(true);
+        Map<String, Object> config = good();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", ntlmAuth.toString());
+        config.put("ntlmAuthDomain", "CORP");
+        WinbindSettings winbind = LdapSettings.read(config).winbind();
+        assertEquals(List.of(ntlmAuth.toString(), "--helper-protocol=ntlm-server-1", "--allow-mschapv2"),
+                winbind.command());
+        assertEquals(2, winbind.helpers());
+        assertEquals(5000, winbind.timeoutMillis());
+
+        config.put("ntlmAuthDomain", "CORP\nPassword: x");
+        assertRefused(config, "ntlmAuthDomain");
+        config.put("ntlmAuthDomain", "CORP");
+        config.put("ntlmAuth", dir.resolve("missing").toString());
+        assertRefused(config, "ntlmAuth");
+        config.put("ntlmAuth", ntlmAuth.toString());
+        config.put("ntlmAuthConfigFile", dir.resolve("missing.conf").toString());
+        assertRefused(config, "ntlmAuthConfigFile");
+        config.remove("ntlmAuthConfigFile");
+        config.put("msChapV2", "netlogon");
+        assertRefused(config, "msChapV2");
+    }
+
+    private static void assertRefused(Map<String, Object> config, String key) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LdapSettings.read(config));
+        assertTrue(e.getMessage().contains("key '" + key + "'"), e.getMessage());
+    }
 }

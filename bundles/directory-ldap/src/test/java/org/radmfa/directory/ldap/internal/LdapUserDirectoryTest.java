@@ -25,7 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
@@ -191,7 +193,7 @@ class LdapUserDirectoryTest {
     @Test
     void adLockedOutSubCodeIsReported() throws Exception {
         PrimaryAuthResult result = login(directory(), "dave", "Dave-Pw-1");
-        assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
+        assertEquals(ReasonCode.ACCOUNT_LOCKED_OUT, result.reason());
         assertTrue(result.detail().contains("locked out (AD 775)"), result.detail());
     }
 
@@ -213,6 +215,71 @@ class LdapUserDirectoryTest {
         assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN));
         assertTrue(server.searches.stream().anyMatch(s -> s[1].contains("sAMAccountName=\\2a\\29\\28uid=\\2a")),
                 "escaped filter sent");
+    }
+
+    private static final MsChapV2Credentials MS_CHAP = new MsChapV2Credentials(AuthMethod.EAP_MSCHAPV2, 7,
+            java.util.HexFormat.of().parseHex("5b5d7c7d7b3f2f3e3c2c602132262628"),
+            java.util.HexFormat.of().parseHex("21402324255e262a28295f2b3a337c7e"),
+            java.util.HexFormat.of().parseHex("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
+
+    @Test
+    void msChapV2WithoutWinbindIsUnsupportedWithAnMsChapError() throws Exception {
+        PrimaryAuthResult result = await(directory().authenticate(request("alice", MS_CHAP)));
+        assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, result.reason());
+        assertTrue(result.detail().contains("msChapV2 = winbind"), result.detail());
+        assertEquals("MS-CHAP-Error", result.replyAttributes().get(0).name());
+    }
+
+    /**
+     * The LDAP search finds the account; ntlm_auth (a script answering as the real one does) is asked for its
+     * sAMAccountName with the challenge hashed over the name the peer typed; the groups come from LDAP and the reply
+     * carries MS-CHAP2-Success and the MPPE keys made from the NT key.
+     */
+    @Test
+    void msChapV2IsCheckedByTheDomainAndGroupsComeFromLdap(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path seen = dir.resolve("seen");
+        java.nio.file.Path script = dir.resolve("ntlm_auth");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\nwhile IFS= read -r line; do\n  echo \"$line\" >> " + seen
+                + "\n  [ \"$line\" = . ] && printf 'Authenticated: Yes\\nUser-Session-Key: "
+                + "41C00C584BD2D91C4017A2A12FA59F3F\\n.\\n'\ndone\n");
+        script.toFile().setExecutable(true);
+        Map<String, Object> config = server.config();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", script.toString());
+        config.put("ntlmAuthDomain", "CORP");
+        PrimaryAuthResult result = await(directory(config).authenticate(request("alice", MS_CHAP)));
+        assertTrue(result.accepted(), result.detail());
+        assertTrue(result.user().groups().contains("vpn-users"), result.user().groups().toString());
+        assertEquals(MS_CHAP.successAttributes("alice", java.util.HexFormat.of().parseHex(
+                "41c00c584bd2d91c4017a2a12fa59f3f")), result.replyAttributes());
+        List<String> lines = java.nio.file.Files.readAllLines(seen);
+        assertEquals(List.of("Username: alice", "NT-Domain: CORP", "LANMAN-Challenge: "
+                + java.util.HexFormat.of().formatHex(MS_CHAP.challengeHash("alice")),
+                "NT-Response: 82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df", "Request-User-Session-Key: Yes", "."),
+                lines);
+        assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN), "no bind as the user: there is no password to bind");
+    }
+
+    @Test
+    void msChapV2WithAnEmptyUserNameGetsAnMsChapErrorToo() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", "/bin/false");
+        PrimaryAuthResult result = await(directory(config).authenticate(request("", MS_CHAP)));
+        assertEquals(ReasonCode.UNKNOWN_USER, result.reason());
+        assertEquals("MS-CHAP-Error", result.replyAttributes().get(0).name());
+    }
+
+    @Test
+    void msChapV2ForADisabledAccountIsRefusedBeforeAskingTheDomain() throws Exception {
+        Map<String, Object> config = server.config();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", "/bin/false");
+        PrimaryAuthResult result = await(directory(config).authenticate(request("bob", MS_CHAP)));
+        assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
+        assertTrue(new String(java.util.HexFormat.of().parseHex(result.replyAttributes().get(0).value().substring(4)),
+                java.nio.charset.StandardCharsets.US_ASCII).startsWith("E=647"), result.replyAttributes().toString());
     }
 
     @Test

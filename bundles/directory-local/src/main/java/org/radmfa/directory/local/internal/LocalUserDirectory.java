@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +41,6 @@ import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
-import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.User;
 import org.radmfa.api.UserDirectory;
 import org.slf4j.Logger;
@@ -193,24 +191,15 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         byte[] ntHash = user.ntHash();
         if (ntHash == null) {
             return PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD, "user '" + user.name()
-                    + "' is not allowed MS-CHAPv2 (no NT hash stored)").withReplyAttributes(msChapError(credentials));
+                    + "' is not allowed MS-CHAPv2 (no NT hash stored)")
+                    .withReplyAttributes(credentials.failureAttributes(ReasonCode.UNSUPPORTED_AUTH_METHOD));
         }
-        byte[] challengeHash = MsChapV2.challengeHash(credentials.peerChallenge(),
-                credentials.authenticatorChallenge(), userName);
-        byte[] expected = MsChapV2.ntResponse(challengeHash, ntHash);
+        byte[] expected = MsChapV2.ntResponse(credentials.challengeHash(userName), ntHash);
         if (!MessageDigest.isEqual(expected, credentials.ntResponse())) {
-            return wrongPassword(user).withReplyAttributes(msChapError(credentials));
+            return wrongPassword(user)
+                    .withReplyAttributes(credentials.failureAttributes(ReasonCode.AUTHENTICATION_FAILED));
         }
-        String success = MsChapV2.authenticatorResponse(ntHash, expected, challengeHash);
-        byte[][] keys = MsChapV2.mppeKeys(ntHash, expected);
-        HexFormat hex = HexFormat.of();
-        return accepted(user).withReplyAttributes(List.of(
-                new ReplyAttribute("MS-CHAP2-Success", "0x" + hex.toHexDigits((byte) credentials.ident())
-                        + hex.formatHex(success.getBytes(StandardCharsets.US_ASCII))),
-                new ReplyAttribute("MS-MPPE-Send-Key", "0x" + hex.formatHex(keys[0])),
-                new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + hex.formatHex(keys[1])),
-                new ReplyAttribute("MS-MPPE-Encryption-Policy", "1"),
-                new ReplyAttribute("MS-MPPE-Encryption-Types", "6")));
+        return accepted(user).withReplyAttributes(credentials.successAttributes(userName, Md4.digest(ntHash)));
     }
 
     /** RFC 1994 section 4.1: the response is MD5(identifier + secret + challenge). */
@@ -228,15 +217,6 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
-    }
-
-    /** RFC 2759 section 6: "E=691 R=0 C=<challenge> V=3", after the ident octet. */
-    private static List<ReplyAttribute> msChapError(MsChapV2Credentials credentials) {
-        HexFormat hex = HexFormat.of();
-        String error = "E=691 R=0 C=" + hex.withUpperCase().formatHex(credentials.authenticatorChallenge())
-                + " V=3 M=Authentication failed";
-        return List.of(new ReplyAttribute("MS-CHAP-Error", "0x" + hex.toHexDigits((byte) credentials.ident())
-                + hex.formatHex(error.getBytes(StandardCharsets.US_ASCII))));
     }
 
     private PrimaryAuthResult accepted(LocalUser user) {
