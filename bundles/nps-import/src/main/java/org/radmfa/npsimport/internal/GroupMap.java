@@ -1,0 +1,69 @@
+package org.radmfa.npsimport.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Windows group SIDs to group names, as the directory knows them: the NPS export names groups only by SID. A file
+ * of {@code SID = group name} lines; {@code #} starts a comment.
+ */
+public final class GroupMap {
+    private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)+", Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, String> names;
+
+    private GroupMap(Map<String, String> names) {
+        this.names = Map.copyOf(names);
+    }
+
+    public static GroupMap empty() {
+        return new GroupMap(Map.of());
+    }
+
+    /** @throws IllegalArgumentException naming the file, the line and what is wrong with it */
+    public static GroupMap read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int equals = line.indexOf('=');
+            String where = file + " line " + (i + 1) + ": ";
+            if (equals < 0) {
+                throw new IllegalArgumentException(where + "not 'SID = group name'");
+            }
+            String sid = line.substring(0, equals).strip();
+            String name = line.substring(equals + 1).strip();
+            if (!SID.matcher(sid).matches()) {
+                throw new IllegalArgumentException(where + "'" + sid + "' is not a SID such as S-1-5-21-...-1105");
+            }
+            if (name.isEmpty() || name.contains(",")) {
+                throw new IllegalArgumentException(where + "the group name must be given and hold no comma");
+            }
+            if (names.put(sid.toUpperCase(Locale.ROOT), name) != null) {
+                throw new IllegalArgumentException(where + sid + " is mapped twice");
+            }
+        }
+        return new GroupMap(names);
+    }
+
+    static GroupMap of(Map<String, String> names) {
+        Map<String, String> upper = new HashMap<>();
+        names.forEach((k, v) -> upper.put(k.toUpperCase(Locale.ROOT), v));
+        return new GroupMap(upper);
+    }
+
+    Optional<String> name(String sid) {
+        return Optional.ofNullable(names.get(sid.strip().toUpperCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,278 @@
+package org.radmfa.npsimport.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.InvalidDefinitionException;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyEntry;
+import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.PolicySettings;
+
+/**
+ * Imports an NPS export through the admin services, in three steps: read the whole file (a file that cannot be
+ * read is refused whole); translate every object and have the admin services check each one (if any is refused,
+ * nothing is written); then store what differs from the current configuration. Importing the same file twice
+ * changes nothing the second time.
+ */
+public final class NpsImporter {
+
+    /**
+     * @param prefix put before every imported name, e.g. {@code nps-}; may be empty
+     * @param dryRun report only, write nothing
+     */
+    public record Options(GroupMap groups, String prefix, boolean dryRun) {
+    }
+
+    private final ClientAdmin clients;
+    private final PolicyAdmin policies;
+    private final SafeXmlReader reader;
+
+    public NpsImporter(ClientAdmin clients, PolicyAdmin policies) {
+        this(clients, policies, new SafeXmlReader());
+    }
+
+    NpsImporter(ClientAdmin clients, PolicyAdmin policies, SafeXmlReader reader) {
+        this.clients = clients;
+        this.policies = policies;
+        this.reader = reader;
+    }
+
+    /**
+     * @throws NpsFormatException when the file cannot be read as an NPS export: nothing is written
+     * @throws AdminException when storing failed half-way (the message says what was stored)
+     */
+    public ImportReport run(Path file, Options options) throws NpsFormatException, IOException, AdminException {
+        NpsExport export = NpsExport.read(file, reader);
+        ImportReport report = new ImportReport(file.toString(), export.version, options.dryRun());
+        ConditionTranslator conditions = new ConditionTranslator(options.groups());
+        ClientTranslator clientTranslator = new ClientTranslator(export, options.prefix());
+        List<ClientTranslator.PlannedClient> plannedClients = new ArrayList<>();
+        for (NpsObject client : export.clients) {
+            clientTranslator.translate(client, report).ifPresent(plannedClients::add);
+        }
+        List<PolicyDraft> drafts = new ArrayList<>();
+        ConnectionPolicyTranslator crps = new ConnectionPolicyTranslator(conditions, options.prefix());
+        for (NpsExport.Policy policy : export.connectionRequestPolicies) {
+            drafts.add(crps.translate(policy, report));
+        }
+        NetworkPolicyTranslator nps = new NetworkPolicyTranslator(conditions, options.prefix());
+        for (NpsExport.Policy policy : export.networkPolicies) {
+            drafts.add(nps.translate(policy, report));
+        }
+        OtherSettings.report(export, report);
+
+        boolean accepted = checkClients(plannedClients) & checkPolicies(drafts);
+        for (PolicyDraft draft : drafts) {
+            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !draft.enabled()) {
+                draft.entry.outcome(ImportReport.Outcome.IMPORTED_DISABLED);
+                draft.disabledBecause().forEach(reason -> draft.entry.info("enabled", "false: " + reason));
+            }
+        }
+        markUnchanged(plannedClients, drafts);
+        if (!accepted) {
+            report.refuse("the appliance refuses the objects marked REFUSED below; correct them (or the appliance's"
+                    + " configuration) and import again");
+            return report;
+        }
+        if (!options.dryRun()) {
+            store(plannedClients, drafts);
+        }
+        return report;
+    }
+
+    private boolean checkClients(List<ClientTranslator.PlannedClient> planned) throws AdminException {
+        boolean accepted = true;
+        Set<String> addresses = new HashSet<>();
+        for (ClientTranslator.PlannedClient client : planned) {
+            if (!addresses.add(client.settings().address().toLowerCase(java.util.Locale.ROOT))) {
+                refuse(client.entry(), "IP_Address", "'" + client.settings().address()
+                        + "' is the address of another client of the export");
+                accepted = false;
+                continue;
+            }
+            boolean exists = clients.client(client.settings().name()).isPresent();
+            if (client.secret() == null && !exists) {
+                client.entry().outcome(ImportReport.Outcome.SKIPPED).dropped("Shared_Secret", "no shared secret"
+                        + " in the export, and a client needs one: add it with radmfa:clients-add, or export with"
+                        + " exportPSK=YES");
+                continue;
+            }
+            if (client.secret() == null) {
+                client.entry().info("Shared_Secret", "the client's current secret here is kept");
+            }
+            try {
+                clients.check(client.settings(), client.secret());
+            } catch (InvalidDefinitionException e) {
+                refuse(client.entry(), e.key(), e.reason());
+                accepted = false;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * Has each policy checked; a reply setting or condition the appliance refuses is dropped and the policy
+     * disabled as for any loss, other refusals refuse the import. Orders are checked here, against the policies
+     * not in the export, since policies of the export may trade orders among themselves.
+     */
+    private boolean checkPolicies(List<PolicyDraft> drafts) throws AdminException {
+        boolean accepted = true;
+        for (PolicyKind kind : PolicyKind.values()) {
+            Set<String> imported = new HashSet<>();
+            Map<Integer, PolicyDraft> orders = new HashMap<>();
+            for (PolicyDraft draft : drafts) {
+                if (draft.kind == kind) {
+                    imported.add(draft.name.toLowerCase(java.util.Locale.ROOT));
+                    PolicyDraft other = orders.put(draft.order, draft);
+                    if (other != null) {
+                        refuse(draft.entry, "msNPSequence", "processing order " + draft.order
+                                + " is also that of '" + other.name + "' in the export");
+                        accepted = false;
+                    }
+                }
+            }
+            for (PolicyEntry existing : policies.policies(kind)) {
+                PolicySettings settings = existing.settings();
+                PolicyDraft clash = orders.get(settings.order());
+                if (clash != null && !imported.contains(settings.name().toLowerCase(java.util.Locale.ROOT))) {
+                    refuse(clash.entry, "msNPSequence", "processing order " + settings.order() + " is held here"
+                            + " by '" + settings.name() + "' (" + existing.source() + "), which is not in the"
+                            + " export: move it (radmfa:policies-move) or remove it, then import again");
+                    accepted = false;
+                }
+            }
+        }
+        for (PolicyDraft draft : drafts) {
+            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !check(draft)) {
+                accepted = false;
+            }
+        }
+        return accepted;
+    }
+
+    private boolean check(PolicyDraft draft) throws AdminException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                policies.check(draft.settings());
+                return true;
+            } catch (InvalidDefinitionException e) {
+                String key = e.key().split(" ")[0];
+                if (e.key().equals("order")) {
+                    return true; // held by a policy of the export that moves: checked above
+                }
+                if (key.startsWith("reply.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropSetting(key, "refused by the appliance: " + e.reason());
+                } else if (key.startsWith("constraint.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropCondition(key, "refused by the appliance: " + e.reason());
+                } else if (key.startsWith("condition.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropCondition(key, "refused by the appliance: " + e.reason());
+                } else {
+                    refuse(draft.entry, e.key(), e.reason());
+                    return false;
+                }
+            }
+        }
+        refuse(draft.entry, "(policy)", "could not be made acceptable");
+        return false;
+    }
+
+    private void markUnchanged(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts)
+            throws AdminException {
+        for (ClientTranslator.PlannedClient client : planned) {
+            if (!isImported(client.entry())) {
+                continue;
+            }
+            Optional<ClientEntry> current = clients.client(client.settings().name());
+            if (current.isPresent() && current.get().settings().equals(client.settings())
+                    && (client.secret() == null || current.get().secretFingerprint()
+                            .equals(SharedSecret.of(client.secret()).fingerprint()))) {
+                client.entry().outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+        for (PolicyDraft draft : drafts) {
+            if (!isImported(draft.entry)) {
+                continue;
+            }
+            Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
+            if (current.isPresent() && current.get().settings().equals(draft.settings())) {
+                draft.entry.outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+    }
+
+    private static boolean isImported(ImportReport.Entry entry) {
+        return entry.outcome() == ImportReport.Outcome.IMPORTED
+                || entry.outcome() == ImportReport.Outcome.IMPORTED_DISABLED;
+    }
+
+    /**
+     * Clients first (policies may name them), then each kind of policy. Policies of the export that exist here
+     * and change order are first parked on free orders, so that no two policies ever hold the same order.
+     */
+    private void store(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts) throws AdminException {
+        List<String> stored = new ArrayList<>();
+        try {
+            for (ClientTranslator.PlannedClient client : planned) {
+                if (isImported(client.entry())) {
+                    clients.put(client.settings(), client.secret());
+                    stored.add("client '" + client.settings().name() + "'");
+                }
+            }
+            for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
+                List<PolicyDraft> ofKind = drafts.stream().filter(d -> d.kind == kind && isImported(d.entry))
+                        .sorted(Comparator.comparingInt(d -> d.order)).toList();
+                park(kind, ofKind);
+                for (PolicyDraft draft : ofKind) {
+                    policies.put(draft.settings());
+                    stored.add(kind == PolicyKind.NETWORK ? "network policy '" + draft.name + "'"
+                            : "connection request policy '" + draft.name + "'");
+                }
+            }
+        } catch (AdminException e) {
+            throw new AdminException("storing stopped: " + e.getMessage() + (stored.isEmpty() ? "; nothing was stored"
+                    : "; stored before that: " + String.join(", ", stored)), e);
+        }
+    }
+
+    private void park(PolicyKind kind, List<PolicyDraft> drafts) throws AdminException {
+        Map<String, PolicyDraft> byName = new LinkedHashMap<>();
+        drafts.forEach(d -> byName.put(d.name.toLowerCase(java.util.Locale.ROOT), d));
+        List<PolicyEntry> current = policies.policies(kind);
+        Set<Integer> used = new HashSet<>();
+        current.forEach(p -> used.add(p.settings().order()));
+        drafts.forEach(d -> used.add(d.order));
+        int free = Math.max(1_000_000, used.stream().max(Integer::compare).orElse(0) + 1);
+        for (PolicyEntry existing : current) {
+            PolicyDraft draft = byName.get(existing.settings().name().toLowerCase(java.util.Locale.ROOT));
+            if (draft != null && existing.settings().order() != draft.order) {
+                while (used.contains(free)) {
+                    free++;
+                }
+                PolicySettings settings = existing.settings();
+                policies.put(new PolicySettings(kind, settings.name(), free, settings.enabled(), settings.settings()));
+                used.add(free);
+            }
+        }
+    }
+
+    private static void refuse(ImportReport.Entry entry, String key, String reason) {
+        entry.outcome(ImportReport.Outcome.REFUSED).dropped(key, reason);
+    }
+}
