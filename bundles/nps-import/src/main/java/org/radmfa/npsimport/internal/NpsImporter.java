@@ -37,6 +37,9 @@ public final class NpsImporter {
     public record Options(GroupMap groups, String prefix, boolean dryRun) {
     }
 
+    private static final List<String> FRAMEWORK_KEY_PREFIXES = List.of("osgi.", "felix.", "service.",
+            "component.", "org.apache.karaf.", "webconsole.");
+
     private final ClientAdmin clients;
     private final PolicyAdmin policies;
     private final SafeXmlReader reader;
@@ -211,10 +214,18 @@ public final class NpsImporter {
                 continue;
             }
             Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
-            if (current.isPresent() && current.get().settings().equals(draft.settings())) {
+            if (current.isPresent() && sameDefinition(current.get().settings(), draft.settings())) {
                 draft.entry.outcome(ImportReport.Outcome.UNCHANGED);
             }
         }
+    }
+
+    /** Equal but for the keys the framework adds to every configuration ({@code osgi.ds.*}, ...). */
+    static boolean sameDefinition(PolicySettings current, PolicySettings wanted) {
+        Map<String, String> settings = new LinkedHashMap<>(current.settings());
+        settings.keySet().removeIf(key -> FRAMEWORK_KEY_PREFIXES.stream().anyMatch(key::startsWith));
+        return current.order() == wanted.order() && current.enabled() == wanted.enabled()
+                && settings.equals(wanted.settings());
     }
 
     private static boolean isImported(ImportReport.Entry entry) {
