@@ -134,6 +134,24 @@ public class AdminIT extends RadmfaTestSupport {
         assertFalse(Files.exists(etc().resolve("org.radmfa.policy-bad.cfg")));
     }
 
+    /** What an importer relies on: check refuses as put would, and a definition that passes is still not stored. */
+    @Test
+    public void checkRefusesAsPutWouldAndStoresNothing() throws Exception {
+        expectInvalid("address", () -> clientAdmin.check(new ClientSettings("copy", "127.0.0.1", null, true, 0, 0),
+                "some-secret"));
+        expectInvalid("order", () -> policyAdmin.check(new PolicySettings(PolicyKind.NETWORK, "clash", 10, true,
+                Map.of("access", "grant"))));
+        expectInvalid("condition.dayAndTime", () -> policyAdmin.check(new PolicySettings(PolicyKind.NETWORK,
+                "bad", 5, true, Map.of("access", "grant", "condition.dayAndTime", "Mon-Fri 25:00-26:00"))));
+        clientAdmin.check(new ClientSettings("admin-it checked", "127.0.0.66", null, true, 0, 0), "checked-secret");
+        policyAdmin.check(new PolicySettings(PolicyKind.NETWORK, "admin-it checked", 12, true,
+                Map.of("access", "grant")));
+        assertTrue(clientAdmin.client("admin-it checked").isEmpty());
+        assertTrue(policyAdmin.policy(PolicyKind.NETWORK, "admin-it checked").isEmpty());
+        assertFalse(Files.exists(etc().resolve("org.radmfa.client-admin-it-checked.cfg")));
+        assertFalse(Files.exists(etc().resolve("org.radmfa.policy-admin-it-checked.cfg")));
+    }
+
     @Test
     public void aUserAddedLogsInAndNoClearPasswordIsStored() throws Exception {
         userAdmin.put(new LocalUserSettings("admin-it-user", List.of("vpn-users"), true, false, false),

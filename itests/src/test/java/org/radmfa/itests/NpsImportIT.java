@@ -149,6 +149,22 @@ public class NpsImportIT {
         assertTrue(accept, accept.contains("Session-Timeout = 3600"));
     }
 
+    @Test
+    public void test5_aHostileFileIsRefusedWholeAndChangesNothing() throws Exception {
+        Path hostile = export.resolveSibling("hostile.xml");
+        Files.copy(Paths.get("..", "bundles", "nps-import", "src", "test", "resources", "nps",
+                "hostile-entity-expansion.xml"), hostile);
+        Commands.Result result = shellResult("radmfa:nps-import " + hostile);
+        assertTrue(result.toString(), result.output.contains("Refused " + hostile + ", nothing was written"));
+        assertTrue(result.toString(), result.output.contains("document type declaration (DTD) is refused"));
+        assertFalse("the hostile file's client 'gw' was not written",
+                Files.exists(appliance.home.resolve("etc/org.radmfa.client-gw.cfg")));
+        assertFalse(Files.exists(hostile.resolveSibling("hostile.xml.import-report.txt")));
+        // The imported configuration keeps serving.
+        assertEquals("Access-Accept", received(radclient(GATEWAY, GATEWAY_SECRET,
+                vpnLogin("demo", "demo-password", null))));
+    }
+
     private static String vpnLogin(String user, String password, String station) {
         return "User-Name = " + user + "\nUser-Password = " + password + "\nNAS-Port-Type = Virtual\n"
                 + (station == null ? "" : "Calling-Station-Id = " + station + "\n");
