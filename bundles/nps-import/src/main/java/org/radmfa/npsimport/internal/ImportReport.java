@@ -36,6 +36,7 @@ public final class ImportReport {
         UNCHANGED("unchanged (already as in the export)"),
         IMPORTED_DISABLED("imported DISABLED"),
         SKIPPED("not imported"),
+        KEPT("kept here, not in the export"),
         REFUSED("REFUSED");
 
         private final String label;

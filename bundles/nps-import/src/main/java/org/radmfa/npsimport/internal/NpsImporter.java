@@ -86,6 +86,7 @@ public final class NpsImporter {
             }
         }
         markUnchanged(plannedClients, drafts);
+        reportKept(drafts, report);
         if (!accepted) {
             report.refuse("the appliance refuses the objects marked REFUSED below; correct them (or the appliance's"
                     + " configuration) and import again");
@@ -216,6 +217,28 @@ public final class NpsImporter {
             Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
             if (current.isPresent() && sameDefinition(current.get().settings(), draft.settings())) {
                 draft.entry.outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+    }
+
+    /**
+     * Policies of the appliance that the export does not name stay, in the same processing order list as the
+     * imported ones: the operator must see where they now fall (after an imported catch-all deny, they never match).
+     */
+    private void reportKept(List<PolicyDraft> drafts, ImportReport report) throws AdminException {
+        for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
+            Set<String> imported = new HashSet<>();
+            drafts.stream().filter(d -> d.kind == kind).forEach(d -> imported.add(d.name.toLowerCase(
+                    java.util.Locale.ROOT)));
+            for (PolicyEntry existing : policies.policies(kind)) {
+                PolicySettings settings = existing.settings();
+                if (!imported.contains(settings.name().toLowerCase(java.util.Locale.ROOT))) {
+                    report.add(kind == PolicyKind.NETWORK ? ImportReport.Kind.NETWORK_POLICY
+                            : ImportReport.Kind.CONNECTION_REQUEST_POLICY, settings.name(), ImportReport.Outcome.KEPT)
+                            .info("order", settings.order() + (settings.enabled() ? "" : ", disabled") + " ("
+                                    + existing.source() + "): check where it falls among the imported policies"
+                                    + " (radmfa:policies" + (kind == PolicyKind.NETWORK ? "" : " -k crp") + ")");
+                }
             }
         }
     }

@@ -142,6 +142,16 @@ class NpsImporterTest {
     }
 
     @Test
+    void policiesOfTheApplianceNotInTheExportAreReportedKept() throws Exception {
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Demo VPN users", 10, true,
+                Map.of("access", "grant")));
+        ImportReport report = run("nps-export-v257.xml", false);
+        ImportReport.Entry demo = entry(report, ImportReport.Kind.NETWORK_POLICY, "Demo VPN users");
+        assertEquals(Outcome.KEPT, demo.outcome());
+        assertTrue(demo.notes().get(0).text().startsWith("10 ("), demo.notes().toString());
+    }
+
+    @Test
     void anObjectTheApplianceRefusesRefusesTheWholeImport() throws Exception {
         admins.clients.put(new ClientSettings("Someone else", "127.0.0.4", null, true, 0, 0), "other-secret");
         admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Mine", 3, true, Map.of("access", "deny")));
