@@ -245,10 +245,14 @@ public final class NpsImporter {
 
     /** Equal but for the keys the framework adds to every configuration ({@code osgi.ds.*}, ...). */
     static boolean sameDefinition(PolicySettings current, PolicySettings wanted) {
-        Map<String, String> settings = new LinkedHashMap<>(current.settings());
-        settings.keySet().removeIf(key -> FRAMEWORK_KEY_PREFIXES.stream().anyMatch(key::startsWith));
         return current.order() == wanted.order() && current.enabled() == wanted.enabled()
-                && settings.equals(wanted.settings());
+                && withoutFrameworkKeys(current).equals(wanted.settings());
+    }
+
+    private static Map<String, String> withoutFrameworkKeys(PolicySettings settings) {
+        Map<String, String> result = new LinkedHashMap<>(settings.settings());
+        result.keySet().removeIf(key -> FRAMEWORK_KEY_PREFIXES.stream().anyMatch(key::startsWith));
+        return result;
     }
 
     private static boolean isImported(ImportReport.Entry entry) {
@@ -257,8 +261,9 @@ public final class NpsImporter {
     }
 
     /**
-     * Clients first (policies may name them), then each kind of policy. Policies of the export that exist here
-     * and change order are first parked on free orders, so that no two policies ever hold the same order.
+     * Clients first (policies may name them), then each kind of policy, each definition written once: a policy goes
+     * in when its order is free, so that no two policies ever hold the same order. Only when policies of the
+     * export trade orders in a cycle is one of them first parked on a free order (written twice).
      */
     private void store(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts) throws AdminException {
         List<String> stored = new ArrayList<>();
@@ -270,13 +275,26 @@ public final class NpsImporter {
                 }
             }
             for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
-                List<PolicyDraft> ofKind = drafts.stream().filter(d -> d.kind == kind && isImported(d.entry))
-                        .sorted(Comparator.comparingInt(d -> d.order)).toList();
-                park(kind, ofKind);
-                for (PolicyDraft draft : ofKind) {
-                    policies.put(draft.settings());
-                    stored.add(kind == PolicyKind.NETWORK ? "network policy '" + draft.name + "'"
-                            : "connection request policy '" + draft.name + "'");
+                List<PolicyDraft> pending = new ArrayList<>(drafts.stream()
+                        .filter(d -> d.kind == kind && isImported(d.entry))
+                        .sorted(Comparator.comparingInt(d -> d.order)).toList());
+                while (!pending.isEmpty()) {
+                    Map<Integer, String> holders = new HashMap<>();
+                    for (PolicyEntry existing : policies.policies(kind)) {
+                        holders.put(existing.settings().order(), existing.settings().name());
+                    }
+                    PolicyDraft next = pending.stream().filter(d -> {
+                        String holder = holders.get(d.order);
+                        return holder == null || holder.equalsIgnoreCase(d.name);
+                    }).findFirst().orElse(null);
+                    if (next == null) {
+                        park(kind, pending.get(0), holders);
+                        continue;
+                    }
+                    policies.put(next.settings());
+                    pending.remove(next);
+                    stored.add((kind == PolicyKind.NETWORK ? "network policy '" : "connection request policy '")
+                            + next.name + "'");
                 }
             }
         } catch (AdminException e) {
@@ -285,25 +303,14 @@ public final class NpsImporter {
         }
     }
 
-    private void park(PolicyKind kind, List<PolicyDraft> drafts) throws AdminException {
-        Map<String, PolicyDraft> byName = new LinkedHashMap<>();
-        drafts.forEach(d -> byName.put(d.name.toLowerCase(java.util.Locale.ROOT), d));
-        List<PolicyEntry> current = policies.policies(kind);
-        Set<Integer> used = new HashSet<>();
-        current.forEach(p -> used.add(p.settings().order()));
-        drafts.forEach(d -> used.add(d.order));
-        int free = Math.max(1_000_000, used.stream().max(Integer::compare).orElse(0) + 1);
-        for (PolicyEntry existing : current) {
-            PolicyDraft draft = byName.get(existing.settings().name().toLowerCase(java.util.Locale.ROOT));
-            if (draft != null && existing.settings().order() != draft.order) {
-                while (used.contains(free)) {
-                    free++;
-                }
-                PolicySettings settings = existing.settings();
-                policies.put(new PolicySettings(kind, settings.name(), free, settings.enabled(), settings.settings()));
-                used.add(free);
-            }
+    /** Moves the policy holding {@code waiting}'s order to a free order, breaking a cycle of exchanged orders. */
+    private void park(PolicyKind kind, PolicyDraft waiting, Map<Integer, String> holders) throws AdminException {
+        PolicySettings holder = policies.policy(kind, holders.get(waiting.order)).orElseThrow().settings();
+        int free = Math.max(1_000_000, holders.keySet().stream().max(Integer::compare).orElse(0) + 1);
+        while (holders.containsKey(free)) {
+            free++;
         }
+        policies.put(new PolicySettings(kind, holder.name(), free, holder.enabled(), withoutFrameworkKeys(holder)));
     }
 
     private static void refuse(ImportReport.Entry entry, String key, String reason) {
