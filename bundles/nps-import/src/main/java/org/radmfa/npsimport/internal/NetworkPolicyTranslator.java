@@ -2,6 +2,7 @@ package org.radmfa.npsimport.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -185,7 +186,7 @@ final class NetworkPolicyTranslator {
     }
 
     private static void unknown(String property, NpsObject profile, PolicyDraft draft) {
-        String lower = property.toLowerCase(java.util.Locale.ROOT);
+        String lower = property.toLowerCase(Locale.ROOT);
         if (lower.startsWith("msrasbap") || lower.equals("msrasbaprequired")) {
             draft.entry.dropped(property, "multilink and bandwidth allocation (BAP) are RRAS settings");
         } else if (lower.contains("quarantine") || lower.contains("nap") || lower.contains("shv")

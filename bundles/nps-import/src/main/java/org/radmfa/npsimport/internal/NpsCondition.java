@@ -1,6 +1,8 @@
 package org.radmfa.npsimport.internal;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One NPS policy condition ({@code msNPConstraint}): a function and its quoted arguments, e.g.
@@ -42,10 +44,10 @@ record NpsCondition(String function, List<String> arguments, String text) {
             if (at == start) {
                 throw error("a condition name such as MATCH");
             }
-            String function = text.substring(start, at).toUpperCase(java.util.Locale.ROOT);
+            String function = text.substring(start, at).toUpperCase(Locale.ROOT);
             skipSpace();
             expect('(');
-            List<String> arguments = new java.util.ArrayList<>();
+            List<String> arguments = new ArrayList<>();
             skipSpace();
             if (peek() != ')') {
                 arguments.add(argument());

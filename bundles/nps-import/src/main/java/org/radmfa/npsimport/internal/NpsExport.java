@@ -2,10 +2,14 @@ package org.radmfa.npsimport.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +66,7 @@ final class NpsExport {
      */
     Optional<String> sharedSecretTemplate(String guid) {
         String wanted = normalizedGuid(guid);
-        java.util.Deque<NpsObject> pending = new java.util.ArrayDeque<>(service.children());
+        Deque<NpsObject> pending = new ArrayDeque<>(service.children());
         while (!pending.isEmpty()) {
             NpsObject candidate = pending.pop();
             if (clients.contains(candidate)) {
@@ -79,7 +83,7 @@ final class NpsExport {
     }
 
     private static String normalizedGuid(String guid) {
-        return guid.strip().replace("{", "").replace("}", "").toLowerCase(java.util.Locale.ROOT);
+        return guid.strip().replace("{", "").replace("}", "").toLowerCase(Locale.ROOT);
     }
 
     static NpsExport read(Path file, SafeXmlReader reader) throws NpsFormatException, IOException {
@@ -122,7 +126,7 @@ final class NpsExport {
         service.child(profilesTag).map(NpsObject::children).orElse(List.of())
                 .forEach(p -> profiles.put(p.name(), p));
         List<Policy> result = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (NpsObject policy : conditions) {
             if (!seen.add(policy.name())) {
                 throw new NpsFormatException(policy.path(), "a second " + conditionsTag + " object named '"

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -102,7 +103,7 @@ public final class NpsImporter {
         boolean accepted = true;
         Set<String> addresses = new HashSet<>();
         for (ClientTranslator.PlannedClient client : planned) {
-            if (!addresses.add(client.settings().address().toLowerCase(java.util.Locale.ROOT))) {
+            if (!addresses.add(client.settings().address().toLowerCase(Locale.ROOT))) {
                 refuse(client.entry(), "IP_Address", "'" + client.settings().address()
                         + "' is the address of another client of the export");
                 accepted = false;
@@ -140,7 +141,7 @@ public final class NpsImporter {
             Map<Integer, PolicyDraft> orders = new HashMap<>();
             for (PolicyDraft draft : drafts) {
                 if (draft.kind == kind) {
-                    imported.add(draft.name.toLowerCase(java.util.Locale.ROOT));
+                    imported.add(draft.name.toLowerCase(Locale.ROOT));
                     PolicyDraft other = orders.put(draft.order, draft);
                     if (other != null) {
                         refuse(draft.entry, "msNPSequence", "processing order " + draft.order
@@ -152,7 +153,7 @@ public final class NpsImporter {
             for (PolicyEntry existing : policies.policies(kind)) {
                 PolicySettings settings = existing.settings();
                 PolicyDraft clash = orders.get(settings.order());
-                if (clash != null && !imported.contains(settings.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (clash != null && !imported.contains(settings.name().toLowerCase(Locale.ROOT))) {
                     refuse(clash.entry, "msNPSequence", "processing order " + settings.order() + " is held here"
                             + " by '" + settings.name() + "' (" + existing.source() + "), which is not in the"
                             + " export: move it (radmfa:policies-move) or remove it, then import again");
@@ -229,10 +230,10 @@ public final class NpsImporter {
         for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
             Set<String> imported = new HashSet<>();
             drafts.stream().filter(d -> d.kind == kind).forEach(d -> imported.add(d.name.toLowerCase(
-                    java.util.Locale.ROOT)));
+                    Locale.ROOT)));
             for (PolicyEntry existing : policies.policies(kind)) {
                 PolicySettings settings = existing.settings();
-                if (!imported.contains(settings.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (!imported.contains(settings.name().toLowerCase(Locale.ROOT))) {
                     report.add(kind == PolicyKind.NETWORK ? ImportReport.Kind.NETWORK_POLICY
                             : ImportReport.Kind.CONNECTION_REQUEST_POLICY, settings.name(), ImportReport.Outcome.KEPT)
                             .info("order", settings.order() + (settings.enabled() ? "" : ", disabled") + " ("

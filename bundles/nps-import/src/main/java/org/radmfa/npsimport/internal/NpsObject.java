@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -88,7 +89,7 @@ final class NpsObject {
             return Optional.empty();
         }
         XmlElement value = values.get(0);
-        return switch (value.text().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.text().toLowerCase(Locale.ROOT)) {
             case "1", "true", "-1" -> Optional.of(true);
             case "0", "false" -> Optional.of(false);
             default -> throw new NpsFormatException(value.path(), "'" + value.text() + "' is not a boolean (1 or 0)");

@@ -1,6 +1,8 @@
 package org.radmfa.npsimport.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A vendor-specific attribute as NPS keeps it in {@code msRADIUSAnyVSA}: hexadecimal digits naming the vendor
@@ -49,10 +51,10 @@ record VendorSpecificAttribute(long vendorId, int type, String value) {
         }
         if (value.length() == 2 * valueOctets && isHex(value) && valueOctets > 0) {
             byte[] octets = HexFormat.of().parseHex(value);
-            String printable = new String(octets, java.nio.charset.StandardCharsets.US_ASCII);
+            String printable = new String(octets, StandardCharsets.US_ASCII);
             boolean text1 = printable.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
             return new VendorSpecificAttribute(vendor, type, text1 && headerDigits == 2
-                    && text.startsWith("01") ? printable : "0x" + value.toLowerCase(java.util.Locale.ROOT));
+                    && text.startsWith("01") ? printable : "0x" + value.toLowerCase(Locale.ROOT));
         }
         if (value.length() == valueOctets) {
             return new VendorSpecificAttribute(vendor, type, value);
