@@ -17,6 +17,7 @@ import org.radmfa.api.SharedSecret;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.InvalidDefinitionException;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
@@ -38,6 +39,9 @@ public final class NpsImporter {
     public record Options(GroupMap groups, String prefix, boolean dryRun) {
     }
 
+    /** Policy settings of the appliance that an NPS export never holds. */
+    private static final List<String> APPLIANCE_ONLY_KEYS = List.of("mfaRequired", "mfaExemptGroups", "directory",
+            "timeZone");
     private static final List<String> FRAMEWORK_KEY_PREFIXES = List.of("osgi.", "felix.", "service.",
             "component.", "org.apache.karaf.", "webconsole.");
 
@@ -79,6 +83,7 @@ public final class NpsImporter {
         }
         OtherSettings.report(export, report);
 
+        keepApplianceSettings(plannedClients, drafts);
         boolean accepted = checkClients(plannedClients) & checkPolicies(drafts);
         for (PolicyDraft draft : drafts) {
             if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !draft.enabled()) {
@@ -97,6 +102,48 @@ public final class NpsImporter {
             store(plannedClients, drafts);
         }
         return report;
+    }
+
+    /**
+     * What NPS has no word for and the appliance's administrator may have set on an object imported before: MFA,
+     * a policy's directory or time zone, a client's NAS timeout hints, a Message-Authenticator requirement switched
+     * on here. A new export must not silently take them away (dropping {@code mfaRequired} would let users in
+     * without a second factor), so they are kept, and the report says so.
+     */
+    private void keepApplianceSettings(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts)
+            throws AdminException {
+        for (int i = 0; i < planned.size(); i++) {
+            ClientTranslator.PlannedClient client = planned.get(i);
+            Optional<ClientEntry> current = clients.client(client.settings().name());
+            if (current.isEmpty()) {
+                continue;
+            }
+            ClientSettings wanted = client.settings();
+            ClientSettings here = current.get().settings();
+            boolean requireHere = here.requireMessageAuthenticator() && !wanted.requireMessageAuthenticator();
+            if (requireHere) {
+                client.entry().info("Require_Signature", "false in NPS, but required here already: kept required");
+            }
+            if (here.nasTimeoutSeconds() != 0 || here.nasRetries() != 0) {
+                client.entry().info("nasTimeoutSeconds, nasRetries", "kept from the appliance");
+            }
+            planned.set(i, new ClientTranslator.PlannedClient(client.entry(), new ClientSettings(wanted.name(),
+                    wanted.address(), wanted.vendor(), wanted.requireMessageAuthenticator() || requireHere,
+                    here.nasTimeoutSeconds(), here.nasRetries()), client.secret()));
+        }
+        for (PolicyDraft draft : drafts) {
+            Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
+            if (current.isEmpty()) {
+                continue;
+            }
+            for (String key : APPLIANCE_ONLY_KEYS) {
+                String value = current.get().settings().settings().get(key);
+                if (value != null && !draft.has(key)) {
+                    draft.set(key, value);
+                    draft.entry.info(key, "'" + value + "' kept from the appliance (NPS has no such setting)");
+                }
+            }
+        }
     }
 
     private boolean checkClients(List<ClientTranslator.PlannedClient> planned) throws AdminException {

@@ -142,6 +142,25 @@ class NpsImporterTest {
     }
 
     @Test
+    void whatOnlyTheApplianceKnowsSurvivesANewImport() throws Exception {
+        run("nps-export-v257.xml", false);
+        PolicySettings vpn = admins.policy(PolicyKind.NETWORK, "VPN users");
+        java.util.Map<String, String> withMfa = new java.util.HashMap<>(vpn.settings());
+        withMfa.put("mfaRequired", "true");
+        withMfa.put("mfaExemptGroups", "break-glass");
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, vpn.name(), vpn.order(), vpn.enabled(), withMfa));
+        admins.clients.put(new ClientSettings("Lab subnet", "127.0.1.0/24", "Fortinet, Inc.", true, 60, 3), null);
+
+        ImportReport again = run("nps-export-v257.xml", false);
+        assertEquals("true", admins.policy(PolicyKind.NETWORK, "VPN users").settings().get("mfaRequired"));
+        assertEquals("break-glass", admins.policy(PolicyKind.NETWORK, "VPN users").settings().get("mfaExemptGroups"));
+        assertEquals(new ClientSettings("Lab subnet", "127.0.1.0/24", "Fortinet, Inc.", true, 60, 3),
+                admins.clientStore.get("lab subnet").settings(), "Message-Authenticator stays required");
+        assertEquals(Outcome.UNCHANGED, entry(again, ImportReport.Kind.NETWORK_POLICY, "VPN users").outcome());
+        assertEquals(Outcome.UNCHANGED, entry(again, ImportReport.Kind.RADIUS_CLIENT, "Lab subnet").outcome());
+    }
+
+    @Test
     void policiesOfTheApplianceNotInTheExportAreReportedKept() throws Exception {
         admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Demo VPN users", 10, true,
                 Map.of("access", "grant")));
