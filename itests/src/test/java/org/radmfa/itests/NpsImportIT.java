@@ -165,6 +165,59 @@ public class NpsImportIT {
                 vpnLogin("demo", "demo-password", null))));
     }
 
+    /** The web console page's upload does what the command does: the same report, the same refusals. */
+    @Test
+    public void test6_theWebConsoleUploadImportsTheSameWay() throws Exception {
+        java.net.http.HttpClient session = java.net.http.HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+        String console = "http://127.0.0.1:" + appliance.httpPort + "/system/console/radmfa";
+        java.util.concurrent.atomic.AtomicReference<String> page = new java.util.concurrent.atomic.AtomicReference<>();
+        Await.until("the console page with the NPS import form", APPLY_TIMEOUT, () -> {
+            java.net.http.HttpResponse<String> response = http(session, java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(console)).GET());
+            page.set(response.body());
+            return response.statusCode() == 200 && response.body().contains("id='radmfa-nps-form'");
+        });
+        Matcher token = Pattern.compile("data-csrf='([^']+)'").matcher(page.get());
+        assertTrue(page.get(), token.find());
+        String url = console + "/nps-import?name=nps.xml&dryRun=true&groupMap="
+                + java.net.URLEncoder.encode(Files.readString(groupMap), StandardCharsets.UTF_8);
+
+        java.net.http.HttpResponse<String> withoutToken = http(session, java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).POST(java.net.http.HttpRequest.BodyPublishers.ofFile(export)));
+        assertEquals(withoutToken.body(), 403, withoutToken.statusCode());
+
+        java.net.http.HttpResponse<String> dryRun = http(session, java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).header("X-Radmfa-Csrf", token.group(1))
+                .header("Content-Type", "application/xml")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(export)));
+        assertEquals(dryRun.body(), 200, dryRun.statusCode());
+        assertTrue(dryRun.body(), dryRun.body().contains("NPS import report for upload 'nps.xml' (export version 257)"
+                + " -- DRY RUN"));
+        assertTrue(dryRun.body(), dryRun.body().contains("unchanged (already as in the export): 'Contractors'"));
+
+        java.net.http.HttpResponse<String> hostile = http(session, java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).header("X-Radmfa-Csrf", token.group(1))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(export.resolveSibling("hostile.xml"))));
+        assertEquals(hostile.body(), 422, hostile.statusCode());
+        assertTrue(hostile.body(), hostile.body().contains("document type declaration (DTD) is refused"));
+    }
+
+    private static java.net.http.HttpResponse<String> http(java.net.http.HttpClient client,
+            java.net.http.HttpRequest.Builder request) {
+        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + appliance.adminPassword)
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            return client.send(request.timeout(Duration.ofSeconds(60)).header("Authorization", "Basic " + basic)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static String vpnLogin(String user, String password, String station) {
         return "User-Name = " + user + "\nUser-Password = " + password + "\nNAS-Port-Type = Virtual\n"
                 + (station == null ? "" : "Calling-Station-Id = " + station + "\n");

@@ -30,7 +30,14 @@ public final class GroupMap {
 
     /** @throws IllegalArgumentException naming the file, the line and what is wrong with it */
     public static GroupMap read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * @param source what to call the lines in messages (a file name)
+     * @throws IllegalArgumentException naming the source, the line and what is wrong with it
+     */
+    public static GroupMap parse(List<String> lines, String source) {
         Map<String, String> names = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -38,7 +45,7 @@ public final class GroupMap {
                 continue;
             }
             int equals = line.indexOf('=');
-            String where = file + " line " + (i + 1) + ": ";
+            String where = source + " line " + (i + 1) + ": ";
             if (equals < 0) {
                 throw new IllegalArgumentException(where + "not 'SID = group name'");
             }

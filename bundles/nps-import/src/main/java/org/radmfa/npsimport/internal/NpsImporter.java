@@ -64,8 +64,14 @@ public final class NpsImporter {
      * @throws AdminException when storing failed half-way (the message says what was stored)
      */
     public ImportReport run(Path file, Options options) throws NpsFormatException, IOException, AdminException {
+        return run(file, file.toString(), options);
+    }
+
+    /** @param source what to call the export in the report (an uploaded file's name) */
+    ImportReport run(Path file, String source, Options options) throws NpsFormatException, IOException,
+            AdminException {
         NpsExport export = NpsExport.read(file, reader);
-        ImportReport report = new ImportReport(file.toString(), export.version, options.dryRun());
+        ImportReport report = new ImportReport(source, export.version, options.dryRun());
         ConditionTranslator conditions = new ConditionTranslator(options.groups());
         ClientTranslator clientTranslator = new ClientTranslator(export, options.prefix());
         List<ClientTranslator.PlannedClient> plannedClients = new ArrayList<>();

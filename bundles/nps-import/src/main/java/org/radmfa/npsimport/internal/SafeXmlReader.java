@@ -22,6 +22,8 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class SafeXmlReader {
     private static final String DATATYPES_NS = "urn:schemas-microsoft-com:datatypes";
+    /** NPS exports are a few megabytes. */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
     private final long maxFileBytes;
     private final int maxDepth;
@@ -30,7 +32,7 @@ final class SafeXmlReader {
 
     /** NPS exports are a few megabytes and about 12 levels deep; these limits leave ample room. */
     SafeXmlReader() {
-        this(64L * 1024 * 1024, 64, 1024 * 1024, 2_000_000);
+        this(MAX_FILE_BYTES, 64, 1024 * 1024, 2_000_000);
     }
 
     SafeXmlReader(long maxFileBytes, int maxDepth, int maxTextChars, int maxElements) {
