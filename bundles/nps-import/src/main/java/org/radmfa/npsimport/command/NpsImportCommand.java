@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -13,6 +14,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.radmfa.api.UserDirectory;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.npsimport.internal.GroupMap;
@@ -37,6 +39,10 @@ public class NpsImportCommand implements Action {
     @Reference
     PolicyAdmin policyAdmin;
 
+    /** Asked for the names of group SIDs the group map does not hold (AD by objectSid). */
+    @Reference(optional = true)
+    List<UserDirectory> directories;
+
     @Option(name = "-n", aliases = "--dry-run", description = "Print the report, write nothing")
     boolean dryRun;
 
@@ -55,7 +61,8 @@ public class NpsImportCommand implements Action {
     @Override
     public Object execute() throws Exception {
         Path export = Path.of(file).toAbsolutePath();
-        GroupMap groups = groupMap == null ? GroupMap.empty() : GroupMap.read(Path.of(groupMap).toAbsolutePath());
+        GroupMap groups = (groupMap == null ? GroupMap.empty() : GroupMap.read(Path.of(groupMap).toAbsolutePath()))
+                .withDirectories(directories == null ? List.of() : directories);
         ImportReport report;
         try {
             report = new NpsImporter(clientAdmin, policyAdmin).run(export,

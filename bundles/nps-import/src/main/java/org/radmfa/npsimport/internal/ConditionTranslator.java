@@ -86,12 +86,16 @@ final class ConditionTranslator {
     private void groups(NpsCondition condition, String property, PolicyDraft draft) {
         List<String> names = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
         for (String argument : condition.arguments()) {
             for (String sid : argument.split(";")) {
                 if (sid.isBlank()) {
                     continue;
                 }
-                groups.name(sid).ifPresentOrElse(names::add, () -> {
+                groups.resolve(sid).ifPresentOrElse(resolution -> {
+                    names.add(resolution.name());
+                    sources.add(resolution.source());
+                }, () -> {
                     unresolved.add(sid.strip());
                     names.add(sid.strip());
                 });
@@ -99,10 +103,12 @@ final class ConditionTranslator {
         }
         draft.set("condition.userGroups", String.join(", ", names));
         if (unresolved.isEmpty()) {
-            draft.entry.translated(property, "groups by name: " + String.join(", ", names) + " (from the group map)");
+            draft.entry.translated(property, "groups by name: " + String.join(", ", names) + " (from "
+                    + String.join(" and ", sources) + ")");
         } else {
             draft.entry.dropped(property, "SID " + String.join(", ", unresolved) + " not resolved to a group name"
-                    + " (add it to the --group-map file and import again); the SID stands in the condition");
+                    + " (neither the group map nor a directory knows it: add it to the --group-map file and import"
+                    + " again); the SID stands in the condition");
             draft.disable("group SID " + String.join(", ", unresolved) + " is not resolved");
         }
     }

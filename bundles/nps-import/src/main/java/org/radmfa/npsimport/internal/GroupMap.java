@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+
+import org.radmfa.api.UserDirectory;
 
 /**
  * Windows group SIDs to group names, as the directory knows them: the NPS export names groups only by SID. A file
@@ -18,10 +21,29 @@ import java.util.regex.Pattern;
 public final class GroupMap {
     private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)+", Pattern.CASE_INSENSITIVE);
 
+    /** How a SID was resolved: the group's name and who said so. */
+    record Resolution(String name, String source) {
+    }
+
     private final Map<String, String> names;
+    private final List<UserDirectory> directories;
+    private final Map<String, Optional<Resolution>> asked = new ConcurrentHashMap<>();
+
+    private GroupMap(Map<String, String> names, List<UserDirectory> directories) {
+        this.names = Map.copyOf(names);
+        this.directories = List.copyOf(directories);
+    }
 
     private GroupMap(Map<String, String> names) {
-        this.names = Map.copyOf(names);
+        this(names, List.of());
+    }
+
+    /**
+     * The same map, asking these directories (AD by {@code objectSid}) for SIDs it does not hold. A directory that
+     * does not answer leaves the SID unresolved.
+     */
+    public GroupMap withDirectories(List<UserDirectory> more) {
+        return new GroupMap(names, more);
     }
 
     public static GroupMap empty() {
@@ -71,6 +93,24 @@ public final class GroupMap {
     }
 
     Optional<String> name(String sid) {
-        return Optional.ofNullable(names.get(sid.strip().toUpperCase(Locale.ROOT)));
+        return resolve(sid).map(Resolution::name);
+    }
+
+    /** The map first (the operator's word), then each directory in turn; each SID asked once per import. */
+    Optional<Resolution> resolve(String sid) {
+        String key = sid.strip().toUpperCase(Locale.ROOT);
+        String mapped = names.get(key);
+        if (mapped != null) {
+            return Optional.of(new Resolution(mapped, "the group map"));
+        }
+        return asked.computeIfAbsent(key, k -> {
+            for (UserDirectory directory : directories) {
+                Optional<String> name = directory.groupNameForSid(k);
+                if (name.isPresent()) {
+                    return Optional.of(new Resolution(name.get(), "directory " + directory.name()));
+                }
+            }
+            return Optional.empty();
+        });
     }
 }

@@ -5,10 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.radmfa.api.UserDirectory;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.NpsImport;
@@ -24,6 +28,10 @@ public final class NpsImportService implements NpsImport {
 
     private final NpsImporter importer;
 
+    /** Asked for the names of group SIDs the group map does not hold (AD by objectSid). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<UserDirectory> directories = List.of();
+
     @Activate
     public NpsImportService(@Reference ClientAdmin clients, @Reference PolicyAdmin policies) {
         this.importer = new NpsImporter(clients, policies);
@@ -34,8 +42,8 @@ public final class NpsImportService implements NpsImport {
             throws AdminException {
         GroupMap groups;
         try {
-            groups = groupMap == null || groupMap.isBlank() ? GroupMap.empty()
-                    : GroupMap.parse(groupMap.lines().toList(), "group map");
+            groups = (groupMap == null || groupMap.isBlank() ? GroupMap.empty()
+                    : GroupMap.parse(groupMap.lines().toList(), "group map")).withDirectories(directories);
         } catch (IllegalArgumentException e) {
             return new Result("Refused, nothing was written: " + e.getMessage() + "\n", e.getMessage());
         }

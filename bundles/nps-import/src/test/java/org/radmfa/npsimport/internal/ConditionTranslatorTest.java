@@ -81,6 +81,34 @@ class ConditionTranslatorTest {
     }
 
     @Test
+    void aSidTheMapLacksIsAskedOfTheDirectories() throws Exception {
+        org.radmfa.api.UserDirectory ad = new org.radmfa.api.UserDirectory() {
+            @Override
+            public String name() {
+                return "corp";
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<org.radmfa.api.PrimaryAuthResult> authenticate(
+                    org.radmfa.api.AuthenticationRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Optional<String> groupNameForSid(String sid) {
+                return sid.equals("S-1-5-21-9-9-9-1107") ? java.util.Optional.of("contractors")
+                        : java.util.Optional.empty();
+            }
+        };
+        GroupMap groups = GroupMap.of(Map.of(VPN_SID, "vpn-users")).withDirectories(List.of(ad));
+        PolicyDraft draft = draft(PolicyKind.NETWORK, groups, "NTGROUPS(\"" + VPN_SID + ";S-1-5-21-9-9-9-1107\")");
+        assertEquals("vpn-users, contractors", draft.settings().settings().get("condition.userGroups"));
+        assertTrue(draft.enabled());
+        assertTrue(draft.entry.notes().get(0).text().contains("the group map and directory corp"),
+                draft.entry.notes().toString());
+    }
+
+    @Test
     void conditionsWithoutCounterpartDisableThePolicy() throws Exception {
         assertFalse(translate(PolicyKind.NETWORK, GroupMap.empty(), "MSHEALTH(\"1\")").enabled());
         assertFalse(translate(PolicyKind.NETWORK, GroupMap.empty(), "MATCH(\"Client-Vendor=^9$\")").enabled());
