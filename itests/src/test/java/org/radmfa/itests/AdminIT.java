@@ -66,8 +66,19 @@ public class AdminIT extends RadmfaTestSupport {
         Await.until("client registered", TIMEOUT, () -> clientRegistry.clients().stream()
                 .anyMatch(c -> c.name().equals("admin-it gw")));
         try (RadiusTestClient nas = new RadiusTestClient("127.0.0.3", authPort())) {
-            RadiusTestClient.Sent sent = nas.sendPap(DEMO_USER, DEMO_PASSWORD, "admin-it-secret", "admin-it-secret");
-            assertEquals(RadiusTestClient.ACCESS_ACCEPT, nas.receive(sent, 5000).code());
+            // Registered in the registry is not yet answered by every socket: send until answered (a busy CI
+            // machine may take a while), then expect an accept.
+            RadiusTestClient.Response[] first = new RadiusTestClient.Response[1];
+            Await.until("the new client answered", TIMEOUT, () -> {
+                try {
+                    first[0] = nas.receive(nas.sendPap(DEMO_USER, DEMO_PASSWORD, "admin-it-secret",
+                            "admin-it-secret"), 5000);
+                    return first[0] != null;
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, first[0].code());
 
             clientAdmin.setSecret("admin-it gw", "rotated-secret");
             Await.until("new secret in use", TIMEOUT, () -> clientRegistry.clients().stream()
@@ -132,6 +143,24 @@ public class AdminIT extends RadmfaTestSupport {
                 false), null));
         assertFalse(Files.exists(etc().resolve("org.radmfa.client-bad.cfg")));
         assertFalse(Files.exists(etc().resolve("org.radmfa.policy-bad.cfg")));
+    }
+
+    /** What an importer relies on: check refuses as put would, and a definition that passes is still not stored. */
+    @Test
+    public void checkRefusesAsPutWouldAndStoresNothing() throws Exception {
+        expectInvalid("address", () -> clientAdmin.check(new ClientSettings("copy", "127.0.0.1", null, true, 0, 0),
+                "some-secret"));
+        expectInvalid("order", () -> policyAdmin.check(new PolicySettings(PolicyKind.NETWORK, "clash", 10, true,
+                Map.of("access", "grant"))));
+        expectInvalid("condition.dayAndTime", () -> policyAdmin.check(new PolicySettings(PolicyKind.NETWORK,
+                "bad", 5, true, Map.of("access", "grant", "condition.dayAndTime", "Mon-Fri 25:00-26:00"))));
+        clientAdmin.check(new ClientSettings("admin-it checked", "127.0.0.66", null, true, 0, 0), "checked-secret");
+        policyAdmin.check(new PolicySettings(PolicyKind.NETWORK, "admin-it checked", 12, true,
+                Map.of("access", "grant")));
+        assertTrue(clientAdmin.client("admin-it checked").isEmpty());
+        assertTrue(policyAdmin.policy(PolicyKind.NETWORK, "admin-it checked").isEmpty());
+        assertFalse(Files.exists(etc().resolve("org.radmfa.client-admin-it-checked.cfg")));
+        assertFalse(Files.exists(etc().resolve("org.radmfa.policy-admin-it-checked.cfg")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.radmfa.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -39,5 +40,16 @@ public interface UserDirectory {
      */
     default GroupLookup findGroup(String group) {
         return GroupLookup.CANNOT_TELL;
+    }
+
+    /**
+     * The name of the group with this Windows security identifier ({@code S-1-5-21-...}), as policies name it: for
+     * an import from NPS, which names groups by SID only. Empty when the directory has no such group, does not know
+     * SIDs, or cannot answer now. May block for up to the directory's own timeout; never called on a request's path.
+     *
+     * @since 1.9
+     */
+    default Optional<String> groupNameForSid(String sid) {
+        return Optional.empty();
     }
 }

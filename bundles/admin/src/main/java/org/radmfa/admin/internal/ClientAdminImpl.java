@@ -68,8 +68,22 @@ public final class ClientAdminImpl implements ClientAdmin {
 
     @Override
     public synchronized ClientEntry put(ClientSettings settings, String secret) throws AdminException {
+        Optional<StoredDefinition> existing = store.find(Checks.name(settings.name()));
+        Map<String, String> stored = prepare(settings, secret, existing);
+        StoredDefinition result = existing.isPresent() ? store.update(existing.get(), stored)
+                : store.create(Checks.name(settings.name()), stored);
+        return entry(result);
+    }
+
+    @Override
+    public synchronized void check(ClientSettings settings, String secret) throws AdminException {
+        prepare(settings, secret, store.find(Checks.name(settings.name())));
+    }
+
+    /** The properties {@link #put} stores, checked against the other clients and by the clients bundle. */
+    private Map<String, String> prepare(ClientSettings settings, String secret, Optional<StoredDefinition> existing)
+            throws AdminException {
         String name = Checks.name(settings.name());
-        Optional<StoredDefinition> existing = store.find(name);
         Map<String, String> properties = new LinkedHashMap<>();
         existing.ifPresent(d -> d.properties().forEach((k, v) -> {
             if (!MANAGED_KEYS.contains(k)) {
@@ -97,10 +111,7 @@ public final class ClientAdminImpl implements ClientAdmin {
                         + "' is already registered by " + other.source() + " as client '" + other.name() + "'");
             }
         }
-        Map<String, String> stored = store.validate(properties);
-        StoredDefinition result = existing.isPresent() ? store.update(existing.get(), stored)
-                : store.create(name, stored);
-        return entry(result);
+        return store.validate(properties);
     }
 
     @Override

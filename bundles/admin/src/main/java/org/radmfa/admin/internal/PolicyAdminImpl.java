@@ -59,6 +59,22 @@ public final class PolicyAdminImpl implements PolicyAdmin {
     @Override
     public synchronized PolicyEntry put(PolicySettings settings) throws AdminException {
         DefinitionStore store = stores.get(settings.kind());
+        Optional<StoredDefinition> existing = store.find(Checks.name(settings.name()));
+        Map<String, String> stored = prepare(settings, existing);
+        StoredDefinition result = existing.isPresent() ? store.update(existing.get(), stored)
+                : store.create(Checks.name(settings.name()), stored);
+        return entry(settings.kind(), result);
+    }
+
+    @Override
+    public synchronized void check(PolicySettings settings) throws AdminException {
+        prepare(settings, stores.get(settings.kind()).find(Checks.name(settings.name())));
+    }
+
+    /** The properties {@link #put} stores, checked against the other policies and by the policy bundle. */
+    private Map<String, String> prepare(PolicySettings settings, Optional<StoredDefinition> existing)
+            throws AdminException {
+        DefinitionStore store = stores.get(settings.kind());
         String name = Checks.name(settings.name());
         for (String key : settings.settings().keySet()) {
             if (OWN_FIELDS.contains(key)) {
@@ -72,7 +88,6 @@ public final class PolicyAdminImpl implements PolicyAdmin {
             throw new InvalidDefinitionException("order", settings.order() + " is out of range 0.."
                     + (Integer.MAX_VALUE - 1));
         }
-        Optional<StoredDefinition> existing = store.find(name);
         for (StoredDefinition other : store.all()) {
             if (existing.isPresent() && other.pid().equals(existing.get().pid())) {
                 continue;
@@ -87,10 +102,7 @@ public final class PolicyAdminImpl implements PolicyAdmin {
         properties.put("order", String.valueOf(settings.order()));
         properties.put("enabled", String.valueOf(settings.enabled()));
         settings.settings().forEach((k, v) -> properties.put(k, v == null ? "" : v.trim()));
-        Map<String, String> stored = store.validate(properties);
-        StoredDefinition result = existing.isPresent() ? store.update(existing.get(), stored)
-                : store.create(name, stored);
-        return entry(settings.kind(), result);
+        return store.validate(properties);
     }
 
     @Override

@@ -23,6 +23,15 @@ public interface ClientAdmin {
      */
     ClientEntry put(ClientSettings settings, String secret) throws AdminException;
 
+    /**
+     * Checks a client as {@link #put} would, against the stored clients, and stores nothing: for importers that must
+     * know that a whole set of changes is accepted before making the first.
+     *
+     * @throws InvalidDefinitionException when {@link #put} would refuse it
+     * @since 1.1
+     */
+    void check(ClientSettings settings, String secret) throws AdminException;
+
     /** Sets (rotates) a client's shared secret. */
     ClientEntry setSecret(String name, String secret) throws AdminException;
 

@@ -22,6 +22,14 @@ public interface PolicyAdmin {
      */
     PolicyEntry put(PolicySettings settings) throws AdminException;
 
+    /**
+     * Checks a policy as {@link #put} would, against the stored policies, and stores nothing.
+     *
+     * @throws InvalidDefinitionException when {@link #put} would refuse it
+     * @since 1.1
+     */
+    void check(PolicySettings settings) throws AdminException;
+
     PolicyEntry setEnabled(PolicyKind kind, String name, boolean enabled) throws AdminException;
 
     /**

@@ -46,6 +46,7 @@ import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.LocalUserEntry;
+import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
@@ -99,6 +100,10 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClientRegistry clientRegistry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NpsImport npsImport;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -185,6 +190,7 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         clients(out, forms);
         policies(out, forms);
         users(out, forms);
+        npsImport(out, forms);
         mfa(out);
         decisions(out);
         out.println("</div>");
@@ -344,6 +350,32 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             out.println("</tr>");
         }
         out.println("</tbody></table>");
+    }
+
+    /**
+     * The upload of an NPS export: the page's script posts the file as it is (no form encoding, so that an export
+     * of several megabytes is not held to the form size limit), with the CSRF token in a header, and shows the
+     * report it gets back.
+     */
+    private void npsImport(PrintWriter out, Forms forms) {
+        out.println("<h2 id='nps'>Import from Windows NPS</h2>");
+        if (npsImport == null) {
+            out.println("<p>Importing an NPS configuration export needs the feature radmfa-nps-import.</p>");
+            return;
+        }
+        if (!forms.mayChange()) {
+            out.println("<p>Importing an NPS configuration export needs role " + Html.escape(changeRole) + ".</p>");
+            return;
+        }
+        out.println("<form id='radmfa-nps-form' data-url='" + Html.escape(forms.root() + "/nps-import") + "'>"
+                + "<p>The file of <code>netsh nps export filename=nps.xml exportPSK=YES</code>: "
+                + "<input type='file' name='export' accept='.xml,text/xml,application/xml'/></p>"
+                + "<p>Group map, <code>SID = group name</code> per line (NPS names groups by SID only):<br/>"
+                + "<textarea name='groupMap' rows='4' cols='80'></textarea></p>"
+                + "<p>Prefix for imported names: <input name='prefix' size='10'/> "
+                + "<label><input type='checkbox' name='dryRun' checked='checked'/> dry run (report only)</label> "
+                + "<button type='submit'>Import</button></p></form>"
+                + "<pre id='radmfa-nps-report'></pre>");
     }
 
     private void users(PrintWriter out, Forms forms) {
@@ -549,6 +581,10 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             refuse(request, response, refusal);
             return;
         }
+        if (subPath(request).equals("/nps-import")) {
+            npsUpload(request, response);
+            return;
+        }
         String root = pluginRoot(request);
         ChangeHandler handler = new ChangeHandler(clientAdmin, policyAdmin, userAdmin);
         String anchor = "";
@@ -564,6 +600,35 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         // Post/redirect/get: a reload of the page does not repeat the change.
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", root + anchor);
+    }
+
+    /**
+     * An NPS export posted as the request body; options in the query string. Answers the report as text: 200 when
+     * the import went (or would go) through, 422 when it was refused and nothing was written.
+     */
+    private void npsUpload(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        NpsImport importer = npsImport;
+        response.setContentType("text/plain");
+        response.setCharacterEncoding("UTF-8");
+        if (importer == null) {
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.getWriter().println("Importing an NPS export needs the feature radmfa-nps-import.");
+            return;
+        }
+        String name = request.getParameter("name");
+        String source = "upload" + (name == null || name.isBlank() ? "" : " '" + name.strip() + "'");
+        boolean dryRun = !"false".equalsIgnoreCase(request.getParameter("dryRun"));
+        try (InputStream body = request.getInputStream()) {
+            NpsImport.Result result = importer.run(body, source, request.getParameter("groupMap"),
+                    request.getParameter("prefix"), dryRun);
+            LOG.info("Web console: NPS import of {} {} by user '{}' from {}", source, dryRun ? "(dry run)"
+                    : result.refusal() == null ? "written" : "refused", user(request), request.getRemoteAddr());
+            response.setStatus(result.refusal() == null ? HttpServletResponse.SC_OK : 422);
+            response.getWriter().print(result.report());
+        } catch (AdminException e) {
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            response.getWriter().println("NPS import failed: " + e.getMessage());
+        }
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String reason) throws IOException {

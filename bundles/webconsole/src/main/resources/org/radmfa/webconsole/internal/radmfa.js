@@ -127,5 +127,38 @@
         });
     });
 
+    // NPS import: the file is posted as it is, options in the query string, the token in a header; the report
+    // comes back as text.
+    var npsForm = document.getElementById('radmfa-nps-form');
+    if (npsForm) {
+        npsForm.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var report = document.getElementById('radmfa-nps-report');
+            var file = npsForm.elements['export'].files[0];
+            if (!file) {
+                report.textContent = 'Choose the export file first.';
+                return;
+            }
+            var query = new URLSearchParams();
+            query.set('name', file.name);
+            query.set('dryRun', npsForm.elements.dryRun.checked ? 'true' : 'false');
+            query.set('prefix', npsForm.elements.prefix.value);
+            query.set('groupMap', npsForm.elements.groupMap.value);
+            report.textContent = 'Importing ' + file.name + '...';
+            fetch(npsForm.getAttribute('data-url') + '?' + query.toString(), {
+                method: 'POST',
+                credentials: 'same-origin',
+                headers: {'Content-Type': 'application/xml', 'X-Radmfa-Csrf': root.getAttribute('data-csrf')},
+                body: file
+            }).then(function (response) {
+                return response.text().then(function (text) {
+                    report.textContent = (response.ok ? '' : 'HTTP ' + response.status + '\n') + text;
+                });
+            }).catch(function (error) {
+                report.textContent = 'The upload failed: ' + error;
+            });
+        });
+    }
+
     poll();
 }());

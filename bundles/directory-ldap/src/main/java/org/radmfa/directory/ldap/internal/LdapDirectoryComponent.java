@@ -230,6 +230,12 @@ public final class LdapDirectoryComponent implements UserDirectory {
     }
 
     @Override
+    public java.util.Optional<String> groupNameForSid(String sid) {
+        LdapUserDirectory current = directory;
+        return current == null ? java.util.Optional.empty() : current.groupNameForSid(sid);
+    }
+
+    @Override
     public CompletionStage<PrimaryAuthResult> authenticate(AuthenticationRequest request) {
         LdapUserDirectory current = directory;
         if (current == null) {

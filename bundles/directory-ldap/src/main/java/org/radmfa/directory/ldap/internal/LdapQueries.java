@@ -45,6 +45,45 @@ final class LdapQueries {
                 Filter.createEqualityFilter("cn", name));
     }
 
+    /** The group with this Windows SID, by its binary {@code objectSid}. */
+    static Filter groupBySidFilter(String sid) {
+        return Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "group"),
+                Filter.createEqualityFilter("objectSid", binarySid(sid)));
+    }
+
+    /**
+     * A SID in the binary form AD stores in {@code objectSid}: revision, number of sub-authorities, the 48-bit
+     * identifier authority big-endian, then each sub-authority as 32 bits little-endian (MS-DTYP 2.4.2).
+     *
+     * @throws IllegalArgumentException when the text is not {@code S-1-<authority>-<sub>...}
+     */
+    static byte[] binarySid(String sid) {
+        String[] parts = sid.strip().toUpperCase(java.util.Locale.ROOT).split("-");
+        if (parts.length < 3 || parts.length > 18 || !parts[0].equals("S") || !parts[1].equals("1")) {
+            throw new IllegalArgumentException("'" + sid + "' is not a SID such as S-1-5-21-...");
+        }
+        try {
+            long authority = Long.parseLong(parts[2]);
+            int subAuthorities = parts.length - 3;
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 + 4 * subAuthorities);
+            buffer.put((byte) 1).put((byte) subAuthorities);
+            for (int shift = 40; shift >= 0; shift -= 8) {
+                buffer.put((byte) (authority >>> shift));
+            }
+            buffer.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 3; i < parts.length; i++) {
+                long value = Long.parseLong(parts[i]);
+                if (value < 0 || value > 0xffffffffL) {
+                    throw new IllegalArgumentException("'" + sid + "': sub-authority " + value + " is out of range");
+                }
+                buffer.putInt((int) value);
+            }
+            return buffer.array();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + sid + "' is not a SID such as S-1-5-21-...");
+        }
+    }
+
     /** Groups that have any of these entries as a direct member. */
     static Filter memberFilter(List<String> memberDns) {
         if (memberDns.size() == 1) {

@@ -161,6 +161,28 @@ final class LdapUserDirectory implements UserDirectory {
         }
     }
 
+    /** AD only: the group whose {@code objectSid} is this SID, by its {@code cn}. */
+    @Override
+    public java.util.Optional<String> groupNameForSid(String sid) {
+        Filter filter;
+        try {
+            filter = LdapQueries.groupBySidFilter(sid);
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+        SearchRequest search = new SearchRequest(settings.groupBaseDn(), SearchScope.SUB, filter, CN);
+        search.setSizeLimit(1);
+        search.setTimeLimitSeconds(timeLimitSeconds());
+        try {
+            List<SearchResultEntry> found = pool.search(search).getSearchEntries();
+            return found.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(found.get(0).getAttributeValue(CN));
+        } catch (LDAPSearchException e) {
+            LOG.warn("Directory {} could not look up group SID {}: {}", name(), sid, e.getExceptionMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The request's answer to come, or null if this directory was closed (replaced or stopped) and took nothing. */
     CompletionStage<PrimaryAuthResult> submit(AuthenticationRequest request) {
         Credentials credentials = request.credentials();

@@ -41,6 +41,8 @@ final class AdLikeServer implements AutoCloseable {
     static final String ALICE_DN = "cn=Alice Anders,ou=Users," + BASE;
     static final String ALICE_PASSWORD = "Alice-Pw-1";
     static final String TRUST_PASSWORD = "changeit";
+    /** The objectSid of group vpn-users. */
+    static final String VPN_USERS_SID = "S-1-5-21-1004336348-1177238915-682003330-1105";
     /** AD's answer to a bind with the right password for a locked-out account. */
     static final String AD_LOCKED = "80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error,"
             + " data 775, v3839";
@@ -59,10 +61,12 @@ final class AdLikeServer implements AutoCloseable {
             SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
             attributeTypes: ( 1.2.840.113556.1.2.102 NAME 'memberOf' EQUALITY distinguishedNameMatch \
             SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )
+            attributeTypes: ( 1.2.840.113556.1.4.146 NAME 'objectSid' EQUALITY octetStringMatch \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
             objectClasses: ( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL \
             MAY ( sAMAccountName $ userPrincipalName $ userAccountControl $ memberOf $ mail ) )
             objectClasses: ( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST cn \
-            MAY ( member $ memberOf $ sAMAccountName $ description ) )
+            MAY ( member $ memberOf $ sAMAccountName $ description $ objectSid ) )
             """;
 
     /** Per certificate host name: the server's key store and a trust store with its certificate. */
@@ -112,8 +116,10 @@ final class AdLikeServer implements AutoCloseable {
         server.add(user("cn=Dave Dunn,ou=Users," + BASE, "dave", "Dave-Pw-1", 512, "dave@corp.example"));
         server.add(user("cn=Erin Eve,ou=Users," + BASE, "erin", "Erin-Pw-1", 512, null));
         // vpn-users is in remote-access; remote-access and loop are in each other (a cycle).
-        server.add(entry("dn: " + vpn, "objectClass: group", "cn: vpn-users", "member: " + ALICE_DN,
-                "member: cn=Bob Brown,ou=Users," + BASE, "memberOf: " + remote));
+        Entry vpnGroup = entry("dn: " + vpn, "objectClass: group", "cn: vpn-users", "member: " + ALICE_DN,
+                "member: cn=Bob Brown,ou=Users," + BASE, "memberOf: " + remote);
+        vpnGroup.addAttribute("objectSid", LdapQueries.binarySid(VPN_USERS_SID));
+        server.add(vpnGroup);
         server.add(entry("dn: " + remote, "objectClass: group", "cn: remote-access", "member: " + vpn,
                 "member: " + loop, "memberOf: " + loop));
         server.add(entry("dn: " + loop, "objectClass: group", "cn: loop", "member: " + remote,

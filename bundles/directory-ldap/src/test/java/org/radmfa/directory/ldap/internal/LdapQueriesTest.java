@@ -81,4 +81,15 @@ class LdapQueriesTest {
         assertEquals(reason, failure.reason(), message);
         assertTrue(failure.detail().contains(detail), failure.detail());
     }
+
+    @Test
+    void sidsAreEncodedAsAdStoresThem() {
+        // S-1-5-32-544 (BUILTIN\Administrators): 01 02 000000000005 20000000 20020000
+        assertEquals("01020000000000052000000020020000",
+                java.util.HexFormat.of().formatHex(LdapQueries.binarySid("S-1-5-32-544")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LdapQueries.binarySid("S-1-5-x"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LdapQueries.binarySid("S-1-5-4294967296"));
+    }
 }

@@ -315,6 +315,19 @@ class LdapUserDirectoryTest {
     }
 
     @Test
+    void findsAGroupNameByItsSid() throws Exception {
+        try (AdLikeServer own = new AdLikeServer()) {
+            LdapUserDirectory directory = directory(own.config());
+            assertEquals(java.util.Optional.of("vpn-users"), directory.groupNameForSid(AdLikeServer.VPN_USERS_SID));
+            assertEquals(java.util.Optional.empty(), directory.groupNameForSid(
+                    "S-1-5-21-1004336348-1177238915-682003330-1106"));
+            assertEquals(java.util.Optional.empty(), directory.groupNameForSid("not a SID"));
+            own.stop();
+            assertEquals(java.util.Optional.empty(), directory.groupNameForSid(AdLikeServer.VPN_USERS_SID));
+        }
+    }
+
+    @Test
     void findsGroupsByCnAndSaysWhenItCannotTell() throws Exception {
         try (AdLikeServer own = new AdLikeServer()) {
             LdapUserDirectory directory = directory(own.config());

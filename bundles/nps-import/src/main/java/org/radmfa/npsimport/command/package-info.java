@@ -1,0 +1,2 @@
+/** The shell command {@code radmfa:nps-import}. */
+package org.radmfa.npsimport.command;

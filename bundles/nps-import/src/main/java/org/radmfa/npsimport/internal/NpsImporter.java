@@ -1,0 +1,373 @@
+package org.radmfa.npsimport.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.ClientSettings;
+import org.radmfa.api.admin.InvalidDefinitionException;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyEntry;
+import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.PolicySettings;
+
+/**
+ * Imports an NPS export through the admin services, in three steps: read the whole file (a file that cannot be
+ * read is refused whole); translate every object and have the admin services check each one (if any is refused,
+ * nothing is written); then store what differs from the current configuration. Importing the same file twice
+ * changes nothing the second time.
+ */
+public final class NpsImporter {
+
+    /**
+     * @param prefix put before every imported name, e.g. {@code nps-}; may be empty
+     * @param dryRun report only, write nothing
+     */
+    public record Options(GroupMap groups, String prefix, boolean dryRun) {
+    }
+
+    /** Policy settings of the appliance that an NPS export never holds. */
+    private static final List<String> APPLIANCE_ONLY_KEYS = List.of("mfaRequired", "mfaExemptGroups", "directory",
+            "timeZone");
+    private static final List<String> FRAMEWORK_KEY_PREFIXES = List.of("osgi.", "felix.", "service.",
+            "component.", "org.apache.karaf.", "webconsole.");
+
+    private final ClientAdmin clients;
+    private final PolicyAdmin policies;
+    private final SafeXmlReader reader;
+
+    public NpsImporter(ClientAdmin clients, PolicyAdmin policies) {
+        this(clients, policies, new SafeXmlReader());
+    }
+
+    NpsImporter(ClientAdmin clients, PolicyAdmin policies, SafeXmlReader reader) {
+        this.clients = clients;
+        this.policies = policies;
+        this.reader = reader;
+    }
+
+    /**
+     * @throws NpsFormatException when the file cannot be read as an NPS export: nothing is written
+     * @throws AdminException when storing failed half-way (the message says what was stored)
+     */
+    public ImportReport run(Path file, Options options) throws NpsFormatException, IOException, AdminException {
+        return run(file, file.toString(), options);
+    }
+
+    /** @param source what to call the export in the report (an uploaded file's name) */
+    ImportReport run(Path file, String source, Options options) throws NpsFormatException, IOException,
+            AdminException {
+        NpsExport export = NpsExport.read(file, reader);
+        ImportReport report = new ImportReport(source, export.version, options.dryRun());
+        ConditionTranslator conditions = new ConditionTranslator(options.groups());
+        ClientTranslator clientTranslator = new ClientTranslator(export, options.prefix());
+        List<ClientTranslator.PlannedClient> plannedClients = new ArrayList<>();
+        for (NpsObject client : export.clients) {
+            clientTranslator.translate(client, report).ifPresent(plannedClients::add);
+        }
+        List<PolicyDraft> drafts = new ArrayList<>();
+        ConnectionPolicyTranslator crps = new ConnectionPolicyTranslator(conditions, options.prefix());
+        for (NpsExport.Policy policy : export.connectionRequestPolicies) {
+            drafts.add(crps.translate(policy, report));
+        }
+        NetworkPolicyTranslator nps = new NetworkPolicyTranslator(conditions, options.prefix());
+        for (NpsExport.Policy policy : export.networkPolicies) {
+            drafts.add(nps.translate(policy, report));
+        }
+        OtherSettings.report(export, report);
+
+        keepApplianceSettings(plannedClients, drafts);
+        boolean accepted = checkClients(plannedClients) & checkPolicies(drafts);
+        for (PolicyDraft draft : drafts) {
+            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !draft.enabled()) {
+                draft.entry.outcome(ImportReport.Outcome.IMPORTED_DISABLED);
+                draft.disabledBecause().forEach(reason -> draft.entry.info("enabled", "false: " + reason));
+            }
+        }
+        markUnchanged(plannedClients, drafts);
+        reportKept(drafts, report);
+        if (!accepted) {
+            report.refuse("the appliance refuses the objects marked REFUSED below; correct them (or the appliance's"
+                    + " configuration) and import again");
+            return report;
+        }
+        if (!options.dryRun()) {
+            store(plannedClients, drafts);
+        }
+        return report;
+    }
+
+    /**
+     * What NPS has no word for and the appliance's administrator may have set on an object imported before: MFA,
+     * a policy's directory or time zone, a client's NAS timeout hints, a Message-Authenticator requirement switched
+     * on here. A new export must not silently take them away (dropping {@code mfaRequired} would let users in
+     * without a second factor), so they are kept, and the report says so.
+     */
+    private void keepApplianceSettings(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts)
+            throws AdminException {
+        for (int i = 0; i < planned.size(); i++) {
+            ClientTranslator.PlannedClient client = planned.get(i);
+            Optional<ClientEntry> current = clients.client(client.settings().name());
+            if (current.isEmpty()) {
+                continue;
+            }
+            ClientSettings wanted = client.settings();
+            ClientSettings here = current.get().settings();
+            boolean requireHere = here.requireMessageAuthenticator() && !wanted.requireMessageAuthenticator();
+            if (requireHere) {
+                client.entry().info("Require_Signature", "false in NPS, but required here already: kept required");
+            }
+            if (here.nasTimeoutSeconds() != 0 || here.nasRetries() != 0) {
+                client.entry().info("nasTimeoutSeconds, nasRetries", "kept from the appliance");
+            }
+            planned.set(i, new ClientTranslator.PlannedClient(client.entry(), new ClientSettings(wanted.name(),
+                    wanted.address(), wanted.vendor(), wanted.requireMessageAuthenticator() || requireHere,
+                    here.nasTimeoutSeconds(), here.nasRetries()), client.secret()));
+        }
+        for (PolicyDraft draft : drafts) {
+            Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
+            if (current.isEmpty()) {
+                continue;
+            }
+            for (String key : APPLIANCE_ONLY_KEYS) {
+                String value = current.get().settings().settings().get(key);
+                if (value != null && !draft.has(key)) {
+                    draft.set(key, value);
+                    draft.entry.info(key, "'" + value + "' kept from the appliance (NPS has no such setting)");
+                }
+            }
+        }
+    }
+
+    private boolean checkClients(List<ClientTranslator.PlannedClient> planned) throws AdminException {
+        boolean accepted = true;
+        Set<String> addresses = new HashSet<>();
+        for (ClientTranslator.PlannedClient client : planned) {
+            if (!addresses.add(client.settings().address().toLowerCase(Locale.ROOT))) {
+                refuse(client.entry(), "IP_Address", "'" + client.settings().address()
+                        + "' is the address of another client of the export");
+                accepted = false;
+                continue;
+            }
+            boolean exists = clients.client(client.settings().name()).isPresent();
+            if (client.secret() == null && !exists) {
+                client.entry().outcome(ImportReport.Outcome.SKIPPED).dropped("Shared_Secret", "no shared secret"
+                        + " in the export, and a client needs one: add it with radmfa:clients-add, or export with"
+                        + " exportPSK=YES");
+                continue;
+            }
+            if (client.secret() == null) {
+                client.entry().info("Shared_Secret", "the client's current secret here is kept");
+            }
+            try {
+                clients.check(client.settings(), client.secret());
+            } catch (InvalidDefinitionException e) {
+                refuse(client.entry(), e.key(), e.reason());
+                accepted = false;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * Has each policy checked; a reply setting or condition the appliance refuses is dropped and the policy
+     * disabled as for any loss, other refusals refuse the import. Orders are checked here, against the policies
+     * not in the export, since policies of the export may trade orders among themselves.
+     */
+    private boolean checkPolicies(List<PolicyDraft> drafts) throws AdminException {
+        boolean accepted = true;
+        for (PolicyKind kind : PolicyKind.values()) {
+            Set<String> imported = new HashSet<>();
+            Map<Integer, PolicyDraft> orders = new HashMap<>();
+            for (PolicyDraft draft : drafts) {
+                if (draft.kind == kind) {
+                    imported.add(draft.name.toLowerCase(Locale.ROOT));
+                    PolicyDraft other = orders.put(draft.order, draft);
+                    if (other != null) {
+                        refuse(draft.entry, "msNPSequence", "processing order " + draft.order
+                                + " is also that of '" + other.name + "' in the export");
+                        accepted = false;
+                    }
+                }
+            }
+            for (PolicyEntry existing : policies.policies(kind)) {
+                PolicySettings settings = existing.settings();
+                PolicyDraft clash = orders.get(settings.order());
+                if (clash != null && !imported.contains(settings.name().toLowerCase(Locale.ROOT))) {
+                    refuse(clash.entry, "msNPSequence", "processing order " + settings.order() + " is held here"
+                            + " by '" + settings.name() + "' (" + existing.source() + "), which is not in the"
+                            + " export: move it (radmfa:policies-move) or remove it, then import again");
+                    accepted = false;
+                }
+            }
+        }
+        for (PolicyDraft draft : drafts) {
+            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !check(draft)) {
+                accepted = false;
+            }
+        }
+        return accepted;
+    }
+
+    private boolean check(PolicyDraft draft) throws AdminException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                policies.check(draft.settings());
+                return true;
+            } catch (InvalidDefinitionException e) {
+                String key = e.key().split(" ")[0];
+                if (e.key().equals("order")) {
+                    return true; // held by a policy of the export that moves: checked above
+                }
+                if (key.startsWith("reply.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropSetting(key, "refused by the appliance: " + e.reason());
+                } else if (key.startsWith("constraint.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropCondition(key, "refused by the appliance: " + e.reason());
+                } else if (key.startsWith("condition.") && draft.has(key)) {
+                    draft.remove(key);
+                    draft.dropCondition(key, "refused by the appliance: " + e.reason());
+                } else {
+                    refuse(draft.entry, e.key(), e.reason());
+                    return false;
+                }
+            }
+        }
+        refuse(draft.entry, "(policy)", "could not be made acceptable");
+        return false;
+    }
+
+    private void markUnchanged(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts)
+            throws AdminException {
+        for (ClientTranslator.PlannedClient client : planned) {
+            if (!isImported(client.entry())) {
+                continue;
+            }
+            Optional<ClientEntry> current = clients.client(client.settings().name());
+            if (current.isPresent() && current.get().settings().equals(client.settings())
+                    && (client.secret() == null || current.get().secretFingerprint()
+                            .equals(SharedSecret.of(client.secret()).fingerprint()))) {
+                client.entry().outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+        for (PolicyDraft draft : drafts) {
+            if (!isImported(draft.entry)) {
+                continue;
+            }
+            Optional<PolicyEntry> current = policies.policy(draft.kind, draft.name);
+            if (current.isPresent() && sameDefinition(current.get().settings(), draft.settings())) {
+                draft.entry.outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+    }
+
+    /**
+     * Policies of the appliance that the export does not name stay, in the same processing order list as the
+     * imported ones: the operator must see where they now fall (after an imported catch-all deny, they never match).
+     */
+    private void reportKept(List<PolicyDraft> drafts, ImportReport report) throws AdminException {
+        for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
+            Set<String> imported = new HashSet<>();
+            drafts.stream().filter(d -> d.kind == kind).forEach(d -> imported.add(d.name.toLowerCase(
+                    Locale.ROOT)));
+            for (PolicyEntry existing : policies.policies(kind)) {
+                PolicySettings settings = existing.settings();
+                if (!imported.contains(settings.name().toLowerCase(Locale.ROOT))) {
+                    report.add(kind == PolicyKind.NETWORK ? ImportReport.Kind.NETWORK_POLICY
+                            : ImportReport.Kind.CONNECTION_REQUEST_POLICY, settings.name(), ImportReport.Outcome.KEPT)
+                            .info("order", settings.order() + (settings.enabled() ? "" : ", disabled") + " ("
+                                    + existing.source() + "): check where it falls among the imported policies"
+                                    + " (radmfa:policies" + (kind == PolicyKind.NETWORK ? "" : " -k crp") + ")");
+                }
+            }
+        }
+    }
+
+    /** Equal but for the keys the framework adds to every configuration ({@code osgi.ds.*}, ...). */
+    static boolean sameDefinition(PolicySettings current, PolicySettings wanted) {
+        return current.order() == wanted.order() && current.enabled() == wanted.enabled()
+                && withoutFrameworkKeys(current).equals(wanted.settings());
+    }
+
+    private static Map<String, String> withoutFrameworkKeys(PolicySettings settings) {
+        Map<String, String> result = new LinkedHashMap<>(settings.settings());
+        result.keySet().removeIf(key -> FRAMEWORK_KEY_PREFIXES.stream().anyMatch(key::startsWith));
+        return result;
+    }
+
+    private static boolean isImported(ImportReport.Entry entry) {
+        return entry.outcome() == ImportReport.Outcome.IMPORTED
+                || entry.outcome() == ImportReport.Outcome.IMPORTED_DISABLED;
+    }
+
+    /**
+     * Clients first (policies may name them), then each kind of policy, each definition written once: a policy goes
+     * in when its order is free, so that no two policies ever hold the same order. Only when policies of the
+     * export trade orders in a cycle is one of them first parked on a free order (written twice).
+     */
+    private void store(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts) throws AdminException {
+        List<String> stored = new ArrayList<>();
+        try {
+            for (ClientTranslator.PlannedClient client : planned) {
+                if (isImported(client.entry())) {
+                    clients.put(client.settings(), client.secret());
+                    stored.add("client '" + client.settings().name() + "'");
+                }
+            }
+            for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
+                List<PolicyDraft> pending = new ArrayList<>(drafts.stream()
+                        .filter(d -> d.kind == kind && isImported(d.entry))
+                        .sorted(Comparator.comparingInt(d -> d.order)).toList());
+                while (!pending.isEmpty()) {
+                    Map<Integer, String> holders = new HashMap<>();
+                    for (PolicyEntry existing : policies.policies(kind)) {
+                        holders.put(existing.settings().order(), existing.settings().name());
+                    }
+                    PolicyDraft next = pending.stream().filter(d -> {
+                        String holder = holders.get(d.order);
+                        return holder == null || holder.equalsIgnoreCase(d.name);
+                    }).findFirst().orElse(null);
+                    if (next == null) {
+                        park(kind, pending.get(0), holders);
+                        continue;
+                    }
+                    policies.put(next.settings());
+                    pending.remove(next);
+                    stored.add((kind == PolicyKind.NETWORK ? "network policy '" : "connection request policy '")
+                            + next.name + "'");
+                }
+            }
+        } catch (AdminException e) {
+            throw new AdminException("storing stopped: " + e.getMessage() + (stored.isEmpty() ? "; nothing was stored"
+                    : "; stored before that: " + String.join(", ", stored)), e);
+        }
+    }
+
+    /** Moves the policy holding {@code waiting}'s order to a free order, breaking a cycle of exchanged orders. */
+    private void park(PolicyKind kind, PolicyDraft waiting, Map<Integer, String> holders) throws AdminException {
+        PolicySettings holder = policies.policy(kind, holders.get(waiting.order)).orElseThrow().settings();
+        int free = Math.max(1_000_000, holders.keySet().stream().max(Integer::compare).orElse(0) + 1);
+        while (holders.containsKey(free)) {
+            free++;
+        }
+        policies.put(new PolicySettings(kind, holder.name(), free, holder.enabled(), withoutFrameworkKeys(holder)));
+    }
+
+    private static void refuse(ImportReport.Entry entry, String key, String reason) {
+        entry.outcome(ImportReport.Outcome.REFUSED).dropped(key, reason);
+    }
+}
