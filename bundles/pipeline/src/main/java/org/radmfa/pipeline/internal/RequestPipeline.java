@@ -52,6 +52,7 @@ import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.RequestForwarder;
 import org.radmfa.api.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +136,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<LoggingHealth> loggingHealth = List.of();
 
+    /** The proxy to remote RADIUS server groups (radmfa-proxy), for connection request policies that forward. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RequestForwarder forwarder;
+
     /** Pending second factors shared with other appliances (radmfa-cluster); none on a single appliance. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -208,6 +214,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         this.mfaTimeout = mfaTimeout;
     }
 
+    /** For tests: as DS sets the optional reference when radmfa-proxy runs. */
+    void forwarder(RequestForwarder bound) {
+        this.forwarder = bound;
+    }
+
     /** For tests: the decision listeners DS would bind. */
     void bindListeners(List<DecisionListener> bound) {
         this.listeners = List.copyOf(bound);
@@ -270,25 +281,23 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         }
         String state = request.credentials() instanceof PapCredentials ? request.attribute("State").orElse(null)
                 : null;
-        if (state != null) {
-            return resume(request, state, started, trace);
-        }
         CompletionStage<Decision> decision;
         try {
             ConnectionDecision route = engine.route(request);
+            if (state != null && route.action() != ConnectionDecision.Action.FORWARD) {
+                // The answer to one of our challenges; a forwarded one goes back to the remote server that made it.
+                return resume(request, state, started, trace);
+            }
             trace.addAll(route.trace());
             if (route.action() == ConnectionDecision.Action.REJECT) {
                 return done(request, started, new Decision(Decision.Outcome.REJECT, route.reason(),
                         "no connection request policy matched", null, List.of(), trace));
             }
-            if (route.action() == ConnectionDecision.Action.FORWARD) {
-                return done(request, started, new Decision(Decision.Outcome.REJECT, ReasonCode.FORWARDING_UNAVAILABLE,
-                        "connection request policy '" + route.policyName() + "' forwards to server group '"
-                                + route.serverGroup() + "', and forwarding is not available in this version",
-                        null, List.of(), trace));
-            }
             AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
                     : request.withUserName(route.userName());
+            if (route.action() == ConnectionDecision.Action.FORWARD) {
+                return forward(request, routed, route, started, trace);
+            }
             UserDirectory userDirectory = pick(route.directory());
             if (userDirectory == null) {
                 String wanted = route.directory() != null ? route.directory() : defaultDirectory;
@@ -306,6 +315,41 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             trace.add("internal error: " + failure);
             return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
                     trace);
+        }).thenApply(result -> log(request, started, result));
+    }
+
+    /**
+     * Hands the request to the remote RADIUS server group the connection request policy names; the remote answer,
+     * with what the proxy tried, becomes the decision.
+     */
+    private CompletionStage<Decision> forward(AuthenticationRequest request, AuthenticationRequest routed,
+            ConnectionDecision route, long started, List<String> trace) {
+        RequestForwarder proxy = forwarder;
+        if (proxy == null) {
+            trace.add("no proxy (radmfa-proxy) is installed");
+            return done(request, started, Decision.reject(ReasonCode.FORWARDING_UNAVAILABLE,
+                    "connection request policy '" + route.policyName() + "' forwards to server group '"
+                            + route.serverGroup() + "', and no proxy (radmfa-proxy) is installed", trace));
+        }
+        trace.add("forwarded to remote RADIUS server group '" + route.serverGroup() + "'");
+        CompletionStage<Decision> remote;
+        try {
+            remote = proxy.forward(route.serverGroup(), routed);
+        } catch (RuntimeException e) {
+            remote = CompletableFuture.failedFuture(e);
+        }
+        return remote.thenApply(answer -> {
+            List<String> merged = new ArrayList<>(trace);
+            merged.addAll(answer.trace());
+            return new Decision(answer.outcome(), answer.reason(), answer.detail(), route.policyName(),
+                    answer.replyAttributes(), merged);
+        }).exceptionally(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            LOG.error("Request {} failed in the proxy", routed.id(), cause);
+            trace.add("internal error in the proxy: " + cause);
+            return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error in the proxy: "
+                    + cause.getClass().getSimpleName(), trace);
         }).thenApply(result -> log(request, started, result));
     }
 

@@ -200,6 +200,32 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aForwardingPolicyHandsTheRewrittenRequestToTheProxyAndItsAnswerIsTheDecision() {
+        List<String> seen = new java.util.ArrayList<>();
+        RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
+                ConnectionDecision.Action.FORWARD, "Partners", "alice-stripped", null, "partner-radius",
+                ReasonCode.ACCEPTED, List.of("crp 'Partners' matched"))), null, Duration.ofSeconds(5));
+        List<String> forwarded = new java.util.ArrayList<>();
+        pipeline.forwarder((group, request) -> {
+            forwarded.add(group + ":" + request.userName());
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                    "accepted by remote server 'fr1'", null, List.of(new ReplyAttribute("Session-Timeout", "60")),
+                    List.of("remote server 'fr1': Access-Accept in 3 ms")));
+        });
+        Decision decision = decide(pipeline);
+        assertEquals(List.of("partner-radius:alice-stripped"), forwarded);
+        assertTrue(seen.isEmpty(), "nothing was authenticated here");
+        assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
+        assertEquals("Partners", decision.policyName());
+        assertTrue(decision.replyAttributes().contains(new ReplyAttribute("Session-Timeout", "60")));
+        assertEquals(List.of("crp 'Partners' matched", "forwarded to remote RADIUS server group 'partner-radius'",
+                "remote server 'fr1': Access-Accept in 3 ms"), decision.trace());
+
+        pipeline.forwarder((group, request) -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        assertEquals(ReasonCode.INTERNAL_ERROR, decide(pipeline).reason(), "a failing proxy is a reject, not a hang");
+    }
+
+    @Test
     void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
         List<String> seen = new java.util.ArrayList<>();
         RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
