@@ -23,6 +23,11 @@ public class ProxyCommand implements Action {
 
     @Override
     public Object execute() {
+        java.util.List<RemoteServerStatus> servers = groups.servers();
+        if (servers.isEmpty()) {
+            System.out.println("No remote RADIUS server is configured (etc/org.radmfa.proxy.server-NAME.cfg)");
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("Group");
         table.column("Server");
@@ -36,7 +41,7 @@ public class ProxyCommand implements Action {
         table.column("Bad answers");
         table.column("Last answer (ms)");
         table.column("Secret fingerprint");
-        for (RemoteServerStatus server : groups.servers()) {
+        for (RemoteServerStatus server : servers) {
             table.addRow().addContent(server.group(), server.name(), server.address(), server.priority(),
                     server.weight(), server.up() ? "up" : "DOWN since " + server.downSince(), server.forwarded(),
                     server.answered(), server.lost(), server.badAnswers(),

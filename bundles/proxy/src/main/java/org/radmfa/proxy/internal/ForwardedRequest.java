@@ -46,10 +46,15 @@ final class ForwardedRequest {
         return out.toByteArray();
     }
 
-    /** The attributes of an Accounting-Request, with our Proxy-State last. */
-    static byte[] accountingAttributes(AccountingRecord record, byte[] proxyState, AttributeCodec codec)
-            throws UnforwardableException {
+    /** The attributes of an Accounting-Request, User-Name as rewritten, with our Proxy-State last. */
+    static byte[] accountingAttributes(AccountingRecord record, String userName, byte[] proxyState,
+            AttributeCodec codec) throws UnforwardableException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        byte[] name = userName.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 253) {
+            throw new UnforwardableException("User-Name longer than 253 octets");
+        }
+        Wire.attribute(out, Wire.USER_NAME, name);
         copy(out, record.attributes(), codec);
         Wire.attribute(out, Wire.PROXY_STATE, proxyState);
         return out.toByteArray();

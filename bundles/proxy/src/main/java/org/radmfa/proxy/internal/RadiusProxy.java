@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.ReasonCode;
@@ -298,6 +299,72 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
         if (sticky.size() < MAX_STICKY) {
             sticky.put(state, new Sticky(identity(server.settings), now + STICKY_NANOS));
         }
+    }
+
+    /**
+     * Forwards an Accounting-Request to the servers of the group that take accounting, one at a time in the same
+     * order as Access-Requests, and completes when one of them acknowledged it with an Accounting-Response.
+     *
+     * @param userName the User-Name as the connection request policy rewrote it
+     * @return the name of the server that acknowledged it
+     */
+    CompletableFuture<String> forwardAccounting(String group, AccountingRecord record, String userName) {
+        List<RemoteServer> members = new ArrayList<>(members(group));
+        members.removeIf(member -> !member.settings.forwardAccounting());
+        List<RemoteServer> order = ServerOrder.order(members, RemoteServer::up, s -> s.settings.priority(),
+                s -> s.settings.weight(), ThreadLocalRandom.current());
+        CompletableFuture<String> acknowledged = new CompletableFuture<>();
+        if (order.isEmpty()) {
+            acknowledged.completeExceptionally(new IllegalStateException("no server of remote RADIUS server group '"
+                    + group + "' takes accounting"));
+            return acknowledged;
+        }
+        attemptAccounting(group, record, userName, order, 0, acknowledged);
+        return acknowledged;
+    }
+
+    private void attemptAccounting(String group, AccountingRecord record, String userName, List<RemoteServer> order,
+            int index, CompletableFuture<String> acknowledged) {
+        if (index == order.size()) {
+            acknowledged.completeExceptionally(new IllegalStateException("no server of remote RADIUS server group '"
+                    + group + "' acknowledged accounting record " + record.id()));
+            return;
+        }
+        RemoteServer server = order.get(index);
+        byte[] secret = server.settings.secret().bytes();
+        byte[] proxyState = new byte[8];
+        random.nextBytes(proxyState);
+        long started = System.nanoTime();
+        CompletableFuture<byte[]> answer = server.exchange(true, identifier -> {
+            byte[] attributes;
+            try {
+                attributes = ForwardedRequest.accountingAttributes(record, userName, proxyState, codec);
+            } catch (ForwardedRequest.UnforwardableException e) {
+                throw new Unforwardable(e.getMessage());
+            }
+            // RFC 2866: the Request Authenticator is computed over the packet, so there is nothing to add.
+            byte[] packet = Wire.request(Wire.ACCOUNTING_REQUEST, identifier, null, attributes, secret, false);
+            byte[] authenticator = Wire.authenticator(packet);
+            return new ProxyPort.Outgoing(packet, received -> (received[0] & 0xFF) != Wire.ACCOUNTING_RESPONSE
+                    ? "code " + (received[0] & 0xFF) + " does not answer an Accounting-Request"
+                    : Wire.answerProblem(received, authenticator, secret, false));
+        });
+        server.sent();
+        answer.whenComplete((bytes, failure) -> {
+            if (failure == null) {
+                server.answered((System.nanoTime() - started) / 1_000_000);
+                acknowledged.complete(server.settings.name());
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof Unforwardable) {
+                acknowledged.completeExceptionally(cause);
+                return;
+            }
+            server.lost();
+            attemptAccounting(group, record, userName, order, index + 1, acknowledged);
+        });
     }
 
     /** RFC 5997: a down server is asked Status-Server once per blackout interval; an authentic answer is enough. */
