@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver)
-COMMANDS=(radtest radclient eapol_test ip chromium chromedriver)
+# freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver freeradius)
+COMMANDS=(radtest radclient eapol_test ip chromium chromedriver freeradius)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
@@ -26,6 +27,10 @@ if (( ${#missing[@]} > 0 )); then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${DEBIAN_PACKAGES[@]}" >/dev/null
+        # The package starts a system FreeRADIUS on 1812/1813 where systemd runs: the tests start their own.
+        if command -v systemctl >/dev/null 2>&1 && systemctl is-active -q freeradius 2>/dev/null; then
+            systemctl stop freeradius || true
+        fi
     else
         echo "warning: ${missing[*]} missing; install ${DEBIAN_PACKAGES[*]} (as root ./test.sh does it); the black-box test will fail" >&2
     fi
