@@ -265,14 +265,9 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     public CompletionStage<Decision> handle(AuthenticationRequest request) {
         long started = System.nanoTime();
         List<String> trace = new ArrayList<>();
-        for (LoggingHealth health : loggingHealth) {
-            if (health.discardsRequests()) {
-                // NPS: "if logging fails, discard connection requests"; nobody gets in unlogged.
-                String why = "'" + health.name() + "' cannot write (" + health.failure().orElse("failing")
-                        + ") and its onFailure is discard-requests";
-                trace.add("logging failed: " + why);
-                return done(request, started, Decision.reject(ReasonCode.LOGGING_FAILED, why, trace));
-            }
+        Decision loggingFailed = loggingFailure(trace);
+        if (loggingFailed != null) {
+            return done(request, started, loggingFailed);
         }
         PolicyEngine engine = policyEngine;
         if (engine == null) {
@@ -316,6 +311,52 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
                     trace);
         }).thenApply(result -> log(request, started, result));
+    }
+
+    /**
+     * EAP goes to a remote server group untouched when a connection request policy forwards it (every step of the
+     * conversation is routed alike, and the proxy sends the answers to a challenge back to the server that made it);
+     * otherwise the transport's EAP engine runs it here.
+     */
+    @Override
+    public Optional<CompletionStage<Decision>> forwardEap(AuthenticationRequest request) {
+        PolicyEngine engine = policyEngine;
+        if (engine == null) {
+            return Optional.empty();
+        }
+        long started = System.nanoTime();
+        List<String> trace = new ArrayList<>();
+        ConnectionDecision route;
+        try {
+            route = engine.route(request);
+        } catch (RuntimeException e) {
+            LOG.error("Request {}: routing an EAP request failed; it is decided here", request.id(), e);
+            return Optional.empty();
+        }
+        if (route.action() != ConnectionDecision.Action.FORWARD) {
+            return Optional.empty();
+        }
+        Decision loggingFailed = loggingFailure(trace);
+        if (loggingFailed != null) {
+            return Optional.of(done(request, started, loggingFailed));
+        }
+        trace.addAll(route.trace());
+        AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
+                : request.withUserName(route.userName());
+        return Optional.of(forward(request, routed, route, started, trace));
+    }
+
+    /** NPS: "if logging fails, discard connection requests"; nobody gets in unlogged. Null when logging works. */
+    private Decision loggingFailure(List<String> trace) {
+        for (LoggingHealth health : loggingHealth) {
+            if (health.discardsRequests()) {
+                String why = "'" + health.name() + "' cannot write (" + health.failure().orElse("failing")
+                        + ") and its onFailure is discard-requests";
+                trace.add("logging failed: " + why);
+                return Decision.reject(ReasonCode.LOGGING_FAILED, why, trace);
+            }
+        }
+        return null;
     }
 
     /**

@@ -226,6 +226,26 @@ class RequestPipelineTest {
     }
 
     @Test
+    void eapIsForwardedOnlyWhenAConnectionRequestPolicyForwardsIt() {
+        RequestPipeline forwarding = new RequestPipeline(null, routing(new ConnectionDecision(
+                ConnectionDecision.Action.FORWARD, "Partners", "alice", null, "partner-radius", ReasonCode.ACCEPTED,
+                List.of())), null, Duration.ofSeconds(5));
+        forwarding.forwarder((group, request) -> CompletableFuture.completedFuture(new Decision(
+                Decision.Outcome.CHALLENGE, ReasonCode.REMOTE_CHALLENGE, "EAP goes on", null, List.of(),
+                List.of("remote server 'fr1': Access-Challenge"))));
+        AuthenticationRequest eap = new AuthenticationRequest("rq-eap", REQUEST.client(), REQUEST.source(), "alice",
+                new org.radmfa.api.EapCredentials(new byte[] {2, 1, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'}, null),
+                List.of(), Instant.now());
+        Decision decision = forwarding.forwardEap(eap).orElseThrow().toCompletableFuture().join();
+        assertEquals(ReasonCode.REMOTE_CHALLENGE, decision.reason());
+
+        RequestPipeline local = new RequestPipeline(null, routing(new ConnectionDecision(
+                ConnectionDecision.Action.AUTHENTICATE, "Corp", "alice", null, null, ReasonCode.ACCEPTED, List.of())),
+                null, Duration.ofSeconds(5));
+        assertTrue(local.forwardEap(eap).isEmpty(), "decided here: the transport's EAP engine runs it");
+    }
+
+    @Test
     void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
         List<String> seen = new java.util.ArrayList<>();
         RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
