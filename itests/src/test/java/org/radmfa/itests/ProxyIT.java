@@ -31,7 +31,7 @@ import org.radmfa.api.RemoteServerStatus;
  * its reply attributes; a remote server whose answers fail their authenticators is no answer and the next server
  * decides; failover between two FreeRADIUS servers when one is stopped, without a lost request, and the stopped
  * one back in service through Status-Server once it runs again; MS-CHAPv2 (RFC 2759 vectors, MPPE key re-hidden for
- * our client) and EAP-MSCHAPv2 through eapol_test, whose MPPE keys must match.
+ * our client) and EAP (EAP-MSCHAPv2, PEAP) through eapol_test, whose MPPE keys must match.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -136,6 +136,16 @@ public class ProxyIT extends RadmfaTestSupport {
 
     private static String text(byte[] value) {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** eapol_test as carol with this method, against the appliance; it checks the MPPE keys against its own. */
+    private Commands.Result eapolTest(Path work, String method) throws Exception {
+        Path config = work.resolve("eapol-carol.conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    " + method + "\n    identity=\"carol\"\n"
+                + "    password=\"carol-password\"\n}\n");
+        return Commands.run(work, Map.of(), null, Duration.ofSeconds(60), List.of("eapol_test", "-c",
+                config.toString(), "-a", "127.0.0.1", "-p", String.valueOf(authPort()), "-s", DEMO_SECRET, "-r0", "-t",
+                "20"));
     }
 
     @Test
@@ -311,11 +321,12 @@ public class ProxyIT extends RadmfaTestSupport {
 
     /**
      * MS-CHAPv2 with the exchange of RFC 2759 section 9.2, forwarded: FreeRADIUS's authenticator response comes back
-     * and its MPPE send key (RFC 3079), hidden for the appliance, is hidden again for our client. Then EAP-MSCHAPv2
-     * from eapol_test, whose inner MS-CHAPv2 is forwarded: eapol_test checks the MPPE keys against its own.
+     * and its MPPE send key (RFC 3079), hidden for the appliance, is hidden again for our client. Then EAP from
+     * eapol_test, forwarded as it comes (EAP-MSCHAPv2, and PEAP, which the appliance does not speak itself), every
+     * round trip tied by FreeRADIUS's State: eapol_test checks the MPPE keys against its own.
      */
     @Test
-    public void msChapV2AndEapMsChapV2AreForwardedWithTheirKeys() throws Exception {
+    public void msChapV2AndEapAreForwardedWithTheirKeys() throws Exception {
         Path work = workDir();
         try (FreeRadius remote = new FreeRadius(work, "mschap", REMOTE_SECRET, USERS).start();
                 RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
@@ -343,16 +354,18 @@ public class ProxyIT extends RadmfaTestSupport {
             assertEquals("the send key, hidden again with our client's secret", "8b7cdc149b993a1ba118cb153f56dccb",
                     hex.formatHex(RadiusTestClient.unhideMppeKey(answer[0].microsoft(16), sent[0])));
 
-            Path config = work.resolve("eapol-carol.conf");
-            Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"carol\"\n"
-                    + "    password=\"carol-password\"\n}\n");
-            Commands.Result eap = Commands.run(work, Map.of(), null, Duration.ofSeconds(60), List.of("eapol_test",
-                    "-c", config.toString(), "-a", "127.0.0.1", "-p", String.valueOf(authPort()), "-s", DEMO_SECRET,
-                    "-r0", "-t", "10"));
+            // EAP goes to FreeRADIUS untouched, every round trip to the same server: EAP-MSCHAPv2, and PEAP, which
+            // the appliance itself does not speak.
+            Commands.Result eap = eapolTest(work, "eap=MSCHAPV2");
             assertTrue(eap.toString(), eap.output.contains("CTRL-EVENT-EAP-SUCCESS"));
             assertTrue(eap.toString(), eap.output.contains("MPPE keys OK: 1  mismatch: 0"));
             String decisions = shell("radmfa:decisions --no-format --trace -n 1");
             assertTrue(decisions, decisions.contains("remote server 'fr-mschap'"));
+            Commands.Result peap = eapolTest(work, "eap=PEAP\n    phase2=\"auth=MSCHAPV2\"");
+            assertTrue(peap.toString(), peap.output.contains("CTRL-EVENT-EAP-SUCCESS"));
+            assertTrue(peap.toString(), peap.output.contains("MPPE keys OK: 1  mismatch: 0"));
+            String challenges = shell("radmfa:decisions --no-format -n 20");
+            assertTrue(challenges, challenges.contains("REMOTE_CHALLENGE"));
         } finally {
             cleanUp();
             RunningAppliance.deleteTree(work);

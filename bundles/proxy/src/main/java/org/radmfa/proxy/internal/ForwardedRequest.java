@@ -8,6 +8,7 @@ import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RequestAttribute;
@@ -84,6 +85,13 @@ final class ForwardedRequest {
             System.arraycopy(chap.response(), 0, password, 1, 16);
             Wire.attribute(out, Wire.CHAP_PASSWORD, password);
             Wire.attribute(out, Wire.CHAP_CHALLENGE, chap.challenge());
+        } else if (credentials instanceof EapCredentials eap) {
+            // RFC 3579 section 3.1: the EAP packet split into EAP-Message attributes of at most 253 octets, in order.
+            byte[] packet = eap.eapMessage();
+            for (int offset = 0; offset < packet.length; offset += 253) {
+                Wire.attribute(out, Wire.EAP_MESSAGE, java.util.Arrays.copyOfRange(packet, offset,
+                        Math.min(packet.length, offset + 253)));
+            }
         } else {
             throw new UnforwardableException(credentials.method() + " credentials cannot be forwarded");
         }

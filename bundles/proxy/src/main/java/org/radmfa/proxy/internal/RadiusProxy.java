@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.RemoteServerGroups;
 import org.radmfa.api.RemoteServerStatus;
@@ -217,10 +218,12 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
             } catch (ForwardedRequest.UnforwardableException e) {
                 throw new Unforwardable(e.getMessage());
             }
+            // RFC 3579 section 3.2: EAP travels with a Message-Authenticator both ways, whatever the settings say.
+            boolean eap = request.credentials() instanceof EapCredentials;
             byte[] packet = Wire.request(Wire.ACCESS_REQUEST, identifier, authenticator, attributes, secret,
-                    settings.sendMessageAuthenticator());
+                    settings.sendMessageAuthenticator() || eap);
             return new ProxyPort.Outgoing(packet, received -> accessAnswerProblem(received, authenticator, secret,
-                    settings.requireMessageAuthenticator()));
+                    settings.requireMessageAuthenticator() || eap));
         });
         server.sent();
         answer.whenComplete((bytes, failure) -> {
