@@ -67,7 +67,7 @@ final class ProxyPort implements AutoCloseable {
             next = (next + 1) & 0xFF;
             inFlight++;
             // Reserved before it is built, so that no other request takes the Identifier meanwhile.
-            slots[identifier] = new Pending(to, answer1 -> "not sent yet", answer);
+            slots[identifier] = new Pending(to, unsent -> "not sent yet", answer);
         }
         Outgoing outgoing;
         try {
