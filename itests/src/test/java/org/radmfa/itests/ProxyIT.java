@@ -179,13 +179,29 @@ public class ProxyIT extends RadmfaTestSupport {
             assertNotNull(rejected);
             assertEquals(RadiusTestClient.ACCESS_REJECT, rejected.code());
 
+            // The NAS's retransmits, sent while FreeRADIUS holds its Access-Reject back (reject_delay), join the
+            // request in flight: forwarded once, every copy answered with the same answer.
+            long forwardedBefore = status("ga", "fr1").forwarded();
+            RadiusTestClient.Sent slow = nas.sendPap("alice@a.example", "wrong-again", DEMO_SECRET, DEMO_SECRET);
+            nas.retransmit(slow);
+            nas.retransmit(slow);
+            RadiusTestClient.Response original = nas.receive(slow, 5000);
+            assertNotNull("answered", original);
+            assertEquals(RadiusTestClient.ACCESS_REJECT, original.code());
+            for (int copy = 0; copy < 2; copy++) {
+                RadiusTestClient.Response again = nas.receive(slow, 5000);
+                assertNotNull("retransmit " + copy + " answered", again);
+                assertTrue("the same answer", java.util.Arrays.equals(original.packet(), again.packet()));
+            }
+            assertEquals("forwarded once", forwardedBefore + 1, status("ga", "fr1").forwarded());
+
             String decisions = shell("radmfa:decisions --no-format --trace -n 5");
             assertTrue(decisions, decisions.contains("forwarded to remote RADIUS server group 'ga'"));
             assertTrue(decisions, decisions.matches("(?s).*remote server 'fr1' \\(127\\.0\\.0\\.1:" + remote.authPort
                     + "\\): Access-Accept in \\d+ ms.*"));
             assertTrue(decisions, decisions.contains("REMOTE_REJECTED"));
             assertFalse("no password in the decisions", decisions.contains("alice-password")
-                    || decisions.contains("not-the-password"));
+                    || decisions.contains("not-the-password") || decisions.contains("wrong-again"));
 
             // Accounting of a forwarded user goes to the remote server too, under the rewritten User-Name.
             Commands.Result accounting = Commands.run(work, Map.of(), "User-Name = alice@a.example\n"
@@ -329,8 +345,13 @@ public class ProxyIT extends RadmfaTestSupport {
     public void msChapV2AndEapAreForwardedWithTheirKeys() throws Exception {
         Path work = workDir();
         try (FreeRadius remote = new FreeRadius(work, "mschap", REMOTE_SECRET, USERS).start();
+                FreeRadius twin = new FreeRadius(work, "mschap2", REMOTE_SECRET, USERS).start();
                 RadiusTestClient nas = new RadiusTestClient("127.0.0.1", authPort())) {
+            // Two servers of one priority and weight: only the State keeps an EAP conversation on one of them (the
+            // other knows nothing of it), over PEAP's ten or so round trips.
             server("gd", "fr-mschap", remote, REMOTE_SECRET, 1, Map.of());
+            server("gd", "fr-mschap2", twin, REMOTE_SECRET, 1, Map.of());
+            awaitServers("gd", "fr-mschap", "fr-mschap2");
             // No realm to strip: MS-CHAPv2's challenge hash covers the user name the client typed.
             forwarding("Remote MS-CHAP users", 13, "^(User|carol)$", "gd", false);
             HexFormat hex = HexFormat.of();
@@ -360,12 +381,13 @@ public class ProxyIT extends RadmfaTestSupport {
             assertTrue(eap.toString(), eap.output.contains("CTRL-EVENT-EAP-SUCCESS"));
             assertTrue(eap.toString(), eap.output.contains("MPPE keys OK: 1  mismatch: 0"));
             String decisions = shell("radmfa:decisions --no-format --trace -n 1");
-            assertTrue(decisions, decisions.contains("remote server 'fr-mschap'"));
+            assertTrue(decisions, decisions.contains("remote server 'fr-mschap"));
             Commands.Result peap = eapolTest(work, "eap=PEAP\n    phase2=\"auth=MSCHAPV2\"");
             assertTrue(peap.toString(), peap.output.contains("CTRL-EVENT-EAP-SUCCESS"));
             assertTrue(peap.toString(), peap.output.contains("MPPE keys OK: 1  mismatch: 0"));
-            String challenges = shell("radmfa:decisions --no-format -n 20");
-            assertTrue(challenges, challenges.contains("REMOTE_CHALLENGE"));
+            String challenges = shell("radmfa:decisions --no-format --trace -n 30");
+            assertTrue(challenges, challenges.contains("REMOTE_CHALLENGE")
+                    && challenges.contains("the answer goes back to it"));
         } finally {
             cleanUp();
             RunningAppliance.deleteTree(work);
