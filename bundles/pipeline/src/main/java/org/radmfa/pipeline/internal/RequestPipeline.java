@@ -37,6 +37,7 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.SharedChallenges;
@@ -343,7 +344,24 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         trace.addAll(route.trace());
         AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
                 : request.withUserName(route.userName());
-        return Optional.of(forward(request, routed, route, started, trace));
+        byte[] eap = ((EapCredentials) request.credentials()).eapMessage();
+        return Optional.of(forward(request, routed, route, started, trace)
+                .thenApply(decision -> withEapFailure(decision, eap.length > 1 ? eap[1] & 0xFF : 0)));
+    }
+
+    /**
+     * RFC 3579 section 2.6.3: an Access-Reject to EAP carries an EAP-Failure. A remote server puts its own; a reject
+     * made here (no server answered) gets one, so that the peer learns it at once instead of timing out.
+     */
+    static Decision withEapFailure(Decision decision, int eapId) {
+        if (decision.outcome() != Decision.Outcome.REJECT || decision.replyAttributes().stream()
+                .anyMatch(attribute -> attribute.name().equals("EAP-Message"))) {
+            return decision;
+        }
+        List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
+        attributes.add(new ReplyAttribute("EAP-Message", String.format("0x04%02x0004", eapId)));
+        return new Decision(decision.outcome(), decision.reason(), decision.detail(), decision.policyName(),
+                attributes, decision.trace());
     }
 
     /** NPS: "if logging fails, discard connection requests"; nobody gets in unlogged. Null when logging works. */

@@ -243,6 +243,12 @@ class RequestPipelineTest {
                 ConnectionDecision.Action.AUTHENTICATE, "Corp", "alice", null, null, ReasonCode.ACCEPTED, List.of())),
                 null, Duration.ofSeconds(5));
         assertTrue(local.forwardEap(eap).isEmpty(), "decided here: the transport's EAP engine runs it");
+
+        forwarding.forwarder((group, request) -> CompletableFuture.completedFuture(Decision.reject(
+                ReasonCode.REMOTE_UNAVAILABLE, "no server answered", List.of())));
+        Decision unanswered = forwarding.forwardEap(eap).orElseThrow().toCompletableFuture().join();
+        assertEquals(List.of(new ReplyAttribute("EAP-Message", "0x04010004")), unanswered.replyAttributes(),
+                "an EAP-Failure with the peer's EAP identifier");
     }
 
     @Test
