@@ -13,9 +13,10 @@ cd "$(dirname "$0")"
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
 # samba, samba-ad-dc, samba-ad-provision, winbind: ActiveDirectoryIT provisions and runs a Samba AD DC in a network
 # namespace and checks MS-CHAPv2 through winbind with ntlm_auth.
+# freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
 DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver
-                 samba samba-ad-dc samba-ad-provision winbind)
-COMMANDS=(radtest radclient eapol_test ip chromium chromedriver samba samba-tool ntlm_auth wbinfo)
+                 samba samba-ad-dc samba-ad-provision winbind freeradius)
+COMMANDS=(radtest radclient eapol_test ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
@@ -33,6 +34,10 @@ if (( ${#missing[@]} > 0 )); then
         # must answer on the same socket (/run/samba/winbindd). This machine was not joined to a domain: stop it.
         if [[ -d /run/systemd/system ]] && systemctl is-active --quiet winbind 2>/dev/null; then
             systemctl disable --now winbind >/dev/null 2>&1 || true
+        fi
+        # The freeradius package starts a system FreeRADIUS on 1812/1813 where systemd runs: the tests start their own.
+        if command -v systemctl >/dev/null 2>&1 && systemctl is-active -q freeradius 2>/dev/null; then
+            systemctl stop freeradius || true
         fi
     else
         echo "warning: ${missing[*]} missing; install ${DEBIAN_PACKAGES[*]} (as root ./test.sh does it); the black-box test will fail" >&2

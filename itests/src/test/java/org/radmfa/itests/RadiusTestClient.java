@@ -38,8 +38,13 @@ final class RadiusTestClient implements AutoCloseable {
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
     }
 
-    /** A sent request, kept to verify its response. */
-    record Sent(int id, byte[] authenticator, String secret) {
+    /** A sent request, kept to verify its response (and to retransmit it as it was). */
+    record Sent(int id, byte[] authenticator, String secret, byte[] packet) {
+    }
+
+    /** Sends the very same datagram again, as a NAS retransmits a request it got no answer to yet. */
+    void retransmit(Sent sent) throws IOException {
+        socket.send(new DatagramPacket(sent.packet(), sent.packet().length, server));
     }
 
     /** A verified response. */
@@ -133,7 +138,7 @@ final class RadiusTestClient implements AutoCloseable {
             System.arraycopy(mac, 0, packet, packet.length - 16, 16);
         }
         socket.send(new DatagramPacket(packet, packet.length, server));
-        return new Sent(id, authenticator, secret);
+        return new Sent(id, authenticator, secret, packet);
     }
 
     /**
@@ -160,7 +165,7 @@ final class RadiusTestClient implements AutoCloseable {
         byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
         System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);
         socket.send(new DatagramPacket(packet, packet.length, server));
-        return new Sent(id, authenticator, secret);
+        return new Sent(id, authenticator, secret, packet);
     }
 
     private static byte[] microsoft(int type, byte[] value) {

@@ -59,8 +59,29 @@ public enum ReasonCode {
     PORT_TYPE_NOT_ALLOWED(70),
     /** The appliance's own reasons have no NPS number. */
     SERVICE_UNAVAILABLE(-1),
-    /** The connection request policy forwards to a remote RADIUS server group, which this version cannot do yet. */
+    /**
+     * The connection request policy forwards to a remote RADIUS server group that cannot take the request: no proxy
+     * is installed, or no group of that name is configured.
+     */
     FORWARDING_UNAVAILABLE(-1),
+    /**
+     * Forwarded, and the remote RADIUS server answered with an Access-Reject.
+     *
+     * @since 1.9
+     */
+    REMOTE_REJECTED(-1),
+    /**
+     * Forwarded, and the remote RADIUS server answered with an Access-Challenge (its State goes back to it).
+     *
+     * @since 1.9
+     */
+    REMOTE_CHALLENGE(-1),
+    /**
+     * Forwarded, and no server of the remote group answered in time (or every answer failed its authenticators).
+     *
+     * @since 1.9
+     */
+    REMOTE_UNAVAILABLE(-1),
     /** An EAP conversation goes on: the Access-Challenge carries its next step. */
     EAP_IN_PROGRESS(-1),
     MFA_CHALLENGE(-1),

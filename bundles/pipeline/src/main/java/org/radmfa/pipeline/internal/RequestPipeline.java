@@ -37,6 +37,7 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.SharedChallenges;
@@ -52,6 +53,7 @@ import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.RequestForwarder;
 import org.radmfa.api.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +137,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<LoggingHealth> loggingHealth = List.of();
 
+    /** The proxy to remote RADIUS server groups (radmfa-proxy), for connection request policies that forward. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RequestForwarder forwarder;
+
     /** Pending second factors shared with other appliances (radmfa-cluster); none on a single appliance. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -208,6 +215,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         this.mfaTimeout = mfaTimeout;
     }
 
+    /** For tests: as DS sets the optional reference when radmfa-proxy runs. */
+    void forwarder(RequestForwarder bound) {
+        this.forwarder = bound;
+    }
+
     /** For tests: the decision listeners DS would bind. */
     void bindListeners(List<DecisionListener> bound) {
         this.listeners = List.copyOf(bound);
@@ -254,14 +266,9 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     public CompletionStage<Decision> handle(AuthenticationRequest request) {
         long started = System.nanoTime();
         List<String> trace = new ArrayList<>();
-        for (LoggingHealth health : loggingHealth) {
-            if (health.discardsRequests()) {
-                // NPS: "if logging fails, discard connection requests"; nobody gets in unlogged.
-                String why = "'" + health.name() + "' cannot write (" + health.failure().orElse("failing")
-                        + ") and its onFailure is discard-requests";
-                trace.add("logging failed: " + why);
-                return done(request, started, Decision.reject(ReasonCode.LOGGING_FAILED, why, trace));
-            }
+        Decision loggingFailed = loggingFailure(trace);
+        if (loggingFailed != null) {
+            return done(request, started, loggingFailed);
         }
         PolicyEngine engine = policyEngine;
         if (engine == null) {
@@ -270,25 +277,23 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         }
         String state = request.credentials() instanceof PapCredentials ? request.attribute("State").orElse(null)
                 : null;
-        if (state != null) {
-            return resume(request, state, started, trace);
-        }
         CompletionStage<Decision> decision;
         try {
             ConnectionDecision route = engine.route(request);
+            if (state != null && route.action() != ConnectionDecision.Action.FORWARD) {
+                // The answer to one of our challenges; a forwarded one goes back to the remote server that made it.
+                return resume(request, state, started, trace);
+            }
             trace.addAll(route.trace());
             if (route.action() == ConnectionDecision.Action.REJECT) {
                 return done(request, started, new Decision(Decision.Outcome.REJECT, route.reason(),
                         "no connection request policy matched", null, List.of(), trace));
             }
-            if (route.action() == ConnectionDecision.Action.FORWARD) {
-                return done(request, started, new Decision(Decision.Outcome.REJECT, ReasonCode.FORWARDING_UNAVAILABLE,
-                        "connection request policy '" + route.policyName() + "' forwards to server group '"
-                                + route.serverGroup() + "', and forwarding is not available in this version",
-                        null, List.of(), trace));
-            }
             AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
                     : request.withUserName(route.userName());
+            if (route.action() == ConnectionDecision.Action.FORWARD) {
+                return forward(request, routed, route, started, trace);
+            }
             UserDirectory userDirectory = pick(route.directory());
             if (userDirectory == null) {
                 String wanted = route.directory() != null ? route.directory() : defaultDirectory;
@@ -306,6 +311,104 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             trace.add("internal error: " + failure);
             return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
                     trace);
+        }).thenApply(result -> log(request, started, result));
+    }
+
+    /**
+     * EAP goes to a remote server group untouched when a connection request policy forwards it (every step of the
+     * conversation is routed alike, and the proxy sends the answers to a challenge back to the server that made it);
+     * otherwise the transport's EAP engine runs it here.
+     */
+    @Override
+    public Optional<CompletionStage<Decision>> forwardEap(AuthenticationRequest request) {
+        PolicyEngine engine = policyEngine;
+        if (engine == null) {
+            return Optional.empty();
+        }
+        long started = System.nanoTime();
+        List<String> trace = new ArrayList<>();
+        ConnectionDecision route;
+        try {
+            route = engine.route(request);
+        } catch (RuntimeException e) {
+            LOG.error("Request {}: routing an EAP request failed; it is decided here", request.id(), e);
+            return Optional.empty();
+        }
+        if (route.action() != ConnectionDecision.Action.FORWARD) {
+            return Optional.empty();
+        }
+        Decision loggingFailed = loggingFailure(trace);
+        if (loggingFailed != null) {
+            return Optional.of(done(request, started, loggingFailed));
+        }
+        trace.addAll(route.trace());
+        AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
+                : request.withUserName(route.userName());
+        byte[] eap = ((EapCredentials) request.credentials()).eapMessage();
+        return Optional.of(forward(request, routed, route, started, trace)
+                .thenApply(decision -> withEapFailure(decision, eap.length > 1 ? eap[1] & 0xFF : 0)));
+    }
+
+    /**
+     * RFC 3579 section 2.6.3: an Access-Reject to EAP carries an EAP-Failure. A remote server puts its own; a reject
+     * made here (no server answered) gets one, so that the peer learns it at once instead of timing out.
+     */
+    static Decision withEapFailure(Decision decision, int eapId) {
+        if (decision.outcome() != Decision.Outcome.REJECT || decision.replyAttributes().stream()
+                .anyMatch(attribute -> attribute.name().equals("EAP-Message"))) {
+            return decision;
+        }
+        List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
+        attributes.add(new ReplyAttribute("EAP-Message", String.format("0x04%02x0004", eapId)));
+        return new Decision(decision.outcome(), decision.reason(), decision.detail(), decision.policyName(),
+                attributes, decision.trace());
+    }
+
+    /** NPS: "if logging fails, discard connection requests"; nobody gets in unlogged. Null when logging works. */
+    private Decision loggingFailure(List<String> trace) {
+        for (LoggingHealth health : loggingHealth) {
+            if (health.discardsRequests()) {
+                String why = "'" + health.name() + "' cannot write (" + health.failure().orElse("failing")
+                        + ") and its onFailure is discard-requests";
+                trace.add("logging failed: " + why);
+                return Decision.reject(ReasonCode.LOGGING_FAILED, why, trace);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Hands the request to the remote RADIUS server group the connection request policy names; the remote answer,
+     * with what the proxy tried, becomes the decision.
+     */
+    private CompletionStage<Decision> forward(AuthenticationRequest request, AuthenticationRequest routed,
+            ConnectionDecision route, long started, List<String> trace) {
+        RequestForwarder proxy = forwarder;
+        if (proxy == null) {
+            trace.add("no proxy (radmfa-proxy) is installed");
+            return done(request, started, Decision.reject(ReasonCode.FORWARDING_UNAVAILABLE,
+                    "connection request policy '" + route.policyName() + "' forwards to server group '"
+                            + route.serverGroup() + "', and no proxy (radmfa-proxy) is installed", trace));
+        }
+        trace.add("forwarded to remote RADIUS server group '" + route.serverGroup() + "'");
+        CompletionStage<Decision> remote;
+        try {
+            remote = proxy.forward(route.serverGroup(), routed);
+        } catch (RuntimeException e) {
+            remote = CompletableFuture.failedFuture(e);
+        }
+        return remote.thenApply(answer -> {
+            List<String> merged = new ArrayList<>(trace);
+            merged.addAll(answer.trace());
+            return new Decision(answer.outcome(), answer.reason(), answer.detail(), route.policyName(),
+                    answer.replyAttributes(), merged);
+        }).exceptionally(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            LOG.error("Request {} failed in the proxy", routed.id(), cause);
+            trace.add("internal error in the proxy: " + cause);
+            return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error in the proxy: "
+                    + cause.getClass().getSimpleName(), trace);
         }).thenApply(result -> log(request, started, result));
     }
 

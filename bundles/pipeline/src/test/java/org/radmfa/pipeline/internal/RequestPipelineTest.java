@@ -200,6 +200,58 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aForwardingPolicyHandsTheRewrittenRequestToTheProxyAndItsAnswerIsTheDecision() {
+        List<String> seen = new java.util.ArrayList<>();
+        RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
+                ConnectionDecision.Action.FORWARD, "Partners", "alice-stripped", null, "partner-radius",
+                ReasonCode.ACCEPTED, List.of("crp 'Partners' matched"))), null, Duration.ofSeconds(5));
+        List<String> forwarded = new java.util.ArrayList<>();
+        pipeline.forwarder((group, request) -> {
+            forwarded.add(group + ":" + request.userName());
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                    "accepted by remote server 'fr1'", null, List.of(new ReplyAttribute("Session-Timeout", "60")),
+                    List.of("remote server 'fr1': Access-Accept in 3 ms")));
+        });
+        Decision decision = decide(pipeline);
+        assertEquals(List.of("partner-radius:alice-stripped"), forwarded);
+        assertTrue(seen.isEmpty(), "nothing was authenticated here");
+        assertEquals(Decision.Outcome.ACCEPT, decision.outcome());
+        assertEquals("Partners", decision.policyName());
+        assertTrue(decision.replyAttributes().contains(new ReplyAttribute("Session-Timeout", "60")));
+        assertEquals(List.of("crp 'Partners' matched", "forwarded to remote RADIUS server group 'partner-radius'",
+                "remote server 'fr1': Access-Accept in 3 ms"), decision.trace());
+
+        pipeline.forwarder((group, request) -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        assertEquals(ReasonCode.INTERNAL_ERROR, decide(pipeline).reason(), "a failing proxy is a reject, not a hang");
+    }
+
+    @Test
+    void eapIsForwardedOnlyWhenAConnectionRequestPolicyForwardsIt() {
+        RequestPipeline forwarding = new RequestPipeline(null, routing(new ConnectionDecision(
+                ConnectionDecision.Action.FORWARD, "Partners", "alice", null, "partner-radius", ReasonCode.ACCEPTED,
+                List.of())), null, Duration.ofSeconds(5));
+        forwarding.forwarder((group, request) -> CompletableFuture.completedFuture(new Decision(
+                Decision.Outcome.CHALLENGE, ReasonCode.REMOTE_CHALLENGE, "EAP goes on", null, List.of(),
+                List.of("remote server 'fr1': Access-Challenge"))));
+        AuthenticationRequest eap = new AuthenticationRequest("rq-eap", REQUEST.client(), REQUEST.source(), "alice",
+                new org.radmfa.api.EapCredentials(new byte[] {2, 1, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'}, null),
+                List.of(), Instant.now());
+        Decision decision = forwarding.forwardEap(eap).orElseThrow().toCompletableFuture().join();
+        assertEquals(ReasonCode.REMOTE_CHALLENGE, decision.reason());
+
+        RequestPipeline local = new RequestPipeline(null, routing(new ConnectionDecision(
+                ConnectionDecision.Action.AUTHENTICATE, "Corp", "alice", null, null, ReasonCode.ACCEPTED, List.of())),
+                null, Duration.ofSeconds(5));
+        assertTrue(local.forwardEap(eap).isEmpty(), "decided here: the transport's EAP engine runs it");
+
+        forwarding.forwarder((group, request) -> CompletableFuture.completedFuture(Decision.reject(
+                ReasonCode.REMOTE_UNAVAILABLE, "no server answered", List.of())));
+        Decision unanswered = forwarding.forwardEap(eap).orElseThrow().toCompletableFuture().join();
+        assertEquals(List.of(new ReplyAttribute("EAP-Message", "0x04010004")), unanswered.replyAttributes(),
+                "an EAP-Failure with the peer's EAP identifier");
+    }
+
+    @Test
     void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
         List<String> seen = new java.util.ArrayList<>();
         RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,9 +36,11 @@ import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.AttributeDictionary;
+import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.Decision;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
@@ -341,7 +344,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                 return;
             }
             counters.accepted(client.name());
-            whenDecided(eap.handle(decoded.eap(), handler), key, (decision, failure) -> {
+            CompletionStage<Decision> step = forwardedEap(decoded.eap())
+                    .orElseGet(() -> eap.handle(decoded.eap(), handler));
+            whenDecided(step, key, (decision, failure) -> {
                 if (failure == null && decision == null) {
                     duplicates.forget(key);
                     counters.drop(client.name(), DropReason.MALFORMED_EAP, source.toString());
@@ -362,6 +367,17 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         whenDecided(pipeline.handle(decoded.request()), key, (decision, failure) -> respond(listener, datagram,
                 client, source, key, failure == null ? decision
                         : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+    }
+
+    /** The remote answer when a connection request policy forwards this EAP conversation (radmfa-proxy). */
+    private Optional<CompletionStage<Decision>> forwardedEap(RequestDecoder.EapContext context) {
+        AccessRequestHandler pipeline = handler;
+        if (pipeline == null) {
+            return Optional.empty();
+        }
+        return pipeline.forwardEap(new AuthenticationRequest(context.id(), context.client(), context.source(),
+                context.userName(), new EapCredentials(context.eapMessage(), context.state()), context.attributes(),
+                Instant.now()));
     }
 
     /**

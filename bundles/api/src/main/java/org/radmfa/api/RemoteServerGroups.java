@@ -1,0 +1,17 @@
+package org.radmfa.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The remote RADIUS server groups the appliance forwards to and the state of their servers, for operators.
+ *
+ * @since 1.9
+ */
+@ProviderType
+public interface RemoteServerGroups {
+
+    /** Every configured remote server, ordered by group, priority and name. */
+    List<RemoteServerStatus> servers();
+}

@@ -1,0 +1,106 @@
+package org.radmfa.proxy.internal;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AccountingSink;
+import org.radmfa.api.AuthMethod;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ConnectionDecision;
+import org.radmfa.api.Credentials;
+import org.radmfa.api.PolicyEngine;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SharedSecret;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accounting for forwarded users goes to their remote RADIUS server group too, as NPS does: the Accounting-Request
+ * is routed by the same connection request policies as an Access-Request (on its User-Name, client and attributes),
+ * and one that forwards sends it to the group's servers that take accounting. It is one more accounting sink: the
+ * local ones keep their copy, and the client's Accounting-Response does not wait for the remote server.
+ */
+@Component(service = AccountingSink.class)
+public final class AccountingForwarder implements AccountingSink {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountingForwarder.class);
+    /** The client's secret plays no part in routing; the record was verified with the real one. */
+    private static final SharedSecret UNUSED = SharedSecret.of("unused-for-routing");
+
+    /** What a connection request policy sees of an accounting record: no credentials were presented. */
+    private static final Credentials NONE = new Credentials() {
+        @Override
+        public AuthMethod method() {
+            return AuthMethod.PAP;
+        }
+
+        @Override
+        public String toString() {
+            return "no credentials (accounting)";
+        }
+    };
+
+    /** Thrown for records that no policy forwards: not an error, so without a stack trace. */
+    private static final class NotForwarded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotForwarded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final RadiusProxy proxy;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PolicyEngine policyEngine;
+
+    @Activate
+    public AccountingForwarder(@Reference RadiusProxy proxy) {
+        this.proxy = proxy;
+    }
+
+    @Override
+    public String name() {
+        return "proxy";
+    }
+
+    @Override
+    public CompletionStage<Void> store(AccountingRecord record) {
+        PolicyEngine engine = policyEngine;
+        String userName = record.attribute("User-Name").orElse(null);
+        if (engine == null || userName == null || proxy.members(null).isEmpty()) {
+            return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));
+        }
+        InetSocketAddress source = record.source();
+        AuthenticationRequest asRouted = new AuthenticationRequest(record.id(), new RadiusClient(record.clientName(),
+                source.getAddress().getHostAddress(), UNUSED, "RADIUS Standard", false), source, userName, NONE,
+                record.attributes(), record.received());
+        ConnectionDecision route;
+        try {
+            route = engine.route(asRouted);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (route.action() != ConnectionDecision.Action.FORWARD) {
+            return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));
+        }
+        return proxy.forwardAccounting(route.serverGroup(), record, route.userName()).handle((server, failure) -> {
+            if (failure != null) {
+                LOG.warn("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}': {}",
+                        record.id(), userName, route.serverGroup(), failure.getMessage());
+                throw new IllegalStateException(failure.getMessage(), failure);
+            }
+            LOG.debug("Accounting record {} for '{}' acknowledged by remote server '{}' of group '{}'", record.id(),
+                    userName, server, route.serverGroup());
+            return null;
+        });
+    }
+}
