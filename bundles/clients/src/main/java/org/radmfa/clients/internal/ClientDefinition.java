@@ -216,18 +216,32 @@ public final class ClientDefinition {
         }
     }
 
-    /** Rewrites the configuration (and so its etc/ file) with the secret sealed, so that it does not rest in clear. */
+    /**
+     * Rewrites the configuration (and so its etc/ file) with the secret sealed, so that it does not rest in clear. Only
+     * while the configuration still holds the clear secret this component read: an operator or the admin services may
+     * have changed it meanwhile (a new secret, already sealed), and sealing the old one over it would lose that edit.
+     */
     private void sealInPlace(SecretVault sealer, ConfigReader config) {
+        String clear = config.string("secret", "");
         try {
             Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
             if (found == null || found.length == 0 || found[0].getProperties() == null) {
                 return;
             }
-            Dictionary<String, Object> updated = found[0].getProperties();
-            updated.put("secret", sealer.seal(config.string("secret", "")));
-            found[0].update(updated);
+            Configuration configuration = found[0];
+            long changes = configuration.getChangeCount();
+            Dictionary<String, Object> updated = configuration.getProperties();
+            if (!clear.equals(String.valueOf(updated.get("secret")))) {
+                LOG.debug("{}: the secret changed before it could be sealed; the newer one is kept", config.source());
+                return;
+            }
+            updated.put("secret", sealer.seal(clear));
+            if (configuration.getChangeCount() != changes) {
+                return;
+            }
+            configuration.update(updated);
             LOG.info("{}: shared secret sealed by the vault", config.source());
-        } catch (IOException | InvalidSyntaxException e) {
+        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
             LOG.error("{}: could not seal the shared secret ({}); it stays in clear in the file", config.source(),
                     e.toString());
         }

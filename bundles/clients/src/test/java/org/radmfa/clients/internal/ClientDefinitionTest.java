@@ -69,6 +69,7 @@ class ClientDefinitionTest {
         Configuration configuration = (Configuration) Proxy.newProxyInstance(Configuration.class.getClassLoader(),
                 new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getProperties" -> new Hashtable<>(properties);
+                    case "getChangeCount" -> (long) updates.size();
                     case "update" -> {
                         @SuppressWarnings("unchecked")
                         Dictionary<String, Object> updated = (Dictionary<String, Object>) args[0];
@@ -98,6 +99,15 @@ class ClientDefinitionTest {
         assertEquals(SharedSecret.of("s3cret").fingerprint(),
                 registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().secret().fingerprint());
         assertEquals(1, updates.size(), "a sealed secret is not sealed again");
+    }
+
+    @Test
+    void aSecretChangedBeforeItCouldBeSealedIsKept() throws Exception {
+        // The admin services wrote a new, sealed secret between this component reading the clear one and sealing
+        // it: sealing the old one over it would lose the operator's change.
+        List<Dictionary<String, Object>> updates = new ArrayList<>();
+        define(config("10.1.255.0/27", "s3cret"), VAULT, holding(config("10.1.255.0/27", "{aes-gcm}wen"), updates));
+        assertTrue(updates.isEmpty(), "the newer secret is kept: " + updates);
     }
 
     @Test

@@ -235,11 +235,19 @@ public final class RemoteServerDefinition {
             if (found == null || found.length == 0 || found[0].getProperties() == null) {
                 return;
             }
+            // Only while it still holds the clear secret read: a newer edit is never sealed over.
+            long changes = found[0].getChangeCount();
             Dictionary<String, Object> updated = found[0].getProperties();
+            if (!clear.equals(String.valueOf(updated.get("secret")))) {
+                return;
+            }
             updated.put("secret", sealer.seal(clear));
+            if (found[0].getChangeCount() != changes) {
+                return;
+            }
             found[0].update(updated);
             LOG.info("{}: shared secret sealed by the vault", source.source());
-        } catch (IOException | InvalidSyntaxException e) {
+        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
             LOG.error("{}: could not seal the shared secret ({}); it stays in clear in the file", source.source(),
                     e.toString());
         }

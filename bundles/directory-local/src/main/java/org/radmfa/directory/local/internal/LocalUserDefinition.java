@@ -200,12 +200,21 @@ public final class LocalUserDefinition {
                         key);
                 return;
             }
+            // Only while it still holds the clear password read: a newer edit (users-passwd, a hand edit) is never
+            // replaced by hashes of the old password.
+            long changes = found[0].getChangeCount();
             Dictionary<String, Object> updated = found[0].getProperties();
+            if (updated == null || !config.string("password", "").equals(String.valueOf(updated.get("password")))) {
+                return;
+            }
             updated.remove("password");
             replacement.forEach(updated::put);
+            if (found[0].getChangeCount() != changes) {
+                return;
+            }
             found[0].update(updated);
             LOG.info("{}: clear-text password replaced by {}", config.source(), replacement.keySet());
-        } catch (IOException | InvalidSyntaxException e) {
+        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
             LOG.error("{}: could not replace the clear-text password ({}); remove it from the file by hand",
                     config.source(), e.toString());
         }
