@@ -197,10 +197,7 @@ final class DefinitionStore {
      * {@code etc/}, never reads half a file. Keys the definition no longer has are removed; comments stay.
      */
     private static void writeFile(File file, Map<String, String> properties) throws IOException {
-        TypedProperties content = new TypedProperties();
-        if (file.isFile()) {
-            content.load(file);
-        }
+        TypedProperties content = loadSettled(file);
         for (String key : new HashSet<>(content.keySet())) {
             if (!properties.containsKey(key)) {
                 content.remove(key);
@@ -216,6 +213,29 @@ final class DefinitionStore {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * The file as it stands, comments included. FileInstall writes a changed configuration back to its file in place
+     * (truncate, then write), so a read at that moment sees it empty; writing that back would lose the operator's
+     * comments. Every definition has a {@code name}: a file without one is read again, for at most a second.
+     */
+    private static TypedProperties loadSettled(File file) throws IOException {
+        TypedProperties content = new TypedProperties();
+        for (int attempt = 0; attempt < 40 && file.isFile(); attempt++) {
+            content = new TypedProperties();
+            content.load(file);
+            if (content.containsKey("name")) {
+                break;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + file + " was being written", e);
+            }
+        }
+        return content;
     }
 
     /** A file name part made of the name: lower case letters, digits, '.', '_' and '-'; unused so far. */
