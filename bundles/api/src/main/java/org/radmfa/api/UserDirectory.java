@@ -1,5 +1,6 @@
 package org.radmfa.api;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -39,5 +40,15 @@ public interface UserDirectory {
      */
     default GroupLookup findGroup(String group) {
         return GroupLookup.CANNOT_TELL;
+    }
+
+    /**
+     * Why this directory cannot be reached now, or empty while it can: for health checks. May block for up to the
+     * directory's own timeout; never called on a request's path. A directory held in memory is always reachable.
+     *
+     * @since 1.9
+     */
+    default Optional<String> unreachable() {
+        return Optional.empty();
     }
 }

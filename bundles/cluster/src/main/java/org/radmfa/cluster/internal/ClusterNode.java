@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedChallenges;
 import org.radmfa.api.SharedMfaLogins;
@@ -95,6 +96,7 @@ public final class ClusterNode implements ConfigurationListener {
     private volatile ServiceRegistration<SharedOneTimeCodes> sharedCodes;
     private volatile HazelcastOneTimeCodes oneTimeCodes;
     private volatile ServiceRegistration<SharedChallenges> sharedChallenges;
+    private volatile ServiceRegistration<ClusterMembership> membership;
     private volatile HazelcastChallenges challenges;
     private volatile HazelcastMfaLogins logins;
     private volatile ConfigurationAdminConfigs local;
@@ -164,6 +166,8 @@ public final class ClusterNode implements ConfigurationListener {
         sharedCodes = null;
         unregister(sharedChallenges);
         sharedChallenges = null;
+        unregister(membership);
+        membership = null;
         HazelcastChallenges pendingChallenges = challenges;
         challenges = null;
         if (pendingChallenges != null) {
@@ -232,6 +236,9 @@ public final class ClusterNode implements ConfigurationListener {
                 instance.getMap(HazelcastChallenges.CHALLENGES), vault);
         challenges = pendingChallenges;
         sharedChallenges = context.registerService(SharedChallenges.class, pendingChallenges, null);
+        membership = context.registerService(ClusterMembership.class, new HazelcastMembership(node,
+                instance.getCluster(), config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size()),
+                null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
     }
 

@@ -2,6 +2,7 @@ package org.radmfa.directory.ldap.internal;
 
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -201,6 +202,12 @@ public final class LdapDirectoryComponent implements UserDirectory {
     public GroupLookup findGroup(String group) {
         LdapUserDirectory current = directory;
         return current == null ? GroupLookup.CANNOT_TELL : current.findGroup(group);
+    }
+
+    @Override
+    public Optional<String> unreachable() {
+        LdapUserDirectory current = directory;
+        return current == null ? Optional.of("LDAP directory stopped") : current.unreachable();
     }
 
     @Override
