@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver)
+# python3-prometheus-client: the Prometheus project's own text-format parsers check /metrics (OperationsIT).
+DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver python3-prometheus-client)
 COMMANDS=(radtest radclient eapol_test ip chromium chromedriver)
 
 missing=()
@@ -20,6 +21,7 @@ for cmd in "${COMMANDS[@]}"; do
 done
 # The PostgreSQL tests start their own private server from these binaries; nothing needs to run beforehand.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("initdb (PostgreSQL)")
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing+=("python3-prometheus-client")
 if (( ${#missing[@]} > 0 )); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${DEBIAN_PACKAGES[*]} (for ${missing[*]}) ..."
