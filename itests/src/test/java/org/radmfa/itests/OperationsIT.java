@@ -52,12 +52,17 @@ public class OperationsIT {
         appliance.start(START_TIMEOUT);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         base = "http://127.0.0.1:" + appliance.httpPort;
-        // Features install after the HTTP port opens: wait for readiness itself.
-        Await.until("/health/ready answers 200", START_TIMEOUT, () -> {
+        // Features install after the HTTP port opens, and Felix HC answers 200 with no results before the checks
+        // (and their etc/ configurations) are registered: wait until both probes run their checks.
+        Await.until("/health/ready and /health/live answer 200 with their checks", START_TIMEOUT, () -> {
             if (!appliance.running()) {
                 throw new AssertionError("Karaf stopped:\n" + appliance.logTail(40));
             }
-            return get("/health/ready", null).statusCode() == 200;
+            HttpResponse<String> ready = get("/health/ready", null);
+            HttpResponse<String> live = get("/health/live", null);
+            return ready.statusCode() == 200 && ready.body().contains("\"RADIUS listeners\"")
+                    && ready.body().contains("\"radmfa bundles started\"") && live.statusCode() == 200
+                    && live.body().contains("OSGi Framework Ready Check");
         });
         System.out.printf("OperationsIT: bin/start -> ready: %d ms%n", (System.nanoTime() - started) / 1_000_000);
     }
@@ -153,6 +158,13 @@ public class OperationsIT {
         assertEquals(0.0, sample(parsed, "radmfa_mfa_pending{}"), 0);
         assertTrue(parsed, parsed.contains("TYPE radmfa_decision_duration_seconds histogram"));
         assertTrue("no user name in any label", !openMetrics.body().contains("=\"demo\""));
+
+        long scrapeStart = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, get("/metrics", null).statusCode());
+        }
+        System.out.printf("OperationsIT: /metrics %d bytes, %.1f ms a scrape (20 in a row, loopback)%n",
+                openMetrics.body().length(), (System.nanoTime() - scrapeStart) / 20 / 1e6);
 
         HttpResponse<String> text = get("/metrics", null);
         assertTrue(text.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
