@@ -26,6 +26,13 @@ public final class ClusterCheck implements HealthCheck {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterMembership cluster;
 
+    public ClusterCheck() {
+    }
+
+    ClusterCheck(ClusterMembership cluster) {
+        this.cluster = cluster;
+    }
+
     @Override
     public Result execute() {
         FormattingResultLog log = new FormattingResultLog();

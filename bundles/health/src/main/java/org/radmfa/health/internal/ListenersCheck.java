@@ -23,6 +23,13 @@ public final class ListenersCheck implements HealthCheck {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RadiusStatistics transport;
 
+    public ListenersCheck() {
+    }
+
+    ListenersCheck(RadiusStatistics transport) {
+        this.transport = transport;
+    }
+
     @Override
     public Result execute() {
         FormattingResultLog log = new FormattingResultLog();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,9 +16,13 @@ import java.util.concurrent.CompletionStage;
 import org.apache.felix.hc.api.Result;
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ClientStatistics;
+import org.radmfa.api.ClusterMembership;
+import org.radmfa.api.ListenerStatus;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaStatus;
 import org.radmfa.api.PrimaryAuthResult;
+import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.UserDirectory;
 
 class ChecksTest {
@@ -83,6 +88,62 @@ class ChecksTest {
     private static Result.Status mfa(MfaStatus status) {
         return new MfaConnectorCheck(Clock.fixed(NOW, ZoneOffset.UTC), () -> status, mfaConfig()).execute()
                 .getStatus();
+    }
+
+    private static RadiusStatistics transport(ListenerStatus... listeners) {
+        return new RadiusStatistics() {
+            @Override
+            public List<ClientStatistics> clients() {
+                return List.of();
+            }
+
+            @Override
+            public List<ListenerStatus> listeners() {
+                return List.of(listeners);
+            }
+        };
+    }
+
+    private static ClusterMembership cluster(int configured, String... members) {
+        return new ClusterMembership() {
+            @Override
+            public String localNode() {
+                return "node-a";
+            }
+
+            @Override
+            public List<String> members() {
+                return List.of(members);
+            }
+
+            @Override
+            public int configuredMembers() {
+                return configured;
+            }
+        };
+    }
+
+    @Test
+    void aListenerThatIsNotBoundIsCriticalAndNamesItsAddressAndWhy() {
+        InetSocketAddress auth = new InetSocketAddress("127.0.0.1", 1812);
+        InetSocketAddress acct = new InetSocketAddress("127.0.0.1", 1813);
+        assertEquals(Result.Status.OK, new ListenersCheck(transport(new ListenerStatus("authentication", auth, auth,
+                null))).execute().getStatus());
+        Result taken = new ListenersCheck(transport(new ListenerStatus("authentication", auth, auth, null),
+                new ListenerStatus("accounting", acct, null, "Address already in use"))).execute();
+        assertEquals(Result.Status.CRITICAL, taken.getStatus());
+        assertTrue(taken.toString().contains("accounting cannot listen on 127.0.0.1:1813: Address already in use"),
+                taken.toString());
+        assertEquals(Result.Status.CRITICAL, new ListenersCheck(null).execute().getStatus());
+        assertEquals(Result.Status.CRITICAL, new ListenersCheck(transport()).execute().getStatus());
+    }
+
+    @Test
+    void aMissingClusterMemberIsAWarningAndNoClusterIsFine() {
+        assertEquals(Result.Status.OK, new ClusterCheck(null).execute().getStatus());
+        assertEquals(Result.Status.OK, new ClusterCheck(cluster(2, "10.0.0.1:5701", "10.0.0.2:5701")).execute()
+                .getStatus());
+        assertEquals(Result.Status.WARN, new ClusterCheck(cluster(2, "10.0.0.1:5701")).execute().getStatus());
     }
 
     @Test
