@@ -95,6 +95,12 @@ public class DebianPackageIT {
             assertTrue(hardening, unit.contains(hardening));
         }
 
+        // systemd's own parser, offline (CI has no running systemd): an unknown key or a bad path fails here.
+        if (Commands.onPath("systemd-analyze")) {
+            Commands.Result verify = run("systemd-analyze", "verify", UNIT.toString());
+            assertFalse(verify.output, verify.output.lines().anyMatch(line -> line.contains("radmfa.service")));
+        }
+
         // As an operator edits conffiles: free ports, so that the test never meets another appliance on this host.
         int[] udp = FreePorts.udp(2);
         int[] tcp = FreePorts.tcp(4);
