@@ -14,8 +14,9 @@ cd "$(dirname "$0")"
 # samba, samba-ad-dc, samba-ad-provision, winbind: ActiveDirectoryIT provisions and runs a Samba AD DC in a network
 # namespace and checks MS-CHAPv2 through winbind with ntlm_auth.
 # freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
+# python3-prometheus-client: the Prometheus project's own text-format parsers check /metrics (OperationsIT).
 DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver
-                 samba samba-ad-dc samba-ad-provision winbind freeradius)
+                 samba samba-ad-dc samba-ad-provision winbind freeradius python3-prometheus-client)
 COMMANDS=(radtest radclient eapol_test ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius)
 
 missing=()
@@ -24,6 +25,7 @@ for cmd in "${COMMANDS[@]}"; do
 done
 # The PostgreSQL tests start their own private server from these binaries; nothing needs to run beforehand.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("initdb (PostgreSQL)")
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing+=("python3-prometheus-client")
 if (( ${#missing[@]} > 0 )); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${DEBIAN_PACKAGES[*]} (for ${missing[*]}) ..."

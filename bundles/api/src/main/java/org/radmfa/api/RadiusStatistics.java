@@ -10,4 +10,14 @@ public interface RadiusStatistics {
 
     /** One entry per client that has sent anything since the server started, ordered by name. */
     List<ClientStatistics> clients();
+
+    /**
+     * Every configured listener, open or not, so that a health check can tell a port that could not be bound (in use,
+     * no such address) from one that serves.
+     *
+     * @since 1.9
+     */
+    default List<ListenerStatus> listeners() {
+        return List.of();
+    }
 }

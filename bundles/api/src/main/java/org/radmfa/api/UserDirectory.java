@@ -52,4 +52,14 @@ public interface UserDirectory {
     default Optional<String> groupNameForSid(String sid) {
         return Optional.empty();
     }
+
+    /**
+     * Why this directory cannot be reached now, or empty while it can: for health checks. May block for up to the
+     * directory's own timeout; never called on a request's path. A directory held in memory is always reachable.
+     *
+     * @since 1.9
+     */
+    default Optional<String> unreachable() {
+        return Optional.empty();
+    }
 }

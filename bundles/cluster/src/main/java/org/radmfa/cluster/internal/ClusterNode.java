@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedChallenges;
 import org.radmfa.api.SharedMessageAuthenticators;
@@ -97,6 +98,7 @@ public final class ClusterNode implements ConfigurationListener {
     private volatile ServiceRegistration<SharedMessageAuthenticators> sharedMessageAuthenticators;
     private volatile HazelcastOneTimeCodes oneTimeCodes;
     private volatile ServiceRegistration<SharedChallenges> sharedChallenges;
+    private volatile ServiceRegistration<ClusterMembership> membership;
     private volatile HazelcastChallenges challenges;
     private volatile HazelcastMfaLogins logins;
     private volatile ConfigurationAdminConfigs local;
@@ -168,6 +170,8 @@ public final class ClusterNode implements ConfigurationListener {
         sharedChallenges = null;
         unregister(sharedMessageAuthenticators);
         sharedMessageAuthenticators = null;
+        unregister(membership);
+        membership = null;
         HazelcastChallenges pendingChallenges = challenges;
         challenges = null;
         if (pendingChallenges != null) {
@@ -239,6 +243,9 @@ public final class ClusterNode implements ConfigurationListener {
         // Clients that sign: requireMessageAuthenticator = auto holds a gateway to it on every node at once.
         sharedMessageAuthenticators = context.registerService(SharedMessageAuthenticators.class,
                 new HazelcastMessageAuthenticators(instance.getMap(HazelcastMessageAuthenticators.RECEIVED)), null);
+        membership = context.registerService(ClusterMembership.class, new HazelcastMembership(node,
+                instance.getCluster(), config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size()),
+                null);
         LOG.info("Cluster node {} up with members {}", node, instance.getCluster().getMembers());
     }
 

@@ -195,6 +195,16 @@ class HazelcastClusterTest {
     }
 
     @Test
+    void membershipListsTheMembersSeenAgainstTheConfiguredOnes() {
+        HazelcastMembership membership = new HazelcastMembership("node1", MEMBERS.get(0).hazelcast().getCluster(), 3);
+        assertEquals("node1", membership.localNode());
+        assertEquals(3, membership.configuredMembers());
+        List<String> seen = membership.members();
+        assertEquals(3, seen.size(), seen.toString());
+        assertTrue(seen.stream().allMatch(member -> member.startsWith("127.0.0.1:")), seen.toString());
+    }
+
+    @Test
     void aOneTimeCodeUsedOnOneMemberIsRefusedOnTheOthers() {
         List<HazelcastOneTimeCodes> codes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -41,6 +41,7 @@ import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.Decision;
 import org.radmfa.api.EapCredentials;
+import org.radmfa.api.ListenerStatus;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
@@ -132,6 +133,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods);
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
+    /** What the configuration asks for, and why the last attempt to open it failed (for health checks). */
+    private List<Endpoint> wantedEndpoints = List.of();
+    private final Map<Endpoint, String> bindFailures = new LinkedHashMap<>();
 
     /** For DS: references are set by field injection. */
     public RadiusServer() {
@@ -206,6 +210,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         settings.accounting().forEach(a -> wanted.add(new Endpoint(Listener.Kind.ACCOUNTING, a)));
         int sockets = settings.socketsPerAddress() > 0 ? settings.socketsPerAddress()
                 : Runtime.getRuntime().availableProcessors();
+        wantedEndpoints = List.copyOf(wanted);
+        bindFailures.clear();
         Map<Endpoint, ListenerGroup> opened = new LinkedHashMap<>();
         for (Endpoint endpoint : wanted) {
             // Port 0 means "any free port": such a listener is kept, not rebound to yet another port.
@@ -221,6 +227,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                         group.size() == 1 ? "" : "s sharing the port");
             } catch (IOException e) {
                 opened.values().forEach(ListenerGroup::close);
+                bindFailures.put(endpoint, String.valueOf(e.getMessage()));
                 LOG.error("Cannot listen on {} ({}); {}", endpoint.address(), e.getMessage(), listeners.isEmpty()
                         ? "no listener is open" : "the listeners " + listeners.keySet() + " keep serving");
                 return;
@@ -239,6 +246,28 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             bound.add(group.boundAddress());
         }
         return bound;
+    }
+
+    @Override
+    public synchronized List<ListenerStatus> listeners() {
+        List<ListenerStatus> status = new ArrayList<>();
+        for (Endpoint endpoint : wantedEndpoints) {
+            String kind = endpoint.kind() == Listener.Kind.AUTH ? "authentication" : "accounting";
+            ListenerGroup group = listeners.get(endpoint);
+            InetSocketAddress bound = null;
+            String failure = bindFailures.get(endpoint);
+            if (group != null) {
+                try {
+                    bound = group.boundAddress();
+                } catch (IOException e) {
+                    failure = String.valueOf(e.getMessage());
+                }
+            } else if (failure == null) {
+                failure = "not opened: another listener of the same configuration failed";
+            }
+            status.add(new ListenerStatus(kind, endpoint.address(), bound, failure));
+        }
+        return status;
     }
 
     TransportCounters counters() {

@@ -25,6 +25,7 @@ import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.Decision;
+import org.radmfa.api.ListenerStatus;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
@@ -239,6 +240,24 @@ class RadiusServerTest {
         byte[] request = signed(accessRequest(9, "alice", "right", SECRET), SECRET);
         send(request, authAddress);
         assertEquals(RadiusWire.ACCESS_ACCEPT, receive()[0]);
+    }
+
+    @Test
+    void listenersReportTheirBoundAddressOrWhyTheyCouldNotOpen() throws Exception {
+        List<ListenerStatus> open = server.listeners();
+        assertEquals(List.of("authentication", "accounting"), open.stream().map(ListenerStatus::kind).toList());
+        assertEquals(List.of(authAddress, acctAddress), open.stream().map(ListenerStatus::bound).toList());
+        assertTrue(open.stream().allMatch(ListenerStatus::open));
+
+        // A port another socket holds without SO_REUSEPORT cannot be bound: the status names it and why.
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            server.configure(Map.of("authPort", String.valueOf(taken.getLocalPort()), "acctPort", "0",
+                    "listenAddresses", "127.0.0.1"));
+            ListenerStatus auth = server.listeners().get(0);
+            assertEquals(taken.getLocalPort(), auth.configured().getPort());
+            assertEquals(null, auth.bound());
+            assertTrue(auth.failure() != null && !auth.failure().isBlank(), auth.toString());
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.radmfa.directory.ldap.internal;
 
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -233,6 +234,12 @@ public final class LdapDirectoryComponent implements UserDirectory {
     public java.util.Optional<String> groupNameForSid(String sid) {
         LdapUserDirectory current = directory;
         return current == null ? java.util.Optional.empty() : current.groupNameForSid(sid);
+    }
+
+    @Override
+    public Optional<String> unreachable() {
+        LdapUserDirectory current = directory;
+        return current == null ? Optional.of("LDAP directory stopped") : current.unreachable();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -180,6 +181,23 @@ final class LdapUserDirectory implements UserDirectory {
         } catch (LDAPSearchException e) {
             LOG.warn("Directory {} could not look up group SID {}: {}", name(), sid, e.getExceptionMessage());
             return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Reads the base entry through the pool, as the service account, within the directory's time limit: what every
+     * login needs first (a connection, a bind, a search), so that a health check sees what users would see.
+     */
+    @Override
+    public Optional<String> unreachable() {
+        SearchRequest base = new SearchRequest(settings.baseDn(), SearchScope.BASE, Filter.createPresenceFilter(
+                "objectClass"), SearchRequest.NO_ATTRIBUTES);
+        base.setTimeLimitSeconds(timeLimitSeconds());
+        try {
+            pool.search(base);
+            return Optional.empty();
+        } catch (LDAPSearchException e) {
+            return Optional.of(e.getResultCode() + ": " + e.getExceptionMessage());
         }
     }
 

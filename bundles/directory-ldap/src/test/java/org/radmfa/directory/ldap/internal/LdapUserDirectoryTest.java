@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -298,6 +299,17 @@ class LdapUserDirectoryTest {
         Map<String, Object> config = server.config();
         config.put("urls", "ldap://127.0.0.1:" + closed + ", ldap://127.0.0.1:" + server.ldapPort());
         assertTrue(login(directory(config), "alice", AdLikeServer.ALICE_PASSWORD).accepted());
+    }
+
+    @Test
+    void reachableWhileTheServerAnswersAndSaysWhyWhenItDoesNot() throws Exception {
+        try (AdLikeServer own = new AdLikeServer()) {
+            LdapUserDirectory directory = directory(own.config());
+            assertEquals(Optional.empty(), directory.unreachable());
+            own.stop();
+            Optional<String> why = directory.unreachable();
+            assertTrue(why.isPresent() && !why.get().isBlank(), why.toString());
+        }
     }
 
     @Test

@@ -1,0 +1,159 @@
+package org.radmfa.metrics.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.ClientStatistics;
+import org.radmfa.api.ClusterMembership;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ListenerStatus;
+import org.radmfa.api.LoggingHealth;
+import org.radmfa.api.MfaActivity;
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.MfaStatus;
+import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.ReasonCode;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+class ApplianceCollectorTest {
+
+    private static final RadiusStatistics RADIUS = new RadiusStatistics() {
+        @Override
+        public List<ClientStatistics> clients() {
+            return List.of(new ClientStatistics("vpn-gw", null, Instant.now(), 10, 1,
+                    Map.of("ACCEPT", 7L, "REJECT", 3L), Map.of("AUTHENTICATION_FAILED", 2L, "MFA_DENIED", 1L),
+                    Map.of("BAD_MESSAGE_AUTHENTICATOR", 4L), 4, 2));
+        }
+
+        @Override
+        public List<ListenerStatus> listeners() {
+            return List.of(new ListenerStatus("authentication", new InetSocketAddress("127.0.0.1", 1812),
+                    new InetSocketAddress("127.0.0.1", 1812), null), new ListenerStatus("accounting",
+                            new InetSocketAddress("127.0.0.1", 1813), null, "Address already in use"));
+        }
+    };
+
+    private static final MfaActivity MFA = () -> new MfaStatus("entra", 2,
+            Map.of(MfaOutcome.Kind.APPROVED, 5L, MfaOutcome.Kind.DENIED, 1L), null, null, null);
+
+    private static String scrape(ApplianceCollector.Sources sources, DecisionRecord... decisions) throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new ApplianceCollector(sources));
+        DecisionLatency latency = new DecisionLatency();
+        registry.register(latency.histogram());
+        for (DecisionRecord decision : decisions) {
+            latency.decided(decision);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static ApplianceCollector.Sources sources(RadiusStatistics radius, MfaActivity mfa, List<LoggingHealth> sinks,
+            ClusterMembership cluster) {
+        return new ApplianceCollector.Sources() {
+            @Override
+            public RadiusStatistics radius() {
+                return radius;
+            }
+
+            @Override
+            public MfaActivity mfa() {
+                return mfa;
+            }
+
+            @Override
+            public List<LoggingHealth> loggingSinks() {
+                return sinks;
+            }
+
+            @Override
+            public ClusterMembership cluster() {
+                return cluster;
+            }
+        };
+    }
+
+    @Test
+    void countersPerClientOutcomeAndReasonAndTheLatencyHistogram() throws IOException {
+        DecisionRecord accepted = new DecisionRecord("1", Instant.now(), "vpn-gw", "alice.secret-name",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 120, "c-1");
+        String page = scrape(sources(RADIUS, MFA, List.of(), null), accepted);
+
+        assertTrue(page.contains("radmfa_radius_requests_total{client=\"vpn-gw\"} 10.0"), page);
+        assertTrue(page.contains("radmfa_radius_answers_total{client=\"vpn-gw\",outcome=\"accept\"} 7.0"), page);
+        assertTrue(page.contains("radmfa_radius_rejects_total{client=\"vpn-gw\",reason=\"authentication_failed\"} 2.0"),
+                page);
+        assertTrue(page.contains("radmfa_radius_drops_total{client=\"vpn-gw\",reason=\"bad_message_authenticator\"} 4.0"),
+                page);
+        assertTrue(page.contains("radmfa_radius_listener_up{address=\"127.0.0.1:1813\",kind=\"accounting\"} 0.0"),
+                page);
+        assertTrue(page.contains("radmfa_mfa_pending 2.0"), page);
+        assertTrue(page.contains("radmfa_mfa_outcomes_total{outcome=\"approved\"} 5.0"), page);
+        assertTrue(page.contains("radmfa_mfa_outcomes_total{outcome=\"timed_out\"} 0.0"), page);
+        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{outcome=\"reject\",le=\"0.25\"} 1"), page);
+        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{outcome=\"reject\",le=\"0.1\"} 0"), page);
+        assertFalse(page.contains("alice"), "never a user name in a label");
+    }
+
+    @Test
+    void absentServicesLeaveTheirMetricsOutAndTheClusterShowsWhenItRuns() throws IOException {
+        LoggingHealth full = new LoggingHealth() {
+            @Override
+            public String name() {
+                return "accounting file 'dts'";
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.of("disk full");
+            }
+
+            @Override
+            public boolean discardsRequests() {
+                return false;
+            }
+
+            @Override
+            public long refusedRecords() {
+                return 3;
+            }
+        };
+        ClusterMembership cluster = new ClusterMembership() {
+            @Override
+            public String localNode() {
+                return "a";
+            }
+
+            @Override
+            public List<String> members() {
+                return List.of("10.0.0.1:5701");
+            }
+
+            @Override
+            public int configuredMembers() {
+                return 2;
+            }
+        };
+        String page = scrape(sources(null, null, List.of(full), cluster));
+        assertFalse(page.contains("radmfa_radius_requests"), page);
+        assertFalse(page.contains("radmfa_mfa_pending"), page);
+        assertTrue(page.contains("radmfa_logging_sink_up{sink=\"accounting file 'dts'\"} 0.0"), page);
+        assertTrue(page.contains("radmfa_logging_refused_records_total{sink=\"accounting file 'dts'\"} 3.0"), page);
+        assertTrue(page.contains("radmfa_cluster_members 1.0"), page);
+        assertTrue(page.contains("radmfa_cluster_configured_members 2.0"), page);
+    }
+}
