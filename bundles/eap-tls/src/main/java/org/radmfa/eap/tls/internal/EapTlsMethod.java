@@ -1,0 +1,214 @@
+package org.radmfa.eap.tls.internal;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
+import org.radmfa.api.Decision;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.eap.EapMethod;
+import org.radmfa.api.eap.EapRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EAP-TLS (RFC 5216, and RFC 9190 for TLS 1.3) in RADIUS: the conversations by State, their steps run on a bounded
+ * pool of handshake threads, and once the peer is authenticated by its certificate the request pipeline decides
+ * (directory lookup of the certificate's user, network policy, MFA) before the final Access-Accept with EAP-Success
+ * and the MPPE keys.
+ */
+final class EapTlsMethod implements EapMethod {
+    private static final Logger LOG = LoggerFactory.getLogger(EapTlsMethod.class);
+    private static final int EAP_SUCCESS = 3;
+    private static final int EAP_FAILURE = 4;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final EapTlsServer.Identity identity;
+    private final EapTlsLimits limits;
+    private final ExecutorService handshakes;
+    private final Map<String, TlsConversation> conversations = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this.identity = identity;
+        this.limits = limits;
+        this.handshakes = handshakes;
+    }
+
+    @Override
+    public int type() {
+        return EapTlsPacket.TYPE_TLS;
+    }
+
+    @Override
+    public CompletionStage<Decision> start(EapRequest request) {
+        sweep();
+        int identifier = (request.eapIdentifier() + 1) & 0xFF;
+        if (conversations.size() >= limits.maxSessions()) {
+            return failure(request.eapIdentifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many EAP-TLS conversations in"
+                    + " progress (maxSessions = " + limits.maxSessions() + ")");
+        }
+        byte[] state = new byte[16];
+        random.nextBytes(state);
+        TlsConversation conversation = new TlsConversation(identity, limits, type(), request.identity(),
+                System.nanoTime() + limits.sessionTimeoutNanos());
+        conversations.put(HEX.formatHex(state), conversation);
+        return CompletableFuture.completedFuture(challenge(conversation.start(identifier), state,
+                "EAP-TLS start sent"));
+    }
+
+    @Override
+    public boolean owns(byte[] state) {
+        return conversations.containsKey(HEX.formatHex(state));
+    }
+
+    @Override
+    public CompletionStage<Decision> next(EapRequest request, AccessRequestHandler pipeline) {
+        String key = HEX.formatHex(request.state());
+        TlsConversation conversation = conversations.get(key);
+        if (conversation == null || conversation.expired(System.nanoTime())) {
+            conversations.remove(key);
+            return failure(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired EAP-TLS"
+                    + " conversation");
+        }
+        EapTlsPacket packet = EapTlsPacket.parseResponse(request.eapMessage(), type());
+        if (packet == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<TlsConversation.Step> step = new CompletableFuture<>();
+        try {
+            handshakes.execute(() -> {
+                // One conversation's steps never overlap: a NAS sends the next only after our answer.
+                synchronized (conversation) {
+                    if (packet.identifier() != conversation.expectedIdentifier()) {
+                        step.complete(null);
+                        return;
+                    }
+                    try {
+                        step.complete(conversation.receive(packet));
+                    } catch (RuntimeException e) {
+                        step.complete(new TlsConversation.Failed("internal error: " + e, false));
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            conversations.remove(key);
+            conversation.releaseEngine();
+            return failure(packet.identifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many EAP-TLS handshakes waiting"
+                    + " for a thread");
+        }
+        return step.thenCompose(result -> {
+            if (result == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (result instanceof TlsConversation.Send send) {
+                return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
+                        "EAP-TLS handshake in progress"));
+            }
+            conversations.remove(key);
+            if (result instanceof TlsConversation.Failed failed) {
+                if (failed.malformed()) {
+                    LOG.info("{} EAP-TLS conversation of '{}' from client '{}' ended: {}", request.id(),
+                            conversation.identity(), request.client().name(), failed.detail());
+                    return failure(packet.identifier(), ReasonCode.MALFORMED_REQUEST, failed.detail());
+                }
+                LOG.info("{} EAP-TLS refused '{}' from client '{}': {}", request.id(), conversation.identity(),
+                        request.client().name(), failed.detail());
+                return failure(packet.identifier(), ReasonCode.AUTHENTICATION_FAILED, failed.detail());
+            }
+            return decide(request, packet.identifier(), (TlsConversation.Authenticated) result, pipeline);
+        });
+    }
+
+    /** The certificate is good: the pipeline maps it to a user and decides, MFA included. */
+    private CompletionStage<Decision> decide(EapRequest eap, int eapId, TlsConversation.Authenticated peer,
+            AccessRequestHandler pipeline) {
+        CertificateCredentials credentials = CertificateIdentity.credentials(peer.certificate());
+        if (credentials.identity().isEmpty()) {
+            return failure(eapId, ReasonCode.UNKNOWN_USER, "certificate " + credentials.subject()
+                    + " names no user (no UPN in its subjectAltName, no CN)");
+        }
+        if (pipeline == null) {
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
+                credentials.identity(), credentials, eap.attributes(), Instant.now());
+        return pipeline.handle(request).thenApply(decision -> {
+            if (decision.outcome() != Decision.Outcome.ACCEPT) {
+                ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                        : ReasonCode.UNSUPPORTED_AUTH_METHOD;
+                return new Decision(Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
+                        eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), decision.trace());
+            }
+            List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
+            byte[] msk = peer.msk();
+            // RFC 5216 section 2.3 / RFC 3079 usage: MS-MPPE-Recv-Key is the first half of the MSK, Send-Key the second.
+            attributes.add(new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(msk, 0, 32)));
+            attributes.add(new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(msk, 32, 64)));
+            Arrays.fill(msk, (byte) 0);
+            attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
+            List<String> trace = new ArrayList<>(decision.trace());
+            trace.add(0, "eap-tls: " + peer.protocol() + " client certificate " + credentials.subject() + " issued by "
+                    + credentials.issuer() + " maps to '" + credentials.identity() + "'");
+            return new Decision(Decision.Outcome.ACCEPT, decision.reason(), decision.detail(), decision.policyName(),
+                    attributes, trace);
+        });
+    }
+
+    private static Decision challenge(byte[] eapPacket, byte[] state, String detail) {
+        List<ReplyAttribute> attributes = new ArrayList<>(eapMessage(eapPacket));
+        attributes.add(new ReplyAttribute("State", "0x" + HEX.formatHex(state)));
+        return new Decision(Decision.Outcome.CHALLENGE, ReasonCode.EAP_IN_PROGRESS, detail, null, attributes,
+                List.of());
+    }
+
+    private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
+        return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason, detail, null,
+                eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), List.of("eap-tls: " + detail)));
+    }
+
+    /** An EAP packet as EAP-Message attributes of at most 253 octets each (RFC 3579 section 3.1). */
+    static List<ReplyAttribute> eapMessage(byte[] packet) {
+        List<ReplyAttribute> parts = new ArrayList<>();
+        for (int offset = 0; offset < packet.length; offset += 253) {
+            parts.add(new ReplyAttribute("EAP-Message",
+                    "0x" + HEX.formatHex(packet, offset, Math.min(packet.length, offset + 253))));
+        }
+        return parts;
+    }
+
+    private void sweep() {
+        // Periodic, never per packet: a full table must not turn every start into a scan.
+        if (sinceSweep.incrementAndGet() < 256 && conversations.size() < limits.maxSessions()) {
+            return;
+        }
+        sinceSweep.set(0);
+        long now = System.nanoTime();
+        for (Iterator<TlsConversation> it = conversations.values().iterator(); it.hasNext();) {
+            TlsConversation conversation = it.next();
+            if (conversation.expired(now)) {
+                it.remove();
+            }
+        }
+    }
+
+    int conversations() {
+        return conversations.size();
+    }
+}
