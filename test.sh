@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver)
-COMMANDS=(radtest radclient eapol_test ip chromium chromedriver)
+# openssl: EapTlsIT makes its CA and client certificates with it.
+DEBIAN_PACKAGES=(freeradius-utils eapoltest openssl postgresql iproute2 chromium chromium-driver)
+COMMANDS=(radtest radclient eapol_test openssl ip chromium chromedriver)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
