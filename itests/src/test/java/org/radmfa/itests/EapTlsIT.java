@@ -22,7 +22,8 @@ import org.junit.Test;
  * certificates made here with openssl: a valid client certificate over TLS 1.2 and TLS 1.3 (eapol_test compares the
  * MSK it derived with the MS-MPPE keys of the Access-Accept), one naming its user by UPN, and the refusals: expired,
  * another CA, revoked by the configured CRL, no clientAuth EKU, and a user whose policy requires MFA when no MFA
- * connector can give it.
+ * connector can give it. PEAPv0 with EAP-MSCHAPv2 inside, with the same server certificate: accepted with the
+ * tunnel's keys, and a wrong password rejected.
  */
 public class EapTlsIT {
     private static final String SECRET = "testing123";
@@ -93,7 +94,7 @@ public class EapTlsIT {
                 "eap-tls", List.of());
         Files.writeString(appliance.home.resolve("etc/org.radmfa.eap.tls.cfg"), "certificateFile = "
                 + pki.resolve("server.pem") + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = "
-                + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\n");
+                + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n");
         appliance.start(START_TIMEOUT);
         Await.until("EAP-TLS configured", RADIUS_TIMEOUT, () -> karafLog().contains("EAP-TLS from"));
         Await.until("a RADIUS answer to the demo user", RADIUS_TIMEOUT, () -> appliance.run(
@@ -167,6 +168,34 @@ public class EapTlsIT {
         String audit = auditLine("mfa-demo", "REJECT");
         assertTrue(audit, audit.contains("MFA_UNAVAILABLE"));
         assertTrue(audit, audit.contains("Demo MFA users"));
+    }
+
+    @Test
+    public void peapWithMsChapV2InsideIsAcceptedWithTheTunnelsMppeKeys() throws IOException {
+        Commands.Result result = peap("demo-password");
+        assertAcceptedWithKeys(result);
+        assertTrue(result.toString(), result.output.contains("EAP-MSCHAPV2: Authentication succeeded"));
+        String audit = auditLine("demo", "ACCEPT");
+        assertTrue(audit, audit.contains("\"policy\":\"Demo VPN users\""));
+    }
+
+    @Test
+    public void peapWithAWrongPasswordIsRejected() throws IOException {
+        Commands.Result result = peap("not-the-password");
+        assertTrue(result.toString(), result.output.contains("EAP: Received EAP-Failure"));
+        assertTrue(result.toString(), result.output.contains("(Access-Reject)"));
+        assertTrue(result.toString(), !result.output.contains("CTRL-EVENT-EAP-SUCCESS"));
+        String audit = auditLine("demo", "REJECT");
+        assertTrue(audit, audit.contains("AUTHENTICATION_FAILED"));
+    }
+
+    private static Commands.Result peap(String password) throws IOException {
+        Path config = pki.resolve("eapol-peap-" + password + ".conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=PEAP\n    identity=\"demo\"\n"
+                + "    password=\"" + password + "\"\n    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n"
+                + "    phase1=\"peapver=0\"\n    phase2=\"auth=MSCHAPV2\"\n}\n");
+        return appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20");
     }
 
     private static void assertAcceptedWithKeys(Commands.Result result) {

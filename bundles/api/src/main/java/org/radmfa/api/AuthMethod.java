@@ -11,5 +11,11 @@ public enum AuthMethod {
      *
      * @since 1.10
      */
-    EAP_TLS
+    EAP_TLS,
+    /**
+     * PEAPv0 with EAP-MSCHAPv2 inside the TLS tunnel (MS-PEAP), Windows' default.
+     *
+     * @since 1.10
+     */
+    PEAP
 }

@@ -77,7 +77,7 @@ public final class PolicyDefinition implements DirectoryListener {
         String condition_clientName();
 
         @AttributeDefinition(name = "Authentication methods condition", required = false,
-                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS")
+                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS, PEAP")
         String condition_authMethods();
 
         @AttributeDefinition(name = "Client address condition", required = false,
@@ -97,7 +97,7 @@ public final class PolicyDefinition implements DirectoryListener {
         String mfaExemptGroups();
 
         @AttributeDefinition(name = "Allowed authentication methods (constraint)", required = false,
-                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS; others are rejected")
+                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS, PEAP; others are rejected")
         String constraint_authMethods();
 
         @AttributeDefinition(name = "Day and time (constraint)", required = false,

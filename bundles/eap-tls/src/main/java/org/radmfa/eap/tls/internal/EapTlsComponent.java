@@ -1,7 +1,9 @@
 package org.radmfa.eap.tls.internal;
 
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -99,6 +103,10 @@ public final class EapTlsComponent {
                 + " one per core")
         int handshakeThreads();
 
+        @AttributeDefinition(name = "PEAP", description = "Also offer PEAPv0 with EAP-MSCHAPv2 inside (Windows'"
+                + " default), with the same server certificate; TLS 1.2")
+        boolean peap() default false;
+
         @AttributeDefinition(name = "Handshake queue", description = "Steps allowed to wait for a thread; beyond"
                 + " that a conversation is rejected")
         int handshakeQueue() default 512;
@@ -106,14 +114,18 @@ public final class EapTlsComponent {
 
     private final BundleContext context;
     private final SecretVault vault;
+    private final ConfigurationAdmin configurationAdmin;
     private ServiceRegistration<EapMethod> registration;
+    private ServiceRegistration<EapMethod> peapRegistration;
     private ThreadPoolExecutor handshakes;
 
     @Activate
     public EapTlsComponent(BundleContext context, @Reference(cardinality = ReferenceCardinality.OPTIONAL,
-            policyOption = ReferencePolicyOption.GREEDY) SecretVault vault, Map<String, Object> properties) {
+            policyOption = ReferencePolicyOption.GREEDY) SecretVault vault,
+            @Reference ConfigurationAdmin configurationAdmin, Map<String, Object> properties) {
         this.context = context;
         this.vault = vault;
+        this.configurationAdmin = configurationAdmin;
         configure(properties);
     }
 
@@ -127,6 +139,10 @@ public final class EapTlsComponent {
         if (registration != null) {
             registration.unregister();
             registration = null;
+        }
+        if (peapRegistration != null) {
+            peapRegistration.unregister();
+            peapRegistration = null;
         }
         if (handshakes != null) {
             handshakes.shutdown();
@@ -148,6 +164,10 @@ public final class EapTlsComponent {
         }
         config.unknownKeys(EapTlsSettings.KEYS).forEach(unknown -> LOG.warn(
                 "{}: key '{}' is not an EAP-TLS setting and is ignored", config.source(), unknown));
+        String password = config.string("keyStorePassword", "");
+        if (vault != null && !password.isEmpty() && !password.startsWith("{aes-gcm}")) {
+            sealInPlace(config, password);
+        }
         ThreadPoolExecutor previous = handshakes;
         handshakes = pool(settings);
         EapTlsMethod method = new EapTlsMethod(identity, settings.limits(), handshakes);
@@ -158,6 +178,19 @@ public final class EapTlsComponent {
         registration = context.registerService(EapMethod.class, method, serviceProperties);
         if (old != null) {
             old.unregister();
+        }
+        ServiceRegistration<EapMethod> oldPeap = peapRegistration;
+        peapRegistration = null;
+        if (settings.peap()) {
+            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(), settings.limits(),
+                    handshakes);
+            Hashtable<String, Object> peapProperties = new Hashtable<>();
+            peapProperties.put("eap.type", peap.type());
+            peapProperties.put(Constants.SERVICE_DESCRIPTION, "PEAP");
+            peapRegistration = context.registerService(EapMethod.class, peap, peapProperties);
+        }
+        if (oldPeap != null) {
+            oldPeap.unregister();
         }
         if (previous != null) {
             previous.shutdown();
@@ -177,7 +210,7 @@ public final class EapTlsComponent {
             for (int i = 0; i < chain.length; i++) {
                 chain[i] = crypto.createCertificate(settings.chain()[i].getEncoded());
             }
-        } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+        } catch (IOException | java.security.cert.CertificateEncodingException e) {
             throw config.invalid("certificateFile", "the server certificate cannot be used: " + e.getMessage());
         }
         String algorithm = settings.key().getAlgorithm();
@@ -197,6 +230,23 @@ public final class EapTlsComponent {
         return new EapTlsServer.Identity(crypto, settings.key(), chain, algorithm.equals("RSA"),
                 new ClientCertificateVerifier(settings.trustedCas(), settings.crls()), List.copyOf(authorities),
                 versions.toArray(ProtocolVersion[]::new));
+    }
+
+    /** Rewrites the configuration (and so its etc/ file) with the key store password sealed by the vault. */
+    private void sealInPlace(ConfigReader config, String password) {
+        try {
+            Configuration configuration = configurationAdmin.getConfiguration(EapTlsSettings.PID, "?");
+            Dictionary<String, Object> updated = configuration.getProperties();
+            if (updated == null) {
+                return;
+            }
+            updated.put("keyStorePassword", vault.seal(password));
+            configuration.update(updated);
+            LOG.info("{}: keyStorePassword sealed by the vault", config.source());
+        } catch (IOException e) {
+            LOG.error("{}: could not seal keyStorePassword ({}); it stays in clear in the file", config.source(),
+                    e.toString());
+        }
     }
 
     private static ThreadPoolExecutor pool(EapTlsSettings settings) {

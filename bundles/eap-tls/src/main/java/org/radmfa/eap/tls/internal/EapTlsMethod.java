@@ -3,7 +3,6 @@ package org.radmfa.eap.tls.internal;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -45,7 +44,17 @@ final class EapTlsMethod implements EapMethod {
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
+    private final int type;
+    /** Per PEAP conversation, its phase 2; absent for EAP-TLS. */
+    private final Map<TlsConversation, PeapInner> phase2 = new ConcurrentHashMap<>();
+
     EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this(EapTlsPacket.TYPE_TLS, identity, limits, handshakes);
+    }
+
+    /** EAP-TLS (13) or, with an identity that asks for no client certificate, PEAPv0 (25). */
+    EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this.type = type;
         this.identity = identity;
         this.limits = limits;
         this.handshakes = handshakes;
@@ -53,7 +62,11 @@ final class EapTlsMethod implements EapMethod {
 
     @Override
     public int type() {
-        return EapTlsPacket.TYPE_TLS;
+        return type;
+    }
+
+    private boolean peap() {
+        return type == EapTlsPacket.TYPE_PEAP;
     }
 
     @Override
@@ -67,7 +80,7 @@ final class EapTlsMethod implements EapMethod {
         byte[] state = new byte[16];
         random.nextBytes(state);
         TlsConversation conversation = new TlsConversation(identity, limits, type(), request.identity(),
-                System.nanoTime() + limits.sessionTimeoutNanos());
+                System.nanoTime() + limits.sessionTimeoutNanos(), peap());
         conversations.put(HEX.formatHex(state), conversation);
         return CompletableFuture.completedFuture(challenge(conversation.start(identifier), state,
                 "EAP-TLS start sent"));
@@ -121,19 +134,118 @@ final class EapTlsMethod implements EapMethod {
                 return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
                         "EAP-TLS handshake in progress"));
             }
-            conversations.remove(key);
             if (result instanceof TlsConversation.Failed failed) {
+                end(key, conversation);
                 if (failed.malformed()) {
-                    LOG.info("{} EAP-TLS conversation of '{}' from client '{}' ended: {}", request.id(),
+                    LOG.info("{} {} conversation of '{}' from client '{}' ended: {}", request.id(), name(),
                             conversation.identity(), request.client().name(), failed.detail());
                     return failure(packet.identifier(), ReasonCode.MALFORMED_REQUEST, failed.detail());
                 }
-                LOG.info("{} EAP-TLS refused '{}' from client '{}': {}", request.id(), conversation.identity(),
+                LOG.info("{} {} refused '{}' from client '{}': {}", request.id(), name(), conversation.identity(),
                         request.client().name(), failed.detail());
                 return failure(packet.identifier(), ReasonCode.AUTHENTICATION_FAILED, failed.detail());
             }
+            if (peap()) {
+                return phase2(request, key, conversation, packet.identifier(), result, pipeline);
+            }
+            end(key, conversation);
             return decide(request, packet.identifier(), (TlsConversation.Authenticated) result, pipeline);
         });
+    }
+
+    private String name() {
+        return peap() ? "PEAP" : "EAP-TLS";
+    }
+
+    private void end(String key, TlsConversation conversation) {
+        conversations.remove(key);
+        phase2.remove(conversation);
+        conversation.releaseEngine();
+    }
+
+    /** PEAP phase 2: EAP-MSCHAPv2 in the tunnel; the pipeline decides on the MS-CHAPv2 response, MFA included. */
+    private CompletionStage<Decision> phase2(EapRequest request, String key, TlsConversation conversation, int eapId,
+            TlsConversation.Step result, AccessRequestHandler pipeline) {
+        if (result instanceof TlsConversation.Authenticated) {
+            PeapInner inner = new PeapInner(random);
+            phase2.put(conversation, inner);
+            return send(request, key, conversation, inner.identityRequest());
+        }
+        PeapInner inner = phase2.get(conversation);
+        if (inner == null) {
+            end(key, conversation);
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "PEAP: tunnel data before the handshake ended");
+        }
+        PeapInner.Action action;
+        synchronized (conversation) {
+            action = inner.receive(((TlsConversation.Inner) result).packet(), conversation.nextIdentifier());
+        }
+        if (action instanceof PeapInner.Reply reply) {
+            return send(request, key, conversation, reply.packet());
+        }
+        if (action instanceof PeapInner.Refused refused) {
+            end(key, conversation);
+            LOG.info("{} PEAP refused '{}' from client '{}': {}", request.id(), conversation.identity(),
+                    request.client().name(), refused.detail());
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, refused.detail());
+        }
+        if (action instanceof PeapInner.Done done) {
+            end(key, conversation);
+            return CompletableFuture.completedFuture(accept(done.acceptAttributes(), done.policyName(),
+                    conversation.handshakeResult().msk(), eapId, "PEAP-MSCHAPv2 completed for '" + done.userName()
+                            + "'", List.of("peap: TLS tunnel and inner EAP-MSCHAPv2 completed")));
+        }
+        PeapInner.Verify verify = (PeapInner.Verify) action;
+        if (pipeline == null) {
+            end(key, conversation);
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        AuthenticationRequest login = new AuthenticationRequest(request.id(), request.client(), request.source(),
+                verify.userName(), verify.credentials(), request.attributes(), Instant.now());
+        return pipeline.handle(login).thenCompose(decision -> {
+            if (decision.outcome() != Decision.Outcome.ACCEPT) {
+                end(key, conversation);
+                ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                        : ReasonCode.UNSUPPORTED_AUTH_METHOD;
+                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason,
+                        decision.detail(), decision.policyName(), eapMessage(new byte[] {EAP_FAILURE, (byte) eapId,
+                            0, 4}), decision.trace()));
+            }
+            PeapInner.Action next;
+            synchronized (conversation) {
+                next = inner.accepted(decision);
+            }
+            if (next instanceof PeapInner.Reply reply) {
+                return send(request, key, conversation, reply.packet());
+            }
+            end(key, conversation);
+            return failure(eapId, ReasonCode.INTERNAL_ERROR, ((PeapInner.Refused) next).detail());
+        });
+    }
+
+    private CompletionStage<Decision> send(EapRequest request, String key, TlsConversation conversation,
+            byte[] innerPacket) {
+        TlsConversation.Step step;
+        synchronized (conversation) {
+            step = conversation.sendInner(innerPacket);
+        }
+        if (step instanceof TlsConversation.Send send) {
+            return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
+                    "PEAP phase 2 in progress"));
+        }
+        end(key, conversation);
+        return failure(request.eapIdentifier(), ReasonCode.INTERNAL_ERROR, ((TlsConversation.Failed) step).detail());
+    }
+
+    /** The final accept: the policy's settings, EAP-Success and the MSK as MS-MPPE keys. */
+    private static Decision accept(List<ReplyAttribute> policyAttributes, String policyName, byte[] msk, int eapId,
+            String detail, List<String> trace) {
+        List<ReplyAttribute> attributes = new ArrayList<>(policyAttributes);
+        // RFC 5216 section 2.3 / RFC 3079 usage: MS-MPPE-Recv-Key is the first half of the MSK, Send-Key the second.
+        attributes.add(new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(msk, 0, 32)));
+        attributes.add(new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(msk, 32, 64)));
+        attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
+        return new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, detail, policyName, attributes, trace);
     }
 
     /** The certificate is good: the pipeline maps it to a user and decides, MFA included. */
@@ -156,18 +268,11 @@ final class EapTlsMethod implements EapMethod {
                 return new Decision(Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
                         eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), decision.trace());
             }
-            List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
-            byte[] msk = peer.msk();
-            // RFC 5216 section 2.3 / RFC 3079 usage: MS-MPPE-Recv-Key is the first half of the MSK, Send-Key the second.
-            attributes.add(new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(msk, 0, 32)));
-            attributes.add(new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(msk, 32, 64)));
-            Arrays.fill(msk, (byte) 0);
-            attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
             List<String> trace = new ArrayList<>(decision.trace());
             trace.add(0, "eap-tls: " + peer.protocol() + " client certificate " + credentials.subject() + " issued by "
                     + credentials.issuer() + " maps to '" + credentials.identity() + "'");
-            return new Decision(Decision.Outcome.ACCEPT, decision.reason(), decision.detail(), decision.policyName(),
-                    attributes, trace);
+            return accept(decision.replyAttributes(), decision.policyName(), peer.msk(), eapId, decision.detail(),
+                    trace);
         });
     }
 
@@ -204,6 +309,7 @@ final class EapTlsMethod implements EapMethod {
             TlsConversation conversation = it.next();
             if (conversation.expired(now)) {
                 it.remove();
+                phase2.remove(conversation);
             }
         }
     }

@@ -13,6 +13,7 @@ import java.util.Arrays;
  */
 record EapTlsPacket(int identifier, int flags, long messageLength, byte[] data) {
     static final int TYPE_TLS = 13;
+    static final int TYPE_PEAP = 25;
     static final int FLAG_LENGTH = 0x80;
     static final int FLAG_MORE = 0x40;
     static final int FLAG_START = 0x20;

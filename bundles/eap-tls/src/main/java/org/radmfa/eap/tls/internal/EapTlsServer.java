@@ -45,6 +45,11 @@ final class EapTlsServer extends DefaultTlsServer {
     /** What the server presents and trusts: one per configuration, shared by every handshake. */
     record Identity(JcaTlsCrypto crypto, PrivateKey key, TlsCertificate[] chain, boolean rsa,
             ClientCertificateVerifier verifier, List<X500Name> authorities, ProtocolVersion[] versions) {
+
+        /** The same server for PEAP: no client certificate asked for, TLS 1.2 only (PEAPv0 as Windows speaks it). */
+        Identity forPeap() {
+            return new Identity(crypto, key, chain, rsa, null, authorities, new ProtocolVersion[] {ProtocolVersion.TLSv12});
+        }
     }
 
     private final Identity identity;
@@ -145,6 +150,9 @@ final class EapTlsServer extends DefaultTlsServer {
 
     @Override
     public CertificateRequest getCertificateRequest() throws IOException {
+        if (identity.verifier() == null) {
+            return null; // PEAP: the peer proves itself inside the tunnel
+        }
         Vector<SignatureAndHashAlgorithm> algorithms = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
         Vector<X500Name> authorities = new Vector<>(identity.authorities());
         if (TlsUtils.isTLSv13(context)) {

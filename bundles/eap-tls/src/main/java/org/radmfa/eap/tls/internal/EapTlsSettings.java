@@ -39,12 +39,12 @@ import org.radmfa.api.config.InvalidConfigurationException;
  * secret.
  */
 record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas, List<X509CRL> crls,
-        List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue) {
+        List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap) {
 
     static final String PID = "org.radmfa.eap.tls";
     static final Set<String> KEYS = Set.of("keyStore", "keyStorePassword", "certificateFile", "privateKeyFile",
             "trustedCaFile", "crlFiles", "tlsVersions", "fragmentSize", "maxMessageSize", "maxFragments",
-            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue");
+            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap");
     private static final String SEALED_PREFIX = "{aes-gcm}";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
@@ -109,7 +109,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 30, 1, 600)));
         return new EapTlsSettings(key, chain, trusted, crls, List.copyOf(versions), limits,
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                config.integer("handshakeQueue", 512, 1, 100_000));
+                config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false));
     }
 
     /** A secret as configured: sealed by the vault ({aes-gcm}...) or, discouraged, in clear. */
@@ -202,6 +202,6 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
     public String toString() {
         return "server certificate " + chain[0].getSubjectX500Principal().getName() + " (expires "
                 + chain[0].getNotAfter().toInstant() + "), " + trustedCas.size() + " trusted CA(s), " + crls.size()
-                + " CRL(s), " + tlsVersions + ", " + limits + ", " + handshakeThreads + " handshake thread(s)";
+                + " CRL(s), " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads + " handshake thread(s)";
     }
 }

@@ -32,6 +32,10 @@ final class TlsConversation {
     record Failed(String detail, boolean malformed) implements Step {
     }
 
+    /** PEAP: an EAP packet the peer sent inside the tunnel. */
+    record Inner(byte[] packet) implements Step {
+    }
+
     private final EapTlsServer.Identity identity;
     private final EapTlsLimits limits;
     private final int type;
@@ -47,9 +51,18 @@ final class TlsConversation {
     private boolean handshakeDone;
     private String alertReason;
     private Authenticated result;
+    /** PEAP: keep the TLS session after the handshake, for phase 2. */
+    private final boolean keepTunnel;
+    private boolean tunnel;
 
     TlsConversation(EapTlsServer.Identity identity, EapTlsLimits limits, int type, String peerIdentity,
             long expiresAtNanos) {
+        this(identity, limits, type, peerIdentity, expiresAtNanos, false);
+    }
+
+    TlsConversation(EapTlsServer.Identity identity, EapTlsLimits limits, int type, String peerIdentity,
+            long expiresAtNanos, boolean keepTunnel) {
+        this.keepTunnel = keepTunnel;
         this.identity = identity;
         this.limits = limits;
         this.type = type;
@@ -86,9 +99,12 @@ final class TlsConversation {
         if (alertReason != null) {
             return new Failed(alertReason, false);
         }
-        if (handshakeDone) {
+        if (handshakeDone && !tunnel) {
             if (packet.acknowledgement()) {
-                releaseEngine();
+                if (!keepTunnel) {
+                    releaseEngine();
+                }
+                tunnel = keepTunnel;
                 return result;
             }
             return new Failed("the peer sent TLS data after the handshake instead of an acknowledgement", true);
@@ -113,7 +129,7 @@ final class TlsConversation {
         if (message.length == 0) {
             return new Failed("the peer sent an empty EAP-TLS response where TLS data was expected", true);
         }
-        return handshake(message);
+        return tunnel ? fromTunnel(message) : handshake(message);
     }
 
     private Step handshake(byte[] message) {
@@ -158,6 +174,44 @@ final class TlsConversation {
         outgoing = output;
         sent = 0;
         return nextFragment();
+    }
+
+    /** PEAP phase 2: the peer's records decrypted into the inner EAP packet. */
+    private Step fromTunnel(byte[] message) {
+        try {
+            protocol.offerInput(message);
+        } catch (IOException | RuntimeException e) {
+            return new Failed("the TLS tunnel failed: " + describe(e), false);
+        }
+        int available = protocol.getAvailableInputBytes();
+        if (available == 0) {
+            return new Failed("the peer sent no data inside the TLS tunnel", true);
+        }
+        byte[] inner = new byte[available];
+        protocol.readInput(inner, 0, available);
+        return new Inner(inner);
+    }
+
+    /** PEAP phase 2: sends an inner EAP packet through the tunnel, fragmented as the handshake was. */
+    Step sendInner(byte[] innerPacket) {
+        try {
+            protocol.writeApplicationData(innerPacket, 0, innerPacket.length);
+        } catch (IOException | RuntimeException e) {
+            return new Failed("the TLS tunnel failed: " + describe(e), false);
+        }
+        outgoing = output();
+        sent = 0;
+        return nextFragment();
+    }
+
+    /** The identifier of the EAP-Request the next step sends. */
+    int nextIdentifier() {
+        return (lastRequestId + 1) & 0xFF;
+    }
+
+    /** The key material of the finished handshake (PEAP: for the final accept). */
+    Authenticated handshakeResult() {
+        return result;
     }
 
     private byte[] output() {
