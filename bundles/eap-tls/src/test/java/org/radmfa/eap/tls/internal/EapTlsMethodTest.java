@@ -55,6 +55,25 @@ class EapTlsMethodTest {
         assertNull(method.next(bad, null).toCompletableFuture().get());
     }
 
+    @Test
+    void aResponseOutOfOrderIsDroppedAndTheConversationGoesOn() throws Exception {
+        EapTlsLimits limits = new EapTlsLimits(1024, 65536, 64, 100, TimeUnit.SECONDS.toNanos(30));
+        EapTlsMethod method = new EapTlsMethod(null, limits, pool);
+        Decision started = method.start(nak(1)).toCompletableFuture().get();
+        String state = started.replyAttributes().stream().filter(a -> a.name().equals("State")).findFirst()
+                .orElseThrow().value();
+        byte[] stateBytes = java.util.HexFormat.of().parseHex(state.substring(2));
+        // The Start went out with Identifier 2; a response with Identifier 7 answers nothing we sent.
+        EapRequest stray = new EapRequest("rq-2", client(), new InetSocketAddress("127.0.0.1", 1812), "peer", "peer",
+                new byte[] {2, 7, 0, 6, 13, 0}, stateBytes, List.of());
+        assertNull(method.next(stray, null).toCompletableFuture().get());
+        assertEquals(1, method.conversations());
+        // The right identifier, a fragment with more to come, is acknowledged.
+        EapRequest fragment = new EapRequest("rq-3", client(), new InetSocketAddress("127.0.0.1", 1812), "peer",
+                "peer", new byte[] {2, 2, 0, 8, 13, 0x40, 0x16, 0x03}, stateBytes, List.of());
+        assertEquals(Decision.Outcome.CHALLENGE, method.next(fragment, null).toCompletableFuture().get().outcome());
+    }
+
     private static EapRequest nak(int i) {
         return new EapRequest("rq-" + i, client(), new InetSocketAddress("127.0.0.1", 1812), "peer", "peer",
                 new byte[] {2, 1, 0, 6, 3, 13}, null, List.of());
