@@ -80,6 +80,18 @@ public final class PolicyDefinition implements DirectoryListener {
                 description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS, PEAP")
         String condition_authMethods();
 
+        @AttributeDefinition(name = "Certificate issuer condition", required = false,
+                description = "EAP-TLS: regular expression matched against the client certificate's issuer DN")
+        String condition_certificateIssuer();
+
+        @AttributeDefinition(name = "Certificate purpose condition", required = false,
+                description = "EAP-TLS: comma-separated extended key usage OIDs; the certificate names one of them")
+        String condition_certificateEku();
+
+        @AttributeDefinition(name = "Certificate policy condition", required = false,
+                description = "EAP-TLS: comma-separated certificate policy OIDs; the certificate names one of them")
+        String condition_certificatePolicy();
+
         @AttributeDefinition(name = "Client address condition", required = false,
                 description = "Comma-separated addresses or CIDR subnets the request's source must be in")
         String condition_clientAddress();
