@@ -96,8 +96,10 @@ final class EapTlsMethod implements EapMethod {
         String key = HEX.formatHex(request.state());
         TlsConversation conversation = conversations.get(key);
         if (conversation == null || conversation.expired(System.nanoTime())) {
-            conversations.remove(key);
-            return failure(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired EAP-TLS"
+            if (conversation != null) {
+                end(key, conversation);
+            }
+            return failure(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired " + name()
                     + " conversation");
         }
         EapTlsPacket packet = EapTlsPacket.parseResponse(request.eapMessage(), type());
@@ -121,10 +123,9 @@ final class EapTlsMethod implements EapMethod {
                 }
             });
         } catch (RejectedExecutionException e) {
-            conversations.remove(key);
-            conversation.releaseEngine();
-            return failure(packet.identifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many EAP-TLS handshakes waiting"
-                    + " for a thread");
+            end(key, conversation);
+            return failure(packet.identifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many " + name() + " handshakes"
+                    + " waiting for a thread");
         }
         return step.thenCompose(result -> {
             if (result == null) {
