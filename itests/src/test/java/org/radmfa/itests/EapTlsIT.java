@@ -95,6 +95,10 @@ public class EapTlsIT {
         Files.writeString(appliance.home.resolve("etc/org.radmfa.eap.tls.cfg"), "certificateFile = "
                 + pki.resolve("server.pem") + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = "
                 + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n");
+        // A network policy on the certificate: its issuer and purpose (PEAP logins have none and fall through).
+        Files.writeString(appliance.home.resolve("etc/org.radmfa.policy-certificates.cfg"), "name = Corporate"
+                + " certificates\norder = 5\naccess = grant\ncondition.userGroups = vpn-users\n"
+                + "condition.certificateIssuer = ^CN=radmfa test CA$\ncondition.certificateEku = 1.3.6.1.5.5.7.3.2\n");
         appliance.start(START_TIMEOUT);
         Await.until("EAP-TLS configured", RADIUS_TIMEOUT, () -> karafLog().contains("EAP-TLS from"));
         Await.until("a RADIUS answer to the demo user", RADIUS_TIMEOUT, () -> appliance.run(
@@ -117,11 +121,11 @@ public class EapTlsIT {
 
     @Test
     public void validCertificateOverTls12IsAcceptedWithMatchingMppeKeys() throws IOException {
-        Commands.Result result = eapolTest("demo", "tls_disable_tlsv1_3=1");
+        Commands.Result result = eapolTest("demo", "tls_disable_tlsv1_3=1", "02:00:00:00:01:12");
         assertAcceptedWithKeys(result);
         assertTrue(result.toString(), result.output.contains("Using TLS version TLSv1.2"));
-        String audit = auditLine("demo", "ACCEPT");
-        assertTrue(audit, audit.contains("\"policy\":\"Demo VPN users\""));
+        String audit = auditLine("02-00-00-00-01-12", "ACCEPT");
+        assertTrue(audit, audit.contains("\"policy\":\"Corporate certificates\""));
     }
 
     @Test
@@ -160,42 +164,55 @@ public class EapTlsIT {
     @Test
     public void policyRequiringMfaIsAppliedAfterTheHandshakeAndBeforeAnyAccept() throws IOException {
         // mfa-demo's policy requires MFA; no connector is installed, so the second factor fails closed.
-        Commands.Result result = eapolTest("mfa", "");
+        Commands.Result result = eapolTest("mfa", "", "02:00:00:00:02:01");
         // The handshake succeeded (the peer says so); the answer to its last round is still a reject.
         assertTrue(result.toString(), result.output.contains("EAP: Received EAP-Failure"));
         assertTrue(result.toString(), result.output.contains("(Access-Reject)"));
         assertTrue(result.toString(), !result.output.contains("CTRL-EVENT-EAP-SUCCESS"));
-        String audit = auditLine("mfa-demo", "REJECT");
+        String audit = auditLine("02-00-00-00-02-01", "REJECT");
+        assertTrue(audit, audit.contains("\"user\":\"mfa-demo\""));
         assertTrue(audit, audit.contains("MFA_UNAVAILABLE"));
         assertTrue(audit, audit.contains("Demo MFA users"));
     }
 
     @Test
     public void peapWithMsChapV2InsideIsAcceptedWithTheTunnelsMppeKeys() throws IOException {
-        Commands.Result result = peap("demo-password");
+        Commands.Result result = peap("demo-password", "02:00:00:00:03:01");
         assertAcceptedWithKeys(result);
         assertTrue(result.toString(), result.output.contains("EAP-MSCHAPV2: Authentication succeeded"));
-        String audit = auditLine("demo", "ACCEPT");
+        // No certificate: the certificate policy does not match, the group policy does.
+        String audit = auditLine("02-00-00-00-03-01", "ACCEPT");
         assertTrue(audit, audit.contains("\"policy\":\"Demo VPN users\""));
     }
 
     @Test
     public void peapWithAWrongPasswordIsRejected() throws IOException {
-        Commands.Result result = peap("not-the-password");
+        Commands.Result result = peap("not-the-password", "02:00:00:00:03:02");
         assertTrue(result.toString(), result.output.contains("EAP: Received EAP-Failure"));
         assertTrue(result.toString(), result.output.contains("(Access-Reject)"));
         assertTrue(result.toString(), !result.output.contains("CTRL-EVENT-EAP-SUCCESS"));
-        String audit = auditLine("demo", "REJECT");
+        String audit = auditLine("02-00-00-00-03-02", "REJECT");
         assertTrue(audit, audit.contains("AUTHENTICATION_FAILED"));
     }
 
-    private static Commands.Result peap(String password) throws IOException {
+    @Test
+    public void eapMsChapV2IsStillOfferedFirstBesideTheTlsMethods() throws IOException {
+        Path config = pki.resolve("eapol-mschapv2.conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"demo\"\n"
+                + "    password=\"demo-password\"\n}\n");
+        Commands.Result result = appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20");
+        assertAcceptedWithKeys(result);
+        assertTrue(result.toString(), !result.output.contains("EAP-Nak"));
+    }
+
+    private static Commands.Result peap(String password, String mac) throws IOException {
         Path config = pki.resolve("eapol-peap-" + password + ".conf");
         Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=PEAP\n    identity=\"demo\"\n"
                 + "    password=\"" + password + "\"\n    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n"
                 + "    phase1=\"peapver=0\"\n    phase2=\"auth=MSCHAPV2\"\n}\n");
         return appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
-                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20");
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20", "-M" + mac);
     }
 
     private static void assertAcceptedWithKeys(Commands.Result result) {
@@ -213,35 +230,50 @@ public class EapTlsIT {
     }
 
     private static Commands.Result eapolTest(String certificate, String phase1) throws IOException {
+        return eapolTest(certificate, phase1, "02:00:00:00:00:01");
+    }
+
+    /** With the MAC address eapol_test sends as Calling-Station-Id, by which the test finds its audit record. */
+    private static Commands.Result eapolTest(String certificate, String phase1, String mac) throws IOException {
         Path config = pki.resolve("eapol-" + certificate + "-" + Math.abs(phase1.hashCode()) + ".conf");
         Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=TLS\n    identity=\"" + certificate
                 + "\"\n    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n    client_cert=\"" + pki.resolve(certificate
                 + ".pem") + "\"\n    private_key=\"" + pki.resolve(certificate + ".key") + "\"\n    phase1=\""
                 + phase1 + "\"\n}\n");
         return appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
-                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20");
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20", "-M" + mac);
     }
 
-    /** The last audit record of the user with that outcome, waited for: the audit is written after the answer. */
-    private static String auditLine(String user, String outcome) {
+    /**
+     * The audit record of the login from this Calling-Station-Id (eapol_test's -M) with that outcome, waited for: the
+     * audit is written after the answer.
+     */
+    private static String auditLine(String callingStationId, String outcome) {
         String[] found = new String[1];
-        Await.until("an audit record " + outcome + " for " + user, RADIUS_TIMEOUT, () -> {
-            found[0] = null;
-            try (var files = Files.list(appliance.home.resolve("data/audit"))) {
-                for (Path file : files.toList()) {
-                    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                        if (line.contains("\"user\":\"" + user + "\"") && line.contains("\"outcome\":\"" + outcome
-                                + "\"")) {
-                            found[0] = line;
-                        }
-                    }
+        Await.until("an audit record " + outcome + " from " + callingStationId, RADIUS_TIMEOUT, () -> {
+            for (String line : auditLines()) {
+                if (line.contains("\"Calling-Station-Id\":\"" + callingStationId + "\"")
+                        && line.contains("\"outcome\":\"" + outcome + "\"")) {
+                    found[0] = line;
+                    return true;
                 }
-            } catch (IOException e) {
-                return false;
             }
-            return found[0] != null;
+            return false;
         });
         return found[0];
+    }
+
+    /** Every audit record, oldest first (one file per day; sorted by name, the date). */
+    private static List<String> auditLines() {
+        List<String> lines = new java.util.ArrayList<>();
+        try (var files = Files.list(appliance.home.resolve("data/audit"))) {
+            for (Path file : files.sorted().toList()) {
+                lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // not written yet
+        }
+        return lines;
     }
 
     private static String karafLog() {
