@@ -86,14 +86,14 @@ public final class EapTlsComponent {
 
         @AttributeDefinition(name = "Largest TLS message", description = "Octets a peer's message may take,"
                 + " reassembled")
-        int maxMessageSize() default 65536;
+        int maxMessageSize() default 16384;
 
         @AttributeDefinition(name = "Most fragments", description = "Fragments one message of the peer may take")
         int maxFragments() default 64;
 
         @AttributeDefinition(name = "Conversations", description = "EAP-TLS conversations open at once; more"
                 + " are rejected")
-        int maxSessions() default 4096;
+        int maxSessions() default 1024;
 
         @AttributeDefinition(name = "Conversation timeout (s)", description = "How long a conversation waits for"
                 + " the peer's next response")

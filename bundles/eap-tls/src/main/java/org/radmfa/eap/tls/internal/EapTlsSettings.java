@@ -104,8 +104,8 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
             }
         }
         EapTlsLimits limits = new EapTlsLimits(config.integer("fragmentSize", 1024, 64, 4000),
-                config.integer("maxMessageSize", 65536, 4096, 1 << 20), config.integer("maxFragments", 64, 1, 4096),
-                config.integer("maxSessions", 4096, 1, 1_000_000),
+                config.integer("maxMessageSize", 16384, 4096, 1 << 20), config.integer("maxFragments", 64, 1, 4096),
+                config.integer("maxSessions", 1024, 1, 1_000_000),
                 TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 30, 1, 600)));
         return new EapTlsSettings(key, chain, trusted, crls, List.copyOf(versions), limits,
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),

@@ -44,7 +44,7 @@ final class TlsConversation {
     private int lastRequestId;
     private TlsServerProtocol protocol;
     private EapTlsServer server;
-    private final ByteArrayOutputStream incoming = new ByteArrayOutputStream();
+    private ByteArrayOutputStream incoming = new ByteArrayOutputStream();
     private int fragments;
     private byte[] outgoing;
     private int sent;
@@ -124,7 +124,7 @@ final class TlsConversation {
             return send(EapTlsPacket.request(nextId(), type, 0, -1, EMPTY, 0, 0));
         }
         byte[] message = incoming.toByteArray();
-        incoming.reset();
+        incoming = new ByteArrayOutputStream(); // reset() would keep the grown buffer while the conversation waits
         fragments = 0;
         if (message.length == 0) {
             return new Failed("the peer sent an empty EAP-TLS response where TLS data was expected", true);
