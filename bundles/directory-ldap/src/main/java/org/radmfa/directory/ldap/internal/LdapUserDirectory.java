@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
@@ -153,6 +154,10 @@ final class LdapUserDirectory implements UserDirectory {
 
     /** The request's answer to come, or null if this directory was closed (replaced or stopped) and took nothing. */
     CompletionStage<PrimaryAuthResult> submit(AuthenticationRequest request) {
+        if (request.credentials() instanceof CertificateCredentials) {
+            // EAP-TLS verified the certificate; as NPS, find the account it names and its groups, without a bind.
+            return submit(new Job(request.userName(), null));
+        }
         if (!(request.credentials() instanceof PapCredentials pap)) {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD,
                     request.credentials().method() + " is not supported by LDAP directory " + name()
@@ -163,11 +168,14 @@ final class LdapUserDirectory implements UserDirectory {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.AUTHENTICATION_FAILED,
                     "empty password for user '" + request.userName() + "'"));
         }
-        if (request.userName().isBlank()) {
+        return submit(new Job(request.userName(), pap.password()));
+    }
+
+    private CompletionStage<PrimaryAuthResult> submit(Job job) {
+        if (job.login.isBlank()) {
             return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER,
                     "empty User-Name"));
         }
-        Job job = new Job(request.userName(), pap.password());
         try {
             executor.execute(job);
         } catch (RejectedExecutionException e) {
@@ -180,7 +188,7 @@ final class LdapUserDirectory implements UserDirectory {
         return job.result;
     }
 
-    /** One request's LDAP work, and the stage its caller holds. */
+    /** One request's LDAP work and the stage its caller holds; without a password, a certificate's user: no bind. */
     private final class Job implements Runnable {
         final CompletableFuture<PrimaryAuthResult> result = new CompletableFuture<>();
         private final String login;
@@ -223,7 +231,9 @@ final class LdapUserDirectory implements UserDirectory {
         }
         try {
             // Bind and revert: the pool connection is re-bound as the service account before it is released.
-            pool.bindAndRevertAuthentication(new SimpleBindRequest(entry.getDN(), password));
+            if (password != null) {
+                pool.bindAndRevertAuthentication(new SimpleBindRequest(entry.getDN(), password));
+            }
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
                 LdapQueries.BindFailure failure = LdapQueries.invalidCredentials(login, e.getDiagnosticMessage());

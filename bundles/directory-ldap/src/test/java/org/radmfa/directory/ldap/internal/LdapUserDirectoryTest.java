@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
 import org.radmfa.api.PapCredentials;
@@ -213,6 +215,20 @@ class LdapUserDirectoryTest {
         assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN));
         assertTrue(server.searches.stream().anyMatch(s -> s[1].contains("sAMAccountName=\\2a\\29\\28uid=\\2a")),
                 "escaped filter sent");
+    }
+
+    @Test
+    void aCertificatesUserIsFoundWithItsGroupsWithoutABind() throws Exception {
+        CertificateCredentials certificate = new CertificateCredentials(AuthMethod.EAP_TLS, "alice@corp.example",
+                "CN=Alice", "CN=Corp CA", "01", List.of("1.3.6.1.5.5.7.3.2"), List.of());
+        PrimaryAuthResult result = await(directory().authenticate(request("alice@corp.example", certificate)));
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+        assertEquals(Set.of("vpn-users", "remote-access", "loop"), result.user().groups());
+        assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN));
+        PrimaryAuthResult disabled = await(directory().authenticate(request("bob", certificate)));
+        assertEquals(ReasonCode.ACCOUNT_DISABLED, disabled.reason());
+        PrimaryAuthResult unknown = await(directory().authenticate(request("nobody", certificate)));
+        assertEquals(ReasonCode.UNKNOWN_USER, unknown.reason());
     }
 
     @Test
