@@ -23,7 +23,7 @@ import org.junit.Test;
  * MSK it derived with the MS-MPPE keys of the Access-Accept), one naming its user by UPN, and the refusals: expired,
  * another CA, revoked by the configured CRL, no clientAuth EKU, and a user whose policy requires MFA when no MFA
  * connector can give it. PEAPv0 with EAP-MSCHAPv2 inside, with the same server certificate: accepted with the
- * tunnel's keys, and a wrong password rejected.
+ * tunnel's keys, and a wrong password rejected. Revocation by CRL and by openssl's OCSP responder (hard fail).
  */
 public class EapTlsIT {
     private static final String SECRET = "testing123";
@@ -74,10 +74,14 @@ public class EapTlsIT {
             issue revoked "/CN=demo" ca client
             openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -revoke revoked.pem
             openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -gencrl -out ca-crl.pem
+            # revoked after the CRL was made: only the OCSP responder, which reads db/index.txt, knows
+            issue ocsprevoked "/CN=ocsp-revoked-demo" ca client
+            openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -revoke ocsprevoked.pem
             """;
 
     private static RunningAppliance appliance;
     private static Path pki;
+    private static Process ocspResponder;
 
     @BeforeClass
     public static void startAppliance() throws Exception {
@@ -90,11 +94,18 @@ public class EapTlsIT {
         pki = Files.createTempDirectory(itestDir, "eap-tls-pki-");
         Commands.Result made = Commands.run(pki, System.getenv(), PKI, Duration.ofSeconds(120), List.of("bash", "-s"));
         assertEquals("openssl made the test PKI: " + made, 0, made.exitCode);
+        // openssl's OCSP responder for the test CA (hard fail); it alone knows of ocsprevoked's revocation.
+        int ocspPort = FreePorts.tcp(1)[0];
+        ocspResponder = new ProcessBuilder("openssl", "ocsp", "-index", "db/index.txt", "-port",
+                String.valueOf(ocspPort), "-rsigner", "ca.pem", "-rkey", "ca.key", "-CA", "ca.pem", "-ignore_err")
+                .directory(pki.toFile()).redirectErrorStream(true).redirectOutput(pki.resolve("ocsp.log").toFile())
+                .start();
         appliance = new RunningAppliance(Paths.get(property("radmfa.assembly.dir")).toRealPath(), itestDir,
                 "eap-tls", List.of());
         Files.writeString(appliance.home.resolve("etc/org.radmfa.eap.tls.cfg"), "certificateFile = "
                 + pki.resolve("server.pem") + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = "
-                + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n");
+                + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n"
+                + "ocsp = hard\nocspResponder = http://127.0.0.1:" + ocspPort + "\n");
         // A network policy on the certificate: its issuer and purpose (PEAP logins have none and fall through).
         Files.writeString(appliance.home.resolve("etc/org.radmfa.policy-certificates.cfg"), "name = Corporate"
                 + " certificates\norder = 5\naccess = grant\ncondition.userGroups = vpn-users\n"
@@ -113,6 +124,10 @@ public class EapTlsIT {
                 appliance.close();
             }
         } finally {
+            if (ocspResponder != null) {
+                ocspResponder.destroy();
+                ocspResponder.waitFor();
+            }
             if (pki != null) {
                 RunningAppliance.deleteTree(pki);
             }
@@ -154,6 +169,12 @@ public class EapTlsIT {
     @Test
     public void certificateRevokedByTheCrlIsRefused() throws IOException {
         assertRefused(eapolTest("revoked", ""), "is refused: revoked");
+    }
+
+    @Test
+    public void certificateRevokedOnlyAtTheOcspResponderIsRefused() throws IOException {
+        assertRefused(eapolTest("ocsprevoked", ""), "CN=ocsp-revoked-demo issued by CN=radmfa test CA is refused:"
+                + " revoked");
     }
 
     @Test

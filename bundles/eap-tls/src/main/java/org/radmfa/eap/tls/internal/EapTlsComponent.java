@@ -34,6 +34,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
@@ -77,6 +78,16 @@ public final class EapTlsComponent {
         @AttributeDefinition(name = "CRL files", required = false, description = "PEM or DER CRLs, comma-separated;"
                 + " when given, every certificate of the chain must have a current CRL from its issuer")
         String[] crlFiles();
+
+        @AttributeDefinition(name = "OCSP", description = "OCSP for the client's certificate: off; soft (a responder"
+                + " that cannot be asked does not refuse the login); hard (it does)",
+                options = {@Option(value = "off", label = "off"), @Option(value = "soft", label = "soft fail"),
+                        @Option(value = "hard", label = "hard fail")})
+        String ocsp() default "off";
+
+        @AttributeDefinition(name = "OCSP responder", required = false, description = "http:// URL asked for every"
+                + " client certificate; empty: the one the certificate names (Authority Information Access)")
+        String ocspResponder();
 
         @AttributeDefinition(name = "TLS versions", description = "TLSv1.2, TLSv1.3")
         String[] tlsVersions() default {"TLSv1.2", "TLSv1.3"};
@@ -228,7 +239,8 @@ public final class EapTlsComponent {
             versions.add(ProtocolVersion.TLSv12);
         }
         return new EapTlsServer.Identity(crypto, settings.key(), chain, algorithm.equals("RSA"),
-                new ClientCertificateVerifier(settings.trustedCas(), settings.crls()), List.copyOf(authorities),
+                new ClientCertificateVerifier(settings.trustedCas(), settings.crls(), settings.ocsp(),
+                        settings.ocspResponder()), List.copyOf(authorities),
                 versions.toArray(ProtocolVersion[]::new));
     }
 

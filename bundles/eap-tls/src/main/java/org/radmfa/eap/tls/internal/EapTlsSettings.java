@@ -2,6 +2,8 @@ package org.radmfa.eap.tls.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +41,13 @@ import org.radmfa.api.config.InvalidConfigurationException;
  * secret.
  */
 record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas, List<X509CRL> crls,
-        List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap) {
+        List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap,
+        ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder) {
 
     static final String PID = "org.radmfa.eap.tls";
     static final Set<String> KEYS = Set.of("keyStore", "keyStorePassword", "certificateFile", "privateKeyFile",
             "trustedCaFile", "crlFiles", "tlsVersions", "fragmentSize", "maxMessageSize", "maxFragments",
-            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap");
+            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap", "ocsp", "ocspResponder");
     private static final String SEALED_PREFIX = "{aes-gcm}";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
@@ -109,7 +112,34 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 30, 1, 600)));
         return new EapTlsSettings(key, chain, trusted, crls, List.copyOf(versions), limits,
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false));
+                config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false), ocsp(config),
+                ocspResponder(config));
+    }
+
+    private static ClientCertificateVerifier.OcspMode ocsp(ConfigReader config) throws InvalidConfigurationException {
+        String mode = config.string("ocsp", "off");
+        for (ClientCertificateVerifier.OcspMode candidate : ClientCertificateVerifier.OcspMode.values()) {
+            if (candidate.name().equalsIgnoreCase(mode)) {
+                return candidate;
+            }
+        }
+        throw config.invalid("ocsp", "'" + mode + "' is not one of off, soft, hard");
+    }
+
+    private static URI ocspResponder(ConfigReader config) throws InvalidConfigurationException {
+        String url = config.string("ocspResponder", "");
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw config.invalid("ocspResponder", "'" + url + "' is not an http:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw config.invalid("ocspResponder", "'" + url + "' is not a URL: " + e.getMessage());
+        }
     }
 
     /** A secret as configured: sealed by the vault ({aes-gcm}...) or, discouraged, in clear. */
@@ -202,6 +232,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
     public String toString() {
         return "server certificate " + chain[0].getSubjectX500Principal().getName() + " (expires "
                 + chain[0].getNotAfter().toInstant() + "), " + trustedCas.size() + " trusted CA(s), " + crls.size()
-                + " CRL(s), " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads + " handshake thread(s)";
+                + " CRL(s), OCSP " + ocsp.name().toLowerCase(java.util.Locale.ROOT) + (ocspResponder == null ? ""
+                : " (" + ocspResponder + ")") + ", " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads + " handshake thread(s)";
     }
 }
