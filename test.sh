@@ -15,9 +15,10 @@ cd "$(dirname "$0")"
 # namespace and checks MS-CHAPv2 through winbind with ntlm_auth.
 # freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
 # python3-prometheus-client: the Prometheus project's own text-format parsers check /metrics (OperationsIT).
-DEBIAN_PACKAGES=(freeradius-utils eapoltest postgresql iproute2 chromium chromium-driver
+# openssl: EapTlsIT makes its CA and client certificates with it.
+DEBIAN_PACKAGES=(freeradius-utils eapoltest openssl postgresql iproute2 chromium chromium-driver
                  samba samba-ad-dc samba-ad-provision winbind freeradius python3-prometheus-client)
-COMMANDS=(radtest radclient eapol_test ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius)
+COMMANDS=(radtest radclient eapol_test openssl ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do

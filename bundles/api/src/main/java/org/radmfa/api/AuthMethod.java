@@ -1,6 +1,6 @@
 package org.radmfa.api;
 
-/** How the user proved their password; the policy engine may allow only some of them. */
+/** How the user proved who they are; the policy engine may allow only some of them. */
 public enum AuthMethod {
     PAP,
     CHAP,
@@ -12,5 +12,17 @@ public enum AuthMethod {
      *
      * @since 1.9
      */
-    EAP
+    EAP,
+    /**
+     * A client certificate in a TLS handshake (RFC 5216, RFC 9190).
+     *
+     * @since 1.10
+     */
+    EAP_TLS,
+    /**
+     * PEAPv0 with EAP-MSCHAPv2 inside the TLS tunnel (MS-PEAP), Windows' default.
+     *
+     * @since 1.10
+     */
+    PEAP
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * An MS-CHAPv2 response (RFC 2759), from MS-CHAP-Challenge and MS-CHAP2-Response (RFC 2548) or from an
  * EAP-MSCHAPv2 exchange.
  *
- * @param method {@link AuthMethod#MSCHAPV2} or {@link AuthMethod#EAP_MSCHAPV2}
+ * @param method {@link AuthMethod#MSCHAPV2}, {@link AuthMethod#EAP_MSCHAPV2} or {@link AuthMethod#PEAP}
  * @param ident the MS-CHAP identifier the success or error reply must echo
  * @param authenticatorChallenge the server's 16-octet challenge
  * @param peerChallenge the peer's 16-octet challenge

@@ -49,7 +49,7 @@ public class PolicyTestCommand implements Action {
             description = "A group the user is assumed to be in (repeat for several)")
     List<String> groups = new ArrayList<>();
 
-    @Option(name = "-m", aliases = "--method", description = "PAP, CHAP, MSCHAPV2 or EAP_MSCHAPV2 (default PAP)")
+    @Option(name = "-m", aliases = "--method", description = "PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS or PEAP (default PAP)")
     String method = "PAP";
 
     @Option(name = "-a", aliases = "--attribute", multiValued = true,

@@ -9,6 +9,7 @@ import com.google.re2j.Pattern;
 
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.Cidr;
 import org.radmfa.api.User;
 
@@ -103,6 +104,39 @@ interface Condition {
         @Override
         public String describe() {
             return "userName matches /" + pattern + "/";
+        }
+    }
+
+    /**
+     * NPS "Allowed certificate purposes" and issuer checks (EAP-TLS): the client certificate's issuer DN matches the
+     * pattern, it names at least one of the extended key usages, and at least one of the policy OIDs, each part
+     * only when given. A request authenticated without a certificate never matches.
+     */
+    record Certificate(Pattern issuer, Set<String> extendedKeyUsages, Set<String> policies) implements Condition {
+        @Override
+        public boolean matches(AuthenticationRequest request, User user) {
+            if (!(request.credentials() instanceof CertificateCredentials certificate)) {
+                return false;
+            }
+            return (issuer == null || issuer.matcher(certificate.issuer()).find())
+                    && (extendedKeyUsages.isEmpty()
+                            || certificate.extendedKeyUsages().stream().anyMatch(extendedKeyUsages::contains))
+                    && (policies.isEmpty() || certificate.policies().stream().anyMatch(policies::contains));
+        }
+
+        @Override
+        public String describe() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (issuer != null) {
+                parts.add("certificateIssuer matches /" + issuer + "/");
+            }
+            if (!extendedKeyUsages.isEmpty()) {
+                parts.add("certificateEku any of " + extendedKeyUsages);
+            }
+            if (!policies.isEmpty()) {
+                parts.add("certificatePolicy any of " + policies);
+            }
+            return String.join(" and ", parts);
         }
     }
 

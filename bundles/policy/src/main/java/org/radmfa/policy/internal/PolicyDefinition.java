@@ -77,8 +77,20 @@ public final class PolicyDefinition implements DirectoryListener {
         String condition_clientName();
 
         @AttributeDefinition(name = "Authentication methods condition", required = false,
-                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2")
+                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS, PEAP")
         String condition_authMethods();
+
+        @AttributeDefinition(name = "Certificate issuer condition", required = false,
+                description = "EAP-TLS: regular expression matched against the client certificate's issuer DN")
+        String condition_certificateIssuer();
+
+        @AttributeDefinition(name = "Certificate purpose condition", required = false,
+                description = "EAP-TLS: comma-separated extended key usage OIDs; the certificate names one of them")
+        String condition_certificateEku();
+
+        @AttributeDefinition(name = "Certificate policy condition", required = false,
+                description = "EAP-TLS: comma-separated certificate policy OIDs; the certificate names one of them")
+        String condition_certificatePolicy();
 
         @AttributeDefinition(name = "Client address condition", required = false,
                 description = "Comma-separated addresses or CIDR subnets the request's source must be in")
@@ -97,7 +109,7 @@ public final class PolicyDefinition implements DirectoryListener {
         String mfaExemptGroups();
 
         @AttributeDefinition(name = "Allowed authentication methods (constraint)", required = false,
-                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2; others are rejected")
+                description = "Comma-separated: PAP, CHAP, MSCHAPV2, EAP_MSCHAPV2, EAP_TLS, PEAP; others are rejected")
         String constraint_authMethods();
 
         @AttributeDefinition(name = "Day and time (constraint)", required = false,

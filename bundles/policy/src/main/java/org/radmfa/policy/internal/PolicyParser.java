@@ -21,7 +21,9 @@ import org.radmfa.api.config.InvalidConfigurationException;
 final class PolicyParser {
     /** Condition keys with a meaning of their own; any other condition.X is a pattern on attribute X. */
     static final Set<String> NAMED_CONDITIONS = Set.of("condition.userGroups", "condition.clientName",
-            "condition.authMethods", "condition.clientAddress", "condition.dayAndTime", "condition.userName");
+            "condition.authMethods", "condition.clientAddress", "condition.dayAndTime", "condition.userName",
+            "condition.certificateIssuer", "condition.certificateEku", "condition.certificatePolicy");
+    private static final Pattern OID = Pattern.compile("[0-2](\\.[0-9]+)+");
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
 
     private PolicyParser() {
@@ -86,6 +88,13 @@ final class PolicyParser {
             }
             conditions.add(new Condition.ClientAddress(networks));
         }
+        String issuer = config.string("condition.certificateIssuer", "");
+        Set<String> usages = oids(config, "condition.certificateEku");
+        Set<String> policies = oids(config, "condition.certificatePolicy");
+        if (!issuer.isEmpty() || !usages.isEmpty() || !policies.isEmpty()) {
+            conditions.add(new Condition.Certificate(issuer.isEmpty() ? null
+                    : pattern(config, "condition.certificateIssuer", issuer), usages, policies));
+        }
         WeeklyHours hours = hours(config, "condition.dayAndTime");
         if (hours != null) {
             conditions.add(new Condition.DayAndTime(hours, zone));
@@ -102,6 +111,17 @@ final class PolicyParser {
                     pattern(config, "condition." + attribute, entry.getValue())));
         }
         return conditions;
+    }
+
+    private static Set<String> oids(ConfigReader config, String key) throws InvalidConfigurationException {
+        Set<String> oids = new HashSet<>();
+        for (String oid : config.list(key)) {
+            if (!OID.matcher(oid).matches()) {
+                throw config.invalid(key, "'" + oid + "' is not an object identifier (e.g. 1.3.6.1.5.5.7.3.2)");
+            }
+            oids.add(oid);
+        }
+        return Set.copyOf(oids);
     }
 
     static Set<AuthMethod> authMethods(ConfigReader config, String key) throws InvalidConfigurationException {

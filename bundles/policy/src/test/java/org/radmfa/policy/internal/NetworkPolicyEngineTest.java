@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.RadiusClient;
@@ -87,6 +89,32 @@ class NetworkPolicyEngineTest {
         engine.put("off", parse("name", "Off", "order", "1", "access", "grant", "enabled", "false"), "off.cfg");
         PolicyDecision decision = engine.evaluate(request(), new User("alice", Set.of(), "local"));
         assertEquals(ReasonCode.NO_MATCHING_NETWORK_POLICY, decision.reason());
+    }
+
+    @Test
+    void certificateConditionsMatchOnlyACertificateOfThatIssuerPurposeAndPolicy() throws Exception {
+        engine.put("cert", parse("name", "Corporate certificates", "order", "1", "access", "grant",
+                "condition.certificateIssuer", "CN=Corp Issuing CA", "condition.certificateEku",
+                "1.3.6.1.5.5.7.3.2", "condition.certificatePolicy", "1.3.6.1.4.1.99999.1"), "cert.cfg");
+        User user = new User("alice", Set.of(), "local");
+        CertificateCredentials good = new CertificateCredentials(AuthMethod.EAP_TLS, "alice", "CN=alice",
+                "CN=Corp Issuing CA,DC=corp", "01", List.of("1.3.6.1.5.5.7.3.2"), List.of("1.3.6.1.4.1.99999.1"));
+        assertTrue(engine.evaluate(withCredentials(good), user).granted());
+        CertificateCredentials otherPolicy = new CertificateCredentials(AuthMethod.EAP_TLS, "alice", "CN=alice",
+                "CN=Corp Issuing CA,DC=corp", "01", List.of("1.3.6.1.5.5.7.3.2"), List.of("2.5.29.32.0"));
+        assertFalse(engine.evaluate(withCredentials(otherPolicy), user).granted());
+        CertificateCredentials otherIssuer = new CertificateCredentials(AuthMethod.EAP_TLS, "alice", "CN=alice",
+                "CN=Someone Else", "01", List.of("1.3.6.1.5.5.7.3.2"), List.of("1.3.6.1.4.1.99999.1"));
+        assertFalse(engine.evaluate(withCredentials(otherIssuer), user).granted());
+        assertFalse(engine.evaluate(request(), user).granted(), "a password login has no certificate");
+        assertEquals("condition.certificateEku", assertThrows(InvalidConfigurationException.class,
+                () -> parse("name", "x", "order", "1", "condition.certificateEku", "clientAuth")).key());
+    }
+
+    private static AuthenticationRequest withCredentials(CertificateCredentials credentials) {
+        AuthenticationRequest request = request();
+        return new AuthenticationRequest(request.id(), request.client(), request.source(), request.userName(),
+                credentials, request.attributes(), request.received());
     }
 
     @Test

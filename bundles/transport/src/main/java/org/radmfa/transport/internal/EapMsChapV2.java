@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthMethod;
@@ -21,6 +22,8 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.eap.EapMethod;
+import org.radmfa.api.eap.EapRequest;
 
 /**
  * EAP-MSCHAPv2 carried in RADIUS (RFC 3579; the method as in draft-kamath-pppext-eap-mschapv2), what the IKEv2
@@ -32,6 +35,9 @@ import org.radmfa.api.ReplyAttribute;
  * <li>the peer's Success acknowledgement → Access-Accept with EAP-Success, the policy's settings and the MPPE keys.</li>
  * </ol>
  * The conversation lives here, not in the pipeline: the pipeline sees one request with MS-CHAPv2 credentials.
+ * <p>
+ * EAP-MSCHAPv2 is offered first; a peer that Naks it for a method another bundle offers as an {@link EapMethod}
+ * (EAP-TLS, PEAP) is handed to that method, which then owns the conversation and its State.
  */
 final class EapMsChapV2 {
     private static final int EAP_REQUEST = 1;
@@ -75,9 +81,11 @@ final class EapMsChapV2 {
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final UnsupportedMethodLog unsupportedMethods;
+    private final Supplier<List<EapMethod>> methods;
 
-    EapMsChapV2(UnsupportedMethodLog unsupportedMethods) {
+    EapMsChapV2(UnsupportedMethodLog unsupportedMethods, Supplier<List<EapMethod>> methods) {
         this.unsupportedMethods = unsupportedMethods;
+        this.methods = methods;
     }
 
     /**
@@ -104,12 +112,23 @@ final class EapMsChapV2 {
         }
         String key = HEX.formatHex(eap.state());
         Session session = sessions.get(key);
+        if (session == null) {
+            for (EapMethod method : methods.get()) {
+                if (method.owns(eap.state())) {
+                    return method.next(eapRequest(eap, eap.userName()), pipeline);
+                }
+            }
+        }
         if (session == null || session.expiresAtNanos - System.nanoTime() < 0) {
             sessions.remove(key);
             return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unknown or expired EAP conversation");
         }
         if (type == TYPE_NAK) {
             sessions.remove(key);
+            EapMethod wanted = offered(packet);
+            if (wanted != null) {
+                return wanted.start(eapRequest(eap, session.identity));
+            }
             unsupportedMethods.rejected(eap.client().name(), desired(packet) + " (the peer's EAP Nak)",
                     session.identity, eap.source().toString());
             return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer refused EAP-MSCHAPv2, the only EAP"
@@ -228,6 +247,24 @@ final class EapMsChapV2 {
     private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
         return CompletableFuture.completedFuture(withEapFailure(
                 new Decision(Decision.Outcome.REJECT, reason, detail, null, List.of(), List.of(detail)), eapId));
+    }
+
+    /** The first method the Nak asks for that a bundle offers, or null. */
+    private EapMethod offered(byte[] nak) {
+        List<EapMethod> available = methods.get();
+        for (int i = 5; i < nak.length; i++) {
+            for (EapMethod method : available) {
+                if (method.type() == (nak[i] & 0xFF)) {
+                    return method;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static EapRequest eapRequest(RequestDecoder.EapContext eap, String identity) {
+        return new EapRequest(eap.id(), eap.client(), eap.source(), eap.userName(), identity, eap.eapMessage(),
+                eap.state(), eap.attributes());
     }
 
     /** The methods a Nak asks for (RFC 3748 section 5.3.1), by name. */

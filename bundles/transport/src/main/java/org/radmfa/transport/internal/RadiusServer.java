@@ -47,6 +47,7 @@ import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.api.eap.EapMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tinyradius.dictionary.Dictionary;
@@ -130,7 +131,11 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     private final UnsupportedMethodLog unsupportedMethods = new UnsupportedMethodLog();
     private final AtomicLong requestIds = new AtomicLong();
     private final RateLimiter rateLimiter = new RateLimiter();
-    private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods);
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<EapMethod> eapMethods = new CopyOnWriteArrayList<>();
+
+    private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods, () -> eapMethods);
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
     /** What the configuration asks for, and why the last attempt to open it failed (for health checks). */

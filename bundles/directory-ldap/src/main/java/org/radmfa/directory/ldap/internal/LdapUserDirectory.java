@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Credentials;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
@@ -204,7 +205,10 @@ final class LdapUserDirectory implements UserDirectory {
     /** The request's answer to come, or null if this directory was closed (replaced or stopped) and took nothing. */
     CompletionStage<PrimaryAuthResult> submit(AuthenticationRequest request) {
         Credentials credentials = request.credentials();
-        if (credentials instanceof MsChapV2Credentials msChap) {
+        if (credentials instanceof CertificateCredentials) {
+            // EAP-TLS verified the certificate; as NPS, find the account it names and its groups, without a bind.
+            LOG.trace("LDAP directory {}: certificate user '{}'", name(), request.userName());
+        } else if (credentials instanceof MsChapV2Credentials msChap) {
             if (winbind == null) {
                 return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
                         ReasonCode.UNSUPPORTED_AUTH_METHOD, credentials.method() + " is not enabled for LDAP"
@@ -239,7 +243,7 @@ final class LdapUserDirectory implements UserDirectory {
         return job.result;
     }
 
-    /** One request's LDAP work, and the stage its caller holds. */
+    /** One request's LDAP work and the stage its caller holds; without a password, a certificate's user: no bind. */
     private final class Job implements Runnable {
         final CompletableFuture<PrimaryAuthResult> result = new CompletableFuture<>();
         private final String login;
@@ -285,7 +289,10 @@ final class LdapUserDirectory implements UserDirectory {
                     + entry.getDN() + ") is disabled (userAccountControl ACCOUNTDISABLE) in directory " + name());
         }
         byte[] passwordHashHash = null;
-        if (credentials instanceof PapCredentials pap) {
+        if (credentials instanceof CertificateCredentials) {
+            // The certificate was verified by EAP-TLS: no bind, no password.
+            LOG.debug("LDAP directory {}: user '{}' by certificate, no bind", name(), login);
+        } else if (credentials instanceof PapCredentials pap) {
             PrimaryAuthResult refused = bind(login, entry, pap.password());
             if (refused != null) {
                 return refused;

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Credentials;
@@ -281,6 +283,20 @@ class LdapUserDirectoryTest {
         assertEquals(ReasonCode.ACCOUNT_DISABLED, result.reason());
         assertTrue(new String(java.util.HexFormat.of().parseHex(result.replyAttributes().get(0).value().substring(4)),
                 java.nio.charset.StandardCharsets.US_ASCII).startsWith("E=647"), result.replyAttributes().toString());
+    }
+
+    @Test
+    void aCertificatesUserIsFoundWithItsGroupsWithoutABind() throws Exception {
+        CertificateCredentials certificate = new CertificateCredentials(AuthMethod.EAP_TLS, "alice@corp.example",
+                "CN=Alice", "CN=Corp CA", "01", List.of("1.3.6.1.5.5.7.3.2"), List.of());
+        PrimaryAuthResult result = await(directory().authenticate(request("alice@corp.example", certificate)));
+        assertEquals(ReasonCode.ACCEPTED, result.reason(), result.detail());
+        assertEquals(Set.of("vpn-users", "remote-access", "loop"), result.user().groups());
+        assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN));
+        PrimaryAuthResult disabled = await(directory().authenticate(request("bob", certificate)));
+        assertEquals(ReasonCode.ACCOUNT_DISABLED, disabled.reason());
+        PrimaryAuthResult unknown = await(directory().authenticate(request("nobody", certificate)));
+        assertEquals(ReasonCode.UNKNOWN_USER, unknown.reason());
     }
 
     @Test

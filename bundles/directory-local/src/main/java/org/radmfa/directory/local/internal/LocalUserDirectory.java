@@ -35,6 +35,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.MsChapV2Credentials;
@@ -148,6 +149,13 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         }
         if (request.credentials() instanceof MsChapV2Credentials msChap) {
             return CompletableFuture.completedFuture(msChapV2(request.userName(), user, msChap));
+        }
+        if (request.credentials() instanceof CertificateCredentials certificate) {
+            // The EAP method has verified the certificate; as NPS, the directory only maps it to a user.
+            return CompletableFuture.completedFuture(new PrimaryAuthResult(ReasonCode.ACCEPTED,
+                    new User(user.name(), user.groups(), name),
+                    "certificate " + certificate.subject() + " issued by " + certificate.issuer() + " maps to user '"
+                            + user.name() + "' in directory " + name));
         }
         if (request.credentials() instanceof ChapCredentials chap) {
             return CompletableFuture.completedFuture(chap(user, chap));

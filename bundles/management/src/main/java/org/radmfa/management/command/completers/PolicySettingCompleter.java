@@ -13,7 +13,8 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 public class PolicySettingCompleter implements Completer {
     private static final String[] KEYS = {"access=grant", "access=deny", "mfaRequired=true", "mfaRequired=false",
         "mfaExemptGroups=", "timeZone=", "condition.userGroups=", "condition.clientName=", "condition.clientAddress=",
-        "condition.userName=", "condition.authMethods=", "condition.dayAndTime=", "condition.NAS-Port-Type=",
+        "condition.userName=", "condition.authMethods=", "condition.dayAndTime=", "condition.certificateIssuer=",
+        "condition.certificateEku=", "condition.certificatePolicy=", "condition.NAS-Port-Type=",
         "condition.NAS-Identifier=", "condition.Called-Station-Id=", "condition.Calling-Station-Id=",
         "condition.MS-RAS-Vendor=", "constraint.authMethods=", "constraint.dayAndTime=", "constraint.nasPortType=",
         "constraint.sessionTimeout=", "constraint.idleTimeout=", "reply.Session-Timeout=", "reply.Idle-Timeout=",

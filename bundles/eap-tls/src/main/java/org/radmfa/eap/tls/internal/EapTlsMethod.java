@@ -1,0 +1,321 @@
+package org.radmfa.eap.tls.internal;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.CertificateCredentials;
+import org.radmfa.api.Decision;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.eap.EapMethod;
+import org.radmfa.api.eap.EapRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * EAP-TLS (RFC 5216, and RFC 9190 for TLS 1.3) in RADIUS: the conversations by State, their steps run on a bounded
+ * pool of handshake threads, and once the peer is authenticated by its certificate the request pipeline decides
+ * (directory lookup of the certificate's user, network policy, MFA) before the final Access-Accept with EAP-Success
+ * and the MPPE keys.
+ */
+final class EapTlsMethod implements EapMethod {
+    private static final Logger LOG = LoggerFactory.getLogger(EapTlsMethod.class);
+    private static final int EAP_SUCCESS = 3;
+    private static final int EAP_FAILURE = 4;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final EapTlsServer.Identity identity;
+    private final EapTlsLimits limits;
+    private final ExecutorService handshakes;
+    private final Map<String, TlsConversation> conversations = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    private final int type;
+    /** Per PEAP conversation, its phase 2; absent for EAP-TLS. */
+    private final Map<TlsConversation, PeapInner> phase2 = new ConcurrentHashMap<>();
+
+    EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this(EapTlsPacket.TYPE_TLS, identity, limits, handshakes);
+    }
+
+    /** EAP-TLS (13) or, with an identity that asks for no client certificate, PEAPv0 (25). */
+    EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this.type = type;
+        this.identity = identity;
+        this.limits = limits;
+        this.handshakes = handshakes;
+    }
+
+    @Override
+    public int type() {
+        return type;
+    }
+
+    private boolean peap() {
+        return type == EapTlsPacket.TYPE_PEAP;
+    }
+
+    @Override
+    public CompletionStage<Decision> start(EapRequest request) {
+        sweep();
+        int identifier = (request.eapIdentifier() + 1) & 0xFF;
+        if (conversations.size() >= limits.maxSessions()) {
+            return failure(request.eapIdentifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many EAP-TLS conversations in"
+                    + " progress (maxSessions = " + limits.maxSessions() + ")");
+        }
+        byte[] state = new byte[16];
+        random.nextBytes(state);
+        TlsConversation conversation = new TlsConversation(identity, limits, type(), request.identity(),
+                System.nanoTime() + limits.sessionTimeoutNanos(), peap());
+        conversations.put(HEX.formatHex(state), conversation);
+        return CompletableFuture.completedFuture(challenge(conversation.start(identifier), state,
+                "EAP-TLS start sent"));
+    }
+
+    @Override
+    public boolean owns(byte[] state) {
+        return conversations.containsKey(HEX.formatHex(state));
+    }
+
+    @Override
+    public CompletionStage<Decision> next(EapRequest request, AccessRequestHandler pipeline) {
+        String key = HEX.formatHex(request.state());
+        TlsConversation conversation = conversations.get(key);
+        if (conversation == null || conversation.expired(System.nanoTime())) {
+            if (conversation != null) {
+                end(key, conversation);
+            }
+            return failure(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired " + name()
+                    + " conversation");
+        }
+        EapTlsPacket packet = EapTlsPacket.parseResponse(request.eapMessage(), type());
+        if (packet == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<TlsConversation.Step> step = new CompletableFuture<>();
+        try {
+            handshakes.execute(() -> {
+                // One conversation's steps never overlap: a NAS sends the next only after our answer.
+                synchronized (conversation) {
+                    if (packet.identifier() != conversation.expectedIdentifier()) {
+                        step.complete(null);
+                        return;
+                    }
+                    try {
+                        step.complete(conversation.receive(packet));
+                    } catch (RuntimeException e) {
+                        step.complete(new TlsConversation.Failed("internal error: " + e, false));
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            end(key, conversation);
+            return failure(packet.identifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many " + name() + " handshakes"
+                    + " waiting for a thread");
+        }
+        return step.thenCompose(result -> {
+            if (result == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (result instanceof TlsConversation.Send send) {
+                return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
+                        "EAP-TLS handshake in progress"));
+            }
+            if (result instanceof TlsConversation.Failed failed) {
+                end(key, conversation);
+                if (failed.malformed()) {
+                    LOG.info("{} {} conversation of '{}' from client '{}' ended: {}", request.id(), name(),
+                            conversation.identity(), request.client().name(), failed.detail());
+                    return failure(packet.identifier(), ReasonCode.MALFORMED_REQUEST, failed.detail());
+                }
+                LOG.info("{} {} refused '{}' from client '{}': {}", request.id(), name(), conversation.identity(),
+                        request.client().name(), failed.detail());
+                return failure(packet.identifier(), ReasonCode.AUTHENTICATION_FAILED, failed.detail());
+            }
+            if (peap()) {
+                return phase2(request, key, conversation, packet.identifier(), result, pipeline);
+            }
+            end(key, conversation);
+            return decide(request, packet.identifier(), (TlsConversation.Authenticated) result, pipeline);
+        });
+    }
+
+    private String name() {
+        return peap() ? "PEAP" : "EAP-TLS";
+    }
+
+    private void end(String key, TlsConversation conversation) {
+        conversations.remove(key);
+        phase2.remove(conversation);
+        conversation.releaseEngine();
+    }
+
+    /** PEAP phase 2: EAP-MSCHAPv2 in the tunnel; the pipeline decides on the MS-CHAPv2 response, MFA included. */
+    private CompletionStage<Decision> phase2(EapRequest request, String key, TlsConversation conversation, int eapId,
+            TlsConversation.Step result, AccessRequestHandler pipeline) {
+        if (result instanceof TlsConversation.Authenticated) {
+            PeapInner inner = new PeapInner(random);
+            phase2.put(conversation, inner);
+            return send(request, key, conversation, inner.identityRequest());
+        }
+        PeapInner inner = phase2.get(conversation);
+        if (inner == null) {
+            end(key, conversation);
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "PEAP: tunnel data before the handshake ended");
+        }
+        PeapInner.Action action;
+        synchronized (conversation) {
+            action = inner.receive(((TlsConversation.Inner) result).packet(), conversation.nextIdentifier());
+        }
+        if (action instanceof PeapInner.Reply reply) {
+            return send(request, key, conversation, reply.packet());
+        }
+        if (action instanceof PeapInner.Refused refused) {
+            end(key, conversation);
+            LOG.info("{} PEAP refused '{}' from client '{}': {}", request.id(), conversation.identity(),
+                    request.client().name(), refused.detail());
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, refused.detail());
+        }
+        if (action instanceof PeapInner.Done done) {
+            end(key, conversation);
+            return CompletableFuture.completedFuture(accept(done.acceptAttributes(), done.policyName(),
+                    conversation.handshakeResult().msk(), eapId, "PEAP-MSCHAPv2 completed for '" + done.userName()
+                            + "'", List.of("peap: TLS tunnel and inner EAP-MSCHAPv2 completed")));
+        }
+        PeapInner.Verify verify = (PeapInner.Verify) action;
+        if (pipeline == null) {
+            end(key, conversation);
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        AuthenticationRequest login = new AuthenticationRequest(request.id(), request.client(), request.source(),
+                verify.userName(), verify.credentials(), request.attributes(), Instant.now());
+        return pipeline.handle(login).thenCompose(decision -> {
+            if (decision.outcome() != Decision.Outcome.ACCEPT) {
+                end(key, conversation);
+                ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                        : ReasonCode.UNSUPPORTED_AUTH_METHOD;
+                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason,
+                        decision.detail(), decision.policyName(), eapMessage(new byte[] {EAP_FAILURE, (byte) eapId,
+                            0, 4}), decision.trace()));
+            }
+            PeapInner.Action next;
+            synchronized (conversation) {
+                next = inner.accepted(decision);
+            }
+            if (next instanceof PeapInner.Reply reply) {
+                return send(request, key, conversation, reply.packet());
+            }
+            end(key, conversation);
+            return failure(eapId, ReasonCode.INTERNAL_ERROR, ((PeapInner.Refused) next).detail());
+        });
+    }
+
+    private CompletionStage<Decision> send(EapRequest request, String key, TlsConversation conversation,
+            byte[] innerPacket) {
+        TlsConversation.Step step;
+        synchronized (conversation) {
+            step = conversation.sendInner(innerPacket);
+        }
+        if (step instanceof TlsConversation.Send send) {
+            return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
+                    "PEAP phase 2 in progress"));
+        }
+        end(key, conversation);
+        return failure(request.eapIdentifier(), ReasonCode.INTERNAL_ERROR, ((TlsConversation.Failed) step).detail());
+    }
+
+    /** The final accept: the policy's settings, EAP-Success and the MSK as MS-MPPE keys. */
+    private static Decision accept(List<ReplyAttribute> policyAttributes, String policyName, byte[] msk, int eapId,
+            String detail, List<String> trace) {
+        List<ReplyAttribute> attributes = new ArrayList<>(policyAttributes);
+        // RFC 5216 section 2.3 / RFC 3079 usage: MS-MPPE-Recv-Key is the first half of the MSK, Send-Key the second.
+        attributes.add(new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(msk, 0, 32)));
+        attributes.add(new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(msk, 32, 64)));
+        attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
+        return new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, detail, policyName, attributes, trace);
+    }
+
+    /** The certificate is good: the pipeline maps it to a user and decides, MFA included. */
+    private CompletionStage<Decision> decide(EapRequest eap, int eapId, TlsConversation.Authenticated peer,
+            AccessRequestHandler pipeline) {
+        CertificateCredentials credentials = CertificateIdentity.credentials(peer.certificate());
+        if (credentials.identity().isEmpty()) {
+            return failure(eapId, ReasonCode.UNKNOWN_USER, "certificate " + credentials.subject()
+                    + " names no user (no UPN in its subjectAltName, no CN)");
+        }
+        if (pipeline == null) {
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
+                credentials.identity(), credentials, eap.attributes(), Instant.now());
+        return pipeline.handle(request).thenApply(decision -> {
+            if (decision.outcome() != Decision.Outcome.ACCEPT) {
+                ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
+                        : ReasonCode.UNSUPPORTED_AUTH_METHOD;
+                return new Decision(Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
+                        eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), decision.trace());
+            }
+            List<String> trace = new ArrayList<>(decision.trace());
+            trace.add(0, "eap-tls: " + peer.protocol() + " client certificate " + credentials.subject() + " issued by "
+                    + credentials.issuer() + " maps to '" + credentials.identity() + "'");
+            return accept(decision.replyAttributes(), decision.policyName(), peer.msk(), eapId, decision.detail(),
+                    trace);
+        });
+    }
+
+    private static Decision challenge(byte[] eapPacket, byte[] state, String detail) {
+        List<ReplyAttribute> attributes = new ArrayList<>(eapMessage(eapPacket));
+        attributes.add(new ReplyAttribute("State", "0x" + HEX.formatHex(state)));
+        return new Decision(Decision.Outcome.CHALLENGE, ReasonCode.EAP_IN_PROGRESS, detail, null, attributes,
+                List.of());
+    }
+
+    private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
+        return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason, detail, null,
+                eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), List.of("eap-tls: " + detail)));
+    }
+
+    /** An EAP packet as EAP-Message attributes of at most 253 octets each (RFC 3579 section 3.1). */
+    static List<ReplyAttribute> eapMessage(byte[] packet) {
+        List<ReplyAttribute> parts = new ArrayList<>();
+        for (int offset = 0; offset < packet.length; offset += 253) {
+            parts.add(new ReplyAttribute("EAP-Message",
+                    "0x" + HEX.formatHex(packet, offset, Math.min(packet.length, offset + 253))));
+        }
+        return parts;
+    }
+
+    private void sweep() {
+        // Periodic, never per packet: a full table must not turn every start into a scan.
+        if (sinceSweep.incrementAndGet() < 256 && conversations.size() < limits.maxSessions()) {
+            return;
+        }
+        sinceSweep.set(0);
+        long now = System.nanoTime();
+        for (Iterator<TlsConversation> it = conversations.values().iterator(); it.hasNext();) {
+            TlsConversation conversation = it.next();
+            if (conversation.expired(now)) {
+                it.remove();
+                phase2.remove(conversation);
+            }
+        }
+    }
+
+    int conversations() {
+        return conversations.size();
+    }
+}
