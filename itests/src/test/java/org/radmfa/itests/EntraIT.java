@@ -218,6 +218,8 @@ public class EntraIT extends RadmfaTestSupport {
                     "mfaTimeoutSeconds", "20", "mfaMaxPushes", "0"));
             String set = shell("radmfa:policies-set \"Demo MFA users\" reply.Class=entra-otp-users");
             assertTrue(set, !set.toLowerCase(java.util.Locale.ROOT).contains("error"));
+            // The change reaches the policy engine through its etc/ file and ConfigurationAdmin: wait for it there.
+            Await.until("the policy engine returns the new Class", TIMEOUT, this::policyRepliesWithTheNewClass);
             try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort())) {
                 RadiusTestClient.Response[] first = new RadiusTestClient.Response[1];
                 Await.until("an Access-Challenge for mfa-demo", TIMEOUT, () -> {
@@ -243,6 +245,26 @@ public class EntraIT extends RadmfaTestSupport {
             String decisions = shell("radmfa:decisions --no-format --trace -n 10");
             assertTrue(decisions, decisions.contains("OathCodeIncorrect"));
             assertTrue("the code is never in the decision log", !decisions.matches("(?s).*\\b482915\\b.*"));
+        }
+    }
+
+    private boolean policyRepliesWithTheNewClass() {
+        org.osgi.framework.ServiceReference<org.radmfa.api.PolicyEngine> reference = bundleContext
+                .getServiceReference(org.radmfa.api.PolicyEngine.class);
+        if (reference == null) {
+            return false;
+        }
+        org.radmfa.api.PolicyEngine engine = bundleContext.getService(reference);
+        try {
+            org.radmfa.api.AuthenticationRequest request = new org.radmfa.api.AuthenticationRequest("entra-it",
+                    new org.radmfa.api.RadiusClient("localhost-demo", "127.0.0.1",
+                            org.radmfa.api.SharedSecret.of(DEMO_SECRET), null, true),
+                    new java.net.InetSocketAddress("127.0.0.1", 1), "mfa-demo",
+                    new org.radmfa.api.PapCredentials("unused"), List.of(), java.time.Instant.now());
+            return engine.evaluate(request, new org.radmfa.api.User("mfa-demo", Set.of("mfa-users"), "local"))
+                    .replyAttributes().stream().anyMatch(attribute -> "entra-otp-users".equals(attribute.value()));
+        } finally {
+            bundleContext.ungetService(reference);
         }
     }
 
