@@ -175,7 +175,7 @@ fi
 echo
 say "emulator counters (every 5 s)"
 grep '^EMULATOR' "$WORK/emulator.out" | tail -n 40
-echo "ERROR lines in karaf.log: $(grep -c "ERROR" "$KARAF_HOME/data/log/karaf.log" || true)"
+echo "ERROR lines in karaf.log: $(grep -c "| ERROR |" "$KARAF_HOME/data/log/karaf.log" || true)"
 if [[ "$JFR" == 1 && -f "$WORK/radmfa-mfa.jfr" ]]; then
     cp "$WORK/radmfa-mfa.jfr" "$ROOT/bench/target/radmfa-mfa.jfr" 2>/dev/null \
         && echo "(recording: bench/target/radmfa-mfa.jfr)"
