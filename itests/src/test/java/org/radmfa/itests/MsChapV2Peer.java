@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class MsChapV2Peer {
     private static final HexFormat HEX = HexFormat.of();
     /** The JDK's MD4, which it keeps out of its providers; its own Provider class may still instantiate it. */
+    @SuppressWarnings("DoubleBraceInitialization") // a Provider registers its services this way, not a collection
     private static final Provider MD4 = new Provider("radmfa-test-md4", "1", "MD4 for NT hashes in tests") {
         {
             put("MessageDigest.MD4", "sun.security.provider.MD4");
