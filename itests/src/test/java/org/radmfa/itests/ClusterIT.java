@@ -195,7 +195,7 @@ public class ClusterIT {
                     + ", radmfa-cluster, radmfa-mfa-entra, radmfa-mfa-otp, radmfa-accounting-pgsql");
             // The same database for every node; each its own spool (the default, in its own data/) and its name.
             Files.writeString(etc.resolve("org.radmfa.accounting.pgsql.cfg"), "url = jdbc:postgresql://"
-                    + DATABASE_HOST + ":5432/radmfa\nuser = " + ACCOUNTING_ROLE + "\npassword = "
+                    + DATABASE_HOST + ":5432/radmfa\nuser = " + ACCOUNTING_ROLE + "\n.password = "
                     + ACCOUNTING_PASSWORD + "\nserverName = " + node.name() + "\nconnectTimeoutSeconds = 2\n");
             Files.copy(entraConfig, etc.resolve("org.radmfa.mfa.entra.cfg"));
             Files.writeString(etc.resolve("org.radmfa.pipeline.cfg"), PIPELINE_SETTINGS.replace("CONNECTOR", "entra"));

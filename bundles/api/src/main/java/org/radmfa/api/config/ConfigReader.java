@@ -21,10 +21,16 @@ public final class ConfigReader {
 
     private final Map<String, ?> properties;
     private final String source;
+    private final ConfigType type;
 
     public ConfigReader(Map<String, ?> properties) {
+        this(properties, null);
+    }
+
+    ConfigReader(Map<String, ?> properties, ConfigType type) {
         this.properties = properties;
         this.source = sourceOf(properties);
+        this.type = type;
     }
 
     /** The file name (without directories) a configuration came from, or its PID. */
@@ -106,6 +112,54 @@ public final class ConfigReader {
             throw invalid(key, result + " is out of range " + min + ".." + max);
         }
         return result;
+    }
+
+    /**
+     * The trimmed string, or the configuration type's default.
+     *
+     * @since 1.1
+     */
+    public String string(String key) {
+        Object declared = declaredDefault(key);
+        return string(key, declared == null ? null : declared.toString());
+    }
+
+    /**
+     * "true" or "false", or the configuration type's default.
+     *
+     * @since 1.1
+     */
+    public boolean bool(String key) throws InvalidConfigurationException {
+        return bool(key, (Boolean) declaredDefault(key));
+    }
+
+    /**
+     * An integer within [min, max], or the configuration type's default.
+     *
+     * @since 1.1
+     */
+    public int integer(String key, int min, int max) throws InvalidConfigurationException {
+        return integer(key, ((Number) declaredDefault(key)).intValue(), min, max);
+    }
+
+    /**
+     * Keys that are neither declared by the configuration type nor set by the framework: most likely typos.
+     *
+     * @since 1.1
+     */
+    public List<String> unknownKeys(String... knownPrefixes) {
+        return unknownKeys(Set.copyOf(requireType().keys()), knownPrefixes);
+    }
+
+    private Object declaredDefault(String key) {
+        return requireType().defaultValue(key);
+    }
+
+    private ConfigType requireType() {
+        if (type == null) {
+            throw new IllegalStateException("this reader has no configuration type: use ConfigType.read");
+        }
+        return type;
     }
 
     /** A comma-separated list (or a String[] / collection), trimmed, empty entries dropped. */

@@ -60,8 +60,9 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
 
         @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD,
                 description = "The role's password, best sealed by the vault ({aes-gcm}...); empty for peer or "
-                        + "certificate authentication")
-        String password() default "";
+                        + "certificate authentication. The key is .password: the leading dot keeps it out of the "
+                        + "service properties that service:list shows")
+        String _password() default "";
 
         @AttributeDefinition(name = "Spool directory",
                 description = "Where records wait, fsynced, while the database is away; replayed in order")
@@ -96,10 +97,14 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
     public PgsqlAccountingSink(Map<String, Object> properties,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             SecretVault vault) throws InvalidConfigurationException, IOException {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = PgsqlSettings.TYPE.read(properties);
         this.settings = PgsqlSettings.read(config);
-        config.unknownKeys(PgsqlSettings.KEYS).forEach(unknown -> LOG.warn(
+        config.unknownKeys(PgsqlSettings.LEGACY_PASSWORD_KEY).forEach(unknown -> LOG.warn(
                 "{}: key '{}' is not a PostgreSQL accounting setting and is ignored", config.source(), unknown));
+        if (properties.containsKey(PgsqlSettings.LEGACY_PASSWORD_KEY)) {
+            LOG.warn("{}: rename the key 'password' to '.password': without the leading dot it is also published"
+                    + " as a service property of the accounting sink", config.source());
+        }
         this.database = new Database(settings.url(), settings.user(), password(config, settings, vault),
                 settings.connectTimeoutSeconds());
         this.writer = new Writer(database, settings.spoolDirectory(), settings.batchSize(), settings.flushMillis(),
@@ -117,14 +122,18 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
             return () -> configured;
         }
         if (vault == null) {
-            throw config.invalid("password", "is sealed by the vault but no vault service is running");
+            throw config.invalid(passwordKey(config), "is sealed by the vault but no vault service is running");
         }
         try {
             vault.open(configured);
         } catch (IllegalArgumentException e) {
-            throw config.invalid("password", "is sealed, but not with this appliance's vault key");
+            throw config.invalid(passwordKey(config), "is sealed, but not with this appliance's vault key");
         }
         return () -> vault.open(configured);
+    }
+
+    private static String passwordKey(ConfigReader config) {
+        return config.string(".password").isEmpty() ? PgsqlSettings.LEGACY_PASSWORD_KEY : ".password";
     }
 
     @Deactivate

@@ -5,9 +5,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 /**
@@ -19,13 +19,15 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
 
     static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/radmfa";
     static final String DEFAULT_SPOOL = "${karaf.data}/accounting-spool";
-    static final Set<String> KEYS = Set.of("url", "user", "password", "spoolDirectory", "batchSize", "flushMillis",
-            "connectTimeoutSeconds", "serverName");
+    /** The configuration type (keys, defaults, descriptions): the component's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(PgsqlAccountingSink.Config.class);
+    /** Before the password became private ({@code .password}); still read, with a warning. */
+    static final String LEGACY_PASSWORD_KEY = "password";
     static final int MAX_SERVER_NAME = 253;
     static final String SEALED_PREFIX = "{aes-gcm}";
 
     static PgsqlSettings read(ConfigReader config) throws InvalidConfigurationException {
-        String url = config.string("url", DEFAULT_URL);
+        String url = config.string("url");
         if (url.isEmpty()) {
             throw config.invalid("url", "is required and must not be empty");
         }
@@ -33,14 +35,17 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
             throw config.invalid("url", "must start with jdbc:postgresql:");
         }
         if (url.toLowerCase(Locale.ROOT).contains("password=")) {
-            throw config.invalid("url", "must not carry the password: set it with the key 'password'");
+            throw config.invalid("url", "must not carry the password: set it with the key '.password'");
         }
-        String user = config.string("user", "radmfa");
+        String user = config.string("user");
         if (user.isEmpty()) {
             throw config.invalid("user", "must not be empty");
         }
-        String password = config.string("password", "");
-        String spool = config.string("spoolDirectory", DEFAULT_SPOOL);
+        String password = config.string(".password");
+        if (password.isEmpty()) {
+            password = config.string(LEGACY_PASSWORD_KEY, "");
+        }
+        String spool = config.string("spoolDirectory");
         if (spool.isEmpty()) {
             spool = DEFAULT_SPOOL;
         }
@@ -50,10 +55,10 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
         } catch (RuntimeException e) {
             throw config.invalid("spoolDirectory", "'" + spool + "' is not a path");
         }
-        int batchSize = config.integer("batchSize", 200, 1, 10_000);
-        int flushMillis = config.integer("flushMillis", 5, 0, 10_000);
-        int timeout = config.integer("connectTimeoutSeconds", 5, 1, 300);
-        String serverName = config.string("serverName", "").trim();
+        int batchSize = config.integer("batchSize", 1, 10_000);
+        int flushMillis = config.integer("flushMillis", 0, 10_000);
+        int timeout = config.integer("connectTimeoutSeconds", 1, 300);
+        String serverName = config.string("serverName").trim();
         if (serverName.isEmpty()) {
             serverName = defaultServerName();
         }
@@ -95,7 +100,7 @@ record PgsqlSettings(String url, String user, String password, Path spoolDirecto
     }
 
     static PgsqlSettings read(Map<String, ?> properties) throws InvalidConfigurationException {
-        return read(new ConfigReader(properties));
+        return read(TYPE.read(properties));
     }
 
     @Override

@@ -389,9 +389,19 @@ class PgsqlAccountingSinkTest {
         assertRefused(Map.of("batchSize", "0"), "batchSize");
         assertRefused(Map.of("flushMillis", "soon"), "flushMillis");
         assertRefused(Map.of("connectTimeoutSeconds", "301"), "connectTimeoutSeconds");
-        assertRefused(Map.of("password", "{aes-gcm}AAAA"), "password");
+        assertRefused(Map.of(".password", "{aes-gcm}AAAA"), ".password");
         assertRefused(Map.of("serverName", "x".repeat(254)), "serverName");
         assertRefused(Map.of("serverName", "two\nlines"), "serverName");
+    }
+
+    @Test
+    void thePasswordIsPrivateAndTheKeyWithoutTheDotIsStillRead() throws Exception {
+        assertTrue(PgsqlSettings.TYPE.declares(".password"));
+        assertFalse(PgsqlSettings.TYPE.declares("password"), "a public key would become a service property");
+
+        Map<String, Object> legacy = config(url, Map.of());
+        legacy.put("password", legacy.remove(".password"));
+        assertEquals(password, PgsqlSettings.read(legacy).password());
     }
 
     @Test
@@ -446,7 +456,7 @@ class PgsqlAccountingSinkTest {
         String wrong = "wrong-" + password;
         try {
             // A wrong password: refused by the server, records spooled, the outage logged.
-            PgsqlAccountingSink refused = sink(url, Map.of("password", wrong));
+            PgsqlAccountingSink refused = sink(url, Map.of(".password", wrong));
             store(refused, start("p1", "gw", "P1", BASE));
             awaitTrue(() -> captured.toString(StandardCharsets.UTF_8).contains("is not usable"), 10,
                     "the refused login is logged");
@@ -467,7 +477,7 @@ class PgsqlAccountingSinkTest {
                     return password;
                 }
             };
-            PgsqlAccountingSink sink = new PgsqlAccountingSink(config(url, Map.of("password", "{aes-gcm}sealed")),
+            PgsqlAccountingSink sink = new PgsqlAccountingSink(config(url, Map.of(".password", "{aes-gcm}sealed")),
                     vault);
             sinks.add(sink);
             store(sink, start("p2", "gw", "P2", BASE.plusSeconds(1)));
@@ -504,7 +514,7 @@ class PgsqlAccountingSinkTest {
         properties.put("service.pid", PgsqlAccountingSink.PID);
         properties.put("url", jdbcUrl);
         properties.put("user", user);
-        properties.put("password", password);
+        properties.put(".password", password);
         properties.put("spoolDirectory", spool.toString());
         properties.put("connectTimeoutSeconds", "2");
         properties.putAll(extra);
