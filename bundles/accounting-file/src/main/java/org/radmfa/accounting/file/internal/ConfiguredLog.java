@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ final class ConfiguredLog {
     private record Active(LogSettings settings, RotatingLogFile file) {
     }
 
+    private final ConfigType type;
     private final String pid;
     private final String kind;
     private final java.util.Set<RecordFormat> formats;
@@ -31,8 +33,10 @@ final class ConfiguredLog {
     private volatile Active active;
     private volatile String refusal = "not configured yet";
 
-    ConfiguredLog(String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
+    /** @param type the component's metatype definition: its keys and defaults */
+    ConfiguredLog(ConfigType type, String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
             RotatingLogFile.DiskSpace disk) {
+        this.type = type;
         this.pid = pid;
         this.kind = kind;
         this.formats = java.util.Set.copyOf(formats);
@@ -41,15 +45,15 @@ final class ConfiguredLog {
     }
 
     synchronized void configure(Map<String, ?> properties) {
+        ConfigReader config = type.read(properties);
         LogSettings settings;
         try {
-            settings = LogSettings.parse(properties, pid, kind, formats);
+            settings = LogSettings.parse(config, properties, pid, kind, formats);
         } catch (InvalidConfigurationException e) {
             refused(e.getMessage());
             return;
         }
-        ConfigReader config = new ConfigReader(properties);
-        config.unknownKeys(LogSettings.KEYS).forEach(key -> LOG.warn("{}: key '{}' is not a {} file setting and is"
+        config.unknownKeys(LogSettings.NAME_KEY).forEach(key -> LOG.warn("{}: key '{}' is not a {} file setting and is"
                 + " ignored", config.source(), key, kind));
         Active previous = active;
         if (previous != null && previous.settings().equals(settings)) {

@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.LoggingHealth;
@@ -86,7 +87,8 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
     }
 
     FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(PID, "accounting", java.util.EnumSet.allOf(RecordFormat.class), clock, disk);
+        this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "accounting", java.util.EnumSet.allOf(RecordFormat.class),
+                clock, disk);
     }
 
     @Activate

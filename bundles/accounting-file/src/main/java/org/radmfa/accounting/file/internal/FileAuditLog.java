@@ -14,6 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.LoggingHealth;
+import org.radmfa.api.config.ConfigType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     }
 
     FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS), clock, disk);
+        this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS),
+                clock, disk);
     }
 
     @Activate

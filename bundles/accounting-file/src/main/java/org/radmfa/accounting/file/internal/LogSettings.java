@@ -18,8 +18,8 @@ import org.radmfa.api.config.InvalidConfigurationException;
  * @param name "default" for the singleton configuration, else the factory configuration's name
  */
 record LogSettings(String name, RecordFormat format, RotatingLogFile.Options options, NpsHeader header) {
-    static final Set<String> KEYS = Set.of("name", "directory", "format", "rotation", "maxFileMegabytes", "maxFiles",
-            "maxAgeDays", "minFreeMegabytes", "onFailure", "queueCapacity", "timeZone", "computerName");
+    /** The factory configuration's name, when it is not taken from the file name; not in the metatype. */
+    static final String NAME_KEY = "name";
     static final String DEFAULT_NAME = "default";
     private static final long MEGABYTE = 1024L * 1024;
 
@@ -28,39 +28,38 @@ record LogSettings(String name, RecordFormat format, RotatingLogFile.Options opt
      * @param kind "accounting" or "audit": the default directory and the JSON file prefix
      * @param formats the formats this kind of file can be written in
      */
-    static LogSettings parse(Map<String, ?> properties, String pid, String kind, Set<RecordFormat> formats)
-            throws InvalidConfigurationException {
-        ConfigReader config = new ConfigReader(properties);
-        String name = config.string("name", nameOf(properties, pid));
+    static LogSettings parse(ConfigReader config, Map<String, ?> properties, String pid, String kind,
+            Set<RecordFormat> formats) throws InvalidConfigurationException {
+        String name = config.string(NAME_KEY, nameOf(properties, pid));
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw config.invalid("name", "'" + name + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        RecordFormat format = RecordFormat.named(config.string("format", "json"));
+        RecordFormat format = RecordFormat.named(config.string("format"));
         if (format == null) {
-            throw config.invalid("format", "'" + config.string("format", "") + "' is not one of json, dts, ias");
+            throw config.invalid("format", "'" + config.string("format") + "' is not one of json, dts, ias");
         }
         if (!formats.contains(format)) {
             throw config.invalid("format", "the " + kind + " file can be written as " + formats.stream()
                     .map(RecordFormat::configName).sorted().collect(java.util.stream.Collectors.joining(" or "))
                     + " only");
         }
-        LogFileNaming.Period period = LogFileNaming.Period.named(config.string("rotation", "daily"));
+        LogFileNaming.Period period = LogFileNaming.Period.named(config.string("rotation"));
         if (period == null) {
-            throw config.invalid("rotation", "'" + config.string("rotation", "") + "' is not one of daily, weekly,"
+            throw config.invalid("rotation", "'" + config.string("rotation") + "' is not one of daily, weekly,"
                     + " monthly, none");
         }
-        FailurePolicy onFailure = FailurePolicy.named(config.string("onFailure", "withhold-response"));
+        FailurePolicy onFailure = FailurePolicy.named(config.string("onFailure"));
         if (onFailure == null) {
-            throw config.invalid("onFailure", "'" + config.string("onFailure", "") + "' is not one of"
+            throw config.invalid("onFailure", "'" + config.string("onFailure") + "' is not one of"
                     + " withhold-response, delete-oldest, discard-requests");
         }
         ZoneId zone;
         try {
-            zone = ZoneId.of(config.string("timeZone", "UTC"));
+            zone = ZoneId.of(config.string("timeZone"));
         } catch (DateTimeException e) {
-            throw config.invalid("timeZone", "'" + config.string("timeZone", "") + "' is not a time zone");
+            throw config.invalid("timeZone", "'" + config.string("timeZone") + "' is not a time zone");
         }
-        String directory = config.string("directory", "");
+        String directory = config.string("directory");
         Path path;
         if (directory.isEmpty()) {
             String folder = name.equals(DEFAULT_NAME) ? kind : kind + "-" + name;
@@ -68,15 +67,15 @@ record LogSettings(String name, RecordFormat format, RotatingLogFile.Options opt
         } else {
             path = Path.of(directory);
         }
-        String computerName = config.string("computerName", "");
+        String computerName = config.string("computerName");
         if (computerName.isEmpty() && format != RecordFormat.JSON) {
             computerName = hostName();
         }
         RotatingLogFile.Options options = new RotatingLogFile.Options(path, format.naming(kind, period),
-                config.integer("maxFileMegabytes", 0, 0, 1_000_000) * MEGABYTE,
-                config.integer("maxFiles", 0, 0, 1_000_000), config.integer("maxAgeDays", 0, 0, 100_000),
-                config.integer("minFreeMegabytes", 0, 0, 10_000_000) * MEGABYTE, onFailure,
-                config.integer("queueCapacity", 10_000, 1, 10_000_000), zone);
+                config.integer("maxFileMegabytes", 0, 1_000_000) * MEGABYTE,
+                config.integer("maxFiles", 0, 1_000_000), config.integer("maxAgeDays", 0, 100_000),
+                config.integer("minFreeMegabytes", 0, 10_000_000) * MEGABYTE, onFailure,
+                config.integer("queueCapacity", 1, 10_000_000), zone);
         return new LogSettings(name, format, options, new NpsHeader(computerName, zone));
     }
 
