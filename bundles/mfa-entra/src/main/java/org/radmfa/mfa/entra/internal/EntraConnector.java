@@ -71,20 +71,20 @@ public final class EntraConnector implements MfaConnector {
         @AttributeDefinition(name = "Certificate", required = false, description = "PKCS#12 file, or PEM file with"
                 + " the certificate and an unencrypted PKCS#8 RSA key, whose public key is among the service"
                 + " principal's key credentials (radmfa:entra-setup makes one)")
-        String certificatePath();
+        String certificatePath() default "";
 
         @AttributeDefinition(name = "Certificate password", type = AttributeType.PASSWORD, required = false,
                 description = "Password of the PKCS#12 file (may be sealed by the vault)")
-        String certificatePassword();
+        String certificatePassword() default "";
 
         @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, required = false,
                 description = "Instead of the certificate: a client secret added to the same service principal,"
                         + " preferably sealed by the vault ({aes-gcm}...)")
-        String clientSecret();
+        String clientSecret() default "";
 
         @AttributeDefinition(name = "Client secret expires", required = false,
                 description = "ISO date the secret expires on (2026-12-31); drives the expiry warnings")
-        String clientSecretExpires();
+        String clientSecretExpires() default "";
 
         @AttributeDefinition(name = "Authority", description = "Login base URL; sovereign clouds differ"
                 + " (https://login.microsoftonline.us, https://login.chinacloudapi.cn)")
@@ -117,7 +117,7 @@ public final class EntraConnector implements MfaConnector {
 
         @AttributeDefinition(name = "Authentication method", required = false, description = "Empty: the user's"
                 + " default method. Or one method id: PhoneAppNotification, PhoneAppOTP, TwoWayVoiceMobile, ...")
-        String authenticationMethodId();
+        String authenticationMethodId() default "";
 
         @AttributeDefinition(name = "One-time code instead of number matching", description = "For PAP logins:"
                 + " ask for the code shown in Microsoft Authenticator through an Access-Challenge instead of a"
@@ -139,10 +139,10 @@ public final class EntraConnector implements MfaConnector {
 
         @AttributeDefinition(name = "Trust store", required = false, description = "PKCS#12 or JKS file with the CA"
                 + " certificates to trust for the authority and the MFA service; empty: the Java runtime's CAs")
-        String trustStore();
+        String trustStore() default "";
 
         @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
-        String trustStorePassword();
+        String trustStorePassword() default "";
 
         @AttributeDefinition(name = "Poll interval (ms)", description = "How often EndTwoWayAuthentication asks"
                 + " whether the user has answered")
@@ -230,7 +230,7 @@ public final class EntraConnector implements MfaConnector {
     }
 
     private synchronized void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = EntraSettings.TYPE.read(properties);
         EntraSettings settings;
         EntraClient fresh;
         try {
@@ -243,9 +243,10 @@ public final class EntraConnector implements MfaConnector {
             refuse(config.invalid("authority", e.getMessage()).getMessage());
             return;
         }
-        config.unknownKeys(EntraSettings.KEYS).forEach(unknown -> LOG.warn(EntraSettings.RETIRED_KEYS.contains(
-                unknown) ? "{}: key '{}' belonged to the retired relay contract and is ignored: the connector now"
-                        + " speaks Entra's MFA service itself (see radmfa:entra-setup)"
+        config.unknownKeys(EntraSettings.CONNECTOR_PROPERTY).forEach(unknown -> LOG.warn(
+                EntraSettings.RETIRED_KEYS.contains(unknown)
+                        ? "{}: key '{}' belonged to the retired relay contract and is ignored: the connector now"
+                                + " speaks Entra's MFA service itself (see radmfa:entra-setup)"
                         : "{}: key '{}' is not an Entra connector setting and is ignored", config.source(), unknown));
         EntraClient previous = client;
         client = fresh;

@@ -36,6 +36,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
@@ -71,13 +72,10 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
             + "/StrongAuthenticationService.svc/Connector";
     static final String DEFAULT_GRAPH = "https://graph.microsoft.com";
     static final String DEFAULT_PROMPT = "Enter the code from Microsoft Authenticator";
-    static final Set<String> KEYS = Set.of("tenantId", "clientId", "clientSecret", "clientSecretExpires",
-            "certificatePath", "certificatePassword", "authority", "serviceUrl", "resource", "graphBaseUrl",
-            "trustStore", "trustStorePassword", "userLookup", "requireUserMatch", "authenticationMethodId",
-            "overrideNumberMatchingWithOtp", "challengePrompt", "lcid", "callerName", "pollIntervalMillis",
-            "requestTimeoutMillis", "credentialExpiryWarningDays", "maxConcurrentRequests",
-            // set by DS and Karaf, not by the administrator
-            "connector", "osgi.ds.satisfying.condition.target");
+    /** Keys, defaults and descriptions: the connector's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(EntraConnector.Config.class);
+    /** The service property Karaf's feature sets on the configuration; not the administrator's. */
+    static final String CONNECTOR_PROPERTY = "connector";
     /** Keys of the connector's first versions, which spoke a relay contract of its own. */
     static final Set<String> RETIRED_KEYS = Set.of("mfaEndpoint", "method");
     /** A tenant GUID or a verified domain name (contoso.onmicrosoft.com). */
@@ -115,32 +113,32 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
     }
 
     static EntraSettings read(Map<String, ?> properties, SecretVault vault) throws InvalidConfigurationException {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = TYPE.read(properties);
         String tenantId = config.requiredString("tenantId");
         if (!TENANT.matcher(tenantId).matches()) {
             throw config.invalid("tenantId", "'" + tenantId + "' is neither a tenant GUID nor a domain name");
         }
-        String clientId = config.string("clientId", MFA_CLIENT_APP_ID);
+        String clientId = config.string("clientId");
         if (!CLIENT_ID.matcher(clientId).matches()) {
             throw config.invalid("clientId", "'" + clientId + "' is not an application (client) id");
         }
-        URI authority = httpsUrl(config, "authority", DEFAULT_AUTHORITY);
-        URI service = httpsUrl(config, "serviceUrl", DEFAULT_SERVICE);
-        URI resource = httpsUrl(config, "resource", DEFAULT_RESOURCE);
-        URI graph = httpsUrl(config, "graphBaseUrl", DEFAULT_GRAPH);
+        URI authority = httpsUrl(config, "authority");
+        URI service = httpsUrl(config, "serviceUrl");
+        URI resource = httpsUrl(config, "resource");
+        URI graph = httpsUrl(config, "graphBaseUrl");
 
-        String secret = config.string("clientSecret", "");
-        String certificatePath = config.string("certificatePath", "");
+        String secret = config.string("clientSecret");
+        String certificatePath = config.string("certificatePath");
         Credential credential;
         Instant expiry;
         if (!secret.isEmpty() && !certificatePath.isEmpty()) {
             throw config.invalid("certificatePath", "give either clientSecret or certificatePath, not both");
         } else if (!certificatePath.isEmpty()) {
-            if (!config.string("clientSecretExpires", "").isEmpty()) {
+            if (!config.string("clientSecretExpires").isEmpty()) {
                 throw config.invalid("clientSecretExpires", "applies to clientSecret only; a certificate's"
                         + " expiry is read from the certificate");
             }
-            String password = open(config, vault, "certificatePassword", config.string("certificatePassword", ""));
+            String password = open(config, vault, "certificatePassword", config.string("certificatePassword"));
             X509Certificate[] chain = new X509Certificate[1];
             credential = certificate(config, certificatePath, password, chain);
             expiry = chain[0].getNotAfter().toInstant();
@@ -153,25 +151,25 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                     + " makes the certificate)");
         }
 
-        String methodId = config.string("authenticationMethodId", "");
+        String methodId = config.string("authenticationMethodId");
         if (!METHOD_ID.matcher(methodId).matches()) {
             throw config.invalid("authenticationMethodId", "'" + methodId + "' is not a method id such as"
                     + " PhoneAppNotification, PhoneAppOTP or TwoWayVoiceMobile");
         }
-        String lcid = config.string("lcid", "en-us");
+        String lcid = config.string("lcid");
         if (!LCID.matcher(lcid).matches()) {
             throw config.invalid("lcid", "'" + lcid + "' is not a language tag such as en-us");
         }
-        String trustStore = config.string("trustStore", "");
+        String trustStore = config.string("trustStore");
         SSLContext sslContext = sslContext(config, trustStore);
         return new EntraSettings(tenantId, clientId, credential, expiry, authority, service, resource, graph,
-                sslContext, trustStore, choice(config, "userLookup", UserLookup.UPN, UserLookup.values()),
-                config.bool("requireUserMatch", true), methodId, config.bool("overrideNumberMatchingWithOtp", false),
-                config.string("challengePrompt", DEFAULT_PROMPT), lcid, config.string("callerName", "radius"),
-                config.integer("pollIntervalMillis", 2000, 100, 60_000),
-                config.integer("requestTimeoutMillis", 10_000, 100, 120_000),
-                config.integer("credentialExpiryWarningDays", 30, 0, 3650),
-                config.integer("maxConcurrentRequests", 32, 1, 1024));
+                sslContext, trustStore, choice(config, "userLookup", UserLookup.values()),
+                config.bool("requireUserMatch"), methodId, config.bool("overrideNumberMatchingWithOtp"),
+                config.string("challengePrompt"), lcid, config.string("callerName"),
+                config.integer("pollIntervalMillis", 100, 60_000),
+                config.integer("requestTimeoutMillis", 100, 120_000),
+                config.integer("credentialExpiryWarningDays", 0, 3650),
+                config.integer("maxConcurrentRequests", 1, 1024));
     }
 
     /** {@code <authority>/<tenantId>/}, as MSAL takes it. */
@@ -194,9 +192,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         return URI.create(serviceUrl + "/" + name);
     }
 
-    private static URI httpsUrl(ConfigReader config, String key, String defaultValue)
-            throws InvalidConfigurationException {
-        String text = defaultValue == null ? config.requiredString(key) : config.string(key, defaultValue);
+    private static URI httpsUrl(ConfigReader config, String key) throws InvalidConfigurationException {
+        String text = config.string(key);
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
         }
@@ -215,12 +212,9 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         return uri;
     }
 
-    private static <E extends Enum<E>> E choice(ConfigReader config, String key, E defaultValue, E[] values)
+    private static <E extends Enum<E>> E choice(ConfigReader config, String key, E[] values)
             throws InvalidConfigurationException {
-        String text = config.string(key, null);
-        if (text == null) {
-            return defaultValue;
-        }
+        String text = config.string(key);
         List<String> names = new ArrayList<>();
         for (E value : values) {
             String name = ((UserLookup) value).key;
@@ -249,7 +243,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
     }
 
     private static Instant secretExpiry(ConfigReader config) throws InvalidConfigurationException {
-        String text = config.string("clientSecretExpires", "");
+        String text = config.string("clientSecretExpires");
         if (text.isEmpty()) {
             return null;
         }
@@ -364,7 +358,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
             if (!file.isFile()) {
                 throw config.invalid("trustStore", "file '" + path + "' does not exist");
             }
-            String password = config.string("trustStorePassword", "");
+            String password = config.string("trustStorePassword");
             KeyStore store;
             try {
                 store = KeyStore.getInstance(file, password.isEmpty() ? null : password.toCharArray());
