@@ -32,7 +32,7 @@ import org.radmfa.api.admin.InvalidDefinitionException;
  */
 @Component(service = ClientAdmin.class)
 public final class ClientAdminImpl implements ClientAdmin {
-    static final String FACTORY_PID = "org.radmfa.client";
+    static final String FACTORY_PID = ClientAdmin.FACTORY_PID;
     /** The keys {@link ClientSettings} sets; any other key of a file is kept as it is. */
     private static final Set<String> MANAGED_KEYS = Set.of("name", "address", "vendor",
             "requireMessageAuthenticator", "limitProxyState", "nasTimeoutSeconds", "nasRetries");

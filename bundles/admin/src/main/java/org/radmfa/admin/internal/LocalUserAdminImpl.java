@@ -26,7 +26,7 @@ import org.radmfa.api.admin.LocalUserSettings;
  */
 @Component(service = LocalUserAdmin.class)
 public final class LocalUserAdminImpl implements LocalUserAdmin {
-    static final String FACTORY_PID = "org.radmfa.user";
+    static final String FACTORY_PID = LocalUserAdmin.FACTORY_PID;
     private static final Set<String> MANAGED_KEYS = Set.of("name", "groups", "enabled", "msChapV2", "chap",
             "password");
     private static final Set<String> CREDENTIAL_KEYS = Set.of("passwordHash", "ntHash", "chapPassword");

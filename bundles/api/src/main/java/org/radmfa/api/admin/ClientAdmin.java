@@ -8,6 +8,13 @@ import org.osgi.annotation.versioning.ProviderType;
 /** Adds, changes and removes RADIUS clients ({@code etc/org.radmfa.client-<name>.cfg}). */
 @ProviderType
 public interface ClientAdmin {
+    /**
+     * The factory PID of RADIUS client configurations ({@code etc/org.radmfa.client-<name>.cfg}).
+     *
+     * @since 1.2
+     */
+    String FACTORY_PID = "org.radmfa.client";
+
 
     /** Every stored client, ordered by name. */
     List<ClientEntry> clients() throws AdminException;

@@ -12,6 +12,13 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface LocalUserAdmin {
+    /**
+     * The factory PID of local user configurations ({@code etc/org.radmfa.user-<name>.cfg}).
+     *
+     * @since 1.2
+     */
+    String FACTORY_PID = "org.radmfa.user";
+
 
     /** Every stored user, ordered by name. */
     List<LocalUserEntry> users() throws AdminException;

@@ -12,7 +12,7 @@
  * for it, so that a definition is checked by the same code that will read it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.radmfa.api.admin;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,6 +27,7 @@ import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
         service = {})
 @Designate(ocd = ClientDefinition.Config.class, factory = true)
 public final class ClientDefinition {
-    static final String FACTORY_PID = "org.radmfa.client";
+    static final String FACTORY_PID = ClientAdmin.FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(ClientDefinition.class);
     static final Set<String> KEYS = Set.of("name", "address", "secret", "vendor",
             "requireMessageAuthenticator", "limitProxyState", "nasTimeoutSeconds", "nasRetries",

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,14 +22,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.radmfa.api.Cidr;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ListenerStatus;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadiusStatistics;
 import org.radmfa.management.command.completers.ClientNameCompleter;
 import org.radmfa.management.internal.AttributeNames;
 import org.radmfa.management.internal.RadiusProbe;
@@ -45,7 +43,6 @@ import org.radmfa.management.internal.RadiusProbe;
         description = "Sends a real Access-Request as a registered client and prints outcome, reply and trace")
 @Service
 public class TestAuthCommand implements Action {
-    private static final String TRANSPORT_PID = "org.radmfa.transport";
     private static final int MAX_CHALLENGE_ROUNDS = 3;
     /** How many addresses of a client's subnet are tried as source before giving up. */
     private static final int MAX_SOURCE_CANDIDATES = 256;
@@ -54,7 +51,7 @@ public class TestAuthCommand implements Action {
     ClientRegistry registry;
 
     @Reference
-    ConfigurationAdmin configurationAdmin;
+    RadiusStatistics statistics;
 
     @Reference(optional = true)
     DecisionLog decisionLog;
@@ -233,33 +230,19 @@ public class TestAuthCommand implements Action {
         }
     }
 
-    /** The authentication port and the first listen address of the transport; a wildcard means loopback. */
+    /**
+     * The transport's first open authentication listener, as it is bound (not as some file says: the port may be 0
+     * in tests, or a bind may have failed); a wildcard address means loopback.
+     */
     private InetSocketAddress server() throws IOException {
-        Dictionary<String, Object> properties = null;
-        try {
-            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + TRANSPORT_PID + ")");
-            if (found != null && found.length > 0) {
-                properties = found[0].getProperties();
-            }
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException("a constant filter is valid", e);
-        }
-        int port = 1812;
-        String listen = "0.0.0.0";
-        if (properties != null) {
-            Object portValue = properties.get("authPort");
-            if (portValue != null) {
-                port = Integer.parseInt(portValue.toString().trim());
-            }
-            Object addresses = properties.get("listenAddresses");
-            if (addresses != null && !addresses.toString().isBlank()) {
-                listen = addresses.toString().split(",")[0].trim();
-            }
-        }
-        InetAddress address = InetAddress.getByName(listen);
+        ListenerStatus listener = statistics.listeners().stream()
+                .filter(status -> status.kind().equals("authentication") && status.open()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the RADIUS transport has no open authentication"
+                        + " listener (see radmfa:health)"));
+        InetAddress address = listener.bound().getAddress();
         if (address.isAnyLocalAddress()) {
             address = InetAddress.getByName(address instanceof Inet4Address ? "127.0.0.1" : "::1");
         }
-        return new InetSocketAddress(address, port);
+        return new InetSocketAddress(address, listener.bound().getPort());
     }
 }

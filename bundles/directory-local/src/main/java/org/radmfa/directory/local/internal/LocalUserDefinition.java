@@ -25,6 +25,7 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
         service = {})
 @Designate(ocd = LocalUserDefinition.Config.class, factory = true)
 public final class LocalUserDefinition {
-    static final String FACTORY_PID = "org.radmfa.user";
+    static final String FACTORY_PID = LocalUserAdmin.FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinition.class);
     static final Set<String> KEYS = Set.of("name", "passwordHash", "password", "groups", "enabled",
             "msChapV2", "ntHash", "chap", "chapPassword", "webconsole.configurationFactory.nameHint");
