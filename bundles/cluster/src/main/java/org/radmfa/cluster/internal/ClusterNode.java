@@ -140,10 +140,10 @@ public final class ClusterNode implements ConfigurationListener {
 
     /** The settings, or null after logging why they are refused (and what keeps serving). */
     private ClusterSettings read(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = ClusterSettings.TYPE.read(properties);
         try {
             ClusterSettings read = ClusterSettings.read(config);
-            config.unknownKeys(ClusterSettings.KEYS).forEach(unknown -> LOG.warn(
+            config.unknownKeys().forEach(unknown -> LOG.warn(
                     "{}: key '{}' is not a cluster setting and is ignored", config.source(), unknown));
             return read;
         } catch (InvalidConfigurationException e) {
