@@ -1,0 +1,106 @@
+package org.radmfa.webconsole.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.MessageAuthenticatorPolicy;
+import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ClientEntry;
+import org.radmfa.api.admin.ClientSettings;
+import org.radmfa.api.admin.LocalUserAdmin;
+import org.radmfa.api.admin.LocalUserEntry;
+import org.radmfa.api.admin.LocalUserSettings;
+import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.PolicyEntry;
+import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.PolicySettings;
+
+/** The views' HTML: what a viewer and an admin each get, escaping, and the absence of services. */
+class ViewsTest {
+
+    private static final Forms ADMIN = new Forms("/system/console/radmfa", "tok<en>", true);
+    private static final Forms VIEWER = new Forms("/system/console/radmfa", "token", false);
+
+    private final ClientAdmin clients = Fakes.service(ClientAdmin.class, Map.of("clients", args -> List.of(
+            new ClientEntry(new ClientSettings("gw<1>", "10.0.0.1", null, MessageAuthenticatorPolicy.AUTO, true, 30,
+                    3), "abcd1234", "etc/org.radmfa.client-gw.cfg"))));
+    private final ClientRegistry registry = Fakes.service(ClientRegistry.class, Map.of(
+            "messageAuthenticatorReceived", args -> Optional.of(Instant.parse("2026-12-01T10:00:00Z"))));
+
+    @Test
+    void anAdminGetsTheClientFormAndAViewerDoesNot() {
+        ConsoleServices services = new ConsoleServices(registry, null, null, List.of(), null, clients, null, null,
+                null);
+        String admin = Fakes.render(out -> ClientsView.render(out, services, ADMIN));
+        assertTrue(admin.contains("id='radmfa-client-form'"), admin);
+        assertTrue(admin.contains("value='tok&lt;en&gt;'"), "the token is escaped: " + admin);
+        assertTrue(admin.contains("<td>gw&lt;1&gt;</td>"), admin);
+        assertTrue(admin.contains("auto: required (it sent one)"), admin);
+        assertTrue(admin.contains("30 s / 3"), admin);
+        String viewer = Fakes.render(out -> ClientsView.render(out, services, VIEWER));
+        assertFalse(viewer.contains("<form"), viewer);
+        assertTrue(viewer.contains("abcd1234"), viewer);
+    }
+
+    @Test
+    void aFailingAdminServiceIsShownNotThrown() {
+        ClientAdmin failing = Fakes.service(ClientAdmin.class, Map.of("clients", args -> {
+            throw new AdminException("etc/ is not writable");
+        }));
+        ConsoleServices services = new ConsoleServices(null, null, null, List.of(), null, failing, null, null, null);
+        String html = Fakes.render(out -> ClientsView.render(out, services, ADMIN));
+        assertTrue(html.contains("Cannot list the clients: etc/ is not writable"), html);
+    }
+
+    @Test
+    void policiesInProcessingOrderWithButtonsWhereTheyMakeSense() {
+        PolicyAdmin policies = Fakes.service(PolicyAdmin.class, Map.of("policies", args -> args[0]
+                == PolicyKind.NETWORK ? List.of(
+                        new PolicyEntry(new PolicySettings(PolicyKind.NETWORK, "first", 10, true,
+                                Map.of("access", "grant")), "a.cfg"),
+                        new PolicyEntry(new PolicySettings(PolicyKind.NETWORK, "second", 20, false,
+                                Map.of("access", "deny")), "b.cfg"))
+                : List.of()));
+        String html = Fakes.render(out -> PoliciesView.render(out, policies, ADMIN));
+        String first = html.substring(html.indexOf("data-name='first'"), html.indexOf("data-name='second'"));
+        assertFalse(first.contains(">Up<"), "the first cannot move up: " + first);
+        assertTrue(first.contains(">Down<") && first.contains(">Disable<"), first);
+        String second = html.substring(html.indexOf("data-name='second'"));
+        assertTrue(second.contains(">Up<") && second.contains(">Enable<"), second);
+        assertTrue(html.contains("id='radmfa-crps'"), html);
+    }
+
+    @Test
+    void usersShowWhetherASecretIsStoredNeverTheSecret() {
+        LocalUserAdmin users = Fakes.service(LocalUserAdmin.class, Map.of("users", args -> List.of(
+                new LocalUserEntry(new LocalUserSettings("alice", List.of("vpn-users"), true, true, false), true,
+                        false, "etc/org.radmfa.user-alice.cfg"))));
+        String html = Fakes.render(out -> UsersView.render(out, users, VIEWER));
+        assertTrue(html.contains("NT hash stored"), html);
+        assertTrue(html.contains("vpn-users"), html);
+        assertFalse(html.contains("<form"), html);
+    }
+
+    @Test
+    void thePageWorksWithNothingInstalled() {
+        PageView page = new PageView("/system/console/radmfa", "<admin>", "admin", 2000);
+        String html = Fakes.render(out -> page.render(out, ConsoleServices.none(), VIEWER,
+                new Flash("Refused: key 'x'", true), new DecisionRate(() -> 0L), Instant.EPOCH));
+        assertTrue(html.contains("Signed in as <b id='radmfa-user'>&lt;admin&gt;</b>"), html);
+        assertTrue(html.contains("read only: changes need role admin"), html);
+        assertTrue(html.contains("id='radmfa-flash' class='ui-state-error radmfa-error'>Refused: key &#39;x&#39;"),
+                html);
+        assertTrue(html.contains("not installed (feature radmfa-transport)"), html);
+        assertTrue(html.contains("No client registry installed"), html);
+        assertTrue(html.contains("No MFA connector installed"), html);
+        assertTrue(html.contains("id='radmfa-decisions'"), html);
+    }
+}
