@@ -9,6 +9,7 @@ import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ConfigurationCheck;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
@@ -19,7 +20,8 @@ import org.radmfa.api.admin.PolicyAdmin;
  */
 record ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistics, DecisionLog decisionLog,
         List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors, MfaActivity mfaActivity,
-        ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport) {
+        ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport,
+        ConfigurationCheck configurationCheck) {
 
     ConsoleServices {
         mfaConnectors = mfaConnectors == null ? List.of() : List.copyOf(mfaConnectors);
@@ -27,6 +29,6 @@ record ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistic
 
     /** None installed: what a view sees on a bare Karaf. */
     static ConsoleServices none() {
-        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null);
+        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null, null);
     }
 }

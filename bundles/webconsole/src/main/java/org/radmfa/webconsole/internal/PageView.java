@@ -11,8 +11,9 @@ import java.time.Instant;
  * @param user who is signed in
  * @param changeRole the role that may change things
  * @param refreshMillis how often the scripts poll
+ * @param chartSeconds the charts' sample interval
  */
-record PageView(String root, String user, String changeRole, int refreshMillis) {
+record PageView(String root, String user, String changeRole, int refreshMillis, int chartSeconds) {
 
     void render(PrintWriter out, ConsoleServices services, Forms forms, Flash flash, DecisionRate rate, Instant now) {
         out.println("<style>#radmfa h2{font-size:1.25em;font-weight:bold;margin:1.2em 0 .4em}"
@@ -29,13 +30,18 @@ record PageView(String root, String user, String changeRole, int refreshMillis) 
                     : "ui-state-highlight") + "'>" + Html.escape(flash.message()) + "</p>");
         }
         DashboardView.render(out, DashboardFigures.of(services, rate, now));
+        ChartsView.render(out, root, chartSeconds);
+        CheckView.render(out, services.configurationCheck());
         ClientsView.render(out, services, forms);
         PoliciesView.render(out, services.policyAdmin(), forms);
         UsersView.render(out, services.userAdmin(), forms);
         NpsImportView.render(out, services.npsImport(), forms, changeRole);
         MfaView.render(out, services.mfaConnectors(), now);
         DecisionsView.render(out, refreshMillis);
+        AuditView.render(out, root);
         out.println("</div>");
         out.println("<script src='" + Html.escape(root + "/radmfa.js") + "'></script>");
+        out.println("<script src='" + Html.escape(root + "/uPlot.iife.min.js") + "'></script>");
+        out.println("<script src='" + Html.escape(root + "/charts.js") + "'></script>");
     }
 }

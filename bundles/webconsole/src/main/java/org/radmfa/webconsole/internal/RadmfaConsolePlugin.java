@@ -3,6 +3,7 @@ package org.radmfa.webconsole.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -31,6 +33,7 @@ import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
+import org.radmfa.api.admin.ConfigurationCheck;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
@@ -79,6 +82,11 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
                 min = "500")
         int refreshMillis() default 2000;
 
+        @AttributeDefinition(name = "Chart sample interval",
+                description = "Seconds between two samples of the charts (decisions per second, rejects by reason, "
+                        + "MFA outcomes, latency percentiles, pending MFA); an hour of samples is kept in memory.",
+                min = "1", max = "600")
+        int chartSampleSeconds() default 10;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -117,11 +125,19 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile LocalUserAdmin userAdmin;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConfigurationCheck configurationCheck;
+
     private final transient CsrfGuard csrf = new CsrfGuard();
     private final transient DecisionRate rate = new DecisionRate(System::currentTimeMillis);
     private volatile String changeRole = "admin";
     private volatile int decisionCount = 50;
     private volatile int refreshMillis = 2000;
+    private final transient ChartSampler charts = new ChartSampler(Clock.systemUTC(), () -> {
+        MfaActivity activity = mfaActivity;
+        return activity == null ? null : activity.status();
+    });
 
     @Activate
     @Modified
@@ -129,16 +145,23 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         changeRole = config.changeRole().trim();
         decisionCount = Math.max(1, Math.min(1000, config.decisionCount()));
         refreshMillis = Math.max(500, config.refreshMillis());
+        charts.start(Math.max(1, Math.min(600, config.chartSampleSeconds())));
+    }
+
+    @Deactivate
+    void deactivate() {
+        charts.stop();
     }
 
     @Override
     public void decided(DecisionRecord record) {
         rate.count();
+        charts.count(record);
     }
 
     private ConsoleServices services() {
         return new ConsoleServices(clientRegistry, statistics, decisionLog, mfaConnectors, mfaActivity, clientAdmin,
-                policyAdmin, userAdmin, npsImport);
+                policyAdmin, userAdmin, npsImport, configurationCheck);
     }
 
     // ------------------------------------------------------------------------------------------------- reading
@@ -150,6 +173,16 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
         switch (route.target()) {
             case PAGE -> page(request, response);
             case STATE -> json(response, JsonApi.state(services(), rate, decisionCount, Instant.now()));
+            case SERIES -> json(response, charts.series().json());
+            case DECISIONS -> search(request, response);
+            case DECISION -> {
+                Object decision = JsonApi.decision(services(), request.getParameter("id"));
+                if (decision == null) {
+                    response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                } else {
+                    json(response, decision);
+                }
+            }
             case ASSET -> asset(response, route.name());
             default -> response.sendError(HttpServletResponse.SC_NOT_FOUND);
         }
@@ -158,8 +191,22 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
     private void page(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Forms forms = new Forms(pluginRoot(request), csrf.tokenFor(request), mayChange(request));
         // The console has already written its header and set the content type; this is the content part.
-        new PageView(forms.root(), user(request), changeRole, refreshMillis)
+        new PageView(forms.root(), user(request), changeRole, refreshMillis, charts.series().intervalSeconds())
                 .render(response.getWriter(), services(), forms, Flash.take(request), rate, Instant.now());
+    }
+
+    private void search(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        DecisionSearch search;
+        try {
+            search = DecisionSearch.of(request::getParameter);
+        } catch (IllegalArgumentException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.setContentType("text/plain");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().println(e.getMessage());
+            return;
+        }
+        json(response, JsonApi.search(services(), search));
     }
 
     private static void json(HttpServletResponse response, Object body) throws IOException {

@@ -16,6 +16,12 @@ record Route(Target target, String name) {
         PAGE,
         /** GET: dashboard figures and recent decisions, JSON. */
         STATE,
+        /** GET: the charts' time series, JSON. */
+        SERIES,
+        /** GET: decisions matching a search, JSON. */
+        DECISIONS,
+        /** GET: one decision with its full trace, JSON. */
+        DECISION,
         /** GET: a script or style sheet the bundle carries. */
         ASSET,
         /** POST: a change through the admin services (role and CSRF token checked first). */
@@ -26,14 +32,24 @@ record Route(Target target, String name) {
         NOT_FOUND
     }
 
+    /** Where the bundle carries uPlot (the webjar's own path; the version is the pom's uplot.version). */
+    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/";
+
     /** Script and style resources served from the bundle, by the name in the URL (no CDN: appliances are offline). */
     static final Map<String, String> ASSETS = Map.of(
-            "/radmfa.js", "radmfa.js");
+            "/radmfa.js", "radmfa.js",
+            "/charts.js", "charts.js",
+            "/uPlot.iife.min.js", Route.UPLOT + "dist/uPlot.iife.min.js",
+            "/uPlot.min.css", Route.UPLOT + "dist/uPlot.min.css",
+            "/uPlot-LICENSE.txt", Route.UPLOT + "LICENSE");
 
     private static final Map<String, Target> GETS = Map.of(
             "", Target.PAGE,
             "/", Target.PAGE,
-            "/state.json", Target.STATE);
+            "/state.json", Target.STATE,
+            "/series.json", Target.SERIES,
+            "/decisions.json", Target.DECISIONS,
+            "/decision.json", Target.DECISION);
 
     private static final java.util.Set<String> CHANGES = java.util.Set.of("/clients", "/policies", "/users");
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.AdminException;
+import org.radmfa.api.admin.CheckFinding;
+import org.radmfa.api.admin.ConfigurationCheck;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.ClientSettings;
@@ -38,7 +40,7 @@ class ViewsTest {
     @Test
     void anAdminGetsTheClientFormAndAViewerDoesNot() {
         ConsoleServices services = new ConsoleServices(registry, null, null, List.of(), null, clients, null, null,
-                null);
+                null, null);
         String admin = Fakes.render(out -> ClientsView.render(out, services, ADMIN));
         assertTrue(admin.contains("id='radmfa-client-form'"), admin);
         assertTrue(admin.contains("value='tok&lt;en&gt;'"), "the token is escaped: " + admin);
@@ -55,7 +57,8 @@ class ViewsTest {
         ClientAdmin failing = Fakes.service(ClientAdmin.class, Map.of("clients", args -> {
             throw new AdminException("etc/ is not writable");
         }));
-        ConsoleServices services = new ConsoleServices(null, null, null, List.of(), null, failing, null, null, null);
+        ConsoleServices services = new ConsoleServices(null, null, null, List.of(), null, failing, null, null, null,
+                null);
         String html = Fakes.render(out -> ClientsView.render(out, services, ADMIN));
         assertTrue(html.contains("Cannot list the clients: etc/ is not writable"), html);
     }
@@ -79,6 +82,50 @@ class ViewsTest {
     }
 
     @Test
+    void thePolicyFormsAndTheirEditButtonsAreForAdminsOnly() {
+        PolicyAdmin policies = Fakes.service(PolicyAdmin.class, Map.of("policies", args -> List.of(
+                new PolicyEntry(new PolicySettings((PolicyKind) args[0], "p<1>", 10, true,
+                        Map.of("condition.userName", "^a'b$")), "a.cfg"))));
+        String admin = Fakes.render(out -> PoliciesView.render(out, policies, ADMIN));
+        assertTrue(admin.contains("id='radmfa-policy-form'") && admin.contains("id='radmfa-crp-form'"), admin);
+        assertTrue(admin.contains("name='crpAction'") && admin.contains("name='replies'"), admin);
+        // The Edit button carries the fields as JSON inside a quoted attribute: escaped for both.
+        assertTrue(admin.contains("data-fields='{&quot;name&quot;:&quot;p\\u003c1\\u003e&quot;"), admin);
+        assertTrue(admin.contains("userName = ^a&#39;b$"), admin);
+        String viewer = Fakes.render(out -> PoliciesView.render(out, policies, VIEWER));
+        assertFalse(viewer.contains("radmfa-policy-form") || viewer.contains("radmfa-edit-policy"), viewer);
+    }
+
+    @Test
+    void thePageCarriesTheChartsAndTheSearchWithTheBundlesOwnScripts() {
+        PageView page = new PageView("/c/radmfa", "admin", "admin", 2000, 15);
+        String html = Fakes.render(out -> page.render(out, ConsoleServices.none(), ADMIN, null,
+                new DecisionRate(() -> 0L), Instant.EPOCH));
+        for (String[] chart : ChartsView.CHARTS) {
+            assertTrue(html.contains("id='" + chart[0] + "'"), chart[0]);
+        }
+        assertTrue(html.contains("data-series-url='/c/radmfa/series.json' data-interval='15'"), html);
+        assertTrue(html.contains("<script src='/c/radmfa/uPlot.iife.min.js'>"), html);
+        assertTrue(html.contains("href='/c/radmfa/uPlot.min.css'"), html);
+        assertTrue(html.contains("id='radmfa-search' data-url='/c/radmfa/decisions.json'"), html);
+        assertFalse(html.contains("http://") || html.contains("https://"), "nothing from elsewhere: " + html);
+    }
+
+    @Test
+    void theCheckListsEachFindingWithItsFix() {
+        ConfigurationCheck check = Fakes.service(ConfigurationCheck.class, Map.of("run", args -> List.of(
+                new CheckFinding(CheckFinding.Severity.ERROR, "mfa-deadline", "client 'Azure <gw>'", "50 s > 30 s",
+                        "set mfaTimeoutSeconds to at most 25"))));
+        String html = Fakes.render(out -> CheckView.render(out, check));
+        assertTrue(html.contains("<tr data-rule='mfa-deadline' class='radmfa-error'><td><b>ERROR</b></td>"
+                + "<td>client &#39;Azure &lt;gw&gt;&#39;</td><td>50 s &gt; 30 s</td>"
+                + "<td>set mfaTimeoutSeconds to at most 25</td></tr>"), html);
+        ConfigurationCheck clean = Fakes.service(ConfigurationCheck.class, Map.of("run", args -> List.of()));
+        assertTrue(Fakes.render(out -> CheckView.render(out, clean)).contains("No findings"));
+        assertTrue(Fakes.render(out -> CheckView.render(out, null)).contains("feature radmfa-admin"));
+    }
+
+    @Test
     void usersShowWhetherASecretIsStoredNeverTheSecret() {
         LocalUserAdmin users = Fakes.service(LocalUserAdmin.class, Map.of("users", args -> List.of(
                 new LocalUserEntry(new LocalUserSettings("alice", List.of("vpn-users"), true, true, false), true,
@@ -91,7 +138,7 @@ class ViewsTest {
 
     @Test
     void thePageWorksWithNothingInstalled() {
-        PageView page = new PageView("/system/console/radmfa", "<admin>", "admin", 2000);
+        PageView page = new PageView("/system/console/radmfa", "<admin>", "admin", 2000, 10);
         String html = Fakes.render(out -> page.render(out, ConsoleServices.none(), VIEWER,
                 new Flash("Refused: key 'x'", true), new DecisionRate(() -> 0L), Instant.EPOCH));
         assertTrue(html.contains("Signed in as <b id='radmfa-user'>&lt;admin&gt;</b>"), html);
