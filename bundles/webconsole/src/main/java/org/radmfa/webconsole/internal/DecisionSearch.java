@@ -24,6 +24,9 @@ import org.radmfa.api.DecisionRecord;
  */
 record DecisionSearch(String user, String client, String correlationId, Instant from, Instant to) {
 
+    /** The most decisions one search reads from the log (its size is decisionLogSize, 1000 by default). */
+    static final int MAX_SEARCHED = 100_000;
+
     /** The most decisions one search returns, newest first. */
     static final int MAX_RESULTS = 200;
 

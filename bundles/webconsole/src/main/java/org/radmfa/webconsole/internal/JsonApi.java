@@ -40,7 +40,7 @@ final class JsonApi {
         DecisionLog log = services.decisionLog();
         List<Object> found = new ArrayList<>();
         if (log != null) {
-            for (DecisionRecord record : search.apply(log.recent(Integer.MAX_VALUE))) {
+            for (DecisionRecord record : search.apply(log.recent(DecisionSearch.MAX_SEARCHED))) {
                 found.add(decision(record));
             }
         }
@@ -56,7 +56,7 @@ final class JsonApi {
         if (log == null || id == null) {
             return null;
         }
-        for (DecisionRecord record : log.recent(Integer.MAX_VALUE)) {
+        for (DecisionRecord record : log.recent(DecisionSearch.MAX_SEARCHED)) {
             if (id.equals(record.id())) {
                 Map<String, Object> item = decision(record);
                 // The request's origin attributes: never credentials (DecisionRecord keeps none).
