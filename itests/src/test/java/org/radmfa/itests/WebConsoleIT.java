@@ -58,6 +58,8 @@ public class WebConsoleIT {
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
+    /** A chart sample interval (10 s) and a poll of the page, on a busy machine. */
+    private static final Duration CHART_TIMEOUT = Duration.ofSeconds(120);
     private static final String VIEWER = "operator";
     /** The client the test adds through the page; it sends from 127.0.0.3 (the demo client is 127.0.0.1). */
     private static final String CLIENT_NAME = "browser-added-gw";
@@ -155,14 +157,21 @@ public class WebConsoleIT {
                 "radclient", "-x", "-r", "3", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", clientSecret);
         assertTrue(radclient.toString(), radclient.output.contains("Received Access-Accept"));
 
-        WebElement decision = waitFor(By.xpath("//table[@id='radmfa-decisions']//tr[contains(@class,'radmfa-decision')"
-                + " and td[3][normalize-space()='" + CLIENT_NAME + "'] and td[4][normalize-space()='demo']]"));
-        assertTrue(decision.getText(), decision.getText().contains("ACCEPT"));
-        String id = decision.getAttribute("data-id");
-        decision.click();
-        WebElement trace = waitFor(By.cssSelector("#radmfa-decisions tr.radmfa-trace[data-id='" + id + "']"));
-        new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> trace.isDisplayed());
-        String traceText = trace.getText();
+        // The live list is rebuilt every refresh: rows are found again rather than held (stale otherwise).
+        By decision = By.xpath("//table[@id='radmfa-decisions']//tr[contains(@class,'radmfa-decision')"
+                + " and td[3][normalize-space()='" + CLIENT_NAME + "'] and td[4][normalize-space()='demo']]");
+        String decisionText = live(driver -> driver.findElement(decision).getText());
+        assertTrue(decisionText, decisionText.contains("ACCEPT"));
+        String id = live(driver -> driver.findElement(decision).getAttribute("data-id"));
+        live(driver -> {
+            driver.findElement(By.cssSelector("#radmfa-decisions tr.radmfa-decision[data-id='" + id + "']")).click();
+            return true;
+        });
+        String traceText = live(driver -> {
+            WebElement trace = driver.findElement(By.cssSelector("#radmfa-decisions tr.radmfa-trace[data-id='"
+                    + id + "']"));
+            return trace.isDisplayed() ? trace.getText() : null;
+        });
         assertTrue(traceText, traceText.contains("directory 'local': ACCEPTED"));
         assertTrue(traceText, traceText.contains("network policy 'Demo VPN users'"));
         screenshot("05-decision-with-trace");
@@ -332,9 +341,9 @@ public class WebConsoleIT {
         Commands.Result reject = appliance.run("User-Name = \"" + hostile + "\"\nUser-Password = x\n", "radclient",
                 "-r", "3", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123");
         assertTrue(reject.output, reject.output.contains("Received Access-Reject"));
-        WebElement row = waitFor(By.cssSelector("#radmfa-decisions tr.radmfa-decision[data-user='"
-                + hostile.replace("'", "\\'") + "']"));
-        assertEquals(hostile, row.findElement(By.cssSelector("td.radmfa-user")).getText());
+        By row = By.cssSelector("#radmfa-decisions tr.radmfa-decision[data-user='" + hostile.replace("'", "\\'")
+                + "'] td.radmfa-user");
+        assertEquals(hostile, live(driver -> driver.findElement(row).getText()));
         assertTrue(browser.findElements(By.id("radmfa-xss")).isEmpty());
         assertFalse("owned".equals(browser.getTitle()));
         browser.navigate().refresh(); // the server-rendered parts too
@@ -352,6 +361,132 @@ public class WebConsoleIT {
                 "radmfa secret vault", "radmfa audit file", "radmfa web console page")) {
             assertTrue(name + " on " + url, page.contains(name));
         }
+    }
+
+    /**
+     * The charts of the last hour, drawn by the uPlot the bundle serves (the browser reaches nothing but the
+     * appliance): a sample interval after a few decisions, every chart has a canvas and series.json counts them.
+     */
+    @Test
+    public void testB_chartsShowTheLastIntervals() throws Exception {
+        HttpResponse<String> uplot = get(http, consoleUrl + "/uPlot.iife.min.js", "admin", appliance.adminPassword);
+        assertEquals(200, uplot.statusCode());
+        assertTrue("uPlot served by the appliance", uplot.body().contains("uPlot"));
+        logIn();
+        assertTrue(demoLogin().contains("Received Access-Accept"));
+        Commands.Result wrong = appliance.run("User-Name = demo\nUser-Password = not-the-password\n", "radclient",
+                "-r", "1", "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123");
+        assertTrue(wrong.output, wrong.output.contains("Received Access-Reject"));
+        // One sample interval (10 s by default) and one poll of the page later; bounded generously.
+        Await.until("series.json to count the reject", CHART_TIMEOUT, () -> {
+            String series = get(http, consoleUrl + "/series.json", "admin", appliance.adminPassword).body();
+            return series.contains("\"rejects\":{\"");
+        });
+        new WebDriverWait(browser, CHART_TIMEOUT).until(driver -> Integer.parseInt(driver.findElement(
+                By.id("radmfa-charts")).getAttribute("data-points")) > 0);
+        new WebDriverWait(browser, CHART_TIMEOUT).until(driver -> driver.findElements(
+                By.cssSelector("#radmfa-charts .radmfa-chart canvas")).size() == 5);
+        new WebDriverWait(browser, CHART_TIMEOUT).until(driver -> !driver.findElement(By.id("radmfa-chart-rejects"))
+                .getText().contains("none"));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('charts').scrollIntoView();");
+        screenshot("10-charts");
+    }
+
+    /**
+     * A network policy created and edited in the form, checked by the same validation as the files: a regular
+     * expression that does not compile is refused with the key and the reason, and nothing is stored.
+     */
+    @Test
+    public void testC_aPolicyIsCreatedAndEditedInTheForm() throws Exception {
+        logIn();
+        WebElement form = browser.findElement(By.id("radmfa-policy-form"));
+        form.findElement(By.name("name")).sendKeys("Browser policy");
+        form.findElement(By.name("conditions")).sendKeys("userName = ^(browser-nobody$");
+        screenshot("11-policy-form-filled");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Refused");
+        String refusal = browser.findElement(By.id("radmfa-flash")).getText();
+        assertTrue(refusal, refusal.contains("condition.userName"));
+        assertTrue(browser.findElements(By.cssSelector("#radmfa-policies tr[data-name='Browser policy']")).isEmpty());
+        assertFalse(Files.exists(appliance.home.resolve("etc/org.radmfa.policy-browser-policy.cfg")));
+
+        form = browser.findElement(By.id("radmfa-policy-form"));
+        form.findElement(By.name("name")).sendKeys("Browser policy");
+        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("access"))).selectByValue("deny");
+        form.findElement(By.name("conditions")).sendKeys("userName = ^browser-nobody$");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Network policy 'Browser policy' added");
+        WebElement row = waitFor(By.cssSelector("#radmfa-policies tr[data-name='Browser policy']"));
+        assertTrue(row.getText(), row.getText().contains("condition.userName = ^browser-nobody$"));
+        assertEquals("Demo VPN users", policyAt(1));
+
+        row.findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+        form = browser.findElement(By.id("radmfa-policy-form"));
+        assertEquals("Browser policy", form.findElement(By.name("name")).getAttribute("value"));
+        assertEquals("deny", form.findElement(By.name("access")).getAttribute("value"));
+        assertTrue(form.findElement(By.name("conditions")).getAttribute("value").contains("^browser-nobody$"));
+        form.findElement(By.name("constraints")).sendKeys("sessionTimeout = 600");
+        form.findElement(By.name("replies")).sendKeys("Reply-Message = from the browser");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Network policy 'Browser policy' changed");
+        row = waitFor(By.cssSelector("#radmfa-policies tr[data-name='Browser policy']"));
+        assertTrue(row.getText(), row.getText().contains("constraint.sessionTimeout = 600"));
+        assertTrue(row.getText(), row.getText().contains("reply.Reply-Message = from the browser"));
+        screenshot("12-policy-edited");
+        assertTrue("the demo user still gets in", demoLogin().contains("Received Access-Accept"));
+    }
+
+    /** The decision log searched by user and by correlation id; a result opens its full trace. */
+    @Test
+    public void testD_theAuditTrailIsSearchedAndADecisionOpened() throws Exception {
+        assertTrue(demoLogin().contains("Received Access-Accept"));
+        logIn();
+        WebElement search = browser.findElement(By.id("radmfa-search"));
+        search.findElement(By.name("user")).sendKeys("demo");
+        search.findElement(By.name("client")).sendKeys("localhost");
+        search.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement first = waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found"));
+        for (WebElement found : browser.findElements(By.cssSelector("#radmfa-search-results tr.radmfa-found"))) {
+            assertTrue(found.getText(), found.findElement(By.xpath("td[4]")).getText().contains("demo"));
+        }
+        String correlationId = first.findElement(By.xpath("td[9]")).getText();
+        search.findElement(By.name("user")).clear();
+        search.findElement(By.name("client")).clear();
+        search.findElement(By.name("correlationId")).sendKeys(correlationId);
+        search.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(By.id("radmfa-search-status"))
+                .getText().equals("1 found"));
+        waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found")).click();
+        WebElement trace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
+        assertTrue(trace.getText(), trace.getText().contains("directory 'local': ACCEPTED"));
+        assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(correlationId));
+        screenshot("13-audit-search-trace");
+        HttpResponse<String> badTime = get(http, consoleUrl + "/decisions.json?from=yesterday", "admin",
+                appliance.adminPassword);
+        assertEquals(400, badTime.statusCode());
+    }
+
+    /**
+     * The configuration check on the page and in the shell: the demo assembly still has the demo client, its secret
+     * and users, and its client sends no NAS timeout; each finding comes with its fix.
+     */
+    @Test
+    public void testE_theConfigurationCheckNamesTheDemoValuesWithTheirFix() throws Exception {
+        logIn();
+        WebElement check = waitFor(By.cssSelector("table#radmfa-check"));
+        WebElement demoClient = check.findElement(By.xpath(".//tr[@data-rule='demo-values' and td[2][normalize-space()"
+                + "=\"client 'localhost-demo'\"]]"));
+        assertTrue(demoClient.getText(), demoClient.getText().contains("ERROR"));
+        assertTrue(demoClient.getText(), demoClient.getText().contains("radmfa:clients-remove"));
+        assertFalse(check.findElements(By.xpath(".//tr[td[2][normalize-space()=\"local user 'demo'\"]]")).isEmpty());
+        assertFalse("the secret never appears", check.getText().contains("testing123"));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('check').scrollIntoView();");
+        screenshot("14-configuration-check");
+
+        String shell = appliance.shell("radmfa:check --no-format");
+        assertTrue(shell, shell.contains("client 'localhost-demo'") && shell.contains("the demo client is still"));
+        assertTrue(shell, shell.matches("(?s).*\\d+ error\\(s\\), \\d+ warning\\(s\\).*"));
+        assertFalse(shell, shell.contains("testing123"));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -387,6 +522,12 @@ public class WebConsoleIT {
         assertEquals("admin", user.getText());
         new WebDriverWait(browser, PAGE_TIMEOUT)
                 .until(driver -> driver.findElement(By.id("radmfa-live")).getText().startsWith("live"));
+    }
+
+    /** A value read from the live part of the page, read again when a refresh replaced the element under it. */
+    private static <T> T live(java.util.function.Function<WebDriver, T> read) {
+        return new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class).until(read::apply);
     }
 
     private static WebElement waitFor(By locator) {

@@ -10,6 +10,9 @@
  *
  * <p>The bundle that owns a factory configuration may register a {@link org.radmfa.api.admin.DefinitionValidator}
  * for it, so that a definition is checked by the same code that will read it.
+ *
+ * <p>{@link org.radmfa.api.admin.ConfigurationCheck} (since 1.2) lists what in the stored definitions will bite in
+ * production, each finding with its fix.
  */
 @Export
 @Version("1.2.0")

@@ -100,6 +100,14 @@ final class ChangeHandler {
         String what = kind == PolicyKind.NETWORK ? "Network policy '" : "Connection request policy '";
         String anchor = kind == PolicyKind.NETWORK ? "policies" : "crps";
         return switch (form.required("action")) {
+            case "put" -> {
+                Optional<PolicyEntry> existing = admin.policy(kind, name);
+                int order = existing.isPresent() ? existing.get().settings().order()
+                        : orderForNew(admin.policies(kind));
+                PolicyEntry saved = admin.put(PolicyForm.settings(kind, form.parameters(), order));
+                yield new Done(what + saved.settings().name() + (existing.isPresent() ? "' changed" : "' added")
+                        + " (" + saved.source() + ")", anchor);
+            }
             case "enable" -> new Done(what + admin.setEnabled(kind, name, true).settings().name() + "' enabled",
                     anchor);
             case "disable" -> new Done(what + admin.setEnabled(kind, name, false).settings().name() + "' disabled",
@@ -143,6 +151,23 @@ final class ChangeHandler {
             default -> throw new IllegalArgumentException("unknown user action: " + form.required("action"));
         };
     }
+
+    /**
+     * A new policy whose form leaves the order empty goes after the policies an administrator added and before NPS's
+     * defaults at the end (orders from {@value #DEFAULTS_FROM}), which match everything and would shadow it.
+     */
+    static int orderForNew(List<PolicyEntry> policies) {
+        int highest = 0;
+        for (PolicyEntry policy : policies) {
+            int order = policy.settings().order();
+            if (order < DEFAULTS_FROM) {
+                highest = Math.max(highest, order);
+            }
+        }
+        return highest + 10;
+    }
+
+    static final int DEFAULTS_FROM = 999_000;
 
     private static int indexOf(List<PolicyEntry> list, String name) {
         for (int i = 0; i < list.size(); i++) {

@@ -25,7 +25,7 @@ final class DecisionRate {
 
     void count() {
         long second = clockMillis.getAsLong() / 1000;
-        int index = (int) (second % BUCKETS);
+        int index = (int) Math.floorMod(second, BUCKETS);
         long stamp = seconds.get(index);
         if (stamp != second && seconds.compareAndSet(index, stamp, second)) {
             counts.set(index, 0);
@@ -41,7 +41,7 @@ final class DecisionRate {
         long now = clockMillis.getAsLong() / 1000;
         long sum = 0;
         for (long second = now - window; second < now; second++) {
-            int index = (int) (second % BUCKETS);
+            int index = (int) Math.floorMod(second, BUCKETS);
             if (seconds.get(index) == second) {
                 sum += counts.get(index);
             }

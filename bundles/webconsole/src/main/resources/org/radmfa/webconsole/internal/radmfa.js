@@ -160,5 +160,100 @@
         });
     }
 
+    // "Edit" on a policy fills its form with the policy's fields (conditions, constraints, replies as lines).
+    Array.prototype.forEach.call(document.querySelectorAll('#radmfa button.radmfa-edit-policy'), function (button) {
+        button.addEventListener('click', function () {
+            var form = document.getElementById(button.getAttribute('data-form'));
+            var fields = JSON.parse(button.getAttribute('data-fields'));
+            Object.keys(fields).forEach(function (name) {
+                var element = form.elements[name];
+                if (!element || element.type === 'hidden') {
+                    return;
+                }
+                if (element.type === 'checkbox') {
+                    element.checked = fields[name] === 'true';
+                } else {
+                    element.value = fields[name];
+                }
+            });
+            form.scrollIntoView();
+        });
+    });
+
+    // Search of the decision log: results as text; a click opens the decision's full trace and origin.
+    var search = document.getElementById('radmfa-search');
+    if (search) {
+        var status = document.getElementById('radmfa-search-status');
+        var detail = document.getElementById('radmfa-search-trace');
+        var showDecision = function (id) {
+            var request = new XMLHttpRequest();
+            request.open('GET', search.getAttribute('data-decision-url') + '?id=' + encodeURIComponent(id), true);
+            request.onload = function () {
+                detail.textContent = '';
+                if (request.status !== 200) {
+                    detail.textContent = 'Decision ' + id + ' is no longer in the log (HTTP ' + request.status + ')';
+                    return;
+                }
+                var d = JSON.parse(request.responseText);
+                var heading = document.createElement('h3');
+                heading.textContent = 'Decision ' + d.id + ': ' + d.outcome + ' ' + d.reason + ' (correlation id '
+                    + d.correlationId + ')';
+                detail.appendChild(heading);
+                [['Trace', d.trace], ['Origin', d.origin]].forEach(function (part) {
+                    var title = document.createElement('div');
+                    title.textContent = part[0] + ':';
+                    var list = document.createElement('ol');
+                    list.className = 'radmfa-' + part[0].toLowerCase();
+                    (part[1] || []).forEach(function (line) {
+                        var item = document.createElement('li');
+                        item.textContent = line;
+                        list.appendChild(item);
+                    });
+                    detail.appendChild(title);
+                    detail.appendChild(list);
+                });
+                detail.scrollIntoView();
+            };
+            request.send();
+        };
+        search.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var query = new URLSearchParams();
+            ['user', 'client', 'correlationId', 'from', 'to'].forEach(function (name) {
+                if (search.elements[name].value) {
+                    query.set(name, search.elements[name].value);
+                }
+            });
+            status.textContent = 'searching...';
+            var request = new XMLHttpRequest();
+            request.open('GET', search.getAttribute('data-url') + '?' + query.toString(), true);
+            request.onload = function () {
+                var body = document.querySelector('#radmfa-search-results tbody');
+                var fresh = document.createElement('tbody');
+                if (request.status !== 200) {
+                    status.textContent = request.responseText;
+                    body.parentNode.replaceChild(fresh, body);
+                    return;
+                }
+                var result = JSON.parse(request.responseText);
+                result.decisions.forEach(function (d) {
+                    var row = document.createElement('tr');
+                    row.className = 'radmfa-found';
+                    row.setAttribute('data-id', d.id);
+                    row.style.cursor = 'pointer';
+                    [d.time, d.id, d.client, d.user, d.outcome, d.reason, d.policy === null ? '-' : d.policy,
+                        d.millis, d.correlationId].forEach(function (text) { cell(row, text); });
+                    row.addEventListener('click', function () { showDecision(d.id); });
+                    fresh.appendChild(row);
+                });
+                body.parentNode.replaceChild(fresh, body);
+                status.textContent = result.decisions.length + ' found'
+                    + (result.decisions.length === result.limit ? ' (the first ' + result.limit + ')' : '')
+                    + (result.decisionLog ? '' : ': no decision log installed');
+            };
+            request.send();
+        });
+    }
+
     poll();
 }());
