@@ -78,7 +78,8 @@ class NpsImporterTest {
                 Map.entry("constraint.authMethods", "PAP, MSCHAPV2, EAP_MSCHAPV2"),
                 Map.entry("constraint.sessionTimeout", "28800"), Map.entry("reply.Class", "nps-vpn"),
                 Map.entry("reply.Class.2", "nps-vpn-audit"), Map.entry("reply.Filter-Id", "vpn-acl-in"),
-                Map.entry("reply.Filter-Id.2", "vpn-acl-out"), Map.entry("reply.Service-Type", "Framed-User"), Map.entry("reply.Framed-Protocol", "PPP"),
+                Map.entry("reply.Filter-Id.2", "vpn-acl-out"), Map.entry("reply.Service-Type", "Framed-User"),
+                Map.entry("reply.Framed-Protocol", "PPP"),
                 Map.entry("reply.Vendor-12356-Attr-1", "vpn-users"),
                 Map.entry("reply.MS-MPPE-Encryption-Policy", "2"), Map.entry("reply.MS-MPPE-Encryption-Types", "14")),
                 vpn.settings());
@@ -113,7 +114,8 @@ class NpsImporterTest {
         run("nps-export-v257.xml", false);
         PolicySettings partner = admins.policy(PolicyKind.CONNECTION_REQUEST, "Partner realm");
         assertEquals(Map.of("action", "forward", "serverGroup", "Partner RADIUS", "condition.userName",
-                "@partner\\.example$", "forwardAccounting", "true"), partner.settings());
+                "@partner\\.example$", "forwardAccounting", "true", "rewrite.attribute", "Called-Station-Id",
+                "rewrite.pattern", ":guest$", "rewrite.replacement", ":partner"), partner.settings());
         assertTrue(partner.enabled(), "its group is imported: it forwards");
         PolicySettings strip = admins.policy(PolicyKind.CONNECTION_REQUEST, "Strip corp realm");
         assertEquals("@corp\\.example$", strip.settings().get("rewrite.pattern"));

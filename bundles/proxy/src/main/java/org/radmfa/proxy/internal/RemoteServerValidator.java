@@ -58,8 +58,8 @@ public final class RemoteServerValidator implements DefinitionValidator {
                 throw source.invalid(key(method), "'" + text + "' is neither true nor false");
             }
         }
-        return (RemoteServerDefinition.Config) Proxy.newProxyInstance(
-                RemoteServerDefinition.Config.class.getClassLoader(), new Class<?>[] {RemoteServerDefinition.Config.class},
+        return (RemoteServerDefinition.Config) Proxy.newProxyInstance(RemoteServerDefinition.Config.class
+                .getClassLoader(), new Class<?>[] {RemoteServerDefinition.Config.class},
                 (proxy, method, args) -> {
                     String text = properties.get(key(method));
                     if (text == null || text.isBlank()) {
