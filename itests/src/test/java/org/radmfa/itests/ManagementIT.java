@@ -29,6 +29,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.radmfa.api.ClientRegistry;
+import org.radmfa.api.RemoteServerGroups;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyKind;
@@ -51,6 +52,9 @@ public class ManagementIT extends RadmfaTestSupport {
 
     @Inject
     private PolicyAdmin policyAdmin;
+
+    @Inject
+    private RemoteServerGroups remoteServerGroups;
 
     /** Every radmfa:* command has an entry in the shipped ACL: one missing would be open to any shell user. */
     @Test
@@ -100,6 +104,59 @@ public class ManagementIT extends RadmfaTestSupport {
         String mismatch = shellAs("admin", "one-secret\nother-secret\n", "radmfa:clients-add odd-gw 127.0.0.9");
         assertTrue(mismatch, mismatch.contains("differ"));
         assertTrue(clientAdmin.client("odd-gw").isEmpty());
+    }
+
+    /**
+     * A remote RADIUS server added from the shell is a file the proxy reads (its secret sealed, never printed),
+     * proxy-set changes what is given and keeps the rest, bad values and unknown servers are refused with the key
+     * or the name, a viewer may list but not change, and proxy-remove takes it out of the proxy.
+     */
+    @Test
+    public void aRemoteServerAddedFromTheShellIsServedChangedAndRemoved() throws Exception {
+        String added = shellAs("admin", "remote-secret-7\nremote-secret-7\n",
+                "radmfa:proxy-add --auth-port 18120 --priority 2 old-radius fr1 127.0.0.1");
+        assertTrue(added, added.contains("Remote server 'fr1' of group 'old-radius' at 127.0.0.1:18120 stored in"
+                + " etc/org.radmfa.proxy.server-old-radius-fr1.cfg (secret sha256:"));
+        assertFalse(added, added.contains("remote-secret-7"));
+        String file = AdminIT.settled(etc().resolve("org.radmfa.proxy.server-old-radius-fr1.cfg"), "{aes-gcm}");
+        assertFalse(file, file.contains("remote-secret-7"));
+        Await.until("fr1 served by the proxy", TIMEOUT, () -> remoteServerGroups.servers().stream()
+                .anyMatch(s -> s.name().equals("fr1") && s.priority() == 2));
+
+        String listed = shellAs("viewer", "", "radmfa:proxy-groups --no-format");
+        assertTrue(listed, listed.lines().anyMatch(l -> l.startsWith("old-radius") && l.contains("fr1")
+                && l.contains("18120") && l.contains("forwarded")));
+        String refused = shellAs("viewer", "", "radmfa:proxy-set --weight 80 old-radius fr1");
+        assertTrue(refused, refused.contains("ERROR"));
+
+        String changed = shellAs("admin", "", "radmfa:proxy-set --weight 80 --forward-accounting false"
+                + " old-radius fr1");
+        assertTrue(changed, changed.contains("Remote server 'fr1' of group 'old-radius' changed in"));
+        Await.until("fr1 with weight 80", TIMEOUT, () -> remoteServerGroups.servers().stream()
+                .anyMatch(s -> s.name().equals("fr1") && s.weight() == 80 && s.priority() == 2));
+        String after = shellAs("viewer", "", "radmfa:proxy-groups --no-format");
+        assertTrue(after, after.contains("not forwarded"));
+
+        String badPort = shellAs("admin", "", "radmfa:proxy-set --auth-port 70000 old-radius fr1");
+        assertTrue(badPort, badPort.contains("ERROR") && badPort.contains("authPort"));
+        String badFlag = shellAs("admin", "", "radmfa:proxy-set --forward-accounting maybe old-radius fr1");
+        assertTrue(badFlag, badFlag.contains("ERROR") && badFlag.contains("--forward-accounting"));
+        String badNew = shellAs("admin", "x-secret-1\nx-secret-1\n", "radmfa:proxy-add --weight 0 old-radius"
+                + " fr2 127.0.0.1");
+        assertTrue(badNew, badNew.contains("ERROR") && badNew.contains("weight"));
+        assertFalse("nothing stored", Files.exists(etc().resolve("org.radmfa.proxy.server-old-radius-fr2.cfg")));
+        String twice = shellAs("admin", "x-secret-1\nx-secret-1\n", "radmfa:proxy-add old-radius fr1 127.0.0.2");
+        assertTrue(twice, twice.contains("ERROR") && twice.contains("proxy-set"));
+        String unknown = shellAs("admin", "", "radmfa:proxy-set --weight 5 old-radius nosuch");
+        assertTrue(unknown, unknown.contains("ERROR") && unknown.contains("nosuch"));
+
+        String removed = shellAs("admin", "", "radmfa:proxy-remove old-radius fr1");
+        assertTrue(removed, removed.contains("Remote server 'fr1' removed from group 'old-radius'; the group has no"
+                + " server left"));
+        Await.until("fr1 gone from the proxy", TIMEOUT, () -> remoteServerGroups.servers().stream()
+                .noneMatch(s -> s.name().equals("fr1")));
+        String again = shellAs("admin", "", "radmfa:proxy-remove old-radius fr1");
+        assertTrue(again, again.contains("ERROR") && again.contains("fr1"));
     }
 
     @Test

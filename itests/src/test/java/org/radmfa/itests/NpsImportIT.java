@@ -23,7 +23,10 @@ import org.junit.runners.MethodSorters;
  * Black-box: the built appliance imports an NPS export (bundles/nps-import's Version 257 fixture) with
  * {@code radmfa:nps-import}, and radclient then proves on the wire that an imported client's secret works, that the
  * imported policies' order, conditions and reply attributes hold, and that a policy imported disabled for an
- * unresolved group SID does not match, until a group map resolves it.
+ * unresolved group SID does not match, until a group map resolves it. The export's remote RADIUS server group is
+ * pointed at a FreeRADIUS the test starts on loopback: a request matching the forwarding connection request policy
+ * is forwarded to it (its Called-Station-Id rewritten by the policy's attribute manipulation) and answered, and its
+ * accounting follows.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class NpsImportIT {
@@ -34,7 +37,11 @@ public class NpsImportIT {
     private static final String GATEWAY = "127.0.0.4";
     private static final String GATEWAY_SECRET = "lab-gw-secret-4";
 
+    /** The fixture's server group "Partner RADIUS": its secret, as FreeRADIUS must have it for the appliance. */
+    private static final String PARTNER_SECRET = "partner-forwarding-secret";
+
     private static RunningAppliance appliance;
+    private static FreeRadius partner;
     private static Path export;
     private static Path groupMap;
 
@@ -46,8 +53,18 @@ public class NpsImportIT {
                 "nps-import", List.of());
         Path nps = Files.createDirectories(appliance.home.resolve("nps"));
         export = nps.resolve("nps.xml");
-        Files.copy(Paths.get("..", "bundles", "nps-import", "src", "test", "resources", "nps", "nps-export-v257.xml"),
-                export);
+        assertTrue("freeradius not found: install freeradius", FreeRadius.installed());
+        partner = new FreeRadius(itestDir, "nps-partner", PARTNER_SECRET, List.of(
+                "\"alice@partner.example\" Cleartext-Password := \"partner-password\"",
+                "\tReply-Message := \"partner says hello to %{Called-Station-Id}\"")).start();
+        int unused = FreePorts.udp(1)[0];
+        // The export's two servers, on loopback: the first is the FreeRADIUS above, the second (priority 2) a port
+        // nobody listens on, so that no request ever leaves the machine.
+        String text = Files.readString(Paths.get("..", "bundles", "nps-import", "src", "test", "resources", "nps",
+                "nps-export-v257.xml"), StandardCharsets.UTF_8);
+        text = pointServer(text, "radius1_partner_example", partner.authPort, partner.acctPort);
+        text = pointServer(text, "radius2_partner_example", unused, unused);
+        Files.writeString(export, text, StandardCharsets.UTF_8);
         groupMap = nps.resolve("groups.txt");
         Files.writeString(groupMap, "# the VPN group of the export\n" + SID + "1105 = vpn-users\n",
                 StandardCharsets.UTF_8);
@@ -75,6 +92,21 @@ public class NpsImportIT {
         if (appliance != null) {
             appliance.close();
         }
+        if (partner != null) {
+            partner.close();
+        }
+    }
+
+    /** The export with one remote server's Address on 127.0.0.1 and its ports replaced. */
+    private static String pointServer(String export, String element, int authPort, int acctPort) {
+        int start = export.indexOf("<" + element + " ");
+        int end = export.indexOf("</" + element + ">", start);
+        assertTrue(element + " in the fixture", start >= 0 && end > start);
+        String server = export.substring(start, end)
+                .replaceFirst("(<Address [^>]*>)[^<]*<", "$1127.0.0.1<")
+                .replaceFirst("(<Authentication_Port [^>]*>)[^<]*<", "$1" + authPort + "<")
+                .replaceFirst("(<Accounting_Port [^>]*>)[^<]*<", "$1" + acctPort + "<");
+        return export.substring(0, start) + server + export.substring(end);
     }
 
     @Test
@@ -108,6 +140,14 @@ public class NpsImportIT {
         assertTrue(accept, accept.contains("Class = 0x6e70732d76706e") || accept.contains("Class = \"nps-vpn\""));
         assertTrue(accept, accept.contains("Session-Timeout = 28800"));
         assertTrue(accept, accept.contains("Service-Type = Framed-User"));
+        // Repeated profile values (two Filter-Ids, two Classes): every value arrives, in the export's order.
+        int in = accept.indexOf("Filter-Id = \"vpn-acl-in\"");
+        int out = accept.indexOf("Filter-Id = \"vpn-acl-out\"");
+        assertTrue(accept, in >= 0 && out > in);
+        int firstClass = Math.max(accept.indexOf("Class = 0x6e70732d76706e\n"), accept.indexOf("Class = \"nps-vpn\""));
+        int secondClass = Math.max(accept.indexOf("Class = 0x6e70732d76706e2d6175646974"),
+                accept.indexOf("Class = \"nps-vpn-audit\""));
+        assertTrue(accept, firstClass >= 0 && secondClass > firstClass);
 
         // Order: "Deny kiosk stations" (order 1) decides before "VPN users".
         assertEquals("Access-Reject", received(radclient(GATEWAY, GATEWAY_SECRET,
@@ -125,12 +165,64 @@ public class NpsImportIT {
                 vpnLogin("mfa-demo", "mfa-demo-password", null))));
     }
 
+    /**
+     * The forwarding connection request policy became active with its server group: a request for the partner
+     * realm is forwarded to the FreeRADIUS the group's first server points at, with its Called-Station-Id rewritten
+     * by the policy's attribute manipulation, and answered; its Accounting-Request follows (msAcctProviderType 2).
+     */
+    @Test
+    public void test2b_theForwardingPolicyForwardsToItsImportedServerGroup() throws Exception {
+        Path serverFile = appliance.home.resolve(
+                "etc/org.radmfa.proxy.server-partner-radius-radius1.partner.example.cfg");
+        Await.until("the imported remote server's file", APPLY_TIMEOUT, () -> Files.exists(serverFile));
+        String server = Files.readString(serverFile);
+        assertTrue(server, server.contains("secret = {aes-gcm}")
+                && server.contains("authPort = " + partner.authPort));
+        assertFalse(server, server.contains(PARTNER_SECRET));
+        String login = "User-Name = alice@partner.example\nUser-Password = partner-password\n"
+                + "Called-Station-Id = 00-11-22-33-44-55:guest\n";
+        java.util.concurrent.atomic.AtomicReference<Commands.Result> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        // FreeRADIUS answers a reject after its reject_delay (1 s): radclient waits longer than for the appliance.
+        Await.until("an Access-Accept from the partner's FreeRADIUS", APPLY_TIMEOUT, () -> {
+            last.set(radclient(GATEWAY, GATEWAY_SECRET, login, 10));
+            return "Access-Accept".equals(received(last.get()));
+        });
+        assertTrue(last.get().output, last.get().output.contains(
+                "partner says hello to 00-11-22-33-44-55:partner"));
+        assertEquals("the remote server decides", "Access-Reject", received(radclient(GATEWAY, GATEWAY_SECRET,
+                "User-Name = alice@partner.example\nUser-Password = not-her-password\n", 10)));
+        String servers = appliance.shell("radmfa:proxy-groups --no-format");
+        assertTrue(servers, servers.contains("radius1.partner.example") && servers.contains("Partner RADIUS"));
+
+        Commands.Result accounting = Commands.run(appliance.home, java.util.Map.of(), "Packet-Src-IP-Address = "
+                + GATEWAY + "\nUser-Name = alice@partner.example\nAcct-Status-Type = Start\n"
+                + "Acct-Session-Id = nps-import-it-42\n", Duration.ofSeconds(20), List.of("radclient", "-x", "-r",
+                        "1", "-t", "5", "127.0.0.1:" + appliance.acctPort, "acct", GATEWAY_SECRET));
+        assertTrue(accounting.toString(), accounting.output.contains("Accounting-Response"));
+        Await.until("the accounting record in the partner's detail file", APPLY_TIMEOUT, () -> {
+            try (java.util.stream.Stream<Path> files = Files.walk(partner.dir.resolve("radacct"))) {
+                return files.filter(Files::isRegularFile).anyMatch(file -> {
+                    try {
+                        return Files.readString(file, StandardCharsets.UTF_8).contains("nps-import-it-42");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
     @Test
     public void test3_theSameFileAgainChangesNothing() throws Exception {
         long before = Files.getLastModifiedTime(appliance.home.resolve("etc/org.radmfa.client-lab-gateway.cfg"))
                 .toMillis();
         String report = appliance.shell("radmfa:nps-import -g " + groupMap + " " + export);
         assertTrue(report, report.contains("unchanged (already as in the export): 'Lab gateway'"));
+        assertTrue(report, report.contains("unchanged (already as in the export): 'Partner RADIUS /"
+                + " radius1.partner.example'"));
         assertFalse(report, report.contains("\n  imported: '"));
         assertEquals(before, Files.getLastModifiedTime(appliance.home.resolve(
                 "etc/org.radmfa.client-lab-gateway.cfg")).toMillis());
@@ -225,9 +317,14 @@ public class NpsImportIT {
 
     /** radclient from a loopback source address; Message-Authenticator made with the secret given. */
     private static Commands.Result radclient(String source, String secret, String attributes) {
+        return radclient(source, secret, attributes, 2);
+    }
+
+    private static Commands.Result radclient(String source, String secret, String attributes, int timeoutSeconds) {
         return Commands.run(appliance.home, java.util.Map.of(), "Packet-Src-IP-Address = " + source + "\n"
-                + attributes + "Message-Authenticator = 0x00\n", Duration.ofSeconds(20), List.of("radclient", "-x",
-                        "-r", "1", "-t", "2", "127.0.0.1:" + appliance.authPort, "auth", secret));
+                + attributes + "Message-Authenticator = 0x00\n", Duration.ofSeconds(20 + timeoutSeconds),
+                List.of("radclient", "-x", "-r", "1", "-t", String.valueOf(timeoutSeconds),
+                        "127.0.0.1:" + appliance.authPort, "auth", secret));
     }
 
     /** The code of the reply radclient received, or null for none. */

@@ -1,7 +1,8 @@
 /**
- * Changing the appliance's definitions at run time: RADIUS clients, local users, network policies and connection
- * request policies. Each change is made the way an edited {@code etc/<factoryPid>-<name>.cfg} file is: it becomes
- * a ConfigurationAdmin factory configuration, written to that file, so that it survives restarts and the file stays
+ * Changing the appliance's definitions at run time: RADIUS clients, local users, network policies, connection
+ * request policies and the servers of remote RADIUS server groups. Each change is made the way an edited
+ * {@code etc/<factoryPid>-<name>.cfg} file is: it becomes a ConfigurationAdmin factory configuration, written to
+ * that file, so that it survives restarts and the file stays
  * the single source of truth. A definition that does not validate is refused with the key and the reason
  * ({@link org.radmfa.api.admin.InvalidDefinitionException}) before anything is written.
  *

@@ -17,6 +17,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.radmfa.api.UserDirectory;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.RemoteServerAdmin;
 import org.radmfa.npsimport.internal.GroupMap;
 import org.radmfa.npsimport.internal.ImportReport;
 import org.radmfa.npsimport.internal.NpsFormatException;
@@ -24,7 +25,8 @@ import org.radmfa.npsimport.internal.NpsImporter;
 
 /**
  * Imports a Windows NPS configuration export ({@code netsh nps export filename=nps.xml exportPSK=YES}): its RADIUS
- * clients, connection request policies and network policies become ordinary {@code etc/} configuration through
+ * clients, remote RADIUS server groups, connection request policies and network policies become ordinary
+ * {@code etc/} configuration through
  * the admin services, and a report says, for every object, what was imported, translated with another meaning or
  * dropped, and why. With {@code --dry-run} the report is printed and nothing is written.
  */
@@ -38,6 +40,9 @@ public class NpsImportCommand implements Action {
 
     @Reference
     PolicyAdmin policyAdmin;
+
+    @Reference
+    RemoteServerAdmin remoteServerAdmin;
 
     /** Asked for the names of group SIDs the group map does not hold (AD by objectSid). */
     @Reference(optional = true)
@@ -65,7 +70,7 @@ public class NpsImportCommand implements Action {
                 .withDirectories(directories == null ? List.of() : directories);
         ImportReport report;
         try {
-            report = new NpsImporter(clientAdmin, policyAdmin).run(export,
+            report = new NpsImporter(clientAdmin, policyAdmin, remoteServerAdmin).run(export,
                     new NpsImporter.Options(groups, prefix, dryRun));
         } catch (NpsFormatException e) {
             throw new IllegalArgumentException("Refused " + export + ", nothing was written: " + e.getMessage(), e);

@@ -64,12 +64,12 @@ final class ConditionTranslator {
                     if (draft.kind == PolicyKind.CONNECTION_REQUEST) {
                         draft.dropCondition(property, "groups are not known before authentication; the appliance"
                                 + " has no group condition in connection request policies");
-                    } else if (!groupConditions.isEmpty()) {
-                        draft.dropCondition(property, "a second group condition (NPS requires both groups; the"
-                                + " appliance's condition.userGroups means any of them)");
                     } else {
+                        // Each NPS group condition must hold (AND); within one, any group (OR): the first is
+                        // condition.userGroups, the next condition.userGroups.2, ...
                         groupConditions.add(property);
-                        groups(condition, property, draft);
+                        groups(condition, property, draft, groupConditions.size() == 1 ? "condition.userGroups"
+                                : "condition.userGroups." + groupConditions.size());
                     }
                 }
                 case "TIMEOFDAY" -> dayAndTime(condition, property, draft);
@@ -83,7 +83,7 @@ final class ConditionTranslator {
         patterns.forEach((attribute, values) -> match(attribute, values, draft));
     }
 
-    private void groups(NpsCondition condition, String property, PolicyDraft draft) {
+    private void groups(NpsCondition condition, String property, PolicyDraft draft, String key) {
         List<String> names = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
         java.util.Set<String> sources = new java.util.LinkedHashSet<>();
@@ -101,7 +101,7 @@ final class ConditionTranslator {
                 });
             }
         }
-        draft.set("condition.userGroups", String.join(", ", names));
+        draft.set(key, String.join(", ", names));
         if (unresolved.isEmpty()) {
             draft.entry.translated(property, "groups by name: " + String.join(", ", names) + " (from "
                     + String.join(" and ", sources) + ")");

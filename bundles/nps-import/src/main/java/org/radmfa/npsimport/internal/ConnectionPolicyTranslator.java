@@ -1,6 +1,7 @@
 package org.radmfa.npsimport.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.radmfa.api.admin.PolicyKind;
@@ -16,6 +17,9 @@ final class ConnectionPolicyTranslator {
             "msOverrideRAPAuth", "Opaque_Data", "Template_Guid", "IP_Filter_Template_Guid");
     /** {@code msManipulationTarget} of User-Name (RADIUS attribute 1). */
     private static final long USER_NAME = 1;
+    /** The attributes NPS's attribute manipulation rewrites, by RADIUS attribute number. */
+    private static final Map<Long, String> REWRITABLE = Map.of(USER_NAME, "User-Name", 30L, "Called-Station-Id",
+            31L, "Calling-Station-Id");
 
     private final ConditionTranslator conditions;
     private final String prefix;
@@ -51,11 +55,10 @@ final class ConnectionPolicyTranslator {
                             + "' names no server group (msAuthProviderName)");
                 }
                 draft.set("action", "forward");
-                draft.set("serverGroup", group);
-                entry.info("msAuthProviderType 2", "forwards to remote RADIUS server group '" + group + "':"
-                        + " forwarding is not in this version, so matching requests are rejected with"
-                        + " FORWARDING_UNAVAILABLE. The policy stays enabled so that they are not handled by a"
-                        + " later policy instead, which NPS would not have done");
+                draft.set("serverGroup", prefix + group);
+                entry.info("msAuthProviderType 2", "forwards to remote RADIUS server group '" + prefix + group
+                        + "' (its servers come from RADIUS_Server_Groups); decided by the remote server, without"
+                        + " network policies or a second factor here, as in NPS");
             }
             case 0 -> {
                 draft.set("action", "authenticate");
@@ -69,8 +72,7 @@ final class ConnectionPolicyTranslator {
                         + " does not know");
             }
         }
-        profile.number("msAcctProviderType").filter(t -> t == 2).ifPresent(t -> entry.dropped("msAcctProviderType",
-                "accounting forwarded to a remote server group in NPS; the appliance records it itself"));
+        accounting(profile, draft);
         rewrite(profile, draft);
         if (profile.bool("msOverrideRAPAuth").orElse(false)) {
             entry.dropped("msOverrideRAPAuth", "authentication methods set on the connection request policy;"
@@ -86,26 +88,54 @@ final class ConnectionPolicyTranslator {
     }
 
     /**
-     * Attribute manipulation: {@code msManipulationTarget} names the attribute, {@code msManipulationRule} holds
-     * find and replace, alternately. The appliance rewrites User-Name with one rule.
+     * {@code msAcctProviderType} 2: NPS forwarded the policy's Accounting-Requests to its server group; anything
+     * else: NPS recorded them itself. The appliance records them locally in both cases (its accounting sinks) and,
+     * for a forwarding policy, forwards them too only when NPS did.
+     */
+    private static void accounting(NpsObject profile, PolicyDraft draft) throws NpsFormatException {
+        boolean forwarded = profile.number("msAcctProviderType").filter(t -> t == 2).isPresent();
+        if ("forward".equals(draft.get("action"))) {
+            draft.set("forwardAccounting", String.valueOf(forwarded));
+            draft.entry.info("msAcctProviderType", forwarded ? "accounting forwarded to the server group too"
+                    + " (and recorded here)" : "accounting recorded here only, not forwarded, as in NPS");
+        } else if (forwarded) {
+            draft.entry.dropped("msAcctProviderType", "accounting forwarded to a remote server group while"
+                    + " authentication is done here; the appliance records it itself");
+        }
+    }
+
+    /**
+     * Attribute manipulation: {@code msManipulationTarget} names the attribute (1 User-Name, 30 Called-Station-Id,
+     * 31 Calling-Station-Id), {@code msManipulationRule} holds find and replace, alternately, rule after rule.
      */
     private static void rewrite(NpsObject profile, PolicyDraft draft) throws NpsFormatException {
         List<String> rules = profile.strings("msManipulationRule");
         if (rules.isEmpty()) {
             return;
         }
-        long target = profile.number("msManipulationTarget").orElse(USER_NAME);
-        if (target != USER_NAME) {
-            draft.dropCondition("msManipulationRule", "rewrites RADIUS attribute " + target
-                    + "; the appliance rewrites User-Name only");
-        } else if (rules.size() != 2) {
-            draft.dropCondition("msManipulationRule", (rules.size() / 2) + " find/replace rules; the appliance"
-                    + " applies one");
+        List<Long> targets = profile.numbers("msManipulationTarget");
+        long target = targets.isEmpty() ? USER_NAME : targets.get(0);
+        String attribute = REWRITABLE.get(target);
+        if (targets.size() > 1) {
+            draft.dropCondition("msManipulationTarget", "rules for " + targets.size() + " attributes; the"
+                    + " appliance rewrites one attribute per connection request policy");
+        } else if (attribute == null) {
+            draft.dropCondition("msManipulationRule", "rewrites RADIUS attribute " + target + "; the appliance"
+                    + " rewrites User-Name, Called-Station-Id and Calling-Station-Id");
+        } else if (rules.size() % 2 != 0) {
+            draft.dropCondition("msManipulationRule", rules.size() + " values: find and replace come in pairs");
         } else {
-            draft.set("rewrite.pattern", rules.get(0));
-            draft.set("rewrite.replacement", rules.get(1));
-            draft.entry.translated("msManipulationRule", "User-Name find '" + rules.get(0) + "' replace '"
-                    + rules.get(1) + "' as a Java regular expression ($1 for groups, as in NPS)");
+            if (target != USER_NAME) {
+                draft.set("rewrite.attribute", attribute);
+            }
+            for (int i = 0; i < rules.size(); i += 2) {
+                String suffix = i == 0 ? "" : "." + (i / 2 + 1);
+                draft.set("rewrite.pattern" + suffix, rules.get(i));
+                draft.set("rewrite.replacement" + suffix, rules.get(i + 1));
+                draft.entry.translated("msManipulationRule", attribute + " find '" + rules.get(i) + "' replace '"
+                        + rules.get(i + 1) + "' as an RE2 regular expression ($1 for groups, as in NPS); the first"
+                        + " match is replaced");
+            }
         }
     }
 }

@@ -125,11 +125,12 @@ final class NetworkPolicyTranslator {
                 continue;
             }
             String attribute = reply.getValue();
-            String value = values.get(0);
-            if (AttributeValues.isEnumerated(attribute) && value.matches("\\d+")) {
-                value = AttributeValues.nameOrNumber(attribute, Long.parseLong(value));
+            List<String> named = new ArrayList<>();
+            for (String value : values) {
+                named.add(AttributeValues.isEnumerated(attribute) && value.matches("\\d+")
+                        ? AttributeValues.nameOrNumber(attribute, Long.parseLong(value)) : value);
             }
-            reply(draft, reply.getKey(), "reply." + attribute, value, values.size());
+            replies(draft, "reply." + attribute, named);
         }
         profile.number("msRADIUSSessionTimeout").ifPresent(s -> draft.set("constraint.sessionTimeout",
                 String.valueOf(s)));
@@ -145,33 +146,43 @@ final class NetworkPolicyTranslator {
         }
         List<String> addresses = profile.strings("msRADIUSFramedIPAddress");
         if (!addresses.isEmpty()) {
-            reply(draft, "msRADIUSFramedIPAddress", "reply.Framed-IP-Address", ipv4(addresses.get(0)),
-                    addresses.size());
+            // One address per session: a second value would be a second Framed-IP-Address, which no NAS takes.
+            draft.set("reply.Framed-IP-Address", ipv4(addresses.get(0)));
+            if (addresses.size() > 1) {
+                draft.dropSetting("msRADIUSFramedIPAddress", (addresses.size() - 1) + " more value(s): a session"
+                        + " has one framed address");
+            }
         }
         for (String vsa : profile.strings("msRADIUSAnyVSA")) {
             try {
                 VendorSpecificAttribute attribute = VendorSpecificAttribute.parse(vsa);
-                if (draft.has(attribute.replyKey())) {
-                    draft.dropSetting("msRADIUSAnyVSA", "a second value for vendor " + attribute.vendorId()
-                            + " attribute " + attribute.type() + ": one value per reply attribute here");
-                } else {
-                    draft.set(attribute.replyKey(), attribute.value());
-                }
+                draft.set(nextKey(draft, attribute.replyKey()), attribute.value());
             } catch (IllegalArgumentException e) {
                 draft.dropSetting("msRADIUSAnyVSA", e.getMessage());
             }
         }
-        List<String> ciscoPairs = profile.strings("msCiscoAV");
-        if (!ciscoPairs.isEmpty()) {
-            reply(draft, "msCiscoAV", "reply.Cisco-AVPair", ciscoPairs.get(0), ciscoPairs.size());
+        for (String pair : profile.strings("msCiscoAV")) {
+            draft.set(nextKey(draft, "reply.Cisco-AVPair"), pair);
         }
     }
 
-    private static void reply(PolicyDraft draft, String property, String key, String value, int count) {
-        draft.set(key, value);
-        if (count > 1) {
-            draft.dropSetting(property, (count - 1) + " more value(s): one value per reply attribute here");
+    /** Every value of a repeated profile property, in the export's order: {@code reply.X}, {@code reply.X.2}, ... */
+    private static void replies(PolicyDraft draft, String key, List<String> values) {
+        for (String value : values) {
+            draft.set(nextKey(draft, key), value);
         }
+    }
+
+    /** The key of the attribute's next value: the first is {@code reply.X}, the next {@code reply.X.2}, ... */
+    static String nextKey(PolicyDraft draft, String key) {
+        if (!draft.has(key)) {
+            return key;
+        }
+        int position = 2;
+        while (draft.has(key + "." + position)) {
+            position++;
+        }
+        return key + "." + position;
     }
 
     /** NPS keeps a framed address as a 32-bit number; some exports write it dotted. */

@@ -17,6 +17,7 @@ import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.RemoteServerAdmin;
 
 /**
  * The import as a service, for the web console's upload: the upload is copied to a private temporary file (at most
@@ -33,8 +34,9 @@ public final class NpsImportService implements NpsImport {
     private volatile List<UserDirectory> directories = List.of();
 
     @Activate
-    public NpsImportService(@Reference ClientAdmin clients, @Reference PolicyAdmin policies) {
-        this.importer = new NpsImporter(clients, policies);
+    public NpsImportService(@Reference ClientAdmin clients, @Reference PolicyAdmin policies,
+            @Reference RemoteServerAdmin servers) {
+        this.importer = new NpsImporter(clients, policies, servers);
     }
 
     @Override

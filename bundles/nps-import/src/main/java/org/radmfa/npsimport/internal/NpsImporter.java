@@ -23,6 +23,9 @@ import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
 import org.radmfa.api.admin.PolicySettings;
+import org.radmfa.api.admin.RemoteServerAdmin;
+import org.radmfa.api.admin.RemoteServerEntry;
+import org.radmfa.api.admin.RemoteServerSettings;
 
 /**
  * Imports an NPS export through the admin services, in three steps: read the whole file (a file that cannot be
@@ -47,15 +50,17 @@ public final class NpsImporter {
 
     private final ClientAdmin clients;
     private final PolicyAdmin policies;
+    private final RemoteServerAdmin servers;
     private final SafeXmlReader reader;
 
-    public NpsImporter(ClientAdmin clients, PolicyAdmin policies) {
-        this(clients, policies, new SafeXmlReader());
+    public NpsImporter(ClientAdmin clients, PolicyAdmin policies, RemoteServerAdmin servers) {
+        this(clients, policies, servers, new SafeXmlReader());
     }
 
-    NpsImporter(ClientAdmin clients, PolicyAdmin policies, SafeXmlReader reader) {
+    NpsImporter(ClientAdmin clients, PolicyAdmin policies, RemoteServerAdmin servers, SafeXmlReader reader) {
         this.clients = clients;
         this.policies = policies;
+        this.servers = servers;
         this.reader = reader;
     }
 
@@ -78,6 +83,11 @@ public final class NpsImporter {
         for (NpsObject client : export.clients) {
             clientTranslator.translate(client, report).ifPresent(plannedClients::add);
         }
+        List<ServerGroupTranslator.PlannedServer> plannedServers = new ArrayList<>();
+        ServerGroupTranslator groupTranslator = new ServerGroupTranslator(options.prefix());
+        for (NpsObject group : export.serverGroups) {
+            plannedServers.addAll(groupTranslator.translate(group, report));
+        }
         List<PolicyDraft> drafts = new ArrayList<>();
         ConnectionPolicyTranslator crps = new ConnectionPolicyTranslator(conditions, options.prefix());
         for (NpsExport.Policy policy : export.connectionRequestPolicies) {
@@ -90,7 +100,9 @@ public final class NpsImporter {
         OtherSettings.report(export, report);
 
         keepApplianceSettings(plannedClients, drafts);
-        boolean accepted = checkClients(plannedClients) & checkPolicies(drafts);
+        keepApplianceSettingsOfServers(plannedServers);
+        boolean accepted = checkClients(plannedClients) & checkServers(plannedServers) & checkPolicies(drafts);
+        reportForwarding(drafts, plannedServers);
         for (PolicyDraft draft : drafts) {
             if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !draft.enabled()) {
                 draft.entry.outcome(ImportReport.Outcome.IMPORTED_DISABLED);
@@ -98,14 +110,16 @@ public final class NpsImporter {
             }
         }
         markUnchanged(plannedClients, drafts);
+        markUnchangedServers(plannedServers);
         reportKept(drafts, report);
+        reportKeptServers(plannedServers, report);
         if (!accepted) {
             report.refuse("the appliance refuses the objects marked REFUSED below; correct them (or the appliance's"
                     + " configuration) and import again");
             return report;
         }
         if (!options.dryRun()) {
-            store(plannedClients, drafts);
+            store(plannedClients, plannedServers, drafts);
         }
         return report;
     }
@@ -233,8 +247,15 @@ public final class NpsImporter {
                     return true; // held by a policy of the export that moves: checked above
                 }
                 if (key.startsWith("reply.") && draft.has(key)) {
-                    draft.remove(key);
+                    // Every value of the attribute: reply.X, reply.X.2, ...
+                    draft.removeWithValues(key);
                     draft.dropSetting(key, "refused by the appliance: " + e.reason());
+                } else if (key.startsWith("rewrite.") && draft.has(key)) {
+                    // A rule the appliance cannot evaluate (RE2: no lookaround, no backreferences): without it
+                    // the policy would hand other values on, so every rule goes and the policy is disabled.
+                    draft.removeWithPrefix("rewrite.");
+                    draft.dropCondition("msManipulationRule", "refused by the appliance (" + e.key() + "): "
+                            + e.reason());
                 } else if (key.startsWith("constraint.") && draft.has(key)) {
                     draft.remove(key);
                     draft.dropCondition(key, "refused by the appliance: " + e.reason());
@@ -319,13 +340,23 @@ public final class NpsImporter {
      * in when its order is free, so that no two policies ever hold the same order. Only when policies of the
      * export trade orders in a cycle is one of them first parked on a free order (written twice).
      */
-    private void store(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts) throws AdminException {
+    private void store(List<ClientTranslator.PlannedClient> planned,
+            List<ServerGroupTranslator.PlannedServer> plannedServers, List<PolicyDraft> drafts)
+            throws AdminException {
         List<String> stored = new ArrayList<>();
         try {
             for (ClientTranslator.PlannedClient client : planned) {
                 if (isImported(client.entry())) {
                     clients.put(client.settings(), client.secret());
                     stored.add("client '" + client.settings().name() + "'");
+                }
+            }
+            // Servers before the connection request policies that forward to their groups.
+            for (ServerGroupTranslator.PlannedServer server : plannedServers) {
+                if (isImported(server.entry())) {
+                    servers.put(server.settings(), server.secret());
+                    stored.add("remote server '" + server.settings().name() + "' of group '"
+                            + server.settings().group() + "'");
                 }
             }
             for (PolicyKind kind : List.of(PolicyKind.CONNECTION_REQUEST, PolicyKind.NETWORK)) {
@@ -365,6 +396,114 @@ public final class NpsImporter {
             free++;
         }
         policies.put(new PolicySettings(kind, holder.name(), free, holder.enabled(), withoutFrameworkKeys(holder)));
+    }
+
+    /**
+     * What NPS has no word for and an administrator may have set here on a server imported before (requiring a
+     * Message-Authenticator in answers) is kept.
+     */
+    private void keepApplianceSettingsOfServers(List<ServerGroupTranslator.PlannedServer> planned)
+            throws AdminException {
+        for (int i = 0; i < planned.size(); i++) {
+            ServerGroupTranslator.PlannedServer server = planned.get(i);
+            RemoteServerSettings wanted = server.settings();
+            Optional<RemoteServerEntry> current = servers.server(wanted.group(), wanted.name());
+            if (current.isPresent() && current.get().settings().requireMessageAuthenticator()) {
+                server.entry().info("requireMessageAuthenticator", "true here already: kept");
+                planned.set(i, new ServerGroupTranslator.PlannedServer(server.entry(), new RemoteServerSettings(
+                        wanted.group(), wanted.name(), wanted.address(), wanted.authPort(), wanted.acctPort(),
+                        wanted.priority(), wanted.weight(), wanted.timeoutSeconds(), wanted.maxLostRequests(),
+                        wanted.blackoutSeconds(), wanted.forwardAccounting(), wanted.sendMessageAuthenticator(),
+                        true), server.secret()));
+            }
+        }
+    }
+
+    private boolean checkServers(List<ServerGroupTranslator.PlannedServer> planned) throws AdminException {
+        boolean accepted = true;
+        Set<String> names = new HashSet<>();
+        for (ServerGroupTranslator.PlannedServer server : planned) {
+            RemoteServerSettings settings = server.settings();
+            if (!names.add(settings.group().toLowerCase(Locale.ROOT) + "/" + settings.name().toLowerCase(
+                    Locale.ROOT))) {
+                refuse(server.entry(), "name", "a second server named '" + settings.name() + "' in group '"
+                        + settings.group() + "' of the export");
+                accepted = false;
+                continue;
+            }
+            boolean exists = servers.server(settings.group(), settings.name()).isPresent();
+            if (server.secret() == null && !exists) {
+                server.entry().outcome(ImportReport.Outcome.SKIPPED).dropped("Authentication_Secret", "no shared"
+                        + " secret in the export, and a remote server needs one: add it with radmfa:proxy-add, or"
+                        + " export with exportPSK=YES");
+                continue;
+            }
+            try {
+                servers.check(settings, server.secret());
+            } catch (InvalidDefinitionException e) {
+                refuse(server.entry(), e.key(), e.reason());
+                accepted = false;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * A connection request policy that forwards to a group with no server (none in the export, none here) is
+     * imported all the same (it fails closed, as NPS would not hand its requests to a later policy either), and
+     * the report says what its requests get until a server is added.
+     */
+    private void reportForwarding(List<PolicyDraft> drafts, List<ServerGroupTranslator.PlannedServer> planned)
+            throws AdminException {
+        Set<String> groups = new HashSet<>();
+        planned.stream().filter(s -> isImported(s.entry()))
+                .forEach(s -> groups.add(s.settings().group().toLowerCase(Locale.ROOT)));
+        servers.servers().forEach(s -> groups.add(s.settings().group().toLowerCase(Locale.ROOT)));
+        for (PolicyDraft draft : drafts) {
+            String group = draft.get("serverGroup");
+            if (draft.kind == PolicyKind.CONNECTION_REQUEST && group != null
+                    && !groups.contains(group.toLowerCase(Locale.ROOT))) {
+                draft.entry.info("msAuthProviderName", "remote RADIUS server group '" + group + "' has no server"
+                        + " (in the export or here): matching requests are rejected with FORWARDING_UNAVAILABLE"
+                        + " until one is added (radmfa:proxy-add)");
+            }
+        }
+    }
+
+    private void markUnchangedServers(List<ServerGroupTranslator.PlannedServer> planned) throws AdminException {
+        for (ServerGroupTranslator.PlannedServer server : planned) {
+            if (!isImported(server.entry())) {
+                continue;
+            }
+            Optional<RemoteServerEntry> current = servers.server(server.settings().group(), server.settings().name());
+            if (current.isPresent() && current.get().settings().equals(server.settings())
+                    && (server.secret() == null || current.get().secretFingerprint()
+                            .equals(SharedSecret.of(server.secret()).fingerprint()))) {
+                server.entry().outcome(ImportReport.Outcome.UNCHANGED);
+            }
+        }
+    }
+
+    /** Servers here in a group of the export that the export does not name stay, and still get requests. */
+    private void reportKeptServers(List<ServerGroupTranslator.PlannedServer> planned, ImportReport report)
+            throws AdminException {
+        Set<String> groups = new HashSet<>();
+        Set<String> named = new HashSet<>();
+        for (ServerGroupTranslator.PlannedServer server : planned) {
+            groups.add(server.settings().group().toLowerCase(Locale.ROOT));
+            named.add(server.settings().group().toLowerCase(Locale.ROOT) + "/"
+                    + server.settings().name().toLowerCase(Locale.ROOT));
+        }
+        for (RemoteServerEntry existing : servers.servers()) {
+            String group = existing.settings().group().toLowerCase(Locale.ROOT);
+            if (groups.contains(group) && !named.contains(group + "/"
+                    + existing.settings().name().toLowerCase(Locale.ROOT))) {
+                report.add(ImportReport.Kind.SERVER_GROUP, existing.settings().group() + " / "
+                        + existing.settings().name(), ImportReport.Outcome.KEPT).info("group", "a server of the"
+                                + " group here that the export does not name (" + existing.source() + "): it still"
+                                + " gets requests; remove it with radmfa:proxy-remove if NPS no longer had it");
+            }
+        }
     }
 
     private static void refuse(ImportReport.Entry entry, String key, String reason) {

@@ -1,13 +1,12 @@
 package org.radmfa.npsimport.internal;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * What the export holds besides clients and policies: remote RADIUS server groups (no forwarding here yet), NPS's
- * ports, logging and NAP-era parts (remediation server groups, SHV templates, health policies). Reported, not
- * imported, so that nothing disappears without a word.
+ * What the export holds besides clients, policies and remote RADIUS server groups: NPS's ports, logging and NAP-era
+ * parts (remediation server groups, SHV templates, health policies). Reported, not imported, so that nothing
+ * disappears without a word.
  */
 final class OtherSettings {
     private static final Set<String> CONTAINERS = Set.of("RadiusProfiles", "NetworkPolicy", "Proxy_Policies",
@@ -17,9 +16,6 @@ final class OtherSettings {
     }
 
     static void report(NpsExport export, ImportReport report) throws NpsFormatException {
-        for (NpsObject group : export.serverGroups) {
-            serverGroup(group, report);
-        }
         export.service.find("Protocols", "Microsoft_Radius_Protocol").ifPresent(radius -> {
             String auth = radius.string("Authentication_Port").orElse("");
             String acct = radius.string("Accounting_Port").orElse("");
@@ -52,36 +48,5 @@ final class OtherSettings {
                     + " (etc/org.radmfa.accounting.file*.cfg, etc/org.radmfa.audit.file*.cfg) instead";
         }
         return "not understood by this importer";
-    }
-
-    private static void serverGroup(NpsObject group, ImportReport report) throws NpsFormatException {
-        ImportReport.Entry entry = report.add(ImportReport.Kind.SERVER_GROUP, group.name(),
-                ImportReport.Outcome.SKIPPED);
-        List<NpsObject> servers = group.children();
-        entry.dropped("RADIUS_Server_Groups", "forwarding to remote RADIUS servers is not in this version;"
-                + " connection request policies that forward here are imported and reject with"
-                + " FORWARDING_UNAVAILABLE");
-        for (NpsObject server : servers) {
-            StringBuilder text = new StringBuilder("address ").append(server.string("Address").orElse("?"));
-            appendNumber(text, server, "Authentication_Port", "auth port");
-            appendNumber(text, server, "Accounting_Port", "acct port");
-            appendNumber(text, server, "Priority", "priority");
-            appendNumber(text, server, "Weight", "weight");
-            appendNumber(text, server, "Timeout", "timeout s");
-            appendNumber(text, server, "Maximum_Lost_Packets", "max lost");
-            appendNumber(text, server, "Blackout_Interval", "blackout s");
-            text.append(server.bool("Forward_Accounting_On_Off").orElse(false) ? ", forwards accounting on/off" : "");
-            text.append(server.bool("Send_Signature").orElse(false) ? ", sends Message-Authenticator" : "");
-            text.append(server.has("Authentication_Secret") ? ", secret present (not shown)" : ", no secret");
-            entry.info("server '" + server.name() + "'", text.toString());
-        }
-    }
-
-    private static void appendNumber(StringBuilder text, NpsObject server, String property, String label)
-            throws NpsFormatException {
-        var value = server.number(property);
-        if (value.isPresent()) {
-            text.append(", ").append(label).append(' ').append(value.get());
-        }
     }
 }

@@ -33,12 +33,25 @@ final class PolicyDraft {
         settings.put(key, value);
     }
 
+    String get(String key) {
+        return settings.get(key);
+    }
+
     boolean has(String key) {
         return settings.containsKey(key);
     }
 
     void remove(String key) {
         settings.remove(key);
+    }
+
+    /** Removes a key and its further values ({@code key.2}, {@code key.3}, ...). */
+    void removeWithValues(String key) {
+        settings.keySet().removeIf(k -> k.equals(key) || k.matches(java.util.regex.Pattern.quote(key) + "\\.\\d+"));
+    }
+
+    void removeWithPrefix(String prefix) {
+        settings.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
     boolean isGrant() {

@@ -80,6 +80,18 @@ class ConditionTranslatorTest {
         assertTrue(unresolved.entry.notes().stream().anyMatch(n -> n.text().contains("S-1-5-21-9-9-9-1107")));
     }
 
+    /** Two NPS group conditions: the user must be in a group of each (AND), in one of a condition's (OR). */
+    @Test
+    void twoGroupConditionsBecomeTwoKeysThatMustBothHold() throws Exception {
+        GroupMap map = GroupMap.of(Map.of(VPN_SID, "vpn-users", "S-1-5-21-9-9-9-1106", "staff",
+                "S-1-5-21-9-9-9-1108", "admins"));
+        PolicySettings both = translate(PolicyKind.NETWORK, map, "USERNTGROUPS(\"" + VPN_SID + "\")",
+                "NTGROUPS(\"S-1-5-21-9-9-9-1106;S-1-5-21-9-9-9-1108\")");
+        assertEquals("vpn-users", both.settings().get("condition.userGroups"));
+        assertEquals("staff, admins", both.settings().get("condition.userGroups.2"));
+        assertTrue(both.enabled(), "carried over whole: imported enabled");
+    }
+
     @Test
     void aSidTheMapLacksIsAskedOfTheDirectories() throws Exception {
         org.radmfa.api.UserDirectory ad = new org.radmfa.api.UserDirectory() {

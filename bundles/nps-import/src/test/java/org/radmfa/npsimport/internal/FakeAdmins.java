@@ -18,12 +18,17 @@ import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
 import org.radmfa.api.admin.PolicySettings;
+import org.radmfa.api.admin.RemoteServerAdmin;
+import org.radmfa.api.admin.RemoteServerEntry;
+import org.radmfa.api.admin.RemoteServerSettings;
 
 /** In-memory admin services with the admin bundle's cross checks (unique address, unique order), counting writes. */
 final class FakeAdmins {
     final Map<String, ClientEntry> clientStore = new LinkedHashMap<>();
     final Map<String, String> secrets = new LinkedHashMap<>();
     final Map<PolicyKind, Map<String, PolicySettings>> policyStore = new LinkedHashMap<>();
+    final Map<String, RemoteServerEntry> serverStore = new LinkedHashMap<>();
+    final Map<String, String> serverSecrets = new LinkedHashMap<>();
     int writes;
 
     FakeAdmins() {
@@ -137,6 +142,58 @@ final class FakeAdmins {
             throw new UnsupportedOperationException();
         }
     };
+
+    /** Remote servers by group and name, with the proxy's ranges. */
+    final RemoteServerAdmin servers = new RemoteServerAdmin() {
+        @Override
+        public List<RemoteServerEntry> servers() {
+            return List.copyOf(serverStore.values());
+        }
+
+        @Override
+        public Optional<RemoteServerEntry> server(String group, String name) {
+            return Optional.ofNullable(serverStore.get(key(group, name)));
+        }
+
+        @Override
+        public RemoteServerEntry put(RemoteServerSettings settings, String secret) throws AdminException {
+            check(settings, secret);
+            writes++;
+            String key = key(settings.group(), settings.name());
+            if (secret != null) {
+                serverSecrets.put(key, secret);
+            }
+            RemoteServerEntry entry = new RemoteServerEntry(settings, SharedSecret.of(serverSecrets.get(key))
+                    .fingerprint(), "etc/org.radmfa.proxy.server-" + key + ".cfg");
+            serverStore.put(key, entry);
+            return entry;
+        }
+
+        @Override
+        public void check(RemoteServerSettings settings, String secret) throws AdminException {
+            if (secret == null && !serverStore.containsKey(key(settings.group(), settings.name()))) {
+                throw new InvalidDefinitionException("secret", "is required for a new remote server");
+            }
+            if (settings.timeoutSeconds() < 1 || settings.timeoutSeconds() > 60) {
+                throw new InvalidDefinitionException("timeoutSeconds", settings.timeoutSeconds()
+                        + " is not between 1 and 60");
+            }
+        }
+
+        @Override
+        public boolean remove(String group, String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        private String key(String group, String name) {
+            return (group + "/" + name).toLowerCase(Locale.ROOT);
+        }
+    };
+
+    RemoteServerSettings server(String group, String name) {
+        RemoteServerEntry entry = serverStore.get((group + "/" + name).toLowerCase(Locale.ROOT));
+        return entry == null ? null : entry.settings();
+    }
 
     PolicySettings policy(PolicyKind kind, String name) {
         return policyStore.get(kind).get(name.toLowerCase(Locale.ROOT));

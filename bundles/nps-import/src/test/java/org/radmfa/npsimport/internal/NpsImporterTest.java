@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.PolicyKind;
 import org.radmfa.api.admin.PolicySettings;
+import org.radmfa.api.admin.RemoteServerSettings;
 import org.radmfa.npsimport.internal.ImportReport.Outcome;
 
 class NpsImporterTest {
@@ -22,7 +23,7 @@ class NpsImporterTest {
     private static final GroupMap GROUPS = GroupMap.of(Map.of(SID + "1105", "vpn-users", SID + "1106", "staff"));
 
     private final FakeAdmins admins = new FakeAdmins();
-    private final NpsImporter importer = new NpsImporter(admins.clients, admins.policies);
+    private final NpsImporter importer = new NpsImporter(admins.clients, admins.policies, admins.servers);
 
     private static Path resource(String name) throws Exception {
         return Path.of(NpsImporterTest.class.getResource("/nps/" + name).toURI());
@@ -48,7 +49,8 @@ class NpsImporterTest {
         assertEquals(Outcome.SKIPPED, entry(report, ImportReport.Kind.RADIUS_CLIENT, "Secretless AP").outcome());
         assertEquals(Outcome.IMPORTED_DISABLED, entry(report, ImportReport.Kind.NETWORK_POLICY, "Contractors")
                 .outcome());
-        assertEquals(Outcome.SKIPPED, entry(report, ImportReport.Kind.SERVER_GROUP, "Partner RADIUS").outcome());
+        assertEquals(Outcome.IMPORTED, entry(report, ImportReport.Kind.SERVER_GROUP,
+                "Partner RADIUS / radius1.partner.example").outcome());
         assertEquals(Map.of(Outcome.IMPORTED, 2, Outcome.SKIPPED, 2),
                 report.totals(ImportReport.Kind.RADIUS_CLIENT));
     }
@@ -75,7 +77,9 @@ class NpsImporterTest {
                 Map.entry("condition.NAS-Port-Type", "^(Virtual)$"),
                 Map.entry("constraint.authMethods", "PAP, MSCHAPV2, EAP_MSCHAPV2"),
                 Map.entry("constraint.sessionTimeout", "28800"), Map.entry("reply.Class", "nps-vpn"),
-                Map.entry("reply.Service-Type", "Framed-User"), Map.entry("reply.Framed-Protocol", "PPP"),
+                Map.entry("reply.Class.2", "nps-vpn-audit"), Map.entry("reply.Filter-Id", "vpn-acl-in"),
+                Map.entry("reply.Filter-Id.2", "vpn-acl-out"), Map.entry("reply.Service-Type", "Framed-User"),
+                Map.entry("reply.Framed-Protocol", "PPP"),
                 Map.entry("reply.Vendor-12356-Attr-1", "vpn-users"),
                 Map.entry("reply.MS-MPPE-Encryption-Policy", "2"), Map.entry("reply.MS-MPPE-Encryption-Types", "14")),
                 vpn.settings());
@@ -110,13 +114,103 @@ class NpsImporterTest {
         run("nps-export-v257.xml", false);
         PolicySettings partner = admins.policy(PolicyKind.CONNECTION_REQUEST, "Partner realm");
         assertEquals(Map.of("action", "forward", "serverGroup", "Partner RADIUS", "condition.userName",
-                "@partner\\.example$"), partner.settings());
-        assertTrue(partner.enabled(), "fails closed with FORWARDING_UNAVAILABLE rather than falling through");
+                "@partner\\.example$", "forwardAccounting", "true", "rewrite.attribute", "Called-Station-Id",
+                "rewrite.pattern", ":guest$", "rewrite.replacement", ":partner"), partner.settings());
+        assertTrue(partner.enabled(), "its group is imported: it forwards");
         PolicySettings strip = admins.policy(PolicyKind.CONNECTION_REQUEST, "Strip corp realm");
         assertEquals("@corp\\.example$", strip.settings().get("rewrite.pattern"));
         assertEquals("", strip.settings().get("rewrite.replacement"));
         assertEquals(999999, admins.policy(PolicyKind.CONNECTION_REQUEST,
                 "Use Windows authentication for all users").order());
+    }
+
+    @Test
+    void repeatedProfileValuesBecomeNumberedReplyKeysInTheExportsOrder() throws Exception {
+        ImportReport report = run("nps-export-v257.xml", false);
+        PolicySettings vpn = admins.policy(PolicyKind.NETWORK, "VPN users");
+        assertEquals("vpn-acl-in", vpn.settings().get("reply.Filter-Id"));
+        assertEquals("vpn-acl-out", vpn.settings().get("reply.Filter-Id.2"));
+        assertEquals("nps-vpn", vpn.settings().get("reply.Class"));
+        assertEquals("nps-vpn-audit", vpn.settings().get("reply.Class.2"));
+        assertTrue(vpn.enabled(), report.render());
+        assertFalse(report.render().contains("more value(s)"), report.render());
+    }
+
+    @Test
+    void remoteServerGroupsBecomeTheProxysServersFieldByField() throws Exception {
+        ImportReport report = run("nps-export-v257.xml", false);
+        assertNull(report.refusal(), report.render());
+        assertEquals(new RemoteServerSettings("Partner RADIUS", "radius1.partner.example", "radius1.partner.example",
+                1812, 1813, 1, 50, 3, 5, 10, true, true, false),
+                admins.server("Partner RADIUS", "radius1.partner.example"));
+        assertEquals(2, admins.server("Partner RADIUS", "radius2.partner.example").priority());
+        assertEquals("partner-forwarding-secret", admins.serverSecrets.get(
+                "partner radius/radius1.partner.example"));
+        assertTrue(report.render().contains("imported: 'Partner RADIUS / radius2.partner.example'"),
+                report.render());
+    }
+
+    @Test
+    void aServerWhoseAccountingSecretDiffersDoesNotGetAccountingAndAnEmptyGroupIsReported() throws Exception {
+        ImportReport report = run("nps-export-v256.xml", false);
+        assertNull(report.refusal(), report.render());
+        RemoteServerSettings old = admins.server("Old RADIUS", "oldradius1");
+        assertEquals(new RemoteServerSettings("Old RADIUS", "oldradius1", "10.9.0.5", 1645, 1646, 1, 100, 5, 3, 60,
+                false, false, false), old);
+        assertEquals("old-radius-auth-secret", admins.serverSecrets.get("old radius/oldradius1"));
+        ImportReport.Entry entry = entry(report, ImportReport.Kind.SERVER_GROUP, "Old RADIUS / oldradius1");
+        assertTrue(entry.notes().stream().anyMatch(n -> n.kind() == ImportReport.NoteKind.TRANSLATED
+                && n.property().equals("Accounting_Secret")), report.render());
+        assertEquals(Outcome.SKIPPED, entry(report, ImportReport.Kind.SERVER_GROUP, "Empty group").outcome());
+        assertEquals("forward", admins.policy(PolicyKind.CONNECTION_REQUEST, "Old RADIUS realm").settings()
+                .get("action"));
+    }
+
+    @Test
+    void attributeManipulationOfCalledStationIdAndTheAccountingSwitch() throws Exception {
+        ImportReport report = run("nps-export-v256.xml", false);
+        PolicySettings old = admins.policy(PolicyKind.CONNECTION_REQUEST, "Old RADIUS realm");
+        assertEquals(Map.of("action", "forward", "serverGroup", "Old RADIUS", "condition.userName",
+                "@old\\.example$", "forwardAccounting", "false", "rewrite.attribute", "Called-Station-Id",
+                "rewrite.pattern", ":guest$", "rewrite.replacement", ":corp", "rewrite.pattern.2", "^00-11-22-",
+                "rewrite.replacement.2", "AA-BB-CC-"), old.settings());
+        assertTrue(old.enabled(), report.render());
+    }
+
+    @Test
+    void aServerTheApplianceRefusesRefusesTheWholeImport() throws Exception {
+        java.nio.file.Path copy = java.nio.file.Files.createTempFile("nps-", ".xml");
+        try {
+            java.nio.file.Files.writeString(copy, java.nio.file.Files.readString(resource("nps-export-v257.xml"))
+                    .replace("dt:dt=\"int\">3</Timeout>", "dt:dt=\"int\">600</Timeout>"));
+            ImportReport report = importer.run(copy, new NpsImporter.Options(GROUPS, "", false));
+            assertNotNull(report.refusal());
+            assertEquals(0, admins.writes, "nothing written");
+            ImportReport.Entry server = entry(report, ImportReport.Kind.SERVER_GROUP,
+                    "Partner RADIUS / radius1.partner.example");
+            assertEquals(Outcome.REFUSED, server.outcome());
+            assertTrue(server.notes().stream().anyMatch(n -> n.property().equals("timeoutSeconds")),
+                    report.render());
+        } finally {
+            java.nio.file.Files.delete(copy);
+        }
+    }
+
+    @Test
+    void aForwardingPolicyWithoutServersSaysWhatItsRequestsGet() throws Exception {
+        java.nio.file.Path copy = java.nio.file.Files.createTempFile("nps-", ".xml");
+        try {
+            java.nio.file.Files.writeString(copy, java.nio.file.Files.readString(resource("nps-export-v257.xml"))
+                    .replace("<msAuthProviderName xmlns:dt=\"urn:schemas-microsoft-com:datatypes\" dt:dt=\"string\">"
+                            + "Partner RADIUS", "<msAuthProviderName xmlns:dt=\"urn:schemas-microsoft-com:datatypes\""
+                            + " dt:dt=\"string\">Nowhere"));
+            ImportReport report = importer.run(copy, new NpsImporter.Options(GROUPS, "", true));
+            ImportReport.Entry partner = entry(report, ImportReport.Kind.CONNECTION_REQUEST_POLICY, "Partner realm");
+            assertTrue(partner.notes().stream().anyMatch(n -> n.text().contains("'Nowhere' has no server")),
+                    report.render());
+        } finally {
+            java.nio.file.Files.delete(copy);
+        }
     }
 
     @Test
@@ -191,6 +285,9 @@ class NpsImporterTest {
     void thePrefixNamesEveryImportedObject() throws Exception {
         importer.run(resource("nps-export-v257.xml"), new NpsImporter.Options(GROUPS, "nps-", false));
         assertTrue(admins.clientStore.containsKey("nps-lab gateway"));
+        assertEquals("nps-Partner RADIUS", admins.policy(PolicyKind.CONNECTION_REQUEST, "nps-Partner realm")
+                .settings().get("serverGroup"));
+        assertNotNull(admins.server("nps-Partner RADIUS", "radius1.partner.example"));
         assertNotNull(admins.policy(PolicyKind.NETWORK, "nps-VPN users"));
     }
 
@@ -198,7 +295,7 @@ class NpsImporterTest {
     void secretsNeverReachTheReport() throws Exception {
         String text = run("nps-export-v257.xml", false).render() + run("nps-export-v256.xml", true).render();
         for (String secret : List.of("lab-gw-secret-4", "lab-subnet-secret", "partner-forwarding-secret",
-                "templated-switch-secret", "ho-vpn-secret")) {
+                "templated-switch-secret", "ho-vpn-secret", "old-radius-auth-secret", "old-radius-acct-secret")) {
             assertFalse(text.contains(secret), secret + " in\n" + text);
         }
     }
@@ -221,6 +318,7 @@ class NpsImporterTest {
         assertEquals("PAP, CHAP", admins256.settings().get("constraint.authMethods"));
         assertEquals("10.1.1.10", admins256.settings().get("reply.Framed-IP-Address"));
         assertEquals("shell:priv-lvl=15", admins256.settings().get("reply.Cisco-AVPair"));
+        assertEquals("shell:roles=\"network-admin, vdc-admin\"", admins256.settings().get("reply.Cisco-AVPair.2"));
         assertEquals("shell:roles=admin", admins256.settings().get("reply.Vendor-9-Attr-1"));
         assertEquals("Administrative-User", admins256.settings().get("reply.Service-Type"));
         assertEquals("900", admins256.settings().get("constraint.idleTimeout"));

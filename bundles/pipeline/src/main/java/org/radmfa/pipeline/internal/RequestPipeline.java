@@ -289,8 +289,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
                 return done(request, started, new Decision(Decision.Outcome.REJECT, route.reason(),
                         "no connection request policy matched", null, List.of(), trace));
             }
-            AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
-                    : request.withUserName(route.userName());
+            AuthenticationRequest routed = route.rewrite(request);
             if (route.action() == ConnectionDecision.Action.FORWARD) {
                 return forward(request, routed, route, started, trace);
             }
@@ -342,8 +341,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             return Optional.of(done(request, started, loggingFailed));
         }
         trace.addAll(route.trace());
-        AuthenticationRequest routed = route.userName().equals(request.userName()) ? request
-                : request.withUserName(route.userName());
+        AuthenticationRequest routed = route.rewrite(request);
         byte[] eap = ((EapCredentials) request.credentials()).eapMessage();
         return Optional.of(forward(request, routed, route, started, trace)
                 .thenApply(decision -> withEapFailure(decision, eap.length > 1 ? eap[1] & 0xFF : 0)));

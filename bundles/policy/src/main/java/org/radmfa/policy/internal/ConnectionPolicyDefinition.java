@@ -1,11 +1,14 @@
 package org.radmfa.policy.internal;
 
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
+import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
@@ -35,7 +38,11 @@ public final class ConnectionPolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.crp";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicyDefinition.class);
     static final Set<String> KEYS = Set.of("name", "order", "enabled", "action", "directory", "serverGroup",
-            "timeZone", "rewrite.pattern", "rewrite.replacement", "webconsole.configurationFactory.nameHint");
+            "timeZone", "forwardAccounting", "webconsole.configurationFactory.nameHint");
+    /** The attributes NPS's attribute manipulation rewrites. */
+    static final Set<String> REWRITABLE = Set.of("User-Name", "Called-Station-Id", "Calling-Station-Id");
+    private static final Pattern REWRITE_KEY = Pattern.compile("(pattern|replacement)(?:\\.([0-9]{1,4}))?");
+    private static final Pattern GROUP_REFERENCE = Pattern.compile("\\$\\{?([0-9]+)");
 
     @ObjectClassDefinition(name = "radmfa connection request policy",
             description = "Where requests are handled, as NPS's connection request policies: the first policy in"
@@ -63,13 +70,25 @@ public final class ConnectionPolicyDefinition {
         @AttributeDefinition(name = "Remote server group", required = false, description = "For action forward")
         String serverGroup();
 
-        @AttributeDefinition(name = "User-Name find", required = false,
-                description = "Regular expression replaced in the User-Name, e.g. '@example\\.com$' or '^EXAMPLE\\\\'")
+        @AttributeDefinition(name = "Rewritten attribute", required = false, options = {
+            @Option(label = "User-Name", value = "User-Name"),
+            @Option(label = "Called-Station-Id", value = "Called-Station-Id"),
+            @Option(label = "Calling-Station-Id", value = "Calling-Station-Id")},
+                description = "The attribute the find/replace rules rewrite (NPS attribute manipulation)")
+        String rewrite_attribute() default "User-Name";
+
+        @AttributeDefinition(name = "Find", required = false,
+                description = "Regular expression replaced in the attribute, e.g. '@example\\.com$' or '^EXAMPLE\\\\';"
+                        + " further rules as rewrite.pattern.2, rewrite.replacement.2, ... applied in order")
         String rewrite_pattern();
 
-        @AttributeDefinition(name = "User-Name replace", required = false,
+        @AttributeDefinition(name = "Replace", required = false,
                 description = "Replacement, $1 for groups; empty strips what was found")
         String rewrite_replacement();
+
+        @AttributeDefinition(name = "Forward accounting", description = "For action forward: Accounting-Requests"
+                + " this policy routes go to the server group too (else they are recorded here only)")
+        boolean forwardAccounting() default true;
 
         String webconsole_configurationFactory_nameHint() default "{order}: {name} ({action})";
     }
@@ -104,7 +123,7 @@ public final class ConnectionPolicyDefinition {
                 throw config.invalid(e.getMessage().startsWith("processing order") ? "order" : "name",
                         e.getMessage());
             }
-            config.unknownKeys(KEYS, "condition.").forEach(unknown -> LOG.warn(
+            config.unknownKeys(KEYS, "condition.", "rewrite.").forEach(unknown -> LOG.warn(
                     "{}: key '{}' is not a connection request policy setting and is ignored", config.source(),
                     unknown));
         } catch (InvalidConfigurationException e) {
@@ -128,11 +147,65 @@ public final class ConnectionPolicyDefinition {
         if (action == ConnectionDecision.Action.FORWARD && serverGroup.isEmpty()) {
             throw config.invalid("serverGroup", "is required when action is forward");
         }
-        String rewrite = config.string("rewrite.pattern", "");
-        Pattern pattern = rewrite.isEmpty() ? null : PolicyParser.pattern(config, "rewrite.pattern", rewrite);
+        String attribute = config.string("rewrite.attribute", ConnectionRequestPolicy.USER_NAME);
+        String rewritten = REWRITABLE.stream().filter(attribute::equalsIgnoreCase).findFirst().orElseThrow(
+                () -> config.invalid("rewrite.attribute", "'" + attribute + "' is not one of " + REWRITABLE));
         String directory = config.string("directory", "");
         return new ConnectionRequestPolicy(name, order, config.bool("enabled", true), conditions, action,
-                directory.isEmpty() ? null : directory, serverGroup.isEmpty() ? null : serverGroup, pattern,
-                config.string("rewrite.replacement", ""));
+                directory.isEmpty() ? null : directory, serverGroup.isEmpty() ? null : serverGroup, rewritten,
+                rules(config), config.bool("forwardAccounting", true));
+    }
+
+    /**
+     * The find/replace rules: {@code rewrite.pattern} and {@code rewrite.replacement}, then {@code .2}, {@code .3},
+     * ... in number order. Patterns are RE2 (linear time whatever the input); a replacement that names a group the
+     * pattern does not have is refused here rather than failing on a request.
+     */
+    static List<ConnectionRequestPolicy.RewriteRule> rules(ConfigReader config) throws InvalidConfigurationException {
+        TreeMap<Integer, String> patterns = new TreeMap<>();
+        TreeMap<Integer, String> replacements = new TreeMap<>();
+        for (Map.Entry<String, String> entry : config.withPrefix("rewrite.").entrySet()) {
+            if (entry.getKey().equals("attribute")) {
+                continue;
+            }
+            Matcher key = REWRITE_KEY.matcher(entry.getKey());
+            if (!key.matches()) {
+                throw config.invalid("rewrite." + entry.getKey(), "is not a rewrite setting (rewrite.attribute,"
+                        + " rewrite.pattern, rewrite.replacement, then rewrite.pattern.2, rewrite.replacement.2, ...)");
+            }
+            int position = key.group(2) == null ? 1 : Integer.parseInt(key.group(2));
+            TreeMap<Integer, String> target = key.group(1).equals("pattern") ? patterns : replacements;
+            if (position < 1 || target.put(position, entry.getValue()) != null) {
+                throw config.invalid("rewrite." + entry.getKey(), "rules are numbered 2, 3, ... after the first"
+                        + " (rewrite." + key.group(1) + "), each once");
+            }
+        }
+        for (Integer position : replacements.keySet()) {
+            if (!patterns.containsKey(position)) {
+                throw config.invalid(ruleKey("replacement", position), "has no " + ruleKey("pattern", position));
+            }
+        }
+        List<ConnectionRequestPolicy.RewriteRule> rules = new ArrayList<>();
+        for (Map.Entry<Integer, String> entry : patterns.entrySet()) {
+            String patternKey = ruleKey("pattern", entry.getKey());
+            if (entry.getValue().isEmpty()) {
+                throw config.invalid(patternKey, "is empty: a rule needs something to find");
+            }
+            Pattern pattern = PolicyParser.pattern(config, patternKey, entry.getValue());
+            String replacement = replacements.getOrDefault(entry.getKey(), "");
+            Matcher reference = GROUP_REFERENCE.matcher(replacement);
+            while (reference.find()) {
+                if (reference.group(1).length() > 4 || Integer.parseInt(reference.group(1)) > pattern.groupCount()) {
+                    throw config.invalid(ruleKey("replacement", entry.getKey()), "refers to group $"
+                            + reference.group(1) + ", but the pattern has " + pattern.groupCount() + " group(s)");
+                }
+            }
+            rules.add(new ConnectionRequestPolicy.RewriteRule(pattern, replacement));
+        }
+        return rules;
+    }
+
+    private static String ruleKey(String kind, int position) {
+        return "rewrite." + kind + (position == 1 ? "" : "." + position);
     }
 }

@@ -17,7 +17,8 @@ public final class ConnectionPolicyDefinitionValidator implements DefinitionVali
         ConfigReader config = new ConfigReader(properties);
         ConnectionPolicyDefinition.parse(config);
         // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        Optional<String> unknown = config.unknownKeys(ConnectionPolicyDefinition.KEYS, "condition.").stream().findFirst();
+        Optional<String> unknown = config.unknownKeys(ConnectionPolicyDefinition.KEYS, "condition.", "rewrite.")
+                .stream().findFirst();
         if (unknown.isPresent()) {
             throw config.invalid(unknown.get(), "is not a connection request policy setting");
         }

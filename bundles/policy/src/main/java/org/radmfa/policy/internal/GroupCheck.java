@@ -14,8 +14,6 @@ import org.radmfa.api.config.InvalidConfigurationException;
  * cannot tell (unreachable) lets the policy load, with a warning, rather than block it on a network fault.
  */
 final class GroupCheck {
-    static final List<String> GROUP_KEYS = List.of("condition.userGroups", "mfaExemptGroups");
-
     private GroupCheck() {
     }
 
@@ -31,7 +29,9 @@ final class GroupCheck {
         if (directories.isEmpty()) {
             return unchecked;
         }
-        for (String key : GROUP_KEYS) {
+        List<String> keys = new ArrayList<>(PolicyParser.userGroupKeys(config));
+        keys.add("mfaExemptGroups");
+        for (String key : keys) {
             for (String group : config.list(key)) {
                 switch (lookup(directories, group)) {
                     case FOUND -> {

@@ -2,6 +2,7 @@ package org.radmfa.policy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.AuthenticationRequest;
@@ -40,14 +41,29 @@ public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
                 trace.add(header + failed.describe() + " -> false");
                 continue;
             }
-            String userName = policy.rewrite(request.userName());
+            String userName = request.userName();
+            Map<String, String> rewritten = Map.of();
+            String change = "";
+            if (policy.rewritesUserName()) {
+                userName = policy.rewrite(userName);
+                change = userName.equals(request.userName()) ? "" : ", User-Name rewritten to '" + userName + "'";
+            } else {
+                String attribute = policy.rewriteAttribute();
+                String before = request.attribute(attribute).orElse(null);
+                String after = before == null ? null : policy.rewrite(before);
+                if (after != null && !after.equals(before)) {
+                    rewritten = Map.of(attribute, after);
+                    change = ", " + attribute + " rewritten to '" + after + "'";
+                }
+            }
             trace.add(header + "matches -> " + policy.action().name().toLowerCase()
                     + (policy.action() == ConnectionDecision.Action.FORWARD ? " to server group '"
-                            + policy.serverGroup() + "'" : " with directory '"
+                            + policy.serverGroup() + "'" + (policy.forwardAccounting() ? ""
+                                    : " (accounting recorded here only)") : " with directory '"
                             + (policy.directory() == null ? "default" : policy.directory()) + "'")
-                    + (userName.equals(request.userName()) ? "" : ", User-Name rewritten to '" + userName + "'"));
+                    + change);
             return new ConnectionDecision(policy.action(), policy.name(), userName, policy.directory(),
-                    policy.serverGroup(), ReasonCode.ACCEPTED, trace);
+                    policy.serverGroup(), ReasonCode.ACCEPTED, trace, rewritten, policy.forwardAccounting());
         }
         trace.add("no connection request policy matched");
         return new ConnectionDecision(ConnectionDecision.Action.REJECT, null, request.userName(), null, null,

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One network policy, from one factory configuration ({@code etc/org.radmfa.policy-NAME.cfg}). Conditions are
- * {@code condition.*} keys, reply attributes {@code reply.<Attribute-Name>} keys. A policy that does not validate
+ * {@code condition.*} keys, reply attributes {@code reply.<Attribute-Name>} keys (further values of the same
+ * attribute {@code reply.<Attribute-Name>.2}, {@code .3}, ...). A policy that does not validate
  * is refused with its file, key and reason; its last good version keeps serving.
  */
 @Component(configurationPid = PolicyDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -256,13 +257,7 @@ public final class PolicyDefinition implements DirectoryListener {
         Constraints constraints = new Constraints(PolicyParser.authMethods(config, "constraint.authMethods"),
                 PolicyParser.hours(config, "constraint.dayAndTime"), zone, new HashSet<>(config.list(
                         "constraint.nasPortType")));
-        List<ReplyAttribute> reply = new ArrayList<>();
-        for (Map.Entry<String, String> entry : config.withPrefix("reply.").entrySet()) {
-            if (!PolicyParser.isAttributeName(entry.getKey())) {
-                throw config.invalid("reply." + entry.getKey(), "'" + entry.getKey() + "' is not an attribute name");
-            }
-            reply.add(new ReplyAttribute(entry.getKey(), entry.getValue()));
-        }
+        List<ReplyAttribute> reply = ReplyValues.parse(config);
         timeout(config, "constraint.sessionTimeout", "Session-Timeout", reply);
         timeout(config, "constraint.idleTimeout", "Idle-Timeout", reply);
         return new NetworkPolicy(name, order, config.bool("enabled", true), access.equals("grant"),
@@ -273,7 +268,7 @@ public final class PolicyDefinition implements DirectoryListener {
     static String replyKey(ReplyAttribute reply) {
         return switch (reply.name()) {
             case "Session-Timeout", "Idle-Timeout" -> "reply." + reply.name() + " (or its constraint)";
-            default -> "reply." + reply.name();
+            default -> "reply." + reply.name() + " (or reply." + reply.name() + ".N)";
         };
     }
 

@@ -25,6 +25,8 @@ final class PolicyParser {
             "condition.certificateIssuer", "condition.certificateEku", "condition.certificatePolicy");
     private static final Pattern OID = Pattern.compile("[0-2](\\.[0-9]+)+");
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]*");
+    /** {@code condition.userGroups.2}, {@code .3}, ...: further group conditions, each of which must hold. */
+    private static final Pattern MORE_USER_GROUPS = Pattern.compile("userGroups\\.[0-9]{1,4}");
 
     private PolicyParser() {
     }
@@ -56,11 +58,13 @@ final class PolicyParser {
     static List<Condition> conditions(ConfigReader config, boolean withUserGroups, ZoneId zone)
             throws InvalidConfigurationException {
         List<Condition> conditions = new ArrayList<>();
-        List<String> groups = config.list("condition.userGroups");
-        if (!groups.isEmpty()) {
+        for (String key : userGroupKeys(config)) {
+            List<String> groups = config.list(key);
+            if (groups.isEmpty()) {
+                continue;
+            }
             if (!withUserGroups) {
-                throw config.invalid("condition.userGroups",
-                        "is not known before authentication; use it in a network policy");
+                throw config.invalid(key, "is not known before authentication; use it in a network policy");
             }
             conditions.add(new Condition.UserGroups(new HashSet<>(groups)));
         }
@@ -101,7 +105,8 @@ final class PolicyParser {
         }
         for (Map.Entry<String, String> entry : config.withPrefix("condition.").entrySet()) {
             String attribute = entry.getKey();
-            if (NAMED_CONDITIONS.contains("condition." + attribute)) {
+            if (NAMED_CONDITIONS.contains("condition." + attribute)
+                    || MORE_USER_GROUPS.matcher(attribute).matches()) {
                 continue;
             }
             if (!ATTRIBUTE_NAME.matcher(attribute).matches()) {
@@ -111,6 +116,20 @@ final class PolicyParser {
                     pattern(config, "condition." + attribute, entry.getValue())));
         }
         return conditions;
+    }
+
+    /**
+     * The group conditions' keys: {@code condition.userGroups} (the user is in any of its groups) and
+     * {@code condition.userGroups.2}, {@code .3}, ... (NPS: several "User Groups" conditions in one policy, each of
+     * which must hold), in that order.
+     */
+    static List<String> userGroupKeys(ConfigReader config) {
+        List<String> keys = new ArrayList<>();
+        keys.add("condition.userGroups");
+        config.withPrefix("condition.").keySet().stream().filter(k -> MORE_USER_GROUPS.matcher(k).matches())
+                .sorted(java.util.Comparator.comparingInt(k -> Integer.parseInt(k.substring(k.indexOf('.') + 1))))
+                .forEach(k -> keys.add("condition." + k));
+        return keys;
     }
 
     private static Set<String> oids(ConfigReader config, String key) throws InvalidConfigurationException {

@@ -161,6 +161,88 @@ class PolicySemanticsTest {
         assertEquals(3, other.trace().size());
     }
 
+    /** Several values of one reply attribute: reply.X, then reply.X.2, .3, ... in number order, gaps allowed. */
+    @Test
+    void aReplyAttributeCarriesSeveralValuesInOrder() throws Exception {
+        NetworkPolicy vpn = policy("name", "VPN", "order", "1", "access", "grant",
+                "reply.Filter-Id.10", "acl-third", "reply.Filter-Id", "acl-first", "reply.Filter-Id.2", "acl-second",
+                "reply.Cisco-AVPair", "shell:priv-lvl=15", "reply.Cisco-AVPair.2",
+                "shell:roles=\"network-admin, vdc-admin\"", "reply.Class", "nps-vpn");
+        List<ReplyAttribute> reply = vpn.replyAttributes();
+        assertEquals(List.of("acl-first", "acl-second", "acl-third"), reply.stream()
+                .filter(r -> r.name().equals("Filter-Id")).map(ReplyAttribute::value).toList());
+        assertEquals(List.of("shell:priv-lvl=15", "shell:roles=\"network-admin, vdc-admin\""), reply.stream()
+                .filter(r -> r.name().equals("Cisco-AVPair")).map(ReplyAttribute::value).toList(),
+                "a value is never split on its commas");
+        assertEquals(6, reply.size());
+        InvalidConfigurationException twice = assertThrows(InvalidConfigurationException.class, () -> policy("name",
+                "x", "order", "1", "reply.Filter-Id", "a", "reply.Filter-Id.1", "b"));
+        assertTrue(twice.getMessage().contains("value 1 of Filter-Id a second time"), twice.getMessage());
+        assertEquals("reply.Filter-Id.x", assertThrows(InvalidConfigurationException.class, () -> policy("name",
+                "x", "order", "1", "reply.Filter-Id.x", "a")).key());
+        assertEquals("reply.Filter-Id.0", assertThrows(InvalidConfigurationException.class, () -> policy("name",
+                "x", "order", "1", "reply.Filter-Id.0", "a")).key());
+    }
+
+    /** condition.userGroups.2 is a second group condition: a member of a group of each matches (NPS's AND). */
+    @Test
+    void twoGroupConditionsMustBothHold() throws Exception {
+        engine.put("both", policy("name", "VPN staff", "order", "1", "access", "grant",
+                "condition.userGroups", "vpn-users, contractors", "condition.userGroups.2", "staff"), "b.cfg");
+        assertFalse(engine.evaluate(pap("alice"), ALICE).granted(), "in vpn-users only");
+        assertTrue(engine.evaluate(pap("alice"), new User("alice", Set.of("vpn-users", "staff"), "local"))
+                .granted());
+        assertTrue(engine.evaluate(pap("bob"), new User("bob", Set.of("Contractors", "STAFF"), "local")).granted());
+        assertFalse(engine.evaluate(pap("carol"), new User("carol", Set.of("staff"), "local")).granted());
+        assertEquals("condition.userGroups.2", assertThrows(InvalidConfigurationException.class,
+                () -> crp("name", "x", "order", "1", "condition.userGroups.2", "staff")).key());
+    }
+
+    /** NPS attribute manipulation: rules in order on Called-Station-Id; the accounting switch of the policy. */
+    @Test
+    void attributeManipulationRewritesAStationIdAndTheAccountingSwitchTravels() throws Exception {
+        engine.put("ssid", crp("name", "Guest SSID", "order", "1", "action", "forward", "serverGroup", "old",
+                "forwardAccounting", "false", "rewrite.attribute", "Called-Station-Id",
+                "rewrite.pattern", ":guest$", "rewrite.replacement", ":corp",
+                "rewrite.pattern.2", "^00-11-22-", "rewrite.replacement.2", "AA-BB-CC-"), "s.cfg");
+        AuthenticationRequest request = request("alice", "10.1.255.4", new PapCredentials("pw"), TUESDAY_MORNING,
+                new RequestAttribute(0, 30, "Called-Station-Id", "00-11-22-33-44-55:guest"),
+                new RequestAttribute(0, 31, "Calling-Station-Id", "00-11-22-66-77-88"));
+        ConnectionDecision route = engine.route(request);
+        assertEquals(Map.of("Called-Station-Id", "AA-BB-CC-33-44-55:corp"), route.rewrittenAttributes());
+        assertEquals("alice", route.userName(), "only the configured attribute is rewritten");
+        assertFalse(route.forwardAccounting());
+        AuthenticationRequest rewritten = route.rewrite(request);
+        assertEquals("AA-BB-CC-33-44-55:corp", rewritten.attribute("Called-Station-Id").orElseThrow());
+        assertEquals("00-11-22-66-77-88", rewritten.attribute("Calling-Station-Id").orElseThrow());
+        assertTrue(route.trace().get(0).contains("Called-Station-Id rewritten to 'AA-BB-CC-33-44-55:corp'")
+                && route.trace().get(0).contains("accounting recorded here only"), route.trace().toString());
+
+        engine.put("ssid", crp("name", "User rules", "order", "1", "rewrite.pattern", "^(?i)corp\\\\(.*)$",
+                "rewrite.replacement", "$1", "rewrite.pattern.2", "@corp\\.example$", "rewrite.replacement.2",
+                ""), "s.cfg");
+        assertEquals("bob", engine.route(pap("CORP\\bob")).userName());
+        assertEquals("bob", engine.route(pap("bob@corp.example")).userName());
+        assertTrue(engine.route(pap("bob")).rewrittenAttributes().isEmpty());
+        assertTrue(engine.route(pap("bob")).forwardAccounting(), "the default");
+    }
+
+    /** A rewrite rule that cannot be evaluated as configured is refused at load, naming its key. */
+    @Test
+    void badRewriteRulesAreRefusedAtLoad() {
+        assertEquals("rewrite.replacement.2", assertThrows(InvalidConfigurationException.class, () -> crp("name",
+                "x", "order", "1", "rewrite.pattern", "a", "rewrite.pattern.2", "(b)", "rewrite.replacement.2",
+                "$2")).key());
+        assertEquals("rewrite.pattern.2", assertThrows(InvalidConfigurationException.class, () -> crp("name", "x",
+                "order", "1", "rewrite.pattern", "a", "rewrite.pattern.2", "(?=b)c")).key());
+        assertEquals("rewrite.replacement.3", assertThrows(InvalidConfigurationException.class, () -> crp("name",
+                "x", "order", "1", "rewrite.pattern", "a", "rewrite.replacement.3", "b")).key());
+        assertEquals("rewrite.attribute", assertThrows(InvalidConfigurationException.class, () -> crp("name",
+                "x", "order", "1", "rewrite.attribute", "NAS-Identifier", "rewrite.pattern", "a")).key());
+        assertEquals("rewrite.patern", assertThrows(InvalidConfigurationException.class, () -> crp("name",
+                "x", "order", "1", "rewrite.patern", "a")).key());
+    }
+
     @Test
     void badPoliciesAreRefusedNamingTheKey() {
         assertEquals("condition.userGroups", assertThrows(InvalidConfigurationException.class,

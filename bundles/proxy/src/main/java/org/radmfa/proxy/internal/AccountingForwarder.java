@@ -89,7 +89,8 @@ public final class AccountingForwarder implements AccountingSink {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (route.action() != ConnectionDecision.Action.FORWARD) {
+        if (route.action() != ConnectionDecision.Action.FORWARD || !route.forwardAccounting()) {
+            // The policy records its accounting here only (NPS msAcctProviderType 1).
             return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));
         }
         return proxy.forwardAccounting(route.serverGroup(), record, route.userName()).handle((server, failure) -> {
