@@ -126,4 +126,9 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     public long refusedRecords() {
         return log.refused();
     }
+
+    @Override
+    public long queuedRecords() {
+        return log.queued();
+    }
 }
