@@ -135,7 +135,8 @@ final class SyslogSender implements AutoCloseable {
                 long delay = backoff.delayMillis(failures);
                 String why = "cannot send to " + connector.describe() + ": " + e.getMessage() + "; retrying in "
                         + delay + " ms, holding up to " + buffer.capacity() + " records, dropping beyond";
-                if (failure == null) {
+                if (failures == 1) {
+                    // Once per outage; the retries that follow go to debug.
                     LOG.warn("Audit syslog '{}': {}", name, why);
                 } else {
                     LOG.debug("Audit syslog '{}': {}", name, why);
