@@ -16,9 +16,13 @@ cd "$(dirname "$0")"
 # freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
 # python3-prometheus-client: the Prometheus project's own text-format parsers check /metrics (OperationsIT).
 # openssl: EapTlsIT makes its CA and client certificates with it.
+# rsyslog, rsyslog-gnutls: the SIEM that SyslogAuditIT sends the audit to, over TLS (its gtls driver) and TCP.
+# binutils: ar, with which DebianPackageIT repackages the built .deb as an older version to upgrade from.
 DEBIAN_PACKAGES=(freeradius-utils eapoltest openssl postgresql iproute2 chromium chromium-driver
-                 samba samba-ad-dc samba-ad-provision winbind freeradius python3-prometheus-client)
-COMMANDS=(radtest radclient eapol_test openssl ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius)
+                 samba samba-ad-dc samba-ad-provision winbind freeradius python3-prometheus-client
+                 rsyslog rsyslog-gnutls binutils)
+COMMANDS=(radtest radclient eapol_test openssl ip chromium chromedriver samba samba-tool ntlm_auth wbinfo freeradius
+          rsyslogd ar)
 
 missing=()
 for cmd in "${COMMANDS[@]}"; do
@@ -27,6 +31,7 @@ done
 # The PostgreSQL tests start their own private server from these binaries; nothing needs to run beforehand.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("initdb (PostgreSQL)")
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing+=("python3-prometheus-client")
+compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || missing+=("rsyslog-gnutls")
 if (( ${#missing[@]} > 0 )); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${DEBIAN_PACKAGES[*]} (for ${missing[*]}) ..."

@@ -136,10 +136,10 @@ public class OperationsIT {
         assertTrue(radtest("demo", "not-the-password").contains("Received Access-Reject"));
 
         String client = "client=\"localhost-demo\"";
-        Await.until("both decisions in the latency histogram", CHANGE_TIMEOUT, () -> {
+        Await.until("both decisions in the latency histogram, by method", CHANGE_TIMEOUT, () -> {
             String page = get("/metrics", null).body();
-            return page.contains("radmfa_decision_duration_seconds_count{outcome=\"accept\"}")
-                    && page.contains("radmfa_decision_duration_seconds_count{outcome=\"reject\"}");
+            return page.contains("radmfa_decision_duration_seconds_count{method=\"pap\",outcome=\"accept\"}")
+                    && page.contains("radmfa_decision_duration_seconds_count{method=\"pap\",outcome=\"reject\"}");
         });
 
         HttpResponse<String> openMetrics = get("/metrics", "application/openmetrics-text; version=1.0.0");
@@ -151,8 +151,12 @@ public class OperationsIT {
         assertTrue(sample(parsed, "radmfa_radius_rejects_total{" + client + ",reason=\"authentication_failed\"}")
                 >= 1);
         assertTrue(sample(parsed, "radmfa_radius_requests_total{" + client + "}") >= 2);
-        assertTrue(sample(parsed, "radmfa_decision_duration_seconds_count{outcome=\"accept\"}") >= 1);
-        assertTrue(sample(parsed, "radmfa_decision_duration_seconds_bucket{le=\"+Inf\",outcome=\"reject\"}") >= 1);
+        assertTrue(sample(parsed, "radmfa_decision_duration_seconds_count{method=\"pap\",outcome=\"accept\"}") >= 1);
+        assertTrue(sample(parsed, "radmfa_decision_duration_seconds_bucket{le=\"+Inf\",method=\"pap\",outcome=\"reject\"}")
+                >= 1);
+        // Records waiting for the disk, per file sink: a gauge (0 or a few here), present for every sink with a queue.
+        assertTrue(sample(parsed, "radmfa_logging_queued_records{sink=\"file\"}") >= 0);
+        assertTrue(sample(parsed, "radmfa_logging_queued_records{sink=\"audit file\"}") >= 0);
         assertEquals(1.0, sample(parsed, "radmfa_radius_listener_up{address=\"0.0.0.0:" + appliance.authPort
                 + "\",kind=\"authentication\"}"), 0);
         assertEquals(0.0, sample(parsed, "radmfa_mfa_pending{}"), 0);
@@ -197,5 +201,33 @@ public class OperationsIT {
         }
         Await.until("/health/ready 200 once the failing sink is removed", CHANGE_TIMEOUT,
                 () -> get("/health/ready", null).statusCode() == 200);
+    }
+
+    /**
+     * The second factor's own latency and the pending gauge, with the TOTP connector installed from the shell: the
+     * demo MFA user's password is answered with a challenge, which the connector decided (an MFA outcome with its
+     * latency) and which stays pending until answered.
+     */
+    @Test
+    public void test4_mfaLatencyAndPendingLoginsWithARealConnector() {
+        appliance.shell("feature:install radmfa-mfa-otp");
+        Await.until("radmfa:otp-enroll available", CHANGE_TIMEOUT, () -> {
+            try {
+                return appliance.shell("radmfa:otp-list") != null;
+            } catch (AssertionError e) {
+                return false;
+            }
+        });
+        assertTrue(appliance.shell("radmfa:otp-enroll mfa-demo").contains("otpauth://totp/"));
+        Await.until("an Access-Challenge for mfa-demo", CHANGE_TIMEOUT,
+                () -> radtest("mfa-demo", "mfa-demo-password").contains("Received Access-Challenge"));
+        Await.until("the challenge in the MFA latency histogram", CHANGE_TIMEOUT, () -> get("/metrics", null).body()
+                .contains("radmfa_mfa_duration_seconds_count{outcome=\"challenge\"}"));
+        String parsed = parsed("openmetrics", get("/metrics", "application/openmetrics-text; version=1.0.0").body());
+        assertTrue(parsed, parsed.contains("TYPE radmfa_mfa_duration_seconds histogram"));
+        assertTrue(sample(parsed, "radmfa_mfa_duration_seconds_count{outcome=\"challenge\"}") >= 1);
+        assertTrue(sample(parsed, "radmfa_mfa_duration_seconds_bucket{le=\"+Inf\",outcome=\"challenge\"}") >= 1);
+        assertTrue("the unanswered challenge is pending", sample(parsed, "radmfa_mfa_pending{}") >= 1);
+        assertTrue(sample(parsed, "radmfa_mfa_outcomes_total{outcome=\"challenge\"}") >= 1);
     }
 }

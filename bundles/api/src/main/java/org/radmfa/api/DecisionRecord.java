@@ -20,14 +20,22 @@ import java.util.Objects;
  * @param origin the request's attributes that say where it came from (NAS-IP-Address, NAS-Identifier,
  *     Calling-Station-Id, Called-Station-Id, NAS-Port-Type, Tunnel-Client-Endpoint, ...), as NPS logs them with
  *     each answer; never credentials (since 1.8)
+ * @param method how the user proved who they are (PAP, EAP-TLS, ...), or null where no credentials were looked at
+ *     (since 1.11)
  * @since 1.3
  */
 public record DecisionRecord(String id, Instant time, String client, String userName, Decision decision,
-        long millis, String correlationId, List<RequestAttribute> origin) {
+        long millis, String correlationId, List<RequestAttribute> origin, AuthMethod method) {
 
     public DecisionRecord {
         Objects.requireNonNull(decision, "decision");
         origin = origin == null ? List.of() : List.copyOf(origin);
+    }
+
+    /** A record without the authentication method, as before 1.11. */
+    public DecisionRecord(String id, Instant time, String client, String userName, Decision decision, long millis,
+            String correlationId, List<RequestAttribute> origin) {
+        this(id, time, client, userName, decision, millis, correlationId, origin, null);
     }
 
     /** A record without the request's origin attributes, as before 1.8. */

@@ -25,4 +25,14 @@ public interface LoggingHealth {
 
     /** Records refused since the sink started, because they could not be made durable. */
     long refusedRecords();
+
+    /**
+     * Records accepted but not yet written: a queue waiting for the disk or the network, or a spool waiting for a
+     * database; -1 where the sink keeps none.
+     *
+     * @since 1.11
+     */
+    default long queuedRecords() {
+        return -1;
+    }
 }

@@ -128,8 +128,18 @@ final class ApplianceCollector implements MultiCollector {
                 sinks.stream().map(sink -> point(sink.failure().isPresent() ? 0 : 1, Labels.of("sink", sink.name())))
                         .toList()));
         metrics.add(counter("radmfa_logging_refused_records",
-                "Records a sink refused because it could not make them durable", sinks.stream().map(sink -> count(
-                        sink.refusedRecords(), Labels.of("sink", sink.name()))).toList()));
+                "Records a sink refused because it could not make them durable (syslog: dropped, its buffer full)",
+                sinks.stream().map(sink -> count(sink.refusedRecords(), Labels.of("sink", sink.name()))).toList()));
+        List<GaugeDataPointSnapshot> queued = new ArrayList<>();
+        for (LoggingHealth sink : sinks) {
+            long depth = sink.queuedRecords();
+            if (depth >= 0) {
+                queued.add(point(depth, Labels.of("sink", sink.name())));
+            }
+        }
+        metrics.add(gauge("radmfa_logging_queued_records",
+                "Records accepted by a sink and not yet written (waiting for the disk or the syslog collector)",
+                queued));
     }
 
     private static CounterDataPointSnapshot count(double value, Labels labels) {

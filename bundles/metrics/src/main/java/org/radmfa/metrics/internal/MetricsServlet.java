@@ -58,9 +58,10 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     private final transient ExpositionFormatWriter prometheusText = PrometheusTextFormatWriter.create();
 
     @Activate
-    public MetricsServlet(@Reference DecisionLatency latency) {
+    public MetricsServlet(@Reference DecisionLatency latency, @Reference MfaLatency mfaLatency) {
         registry.register(new ApplianceCollector(this));
         registry.register(latency.histogram());
+        registry.register(mfaLatency.histogram());
     }
 
     @Override

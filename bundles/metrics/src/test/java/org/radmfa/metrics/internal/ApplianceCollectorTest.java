@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.Decision;
@@ -90,7 +91,8 @@ class ApplianceCollectorTest {
     @Test
     void countersPerClientOutcomeAndReasonAndTheLatencyHistogram() throws IOException {
         DecisionRecord accepted = new DecisionRecord("1", Instant.now(), "vpn-gw", "alice.secret-name",
-                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 120, "c-1");
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 120, "c-1", List.of(),
+                AuthMethod.EAP_MSCHAPV2);
         String page = scrape(sources(RADIUS, MFA, List.of(), null), accepted);
 
         assertTrue(page.contains("radmfa_radius_requests_total{client=\"vpn-gw\"} 10.0"), page);
@@ -104,8 +106,8 @@ class ApplianceCollectorTest {
         assertTrue(page.contains("radmfa_mfa_pending 2.0"), page);
         assertTrue(page.contains("radmfa_mfa_outcomes_total{outcome=\"approved\"} 5.0"), page);
         assertTrue(page.contains("radmfa_mfa_outcomes_total{outcome=\"timed_out\"} 0.0"), page);
-        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{outcome=\"reject\",le=\"0.25\"} 1"), page);
-        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{outcome=\"reject\",le=\"0.1\"} 0"), page);
+        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{method=\"eap-mschapv2\",outcome=\"reject\",le=\"0.25\"} 1"), page);
+        assertTrue(page.contains("radmfa_decision_duration_seconds_bucket{method=\"eap-mschapv2\",outcome=\"reject\",le=\"0.1\"} 0"), page);
         assertFalse(page.contains("alice"), "never a user name in a label");
     }
 
@@ -148,12 +150,56 @@ class ApplianceCollectorTest {
                 return 2;
             }
         };
-        String page = scrape(sources(null, null, List.of(full), cluster));
+        LoggingHealth syslog = new LoggingHealth() {
+            @Override
+            public String name() {
+                return "syslog:siem";
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean discardsRequests() {
+                return false;
+            }
+
+            @Override
+            public long refusedRecords() {
+                return 0;
+            }
+
+            @Override
+            public long queuedRecords() {
+                return 42;
+            }
+        };
+        String page = scrape(sources(null, null, List.of(full, syslog), cluster));
+        assertTrue(page.contains("radmfa_logging_queued_records{sink=\"syslog:siem\"} 42.0"), page);
+        assertFalse(page.contains("radmfa_logging_queued_records{sink=\"accounting file 'dts'\"}"),
+                "a sink without a queue reports none: " + page);
         assertFalse(page.contains("radmfa_radius_requests"), page);
         assertFalse(page.contains("radmfa_mfa_pending"), page);
         assertTrue(page.contains("radmfa_logging_sink_up{sink=\"accounting file 'dts'\"} 0.0"), page);
         assertTrue(page.contains("radmfa_logging_refused_records_total{sink=\"accounting file 'dts'\"} 3.0"), page);
         assertTrue(page.contains("radmfa_cluster_members 1.0"), page);
         assertTrue(page.contains("radmfa_cluster_configured_members 2.0"), page);
+    }
+
+    @Test
+    void mfaLatencyByOutcome() throws IOException {
+        MfaLatency latency = new MfaLatency();
+        latency.completed(MfaOutcome.Kind.APPROVED, java.time.Duration.ofMillis(7_500));
+        latency.completed(MfaOutcome.Kind.TIMED_OUT, java.time.Duration.ofSeconds(60));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(latency.histogram());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        String page = out.toString(StandardCharsets.UTF_8);
+        assertTrue(page.contains("radmfa_mfa_duration_seconds_bucket{outcome=\"approved\",le=\"5.0\"} 0"), page);
+        assertTrue(page.contains("radmfa_mfa_duration_seconds_bucket{outcome=\"approved\",le=\"10.0\"} 1"), page);
+        assertTrue(page.contains("radmfa_mfa_duration_seconds_count{outcome=\"timed_out\"} 1"), page);
     }
 }

@@ -43,6 +43,7 @@ import org.radmfa.api.MfaActivity;
 import org.radmfa.api.SharedChallenges;
 import org.radmfa.api.SharedMfaLogins;
 import org.radmfa.api.MfaConnector;
+import org.radmfa.api.MfaListener;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.MfaStatus;
@@ -127,6 +128,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<DecisionListener> listeners = List.of();
+
+    /** Told how long each second factor took (metrics). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<MfaListener> mfaListeners = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -223,6 +229,11 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     /** For tests: the decision listeners DS would bind. */
     void bindListeners(List<DecisionListener> bound) {
         this.listeners = List.copyOf(bound);
+    }
+
+    /** For tests: the MFA listeners DS would bind. */
+    void bindMfaListeners(List<MfaListener> bound) {
+        this.mfaListeners = List.copyOf(bound);
     }
 
     /** For tests: the logging sinks DS would bind. */
@@ -539,7 +550,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             outcome = push.outcome();
         }
         return outcome.handle((result, failure) -> {
-            countMfaOutcome(result, failure);
+            countMfaOutcome(result, failure, now);
             Decision decision = afterMfa(policy, primary, connector.name(), result, failure, trace);
             if (decision.outcome() == Decision.Outcome.CHALLENGE) {
                 return challenge(request, primary, policy, connector.name(), result, round, trace);
@@ -572,7 +583,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         };
     }
 
-    private void countMfaOutcome(MfaOutcome result, Throwable failure) {
+    private void countMfaOutcome(MfaOutcome result, Throwable failure, long startedNanos) {
         MfaOutcome.Kind kind;
         if (failure != null) {
             boolean timedOut = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
@@ -581,6 +592,14 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             kind = result.kind();
         }
         mfaOutcomes.get(kind).increment();
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        for (MfaListener listener : mfaListeners) {
+            try {
+                listener.completed(kind, took);
+            } catch (RuntimeException e) {
+                LOG.warn("MFA listener {} failed: {}", listener, e.toString());
+            }
+        }
         if (kind == MfaOutcome.Kind.APPROVED) {
             lastMfaApproved = Instant.now();
         } else if (kind == MfaOutcome.Kind.UNAVAILABLE) {
@@ -756,7 +775,7 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             LOG.debug("{} trace: {}", request.id(), String.join(" | ", decision.trace()));
         }
         DecisionRecord record = new DecisionRecord(request.id(), Instant.now(), request.client().name(),
-                request.userName(), decision, millis, correlationId, origin(request));
+                request.userName(), decision, millis, correlationId, origin(request), request.credentials().method());
         recent.add(record);
         for (DecisionListener listener : listeners) {
             try {

@@ -108,6 +108,23 @@ class RequestPipelineTest {
     }
 
     @Test
+    void listenersLearnTheMethodOfEachDecisionAndHowLongEachSecondFactorTook() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(true),
+                connector(CompletableFuture.completedFuture(MfaOutcome.of(MfaOutcome.Kind.APPROVED, "push ok"))),
+                Duration.ofSeconds(5));
+        List<org.radmfa.api.DecisionRecord> decisions = new java.util.ArrayList<>();
+        List<MfaOutcome.Kind> mfa = new java.util.ArrayList<>();
+        pipeline.bindListeners(List.of(decisions::add));
+        pipeline.bindMfaListeners(List.of((outcome, took) -> {
+            assertTrue(!took.isNegative(), took.toString());
+            mfa.add(outcome);
+        }));
+        decide(pipeline);
+        assertEquals(REQUEST.credentials().method(), decisions.get(0).method());
+        assertEquals(List.of(MfaOutcome.Kind.APPROVED), mfa);
+    }
+
+    @Test
     void aConnectorThatNeverAnswersTimesOutAsAReject() {
         Decision decision = decide(new RequestPipeline(ALICE_OK, grant(true), connector(new CompletableFuture<>()),
                 Duration.ofMillis(50)));

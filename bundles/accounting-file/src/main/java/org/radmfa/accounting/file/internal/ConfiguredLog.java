@@ -142,6 +142,11 @@ final class ConfiguredLog {
         return current == null ? 0 : current.file().refused();
     }
 
+    long queued() {
+        Active current = active;
+        return current == null ? 0 : current.file().queued();
+    }
+
     RotatingLogFile file() {
         Active current = active;
         return current == null ? null : current.file();

@@ -129,6 +129,11 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
         return log.refused();
     }
 
+    @Override
+    public long queuedRecords() {
+        return log.queued();
+    }
+
     RotatingLogFile file() {
         return log.file();
     }

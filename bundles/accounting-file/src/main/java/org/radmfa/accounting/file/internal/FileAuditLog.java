@@ -128,4 +128,9 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     public long refusedRecords() {
         return log.refused();
     }
+
+    @Override
+    public long queuedRecords() {
+        return log.queued();
+    }
 }

@@ -181,6 +181,11 @@ final class RotatingLogFile implements AutoCloseable {
         return refused.get();
     }
 
+    /** Records waiting for the disk. */
+    int queued() {
+        return queue.size();
+    }
+
     /** Writes what is queued, then stops; new lines are refused from now on. */
     @Override
     public void close() throws InterruptedException {
@@ -202,6 +207,10 @@ final class RotatingLogFile implements AutoCloseable {
 
         RecordQueue(int capacity) {
             this.capacity = capacity;
+        }
+
+        int size() {
+            return Math.max(0, size.get());
         }
 
         boolean offer(Pending pending) {

@@ -1,0 +1,72 @@
+package org.radmfa.audit.syslog.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.ReasonCode;
+
+class SyslogAuditTest {
+    private final SyslogAudit audit = new SyslogAudit();
+
+    @AfterEach
+    void stop() {
+        audit.deactivate();
+    }
+
+    private static Map<String, Object> config(String... keyValues) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("felix.fileinstall.filename", "file:/etc/radmfa/org.radmfa.audit.syslog-siem.cfg");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put(keyValues[i], keyValues[i + 1]);
+        }
+        return properties;
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedAndTheLastGoodOneKeepsSending() throws Exception {
+        audit.configure(config("host", "127.0.0.1", "port", String.valueOf(closedPort()), "tls", "false",
+                "queueCapacity", "3"));
+        assertEquals("syslog:siem", audit.name());
+        audit.configure(config("host", "127.0.0.1", "tls", "true"));
+        assertEquals("syslog:siem", audit.name());
+        assertTrue(audit.failure().orElseThrow().contains("key 'caFile'"), audit.failure().toString());
+        // Still the first configuration: its small buffer fills and counts what it drops.
+        Decision reject = Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong", List.of());
+        for (int i = 0; i < 10; i++) {
+            audit.decided(new DecisionRecord("rq-" + i, Instant.now(), "gw", "alice", reject, 1, "c-" + i));
+        }
+        assertTrue(audit.refusedRecords() >= 6, "dropped " + audit.refusedRecords());
+        assertTrue(audit.queuedRecords() <= 3);
+        assertFalse(audit.discardsRequests(), "a SIEM that is away never turns users away");
+    }
+
+    @Test
+    void anAccountingCopyNeverCountsAsDurable() throws Exception {
+        audit.configure(config("host", "127.0.0.1", "port", String.valueOf(closedPort()), "tls", "false"));
+        AccountingRecord record = new AccountingRecord("ac-1", "gw",
+                new java.net.InetSocketAddress("127.0.0.1", 1), List.of(), Instant.now());
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> audit.store(record).toCompletableFuture().join());
+        assertTrue(e.getCause().getMessage().contains("does not make an accounting record durable"));
+    }
+}
