@@ -366,6 +366,10 @@ public final class RadSecServer implements RadSecStatus {
             }
             cause = cause.getCause();
         }
+        if (reason.indexOf("Empty client certificate chain") >= 0) {
+            // A JDK client sends only a certificate from a CA the server names: none means none of trustedCa.
+            reason.append(" (the client has no certificate issued by a CA of trustedCa, or sent none)");
+        }
         return reason.toString();
     }
 
