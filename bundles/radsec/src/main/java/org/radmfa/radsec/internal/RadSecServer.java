@@ -322,7 +322,7 @@ public final class RadSecServer implements RadSecStatus {
         @Override
         public void packet(TlsConnection connection, byte[] packet) {
             counters.packets.increment();
-            RadiusClient client = (RadiusClient) connection.client;
+            RadiusClient client = connection.client;
             RadiusPacketHandler radius = handler;
             if (radius == null) {
                 counters.overloaded.increment();

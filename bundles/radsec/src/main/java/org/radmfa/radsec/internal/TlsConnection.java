@@ -58,7 +58,7 @@ final class TlsConnection {
     private boolean closed;
     volatile long lastActivityNanos;
     /** Who the peer is, once established: set by the server. */
-    volatile Object client;
+    volatile org.radmfa.api.RadiusClient client;
 
     /** @param wake wakes the selector thread to write this connection's answers */
     TlsConnection(SocketChannel channel, InetSocketAddress peer, SSLEngine engine, Events events,
