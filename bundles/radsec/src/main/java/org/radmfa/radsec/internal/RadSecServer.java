@@ -187,6 +187,12 @@ public final class RadSecServer implements RadSecStatus {
             LOG.info("RadSec listener on {}: new certificates apply to new connections", server.address());
             return;
         }
+        // The same port cannot be bound twice: a listener whose limits change on the same address is closed first.
+        boolean sameAddress = server != null && current.address().equals(settings.address());
+        if (sameAddress) {
+            server.close();
+            server = null;
+        }
         try {
             StreamServer opened = StreamServer.open(settings.address(), () -> context, settings.limits(),
                     new Events(), counters);
@@ -247,7 +253,7 @@ public final class RadSecServer implements RadSecStatus {
         StreamServer.Limits limits = new StreamServer.Limits(config.integer("maxConnections", 1000, 1, 100_000),
                 TimeUnit.SECONDS.toNanos(config.integer("handshakeTimeoutSeconds", 10, 1, 300)),
                 TimeUnit.SECONDS.toNanos(config.integer("idleTimeoutSeconds", 600, 10, 86_400)),
-                protocols.toArray(new String[0]));
+                List.copyOf(protocols));
         return new Settings(new InetSocketAddress(address, port), certificate, privateKey, password, trustedCa,
                 limits, config.integer("workerThreads", 2, 1, 64));
     }

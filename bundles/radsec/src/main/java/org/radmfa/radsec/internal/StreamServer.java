@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,7 +32,7 @@ final class StreamServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamServer.class);
 
     /** The limits of one listener. */
-    record Limits(int maxConnections, long handshakeTimeoutNanos, long idleTimeoutNanos, String[] protocols) {
+    record Limits(int maxConnections, long handshakeTimeoutNanos, long idleTimeoutNanos, List<String> protocols) {
     }
 
     private final ServerSocketChannel server;
@@ -177,7 +178,7 @@ final class StreamServer implements AutoCloseable {
             SSLEngine engine = context.get().createSSLEngine(peer.getHostString(), peer.getPort());
             engine.setUseClientMode(false);
             engine.setNeedClientAuth(true);
-            engine.setEnabledProtocols(limits.protocols());
+            engine.setEnabledProtocols(limits.protocols().toArray(new String[0]));
             TlsConnection connection = new TlsConnection(channel, peer, engine, events, this::wantsWrite, now);
             connection.register(channel.register(selector, SelectionKey.OP_READ, connection));
             connections.add(connection);

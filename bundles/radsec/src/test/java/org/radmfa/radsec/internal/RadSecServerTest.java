@@ -301,4 +301,24 @@ class RadSecServerTest {
             assertEquals(-1, socket.getInputStream().read(), "closed by the listener, with close_notify");
         }
     }
+
+    /** Sealing the password in place modifies the configuration: that must not close or re-bind the listener. */
+    @Test
+    void theSameConfigurationAgainKeepsTheListenerAndItsConnections() throws Exception {
+        start(Map.of("port", "0"));
+        InetSocketAddress before = listener.address();
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            Map<String, Object> config = new HashMap<>();
+            config.put("port", "0");
+            config.put("listenAddress", "127.0.0.1");
+            config.put("certificate", server.toString());
+            config.put("password", TestPki.PASSWORD);
+            config.put("trustedCa", pki.caPem().toString());
+            config.put("handshakeTimeoutSeconds", "1");
+            listener.configure(config);
+            assertEquals(before, listener.address());
+            socket.getOutputStream().write(packet(1, 8));
+            assertEquals(8, read(socket)[1], "the connection made before still serves");
+        }
+    }
 }
