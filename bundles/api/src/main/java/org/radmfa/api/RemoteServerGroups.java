@@ -14,4 +14,14 @@ public interface RemoteServerGroups {
 
     /** Every configured remote server, ordered by group, priority and name. */
     List<RemoteServerStatus> servers();
+
+    /**
+     * Forwarded Accounting-Requests that no server of their group has acknowledged yet, kept on disk and replayed
+     * when one answers.
+     *
+     * @since 1.11
+     */
+    default int spooledAccounting() {
+        return 0;
+    }
 }

@@ -48,6 +48,8 @@ public class ProxyCommand implements Action {
                     server.lastAnswerMillis() < 0 ? "-" : server.lastAnswerMillis(), server.secretFingerprint());
         }
         table.print(System.out, !noFormat);
+        System.out.println("Accounting records spooled (no server of their group acknowledged them yet): "
+                + groups.spooledAccounting());
         return null;
     }
 }

@@ -67,6 +67,33 @@ public final class AccountingForwarder implements AccountingSink {
         this.proxy = proxy;
     }
 
+    /**
+     * Keeps a record no server of its group acknowledged in the proxy's spool, to be replayed when one answers; it
+     * is then durable, as far as this sink goes. A full spool, or one that cannot be written, fails the sink.
+     */
+    private void spool(String group, String userName, AccountingRecord record, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        AccountingSpool spool = proxy.spool();
+        boolean kept;
+        try {
+            kept = spool.add(group, userName, record);
+        } catch (java.io.IOException e) {
+            LOG.error("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}) and"
+                    + " cannot be spooled: {}", record.id(), userName, group, cause.getMessage(), e.toString());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (!kept) {
+            LOG.error("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}), and the"
+                    + " spool is full ({} records): not forwarded", record.id(), userName, group, cause.getMessage(),
+                    spool.maxRecords());
+            throw new IllegalStateException("accounting spool full", cause);
+        }
+        LOG.warn("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}): spooled"
+                + " ({} records in {}), replayed once a server of the group answers", record.id(), userName, group,
+                cause.getMessage(), spool.depth(), spool.directory());
+    }
+
     @Override
     public String name() {
         return "proxy";
@@ -94,10 +121,14 @@ public final class AccountingForwarder implements AccountingSink {
             return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));
         }
         return proxy.forwardAccounting(route.serverGroup(), record, route.userName()).handle((server, failure) -> {
-            if (failure != null) {
-                LOG.warn("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}': {}",
+            if (failure != null && RadiusProxy.unforwardable(failure)) {
+                LOG.warn("Accounting record {} for '{}' cannot be forwarded to remote RADIUS server group '{}': {}",
                         record.id(), userName, route.serverGroup(), failure.getMessage());
                 throw new IllegalStateException(failure.getMessage(), failure);
+            }
+            if (failure != null) {
+                spool(route.serverGroup(), route.userName(), record, failure);
+                return null;
             }
             LOG.debug("Accounting record {} for '{}' acknowledged by remote server '{}' of group '{}'", record.id(),
                     userName, server, route.serverGroup());

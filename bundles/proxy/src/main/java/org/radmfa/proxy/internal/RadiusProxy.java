@@ -1,5 +1,8 @@
 package org.radmfa.proxy.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Activate;
@@ -48,6 +52,8 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
     /** How long a remote Access-Challenge's State is remembered; EAP and OTP conversations are shorter. */
     private static final long STICKY_NANOS = TimeUnit.MINUTES.toNanos(2);
     private static final int MAX_STICKY = 100_000;
+    /** Spooled accounting records at most (a few hundred octets each on disk). */
+    static final int MAX_SPOOLED = 50_000;
 
     /** The server that made a challenge, until when. */
     private record Sticky(String server, long expiresAtNanos) {
@@ -74,9 +80,32 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
         return thread;
     });
 
+    /** Forwarded accounting no server acknowledged, on disk until one does. */
+    private final AccountingSpool spool;
+    private final AtomicBoolean replaying = new AtomicBoolean();
+
     @Activate
     public RadiusProxy() {
+        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"));
+    }
+
+    RadiusProxy(Path spoolDirectory) {
+        AccountingSpool opened;
+        try {
+            opened = new AccountingSpool(spoolDirectory, MAX_SPOOLED);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("The accounting spool {} cannot be read ({}); spooled records there are not replayed",
+                    spoolDirectory, e.toString());
+            opened = new AccountingSpool(spoolDirectory.resolveSibling(spoolDirectory.getFileName() + "-new"),
+                    MAX_SPOOLED, true);
+        }
+        spool = opened;
+        if (spool.depth() > 0) {
+            LOG.info("{} forwarded accounting records are spooled in {}; replayed as their groups answer",
+                    spool.depth(), spool.directory());
+        }
         timer.scheduleWithFixedDelay(this::probeDownServers, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::replaySpool, 2, 2, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -318,7 +347,7 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
                 s -> s.settings.weight(), ThreadLocalRandom.current());
         CompletableFuture<String> acknowledged = new CompletableFuture<>();
         if (order.isEmpty()) {
-            acknowledged.completeExceptionally(new IllegalStateException("no server of remote RADIUS server group '"
+            acknowledged.completeExceptionally(new Unforwardable("no server of remote RADIUS server group '"
                     + group + "' takes accounting"));
             return acknowledged;
         }
@@ -368,6 +397,87 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
             server.lost();
             attemptAccounting(group, record, userName, order, index + 1, acknowledged);
         });
+    }
+
+    /** Whether a failed forward can never succeed (nothing to spool): no server takes it, or it cannot be re-made. */
+    static boolean unforwardable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof Unforwardable;
+    }
+
+    AccountingSpool spool() {
+        return spool;
+    }
+
+    @Override
+    public int spooledAccounting() {
+        return spool.depth();
+    }
+
+    /**
+     * Replays the spooled accounting, oldest first and one record at a time; a group that does not acknowledge one
+     * is left alone until the next pass (every 2 s), the others go on.
+     */
+    void replaySpool() {
+        if (spool.depth() == 0 || !replaying.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            replay(spool.files(), 0, new java.util.HashSet<>(), 0);
+        } catch (IOException | RuntimeException e) {
+            replaying.set(false);
+            LOG.warn("Reading the accounting spool {} failed: {}", spool.directory(), e.toString());
+        }
+    }
+
+    private void replay(List<Path> files, int index, java.util.Set<String> silentGroups, int delivered) {
+        for (int i = index; i < files.size(); i++) {
+            AccountingSpool.Entry entry;
+            try {
+                entry = spool.read(files.get(i));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Spooled accounting record {} cannot be read ({}); moved aside as .bad", files.get(i),
+                        e.toString());
+                setAside(files.get(i));
+                continue;
+            }
+            if (silentGroups.contains(entry.group())) {
+                continue;
+            }
+            int next = i + 1;
+            forwardAccounting(entry.group(), entry.record(), entry.userName()).whenComplete((server, failure) -> {
+                if (failure != null) {
+                    silentGroups.add(entry.group());
+                    replay(files, next, silentGroups, delivered);
+                    return;
+                }
+                try {
+                    spool.remove(entry.file());
+                } catch (IOException e) {
+                    LOG.warn("Delivered spooled accounting record {} could not be removed: {}", entry.file(),
+                            e.toString());
+                }
+                LOG.debug("Spooled accounting record {} acknowledged by remote server '{}' of group '{}'",
+                        entry.record().id(), server, entry.group());
+                replay(files, next, silentGroups, delivered + 1);
+            });
+            return;
+        }
+        replaying.set(false);
+        if (delivered > 0) {
+            LOG.info("{} spooled accounting records delivered to their remote RADIUS server groups; {} left", delivered,
+                    spool.depth());
+        }
+    }
+
+    private void setAside(Path file) {
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".bad"));
+            spool.forget();
+        } catch (IOException e) {
+            LOG.warn("Cannot move {} aside: {}", file, e.toString());
+        }
     }
 
     /** RFC 5997: a down server is asked Status-Server once per blackout interval; an authentic answer is enough. */

@@ -39,8 +39,13 @@ final class RemoteServer implements AutoCloseable {
     private volatile long lastBadAnswerLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
     private volatile boolean closed;
 
+    /** The RadSec connection when the server is reached over TLS; null over UDP. */
+    private final RadSecPort radsec;
+
     RemoteServer(ServerSettings settings) {
         this.settings = settings;
+        this.radsec = settings.radsec() == null ? null : new RadSecPort(settings.name(), settings.host(),
+                settings.authPort(), settings.radsec(), this::badAnswer);
     }
 
     boolean up() {
@@ -53,6 +58,19 @@ final class RemoteServer implements AutoCloseable {
      * when it cannot be sent.
      */
     CompletableFuture<byte[]> exchange(boolean accounting, IntFunction<ProxyPort.Outgoing> build) {
+        if (radsec != null) {
+            // RFC 6614: authentication and accounting share the one TLS connection.
+            try {
+                CompletableFuture<byte[]> answer = radsec.send(build);
+                if (answer == null) {
+                    return CompletableFuture.failedFuture(new IOException("all 256 identifiers of the RadSec"
+                            + " connection to " + settings.name() + " are in use"));
+                }
+                return answer.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (IOException | RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         InetSocketAddress to;
         try {
             to = new InetSocketAddress(InetAddress.getByName(settings.host()),
@@ -156,6 +174,9 @@ final class RemoteServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (radsec != null) {
+            radsec.close();
+        }
         List<ProxyPort> open;
         synchronized (ports) {
             closed = true;

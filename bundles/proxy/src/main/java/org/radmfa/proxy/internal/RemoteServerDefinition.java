@@ -44,7 +44,8 @@ public final class RemoteServerDefinition {
     static final String SEALED = "{aes-gcm}";
     static final Set<String> KEYS = Set.of("name", "group", "address", "authPort", "acctPort", "secret", "priority",
             "weight", "timeoutSeconds", "maxLostRequests", "blackoutSeconds", "forwardAccounting",
-            "sendMessageAuthenticator", "requireMessageAuthenticator", "webconsole.configurationFactory.nameHint");
+            "sendMessageAuthenticator", "requireMessageAuthenticator", "webconsole.configurationFactory.nameHint",
+            "transport");
 
     @ObjectClassDefinition(name = "radmfa remote RADIUS server",
             description = "A RADIUS server that connection request policies with action forward send requests to,"
@@ -169,7 +170,11 @@ public final class RemoteServerDefinition {
         range(config.timeoutSeconds(), 1, 60, "timeoutSeconds", source);
         range(config.maxLostRequests(), 1, 1000, "maxLostRequests", source);
         range(config.blackoutSeconds(), 1, 3600, "blackoutSeconds", source);
+        RadSecSettings radsec = RadSecSettings.parse(source, vault);
         String secret = config.secret() == null ? "" : config.secret();
+        if (radsec != null) {
+            secret = secret.isEmpty() ? RadSecSettings.SECRET : secret;
+        }
         if (secret.isEmpty()) {
             throw source.invalid("secret", "is required and must not be empty");
         }
@@ -184,10 +189,13 @@ public final class RemoteServerDefinition {
                         + " etc/radmfa-vault.key?)");
             }
         }
-        return new ServerSettings(name, group, address, config.authPort(), config.acctPort(), SharedSecret.of(secret),
+        // RadSec's port is 2083 (RFC 6614) unless one is configured; accounting shares the connection.
+        int authPort = radsec != null && source.string("authPort", null) == null ? RadSecSettings.PORT
+                : config.authPort();
+        return new ServerSettings(name, group, address, authPort, config.acctPort(), SharedSecret.of(secret),
                 config.priority(), config.weight(), config.timeoutSeconds() * 1000L, config.maxLostRequests(),
                 config.blackoutSeconds() * 1000L, config.forwardAccounting(), config.sendMessageAuthenticator(),
-                config.requireMessageAuthenticator());
+                config.requireMessageAuthenticator(), radsec);
     }
 
     private static String required(String value, String key, ConfigReader source)
@@ -212,7 +220,8 @@ public final class RemoteServerDefinition {
         try {
             SecretVault sealer = vault;
             ServerSettings settings = parse(config, source, sealer);
-            if (sealer != null && !config.secret().startsWith(SEALED)) {
+            if (sealer != null && config.secret() != null && !config.secret().isEmpty()
+                    && !config.secret().startsWith(SEALED)) {
                 sealInPlace(sealer, config.secret(), source);
             }
             try {
@@ -220,7 +229,7 @@ public final class RemoteServerDefinition {
             } catch (IllegalArgumentException e) {
                 throw source.invalid("name", e.getMessage());
             }
-            source.unknownKeys(KEYS).forEach(unknown -> LOG.warn(
+            source.unknownKeys(KEYS, "tls.").forEach(unknown -> LOG.warn(
                     "{}: key '{}' is not a remote RADIUS server setting and is ignored", source.source(), unknown));
         } catch (InvalidConfigurationException e) {
             LOG.error("Refused remote RADIUS server configuration {}; the last good definition of this server, if"

@@ -21,10 +21,11 @@ import org.radmfa.api.SharedSecret;
  * @param forwardAccounting whether Accounting-Requests go to it too
  * @param sendMessageAuthenticator whether requests to it carry a Message-Authenticator
  * @param requireMessageAuthenticator whether its answers must carry one
+ * @param radsec how to reach it over RadSec (RFC 6614), or null for UDP
  */
 record ServerSettings(String name, String group, String host, int authPort, int acctPort, SharedSecret secret,
         int priority, int weight, long timeoutMillis, int maxLost, long blackoutMillis, boolean forwardAccounting,
-        boolean sendMessageAuthenticator, boolean requireMessageAuthenticator) {
+        boolean sendMessageAuthenticator, boolean requireMessageAuthenticator, RadSecSettings radsec) {
 
     ServerSettings {
         Objects.requireNonNull(name, "name");
@@ -33,7 +34,15 @@ record ServerSettings(String name, String group, String host, int authPort, int 
         Objects.requireNonNull(secret, "secret");
     }
 
+    /** Over UDP. */
+    ServerSettings(String name, String group, String host, int authPort, int acctPort, SharedSecret secret,
+            int priority, int weight, long timeoutMillis, int maxLost, long blackoutMillis, boolean forwardAccounting,
+            boolean sendMessageAuthenticator, boolean requireMessageAuthenticator) {
+        this(name, group, host, authPort, acctPort, secret, priority, weight, timeoutMillis, maxLost, blackoutMillis,
+                forwardAccounting, sendMessageAuthenticator, requireMessageAuthenticator, null);
+    }
+
     String address() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + authPort;
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + authPort + (radsec == null ? "" : " (radsec)");
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * One bound UDP socket and the thread that reads it. Reading is all the thread does besides the cheap checks:
  * decisions complete elsewhere and send through the same channel, which is safe for concurrent senders.
  */
-final class Listener implements AutoCloseable {
+final class Listener implements Responder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
     private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
@@ -96,7 +96,8 @@ final class Listener implements AutoCloseable {
         }
     }
 
-    void send(byte[] packet, InetSocketAddress destination) {
+    @Override
+    public void send(byte[] packet, InetSocketAddress destination) {
         try {
             channel.send(ByteBuffer.wrap(packet), destination);
         } catch (IOException e) {
@@ -106,6 +107,16 @@ final class Listener implements AutoCloseable {
 
     Kind kind() {
         return kind;
+    }
+
+    @Override
+    public boolean servesAuthentication() {
+        return kind == Kind.AUTH;
+    }
+
+    @Override
+    public boolean servesAccounting() {
+        return kind == Kind.ACCOUNTING;
     }
 
     InetSocketAddress endpoint() {

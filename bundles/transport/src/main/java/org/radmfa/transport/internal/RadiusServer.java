@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,6 +44,7 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.EapCredentials;
 import org.radmfa.api.ListenerStatus;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.config.ConfigReader;
@@ -60,9 +62,9 @@ import org.tinyradius.dictionary.Dictionary;
  * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open.
  */
 @Component(configurationPid = RadiusServer.PID, immediate = true,
-        service = {RadiusStatistics.class, AttributeDictionary.class})
+        service = {RadiusStatistics.class, AttributeDictionary.class, RadiusPacketHandler.class})
 @Designate(ocd = RadiusServer.Config.class)
-public final class RadiusServer implements RadiusStatistics, AttributeDictionary {
+public final class RadiusServer implements RadiusStatistics, AttributeDictionary, RadiusPacketHandler {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
@@ -298,7 +300,34 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             counters.drop(TransportCounters.UNKNOWN, DropReason.UNKNOWN_CLIENT, source.toString());
             return;
         }
-        RadiusClient client = found.get();
+        dispatch(listener, datagram, found.get(), source);
+    }
+
+    @Override
+    public void handle(RadiusClient client, byte[] packet, InetSocketAddress source, Consumer<byte[]> reply) {
+        dispatch(new StreamResponder(reply), packet, client, source);
+    }
+
+    /** A stream transport's connection (RadSec): one peer, authentication and accounting on the same stream. */
+    private record StreamResponder(Consumer<byte[]> reply) implements Responder {
+        @Override
+        public void send(byte[] packet, InetSocketAddress destination) {
+            reply.accept(packet);
+        }
+
+        @Override
+        public boolean servesAuthentication() {
+            return true;
+        }
+
+        @Override
+        public boolean servesAccounting() {
+            return true;
+        }
+    }
+
+    /** What every packet of a known client goes through, whichever transport brought it. */
+    private void dispatch(Responder listener, byte[] datagram, RadiusClient client, InetSocketAddress source) {
         if (!rateLimiter.allow(client.name(), System.nanoTime())) {
             counters.drop(client.name(), DropReason.RATE_LIMITED, source.toString());
             return;
@@ -311,9 +340,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         int code = datagram[0] & 0xFF;
         if (code == RadiusWire.STATUS_SERVER) {
             answerStatusServer(listener, datagram, client, source);
-        } else if (code == RadiusWire.ACCESS_REQUEST && listener.kind() == Listener.Kind.AUTH) {
+        } else if (code == RadiusWire.ACCESS_REQUEST && listener.servesAuthentication()) {
             handleAccessRequest(listener, datagram, client, source);
-        } else if (code == RadiusWire.ACCOUNTING_REQUEST && listener.kind() == Listener.Kind.ACCOUNTING) {
+        } else if (code == RadiusWire.ACCOUNTING_REQUEST && listener.servesAccounting()) {
             handleAccountingRequest(listener, datagram, client, source);
         } else {
             counters.drop(client.name(), DropReason.UNKNOWN_CODE, source.toString());
@@ -321,7 +350,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     }
 
     /** RFC 5997: Status-Server must carry a valid Message-Authenticator; answered on either port. */
-    private void answerStatusServer(Listener listener, byte[] datagram, RadiusClient client,
+    private void answerStatusServer(Responder listener, byte[] datagram, RadiusClient client,
             InetSocketAddress source) {
         int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
         if (offset < 0) {
@@ -334,12 +363,12 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             return;
         }
         counters.accepted(client.name());
-        int code = listener.kind() == Listener.Kind.AUTH ? RadiusWire.ACCESS_ACCEPT : RadiusWire.ACCOUNTING_RESPONSE;
+        int code = listener.servesAuthentication() ? RadiusWire.ACCESS_ACCEPT : RadiusWire.ACCOUNTING_RESPONSE;
         listener.send(RadiusWire.response(code, datagram[1] & 0xFF, authenticator(datagram),
                 RadiusWire.proxyStates(datagram), secret), source);
     }
 
-    private void handleAccessRequest(Listener listener, byte[] datagram, RadiusClient client,
+    private void handleAccessRequest(Responder listener, byte[] datagram, RadiusClient client,
             InetSocketAddress source) {
         int offset = RadiusWire.find(datagram, RadiusWire.MESSAGE_AUTHENTICATOR);
         DropReason unsigned = messageAuthenticatorCheck(datagram, offset, client);
@@ -467,7 +496,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
      * RFC 2866: verify the Request Authenticator, hand the record to every sink, and answer once one of them has
      * made it durable. If none can, nothing is answered and the NAS retries; the retransmit is decided afresh.
      */
-    private void handleAccountingRequest(Listener listener, byte[] datagram, RadiusClient client,
+    private void handleAccountingRequest(Responder listener, byte[] datagram, RadiusClient client,
             InetSocketAddress source) {
         byte[] secret = client.secret().bytes();
         if (!RadiusWire.accountingAuthenticatorValid(datagram, secret)) {
@@ -531,7 +560,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
      * Registers the request in the duplicate cache. A retransmit is joined to its original's answer (sent now if
      * known, else as soon as it is) and the caller stops there.
      */
-    private boolean joinedOriginal(DuplicateCache.Key key, Listener listener, RadiusClient client,
+    private boolean joinedOriginal(DuplicateCache.Key key, Responder listener, RadiusClient client,
             InetSocketAddress source) {
         CompletableFuture<byte[]> original = duplicates.register(key);
         if (original == null) {
@@ -542,7 +571,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         return true;
     }
 
-    private void respond(Listener listener, byte[] request, RadiusClient client, InetSocketAddress source,
+    private void respond(Responder listener, byte[] request, RadiusClient client, InetSocketAddress source,
             DuplicateCache.Key key, Decision decision) {
         int code = switch (decision.outcome()) {
             case ACCEPT -> RadiusWire.ACCESS_ACCEPT;

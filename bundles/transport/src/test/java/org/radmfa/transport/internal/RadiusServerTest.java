@@ -674,4 +674,35 @@ class RadiusServerTest {
         assertEquals(1L, stats.answers().get("ACCEPT"));
         assertTrue(stats.lastGoodPacket() != null);
     }
+
+    /** RadSec (a stream transport): a client found by its certificate elsewhere, both kinds of request on one stream. */
+    @Test
+    void aStreamTransportsPacketsAreHandledAsDatagramsAreAndAnsweredThroughItsCallback() throws Exception {
+        RadiusClient radsec = new RadiusClient("site-b", "radsec:cn=site-b", SharedSecret.of("radsec"), null,
+                org.radmfa.api.MessageAuthenticatorPolicy.OPTIONAL, false);
+        InetSocketAddress peer = new InetSocketAddress("192.0.2.7", 50000);
+        byte[] access = accessRequest(41, "alice", "right", "radsec");
+        CompletableFuture<byte[]> accepted = new CompletableFuture<>();
+        server.handle(radsec, access, peer, accepted::complete);
+        byte[] answer = accepted.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(RadiusWire.ACCESS_ACCEPT, answer[0]);
+        assertEquals(41, answer[1]);
+        byte[] copy = answer.clone();
+        System.arraycopy(access, 4, copy, 4, 16);
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(copy);
+        md5.update("radsec".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(md5.digest(), Arrays.copyOfRange(answer, 4, 20), "signed with the stream's secret");
+
+        CompletableFuture<byte[]> acknowledged = new CompletableFuture<>();
+        server.handle(radsec, accountingRequest(42, "stream-session", "radsec"), peer, acknowledged::complete);
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, acknowledged.get(30, java.util.concurrent.TimeUnit.SECONDS)[0]);
+        assertEquals("site-b", stored.get(stored.size() - 1).clientName());
+
+        long before = server.counters().drops("site-b", DropReason.BAD_REQUEST_AUTHENTICATOR);
+        server.handle(radsec, accountingRequest(43, "forged", "not-radsec"), peer, forged -> {
+            throw new AssertionError("a packet signed with another secret is answered");
+        });
+        assertEquals(before + 1, server.counters().drops("site-b", DropReason.BAD_REQUEST_AUTHENTICATOR));
+    }
 }

@@ -1,0 +1,400 @@
+package org.radmfa.radsec.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadiusPacketHandler;
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.api.config.TlsFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RadSec listener (RADIUS over TLS, RFC 6614): mutual TLS with the configured certificate and trusted CA, each
+ * connection's client recognised by its certificate ({@link RadSecClients}), and every packet handed to the RADIUS
+ * server's own handling ({@link RadiusPacketHandler}, the transport bundle) with the shared secret {@code radsec}.
+ * Off until {@code etc/org.radmfa.radsec.cfg} exists. A configuration that does not validate, or whose certificate
+ * files do not load, is refused with file, key and reason, and the listener keeps its last good one.
+ */
+@Component(configurationPid = RadSecServer.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = RadSecStatus.class, immediate = true)
+@Designate(ocd = RadSecServer.Config.class)
+public final class RadSecServer implements RadSecStatus {
+    static final String PID = "org.radmfa.radsec";
+    private static final Logger LOG = LoggerFactory.getLogger(RadSecServer.class);
+    private static final Set<String> KEYS = Set.of("port", "listenAddress", "certificate", "privateKey", "password",
+            "trustedCa", "protocols", "maxConnections", "handshakeTimeoutSeconds", "idleTimeoutSeconds",
+            "workerThreads");
+    private static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    @ObjectClassDefinition(name = "radmfa RadSec listener",
+            description = "RADIUS over TLS (RFC 6614) for clients that speak it: FreeRADIUS, radsecproxy, other"
+                    + " appliances")
+    @interface Config {
+        @AttributeDefinition(name = "Port", description = "TCP port; 2083 is RadSec's (RFC 6614); 0 picks a free one")
+        int port() default 2083;
+
+        @AttributeDefinition(name = "Listen address", description = "IP address to listen on; 0.0.0.0 or :: for all")
+        String listenAddress() default "0.0.0.0";
+
+        @AttributeDefinition(name = "Certificate", description = "The listener's certificate: a PKCS#12 file"
+                + " (.p12, .pfx) or a PEM chain, own certificate first; relative to etc/")
+        String certificate();
+
+        @AttributeDefinition(name = "Private key", required = false, description = "The PEM PKCS#8 private key when"
+                + " the certificate is PEM; relative to etc/")
+        String privateKey() default "";
+
+        @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
+                description = "Of the PKCS#12 file or the encrypted PEM key; sealed by the vault at rest")
+        String password() default "";
+
+        @AttributeDefinition(name = "Trusted CA", description = "PEM file of the CA certificates client"
+                + " certificates must chain to; relative to etc/")
+        String trustedCa();
+
+        @AttributeDefinition(name = "TLS protocols", description = "Comma-separated: TLSv1.3, TLSv1.2")
+        String protocols() default "TLSv1.3,TLSv1.2";
+
+        @AttributeDefinition(name = "Maximum connections", description = "Open connections, handshaking or not;"
+                + " more are closed as soon as accepted")
+        int maxConnections() default 1000;
+
+        @AttributeDefinition(name = "Handshake timeout (seconds)", description = "A connection without a finished"
+                + " TLS handshake after this long is closed (half-open and slow connections)")
+        int handshakeTimeoutSeconds() default 10;
+
+        @AttributeDefinition(name = "Idle timeout (seconds)", description = "A connection that has carried nothing"
+                + " for this long is closed (clients reconnect); longer than the longest MFA wait")
+        int idleTimeoutSeconds() default 600;
+
+        @AttributeDefinition(name = "Worker threads", description = "Threads handing packets to the RADIUS server;"
+                + " decisions themselves complete asynchronously")
+        int workerThreads() default 2;
+    }
+
+    private record Settings(InetSocketAddress address, Path certificate, Path privateKey, String password,
+            Path trustedCa, StreamServer.Limits limits, int workers) {
+    }
+
+    private final RadSecClients clients;
+    private final ConfigurationAdmin configurationAdmin;
+    private final RadSecCounters counters = new RadSecCounters();
+    private final LogLimiter failureLog = new LogLimiter(20);
+    private final AtomicInteger workerNumber = new AtomicInteger();
+    private final ThreadPoolExecutor workers;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RadiusPacketHandler handler;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SecretVault vault;
+
+    private volatile SSLContext context;
+    private StreamServer server;
+    private Settings current;
+
+    /** For tests: with the packet handler bound. */
+    RadSecServer(RadSecClients clients, RadiusPacketHandler handler) {
+        this(clients, (ConfigurationAdmin) null);
+        this.handler = handler;
+    }
+
+    @Activate
+    public RadSecServer(@Reference RadSecClients clients, @Reference ConfigurationAdmin configurationAdmin) {
+        this.clients = clients;
+        this.configurationAdmin = configurationAdmin;
+        this.workers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), task -> {
+            Thread thread = new Thread(task, "radmfa-radsec-worker-" + workerNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Activate
+    @Modified
+    synchronized void configure(Map<String, Object> properties) {
+        ConfigReader config = new ConfigReader(properties);
+        Settings settings;
+        SSLContext loaded;
+        try {
+            settings = parse(config, vault);
+            try {
+                loaded = TlsFiles.context(settings.certificate(), settings.privateKey(), settings.password(),
+                        settings.trustedCa());
+            } catch (GeneralSecurityException | IOException e) {
+                throw config.invalid("certificate", "the key material does not load: " + e.getMessage());
+            }
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Refused RadSec configuration {}; {}", e.getMessage(), server == null
+                    ? "RadSec is not listening until it is fixed" : "the listener on " + server.address()
+                            + " keeps serving with its last good configuration");
+            return;
+        }
+        config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a RadSec setting and is ignored",
+                config.source(), unknown));
+        SealInPlace.seal(configurationAdmin, PID, "password", config.string("password", ""), vault,
+                config.source());
+        context = loaded;
+        workers.setMaximumPoolSize(Math.max(settings.workers(), workers.getCorePoolSize()));
+        workers.setCorePoolSize(settings.workers());
+        workers.setMaximumPoolSize(settings.workers());
+        if (server != null && current.address().equals(settings.address()) && current.limits().equals(
+                settings.limits())) {
+            current = settings;
+            LOG.info("RadSec listener on {}: new certificates apply to new connections", server.address());
+            return;
+        }
+        // The same port cannot be bound twice: a listener whose limits change on the same address is closed first.
+        boolean sameAddress = server != null && current.address().equals(settings.address());
+        if (sameAddress) {
+            server.close();
+            server = null;
+        }
+        try {
+            StreamServer opened = StreamServer.open(settings.address(), () -> context, settings.limits(),
+                    new Events(), counters);
+            if (server != null) {
+                server.close();
+            }
+            server = opened;
+            current = settings;
+            LOG.info("RadSec (RADIUS over TLS) listening on {} ({}, {} RadSec client{} configured)",
+                    opened.address(), String.join(", ", settings.limits().protocols()), clients.size(),
+                    clients.size() == 1 ? "" : "s");
+        } catch (IOException e) {
+            LOG.error("RadSec cannot listen on {} ({}); {}", settings.address(), e.getMessage(), server == null
+                    ? "RadSec is not listening" : "the listener on " + server.address() + " keeps serving");
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        workers.shutdownNow();
+    }
+
+    private static Settings parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
+        int port = config.integer("port", 2083, 0, 65535);
+        String listen = config.string("listenAddress", "0.0.0.0");
+        if (!listen.matches("[0-9A-Fa-f:.]+")) {
+            throw config.invalid("listenAddress", "'" + listen + "' is not an IP address");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(listen);
+        } catch (UnknownHostException e) {
+            throw config.invalid("listenAddress", "'" + listen + "' is not an IP address");
+        }
+        Path certificate = file(config, "certificate", true);
+        Path privateKey = file(config, "privateKey", false);
+        Path trustedCa = file(config, "trustedCa", true);
+        String password;
+        try {
+            password = SealInPlace.open(config.string("password", ""), vault);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("password", e.getMessage());
+        }
+        List<String> protocols = config.list("protocols");
+        if (protocols.isEmpty()) {
+            protocols = List.of("TLSv1.3", "TLSv1.2");
+        }
+        for (String protocol : protocols) {
+            if (!PROTOCOLS.contains(protocol)) {
+                throw config.invalid("protocols", "'" + protocol + "' is not one of " + PROTOCOLS
+                        + " (RFC 6614 and RFC 9325 ask for TLS 1.2 at least)");
+            }
+        }
+        StreamServer.Limits limits = new StreamServer.Limits(config.integer("maxConnections", 1000, 1, 100_000),
+                TimeUnit.SECONDS.toNanos(config.integer("handshakeTimeoutSeconds", 10, 1, 300)),
+                TimeUnit.SECONDS.toNanos(config.integer("idleTimeoutSeconds", 600, 10, 86_400)),
+                List.copyOf(protocols));
+        return new Settings(new InetSocketAddress(address, port), certificate, privateKey, password, trustedCa,
+                limits, config.integer("workerThreads", 2, 1, 64));
+    }
+
+    /** A file named in the configuration, relative to Karaf's etc/; it must exist. */
+    private static Path file(ConfigReader config, String key, boolean required) throws InvalidConfigurationException {
+        String value = config.string(key, "");
+        if (value.isEmpty()) {
+            if (required) {
+                throw config.invalid(key, "is required");
+            }
+            return null;
+        }
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            path = Path.of(System.getProperty("karaf.etc", "etc")).resolve(path);
+        }
+        if (!Files.isReadable(path)) {
+            throw config.invalid(key, path + " does not exist or cannot be read");
+        }
+        return path;
+    }
+
+    /** For the shell and tests: the listener's address, connections and counters. */
+    @Override
+    public synchronized Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("listening", server == null ? "no" : String.valueOf(server.address()));
+        status.put("clients configured", clients.size());
+        status.put("connections open", counters.open.get());
+        status.put("connections accepted", counters.accepted.sum());
+        status.put("refused over maxConnections", counters.refusedOverLimit.sum());
+        status.put("handshake failures", counters.handshakeFailures.sum());
+        status.put("handshake timeouts", counters.handshakeTimeouts.sum());
+        status.put("unknown certificates", counters.unknownCertificates.sum());
+        status.put("idle connections closed", counters.idleClosed.sum());
+        status.put("malformed streams", counters.malformedFrames.sum());
+        status.put("packets received", counters.packets.sum());
+        status.put("answers sent", counters.answers.sum());
+        status.put("packets dropped (overloaded)", counters.overloaded.sum());
+        return status;
+    }
+
+    /** What connections report, on the selector thread. */
+    private final class Events implements TlsConnection.Events {
+        @Override
+        public boolean established(TlsConnection connection, SSLSession session) {
+            X509Certificate certificate;
+            try {
+                Certificate[] chain = session.getPeerCertificates();
+                certificate = (X509Certificate) chain[0];
+            } catch (SSLPeerUnverifiedException | RuntimeException e) {
+                counters.handshakeFailures.increment();
+                log("RadSec connection from {} refused: it presented no client certificate", connection.peer);
+                return false;
+            }
+            Optional<RadiusClient> client = clients.find(certificate, connection.peer.getAddress());
+            if (client.isEmpty()) {
+                counters.unknownCertificates.increment();
+                log("RadSec connection from {} refused: its certificate '{}' (sha256 {}) is trusted but is no"
+                        + " configured RadSec client's (etc/org.radmfa.radsec.client-NAME.cfg)", connection.peer,
+                        certificate.getSubjectX500Principal().getName(), CertificateIdentity.fingerprint(
+                                certificate));
+                return false;
+            }
+            connection.client = client.get();
+            LOG.info("RadSec client '{}' connected from {} ({}, {})", client.get().name(), connection.peer,
+                    session.getProtocol(), session.getCipherSuite());
+            return true;
+        }
+
+        @Override
+        public void packet(TlsConnection connection, byte[] packet) {
+            counters.packets.increment();
+            RadiusClient client = connection.client;
+            RadiusPacketHandler radius = handler;
+            if (radius == null) {
+                counters.overloaded.increment();
+                return;
+            }
+            try {
+                workers.execute(() -> radius.handle(client, packet, connection.peer, answer -> {
+                    counters.answers.increment();
+                    connection.answer(answer);
+                }));
+            } catch (RejectedExecutionException e) {
+                counters.overloaded.increment();
+            }
+        }
+
+        @Override
+        public void failed(TlsConnection connection, SSLException failure, boolean established) {
+            if (!established) {
+                counters.handshakeFailures.increment();
+            }
+            String subject = connection.peerSubject();
+            log("RadSec TLS {} with {}{} failed: {}", established ? "connection" : "handshake", connection.peer,
+                    subject == null ? "" : " (certificate '" + subject + "')", reason(failure));
+        }
+
+        @Override
+        public void malformed(TlsConnection connection) {
+            counters.malformedFrames.increment();
+            log("RadSec connection from {} closed: a RADIUS Length field out of 20-4096, the stream cannot be"
+                    + " framed (RFC 6614 section 2.5)", connection.peer);
+        }
+    }
+
+    /** The innermost cause's message: "validity check failed", "unable to find valid certification path", ... */
+    private static String reason(Throwable failure) {
+        StringBuilder reason = new StringBuilder(String.valueOf(failure.getMessage()));
+        Throwable cause = failure.getCause();
+        while (cause != null && cause.getCause() != cause) {
+            if (cause.getMessage() != null && !reason.toString().contains(cause.getMessage())) {
+                reason.append(": ").append(cause.getMessage());
+            }
+            cause = cause.getCause();
+        }
+        if (reason.indexOf("Empty client certificate chain") >= 0) {
+            // A JDK client sends only a certificate from a CA the server names: none means none of trustedCa.
+            reason.append(" (the client has no certificate issued by a CA of trustedCa, or sent none)");
+        }
+        return reason.toString();
+    }
+
+    private void log(String format, Object... arguments) {
+        long held = failureLog.admit(System.nanoTime());
+        if (held < 0) {
+            return;
+        }
+        if (held > 0) {
+            Object[] more = Arrays.copyOf(arguments, arguments.length + 1);
+            more[arguments.length] = held;
+            LOG.warn(format + " ({} more such lines held back)", more);
+        } else {
+            LOG.warn(format, arguments);
+        }
+    }
+
+    /** For tests: the bound address. */
+    synchronized InetSocketAddress address() {
+        return server == null ? null : server.address();
+    }
+}

@@ -1,0 +1,324 @@
+package org.radmfa.radsec.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadiusPacketHandler;
+import org.radmfa.api.config.TlsFiles;
+
+/**
+ * The listener against the JDK's own TLS client: mutual TLS, client found by certificate, framing with several
+ * packets in one write and answers in any order, refused handshakes counted, and half-open connections that cost no
+ * thread and do not keep a real client out.
+ */
+class RadSecServerTest {
+    @TempDir
+    static Path dir;
+    private static TestPki pki;
+    private static TestPki otherPki;
+    private static Path server;
+    private static Path nas;
+    private static Path stranger;
+    private static Path expired;
+    private static Path unknown;
+
+    /** Answers a packet when the test says so; Identifier 3 at once. */
+    private final Map<Integer, Consumer<byte[]>> held = new ConcurrentHashMap<>();
+    private final Map<Integer, byte[]> heldPackets = new ConcurrentHashMap<>();
+    private final List<RadiusClient> seenClients = new CopyOnWriteArrayList<>();
+    private final RadiusPacketHandler handler = (client, packet, source, reply) -> {
+        seenClients.add(client);
+        int identifier = packet[1] & 0xFF;
+        byte[] answer = packet.clone();
+        answer[0] = 2;
+        if (identifier == 1 || identifier == 2) {
+            held.put(identifier, reply);
+            heldPackets.put(identifier, answer);
+        } else {
+            reply.accept(answer);
+        }
+    };
+    private RadSecServer listener;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        pki = new TestPki(dir, "radsec-ca");
+        otherPki = new TestPki(dir, "other-ca");
+        server = pki.issue("radsec-server", "ip:127.0.0.1", false);
+        nas = pki.issue("nas1.example", "dns:nas1.example", false);
+        expired = pki.issue("nas-expired.example", "dns:nas1.example", true);
+        unknown = pki.issue("nobody.example", "dns:nobody.example", false);
+        stranger = otherPki.issue("nas1.example-elsewhere", "dns:nas1.example", false);
+    }
+
+    private RadSecServer start(Map<String, Object> extra) {
+        RadSecClients clients = new RadSecClients();
+        clients.put("c1", new RadSecClients.Entry("nas1", CertificateIdentity.parse(null, "nas1.example", null,
+                List.of("127.0.0.0/8"))));
+        listener = new RadSecServer(clients, handler);
+        Map<String, Object> config = new HashMap<>();
+        config.put("port", "0");
+        config.put("listenAddress", "127.0.0.1");
+        config.put("certificate", server.toString());
+        config.put("password", TestPki.PASSWORD);
+        config.put("trustedCa", pki.caPem().toString());
+        config.put("handshakeTimeoutSeconds", "1");
+        config.putAll(extra);
+        listener.configure(config);
+        assertNotNull(listener.address(), "listening");
+        return listener;
+    }
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.deactivate();
+        }
+    }
+
+    private SSLSocket connect(Path certificate, String protocol) throws Exception {
+        SSLContext context = TlsFiles.context(certificate, null, TestPki.PASSWORD, pki.caPem());
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
+                listener.address().getPort());
+        socket.setEnabledProtocols(new String[] {protocol});
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static byte[] packet(int code, int identifier) {
+        byte[] packet = new byte[20 + 6];
+        packet[0] = (byte) code;
+        packet[1] = (byte) identifier;
+        packet[3] = (byte) packet.length;
+        packet[20] = 1;
+        packet[21] = 6;
+        packet[22] = 'd';
+        packet[23] = 'e';
+        packet[24] = 'm';
+        packet[25] = 'o';
+        return packet;
+    }
+
+    private static byte[] read(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] header = new byte[4];
+        in.readFully(header);
+        int length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+        byte[] packet = new byte[length];
+        System.arraycopy(header, 0, packet, 0, 4);
+        in.readFully(packet, 4, length - 4);
+        return packet;
+    }
+
+    private long counter(String name) {
+        return ((Number) listener.status().get(name)).longValue();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void packetsInOneWriteAreFramedAndAnsweredInAnyOrder() throws Exception {
+        start(Map.of());
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            held.clear();
+            try (SSLSocket socket = connect(nas, protocol)) {
+                OutputStream out = socket.getOutputStream();
+                byte[] three = new byte[3 * 26];
+                for (int i = 0; i < 3; i++) {
+                    System.arraycopy(packet(1, i + 1), 0, three, i * 26, 26);
+                }
+                out.write(three);
+                out.flush();
+                assertEquals(3, read(socket)[1], protocol + ": the one not held back is answered first");
+                await("both others handed over", () -> held.size() == 2);
+                held.get(2).accept(heldPackets.get(2));
+                assertEquals(2, read(socket)[1]);
+                held.get(1).accept(heldPackets.get(1));
+                byte[] last = read(socket);
+                assertEquals(1, last[1]);
+                assertEquals(2, last[0], "the handler's answer, as it made it");
+            }
+        }
+        assertEquals("nas1", seenClients.get(0).name(), "the client found by its certificate's name");
+        assertEquals("radsec", seenClients.get(0).secret().reveal(), "RFC 6614: the secret is radsec");
+        assertEquals(6L, counter("packets received"));
+    }
+
+    @Test
+    void aCertificateOfAnotherCaIsRefusedAndCounted() throws Exception {
+        start(Map.of());
+        SSLContext context = TlsFiles.context(stranger, null, TestPki.PASSWORD, pki.caPem());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
+                listener.address().getPort())) {
+            socket.setSoTimeout(30_000);
+            // TLS 1.3: the client's side of the handshake may end before the server has judged its certificate.
+            assertThrows(IOException.class, () -> {
+                socket.startHandshake();
+                socket.getOutputStream().write(packet(1, 7));
+                read(socket);
+            });
+        }
+        await("the refused handshake counted", () -> counter("handshake failures") == 1);
+        assertEquals(0L, counter("packets received"));
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedAndCounted() throws Exception {
+        start(Map.of());
+        assertThrows(IOException.class, () -> {
+            try (SSLSocket socket = connect(expired, "TLSv1.2")) {
+                socket.getOutputStream().write(packet(1, 7));
+                read(socket);
+            }
+        });
+        await("the refused handshake counted", () -> counter("handshake failures") == 1);
+    }
+
+    @Test
+    void aTrustedCertificateOfNoConfiguredClientIsRefused() throws Exception {
+        start(Map.of());
+        assertThrows(IOException.class, () -> {
+            try (SSLSocket socket = connect(unknown, "TLSv1.3")) {
+                socket.getOutputStream().write(packet(1, 7));
+                read(socket);
+            }
+        });
+        await("counted", () -> counter("unknown certificates") == 1);
+        assertEquals(0L, counter("packets received"));
+    }
+
+    @Test
+    void aLengthOutOfRangeClosesTheConnection() throws Exception {
+        start(Map.of());
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            byte[] bad = packet(1, 9);
+            bad[3] = 19;
+            socket.getOutputStream().write(bad);
+            assertEquals(-1, socket.getInputStream().read(), "closed by the listener");
+        }
+        assertEquals(1L, counter("malformed streams"));
+    }
+
+    @Test
+    void halfOpenConnectionsTakeNoThreadAndARealClientIsStillServed() throws Exception {
+        start(Map.of());
+        int threadsBefore = Thread.activeCount();
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                silent.add(new Socket("127.0.0.1", listener.address().getPort()));
+            }
+            await("300 connections accepted", () -> counter("connections accepted") >= 300);
+            assertTrue(Thread.activeCount() <= threadsBefore + 10, "no thread per connection: " + threadsBefore
+                    + " before, " + Thread.activeCount() + " with 300 half-open connections");
+            try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+                socket.getOutputStream().write(packet(1, 5));
+                assertEquals(5, read(socket)[1], "answered while 300 connections never said ClientHello");
+            }
+            await("the half-open ones closed after the handshake timeout", () -> counter("handshake timeouts")
+                    >= 300);
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+        start(Map.of("maxConnections", "2"));
+        try (Socket first = new Socket("127.0.0.1", listener.address().getPort());
+                Socket second = new Socket("127.0.0.1", listener.address().getPort())) {
+            await("two open", () -> counter("connections open") == 2);
+            try (Socket third = new Socket("127.0.0.1", listener.address().getPort())) {
+                third.setSoTimeout(30_000);
+                assertEquals(-1, third.getInputStream().read(), "closed at once");
+            }
+            assertEquals(1L, counter("refused over maxConnections"));
+        }
+    }
+
+    @Test
+    void aConfigurationWhoseKeyDoesNotLoadIsRefusedAndTheListenerKeepsServing() throws Exception {
+        start(Map.of());
+        InetSocketAddress before = listener.address();
+        Map<String, Object> config = new HashMap<>();
+        config.put("port", "0");
+        config.put("listenAddress", "127.0.0.1");
+        config.put("certificate", server.toString());
+        config.put("password", "wrong-password");
+        config.put("trustedCa", pki.caPem().toString());
+        listener.configure(config);
+        assertEquals(before, listener.address(), "the last good listener keeps serving");
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            socket.getOutputStream().write(packet(1, 4));
+            assertEquals(4, read(socket)[1]);
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosed() throws Exception {
+        start(Map.of("idleTimeoutSeconds", "10"));
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            socket.getOutputStream().write(packet(1, 6));
+            assertEquals(6, read(socket)[1]);
+            await("closed once idle", () -> counter("idle connections closed") == 1);
+            assertEquals(-1, socket.getInputStream().read(), "closed by the listener, with close_notify");
+        }
+    }
+
+    /** Sealing the password in place modifies the configuration: that must not close or re-bind the listener. */
+    @Test
+    void theSameConfigurationAgainKeepsTheListenerAndItsConnections() throws Exception {
+        start(Map.of("port", "0"));
+        InetSocketAddress before = listener.address();
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            Map<String, Object> config = new HashMap<>();
+            config.put("port", "0");
+            config.put("listenAddress", "127.0.0.1");
+            config.put("certificate", server.toString());
+            config.put("password", TestPki.PASSWORD);
+            config.put("trustedCa", pki.caPem().toString());
+            config.put("handshakeTimeoutSeconds", "1");
+            listener.configure(config);
+            assertEquals(before, listener.address());
+            socket.getOutputStream().write(packet(1, 8));
+            assertEquals(8, read(socket)[1], "the connection made before still serves");
+        }
+    }
+}
