@@ -1,7 +1,6 @@
 package org.radmfa.policy.internal;
 
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

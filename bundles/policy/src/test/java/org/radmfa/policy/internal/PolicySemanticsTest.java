@@ -262,7 +262,7 @@ class PolicySemanticsTest {
                         "reply.Session-Timeout", "30")).key());
         assertEquals("constraint.authMethods", assertThrows(InvalidConfigurationException.class,
                 () -> policy("name", "x", "order", "1", "constraint.authMethods", "SPNEGO")).key());
-        assertTrue(AuthMethod.valueOf("EAP_MSCHAPV2") != null);
+        assertEquals(AuthMethod.EAP_MSCHAPV2, AuthMethod.valueOf("EAP_MSCHAPV2"));
     }
 
     /**

@@ -39,7 +39,6 @@ class LocalUserDirectoryTest {
     /** The user definitions ConfigurationAdmin holds, as group lists. */
     private final List<Dictionary<String, Object>> definitions = new ArrayList<>();
 
-    @SuppressWarnings("BadAnnotationImplementation") // a configuration stand-in, never compared
     private final LocalUserDirectory directory = new LocalUserDirectory(new LocalUserDirectory.Config() {
         @Override
         public Class<? extends Annotation> annotationType() {
