@@ -54,6 +54,6 @@ final class TestPki {
                 new TlsCertificate[] {crypto.createCertificate(server.getEncoded())}, true,
                 new ClientCertificateVerifier(List.of(ca), List.of()),
                 List.of(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded())),
-                new ProtocolVersion[] {ProtocolVersion.TLSv13, ProtocolVersion.TLSv12});
+                new ProtocolVersion[] {ProtocolVersion.TLSv13, ProtocolVersion.TLSv12}, null);
     }
 }
