@@ -105,6 +105,7 @@ public class EapTlsIT {
         Files.writeString(appliance.home.resolve("etc/org.radmfa.eap.tls.cfg"), "certificateFile = "
                 + pki.resolve("server.pem") + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = "
                 + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n"
+                + "peapFastReconnect = true\n"
                 + "ocsp = hard\nocspResponder = http://127.0.0.1:" + ocspPort + "\n");
         // A network policy on the certificate: its issuer and purpose (PEAP logins have none and fall through).
         Files.writeString(appliance.home.resolve("etc/org.radmfa.policy-certificates.cfg"), "name = Corporate"

@@ -126,6 +126,11 @@ public final class EapTlsComponent {
                 + " be resumed; PEAP fast reconnect gives the first login's result again within it")
         int sessionCacheSeconds() default 3600;
 
+        @AttributeDefinition(name = "PEAP fast reconnect", description = "A resumed PEAP session skips the inner"
+                + " method and gives the first login's result again (MS-PEAP), without the directory, the policy or"
+                + " MFA, for up to the session lifetime: off by default, as the pipeline's MFA reconnect grace is")
+        boolean peapFastReconnect() default false;
+
         @AttributeDefinition(name = "Handshake queue", description = "Steps allowed to wait for a thread; beyond"
                 + " that a conversation is rejected")
         int handshakeQueue() default 512;
@@ -201,7 +206,8 @@ public final class EapTlsComponent {
         ServiceRegistration<EapMethod> oldPeap = peapRegistration;
         peapRegistration = null;
         if (settings.peap()) {
-            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(sessions(settings)),
+            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(settings.peapFastReconnect()
+                    ? sessions(settings) : null),
                     settings.limits(),
                     handshakes);
             Hashtable<String, Object> peapProperties = new Hashtable<>();

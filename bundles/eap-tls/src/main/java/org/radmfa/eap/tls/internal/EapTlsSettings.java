@@ -42,13 +42,14 @@ import org.radmfa.api.config.InvalidConfigurationException;
  */
 record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas, List<X509CRL> crls,
         List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap,
-        ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder, int sessionCacheSize, int sessionCacheSeconds) {
+        ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder, int sessionCacheSize, int sessionCacheSeconds,
+        boolean peapFastReconnect) {
 
     static final String PID = "org.radmfa.eap.tls";
     static final Set<String> KEYS = Set.of("keyStore", "keyStorePassword", "certificateFile", "privateKeyFile",
             "trustedCaFile", "crlFiles", "tlsVersions", "fragmentSize", "maxMessageSize", "maxFragments",
             "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap", "ocsp", "ocspResponder",
-            "sessionCacheSize", "sessionCacheSeconds");
+            "sessionCacheSize", "sessionCacheSeconds", "peapFastReconnect");
     private static final String SEALED_PREFIX = "{aes-gcm}";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
@@ -115,7 +116,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
                 config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false), ocsp(config),
                 ocspResponder(config), config.integer("sessionCacheSize", 1024, 0, 1_000_000),
-                config.integer("sessionCacheSeconds", 3600, 0, 86_400));
+                config.integer("sessionCacheSeconds", 3600, 0, 86_400), config.bool("peapFastReconnect", false));
     }
 
     private static ClientCertificateVerifier.OcspMode ocsp(ConfigReader config) throws InvalidConfigurationException {
@@ -237,6 +238,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 + " CRL(s), OCSP " + ocsp.name().toLowerCase(java.util.Locale.ROOT) + (ocspResponder == null ? ""
                 : " (" + ocspResponder + ")") + ", " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads
                 + " handshake thread(s), " + (sessionCacheSize > 0 && sessionCacheSeconds > 0 ? "session resumption"
-                        + " (" + sessionCacheSize + " sessions for " + sessionCacheSeconds + " s)" : "no session resumption");
+                        + " (" + sessionCacheSize + " sessions for " + sessionCacheSeconds + " s)" : "no session resumption")
+                + (peap ? (peapFastReconnect ? ", PEAP fast reconnect" : ", no PEAP fast reconnect") : "");
     }
 }
