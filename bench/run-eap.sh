@@ -8,7 +8,7 @@
 # of FreeRADIUS's configuration (Debian's freeradius) with them on free loopback ports and measures it; then a private
 # copy of the built appliance (karaf-assembly/target/assembly) with the same certificates, client and user, and
 # measures it alike. Each login is one eapol_test process (wpa_supplicant's, as a NAS and a supplicant in one, which
-# spends most of a login's second waiting on its own timers, hence many at once); BENCH_PARALLEL of them run at once, for BENCH_EAP_SECONDS per method and server, after a warm-up. A login counts
+# spends most of a login's wall time waiting, hence many at once); BENCH_PARALLEL of them run at once, for BENCH_EAP_SECONDS per method and server, after a warm-up. A login counts
 # when it ends in Access-Accept with EAP-Success and eapol_test finds the MS-MPPE keys equal to the keys it derived.
 #
 # Prints, per method and server: handshakes per second, the servers' CPU per handshake, the generator's own CPU (every
