@@ -105,11 +105,16 @@ public class EapTlsIT {
         Files.writeString(appliance.home.resolve("etc/org.radmfa.eap.tls.cfg"), "certificateFile = "
                 + pki.resolve("server.pem") + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = "
                 + pki.resolve("ca.pem") + "\ncrlFiles = " + pki.resolve("ca-crl.pem") + "\npeap = true\n"
+                + "peapFastReconnect = true\n"
                 + "ocsp = hard\nocspResponder = http://127.0.0.1:" + ocspPort + "\n");
         // A network policy on the certificate: its issuer and purpose (PEAP logins have none and fall through).
         Files.writeString(appliance.home.resolve("etc/org.radmfa.policy-certificates.cfg"), "name = Corporate"
                 + " certificates\norder = 5\naccess = grant\ncondition.userGroups = vpn-users\n"
                 + "condition.certificateIssuer = ^CN=radmfa test CA$\ncondition.certificateEku = 1.3.6.1.5.5.7.3.2\n");
+        // NPS's EAP types per policy: logins through the "tls-only" access point are offered EAP-TLS alone.
+        Files.writeString(appliance.home.resolve("etc/org.radmfa.policy-tlsonly.cfg"), "name = Certificates only\n"
+                + "order = 1\naccess = grant\ncondition.Called-Station-Id = ^tls-only$\n"
+                + "constraint.authMethods = EAP_TLS\n");
         appliance.start(START_TIMEOUT);
         Await.until("EAP-TLS configured", RADIUS_TIMEOUT, () -> karafLog().contains("EAP-TLS from"));
         Await.until("a RADIUS answer to the demo user", RADIUS_TIMEOUT, () -> appliance.run(
@@ -227,13 +232,88 @@ public class EapTlsIT {
         assertTrue(result.toString(), !result.output.contains("EAP-Nak"));
     }
 
+    @Test
+    public void peapWithCryptoBindingRequiredByThePeerIsAcceptedWithTheBoundKeys() throws IOException {
+        // crypto_binding=2: wpa_supplicant refuses a server without a valid Crypto-Binding TLV, and derives the MSK
+        // from the binding's keys (CSK), which the MPPE key check then compares with ours.
+        Commands.Result result = peap("demo-password", "02:00:00:00:03:03", "peapver=0 crypto_binding=2", "-r0");
+        assertAcceptedWithKeys(result);
+        assertTrue(result.toString(), result.output.contains("EAP-MSCHAPV2: Authentication succeeded"));
+    }
+
+    @Test
+    public void peapFastReconnectResumesTheSessionAndSkipsTheInnerMethod() throws IOException {
+        Commands.Result result = peap("demo-password", "02:00:00:00:03:04", "peapver=0 crypto_binding=1", "-r1");
+        assertTrue(result.toString(), result.output.contains("MPPE keys OK: 2  mismatch: 0"));
+        assertEquals(result.toString(), 0, result.exitCode);
+        // One MS-CHAPv2 exchange for two logins: the second resumed the TLS session (MS-PEAP fast reconnect).
+        assertEquals(result.toString(), 1, occurrences(result.output, "EAP-MSCHAPV2: Authentication succeeded"));
+        Await.until("the fast reconnect logged", RADIUS_TIMEOUT, () -> karafLog().contains(
+                "PEAP fast reconnect of 'demo'"));
+    }
+
+    @Test
+    public void eapTlsSessionResumptionDecidesTheLoginAgain() throws IOException {
+        Path config = pki.resolve("eapol-resume.conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=TLS\n    identity=\"demo\"\n"
+                + "    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n    client_cert=\"" + pki.resolve("demo.pem") + "\"\n"
+                + "    private_key=\"" + pki.resolve("demo.key") + "\"\n    phase1=\"tls_disable_tlsv1_3=1\"\n}\n");
+        Commands.Result result = appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r1", "-t", "20", "-M02:00:00:00:01:13");
+        assertTrue(result.toString(), result.output.contains("MPPE keys OK: 2  mismatch: 0"));
+        assertEquals(result.toString(), 0, result.exitCode);
+        Await.until("the resumption logged", RADIUS_TIMEOUT, () -> karafLog().contains(
+                "EAP-TLS session of 'demo' from client"));
+        // Resumed or not, the policy decided each login: two audit records.
+        Await.until("two accepts audited", RADIUS_TIMEOUT, () -> auditLines().stream().filter(line -> line.contains(
+                "\"Calling-Station-Id\":\"02-00-00-00-01-13\"") && line.contains("\"outcome\":\"ACCEPT\"")).count() >= 2);
+    }
+
+    @Test
+    public void thePolicysEapTypesDecideWhatIsProposedAndANakToAnotherIsRefused() throws IOException {
+        // The "Certificates only" policy allows EAP-TLS alone: proposed at once, without EAP-MSCHAPv2 first.
+        Path tls = pki.resolve("eapol-tls-only.conf");
+        Files.writeString(tls, "network={\n    key_mgmt=IEEE8021X\n    eap=TLS\n    identity=\"demo\"\n"
+                + "    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n    client_cert=\"" + pki.resolve("demo.pem") + "\"\n"
+                + "    private_key=\"" + pki.resolve("demo.key") + "\"\n}\n");
+        Commands.Result accepted = appliance.run(null, "eapol_test", "-c", tls.toString(), "-a", "127.0.0.1", "-p",
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20", "-N30:s:tls-only");
+        assertAcceptedWithKeys(accepted);
+        assertTrue(accepted.toString(), !accepted.output.contains("EAP-Nak"));
+
+        // A peer that speaks EAP-MSCHAPv2 only Naks EAP-TLS: the policy does not allow it, reason 66.
+        Path msChap = pki.resolve("eapol-mschapv2-tls-only.conf");
+        Files.writeString(msChap, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"demo\"\n"
+                + "    password=\"demo-password\"\n}\n");
+        Commands.Result refused = appliance.run(null, "eapol_test", "-c", msChap.toString(), "-a", "127.0.0.1", "-p",
+                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20", "-N30:s:tls-only");
+        assertTrue(refused.toString(), refused.output.contains("EAP-Nak"));
+        assertTrue(refused.toString(), refused.output.contains("Access-Reject"));
+        assertTrue(refused.toString(), !refused.output.contains("CTRL-EVENT-EAP-SUCCESS"));
+        Await.until("the refusal logged", RADIUS_TIMEOUT, () -> karafLog().contains(
+                "is not allowed by the network policies that may decide this login (they allow EAP-TLS"));
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
     private static Commands.Result peap(String password, String mac) throws IOException {
-        Path config = pki.resolve("eapol-peap-" + password + ".conf");
+        return peap(password, mac, "peapver=0", "-r0");
+    }
+
+    private static Commands.Result peap(String password, String mac, String phase1, String reauthentications)
+            throws IOException {
+        Path config = pki.resolve("eapol-peap-" + password + "-" + Math.abs(phase1.hashCode()) + ".conf");
         Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=PEAP\n    identity=\"demo\"\n"
                 + "    password=\"" + password + "\"\n    ca_cert=\"" + pki.resolve("ca.pem") + "\"\n"
-                + "    phase1=\"peapver=0\"\n    phase2=\"auth=MSCHAPV2\"\n}\n");
+                + "    phase1=\"" + phase1 + "\"\n    phase2=\"auth=MSCHAPV2\"\n}\n");
         return appliance.run(null, "eapol_test", "-c", config.toString(), "-a", "127.0.0.1", "-p",
-                String.valueOf(appliance.authPort), "-s", SECRET, "-r0", "-t", "20", "-M" + mac);
+                String.valueOf(appliance.authPort), "-s", SECRET, reauthentications, "-t", "20", "-M" + mac);
     }
 
     private static void assertAcceptedWithKeys(Commands.Result result) {

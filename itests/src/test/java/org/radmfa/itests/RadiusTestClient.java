@@ -90,6 +90,20 @@ final class RadiusTestClient implements AutoCloseable {
             return null;
         }
 
+        /** The EAP-Message attributes joined: the EAP packet of the answer, or null. */
+        byte[] eapMessage() {
+            ByteArrayOutputStream eap = new ByteArrayOutputStream();
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                int length = packet[offset + 1] & 0xFF;
+                if ((packet[offset] & 0xFF) == 79) {
+                    eap.write(packet, offset + 2, length - 2);
+                }
+                offset += Math.max(length, 2);
+            }
+            return eap.size() == 0 ? null : eap.toByteArray();
+        }
+
         boolean has(int type) {
             int offset = 20;
             while (offset + 2 <= packet.length) {
@@ -137,6 +151,31 @@ final class RadiusTestClient implements AutoCloseable {
             byte[] mac = hmacMd5(macSecret, packet);
             System.arraycopy(mac, 0, packet, packet.length - 16, 16);
         }
+        socket.send(new DatagramPacket(packet, packet.length, server));
+        return new Sent(id, authenticator, secret, packet);
+    }
+
+    /**
+     * Sends an EAP step (RFC 3579): the EAP packet cut into EAP-Message attributes of at most 253 octets, the State
+     * echoed when not null, and the Message-Authenticator EAP requires.
+     */
+    Sent sendEap(String user, byte[] eapPacket, byte[] state, String secret) throws IOException {
+        int id = nextId++ & 0xFF;
+        skipped.remove(id);
+        byte[] authenticator = new byte[16];
+        random.nextBytes(authenticator);
+        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
+        attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
+        attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
+        for (int offset = 0; offset < eapPacket.length; offset += 253) {
+            attribute(attributes, 79, Arrays.copyOfRange(eapPacket, offset, Math.min(eapPacket.length, offset + 253)));
+        }
+        if (state != null) {
+            attribute(attributes, 24, state);
+        }
+        attribute(attributes, 80, new byte[16]);
+        byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
+        System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);
         socket.send(new DatagramPacket(packet, packet.length, server));
         return new Sent(id, authenticator, secret, packet);
     }
@@ -245,6 +284,38 @@ final class RadiusTestClient implements AutoCloseable {
             throw new AssertionError("Message-Authenticator of the response does not verify");
         }
         return new Response(response[0] & 0xFF, response);
+    }
+
+    /**
+     * The next answer to any of these requests, verified against it and removed from the map; null when none
+     * arrives within the timeout. For requests sent at once, some of which the server may drop.
+     */
+    Response receiveAny(java.util.Map<Integer, Sent> outstanding, int timeoutMillis) throws IOException {
+        for (Integer id : outstanding.keySet()) {
+            if (skipped.containsKey(id)) {
+                // It came while another request's answer was awaited.
+                return receive(outstanding.remove(id), 1);
+            }
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return null;
+            }
+            socket.setSoTimeout((int) left);
+            DatagramPacket datagram = new DatagramPacket(new byte[4096], 4096);
+            try {
+                socket.receive(datagram);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            Sent sent = outstanding.remove(datagram.getData()[1] & 0xFF);
+            if (sent != null) {
+                skipped.put(sent.id(), Arrays.copyOf(datagram.getData(), datagram.getLength()));
+                return receive(sent, 1);
+            }
+        }
     }
 
     private static void attribute(ByteArrayOutputStream out, int type, byte[] value) {

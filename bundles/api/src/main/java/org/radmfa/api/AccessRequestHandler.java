@@ -1,5 +1,6 @@
 package org.radmfa.api;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -26,5 +27,18 @@ public interface AccessRequestHandler {
      */
     default Optional<CompletionStage<Decision>> forwardEap(AuthenticationRequest request) {
         return Optional.empty();
+    }
+
+    /**
+     * The EAP methods to offer when an EAP conversation starts here ({@link EapCredentials} of its
+     * EAP-Response/Identity), in order: those of the network policies that may decide it
+     * ({@link PolicyEngine#eapMethods}), after the connection request policy. The transport proposes the first it
+     * speaks and refuses a Nak for any other with {@link ReasonCode#AUTH_METHOD_NOT_ALLOWED}.
+     *
+     * @return EAP_MSCHAPV2, EAP_TLS and PEAP in the order to offer them; empty when none is allowed
+     * @since 1.11
+     */
+    default List<AuthMethod> eapMethods(AuthenticationRequest request) {
+        return PolicyEngine.DEFAULT_EAP_METHODS;
     }
 }

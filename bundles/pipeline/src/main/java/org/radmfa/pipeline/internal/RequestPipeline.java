@@ -31,6 +31,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
@@ -356,6 +357,30 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         byte[] eap = ((EapCredentials) request.credentials()).eapMessage();
         return Optional.of(forward(request, routed, route, started, trace)
                 .thenApply(decision -> withEapFailure(decision, eap.length > 1 ? eap[1] & 0xFF : 0)));
+    }
+
+    /**
+     * The EAP methods to offer on an EAP identity: the network policies' (NPS's EAP types per policy), evaluated with
+     * the User-Name as the connection request policy rewrites it. Without a policy engine, or when no connection
+     * request policy takes the request, the default order: the decision then rejects it with its own reason.
+     */
+    @Override
+    public List<AuthMethod> eapMethods(AuthenticationRequest request) {
+        PolicyEngine engine = policyEngine;
+        if (engine == null) {
+            return PolicyEngine.DEFAULT_EAP_METHODS;
+        }
+        try {
+            ConnectionDecision route = engine.route(request);
+            if (route.action() != ConnectionDecision.Action.AUTHENTICATE) {
+                return PolicyEngine.DEFAULT_EAP_METHODS;
+            }
+            return engine.eapMethods(route.userName().equals(request.userName()) ? request
+                    : request.withUserName(route.userName()));
+        } catch (RuntimeException e) {
+            LOG.error("Request {}: choosing the EAP methods failed; offering the default ones", request.id(), e);
+            return PolicyEngine.DEFAULT_EAP_METHODS;
+        }
     }
 
     /**

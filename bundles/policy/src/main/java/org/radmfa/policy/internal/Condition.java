@@ -21,6 +21,14 @@ interface Condition {
     /** How the condition reads in a trace, e.g. {@code userGroups any of [vpn-users]}. */
     String describe();
 
+    /**
+     * Whether the condition can be evaluated on an EAP conversation's identity, before the user is authenticated:
+     * not for the user's groups, the certificate or the authentication method.
+     */
+    default boolean knownBeforeAuthentication() {
+        return true;
+    }
+
     /** NPS "User Groups": the user is a member of at least one of the groups (without case). */
     record UserGroups(Set<String> groups) implements Condition {
         public UserGroups {
@@ -30,6 +38,11 @@ interface Condition {
         @Override
         public boolean matches(AuthenticationRequest request, User user) {
             return user.groups().stream().anyMatch(g -> groups.contains(g.toLowerCase()));
+        }
+
+        @Override
+        public boolean knownBeforeAuthentication() {
+            return false;
         }
 
         @Override
@@ -56,6 +69,11 @@ interface Condition {
         @Override
         public boolean matches(AuthenticationRequest request, User user) {
             return methods.contains(request.credentials().method());
+        }
+
+        @Override
+        public boolean knownBeforeAuthentication() {
+            return false;
         }
 
         @Override
@@ -122,6 +140,11 @@ interface Condition {
                     && (extendedKeyUsages.isEmpty()
                             || certificate.extendedKeyUsages().stream().anyMatch(extendedKeyUsages::contains))
                     && (policies.isEmpty() || certificate.policies().stream().anyMatch(policies::contains));
+        }
+
+        @Override
+        public boolean knownBeforeAuthentication() {
+            return false;
         }
 
         @Override

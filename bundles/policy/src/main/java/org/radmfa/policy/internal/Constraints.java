@@ -1,6 +1,8 @@
 package org.radmfa.policy.internal;
 
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,7 +15,8 @@ import org.radmfa.api.ReasonCode;
  * NPS "constraints" of a network policy: checked after its conditions matched. Unlike a condition, a constraint
  * that fails does not move on to the next policy: the request is rejected with the constraint's reason.
  *
- * @param authMethods the methods allowed; empty allows any
+ * @param authMethods the methods allowed, in the order written (the order EAP methods are offered in); empty allows
+ *     any
  * @param hours when access is allowed; null allows any time
  * @param zone the time zone of {@code hours}
  * @param nasPortTypes the NAS-Port-Type values allowed (dictionary names, e.g. Virtual); empty allows any
@@ -23,7 +26,7 @@ record Constraints(Set<AuthMethod> authMethods, WeeklyHours hours, ZoneId zone, 
     static final Constraints NONE = new Constraints(Set.of(), null, ZoneId.systemDefault(), Set.of());
 
     Constraints {
-        authMethods = Set.copyOf(authMethods);
+        authMethods = Collections.unmodifiableSet(new LinkedHashSet<>(authMethods));
         nasPortTypes = nasPortTypes.stream().map(t -> t.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }

@@ -1,10 +1,13 @@
 package org.radmfa.policy.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.PolicyDecision;
@@ -107,6 +110,33 @@ public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
         }
         trace.add("no network policy matched");
         return new PolicyDecision(false, null, ReasonCode.NO_MATCHING_NETWORK_POLICY, false, List.of(), trace);
+    }
+
+    /**
+     * NPS offers the EAP types of the network policy that will decide the login. On the EAP identity the user's
+     * groups and certificate are not known yet: every enabled grant policy whose other conditions match may decide
+     * it, so their methods are offered in policy order, up to the first policy that decides every identity reaching
+     * it (a deny policy of that kind allows nothing further). When no policy may decide it, the default order: the
+     * decision then rejects it for that reason (no network policy matched), not for its method.
+     */
+    @Override
+    public List<AuthMethod> eapMethods(AuthenticationRequest request) {
+        Set<AuthMethod> offered = new LinkedHashSet<>();
+        boolean anyMayDecide = false;
+        for (NetworkPolicy policy : networkPolicies.ordered()) {
+            if (!policy.enabled() || policy.conditions().stream().anyMatch(condition
+                    -> condition.knownBeforeAuthentication() && !condition.matches(request, null))) {
+                continue;
+            }
+            anyMayDecide = true;
+            if (policy.grant()) {
+                offered.addAll(policy.eapMethods());
+            }
+            if (policy.decidesEveryIdentity()) {
+                break;
+            }
+        }
+        return anyMayDecide ? List.copyOf(offered) : DEFAULT_EAP_METHODS;
     }
 
     private static Condition firstFailing(List<Condition> conditions, AuthenticationRequest request, User user) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -143,8 +144,9 @@ final class PolicyParser {
         return Set.copyOf(oids);
     }
 
+    /** The methods named, in the order written. */
     static Set<AuthMethod> authMethods(ConfigReader config, String key) throws InvalidConfigurationException {
-        Set<AuthMethod> allowed = EnumSet.noneOf(AuthMethod.class);
+        Set<AuthMethod> allowed = new LinkedHashSet<>();
         for (String method : config.list(key)) {
             try {
                 allowed.add(AuthMethod.valueOf(method.toUpperCase(Locale.ROOT).replace('-', '_')));

@@ -141,4 +141,30 @@ class NetworkPolicyEngineTest {
         engine.put("a", parse("name", "A", "order", "5"), "a.cfg");
         assertThrows(IllegalArgumentException.class, () -> engine.put("b", parse("name", "B", "order", "5"), "b.cfg"));
     }
+
+    /** NPS offers the EAP types of the policy that decides, in its order; on the identity the groups are unknown. */
+    @Test
+    void eapMethodsAreThoseOfThePoliciesThatMayDecideInTheirOrder() throws Exception {
+        assertEquals(org.radmfa.api.PolicyEngine.DEFAULT_EAP_METHODS, engine.eapMethods(request()),
+                "no policy: the default order, and the decision says why it rejects");
+        engine.put("certs", parse("name", "Certificates", "order", "10", "access", "grant", "condition.userGroups",
+                "cert-users", "constraint.authMethods", "EAP_TLS"), "certs.cfg");
+        engine.put("windows", parse("name", "Windows", "order", "20", "access", "grant", "condition.clientName",
+                "^Azure", "constraint.authMethods", "PEAP, EAP_MSCHAPV2, PAP"), "windows.cfg");
+        engine.put("rest", parse("name", "The rest", "order", "30", "access", "grant", "constraint.authMethods",
+                "EAP_MSCHAPV2"), "rest.cfg");
+        // Groups are unknown on the identity: Certificates may decide; Windows decides every identity from Azure.
+        assertEquals(List.of(AuthMethod.EAP_TLS, AuthMethod.PEAP, AuthMethod.EAP_MSCHAPV2),
+                engine.eapMethods(request()));
+        engine.put("windows", parse("name", "Windows", "order", "20", "access", "grant", "condition.clientName",
+                "^Elsewhere", "constraint.authMethods", "PEAP, EAP_MSCHAPV2"), "windows.cfg");
+        assertEquals(List.of(AuthMethod.EAP_TLS, AuthMethod.EAP_MSCHAPV2), engine.eapMethods(request()),
+                "a policy whose client condition fails offers nothing");
+        engine.put("deny", parse("name", "Deny all", "order", "5", "access", "deny"), "deny.cfg");
+        assertEquals(List.of(), engine.eapMethods(request()), "a deny policy for every identity allows nothing");
+        engine.put("deny", parse("name", "TLS and PEAP", "order", "5", "access", "grant", "condition.authMethods",
+                "EAP_TLS, PEAP"), "deny.cfg");
+        assertEquals(List.of(AuthMethod.EAP_TLS, AuthMethod.PEAP, AuthMethod.EAP_MSCHAPV2),
+                engine.eapMethods(request()), "without constraint, the condition's methods in the default order");
+    }
 }

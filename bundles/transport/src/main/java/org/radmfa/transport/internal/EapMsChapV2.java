@@ -19,7 +19,9 @@ import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
+import org.radmfa.api.EapCredentials;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.eap.EapMethod;
@@ -36,8 +38,11 @@ import org.radmfa.api.eap.EapRequest;
  * </ol>
  * The conversation lives here, not in the pipeline: the pipeline sees one request with MS-CHAPv2 credentials.
  * <p>
- * EAP-MSCHAPv2 is offered first; a peer that Naks it for a method another bundle offers as an {@link EapMethod}
- * (EAP-TLS, PEAP) is handed to that method, which then owns the conversation and its State.
+ * Which method is proposed on the identity is the network policies' choice ({@link AccessRequestHandler#eapMethods},
+ * NPS's EAP types per policy, EAP-MSCHAPv2 first by default): the first of them this server speaks, itself or a
+ * method another bundle offers as an {@link EapMethod} (EAP-TLS, PEAP), which then owns the conversation and its
+ * State. A peer's Nak may ask for another of the allowed methods; one the policies do not allow is refused with
+ * reason 66.
  */
 final class EapMsChapV2 {
     private static final int EAP_REQUEST = 1;
@@ -46,6 +51,8 @@ final class EapMsChapV2 {
     private static final int EAP_FAILURE = 4;
     private static final int TYPE_IDENTITY = 1;
     private static final int TYPE_NAK = 3;
+    private static final int TYPE_TLS = 13;
+    private static final int TYPE_PEAP = 25;
     private static final int TYPE_MSCHAPV2 = 26;
     private static final int OP_CHALLENGE = 1;
     private static final int OP_RESPONSE = 2;
@@ -60,20 +67,45 @@ final class EapMsChapV2 {
         SUCCEEDED
     }
 
-    private static final class Session {
+    private static class Session {
         final String identity;
+        /** The EAP types the network policies allow, in their order: what a Nak may ask for. */
+        final List<Integer> allowed;
+        final long expiresAtNanos;
+
+        Session(String identity, List<Integer> allowed, long expiresAtNanos) {
+            this.identity = identity;
+            this.allowed = allowed;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    /** An EAP-MSCHAPv2 conversation. */
+    private static final class MsChapSession extends Session {
         final byte[] authenticatorChallenge;
         final int msChapId;
-        final long expiresAtNanos;
         volatile Stage stage = Stage.CHALLENGED;
         volatile List<ReplyAttribute> acceptAttributes = List.of();
         volatile String policyName;
 
-        Session(String identity, byte[] authenticatorChallenge, int msChapId, long expiresAtNanos) {
-            this.identity = identity;
+        MsChapSession(String identity, List<Integer> allowed, byte[] authenticatorChallenge, int msChapId,
+                long expiresAtNanos) {
+            super(identity, allowed, expiresAtNanos);
             this.authenticatorChallenge = authenticatorChallenge;
             this.msChapId = msChapId;
-            this.expiresAtNanos = expiresAtNanos;
+        }
+    }
+
+    /**
+     * Another method's conversation, proposed first on the identity: kept under that method's State until the peer
+     * answers, because a Nak to it (RFC 3748 section 5.3.1) is ours to handle, not the method's.
+     */
+    private static final class Proposed extends Session {
+        final EapMethod method;
+
+        Proposed(String identity, List<Integer> allowed, EapMethod method, long expiresAtNanos) {
+            super(identity, allowed, expiresAtNanos);
+            this.method = method;
         }
     }
 
@@ -108,10 +140,17 @@ final class EapMsChapV2 {
             if (sessions.size() >= MAX_SESSIONS) {
                 return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "too many EAP conversations in progress");
             }
-            return CompletableFuture.completedFuture(challenge(eap, packet, eapId));
+            String identity = new String(packet, 5, packet.length - 5, StandardCharsets.UTF_8);
+            identity = identity.isEmpty() ? eap.userName() : identity;
+            return propose(eap, identity, allowedTypes(eap, pipeline), eapId);
         }
         String key = HEX.formatHex(eap.state());
         Session session = sessions.get(key);
+        if (session instanceof Proposed proposed && type != TYPE_NAK) {
+            // The peer took the method proposed: from now on the conversation is the method's alone.
+            sessions.remove(key);
+            return proposed.method.next(eapRequest(eap, eap.userName()), pipeline);
+        }
         if (session == null) {
             for (EapMethod method : methods.get()) {
                 if (method.owns(eap.state())) {
@@ -125,15 +164,9 @@ final class EapMsChapV2 {
         }
         if (type == TYPE_NAK) {
             sessions.remove(key);
-            EapMethod wanted = offered(packet);
-            if (wanted != null) {
-                return wanted.start(eapRequest(eap, session.identity));
-            }
-            unsupportedMethods.rejected(eap.client().name(), desired(packet) + " (the peer's EAP Nak)",
-                    session.identity, eap.source().toString());
-            return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer refused EAP-MSCHAPv2, the only EAP"
-                    + " method offered, and asked for " + desired(packet));
+            return nak(eap, session, packet, eapId);
         }
+        MsChapSession msChap = (MsChapSession) session;
         if (type != TYPE_MSCHAPV2) {
             // RFC 3748 section 5.3.1: the peer answers in the method asked for or with a Nak; anything else is a
             // method this server does not speak, decided like a Nak.
@@ -147,28 +180,142 @@ final class EapMsChapV2 {
             return CompletableFuture.completedFuture(null);
         }
         int opCode = packet[5] & 0xFF;
-        if (session.stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
-            return response(eap, session, key, packet, eapId, pipeline);
+        if (msChap.stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
+            return response(eap, msChap, key, packet, eapId, pipeline);
         }
         sessions.remove(key);
-        if (session.stage == Stage.SUCCEEDED && opCode == OP_SUCCESS) {
-            List<ReplyAttribute> attributes = new ArrayList<>(session.acceptAttributes);
+        if (msChap.stage == Stage.SUCCEEDED && opCode == OP_SUCCESS) {
+            List<ReplyAttribute> attributes = new ArrayList<>(msChap.acceptAttributes);
             attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
             return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
-                    "EAP-MSCHAPv2 completed", session.policyName, attributes, List.of()));
+                    "EAP-MSCHAPv2 completed", msChap.policyName, attributes, List.of()));
         }
         return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unexpected EAP-MSCHAPv2 op-code " + opCode);
     }
 
-    /** Round 1: answer the identity with an MS-CHAPv2 Challenge and open a session under a fresh State. */
-    private Decision challenge(RequestDecoder.EapContext eap, byte[] packet, int eapId) {
-        String identity = new String(packet, 5, packet.length - 5, StandardCharsets.UTF_8);
+    /** The EAP types the network policies allow for this identity, in the order to propose them. */
+    private static List<Integer> allowedTypes(RequestDecoder.EapContext eap, AccessRequestHandler pipeline) {
+        List<AuthMethod> allowed = pipeline == null ? PolicyEngine.DEFAULT_EAP_METHODS
+                : pipeline.eapMethods(new AuthenticationRequest(eap.id(), eap.client(), eap.source(), eap.userName(),
+                        new EapCredentials(eap.eapMessage(), null), eap.attributes(), Instant.now()));
+        List<Integer> types = new ArrayList<>();
+        for (AuthMethod method : allowed) {
+            switch (method) {
+                case EAP_MSCHAPV2 -> types.add(TYPE_MSCHAPV2);
+                case EAP_TLS -> types.add(TYPE_TLS);
+                case PEAP -> types.add(TYPE_PEAP);
+                default -> {
+                    // not an EAP method
+                }
+            }
+        }
+        return List.copyOf(types);
+    }
+
+    /** Round 1: the first allowed method this server speaks starts; none allowed or spoken is a reject (66). */
+    private CompletionStage<Decision> propose(RequestDecoder.EapContext eap, String identity, List<Integer> allowed,
+            int eapId) {
+        for (int type : allowed) {
+            if (type == TYPE_MSCHAPV2) {
+                return CompletableFuture.completedFuture(challenge(eap, identity, allowed, eapId));
+            }
+            EapMethod method = method(type);
+            if (method != null) {
+                return start(method, eapRequest(eap, identity), allowed);
+            }
+        }
+        if (allowed.isEmpty()) {
+            unsupportedMethods.notAllowedByPolicy(eap.client().name(), "EAP", identity, eap.source().toString(),
+                    "no EAP method");
+            return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "no network policy that may decide '"
+                    + identity + "' allows an EAP method");
+        }
+        unsupportedMethods.rejected(eap.client().name(), names(allowed), identity, eap.source().toString());
+        return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the EAP methods the network policy allows ("
+                + names(allowed) + ") are not offered here");
+    }
+
+    /** Starts another method's conversation, kept as proposed until the peer answers in it or Naks it. */
+    private CompletionStage<Decision> start(EapMethod method, EapRequest request, List<Integer> allowed) {
+        return method.start(request).thenApply(decision -> {
+            byte[] state = stateOf(decision);
+            if (decision.outcome() == Decision.Outcome.CHALLENGE && state != null) {
+                sessions.put(HEX.formatHex(state), new Proposed(request.identity(), allowed, method,
+                        System.nanoTime() + LIFETIME_NANOS));
+            }
+            return decision;
+        });
+    }
+
+    /**
+     * The peer refused the method proposed and named the ones it wants (RFC 3748 section 5.3.1): the first of them
+     * the policies allow and this server speaks starts; otherwise a reject, reason 66.
+     */
+    private CompletionStage<Decision> nak(RequestDecoder.EapContext eap, Session session, byte[] packet, int eapId) {
+        int refused = session instanceof Proposed proposed ? proposed.method.type() : TYPE_MSCHAPV2;
+        for (int i = 5; i < packet.length; i++) {
+            int wanted = packet[i] & 0xFF;
+            if (wanted == refused || !session.allowed.contains(wanted)) {
+                continue;
+            }
+            if (wanted == TYPE_MSCHAPV2) {
+                return CompletableFuture.completedFuture(challenge(eap, session.identity, session.allowed, eapId));
+            }
+            EapMethod method = method(wanted);
+            if (method != null) {
+                return start(method, eapRequest(eap, session.identity), session.allowed);
+            }
+        }
+        boolean policyAllows = false;
+        for (int i = 5; i < packet.length; i++) {
+            policyAllows |= session.allowed.contains(packet[i] & 0xFF);
+        }
+        if (policyAllows) {
+            unsupportedMethods.rejected(eap.client().name(), desired(packet) + " (the peer's EAP Nak)",
+                    session.identity, eap.source().toString());
+        } else {
+            unsupportedMethods.notAllowedByPolicy(eap.client().name(), desired(packet) + " (the peer's EAP Nak)",
+                    session.identity, eap.source().toString(), names(session.allowed));
+        }
+        return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer refused " + EapTypes.name(refused)
+                + " and asked for " + desired(packet) + "; the network policy allows " + names(session.allowed)
+                + ", of which this server offers " + names(offeredOf(session.allowed)));
+    }
+
+    private EapMethod method(int type) {
+        for (EapMethod method : methods.get()) {
+            if (method.type() == type) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    private List<Integer> offeredOf(List<Integer> allowed) {
+        return allowed.stream().filter(type -> type == TYPE_MSCHAPV2 || method(type) != null).toList();
+    }
+
+    private static String names(List<Integer> types) {
+        return types.isEmpty() ? "none" : String.join(", ", types.stream().map(EapTypes::name).toList());
+    }
+
+    private static byte[] stateOf(Decision decision) {
+        for (ReplyAttribute attribute : decision.replyAttributes()) {
+            if (attribute.name().equals("State") && attribute.value().startsWith("0x")) {
+                return HEX.parseHex(attribute.value().substring(2));
+            }
+        }
+        return null;
+    }
+
+    /** Answers the identity with an MS-CHAPv2 Challenge and opens a session under a fresh State. */
+    private Decision challenge(RequestDecoder.EapContext eap, String identity, List<Integer> allowed, int eapId) {
         byte[] authenticatorChallenge = new byte[16];
         random.nextBytes(authenticatorChallenge);
         byte[] state = new byte[16];
         random.nextBytes(state);
-        Session session = new Session(identity.isEmpty() ? eap.userName() : identity, authenticatorChallenge,
-                random.nextInt(256), System.nanoTime() + LIFETIME_NANOS);
+        MsChapSession session = new MsChapSession(identity, allowed, authenticatorChallenge, random.nextInt(256),
+                System.nanoTime() + LIFETIME_NANOS);
         sessions.put(HEX.formatHex(state), session);
         // OpCode, MS-CHAPv2-ID, MS-Length, Value-Size, Challenge, Name
         byte[] body = new byte[4 + 1 + 16 + SERVER_NAME.length];
@@ -183,7 +330,7 @@ final class EapMsChapV2 {
     }
 
     /** Round 2: the peer's NT-Response goes through the pipeline like any other login. */
-    private CompletionStage<Decision> response(RequestDecoder.EapContext eap, Session session, String key,
+    private CompletionStage<Decision> response(RequestDecoder.EapContext eap, MsChapSession session, String key,
             byte[] packet, int eapId, AccessRequestHandler pipeline) {
         // OpCode(5) MS-CHAPv2-ID(6) MS-Length(7,8) Value-Size(9)=49 Peer-Challenge(10..25) Reserved(26..33)
         // NT-Response(34..57) Flags(58) Name(59..)
@@ -204,7 +351,7 @@ final class EapMsChapV2 {
         return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
     }
 
-    private Decision afterDecision(Session session, String key, int eapId, Decision decision) {
+    private Decision afterDecision(MsChapSession session, String key, int eapId, Decision decision) {
         byte[] success = decision.outcome() == Decision.Outcome.ACCEPT ? msChap2Success(decision) : null;
         if (success == null) {
             sessions.remove(key);
@@ -247,19 +394,6 @@ final class EapMsChapV2 {
     private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
         return CompletableFuture.completedFuture(withEapFailure(
                 new Decision(Decision.Outcome.REJECT, reason, detail, null, List.of(), List.of(detail)), eapId));
-    }
-
-    /** The first method the Nak asks for that a bundle offers, or null. */
-    private EapMethod offered(byte[] nak) {
-        List<EapMethod> available = methods.get();
-        for (int i = 5; i < nak.length; i++) {
-            for (EapMethod method : available) {
-                if (method.type() == (nak[i] & 0xFF)) {
-                    return method;
-                }
-            }
-        }
-        return null;
     }
 
     private static EapRequest eapRequest(RequestDecoder.EapContext eap, String identity) {

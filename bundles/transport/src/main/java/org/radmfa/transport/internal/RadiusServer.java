@@ -154,6 +154,11 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         this.accountingSinks.addAll(sinks);
     }
 
+    /** For tests: as DS binds an EAP method service (EAP-TLS, PEAP). */
+    void bindEapMethod(EapMethod method) {
+        eapMethods.add(method);
+    }
+
     @Activate
     @Modified
     synchronized void configure(Map<String, Object> properties) {

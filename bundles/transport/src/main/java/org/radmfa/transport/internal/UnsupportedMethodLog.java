@@ -28,15 +28,24 @@ final class UnsupportedMethodLog {
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
     void rejected(String client, String method, String userName, String source) {
+        report(client, method, userName, source, "is not offered by this server (reason 66, AUTH_METHOD_NOT_ALLOWED);"
+                + " configure the NAS for PAP, CHAP, MS-CHAPv2 or EAP-MSCHAPv2");
+    }
+
+    /** An EAP method the server speaks, refused because the network policies that may decide the login do not allow it. */
+    void notAllowedByPolicy(String client, String method, String userName, String source, String allowed) {
+        report(client, method, userName, source, "is not allowed by the network policies that may decide this login"
+                + " (they allow " + allowed + "; reason 66, AUTH_METHOD_NOT_ALLOWED)");
+    }
+
+    private void report(String client, String method, String userName, String source, String why) {
         Entry entry = entries.computeIfAbsent(new Key(client, method), key -> new Entry());
         long now = System.nanoTime();
         long previous = entry.lastLogged.get();
         if (now - previous >= INTERVAL_NANOS && entry.lastLogged.compareAndSet(previous, now)) {
             long more = entry.suppressed.sumThenReset();
-            LOG.warn("Access-Reject to {} (client '{}', User-Name '{}'): authentication method {} is not offered by"
-                    + " this server (reason 66, AUTH_METHOD_NOT_ALLOWED); configure the NAS for PAP, CHAP, MS-CHAPv2"
-                    + " or EAP-MSCHAPv2{}", source, client, userName, method,
-                    more > 0 ? " (" + more + " more like it since last report)" : "");
+            LOG.warn("Access-Reject to {} (client '{}', User-Name '{}'): authentication method {} {}{}", source, client,
+                    userName, method, why, more > 0 ? " (" + more + " more like it since last report)" : "");
         } else {
             entry.suppressed.increment();
         }

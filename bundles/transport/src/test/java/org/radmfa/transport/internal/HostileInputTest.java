@@ -131,7 +131,7 @@ class HostileInputTest {
     @Test
     void aHundredThousandHostileDatagramsLeaveTheServerAnsweringAndItsMemoryBounded() throws Exception {
         List<byte[]> bases = List.of(papRequest(1, "alice", "right-alice"), signed(papRequest(2, "bob", "x")),
-                accountingRequest(), statusServer(), eapIdentity());
+                accountingRequest(), statusServer(), eapIdentity(), eapTlsFragment());
         long heapBefore = usedHeapAfterGc();
         Random random = new Random(20261125L);
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -210,6 +210,24 @@ class HostileInputTest {
         request.setUserName("alice");
         request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79,
                 new byte[] {2, 1, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return signed(out.toByteArray());
+    }
+
+    /**
+     * An EAP-TLS fragment (L and M flags, a TLS Message Length, a TLS record header) echoing the State of a
+     * conversation: mutated, its flags, lengths and State reach the EAP engine.
+     */
+    private static byte[] eapTlsFragment() throws Exception {
+        AccessRequest request = new AccessRequest();
+        request.setUserName("alice");
+        byte[] fragment = new byte[200];
+        byte[] header = {2, 7, 0, (byte) 200, 13, (byte) 0xC0, 0, 0, 0x40, 0, 0x16, 3, 3};
+        System.arraycopy(header, 0, fragment, 0, header.length);
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79, fragment));
+        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(24, "0123456789abcdef".getBytes(
+                StandardCharsets.US_ASCII)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         request.encodeRequestPacket(out, SECRET);
         return signed(out.toByteArray());

@@ -118,6 +118,19 @@ public final class EapTlsComponent {
                 + " default), with the same server certificate; TLS 1.2")
         boolean peap() default false;
 
+        @AttributeDefinition(name = "Session cache size", description = "TLS sessions kept per method for"
+                + " resumption (EAP-TLS; PEAP fast reconnect, which skips the inner method); 0 turns resumption off")
+        int sessionCacheSize() default 1024;
+
+        @AttributeDefinition(name = "Session lifetime (s)", description = "How long after a login its session may"
+                + " be resumed; PEAP fast reconnect gives the first login's result again within it")
+        int sessionCacheSeconds() default 3600;
+
+        @AttributeDefinition(name = "PEAP fast reconnect", description = "A resumed PEAP session skips the inner"
+                + " method and gives the first login's result again (MS-PEAP), without the directory, the policy or"
+                + " MFA, for up to the session lifetime: off by default, as the pipeline's MFA reconnect grace is")
+        boolean peapFastReconnect() default false;
+
         @AttributeDefinition(name = "Handshake queue", description = "Steps allowed to wait for a thread; beyond"
                 + " that a conversation is rejected")
         int handshakeQueue() default 512;
@@ -193,7 +206,9 @@ public final class EapTlsComponent {
         ServiceRegistration<EapMethod> oldPeap = peapRegistration;
         peapRegistration = null;
         if (settings.peap()) {
-            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(), settings.limits(),
+            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(settings.peapFastReconnect()
+                    ? sessions(settings) : null),
+                    settings.limits(),
                     handshakes);
             Hashtable<String, Object> peapProperties = new Hashtable<>();
             peapProperties.put("eap.type", peap.type());
@@ -241,7 +256,13 @@ public final class EapTlsComponent {
         return new EapTlsServer.Identity(crypto, settings.key(), chain, algorithm.equals("RSA"),
                 new ClientCertificateVerifier(settings.trustedCas(), settings.crls(), settings.ocsp(),
                         settings.ocspResponder()), List.copyOf(authorities),
-                versions.toArray(ProtocolVersion[]::new));
+                versions.toArray(ProtocolVersion[]::new), sessions(settings));
+    }
+
+    /** A new, empty session cache per method and configuration: a changed certificate resumes nothing old. */
+    private static TlsSessionCache sessions(EapTlsSettings settings) {
+        return new TlsSessionCache(settings.sessionCacheSize(), TimeUnit.SECONDS.toNanos(settings.sessionCacheSeconds()),
+                System::nanoTime);
     }
 
     /** Rewrites the configuration (and so its etc/ file) with the key store password sealed by the vault. */

@@ -167,8 +167,11 @@ final class EapTlsMethod implements EapMethod {
     /** PEAP phase 2: EAP-MSCHAPv2 in the tunnel; the pipeline decides on the MS-CHAPv2 response, MFA included. */
     private CompletionStage<Decision> phase2(EapRequest request, String key, TlsConversation conversation, int eapId,
             TlsConversation.Step result, AccessRequestHandler pipeline) {
-        if (result instanceof TlsConversation.Authenticated) {
-            PeapInner inner = new PeapInner(random);
+        if (result instanceof TlsConversation.Authenticated tunnel) {
+            if (tunnel.resumed()) {
+                return fastReconnect(request, key, conversation, eapId, tunnel);
+            }
+            PeapInner inner = new PeapInner(random, tunnel.msk());
             phase2.put(conversation, inner);
             return send(request, key, conversation, inner.identityRequest());
         }
@@ -192,9 +195,19 @@ final class EapTlsMethod implements EapMethod {
         }
         if (action instanceof PeapInner.Done done) {
             end(key, conversation);
+            TlsConversation.Authenticated tunnel = conversation.handshakeResult();
+            if (!tunnel.resumed()) {
+                identity.sessions().put(tunnel.session(), new TlsSessionCache.Authorized(done.userName(),
+                        done.acceptAttributes(), done.policyName()));
+            }
+            boolean bound = done.boundMsk() != null;
             return CompletableFuture.completedFuture(accept(done.acceptAttributes(), done.policyName(),
-                    conversation.handshakeResult().msk(), eapId, "PEAP-MSCHAPv2 completed for '" + done.userName()
-                            + "'", List.of("peap: TLS tunnel and inner EAP-MSCHAPv2 completed")));
+                    bound ? done.boundMsk() : conversation.handshakeResult().msk(), eapId, "PEAP-MSCHAPv2 completed"
+                            + " for '" + done.userName() + "'", List.of((tunnel.resumed()
+                                    ? "peap: fast reconnect (session resumed, inner method skipped)"
+                                    : "peap: TLS tunnel and inner EAP-MSCHAPv2 completed") + ", "
+                                    + (bound ? "crypto binding verified"
+                                            : "the peer took no part in the crypto binding"))));
         }
         PeapInner.Verify verify = (PeapInner.Verify) action;
         if (pipeline == null) {
@@ -222,6 +235,25 @@ final class EapTlsMethod implements EapMethod {
             end(key, conversation);
             return failure(eapId, ReasonCode.INTERNAL_ERROR, ((PeapInner.Refused) next).detail());
         });
+    }
+
+    /**
+     * MS-PEAP fast reconnect: a resumed session whose first login passed the inner method and the policy gets that
+     * result again, without the inner method (nor MFA); the session cache's lifetime bounds how long.
+     */
+    private CompletionStage<Decision> fastReconnect(EapRequest request, String key, TlsConversation conversation,
+            int eapId, TlsConversation.Authenticated tunnel) {
+        TlsSessionCache.Entry cached = identity.sessions().get(tunnel.session().getSessionID());
+        if (cached == null || cached.authorized() == null) {
+            end(key, conversation);
+            return failure(eapId, ReasonCode.AUTHENTICATION_FAILED, "PEAP: the resumed session has left the session"
+                    + " cache");
+        }
+        LOG.info("{} PEAP fast reconnect of '{}' from client '{}': session resumed, inner method skipped",
+                request.id(), cached.authorized().userName(), request.client().name());
+        PeapInner inner = PeapInner.fastReconnect(random, tunnel.msk(), cached.authorized());
+        phase2.put(conversation, inner);
+        return send(request, key, conversation, inner.fastReconnectResult(conversation.nextIdentifier()));
     }
 
     private CompletionStage<Decision> send(EapRequest request, String key, TlsConversation conversation,
@@ -269,9 +301,16 @@ final class EapTlsMethod implements EapMethod {
                 return new Decision(Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
                         eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), decision.trace());
             }
+            if (peer.resumed()) {
+                LOG.info("{} EAP-TLS session of '{}' from client '{}' resumed", eap.id(), credentials.identity(),
+                        eap.client().name());
+            } else {
+                identity.sessions().put(peer.session(), null);
+            }
             List<String> trace = new ArrayList<>(decision.trace());
-            trace.add(0, "eap-tls: " + peer.protocol() + " client certificate " + credentials.subject() + " issued by "
-                    + credentials.issuer() + " maps to '" + credentials.identity() + "'");
+            trace.add(0, "eap-tls: " + peer.protocol() + (peer.resumed() ? " session resumed, " : " ")
+                    + "client certificate " + credentials.subject() + " issued by " + credentials.issuer()
+                    + " maps to '" + credentials.identity() + "'");
             return accept(decision.replyAttributes(), decision.policyName(), peer.msk(), eapId, decision.detail(),
                     trace);
         });

@@ -23,7 +23,9 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
@@ -44,11 +46,20 @@ final class EapTlsServer extends DefaultTlsServer {
 
     /** What the server presents and trusts: one per configuration, shared by every handshake. */
     record Identity(JcaTlsCrypto crypto, PrivateKey key, TlsCertificate[] chain, boolean rsa,
-            ClientCertificateVerifier verifier, List<X500Name> authorities, ProtocolVersion[] versions) {
+            ClientCertificateVerifier verifier, List<X500Name> authorities, ProtocolVersion[] versions,
+            TlsSessionCache sessions) {
 
-        /** The same server for PEAP: no client certificate asked for, TLS 1.2 only (PEAPv0 as Windows speaks it). */
-        Identity forPeap() {
-            return new Identity(crypto, key, chain, rsa, null, authorities, new ProtocolVersion[] {ProtocolVersion.TLSv12});
+        Identity {
+            sessions = sessions != null ? sessions : new TlsSessionCache(0, 0, System::nanoTime);
+        }
+
+        /**
+         * The same server for PEAP: no client certificate asked for, TLS 1.2 only (PEAPv0 as Windows speaks it), and
+         * sessions of its own.
+         */
+        Identity forPeap(TlsSessionCache peapSessions) {
+            return new Identity(crypto, key, chain, rsa, null, authorities,
+                    new ProtocolVersion[] {ProtocolVersion.TLSv12}, peapSessions);
         }
     }
 
@@ -57,6 +68,7 @@ final class EapTlsServer extends DefaultTlsServer {
     private X509Certificate peer;
     private byte[] keyMaterial;
     private String refusal;
+    private boolean resumed;
 
     EapTlsServer(Identity identity, int eapType) {
         super(identity.crypto());
@@ -77,6 +89,33 @@ final class EapTlsServer extends DefaultTlsServer {
     /** Why the client certificate was refused, if it was. */
     String refusal() {
         return refusal;
+    }
+
+    /** Whether the handshake resumed a cached session (RFC 5246 section 7.3, an abbreviated handshake). */
+    boolean resumed() {
+        return resumed;
+    }
+
+    /** The session of the finished handshake, which a later one may resume. */
+    TlsSession session() {
+        return context.getSession();
+    }
+
+    /** A session ID makes the session resumable (TLS 1.2); none when the cache is off. */
+    @Override
+    public byte[] getNewSessionID() {
+        if (identity.sessions() == null || !identity.sessions().enabled()) {
+            return null;
+        }
+        byte[] id = new byte[32];
+        context.getCrypto().getSecureRandom().nextBytes(id);
+        return id;
+    }
+
+    @Override
+    public TlsSession getSessionToResume(byte[] sessionID) {
+        TlsSessionCache.Entry entry = identity.sessions() == null ? null : identity.sessions().get(sessionID);
+        return entry == null ? null : entry.session();
     }
 
     /** The negotiated version, as "TLS 1.2" or "TLS 1.3". */
@@ -201,6 +240,13 @@ final class EapTlsServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
+        SecurityParameters parameters = context.getSecurityParametersHandshake() != null
+                ? context.getSecurityParametersHandshake() : context.getSecurityParametersConnection();
+        resumed = parameters != null && parameters.isResumedSession();
+        if (resumed && identity.verifier() != null) {
+            // The certificate was verified when the session was made; its revocation is checked again now.
+            notifyClientCertificate(context.getSession().exportSessionParameters().getPeerCertificate());
+        }
         keyMaterial = TlsUtils.isTLSv13(context)
                 ? context.exportKeyingMaterial(TLS13_LABEL, new byte[] {(byte) eapType}, 128)
                 : context.exportKeyingMaterial(TLS12_LABEL, null, 128);

@@ -42,12 +42,14 @@ import org.radmfa.api.config.InvalidConfigurationException;
  */
 record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas, List<X509CRL> crls,
         List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap,
-        ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder) {
+        ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder, int sessionCacheSize, int sessionCacheSeconds,
+        boolean peapFastReconnect) {
 
     static final String PID = "org.radmfa.eap.tls";
     static final Set<String> KEYS = Set.of("keyStore", "keyStorePassword", "certificateFile", "privateKeyFile",
             "trustedCaFile", "crlFiles", "tlsVersions", "fragmentSize", "maxMessageSize", "maxFragments",
-            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap", "ocsp", "ocspResponder");
+            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap", "ocsp", "ocspResponder",
+            "sessionCacheSize", "sessionCacheSeconds", "peapFastReconnect");
     private static final String SEALED_PREFIX = "{aes-gcm}";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
@@ -113,7 +115,8 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
         return new EapTlsSettings(key, chain, trusted, crls, List.copyOf(versions), limits,
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
                 config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false), ocsp(config),
-                ocspResponder(config));
+                ocspResponder(config), config.integer("sessionCacheSize", 1024, 0, 1_000_000),
+                config.integer("sessionCacheSeconds", 3600, 0, 86_400), config.bool("peapFastReconnect", false));
     }
 
     private static ClientCertificateVerifier.OcspMode ocsp(ConfigReader config) throws InvalidConfigurationException {
@@ -233,6 +236,9 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
         return "server certificate " + chain[0].getSubjectX500Principal().getName() + " (expires "
                 + chain[0].getNotAfter().toInstant() + "), " + trustedCas.size() + " trusted CA(s), " + crls.size()
                 + " CRL(s), OCSP " + ocsp.name().toLowerCase(java.util.Locale.ROOT) + (ocspResponder == null ? ""
-                : " (" + ocspResponder + ")") + ", " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads + " handshake thread(s)";
+                : " (" + ocspResponder + ")") + ", " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads
+                + " handshake thread(s), " + (sessionCacheSize > 0 && sessionCacheSeconds > 0 ? "session resumption"
+                        + " (" + sessionCacheSize + " sessions for " + sessionCacheSeconds + " s)" : "no session resumption")
+                + (peap ? (peapFastReconnect ? ", PEAP fast reconnect" : ", no PEAP fast reconnect") : "");
     }
 }

@@ -13,14 +13,18 @@ import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.ReplyAttribute;
 
 /**
- * PEAPv0 phase 2 (MS-PEAP): EAP-MSCHAPv2 inside the TLS tunnel, then the EAP-TLV Result. Inner packets travel
- * without their EAP header (Code, Identifier, Length), except EAP-TLV, which keeps it. Not thread-safe: its
+ * PEAPv0 phase 2 (MS-PEAP): EAP-MSCHAPv2 inside the TLS tunnel, then the EAP-TLV Result with a Crypto-Binding TLV
+ * ({@link PeapCryptoBinding}). Inner packets travel without their EAP header (Code, Identifier, Length), except
+ * EAP-TLV, which keeps it. A peer that answers the binding must prove it; one that ignores it (wpa_supplicant's
+ * default, older Windows) keeps the tunnel's keys, as with Microsoft's and hostapd's servers. Not thread-safe: its
  * conversation serializes the steps.
  */
 final class PeapInner {
     private static final int TYPE_IDENTITY = 1;
     private static final int TYPE_MSCHAPV2 = 26;
     private static final int TYPE_TLV = 33;
+    private static final int TLV_RESULT = 3;
+    private static final int TLV_CRYPTO_BINDING = 12;
     private static final int OP_CHALLENGE = 1;
     private static final int OP_RESPONSE = 2;
     private static final int OP_SUCCESS = 3;
@@ -39,8 +43,12 @@ final class PeapInner {
     record Verify(String userName, MsChapV2Credentials credentials) implements Action {
     }
 
-    /** The peer confirmed the EAP-TLV success: the final Access-Accept. */
-    record Done(List<ReplyAttribute> acceptAttributes, String policyName, String userName) implements Action {
+    /**
+     * The peer confirmed the EAP-TLV success: the final Access-Accept, with the MSK of the crypto binding when the
+     * peer took part in it, else null (the tunnel's keys).
+     */
+    record Done(List<ReplyAttribute> acceptAttributes, String policyName, String userName, byte[] boundMsk)
+            implements Action {
     }
 
     /** The conversation ends in EAP-Failure. */
@@ -53,14 +61,41 @@ final class PeapInner {
 
     private final byte[] authenticatorChallenge = new byte[16];
     private final int msChapId;
+    private final SecureRandom random;
+    private final byte[] tunnelKey;
+    /** The inner EAP-MSCHAPv2's MSK (ISK): the server's receive key, then its send key. */
+    private final byte[] innerKey = new byte[32];
+    private PeapCryptoBinding binding;
     private Stage stage = Stage.IDENTITY;
     private String identity;
     private List<ReplyAttribute> acceptAttributes = List.of();
     private String policyName;
 
-    PeapInner(SecureRandom random) {
+    /** @param tunnelKey the tunnel's key material, from which the crypto binding derives its keys */
+    PeapInner(SecureRandom random, byte[] tunnelKey) {
+        this.random = random;
+        this.tunnelKey = tunnelKey.clone();
         random.nextBytes(authenticatorChallenge);
         msChapId = random.nextInt(256);
+    }
+
+    /**
+     * MS-PEAP fast reconnect: the peer resumed a session whose inner login succeeded, so the inner method is skipped
+     * and the first login's result is given again; the exchange starts with the EAP-TLV Result.
+     */
+    static PeapInner fastReconnect(SecureRandom random, byte[] tunnelKey, TlsSessionCache.Authorized first) {
+        PeapInner inner = new PeapInner(random, tunnelKey);
+        inner.identity = first.userName();
+        inner.acceptAttributes = first.acceptAttributes();
+        inner.policyName = first.policyName();
+        inner.stage = Stage.RESULT;
+        inner.binding = PeapCryptoBinding.fastReconnect(tunnelKey);
+        return inner;
+    }
+
+    /** Fast reconnect's first packet: the EAP-TLV Result and the Crypto-Binding TLV. */
+    byte[] fastReconnectResult(int identifier) {
+        return resultPacket(identifier);
     }
 
     /** The first inner request: EAP-Request/Identity, header stripped. */
@@ -95,17 +130,67 @@ final class PeapInner {
                     return new Refused("PEAP: the peer did not acknowledge the MS-CHAPv2 success");
                 }
                 stage = Stage.RESULT;
-                // EAP-TLV (full header): Result TLV, mandatory, Success (MS-PEAP 2.2.8.1)
-                return new Reply(new byte[] {1, (byte) identifier, 0, 11, TYPE_TLV, (byte) 0x80, 0x03, 0, 2, 0, 1});
+                return new Reply(resultWithBinding(identifier));
             }
             default -> {
-                if (inner.length < 11 || (inner[0] & 0xFF) != 2 || (inner[4] & 0xFF) != TYPE_TLV
-                        || (inner[5] & 0x3F) != 0 || inner[6] != 3 || inner[9] != 0 || inner[10] != 1) {
-                    return new Refused("PEAP: the peer did not confirm the EAP-TLV success result");
-                }
-                return new Done(acceptAttributes, policyName, identity);
+                return result(inner);
             }
         }
+    }
+
+    /** EAP-TLV (full header): the Result TLV, mandatory, Success (MS-PEAP 2.2.8.1), and the Crypto-Binding TLV. */
+    private byte[] resultWithBinding(int identifier) {
+        binding = new PeapCryptoBinding(tunnelKey, innerKey);
+        return resultPacket(identifier);
+    }
+
+    private byte[] resultPacket(int identifier) {
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        byte[] packet = new byte[11 + PeapCryptoBinding.TLV_LENGTH];
+        byte[] header = {1, (byte) identifier, 0, (byte) packet.length, TYPE_TLV, (byte) 0x80, TLV_RESULT, 0, 2, 0, 1};
+        System.arraycopy(header, 0, packet, 0, header.length);
+        System.arraycopy(binding.request(nonce), 0, packet, header.length, PeapCryptoBinding.TLV_LENGTH);
+        return packet;
+    }
+
+    /** The peer's EAP-TLV: its Result must be Success, and a Crypto-Binding TLV, when it sends one, must verify. */
+    private Action result(byte[] inner) {
+        if (inner.length < 5 || (inner[0] & 0xFF) != 2 || (inner[4] & 0xFF) != TYPE_TLV
+                || (((inner[2] & 0xFF) << 8) | (inner[3] & 0xFF)) != inner.length) {
+            return new Refused("PEAP: the peer did not answer the EAP-TLV result");
+        }
+        boolean success = false;
+        byte[] peerBinding = null;
+        for (int offset = 5; offset < inner.length;) {
+            if (offset + 4 > inner.length) {
+                return new Refused("PEAP: the peer's EAP-TLV ends inside a TLV header");
+            }
+            int type = ((inner[offset] & 0x3F) << 8) | (inner[offset + 1] & 0xFF);
+            int length = ((inner[offset + 2] & 0xFF) << 8) | (inner[offset + 3] & 0xFF);
+            if (offset + 4 + length > inner.length) {
+                return new Refused("PEAP: a TLV of the peer runs past its EAP-TLV");
+            }
+            if (type == TLV_RESULT) {
+                success = length == 2 && inner[offset + 4] == 0 && inner[offset + 5] == 1;
+            } else if (type == TLV_CRYPTO_BINDING) {
+                peerBinding = Arrays.copyOfRange(inner, offset, offset + 4 + length);
+            } else if ((inner[offset] & 0x80) != 0) {
+                return new Refused("PEAP: the peer sent a mandatory TLV of type " + type + ", which is not known");
+            }
+            offset += 4 + length;
+        }
+        if (!success) {
+            return new Refused("PEAP: the peer did not confirm the EAP-TLV success result");
+        }
+        if (peerBinding == null) {
+            return new Done(acceptAttributes, policyName, identity, null);
+        }
+        if (!binding.verifies(peerBinding)) {
+            return new Refused("PEAP: the peer's crypto binding does not verify (a tunnel relayed by a man in the"
+                    + " middle, or a peer with other keys)");
+        }
+        return new Done(acceptAttributes, policyName, identity, binding.msk());
     }
 
     /** The pipeline accepted: the MS-CHAPv2 Success request, its settings kept for the final accept. */
@@ -115,6 +200,10 @@ final class PeapInner {
         for (ReplyAttribute attribute : decision.replyAttributes()) {
             if (attribute.name().equals("MS-CHAP2-Success") && attribute.value().startsWith("0x")) {
                 success = HEX.parseHex(attribute.value().substring(2));
+            } else if (attribute.name().equals("MS-MPPE-Recv-Key") && attribute.value().startsWith("0x")) {
+                innerKey(attribute.value(), 0);
+            } else if (attribute.name().equals("MS-MPPE-Send-Key") && attribute.value().startsWith("0x")) {
+                innerKey(attribute.value(), 16);
             } else if (!attribute.name().startsWith("MS-MPPE-") && !attribute.name().startsWith("MS-CHAP")) {
                 kept.add(attribute); // the tunnel's keys replace MS-CHAPv2's
             }
@@ -135,6 +224,11 @@ final class PeapInner {
         packet[4] = (byte) (packet.length - 1);
         System.arraycopy(message, 0, packet, 5, message.length);
         return new Reply(packet);
+    }
+
+    private void innerKey(String hex, int offset) {
+        byte[] key = HEX.parseHex(hex.substring(2));
+        System.arraycopy(key, 0, innerKey, offset, Math.min(16, key.length));
     }
 
     private byte[] challenge() {

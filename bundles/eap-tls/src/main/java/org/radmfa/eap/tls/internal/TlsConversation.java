@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 
 import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.TlsSession;
 
 /**
  * One EAP-TLS conversation: reassembles the peer's fragments, feeds whole TLS messages to BouncyCastle's TLS server
@@ -24,8 +25,12 @@ final class TlsConversation {
     record Send(byte[] eapPacket) implements Step {
     }
 
-    /** The handshake is complete and the peer has acknowledged the server's last flight. */
-    record Authenticated(X509Certificate certificate, String protocol, byte[] msk) implements Step {
+    /**
+     * The handshake is complete and the peer has acknowledged the server's last flight, or (a resumed session) sent
+     * its Finished after ours. {@code msk} is the first 64 octets of the key material.
+     */
+    record Authenticated(X509Certificate certificate, String protocol, byte[] msk, boolean resumed,
+            TlsSession session) implements Step {
     }
 
     /** The conversation ends in an EAP-Failure. */
@@ -147,7 +152,7 @@ final class TlsConversation {
                     protocol.writeApplicationData(new byte[] {0}, 0, 1);
                 }
                 result = new Authenticated(server.peer(), server.protocol(),
-                        Arrays.copyOf(server.keyMaterial(), 64));
+                        Arrays.copyOf(server.keyMaterial(), 64), server.resumed(), server.session());
             }
         } catch (IOException | RuntimeException e) {
             String reason = "TLS handshake failed: " + (server != null && server.refusal() != null ? server.refusal()
@@ -165,6 +170,14 @@ final class TlsConversation {
         }
         byte[] output = output();
         if (output.length == 0) {
+            if (handshakeDone && result.resumed()) {
+                // RFC 5216 section 2.1.2: the peer's Finished ends a resumed handshake; nothing is left to send.
+                tunnel = keepTunnel;
+                if (!keepTunnel) {
+                    releaseEngine();
+                }
+                return result;
+            }
             if (handshakeDone) {
                 return new Failed("the TLS handshake completed without a final server message", false);
             }

@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+#
+# bench/run-eap.sh — EAP handshakes per second of radmfa against FreeRADIUS 3, same machine, same certificates,
+# same load generator: EAP-MSCHAPv2 (three round trips), EAP-TLS (TLS 1.2, RSA-2048 client and server certificates)
+# and PEAP-MSCHAPv2.
+#
+# In one run: makes a CA, a server certificate and a client certificate (CN=demo) with openssl; starts a private copy
+# of FreeRADIUS's configuration (Debian's freeradius) with them on free loopback ports and measures it; then a private
+# copy of the built appliance (karaf-assembly/target/assembly) with the same certificates, client and user, and
+# measures it alike. Each login is one eapol_test process (wpa_supplicant's, as a NAS and a supplicant in one, which
+# spends most of a login's wall time waiting, hence many at once); BENCH_PARALLEL of them run at once, for BENCH_EAP_SECONDS per method and server, after a warm-up. A login counts
+# when it ends in Access-Accept with EAP-Success and eapol_test finds the MS-MPPE keys equal to the keys it derived.
+#
+# Prints, per method and server: handshakes per second, the servers' CPU per handshake, the generator's own CPU (every
+# eapol_test process: its TLS work and its start), and the ratio radmfa / FreeRADIUS. Exits non-zero when a login
+# failed. A benchmark: it reports, it does not gate CI. Loopback only; every step bounded in time.
+# Settings (environment):
+#   BENCH_PARALLEL (24)      eapol_test processes at once            BENCH_EAP_SECONDS (20) measurement per method
+#   BENCH_EAP_WARMUP (8)     warm-up seconds per method              BENCH_KEEP (0) 1: keep the work directory
+#   BENCH_DEADLINE (570)     seconds the whole run may take          BENCH_ASSEMBLY: the appliance to copy
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+PARALLEL=${BENCH_PARALLEL:-24}
+DURATION=${BENCH_EAP_SECONDS:-20}
+WARMUP=${BENCH_EAP_WARMUP:-8}
+KEEP=${BENCH_KEEP:-0}
+DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-570}))
+METHODS="mschapv2 tls peap"
+
+SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+
+. "$ROOT/bench/lib.sh"
+
+WORK=$(mktemp -d /tmp/radmfa-bench-eap.XXXXXX)
+chmod 755 "$WORK"
+FR_PID=""
+KARAF_HOME="$WORK/radmfa"
+
+cleanup() {
+    if [[ -n "$FR_PID" ]] && kill -0 "$FR_PID" 2>/dev/null; then
+        kill "$FR_PID" 2>/dev/null || true
+    fi
+    stop_radmfa || true
+    if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------- prerequisites
+command -v ss >/dev/null || die "ss (iproute2) is needed"
+command -v openssl >/dev/null || die "openssl is needed"
+missing=""
+command -v freeradius >/dev/null || missing="$missing freeradius"
+command -v eapol_test >/dev/null || missing="$missing eapoltest"
+if [[ -n "$missing" ]]; then
+    [[ $(id -u) == 0 ]] || die "missing:$missing; run as root to install them (apt-get install$missing)"
+    say "installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    bounded 300 apt-get install -y -q $missing >/dev/null || { bounded 120 apt-get update -q >/dev/null;
+        bounded 300 apt-get install -y -q $missing >/dev/null; }
+    if command -v systemctl >/dev/null && systemctl is-active -q freeradius 2>/dev/null; then
+        systemctl stop freeradius || true
+    fi
+fi
+ASSEMBLY="${BENCH_ASSEMBLY:-$ROOT/karaf-assembly/target/assembly}"
+if [[ ! -x "$ASSEMBLY/bin/start" ]]; then
+    say "building (mvn -q install -DskipTests)"
+    bounded 400 mvn -B -q install -DskipTests
+fi
+
+# ---------------------------------------------------------------------------------------------- certificates
+PKI="$WORK/pki"
+mkdir -p "$PKI"
+(
+    cd "$PKI"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 7 -subj "/CN=bench CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    printf 'extendedKeyUsage = serverAuth\n' > server.ext
+    printf 'extendedKeyUsage = clientAuth\n' > client.ext
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=radius.bench"
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile server.ext \
+        -out server.pem
+    openssl req -newkey rsa:2048 -nodes -keyout demo.key -out demo.csr -subj "/CN=demo"
+    openssl x509 -req -in demo.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile client.ext -out demo.pem
+) > "$WORK/openssl.log" 2>&1 || die "openssl could not make the certificates (see $WORK/openssl.log)"
+chmod 644 "$PKI"/*
+
+# The supplicant's side, the same for both servers: the demo user and its certificate; TLS 1.2 (FreeRADIUS 3.2.1's
+# default maximum, and PEAP's version).
+cat > "$WORK/mschapv2.conf" <<EOF
+network={
+    key_mgmt=IEEE8021X
+    eap=MSCHAPV2
+    identity="demo"
+    password="demo-password"
+}
+EOF
+cat > "$WORK/tls.conf" <<EOF
+network={
+    key_mgmt=IEEE8021X
+    eap=TLS
+    identity="demo"
+    ca_cert="$PKI/ca.pem"
+    client_cert="$PKI/demo.pem"
+    private_key="$PKI/demo.key"
+    phase1="tls_disable_tlsv1_3=1"
+}
+EOF
+cat > "$WORK/peap.conf" <<EOF
+network={
+    key_mgmt=IEEE8021X
+    eap=PEAP
+    identity="demo"
+    password="demo-password"
+    ca_cert="$PKI/ca.pem"
+    phase1="peapver=0"
+    phase2="auth=MSCHAPV2"
+}
+EOF
+
+# ---------------------------------------------------------------------------------------------- the generator
+# load NAME PORT METHOD SECONDS: PARALLEL loops of eapol_test for SECONDS; writes "ok" or "fail" per login into
+# $WORK/NAME/worker-*.txt and the RESULT line into $WORK/NAME/result.txt. The generator's CPU is what the loops'
+# children used (bash's times), the server's what its process used (/proc).
+load() {
+    local name=$1 port=$2 method=$3 seconds=$4 pid=$5 out="$WORK/$1"
+    mkdir -p "$out"
+    local cpu_before t0 t1 end
+    cpu_before=$(cpu_seconds "$pid")
+    t0=$(date +%s%N)
+    end=$((SECONDS + seconds))
+    (
+        for ((w = 0; w < PARALLEL; w++)); do
+            (
+                n=0
+                while ((SECONDS < end)); do
+                    if timeout 30 eapol_test -c "$WORK/$method.conf" -a 127.0.0.1 -p "$port" -s "$SECRET" -r0 -t 15 \
+                            > "$out/last-$w.txt" 2>&1 && grep -q "MPPE keys OK: 1  mismatch: 0" "$out/last-$w.txt"; then
+                        echo ok
+                    else
+                        echo fail
+                        cp "$out/last-$w.txt" "$out/failed-$w-$n.txt"
+                    fi
+                    n=$((n + 1))
+                done
+            ) > "$out/worker-$w.txt" &
+        done
+        wait
+        # bash's times: the shell's CPU, then its children's (every eapol_test); not in a pipe, whose subshell
+        # would have none
+        times > "$out/times.txt"
+    )
+    t1=$(date +%s%N)
+    local ok fail gen server
+    ok=$(cat "$out"/worker-*.txt | grep -c '^ok$' || true)
+    fail=$(cat "$out"/worker-*.txt | grep -c '^fail$' || true)
+    # "1m2.345s 0m6.789s": the children's user and system time
+    gen=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub(/s/, "", p[2]);
+                 t += p[1] * 60 + p[2] } printf "%.2f", t }' "$out/times.txt")
+    # The server's CPU less what it uses when idle (timers, health checks, the JIT), measured before the load.
+    server=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$pid")" -v idle="${IDLE_CPU_PER_S:-0}" -v ns=$(($(date +%s%N) - t0)) \
+        'BEGIN { d = b - a - idle * ns / 1e9; printf "%.2f", (d > 0 ? d : 0) }')
+    awk -v name="$name" -v ok="$ok" -v fail="$fail" -v ns=$((t1 - t0)) -v gen="$gen" -v server="$server" \
+        -v cpus="$(nproc)" 'BEGIN { s = ns / 1e9;
+            printf "RESULT name=%s ok=%d failed=%d seconds=%.1f hps=%.1f server_cpu_ms=%.1f gen_cpu_ms=%.1f" \
+                " gen_cpu_pct=%.0f\n", name, ok, fail, s, ok / s, ok ? 1000 * server / ok : 0,
+                ok ? 1000 * gen / ok : 0, 100 * gen / s }' | tee "$out/result.txt"
+}
+value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
+
+# wait_accept PORT METHOD SECONDS: until one login of METHOD is accepted.
+wait_accept() {
+    local until=$((SECONDS + $3))
+    while ((SECONDS < until)); do
+        if timeout 30 eapol_test -c "$WORK/$2.conf" -a 127.0.0.1 -p "$1" -s "$SECRET" -r0 -t 5 2>&1 \
+                | grep -q "MPPE keys OK: 1  mismatch: 0"; then
+            return 0
+        fi
+        sleep 1
+    done
+    return 1
+}
+
+# idle_cpu PID: the CPU seconds per second the server uses without load, over 5 s.
+idle_cpu() {
+    local before
+    before=$(cpu_seconds "$1")
+    sleep 5
+    awk -v a="$before" -v b="$(cpu_seconds "$1")" 'BEGIN { printf "%.4f", (b - a) / 5 }'
+}
+
+measure_all() { # SERVER PORT PID
+    local method
+    IDLE_CPU_PER_S=$(idle_cpu "$3")
+    say "$1: idle, it uses $IDLE_CPU_PER_S CPU-seconds per second (subtracted from its CPU per login)"
+    for method in $METHODS; do
+        say "$1: $method, warm-up ${WARMUP} s, then ${DURATION} s with $PARALLEL eapol_test at once"
+        load "$1-$method-warmup" "$2" "$method" "$WARMUP" "$3" > /dev/null
+        load "$1-$method" "$2" "$method" "$DURATION" "$3"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------- FreeRADIUS
+FR_DIR="$WORK/freeradius"
+FR_PORT=$(free_port)
+FR_ACCT=$(free_port)
+cp -a /etc/freeradius/3.0 "$FR_DIR"
+mkdir -p "$FR_DIR/log" "$FR_DIR/run" "$FR_DIR/radacct"
+sed -i -e "s|^\s*logdir = .*|logdir = $FR_DIR/log|" -e "s|^\s*run_dir = .*|run_dir = $FR_DIR/run|" \
+    -e "s|^\s*radacctdir = .*|radacctdir = $FR_DIR/radacct|" "$FR_DIR/radiusd.conf"
+cat > "$FR_DIR/clients.conf" <<EOF
+client bench {
+	ipaddr = 127.0.0.1
+	secret = $SECRET
+	require_message_authenticator = yes
+}
+EOF
+{
+    echo "demo Cleartext-Password := \"demo-password\""
+    echo
+    cat /etc/freeradius/3.0/mods-config/files/authorize
+} > "$FR_DIR/mods-config/files/authorize"
+# The eap module with our certificates; EAP-MSCHAPv2 offered first, as radmfa does by default.
+sed -i -e "0,/^\s*default_eap_type = md5/s//\tdefault_eap_type = mschapv2/" \
+    -e "s|^\(\s*\)private_key_password = .*|\1#private_key_password =|" \
+    -e "s|^\(\s*\)private_key_file = .*|\1private_key_file = $PKI/server.key|" \
+    -e "s|^\(\s*\)certificate_file = .*|\1certificate_file = $PKI/server.pem|" \
+    -e "s|^\(\s*\)ca_file = .*|\1ca_file = $PKI/ca.pem|" \
+    -e "s|^\(\s*\)ca_path = .*|\1#ca_path =|" "$FR_DIR/mods-available/eap"
+rewrite_listeners() { # FILE AUTHPORT ACCTPORT: IPv4 listen sections on 127.0.0.1 with these ports, IPv6 ones removed
+    awk -v auth="$2" -v acct="$3" '
+        /^listen[ \t]*\{/ { inblock = 1; block = ""; }
+        inblock { block = block $0 "\n";
+            if ($0 ~ /^\}/) { inblock = 0;
+                if (block ~ /\n[ \t]*ipv6addr[ \t]*=/ || auth == "none") next;
+                port = (block ~ /type = acct/) ? acct : auth;
+                gsub(/ipaddr = \*/, "ipaddr = 127.0.0.1", block);
+                gsub(/port = 0/, "port = " port, block);
+                printf "%s", block; }
+            next }
+        { print }' "$1" > "$1.new"
+    mv "$1.new" "$1"
+}
+rm -f "$FR_DIR/sites-enabled/default" "$FR_DIR/sites-enabled/inner-tunnel"
+cp "$FR_DIR/sites-available/default" "$FR_DIR/sites-enabled/default"
+cp "$FR_DIR/sites-available/inner-tunnel" "$FR_DIR/sites-enabled/inner-tunnel"
+rewrite_listeners "$FR_DIR/sites-enabled/default" "$FR_PORT" "$FR_ACCT"
+rewrite_listeners "$FR_DIR/sites-enabled/inner-tunnel" none none
+chown -R freerad:freerad "$FR_DIR"
+bounded 30 freeradius -C -d "$FR_DIR" >/dev/null || { freeradius -XC -d "$FR_DIR" | tail -20; die "FreeRADIUS config"; }
+
+FR_VERSION=$(freeradius -v | sed -n '1s/.*Version \([^,]*\),.*/\1/p')
+say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR)"
+freeradius -f -d "$FR_DIR" > "$WORK/freeradius.out" 2>&1 &
+FR_PID=$!
+wait_accept "$FR_PORT" tls 30 || die "FreeRADIUS did not accept EAP-TLS; see $FR_DIR/log/radius.log"
+measure_all freeradius "$FR_PORT" "$FR_PID"
+kill "$FR_PID"
+for ((i = 0; i < 100; i++)); do kill -0 "$FR_PID" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$FR_PID" 2>/dev/null || true
+FR_PID=""
+
+# ---------------------------------------------------------------------------------------------- radmfa
+RM_PORT=$(free_port)
+RM_ACCT=$(free_port)
+appliance_copy "$ASSEMBLY" "$RM_PORT" "$RM_ACCT" "$SECRET"
+# The demo user (password demo-password, group vpn-users) and its policy come with the assembly's demo feature.
+cat > "$KARAF_HOME/etc/org.radmfa.eap.tls.cfg" <<EOF
+certificateFile = $PKI/server.pem
+privateKeyFile = $PKI/server.key
+trustedCaFile = $PKI/ca.pem
+peap = true
+maxSessions = 4096
+EOF
+"$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
+say "radmfa on 127.0.0.1:$RM_PORT ($KARAF_HOME)"
+"$KARAF_HOME/bin/start"
+wait_accept "$RM_PORT" tls 120 || die "radmfa did not accept EAP-TLS; see $KARAF_HOME/data/log/karaf.log"
+RM_PID=$(appliance_pid)
+measure_all radmfa "$RM_PORT" "$RM_PID"
+stop_radmfa
+
+# ---------------------------------------------------------------------------------------------- summary
+echo
+say "summary: logins per second, $PARALLEL eapol_test processes at once, $(nproc) CPUs, TLS 1.2, RSA-2048"
+printf "| %-14s | %-18s | %8s | %6s | %13s | %13s | %9s |\n" "method" "server" "logins/s" "failed" \
+    "server CPU ms" "gen CPU ms" "gen CPU %"
+printf "|%s|%s|%s|%s|%s|%s|%s|\n" "----------------" "--------------------" "----------" "--------" \
+    "---------------" "---------------" "-----------"
+FAILED=0
+RATIOS=""
+for method in $METHODS; do
+    for server in freeradius radmfa; do
+        f="$WORK/$server-$method/result.txt"
+        label=$([[ $server == freeradius ]] && echo "FreeRADIUS $FR_VERSION" || echo radmfa)
+        printf "| %-14s | %-18s | %8s | %6s | %13s | %13s | %9s |\n" "$method" "$label" "$(value hps "$f")" \
+            "$(value failed "$f")" "$(value server_cpu_ms "$f")" "$(value gen_cpu_ms "$f")" "$(value gen_cpu_pct "$f")"
+        FAILED=$((FAILED + $(value failed "$f") + $(value failed "$WORK/$server-$method-warmup/result.txt")))
+    done
+    ratio=$(awk -v a="$(value hps "$WORK/radmfa-$method/result.txt")" \
+        -v b="$(value hps "$WORK/freeradius-$method/result.txt")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    cpu_ratio=$(awk -v a="$(value server_cpu_ms "$WORK/radmfa-$method/result.txt")" \
+        -v b="$(value server_cpu_ms "$WORK/freeradius-$method/result.txt")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    RATIOS="$RATIOS ${method}_cpu_ratio=$cpu_ratio"
+    RATIOS="$RATIOS ${method}_ratio=$ratio"
+done
+echo
+echo "ratios radmfa / FreeRADIUS (logins per second; server CPU per login):$RATIOS"
+echo "(server CPU ms: the server's CPU per accepted login; gen CPU: the eapol_test processes, per login and in % of"
+echo " one CPU; on a machine this small the generator competes with the server: compare the servers' CPU per login)"
+echo "RESULT name=eap-ratio$RATIOS failed=$FAILED"
+if ((FAILED > 0)); then
+    echo "bench: $FAILED logins did not end in Access-Accept with matching MPPE keys; eapol_test's output of each is in" \
+        "$WORK/<server>-<method>/failed-*.txt (BENCH_KEEP=1 keeps it)" >&2
+    exit 1
+fi

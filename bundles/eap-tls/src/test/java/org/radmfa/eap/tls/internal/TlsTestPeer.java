@@ -1,0 +1,55 @@
+package org.radmfa.eap.tls.internal;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+/**
+ * A TLS client without a socket (BouncyCastle's non-blocking mode) that plays the peer: it makes a ClientHello and
+ * answers the server's flights. It trusts any server certificate and has none of its own.
+ */
+final class TlsTestPeer {
+    private final TlsClientProtocol protocol = new TlsClientProtocol();
+
+    TlsTestPeer(ProtocolVersion... versions) throws IOException {
+        protocol.connect(new DefaultTlsClient(new JcaTlsCryptoProvider().create(new SecureRandom())) {
+            @Override
+            protected ProtocolVersion[] getSupportedVersions() {
+                return versions.clone();
+            }
+
+            @Override
+            public TlsAuthentication getAuthentication() {
+                return new ServerOnlyTlsAuthentication() {
+                    @Override
+                    public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
+                        // trusted: these tests are about the server's side
+                    }
+                };
+            }
+        });
+    }
+
+    /** What the client has to send: the ClientHello first, then its answers. */
+    byte[] output() {
+        byte[] output = new byte[protocol.getAvailableOutputBytes()];
+        protocol.readOutput(output, 0, output.length);
+        return output;
+    }
+
+    /** Feeds the server's TLS data. */
+    void input(byte[] serverData) throws IOException {
+        protocol.offerInput(serverData);
+    }
+
+    boolean connected() {
+        return protocol.isConnected();
+    }
+}
