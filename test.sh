@@ -11,11 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # chromium + chromium-driver: the web console page is tested in a real headless browser (WebConsoleIT).
-# samba, samba-ad-dc, samba-ad-provision, winbind: ActiveDirectoryIT provisions and runs a Samba AD DC in a network
-# namespace and checks MS-CHAPv2 through winbind with ntlm_auth.
+# samba, samba-ad-dc, samba-ad-provision, winbind: ActiveDirectoryIT (and P2sScenarioIT's AD user) provisions and runs
+# a Samba AD DC in a network namespace and checks MS-CHAPv2 and password changes through winbind with ntlm_auth;
+# Samba's python3 also answers eapol_test's control interface (a UNIX datagram socket) there.
 # freeradius: the remote RADIUS servers requests are forwarded to (ProxyIT starts private copies on loopback).
 # python3-prometheus-client: the Prometheus project's own text-format parsers check /metrics (OperationsIT).
-# openssl: EapTlsIT makes its CA and client certificates with it.
+# openssl: EapTlsIT and P2sScenarioIT make their CA and client certificates with it.
 # rsyslog, rsyslog-gnutls: the SIEM that SyslogAuditIT sends the audit to, over TLS (its gtls driver) and TCP.
 # binutils: ar, with which DebianPackageIT repackages the built .deb as an older version to upgrade from.
 DEBIAN_PACKAGES=(freeradius-utils eapoltest openssl postgresql iproute2 chromium chromium-driver

@@ -7,9 +7,10 @@
 #
 #   examples/azure-p2s/demo.sh [--loopback] [extra Maven arguments, e.g. -Dmaven.repo.local=...]
 #
-# Runs itests' P2sScenarioIT (about 2 minutes). As root it uses a network namespace and a veth pair, removed
-# afterwards; without the privilege (or with --loopback) it says so and uses loopback addresses instead.
-# Needs radclient (freeradius-utils), eapol_test (eapoltest), and ip (iproute2) for the namespace. Builds the
+# Runs itests' P2sScenarioIT (about 4 minutes, half of them starting a Samba AD DC). As root it uses network
+# namespaces and veth pairs, removed afterwards; without the privilege (or with --loopback) it says so, uses
+# loopback addresses instead and skips the Active Directory scenario. Needs radclient (freeradius-utils), eapol_test
+# (eapoltest), openssl, ip (iproute2) for the namespaces, and Samba (samba, winbind) for the AD DC. Builds the
 # project first if needed.
 #
 set -euo pipefail

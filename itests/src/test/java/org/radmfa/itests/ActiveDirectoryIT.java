@@ -29,8 +29,8 @@ import org.junit.Test;
  * MS-CHAPv2 (the peer's side computed by {@link MsChapV2Peer}) and PAP.
  * <p>
  * The domain: alice in ad-engineers, itself a member of vpn-users (granted by the demo policy "Demo VPN users");
- * dave disabled, erin with an expired password, frank who must change his at next logon, gina locked out after
- * wrong passwords; all of them in vpn-users.
+ * dave disabled, erin with an expired password, frank, hank and ivy who must change theirs at next logon (hank and
+ * ivy do, by MS-CHAPv2 and EAP-MSCHAPv2), gina locked out after wrong passwords; all of them in vpn-users.
  */
 public class ActiveDirectoryIT {
     private static final Duration DC_TIMEOUT = Duration.ofSeconds(180);
@@ -39,7 +39,9 @@ public class ActiveDirectoryIT {
     private static final String SECRET = "testing123";
     private static final Map<String, String> PASSWORDS = Map.of("svc-radius", "Svc-Pass-2026", "alice",
             "Alice-Pass-2026", "dave", "Dave-Pass-2026", "erin", "Erin-Pass-2026", "frank", "Frank-Pass-2026",
-            "gina", "Gina-Pass-2026");
+            "gina", "Gina-Pass-2026", "hank", "Hank-Pass-2026", "ivy", "Ivy-Pass-2026");
+    /** Users who must change their password at next logon. */
+    private static final java.util.Set<String> MUST_CHANGE = java.util.Set.of("frank", "hank", "ivy");
     /** Well above the wrong passwords the tests send alice (4), so that only gina is locked out. */
     private static final int LOCKOUT_THRESHOLD = 10;
 
@@ -111,14 +113,15 @@ public class ActiveDirectoryIT {
         StringBuilder statements = new StringBuilder();
         for (Map.Entry<String, String> user : PASSWORDS.entrySet()) {
             statements.append("samdb.newuser('").append(user.getKey()).append("', '").append(user.getValue())
-                    .append("', force_password_change_at_next_login_req=").append(user.getKey().equals("frank")
+                    .append("', force_password_change_at_next_login_req=").append(MUST_CHANGE.contains(user.getKey())
                             ? "True" : "False").append(")\n");
         }
         statements.append("""
                 samdb.newgroup('ad-engineers')
                 samdb.newgroup('vpn-users')
                 samdb.add_remove_group_members('ad-engineers', ['alice'], add_members_operation=True)
-                samdb.add_remove_group_members('vpn-users', ['ad-engineers', 'dave', 'erin', 'frank', 'gina'],
+                samdb.add_remove_group_members('vpn-users', ['ad-engineers', 'dave', 'erin', 'frank', 'gina', 'hank',
+                                                             'ivy'],
                                                add_members_operation=True)
                 samdb.disable_account('(sAMAccountName=dave)')
                 samdb.modify_ldif('dn: %s\\nchangetype: modify\\nreplace: lockoutThreshold\\nlockoutThreshold: %d\\n')
@@ -196,7 +199,11 @@ public class ActiveDirectoryIT {
     @Test
     public void eapMsChapV2WithAnExpiredPasswordIsRejectedAsExpired() throws IOException {
         int before = decisions("erin");
-        assertEapRejected(eapolTest("erin", PASSWORDS.get("erin")));
+        Commands.Result result = eapolTest("erin", PASSWORDS.get("erin"));
+        // The change is offered (an MS-CHAPv2 Failure Request "E=648 R=1 ... V=3"): eapol_test asks its user for a
+        // new password and, having none, fails. Nothing is accepted.
+        assertTrue(result.toString(), result.output.contains("CTRL-REQ-NEW_PASSWORD"));
+        assertFalse(result.toString(), result.output.contains("Access-Accept"));
         assertDecision("erin", before, "PASSWORD_EXPIRED", "NT_STATUS_PASSWORD_EXPIRED");
     }
 
@@ -239,7 +246,7 @@ public class ActiveDirectoryIT {
     public void msChapV2WithAnExpiredPasswordGetsError648() {
         Commands.Result result = radclient(peer("erin", PASSWORDS.get("erin")).radclientAttributes("erin", 13));
         assertTrue(result.toString(), result.output.contains("Received Access-Reject"));
-        assertTrue(result.toString(), msChapError(result).startsWith("E=648 R=0"));
+        assertTrue(result.toString(), msChapError(result).startsWith("E=648 R=1"));
     }
 
     @Test
@@ -247,8 +254,212 @@ public class ActiveDirectoryIT {
         int before = decisions("frank");
         Commands.Result result = radclient(peer("frank", PASSWORDS.get("frank")).radclientAttributes("frank", 14));
         assertTrue(result.toString(), result.output.contains("Received Access-Reject"));
-        assertTrue(result.toString(), msChapError(result).startsWith("E=648 R=0"));
+        // R=1 and V=3: the peer may change the password (RFC 2759 section 7), with the challenge C= names.
+        assertTrue(result.toString(), msChapError(result).matches("E=648 R=1 C=[0-9A-F]{32} V=3 M=.*"));
         assertDecision("frank", before, "PASSWORD_MUST_CHANGE", "NT_STATUS_PASSWORD_MUST_CHANGE");
+    }
+
+    // -------------------------------------------------------------------------------------- password change
+
+    /**
+     * MS-CHAPv2 password change in RADIUS (RFC 2548 section 2.3.5), as a NAS relays a PPP/RAS peer's: hank must
+     * change his password; radclient sends the Change-Password the peer makes ({@link MsChapV2Peer}, RFC 2759
+     * sections 7 to 8.12) as MS-CHAP2-CPW and MS-CHAP-NT-Enc-PW; the domain changes it through winbind and the accept
+     * proves the new password (authenticator response, MPPE keys). Afterwards the new password works, by radclient
+     * and by eapol_test; the old one too, for now: Samba's DC, as Windows, accepts the previous password for NTLM
+     * logons for an hour after a change (old password allowed period = 60).
+     */
+    @Test
+    public void msChapV2PasswordChangeThroughTheDomainThenTheNewPasswordWorks() throws IOException {
+        String oldPassword = PASSWORDS.get("hank");
+        String newPassword = "Hank-New-Pass-2027";
+        int before = decisions("hank");
+        Commands.Result refused = radclient(peer("hank", oldPassword).radclientAttributes("hank", 31));
+        String error = msChapError(refused);
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile("^E=648 R=1 C=([0-9A-F]{32}) V=3").matcher(error);
+        assertTrue(refused.toString(), c.find());
+
+        byte[] peerChallenge = new byte[16];
+        ThreadLocalRandom.current().nextBytes(peerChallenge);
+        MsChapV2Peer changing = new MsChapV2Peer("hank", newPassword,
+                HexFormat.of().parseHex(c.group(1).toLowerCase(Locale.ROOT)), peerChallenge);
+        long start = System.nanoTime();
+        Commands.Result changed = radclient(changing.radclientChangeAttributes("hank", 32,
+                changing.changePassword(oldPassword, newPassword)));
+        long changeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(changed.toString(), changed.output.contains("Received Access-Accept"));
+        String success = HexFormat.of().formatHex(changing.authenticatorResponse()
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue("MS-CHAP2-Success for the new password expected: " + changed,
+                changed.output.toLowerCase(Locale.ROOT).contains("ms-chap2-success = 0x20" + success));
+        assertTrue(changed.toString(), changed.output.toLowerCase(Locale.ROOT).contains(changing.mppeSendKey()));
+        String decision = assertDecision("hank", before, "ACCEPTED", "changed by the domain");
+        assertFalse("no blob in the audit", decision.contains(HexFormat.of().formatHex(
+                changing.changePassword(oldPassword, newPassword).encryptedHash())));
+        System.out.println("ActiveDirectoryIT: MS-CHAPv2 password change (radclient round trip) took " + changeMillis
+                + " ms");
+
+        assertTrue(radclient(peer("hank", newPassword).radclientAttributes("hank", 33)).output
+                .contains("Received Access-Accept"));
+        Commands.Result eap = eapolTest("hank", newPassword);
+        assertTrue(eap.toString(), eap.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        Commands.Result old = radclient(peer("hank", oldPassword).radclientAttributes("hank", 34));
+        assertTrue("the DC's grace period for the previous password: " + old,
+                old.output.contains("Received Access-Accept"));
+        assertLogHasNoSecret(oldPassword, newPassword);
+    }
+
+    /**
+     * The domain's refusals of a change, as Samba's DC gives them: a new password its policy refuses (too short) is
+     * PASSWORD_CHANGE_REFUSED with MS-CHAP-Error 709; blobs made with a wrong old password are AUTHENTICATION_FAILED
+     * (691). frank must still change his password afterwards.
+     */
+    @Test
+    public void aChangeTheDomainRefusesIsError709OrError691() {
+        String password = PASSWORDS.get("frank");
+        int before = decisions("frank");
+        MsChapV2Peer tooShort = new MsChapV2Peer("frank", "ab1", randomChallenge(), randomChallenge());
+        Commands.Result refused = radclient(tooShort.radclientChangeAttributes("frank", 41,
+                tooShort.changePassword(password, "ab1")));
+        assertTrue(refused.toString(), refused.output.contains("Received Access-Reject"));
+        assertTrue(refused.toString(), msChapError(refused).startsWith("E=709 R=0"));
+        assertDecision("frank", before, "PASSWORD_CHANGE_REFUSED", "NT_STATUS_PASSWORD_RESTRICTION");
+
+        int beforeWrongOld = decisions("frank");
+        MsChapV2Peer wrongOld = new MsChapV2Peer("frank", "Frank-New-Pass-2027", randomChallenge(),
+                randomChallenge());
+        Commands.Result wrong = radclient(wrongOld.radclientChangeAttributes("frank", 42,
+                wrongOld.changePassword("not-franks-password", "Frank-New-Pass-2027")));
+        assertTrue(wrong.toString(), msChapError(wrong).startsWith("E=691 R=0"));
+        String decision = assertDecision("frank", beforeWrongOld, "AUTHENTICATION_FAILED", "refused to change");
+        System.out.println("ActiveDirectoryIT: a change with a wrong old password: " + decision.replaceAll(
+                ".*\"detail\":\"([^\"]*)\".*", "$1"));
+
+        Commands.Result still = radclient(peer("frank", password).radclientAttributes("frank", 43));
+        assertTrue(still.toString(), msChapError(still).startsWith("E=648 R=1"));
+    }
+
+    /**
+     * EAP-MSCHAPv2 password change (draft-kamath-pppext-eap-mschapv2; what an IKEv2 client of the VPN gateway
+     * does when NPS says the password expired), over real UDP with {@link RadiusTestClient}: ivy's Response is
+     * answered by an MS-CHAPv2 Failure Request "E=648 R=1 C=... V=3" in an Access-Challenge; her Change-Password
+     * (OpCode 7) made over that C= is accepted by the domain; the Success proves the new password and the
+     * Access-Accept carries the MPPE keys made from the new NT key. eapol_test then logs in with the new password.
+     * (wpa_supplicant's peer makes the Change-Password only with a new password given on its control interface, and
+     * giving it there re-sends its pending EAP request, which starts a second conversation: see
+     * docs/active-directory.md.)
+     */
+    @Test
+    public void eapMsChapV2PasswordChangeThroughTheDomainThenTheNewPasswordWorks() throws IOException {
+        String oldPassword = PASSWORDS.get("ivy");
+        String newPassword = "Ivy-New-Pass-2027";
+        int before = decisions("ivy");
+        try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", appliance.authPort)) {
+            RadiusTestClient.Response challenge = eapExchange(client, "ivy",
+                    new byte[] {2, 1, 0, 8, 1, 'i', 'v', 'y'}, null);
+            assertEquals(RadiusTestClient.ACCESS_CHALLENGE, challenge.code());
+            byte[] state = challenge.attribute(24);
+            byte[] request = challenge.eap();
+            assertEquals("MS-CHAPv2 Challenge", 1, request[5]);
+            int msChapId = request[6] & 0xFF;
+            MsChapV2Peer first = new MsChapV2Peer("ivy", oldPassword, java.util.Arrays.copyOfRange(request, 10, 26),
+                    randomChallenge());
+            RadiusTestClient.Response failure = eapExchange(client, "ivy", eapResponse(request[1], 2, msChapId,
+                    mschapv2Response(first, "ivy")), state);
+            assertEquals("the conversation goes on", RadiusTestClient.ACCESS_CHALLENGE, failure.code());
+            byte[] failureRequest = failure.eap();
+            assertEquals("MS-CHAPv2 Failure", 4, failureRequest[5]);
+            String message = new String(failureRequest, 9, failureRequest.length - 9,
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.regex.Matcher c = java.util.regex.Pattern.compile("^E=648 R=1 C=([0-9A-F]{32}) V=3")
+                    .matcher(message);
+            assertTrue(message, c.find());
+            assertDecision("ivy", before, "PASSWORD_MUST_CHANGE", "NT_STATUS_PASSWORD_MUST_CHANGE");
+
+            MsChapV2Peer changing = new MsChapV2Peer("ivy", newPassword,
+                    HexFormat.of().parseHex(c.group(1).toLowerCase(Locale.ROOT)), randomChallenge());
+            MsChapV2Peer.ChangePassword blobs = changing.changePassword(oldPassword, newPassword);
+            java.io.ByteArrayOutputStream change = new java.io.ByteArrayOutputStream();
+            change.writeBytes(blobs.encryptedPassword());
+            change.writeBytes(blobs.encryptedHash());
+            change.writeBytes(changing.peerChallenge);
+            change.writeBytes(new byte[8]);
+            change.writeBytes(changing.ntResponse);
+            change.writeBytes(new byte[2]);
+            int changeBefore = decisions("ivy");
+            RadiusTestClient.Response success = eapExchange(client, "ivy", eapResponse(failureRequest[1], 7,
+                    (msChapId + 1) & 0xFF, change.toByteArray()), state);
+            assertEquals(success.toString(), RadiusTestClient.ACCESS_CHALLENGE, success.code());
+            byte[] successRequest = success.eap();
+            assertEquals("MS-CHAPv2 Success", 3, successRequest[5]);
+            String proof = new String(successRequest, 9, successRequest.length - 9,
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(proof, proof.startsWith(changing.authenticatorResponse()));
+
+            RadiusTestClient.Sent acknowledgement = client.sendEap("ivy", new byte[] {2, successRequest[1], 0, 6, 26,
+                3}, state, SECRET);
+            RadiusTestClient.Response accept = client.receive(acknowledgement, 15_000);
+            assertNotNull("an answer to the Success acknowledgement", accept);
+            assertEquals(RadiusTestClient.ACCESS_ACCEPT, accept.code());
+            assertEquals("EAP-Success", 3, accept.eap()[0]);
+            assertEquals(changing.mppeSendKey(), HexFormat.of().formatHex(
+                    RadiusTestClient.unhideMppeKey(accept.microsoft(16), acknowledgement)));
+            assertDecision("ivy", changeBefore, "ACCEPTED", "changed by the domain");
+        }
+        Commands.Result eap = eapolTest("ivy", newPassword);
+        assertTrue(eap.toString(), eap.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        assertEquals(eap.toString(), 0, eap.exitCode);
+        assertLogHasNoSecret(oldPassword, newPassword);
+    }
+
+    private static RadiusTestClient.Response eapExchange(RadiusTestClient client, String user, byte[] eap,
+            byte[] state) throws IOException {
+        RadiusTestClient.Sent sent = client.sendEap(user, eap, state, SECRET);
+        RadiusTestClient.Response response = client.receive(sent, 15_000);
+        assertNotNull("an answer from the appliance", response);
+        return response;
+    }
+
+    /** An EAP-Response of type EAP-MSCHAPv2: OpCode, MS-CHAPv2-ID, MS-Length, then the body. */
+    private static byte[] eapResponse(byte eapId, int opCode, int msChapId, byte[] body) {
+        int length = 5 + 4 + body.length;
+        byte[] packet = new byte[length];
+        packet[0] = 2;
+        packet[1] = eapId;
+        packet[2] = (byte) (length >> 8);
+        packet[3] = (byte) length;
+        packet[4] = 26;
+        packet[5] = (byte) opCode;
+        packet[6] = (byte) msChapId;
+        packet[7] = (byte) ((length - 5) >> 8);
+        packet[8] = (byte) (length - 5);
+        System.arraycopy(body, 0, packet, 9, body.length);
+        return packet;
+    }
+
+    /** The Response's body after MS-Length: Value-Size 49, Peer-Challenge, 8 reserved, NT-Response, Flags, Name. */
+    private static byte[] mschapv2Response(MsChapV2Peer peer, String name) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(49);
+        body.writeBytes(peer.peerChallenge);
+        body.writeBytes(new byte[8]);
+        body.writeBytes(peer.ntResponse);
+        body.write(0);
+        body.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return body.toByteArray();
+    }
+
+    private static byte[] randomChallenge() {
+        byte[] challenge = new byte[16];
+        ThreadLocalRandom.current().nextBytes(challenge);
+        return challenge;
+    }
+
+    private static void assertLogHasNoSecret(String... secrets) throws IOException {
+        String log = Files.readString(appliance.home.resolve("data/log/karaf.log"));
+        for (String secret : secrets) {
+            assertFalse("no password in karaf.log", log.contains(secret));
+        }
     }
 
     @Test

@@ -86,6 +86,67 @@ final class MsChapV2Peer {
         return HEX.formatHex(Arrays.copyOf(sha1.digest(), 16));
     }
 
+    /**
+     * The Change-Password of RFC 2759 section 7 made with this peer's (new) password: the new password encrypted with
+     * the old NT hash (NewPasswordEncryptedWithOldNtPasswordHash, sections 8.9 to 8.11, RC4 over a 516-octet block
+     * with the password at its end) and the old NT hash encrypted with the new one
+     * (OldNtPasswordHashEncryptedWithNewNtPasswordHash, section 8.12, two DES blocks). This peer's NT-Response, made
+     * over the challenge the failure named, goes with them.
+     */
+    ChangePassword changePassword(String oldPassword, String newPassword) {
+        byte[] oldHash = md4(oldPassword.getBytes(StandardCharsets.UTF_16LE));
+        byte[] newHash = md4(newPassword.getBytes(StandardCharsets.UTF_16LE));
+        byte[] clear = new byte[516];
+        new java.security.SecureRandom().nextBytes(clear);
+        byte[] unicode = newPassword.getBytes(StandardCharsets.UTF_16LE);
+        System.arraycopy(unicode, 0, clear, 512 - unicode.length, unicode.length);
+        clear[512] = (byte) unicode.length;
+        clear[513] = (byte) (unicode.length >> 8);
+        clear[514] = 0;
+        clear[515] = 0;
+        byte[] encryptedPassword;
+        try {
+            Cipher rc4 = Cipher.getInstance("ARCFOUR");
+            rc4.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(oldHash, "ARCFOUR"));
+            encryptedPassword = rc4.doFinal(clear);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] encryptedHash = new byte[16];
+        System.arraycopy(des(Arrays.copyOfRange(newHash, 0, 7), Arrays.copyOfRange(oldHash, 0, 8)), 0,
+                encryptedHash, 0, 8);
+        System.arraycopy(des(Arrays.copyOfRange(newHash, 7, 14), Arrays.copyOfRange(oldHash, 8, 16)), 0,
+                encryptedHash, 8, 8);
+        return new ChangePassword(encryptedPassword, encryptedHash);
+    }
+
+    /** The two encrypted blobs of a Change-Password. */
+    record ChangePassword(byte[] encryptedPassword, byte[] encryptedHash) {
+    }
+
+    /**
+     * radclient's input for the change (RFC 2548 section 2.3.5): MS-CHAP-Challenge, MS-CHAP2-CPW (Code 7, Ident,
+     * Encrypted-Hash, Peer-Challenge, 8 reserved, NT-Response, Flags) and the encrypted password in three
+     * MS-CHAP-NT-Enc-PW fragments (Code 6, Ident, Sequence-Number, a piece).
+     */
+    String radclientChangeAttributes(String userName, int ident, ChangePassword change) {
+        byte[] cpw = new byte[68];
+        cpw[0] = 7;
+        cpw[1] = (byte) ident;
+        System.arraycopy(change.encryptedHash(), 0, cpw, 2, 16);
+        System.arraycopy(peerChallenge, 0, cpw, 18, 16);
+        System.arraycopy(ntResponse, 0, cpw, 42, 24);
+        StringBuilder attributes = new StringBuilder("User-Name = \"" + userName + "\"\nMS-CHAP-Challenge = 0x"
+                + HEX.formatHex(authenticatorChallenge) + "\nMS-CHAP2-CPW = 0x" + HEX.formatHex(cpw) + "\n");
+        int[] cuts = {0, 243, 486, 516};
+        for (int i = 0; i < 3; i++) {
+            attributes.append("MS-CHAP-NT-Enc-PW = 0x06").append(HEX.toHexDigits((byte) ident)).append("00")
+                    .append(HEX.toHexDigits((byte) (i + 1)))
+                    .append(HEX.formatHex(change.encryptedPassword(), cuts[i], cuts[i + 1])).append('\n');
+        }
+        return attributes.toString();
+    }
+
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }

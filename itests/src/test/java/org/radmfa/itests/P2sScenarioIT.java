@@ -81,12 +81,38 @@ public class P2sScenarioIT {
     private static final List<String> DEMO_FILES = List.of("org.radmfa.client-demo.cfg", "org.radmfa.user-demo.cfg",
             "org.radmfa.user-mfa-demo.cfg", "org.radmfa.policy-demo-vpn.cfg", "org.radmfa.policy-demo-mfa.cfg");
 
+    /** openssl 3.0 as in Debian 12 (EapTlsIT's way): a CA, the appliance's certificate, ken's client certificate. */
+    private static final String PKI = """
+            set -e
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 -subj "/CN=Contoso VPN CA" \\
+                -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+            issue() { # file subject extendedKeyUsage
+              openssl req -newkey rsa:2048 -nodes -keyout $1.key -out $1.csr -subj "$2"
+              printf 'extendedKeyUsage = %s\\n' "$3" > $1.ext
+              openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile $1.ext \\
+                  -out $1.pem
+            }
+            issue server "/CN=radius.contoso.example" serverAuth
+            issue ken "/CN=ken" clientAuth
+            """;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Secret and passwords are made per run and never printed: outputs are redacted before they are shown. */
     private static final String SECRET = "p2s-" + HexFormat.of().formatHex(RANDOM.generateSeed(12));
     private static final Map<String, String> PASSWORDS = new LinkedHashMap<>();
 
     private static P2sNetwork network;
+    /** The company's Active Directory: a Samba 4 AD DC in a namespace of its own, and the appliance joined to it. */
+    private static SambaDomainController dc;
+    private static final Duration DC_TIMEOUT = Duration.ofSeconds(180);
+    /** The AD user, as a Windows IKEv2 client names itself: the NetBIOS domain, a backslash, the account. */
+    private static final String AD_LOGIN = SambaDomainController.DOMAIN + "\\adam";
+    /** Complex enough for the domain's policy (three character classes, not the account's name). */
+    private static final String AD_PASSWORD = "Vpn-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)) + "-Q7";
+    private static final String AD_SERVICE_PASSWORD = "Svc-" + HexFormat.of().formatHex(RANDOM.generateSeed(6))
+            + "-Q7";
+    /** The certificate user's test PKI (openssl): a CA, the appliance's EAP-TLS certificate, the user's. */
+    private static Path pki;
     private static EntraEmulator emulator;
     private static Path itestDir;
     private static Path home;
@@ -116,10 +142,18 @@ public class P2sScenarioIT {
 
         network = P2sNetwork.create(itestDir, "loopback".equals(System.getProperty("p2s.network")));
         REPORT.add("P2S scenarios: " + network.describe());
+        if (network.mode == P2sNetwork.Mode.NAMESPACE) {
+            startTheDomain();
+        } else {
+            REPORT.add("Active Directory: not started (a Samba AD DC needs a network namespace): scenario 11 skipped");
+        }
+        pki = Files.createTempDirectory(itestDir, "p2s-pki-");
+        Commands.Result made = Commands.run(pki, System.getenv(), PKI, Duration.ofSeconds(120), List.of("bash", "-s"));
+        assertEquals("openssl made the test PKI: " + made, 0, made.exitCode);
 
         emulator = EntraEmulator.start(0);
         for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan",
-                "probe")) {
+                "ken", "probe")) {
             PASSWORDS.put(user, "pw-" + user + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
         }
         enroll("alice", Outcome.APPROVE, Duration.ofSeconds(2));
@@ -131,6 +165,9 @@ public class P2sScenarioIT {
         enroll("grace", Outcome.HTTP_500, Duration.ZERO);
         enroll("heidi", Outcome.APPROVE, Duration.ofSeconds(5));
         enroll("ivan", Outcome.APPROVE, Duration.ofSeconds(1));
+        // adam is in Active Directory only; ken logs in with a certificate (his password is never used).
+        enroll("adam", Outcome.APPROVE, Duration.ofSeconds(2));
+        enroll("ken", Outcome.APPROVE, Duration.ofSeconds(2));
         // "probe" is a local user unknown to Entra: its login ends NOT_ENROLLED with no push (readiness check).
 
         home = Files.createTempDirectory(itestDir, "p2s-assembly-");
@@ -149,6 +186,20 @@ public class P2sScenarioIT {
                 (System.nanoTime() - started) / 1e9));
         REPORT.add(String.format("    %-46s    %-43s %s", "scenario", "answer on the wire (audited reason)",
                 "pushes received, time"));
+    }
+
+    /** The company's AD: a Samba AD DC with adam (in vpn-users) and the service account, the member joined. */
+    private static void startTheDomain() throws IOException {
+        long started = System.nanoTime();
+        dc = SambaDomainController.provision(itestDir);
+        dc.populate("samdb.newuser('svc-radius', '" + AD_SERVICE_PASSWORD + "')\n"
+                + "samdb.newuser('adam', '" + AD_PASSWORD + "')\n"
+                + "samdb.newgroup('vpn-users')\n"
+                + "samdb.add_remove_group_members('vpn-users', ['adam'], add_members_operation=True)\n");
+        dc.start(DC_TIMEOUT, "adam", AD_PASSWORD);
+        REPORT.add(String.format("Active Directory: Samba AD DC %s (realm %s) provisioned, started, member joined"
+                + " in %.1f s", SambaDomainController.DC_ADDRESS, SambaDomainController.REALM,
+                (System.nanoTime() - started) / 1e9));
     }
 
     @AfterClass
@@ -364,6 +415,41 @@ public class P2sScenarioIT {
         assertEquals("no push", 0, pushesReceived() - pushes);
     }
 
+    /**
+     * An IKEv2 user whose password is in Active Directory (the common Azure P2S + NPS setup): EAP-MSCHAPv2 checked by
+     * the domain through winbind, groups from LDAP, then the Entra push; the MPPE keys come from the domain's NT key.
+     */
+    @Test
+    public void s11IkeV2ActiveDirectoryPasswordThenPushIsAcceptedWithMppeKeys() throws IOException {
+        org.junit.Assume.assumeTrue("a Samba AD DC needs a network namespace (root)", dc != null);
+        int pushes = pushesReceived();
+        long started = System.nanoTime();
+        Commands.Result result = eapMsChapV2(AD_LOGIN, AD_PASSWORD, "203.0.113.21");
+        boolean accepted = result.output.contains("CTRL-EVENT-EAP-SUCCESS") && result.exitCode == 0;
+        report("IKEv2, EAP-MSCHAPv2, AD password, push approved", "Accept + MPPE keys",
+                accepted ? "Accept, MPPE keys OK" : "no Accept", pushesReceived() - pushes, started);
+        assertTrue(redact(result), accepted);
+        assertTrue(redact(result), result.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        // The audit names the user as the client did (JSON: the backslash escaped); the directory saw "adam".
+        assertDecision(AD_LOGIN.replace("\\", "\\\\"), "ACCEPT", "ACCEPTED", RRAS_POLICY);
+        assertEquals("pushes for adam", 1, pushesReceived() - pushes);
+    }
+
+    /** An IKEv2 user with a certificate: EAP-TLS, the user the certificate names, then the Entra push. */
+    @Test
+    public void s12IkeV2CertificateThenPushIsAcceptedWithMppeKeys() throws IOException {
+        int pushes = pushesReceived();
+        long started = System.nanoTime();
+        Commands.Result result = eapTls("ken", "203.0.113.22");
+        boolean accepted = result.output.contains("CTRL-EVENT-EAP-SUCCESS") && result.exitCode == 0;
+        report("IKEv2, EAP-TLS user certificate, push approved", "Accept + MPPE keys",
+                accepted ? "Accept, MPPE keys OK" : "no Accept", pushesReceived() - pushes, started);
+        assertTrue(redact(result), accepted);
+        assertTrue(redact(result), result.output.contains("MPPE keys OK: 1  mismatch: 0"));
+        assertDecision("ken", "ACCEPT", "ACCEPTED", RRAS_POLICY);
+        assertEquals("pushes for ken", 1, pushesReceived() - pushes);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // The gateway's requests.
 
@@ -404,9 +490,26 @@ public class P2sScenarioIT {
      * RRAS-style attributes and the tunnel (Tunnel-Type ESP, Tunnel-Medium-Type IPv4: an IPsec tunnel).
      */
     private static Commands.Result eapMsChapV2(String user, String callingStationId) throws IOException {
-        Path config = itestDir.resolve("p2s-eap-" + user + ".conf");
-        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n    eap=MSCHAPV2\n    identity=\"" + user
-                + "\"\n    password=\"" + PASSWORDS.get(user) + "\"\n}\n");
+        return eapMsChapV2(user, PASSWORDS.get(user), callingStationId);
+    }
+
+    private static Commands.Result eapMsChapV2(String identity, String password, String callingStationId)
+            throws IOException {
+        return eap(identity, "    eap=MSCHAPV2\n    identity=\"" + identity
+                + "\"\n    password=\"" + password + "\"\n", callingStationId);
+    }
+
+    /** EAP-TLS as the gateway relays it for IKEv2 clients with a user certificate (Azure's "user certificate"). */
+    private static Commands.Result eapTls(String user, String callingStationId) throws IOException {
+        return eap(user, "    eap=TLS\n    identity=\"" + user + "\"\n    ca_cert=\"" + pki.resolve("ca.pem")
+                + "\"\n    client_cert=\"" + pki.resolve(user + ".pem") + "\"\n    private_key=\""
+                + pki.resolve(user + ".key") + "\"\n", callingStationId);
+    }
+
+    private static Commands.Result eap(String user, String networkBlock, String callingStationId)
+            throws IOException {
+        Path config = itestDir.resolve("p2s-eap-" + user.replace('\\', '-') + ".conf");
+        Files.writeString(config, "network={\n    key_mgmt=IEEE8021X\n" + networkBlock + "}\n");
         try {
             List<String> command = new ArrayList<>(List.of("eapol_test", "-c", config.toString(),
                     "-a", network.applianceAddress, "-p", String.valueOf(authPort), "-s", SECRET, "-r0", "-t", "30",
@@ -477,6 +580,14 @@ public class P2sScenarioIT {
         PropertiesFiles.put(entra, "pollIntervalMillis", "200");
         Path pipeline = etc.resolve("org.radmfa.pipeline.cfg");
         PropertiesFiles.put(pipeline, "mfaTimeoutSeconds", String.valueOf(MFA_DEADLINE_SECONDS));
+        if (dc != null) {
+            activeDirectory(etc);
+        }
+        // EAP-TLS for certificate users (Azure P2S "user certificate" with RADIUS): the appliance's certificate and
+        // the CA it trusts for clients. The user the certificate names is looked up in the local store.
+        Files.writeString(etc.resolve("org.radmfa.eap.tls.cfg"), "certificateFile = " + pki.resolve("server.pem")
+                + "\nprivateKeyFile = " + pki.resolve("server.key") + "\ntrustedCaFile = " + pki.resolve("ca.pem")
+                + "\n");
         PropertiesFiles.put(etc.resolve("org.radmfa.user-alice.cfg"), "password", PASSWORDS.get("alice"));
         for (String user : PASSWORDS.keySet()) {
             if (!user.equals("alice")) {
@@ -512,13 +623,44 @@ public class P2sScenarioIT {
             for (Path xml : files.filter(f -> f.toString().endsWith(".xml")).toList()) {
                 String text = Files.readString(xml, StandardCharsets.UTF_8);
                 if (text.contains(">radmfa-demo</feature>")) {
-                    Files.writeString(xml, text.replace(">radmfa-demo</feature>", ">radmfa-mfa-entra</feature>"),
-                            StandardCharsets.UTF_8);
+                    Files.writeString(xml, text.replace(">radmfa-demo</feature>", ">radmfa-mfa-entra</feature>"
+                            + "<feature>radmfa-directory-ldap</feature>"), StandardCharsets.UTF_8);
                     edited = true;
                 }
             }
         }
         assertTrue("the boot features of " + etc + " list radmfa-demo", edited);
+    }
+
+    /**
+     * The company's AD (docs/active-directory.md): users and groups by LDAPS, MS-CHAPv2 checked by the domain through
+     * the joined member's winbind. A connection request policy sends DOMAIN\\user logins there, the domain prefix
+     * taken off (MS-CHAPv2 hashes the name without it, RFC 2759 section 4).
+     */
+    private static final String BACKSLASH_IN_CFG_REGEX = "\\".repeat(8);
+
+    private static void activeDirectory(Path etc) throws IOException {
+        Files.writeString(etc.resolve("org.radmfa.directory.ldap-corp.cfg"), String.join("\n",
+                "name = corp",
+                "urls = ldaps://" + SambaDomainController.DC_ADDRESS + ":636",
+                "security = ldaps",
+                "trustStore = " + dc.trustStore,
+                "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
+                "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
+                "bindPassword = " + AD_SERVICE_PASSWORD,
+                "baseDn = " + SambaDomainController.BASE_DN,
+                "groupMode = inChain",
+                "msChapV2 = winbind",
+                "ntlmAuthConfigFile = " + dc.memberConf,
+                "ntlmAuthDomain = " + SambaDomainController.DOMAIN,
+                ""));
+        Files.writeString(etc.resolve("org.radmfa.crp-active-directory.cfg"), String.join("\n",
+                "name = Active Directory users", "order = 10",
+                // "RADMFA" and a backslash: the .cfg format and its typed values each take one level of backslashes,
+                // so the regular expression's two (an escaped backslash) are written as eight; four were read as one.
+                "condition.userName = ^" + SambaDomainController.DOMAIN + BACKSLASH_IN_CFG_REGEX,
+                "rewrite.pattern = ^" + SambaDomainController.DOMAIN + BACKSLASH_IN_CFG_REGEX, "rewrite.replacement = ",
+                "directory = corp", ""));
     }
 
     /**
@@ -578,6 +720,18 @@ public class P2sScenarioIT {
             }
             if (network != null) {
                 network.close();
+            }
+            if (dc != null) {
+                dc.close();
+                dc = null;
+            }
+            if (pki != null) {
+                try {
+                    RunningAppliance.deleteTree(pki);
+                } catch (IOException e) {
+                    System.err.println("P2sScenarioIT: clean-up of the PKI: " + e);
+                }
+                pki = null;
             }
             try {
                 if (home != null) {
@@ -794,7 +948,8 @@ public class P2sScenarioIT {
 
     /** The output without the shared secret and the passwords, fit for a log or an assertion message. */
     private static String redact(Commands.Result result) {
-        String text = result.toString().replace(SECRET, "<secret>");
+        String text = result.toString().replace(SECRET, "<secret>").replace(AD_PASSWORD, "<password>")
+                .replace(AD_SERVICE_PASSWORD, "<password>");
         for (String password : PASSWORDS.values()) {
             text = text.replace(password, "<password>");
         }

@@ -76,6 +76,20 @@ final class RadiusTestClient implements AutoCloseable {
             return values;
         }
 
+        /** The EAP packet: every EAP-Message attribute's value, in order (RFC 3579 section 3.1). */
+        byte[] eap() {
+            ByteArrayOutputStream eap = new ByteArrayOutputStream();
+            int offset = 20;
+            while (offset + 2 <= packet.length) {
+                int length = packet[offset + 1] & 0xFF;
+                if ((packet[offset] & 0xFF) == 79) {
+                    eap.write(packet, offset + 2, length - 2);
+                }
+                offset += Math.max(length, 2);
+            }
+            return eap.toByteArray();
+        }
+
         /** The value of the first Microsoft (311) vendor attribute of this type, or null. */
         byte[] microsoft(int type) {
             int offset = 20;
@@ -200,6 +214,31 @@ final class RadiusTestClient implements AutoCloseable {
         response.writeBytes(new byte[8]);
         response.writeBytes(ntResponse);
         attribute(attributes, 26, microsoft(25, response.toByteArray()));
+        attribute(attributes, 80, new byte[16]);
+        byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
+        System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);
+        socket.send(new DatagramPacket(packet, packet.length, server));
+        return new Sent(id, authenticator, secret, packet);
+    }
+
+    /**
+     * Sends an EAP packet (RFC 3579: split into EAP-Message attributes of at most 253 octets) with a
+     * Message-Authenticator, echoing an Access-Challenge's State when not null.
+     */
+    Sent sendEap(String user, byte[] eap, byte[] state, String secret) throws IOException {
+        int id = nextId++ & 0xFF;
+        skipped.remove(id);
+        byte[] authenticator = new byte[16];
+        random.nextBytes(authenticator);
+        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
+        attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
+        attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
+        for (int offset = 0; offset < eap.length; offset += 253) {
+            attribute(attributes, 79, Arrays.copyOfRange(eap, offset, Math.min(eap.length, offset + 253)));
+        }
+        if (state != null) {
+            attribute(attributes, 24, state);
+        }
         attribute(attributes, 80, new byte[16]);
         byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
         System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);

@@ -49,7 +49,8 @@ final class SambaDomainController implements AutoCloseable {
     static final List<String> COMMANDS = List.of("samba", "samba-tool", "ntlm_auth", "wbinfo", "ip", "keytool");
     private static final Path WINBIND_PIPE = Path.of("/run/samba/winbindd/pipe");
     private static final Path SAMBA_PYTHON = Path.of("/usr/bin/python3");
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+    /** Generous: samba-tool provision takes seconds on a quiet machine, minutes on a loaded one (load 36 seen). */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(600);
 
     final Path dir;
     /** The DC's smb.conf. */

@@ -83,15 +83,28 @@ public record MsChapV2Credentials(AuthMethod method, int ident, byte[] authentic
     /**
      * What a reject carries: MS-CHAP-Error (RFC 2759 section 6) with the error the reason maps to, as Windows and
      * FreeRADIUS map a domain's answer: 646 restricted logon hours, 647 account disabled, expired or locked out,
-     * 648 password expired or to be changed, 691 for everything else.
+     * 648 password expired or to be changed, 709 a password change refused, 691 for everything else.
      *
      * @since 1.9
      */
     public List<ReplyAttribute> failureAttributes(ReasonCode reason) {
+        return failureAttributes(reason, false);
+    }
+
+    /**
+     * As {@link #failureAttributes(ReasonCode)}; with {@code passwordChangeOffered} an expired password or one to
+     * be changed is answered "E=648 R=1 ... V=3": the peer may send a Change-Password (RFC 2759 section 7) made
+     * with this response's authenticator challenge, which the C= field repeats.
+     *
+     * @since 1.11
+     */
+    public List<ReplyAttribute> failureAttributes(ReasonCode reason, boolean passwordChangeOffered) {
         String error = switch (reason) {
             case INVALID_LOGON_HOURS -> "E=646 R=0 C=%s V=3 M=Restricted logon hours";
             case ACCOUNT_DISABLED, ACCOUNT_EXPIRED, ACCOUNT_LOCKED_OUT -> "E=647 R=0 C=%s V=3 M=Account disabled";
-            case PASSWORD_EXPIRED, PASSWORD_MUST_CHANGE -> "E=648 R=0 C=%s V=3 M=Password expired";
+            case PASSWORD_EXPIRED, PASSWORD_MUST_CHANGE -> passwordChangeOffered
+                    ? "E=648 R=1 C=%s V=3 M=Password expired, change it" : "E=648 R=0 C=%s V=3 M=Password expired";
+            case PASSWORD_CHANGE_REFUSED -> "E=709 R=0 C=%s V=3 M=The new password was refused";
             default -> "E=691 R=0 C=%s V=3 M=Authentication failed";
         };
         HexFormat hex = HexFormat.of();

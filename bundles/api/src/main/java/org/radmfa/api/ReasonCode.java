@@ -24,6 +24,13 @@ public enum ReasonCode {
      * @since 1.9
      */
     PASSWORD_EXPIRED(33),
+    /**
+     * The domain refused the new password of an MS-CHAPv2 password change: too short, not complex enough, used
+     * before, or changed too recently (AD: NT_STATUS_PASSWORD_RESTRICTION). MS-CHAP error 709.
+     *
+     * @since 1.11
+     */
+    PASSWORD_CHANGE_REFUSED(-1),
     ACCOUNT_DISABLED(34),
     /**
      * The account's expiry date has passed.

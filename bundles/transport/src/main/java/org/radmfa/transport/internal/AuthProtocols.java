@@ -20,14 +20,15 @@ final class AuthProtocols {
             return null;
         }
         boolean msChapChallenge = RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP_CHALLENGE);
-        if (msChapChallenge && RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_RESPONSE)) {
+        if (msChapChallenge && (RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_RESPONSE)
+                || RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_CPW))) {
             return null;
         }
         if (RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP_RESPONSE)) {
             return "MS-CHAP v1 (MS-CHAP-Response, RFC 2548)";
         }
         if (RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_CPW)) {
-            return "MS-CHAPv2 password change (MS-CHAP2-CPW)";
+            return "MS-CHAPv2 password change without MS-CHAP-Challenge";
         }
         if (RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP_CPW_1)
                 || RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP_CPW_2)) {

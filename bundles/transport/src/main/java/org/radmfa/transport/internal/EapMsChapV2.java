@@ -21,6 +21,7 @@ import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.EapCredentials;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
@@ -36,6 +37,10 @@ import org.radmfa.api.eap.EapRequest;
  * MS-CHAPv2 Success (the authenticator response), or Access-Reject with EAP-Failure;</li>
  * <li>the peer's Success acknowledgement → Access-Accept with EAP-Success, the policy's settings and the MPPE keys.</li>
  * </ol>
+ * When the directory answers an expired password with an offer to change it (MS-CHAP-Error "E=648 R=1"), round 2
+ * ends with an MS-CHAPv2 Failure Request instead (a fresh challenge in its C=), the conversation kept; the peer's
+ * Change-Password packet (OpCode 7) then goes through the pipeline as {@link MsChapV2PasswordChange} and continues
+ * as round 2 did, with the new password.
  * The conversation lives here, not in the pipeline: the pipeline sees one request with MS-CHAPv2 credentials.
  * <p>
  * Which method is proposed on the identity is the network policies' choice ({@link AccessRequestHandler#eapMethods},
@@ -57,6 +62,10 @@ final class EapMsChapV2 {
     private static final int OP_CHALLENGE = 1;
     private static final int OP_RESPONSE = 2;
     private static final int OP_SUCCESS = 3;
+    private static final int OP_FAILURE = 4;
+    private static final int OP_CHANGE_PASSWORD = 7;
+    /** OpCode to Flags: 4 + 516 + 16 + 16 + 8 + 24 + 2 (draft-kamath-pppext-eap-mschapv2 section 2, RFC 2759 7). */
+    private static final int CHANGE_PASSWORD_LENGTH = 586;
     private static final byte[] SERVER_NAME = "radmfa".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_SESSIONS = 100_000;
     private static final long LIFETIME_NANOS = 120_000_000_000L;
@@ -64,6 +73,9 @@ final class EapMsChapV2 {
 
     private enum Stage {
         CHALLENGED,
+        CHANGE_OFFERED,
+        /** The Change-Password is with the pipeline: one offer per conversation, never a second. */
+        CHANGING,
         SUCCEEDED
     }
 
@@ -85,8 +97,14 @@ final class EapMsChapV2 {
         final byte[] authenticatorChallenge;
         final int msChapId;
         volatile Stage stage = Stage.CHALLENGED;
+        /** The challenge the Change-Password is made with: the C= of the Failure Request that offered it. */
+        volatile byte[] changeChallenge;
+        /** The MS-CHAPv2-ID the Success must echo: the challenge's, or the Change-Password's. */
+        volatile int successId;
         volatile List<ReplyAttribute> acceptAttributes = List.of();
         volatile String policyName;
+        /** The name of the peer's Response: the Change-Password carries none and is hashed with this one. */
+        volatile String responseName;
 
         MsChapSession(String identity, List<Integer> allowed, byte[] authenticatorChallenge, int msChapId,
                 long expiresAtNanos) {
@@ -182,6 +200,14 @@ final class EapMsChapV2 {
         int opCode = packet[5] & 0xFF;
         if (msChap.stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
             return response(eap, msChap, key, packet, eapId, pipeline);
+        }
+        if (msChap.stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
+            return changePassword(eap, msChap, key, packet, eapId, pipeline);
+        }
+        if (msChap.stage == Stage.CHANGE_OFFERED && opCode == OP_FAILURE) {
+            // The peer acknowledged the failure instead of changing the password (its user declined).
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.PASSWORD_MUST_CHANGE, "the peer did not change its expired password");
         }
         sessions.remove(key);
         if (msChap.stage == Stage.SUCCEEDED && opCode == OP_SUCCESS) {
@@ -339,6 +365,7 @@ final class EapMsChapV2 {
             return failure(eapId, ReasonCode.MALFORMED_REQUEST, "malformed EAP-MSCHAPv2 response");
         }
         String name = new String(packet, 59, packet.length - 59, StandardCharsets.UTF_8);
+        session.responseName = name.isEmpty() ? session.identity : name;
         MsChapV2Credentials credentials = new MsChapV2Credentials(AuthMethod.EAP_MSCHAPV2, session.msChapId,
                 session.authenticatorChallenge, Arrays.copyOfRange(packet, 10, 26),
                 Arrays.copyOfRange(packet, 34, 58));
@@ -346,13 +373,45 @@ final class EapMsChapV2 {
             sessions.remove(key);
             return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
         }
+        session.successId = session.msChapId;
         AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
                 name.isEmpty() ? session.identity : name, credentials, eap.attributes(), Instant.now());
         return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
     }
 
+    /**
+     * Round 2 again, after a change was offered: OpCode(5) MS-CHAPv2-ID(6) MS-Length(7,8) Encrypted-Password(9..524)
+     * Encrypted-Hash(525..540) Peer-Challenge(541..556) Reserved(557..564) NT-Response(565..588) Flags(589,590). The
+     * NT-Response is made with the new password over the Failure Request's challenge; the user name is the one the
+     * peer's first response gave.
+     */
+    private CompletionStage<Decision> changePassword(RequestDecoder.EapContext eap, MsChapSession session, String key,
+            byte[] packet, int eapId, AccessRequestHandler pipeline) {
+        if (packet.length != 5 + CHANGE_PASSWORD_LENGTH || session.changeChallenge == null) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "malformed EAP-MSCHAPv2 Change-Password");
+        }
+        if (pipeline == null) {
+            sessions.remove(key);
+            return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
+        }
+        int changeId = packet[6] & 0xFF;
+        MsChapV2Credentials response = new MsChapV2Credentials(AuthMethod.EAP_MSCHAPV2, changeId,
+                session.changeChallenge, Arrays.copyOfRange(packet, 541, 557), Arrays.copyOfRange(packet, 565, 589));
+        MsChapV2PasswordChange change = new MsChapV2PasswordChange(response, Arrays.copyOfRange(packet, 9, 525),
+                Arrays.copyOfRange(packet, 525, 541));
+        session.stage = Stage.CHANGING;
+        session.successId = changeId;
+        AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
+                session.responseName, change, eap.attributes(), Instant.now());
+        return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
+    }
+
     private Decision afterDecision(MsChapSession session, String key, int eapId, Decision decision) {
         byte[] success = decision.outcome() == Decision.Outcome.ACCEPT ? msChap2Success(decision) : null;
+        if (success == null && session.stage == Stage.CHALLENGED && changeOffered(decision)) {
+            return offerChange(session, key, eapId, decision);
+        }
         if (success == null) {
             sessions.remove(key);
             return withEapFailure(decision, eapId);
@@ -366,12 +425,51 @@ final class EapMsChapV2 {
         byte[] message = Arrays.copyOfRange(success, 1, success.length);
         byte[] body = new byte[4 + message.length];
         body[0] = OP_SUCCESS;
-        body[1] = (byte) session.msChapId;
+        body[1] = (byte) session.successId;
         body[2] = (byte) (body.length >> 8);
         body[3] = (byte) body.length;
         System.arraycopy(message, 0, body, 4, message.length);
         return next(request((eapId + 1) & 0xFF, body), HEX.parseHex(key), decision.policyName(),
                 "MS-CHAPv2 verified, waiting for the peer's acknowledgement");
+    }
+
+    /** Whether the directory offered a password change: its MS-CHAP-Error (after the ident octet) is E=648 R=1. */
+    private static boolean changeOffered(Decision decision) {
+        String error = msChapError(decision);
+        return error != null && error.startsWith("E=648 R=1 ");
+    }
+
+    private static String msChapError(Decision decision) {
+        for (ReplyAttribute attribute : decision.replyAttributes()) {
+            if (attribute.name().equals("MS-CHAP-Error") && attribute.value().startsWith("0x")
+                    && attribute.value().length() > 4) {
+                return new String(HEX.parseHex(attribute.value().substring(4)), StandardCharsets.US_ASCII);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The MS-CHAPv2 Failure Request that lets the peer change its password (draft-kamath-pppext-eap-mschapv2
+     * section 2; RFC 2759 section 6): the directory's error text with a fresh challenge in its C=, which the peer's
+     * Change-Password must be made with. The pipeline's reject stays in the audit; the conversation goes on.
+     */
+    private Decision offerChange(MsChapSession session, String key, int eapId, Decision decision) {
+        byte[] challenge = new byte[16];
+        random.nextBytes(challenge);
+        session.changeChallenge = challenge;
+        session.stage = Stage.CHANGE_OFFERED;
+        String message = msChapError(decision).replaceFirst("C=[0-9A-Fa-f]{32}",
+                "C=" + HEX.withUpperCase().formatHex(challenge));
+        byte[] text = message.getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[4 + text.length];
+        body[0] = OP_FAILURE;
+        body[1] = (byte) session.msChapId;
+        body[2] = (byte) (body.length >> 8);
+        body[3] = (byte) body.length;
+        System.arraycopy(text, 0, body, 4, text.length);
+        return next(request((eapId + 1) & 0xFF, body), HEX.parseHex(key), decision.policyName(),
+                decision.reason() + ": password change offered to the peer (" + decision.detail() + ")");
     }
 
     private static byte[] msChap2Success(Decision decision) {

@@ -42,6 +42,7 @@ final class RadiusWire {
     static final int MS_CHAP_RESPONSE = 1;
     static final int MS_CHAP_CPW_1 = 3;
     static final int MS_CHAP_CPW_2 = 4;
+    static final int MS_CHAP_NT_ENC_PW = 6;
     static final int MS_CHAP_CHALLENGE = 11;
     static final int MS_MPPE_SEND_KEY = 16;
     static final int MS_MPPE_RECV_KEY = 17;
@@ -163,6 +164,30 @@ final class RadiusWire {
 
     /** Whether a Microsoft (vendor 311) attribute of this type is present, in RFC 2865's suggested VSA format. */
     static boolean hasMicrosoft(byte[] packet, int type) {
+        return !microsoftOffsets(packet, type).isEmpty();
+    }
+
+    /** The values of the Microsoft attributes of this type, in packet order. The structure must have been checked. */
+    static java.util.List<byte[]> microsoftValues(byte[] packet, int type) {
+        java.util.List<byte[]> values = new java.util.ArrayList<>();
+        for (int sub : microsoftOffsets(packet, type)) {
+            values.add(java.util.Arrays.copyOfRange(packet, sub + 2, sub + (packet[sub + 1] & 0xFF)));
+        }
+        return values;
+    }
+
+    /** A copy of the packet in which the Microsoft attributes of one type are declared of another. */
+    static byte[] relabelledMicrosoft(byte[] packet, int type, int newType) {
+        byte[] copy = packet.clone();
+        for (int sub : microsoftOffsets(packet, type)) {
+            copy[sub] = (byte) newType;
+        }
+        return copy;
+    }
+
+    /** Where the Microsoft sub-attributes of this type start. */
+    private static java.util.List<Integer> microsoftOffsets(byte[] packet, int type) {
+        java.util.List<Integer> found = new java.util.ArrayList<>(1);
         int offset = HEADER_LENGTH;
         int size = length(packet);
         while (offset < size) {
@@ -176,15 +201,15 @@ final class RadiusWire {
                     if (subLength < 2) {
                         break;
                     }
-                    if ((packet[sub] & 0xFF) == type) {
-                        return true;
+                    if ((packet[sub] & 0xFF) == type && sub + subLength <= offset + attributeLength) {
+                        found.add(sub);
                     }
                     sub += subLength;
                 }
             }
             offset += attributeLength;
         }
-        return false;
+        return found;
     }
 
     /** A copy of the packet without the attributes at these offsets, its length field set to match. */

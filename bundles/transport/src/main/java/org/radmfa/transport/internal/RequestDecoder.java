@@ -17,6 +17,7 @@ import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RequestAttribute;
@@ -128,8 +129,12 @@ final class RequestDecoder {
                     : new Result(null, null, new Unsupported(userName, unsupported), null);
         }
         AccessRequest decoded;
+        boolean passwordChange = isPasswordChange(packet);
         try {
-            RadiusPacket parsed = leniently(packet, client);
+            // TinyRadius decodes an Access-Request only with credentials it knows: a password change is decoded from
+            // a copy that declares MS-CHAP2-CPW an MS-CHAP2-Response; its credentials are read from the datagram.
+            RadiusPacket parsed = leniently(passwordChange ? RadiusWire.relabelledMicrosoft(packet,
+                    RadiusWire.MS_CHAP2_CPW, RadiusWire.MS_CHAP2_RESPONSE) : packet, client);
             if (!(parsed instanceof AccessRequest accessRequest)) {
                 return Result.dropped(DropReason.UNKNOWN_CODE);
             }
@@ -150,7 +155,7 @@ final class RequestDecoder {
             return new Result(null, new EapContext(id, client, source, decoded.getUserName(), eap.toByteArray(),
                     state == null ? null : state.getAttributeData(), attributes(decoded)), null, null);
         }
-        Credentials credentials = credentials(decoded);
+        Credentials credentials = passwordChange ? passwordChange(packet) : credentials(decoded);
         if (credentials == null) {
             return Result.dropped(DropReason.NO_CREDENTIALS);
         }
@@ -205,6 +210,46 @@ final class RequestDecoder {
                 Arrays.copyOfRange(response, 2, 18), Arrays.copyOfRange(response, 26, 50));
     }
 
+    /** Whether the request is an MS-CHAPv2 password change (MS-CHAP2-CPW, RFC 2548 section 2.3.5). */
+    private static boolean isPasswordChange(byte[] packet) {
+        return RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_CPW)
+                && !RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_RESPONSE);
+    }
+
+    /**
+     * The password change after an "E=648 R=1" error, read from the datagram: MS-CHAP-Challenge; MS-CHAP2-CPW with
+     * Code 7, Ident, Encrypted-Hash (16), Peer-Challenge (16), 8 reserved, NT-Response (24), Flags (2); and the
+     * MS-CHAP-NT-Enc-PW fragments (Code 6, Ident, Sequence-Number from 1, a piece), 516 octets in sequence order.
+     * Null when malformed.
+     */
+    private static Credentials passwordChange(byte[] packet) {
+        List<byte[]> challenges = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP_CHALLENGE);
+        List<byte[]> cpws = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP2_CPW);
+        java.util.SortedMap<Integer, byte[]> fragments = new java.util.TreeMap<>();
+        for (byte[] fragment : RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP_NT_ENC_PW)) {
+            if (fragment.length <= 4 || fragment[0] != 6 || fragments.put(((fragment[2] & 0xFF) << 8)
+                    | (fragment[3] & 0xFF), Arrays.copyOfRange(fragment, 4, fragment.length)) != null) {
+                return null;
+            }
+        }
+        if (challenges.size() != 1 || challenges.get(0).length != 16 || cpws.size() != 1) {
+            return null;
+        }
+        byte[] cpw = cpws.get(0);
+        if (cpw.length != 68 || cpw[0] != 7 || fragments.isEmpty() || fragments.firstKey() != 1
+                || fragments.lastKey() != fragments.size()) {
+            return null;
+        }
+        ByteArrayOutputStream encryptedPassword = new ByteArrayOutputStream();
+        fragments.values().forEach(encryptedPassword::writeBytes);
+        if (encryptedPassword.size() != 516) {
+            return null;
+        }
+        MsChapV2Credentials response = new MsChapV2Credentials(AuthMethod.MSCHAPV2, cpw[1] & 0xFF, challenges.get(0),
+                Arrays.copyOfRange(cpw, 18, 34), Arrays.copyOfRange(cpw, 42, 66));
+        return new MsChapV2PasswordChange(response, encryptedPassword.toByteArray(), Arrays.copyOfRange(cpw, 2, 18));
+    }
+
     static List<RequestAttribute> attributes(RadiusPacket packet) {
         List<RequestAttribute> result = new ArrayList<>();
         for (Object item : packet.getAttributes()) {
@@ -231,7 +276,8 @@ final class RequestDecoder {
     /** Credentials are not attributes for policies: they never leave the decoder as such. */
     private static boolean isCredential(int vendorId, int type) {
         return vendorId == RadiusWire.MICROSOFT
-                && (type == RadiusWire.MS_CHAP_CHALLENGE || type == RadiusWire.MS_CHAP2_RESPONSE);
+                && (type == RadiusWire.MS_CHAP_CHALLENGE || type == RadiusWire.MS_CHAP2_RESPONSE
+                        || type == RadiusWire.MS_CHAP2_CPW || type == RadiusWire.MS_CHAP_NT_ENC_PW);
     }
 
     private static RequestAttribute describe(int vendorId, RadiusAttribute attribute) {

@@ -2,6 +2,7 @@ package org.radmfa.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -443,7 +445,10 @@ class RadiusServerTest {
         AccessRequest request = new AccessRequest();
         request.setPacketIdentifier(id);
         request.setUserName("alice");
-        request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79, eap));
+        for (int offset = 0; offset < eap.length; offset += 253) {
+            request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(79,
+                    Arrays.copyOfRange(eap, offset, Math.min(eap.length, offset + 253))));
+        }
         if (state != null) {
             request.addAttribute(new org.tinyradius.attribute.RadiusAttribute(24, state));
         }
@@ -592,6 +597,119 @@ class RadiusServerTest {
         assertSignedResponse(response, request);
         assertEquals(1L, server.clients().get(0).rejects().get("AUTH_METHOD_NOT_ALLOWED"));
         assertEquals(0L, server.counters().drops("loopback", DropReason.UNDECODABLE));
+    }
+
+    /**
+     * A password that must change (draft-kamath-pppext-eap-mschapv2, RFC 2759 section 7): the directory's
+     * "E=648 R=1" becomes an MS-CHAPv2 Failure Request with a fresh challenge, the conversation kept; the peer's
+     * Change-Password reaches the pipeline as a password change made over that challenge, and its accept continues
+     * as any EAP-MSCHAPv2 success does, the Success echoing the Change-Password's MS-CHAPv2-ID.
+     */
+    @Test
+    void anExpiredPasswordIsOfferedAChangeAndTheChangeContinuesAsALogin() throws Exception {
+        HexFormat hex = HexFormat.of();
+        List<org.radmfa.api.Credentials> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] passwordHashHash = hex.parseHex("41c00c584bd2d91c4017a2a12fa59f3f");
+        pipeline = request -> {
+            seen.add(request.credentials());
+            if (request.credentials() instanceof org.radmfa.api.MsChapV2PasswordChange change) {
+                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                        "changed", "P", change.response().successAttributes(request.userName(), passwordHashHash),
+                        List.of()));
+            }
+            org.radmfa.api.MsChapV2Credentials msChap = (org.radmfa.api.MsChapV2Credentials) request.credentials();
+            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT,
+                    ReasonCode.PASSWORD_MUST_CHANGE, "must change", null,
+                    msChap.failureAttributes(ReasonCode.PASSWORD_MUST_CHANGE, true), List.of()));
+        };
+        byte[] identity = {2, 5, 0, 10, 1, 'f', 'r', 'a', 'n', 'k'};
+        byte[] challenge = exchange(signed(eapRequest(47, identity, null), SECRET));
+        byte[] state = attributeValue(challenge, 24);
+        byte[] eap = attributeValue(challenge, 79);
+        int msChapId = eap[6] & 0xFF;
+        byte[] firstChallenge = Arrays.copyOfRange(eap, 10, 26);
+
+        byte[] response = new byte[5 + 54 + 5];
+        response[0] = 2;
+        response[1] = eap[1];
+        response[2] = 0;
+        response[3] = (byte) response.length;
+        response[4] = 26;
+        response[5] = 2;
+        response[6] = (byte) msChapId;
+        response[8] = (byte) (response.length - 5);
+        response[9] = 49;
+        System.arraycopy("frank".getBytes(StandardCharsets.US_ASCII), 0, response, 59, 5);
+        byte[] offer = exchange(signed(eapRequest(48, response, state), SECRET));
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, offer[0], "the conversation goes on");
+        assertArrayEquals(state, attributeValue(offer, 24), "under the same State");
+        byte[] failureRequest = attributeValue(offer, 79);
+        assertEquals(1, failureRequest[0], "EAP-Request");
+        assertEquals(4, failureRequest[5], "MS-CHAPv2 Failure");
+        String message = new String(failureRequest, 9, failureRequest.length - 9, StandardCharsets.US_ASCII);
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile("^E=648 R=1 C=([0-9A-F]{32}) V=3 ")
+                .matcher(message);
+        assertTrue(c.find(), message);
+        byte[] changeChallenge = hex.parseHex(c.group(1).toLowerCase(java.util.Locale.ROOT));
+        assertFalse(Arrays.equals(firstChallenge, changeChallenge), "a fresh challenge for the change");
+
+        byte[] change = new byte[5 + 586];
+        change[0] = 2;
+        change[1] = failureRequest[1];
+        change[2] = (byte) (change.length >> 8);
+        change[3] = (byte) change.length;
+        change[4] = 26;
+        change[5] = 7;
+        change[6] = (byte) (msChapId + 1);
+        change[7] = (byte) (586 >> 8);
+        change[8] = (byte) 586;
+        Arrays.fill(change, 9, 525, (byte) 0x5a);
+        Arrays.fill(change, 525, 541, (byte) 0x6b);
+        Arrays.fill(change, 541, 557, (byte) 0x7c);
+        Arrays.fill(change, 565, 589, (byte) 0x8d);
+        byte[] success = exchange(signed(eapRequest(49, change, state), SECRET));
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, success[0], "the MS-CHAPv2 Success, to be acknowledged");
+        byte[] successRequest = attributeValue(success, 79);
+        assertEquals(3, successRequest[5], "MS-CHAPv2 Success");
+        assertEquals((msChapId + 1) & 0xFF, successRequest[6] & 0xFF, "echoes the Change-Password's ID");
+
+        org.radmfa.api.MsChapV2PasswordChange passed = (org.radmfa.api.MsChapV2PasswordChange) seen.get(1);
+        assertArrayEquals(changeChallenge, passed.response().authenticatorChallenge());
+        assertEquals("7c".repeat(16), hex.formatHex(passed.response().peerChallenge()));
+        assertEquals("8d".repeat(24), hex.formatHex(passed.response().ntResponse()));
+        assertEquals("5a".repeat(516), hex.formatHex(passed.encryptedPassword()));
+        assertEquals("6b".repeat(16), hex.formatHex(passed.encryptedHash()));
+        assertEquals(org.radmfa.api.AuthMethod.EAP_MSCHAPV2, passed.method());
+
+        byte[] acknowledgement = {2, successRequest[1], 0, 6, 26, 3};
+        byte[] accept = exchange(signed(eapRequest(50, acknowledgement, state), SECRET));
+        assertEquals(RadiusWire.ACCESS_ACCEPT, accept[0]);
+        assertEquals(3, attributeValue(accept, 79)[0], "EAP-Success");
+    }
+
+    private byte[] exchange(byte[] request) throws Exception {
+        send(request, authAddress);
+        byte[] response = receive();
+        assertSignedResponse(response, request);
+        return response;
+    }
+
+    /** The value of the first attribute of this type; EAP-Message values concatenated (RFC 3579 section 3.1). */
+    private static byte[] attributeValue(byte[] packet, int type) {
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        int offset = 20;
+        int length = ((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF);
+        while (offset < length) {
+            int attributeLength = packet[offset + 1] & 0xFF;
+            if ((packet[offset] & 0xFF) == type) {
+                value.write(packet, offset + 2, attributeLength - 2);
+                if (type != 79) {
+                    break;
+                }
+            }
+            offset += attributeLength;
+        }
+        return value.toByteArray();
     }
 
     /** A peer that Naks EAP-MSCHAPv2 for EAP-TLS gets EAP-Failure in an Access-Reject with reason 66. */

@@ -151,4 +151,59 @@ class RequestDecoderTest {
         assertEquals("alice", result.unsupported().userName());
         assertTrue(result.unsupported().method().startsWith("MS-CHAP v1"), result.unsupported().method());
     }
+
+    /**
+     * An MS-CHAPv2 password change as RFC 2548 section 2.3.5 carries it: MS-CHAP-Challenge, MS-CHAP2-CPW and the
+     * encrypted password in MS-CHAP-NT-Enc-PW fragments, here sent out of order; none of them is an attribute for
+     * policies.
+     */
+    @Test
+    void msChapV2PasswordChangeIsReassembledFromItsFragments() throws Exception {
+        byte[] encrypted = new byte[516];
+        for (int i = 0; i < encrypted.length; i++) {
+            encrypted[i] = (byte) i;
+        }
+        String cpw = "07" + "2a" + "11".repeat(16) + "22".repeat(16) + "00".repeat(8) + "33".repeat(24) + "0000";
+        String attributes = vsa(11, "44".repeat(16)) + vsa(27, cpw)
+                + vsa(6, "062a0002" + HEX.formatHex(encrypted, 240, 480))
+                + vsa(6, "062a0001" + HEX.formatHex(encrypted, 0, 240))
+                + vsa(6, "062a0003" + HEX.formatHex(encrypted, 480, 516));
+        RequestDecoder.Result result = new RequestDecoder(RadiusDictionary.load()).decode("rq-7",
+                appended(withUserName("frank"), attributes), GATEWAY, new InetSocketAddress("10.1.255.4", 1812));
+        assertNull(result.drop());
+        org.radmfa.api.MsChapV2PasswordChange change =
+                (org.radmfa.api.MsChapV2PasswordChange) result.request().credentials();
+        assertArrayEquals(encrypted, change.encryptedPassword());
+        assertEquals("11".repeat(16), HEX.formatHex(change.encryptedHash()));
+        assertEquals(0x2a, change.response().ident());
+        assertEquals("22".repeat(16), HEX.formatHex(change.response().peerChallenge()));
+        assertEquals("33".repeat(24), HEX.formatHex(change.response().ntResponse()));
+        assertEquals("44".repeat(16), HEX.formatHex(change.response().authenticatorChallenge()));
+        assertEquals(org.radmfa.api.AuthMethod.MSCHAPV2, change.method());
+        assertTrue(result.request().attributes().stream().noneMatch(a -> a.name().startsWith("MS-CHAP")),
+                result.request().attributes().toString());
+
+        // A fragment missing: 276 octets, not 516. Dropped as without credentials, never guessed.
+        String incomplete = vsa(11, "44".repeat(16)) + vsa(27, cpw)
+                + vsa(6, "062a0001" + HEX.formatHex(encrypted, 0, 240))
+                + vsa(6, "062a0003" + HEX.formatHex(encrypted, 480, 516));
+        assertEquals(DropReason.NO_CREDENTIALS, new RequestDecoder(RadiusDictionary.load()).decode("rq-8",
+                appended(withUserName("frank"), incomplete), GATEWAY, new InetSocketAddress("10.1.255.4", 1812))
+                .drop());
+    }
+
+    private static byte[] withUserName(String user) throws Exception {
+        org.tinyradius.packet.AccessRequest request = new org.tinyradius.packet.AccessRequest();
+        request.setPacketIdentifier(7);
+        request.setUserName(user);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        return out.toByteArray();
+    }
+
+    /** A Microsoft (311) Vendor-Specific attribute with one sub-attribute, as hex. */
+    private static String vsa(int type, String valueHex) {
+        int valueLength = valueHex.length() / 2;
+        return String.format("1a%02x00000137%02x%02x", valueLength + 8, type, valueLength + 2) + valueHex;
+    }
 }

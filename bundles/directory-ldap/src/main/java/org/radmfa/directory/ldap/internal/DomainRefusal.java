@@ -46,6 +46,9 @@ record DomainRefusal(ReasonCode reason, String status) {
             // seen
             new Known("NT_STATUS_INVALID_LOGON_HOURS", "The user account has time restrictions and cannot be logged"
                     + " onto at this time.", ReasonCode.INVALID_LOGON_HOURS),
+            new Known("NT_STATUS_PASSWORD_RESTRICTION", "When trying to update a password, this status indicates that"
+                    + " some password update rule has been violated. For example, the password might not meet length"
+                    + " criteria.", ReasonCode.PASSWORD_CHANGE_REFUSED),
             new Known("NT_STATUS_INVALID_WORKSTATION", "The user account is restricted so that it cannot be used to"
                     + " log on from the source workstation.", ReasonCode.ACCOUNT_RESTRICTION),
             new Known("NT_STATUS_ACCOUNT_RESTRICTION", "Indicates a referenced user name and authentication"

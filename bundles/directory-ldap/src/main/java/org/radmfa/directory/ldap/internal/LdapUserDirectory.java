@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Credentials;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
@@ -208,6 +209,13 @@ final class LdapUserDirectory implements UserDirectory {
         if (credentials instanceof CertificateCredentials) {
             // EAP-TLS verified the certificate; as NPS, find the account it names and its groups, without a bind.
             LOG.trace("LDAP directory {}: certificate user '{}'", name(), request.userName());
+        } else if (credentials instanceof MsChapV2PasswordChange change) {
+            if (winbind == null) {
+                return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
+                        ReasonCode.UNSUPPORTED_AUTH_METHOD, "an MS-CHAPv2 password change needs msChapV2 = winbind"
+                                + " in LDAP directory " + name())
+                        .withReplyAttributes(change.response().failureAttributes(ReasonCode.UNSUPPORTED_AUTH_METHOD)));
+            }
         } else if (credentials instanceof MsChapV2Credentials msChap) {
             if (winbind == null) {
                 return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(
@@ -227,7 +235,8 @@ final class LdapUserDirectory implements UserDirectory {
         }
         if (request.userName().isBlank()) {
             PrimaryAuthResult unknown = PrimaryAuthResult.rejected(ReasonCode.UNKNOWN_USER, "empty User-Name");
-            return CompletableFuture.completedFuture(credentials instanceof MsChapV2Credentials msChap
+            MsChapV2Credentials msChap = msChapV2(credentials);
+            return CompletableFuture.completedFuture(msChap != null
                     ? unknown.withReplyAttributes(msChap.failureAttributes(unknown.reason())) : unknown);
         }
         Job job = new Job(request.userName(), credentials);
@@ -265,9 +274,12 @@ final class LdapUserDirectory implements UserDirectory {
                 LOG.error("LDAP directory {}: unexpected failure for user '{}'", name(), login, e);
                 answer = unavailable("directory " + name() + " failed: " + e);
             }
-            if (!answer.accepted() && credentials instanceof MsChapV2Credentials msChap) {
-                // The peer learns the domain's reason as MS-CHAP-Error (691, 647, 648, 646).
-                answer = answer.withReplyAttributes(msChap.failureAttributes(answer.reason()));
+            MsChapV2Credentials msChap = msChapV2(credentials);
+            if (!answer.accepted() && msChap != null) {
+                // The peer learns the domain's reason as MS-CHAP-Error (691, 647, 648, 646, 709). An expired
+                // password may be changed through the domain (648 R=1), once: not in answer to a change.
+                boolean offerChange = credentials instanceof MsChapV2Credentials;
+                answer = answer.withReplyAttributes(msChap.failureAttributes(answer.reason(), offerChange));
             }
             result.complete(answer);
         }
@@ -298,7 +310,9 @@ final class LdapUserDirectory implements UserDirectory {
                 return refused;
             }
         } else {
-            WinbindVerifier.Verdict verdict = checkByDomain(login, entry, (MsChapV2Credentials) credentials);
+            WinbindVerifier.Verdict verdict = credentials instanceof MsChapV2PasswordChange change
+                    ? changeByDomain(login, entry, change)
+                    : checkByDomain(login, entry, (MsChapV2Credentials) credentials);
             if (!verdict.accepted()) {
                 return PrimaryAuthResult.rejected(verdict.reason(), verdict.detail());
             }
@@ -315,9 +329,22 @@ final class LdapUserDirectory implements UserDirectory {
             }
         }
         Set<String> groups = groups(entry);
-        PrimaryAuthResult accepted = PrimaryAuthResult.accepted(new User(canonical, groups, name()));
-        return credentials instanceof MsChapV2Credentials msChap
-                ? accepted.withReplyAttributes(msChap.successAttributes(login, passwordHashHash)) : accepted;
+        User user = new User(canonical, groups, name());
+        PrimaryAuthResult accepted = credentials instanceof MsChapV2PasswordChange
+                ? new PrimaryAuthResult(ReasonCode.ACCEPTED, user, "expired password changed by the domain and the"
+                        + " new one verified (" + name() + ")")
+                : PrimaryAuthResult.accepted(user);
+        MsChapV2Credentials msChap = msChapV2(credentials);
+        return msChap != null ? accepted.withReplyAttributes(msChap.successAttributes(login, passwordHashHash))
+                : accepted;
+    }
+
+    /** The MS-CHAPv2 response of a login or of a password change (made with the new password), or null. */
+    private static MsChapV2Credentials msChapV2(Credentials credentials) {
+        if (credentials instanceof MsChapV2PasswordChange change) {
+            return change.response();
+        }
+        return credentials instanceof MsChapV2Credentials msChap ? msChap : null;
     }
 
     /** The refusal of a simple bind as the user, or null when the password is right. */
@@ -348,6 +375,29 @@ final class LdapUserDirectory implements UserDirectory {
                     + ": only Active Directory accounts can use MS-CHAPv2");
         }
         return winbind.verify(account, credentials.challengeHash(login), credentials.ntResponse());
+    }
+
+    /**
+     * An MS-CHAPv2 password change through winbind, then the Change-Password's NT-Response checked with the new
+     * password as a login is: the NT key for the reply comes from that check, and a peer that did not know the new
+     * password it sent (a corrupted blob) is not accepted.
+     */
+    private WinbindVerifier.Verdict changeByDomain(String login, SearchResultEntry entry,
+            MsChapV2PasswordChange change) {
+        String account = entry.getAttributeValue(SAM_ACCOUNT_NAME);
+        if (account == null || !NtlmServerProtocol.safeValue(account)) {
+            return new WinbindVerifier.Verdict(ReasonCode.UNKNOWN_USER, null, "user '" + login + "' ("
+                    + entry.getDN() + ") has no usable sAMAccountName in directory " + name()
+                    + ": only Active Directory accounts can change their password by MS-CHAPv2");
+        }
+        WinbindVerifier.Verdict changed = winbind.changePassword(account, change.encryptedPassword(),
+                change.encryptedHash());
+        if (!changed.accepted()) {
+            return changed;
+        }
+        WinbindVerifier.Verdict verified = checkByDomain(login, entry, change.response());
+        return verified.accepted() ? new WinbindVerifier.Verdict(ReasonCode.ACCEPTED, verified.passwordHashHash(),
+                changed.detail() + "; " + verified.detail()) : verified;
     }
 
     /** What the user search found: no entry, one (given), or more than one. */

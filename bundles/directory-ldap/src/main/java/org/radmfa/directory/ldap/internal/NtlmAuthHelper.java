@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 final class NtlmAuthHelper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NtlmAuthHelper.class);
 
-    /** What the reader thread hands over: an answer, or the end of the process' output. */
-    private record Event(NtlmServerProtocol.Answer answer, String end) {
+    /** What the reader thread hands over: an answer's lines, or the end of the process' output. */
+    private record Event(List<String> answer, String end) {
     }
 
     private final String name;
@@ -58,9 +58,9 @@ final class NtlmAuthHelper implements AutoCloseable {
     }
 
     private void readAnswers(InputStream stdout) {
-        NtlmServerProtocol.AnswerReader reader = new NtlmServerProtocol.AnswerReader();
+        Answers reader = new Answers();
         String end = readLines(stdout, line -> {
-            NtlmServerProtocol.Answer answer = reader.line(line);
+            List<String> answer = reader.line(line);
             if (answer != null) {
                 events.add(new Event(answer, null));
             }
@@ -85,7 +85,7 @@ final class NtlmAuthHelper implements AutoCloseable {
      *
      * @throws IOException the helper exited, failed or missed the deadline; it is closed
      */
-    NtlmServerProtocol.Answer exchange(String request, long deadlineNanos) throws IOException {
+    List<String> exchange(String request, long deadlineNanos) throws IOException {
         if (broken || !process.isAlive()) {
             throw failed("ntlm_auth is not running");
         }
@@ -114,6 +114,28 @@ final class NtlmAuthHelper implements AutoCloseable {
             throw failed(event.end());
         }
         return event.answer();
+    }
+
+    /**
+     * Cuts ntlm_auth's output into answers: {@code Key: value} lines up to a line with a single dot. After a refusal
+     * ntlm_auth writes one more lone dot: an empty answer, skipped.
+     */
+    static final class Answers {
+        private final List<String> lines = new java.util.ArrayList<>();
+
+        /** Takes one line (without its line break); the answer it completes, or null. */
+        List<String> line(String line) {
+            if (!line.equals(".")) {
+                lines.add(line);
+                return null;
+            }
+            if (lines.isEmpty()) {
+                return null;
+            }
+            List<String> answer = List.copyOf(lines);
+            lines.clear();
+            return answer;
+        }
     }
 
     private IOException failed(String why) {

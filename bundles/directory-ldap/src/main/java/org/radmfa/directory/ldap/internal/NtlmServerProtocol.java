@@ -1,6 +1,5 @@
 package org.radmfa.directory.ldap.internal;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -50,44 +49,37 @@ final class NtlmServerProtocol {
 
     /** Collects the lines of answers; an answer is complete at its dot line. */
     static final class AnswerReader {
-        private final List<String> lines = new ArrayList<>();
+        private final NtlmAuthHelper.Answers answers = new NtlmAuthHelper.Answers();
 
         /** Takes one line (without its line break); the answer it completes, or null. */
         Answer line(String line) {
-            if (!line.equals(".")) {
-                lines.add(line);
-                return null;
-            }
-            if (lines.isEmpty()) {
-                return null;
-            }
-            Answer answer = parse(List.copyOf(lines));
-            lines.clear();
-            return answer;
+            List<String> lines = answers.line(line);
+            return lines == null ? null : parse(lines);
         }
+    }
 
-        private static Answer parse(List<String> lines) {
-            Boolean authenticated = null;
-            byte[] key = null;
-            String error = null;
-            for (String line : lines) {
-                int colon = line.indexOf(": ");
-                String name = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 2).trim();
-                switch (name.toLowerCase(Locale.ROOT)) {
-                    case "authenticated" -> authenticated = value.equalsIgnoreCase("Yes");
-                    case "user-session-key" -> key = HEX.parseHex(value.toLowerCase(Locale.ROOT));
-                    case "authentication-error", "error" -> error = value.isEmpty() ? line : value;
-                    default -> {
-                        // LANMAN-Session-Key and future additions: not needed.
-                    }
+    /** One answer, from its lines without the dot. */
+    static Answer parse(List<String> lines) {
+        Boolean authenticated = null;
+        byte[] key = null;
+        String error = null;
+        for (String line : lines) {
+            int colon = line.indexOf(": ");
+            String name = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 2).trim();
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "authenticated" -> authenticated = value.equalsIgnoreCase("Yes");
+                case "user-session-key" -> key = HEX.parseHex(value.toLowerCase(Locale.ROOT));
+                case "authentication-error", "error" -> error = value.isEmpty() ? line : value;
+                default -> {
+                    // LANMAN-Session-Key and future additions: not needed.
                 }
             }
-            if (authenticated == null) {
-                return new Answer(false, null, error != null ? error : "unexpected answer " + lines);
-            }
-            return new Answer(authenticated, authenticated ? key : null, authenticated ? null
-                    : error != null ? error : "refused without a reason");
         }
+        if (authenticated == null) {
+            return new Answer(false, null, error != null ? error : "unexpected answer " + lines);
+        }
+        return new Answer(authenticated, authenticated ? key : null, authenticated ? null
+                : error != null ? error : "refused without a reason");
     }
 }

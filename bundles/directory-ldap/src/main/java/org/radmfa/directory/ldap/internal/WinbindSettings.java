@@ -60,7 +60,12 @@ record WinbindSettings(Path ntlmAuth, Path configFile, String domain, int helper
 
     /** The helper's command line, as FreeRADIUS runs it but long-running: one process answers many checks. */
     List<String> command() {
-        List<String> command = new ArrayList<>(List.of(ntlmAuth.toString(), "--helper-protocol=ntlm-server-1",
+        return command("ntlm-server-1");
+    }
+
+    /** The command line of a helper of this protocol (ntlm-server-1 or ntlm-change-password-1). */
+    List<String> command(String helperProtocol) {
+        List<String> command = new ArrayList<>(List.of(ntlmAuth.toString(), "--helper-protocol=" + helperProtocol,
                 "--allow-mschapv2"));
         if (configFile != null) {
             command.add("--configfile=" + configFile);

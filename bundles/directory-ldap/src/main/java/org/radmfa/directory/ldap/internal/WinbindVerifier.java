@@ -2,8 +2,6 @@ package org.radmfa.directory.ldap.internal;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.radmfa.api.ReasonCode;
@@ -12,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MS-CHAPv2 responses checked by the domain through winbind: a small pool of long-running {@code ntlm_auth}
- * helpers (not a process per login), started on first use and replaced when one dies or misses its deadline. The
+ * helpers (not a process per login), started on first use and replaced when one dies or misses its deadline; and
+ * MS-CHAPv2 password changes, through one more helper in ntlm_auth's change-password protocol. The
  * domain says yes with the NT key (the PasswordHashHash the MPPE keys are made from), or no with an NT status,
  * mapped to a reason code. Whatever is not the domain's word about the user (no helper free in time, ntlm_auth
  * missing or dying, winbind down, no domain controller) is {@link ReasonCode#DIRECTORY_UNAVAILABLE} with a log line.
@@ -32,25 +31,19 @@ final class WinbindVerifier implements AutoCloseable {
         }
     }
 
-    /** A place for one helper; the queue of slots bounds how many run and hands each to one thread at a time. */
-    private static final class Slot {
-        NtlmAuthHelper helper;
-    }
-
     private final String directory;
     private final WinbindSettings settings;
-    private final List<String> command;
-    private final BlockingQueue<Slot> slots;
-    private volatile boolean closed;
+    private final HelperPool checks;
+    private final HelperPool changes;
 
     WinbindVerifier(String directory, WinbindSettings settings) {
         this.directory = directory;
         this.settings = settings;
-        this.command = settings.command();
-        this.slots = new ArrayBlockingQueue<>(settings.helpers());
-        for (int i = 0; i < settings.helpers(); i++) {
-            slots.add(new Slot());
-        }
+        this.checks = new HelperPool("radmfa-ntlm_auth-" + directory, settings.command("ntlm-server-1"),
+                settings.helpers());
+        // Changes are rare (a password expires every few weeks per user): one helper, started when the first comes.
+        this.changes = new HelperPool("radmfa-ntlm_auth-cpw-" + directory,
+                settings.command("ntlm-change-password-1"), 1);
     }
 
     /**
@@ -61,33 +54,43 @@ final class WinbindVerifier implements AutoCloseable {
      * @param ntResponse the peer's 24 octets
      */
     Verdict verify(String account, byte[] challenge, byte[] ntResponse) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
-        Slot slot;
         try {
-            slot = slots.poll(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable(account, "interrupted while waiting for an ntlm_auth helper");
-        }
-        if (slot == null) {
-            return unavailable(account, "all " + settings.helpers() + " ntlm_auth helpers stayed busy for "
-                    + settings.timeoutMillis() + " ms");
-        }
-        try {
-            if (closed) {
-                return unavailable(account, "directory " + directory + " was stopped");
-            }
-            if (slot.helper == null || !slot.helper.usable()) {
-                slot.helper = NtlmAuthHelper.start("radmfa-ntlm_auth-" + directory, command);
-            }
-            NtlmServerProtocol.Answer answer = slot.helper.exchange(
-                    NtlmServerProtocol.request(account, settings.domain(), challenge, ntResponse), deadline);
-            return verdict(account, answer);
+            List<String> answer = checks.exchange(NtlmServerProtocol.request(account, settings.domain(), challenge,
+                    ntResponse), deadline());
+            return verdict(account, NtlmServerProtocol.parse(answer));
         } catch (IOException e) {
             return unavailable(account, e.getMessage());
-        } finally {
-            release(slot);
         }
+    }
+
+    /**
+     * Asks the domain to change the account's password with an MS-CHAPv2 Change-Password's two blobs (RFC 2759
+     * sections 8.9 and 8.12): the domain checks the old password by them and applies its password policy. Accepted
+     * (with no key: the caller verifies the NT-Response with the new password next), or the domain's reason.
+     */
+    Verdict changePassword(String account, byte[] encryptedPassword, byte[] encryptedHash) {
+        NtlmChangePasswordProtocol.Answer answer;
+        try {
+            answer = NtlmChangePasswordProtocol.parse(changes.exchange(NtlmChangePasswordProtocol.request(account,
+                    settings.domain(), encryptedPassword, encryptedHash), deadline()));
+        } catch (IOException e) {
+            return unavailable(account, e.getMessage());
+        }
+        if (answer.changed()) {
+            LOG.info("Directory {}: the domain changed the expired password of '{}' (MS-CHAPv2 change-password)",
+                    directory, account);
+            return new Verdict(ReasonCode.ACCEPTED, null, "the domain changed the password of '" + account + "'");
+        }
+        DomainRefusal refusal = DomainRefusal.of(answer.error());
+        if (refusal.reason() == ReasonCode.DIRECTORY_UNAVAILABLE) {
+            return unavailable(account, "winbind answered the password change: " + refusal.status());
+        }
+        return new Verdict(refusal.reason(), null, "the domain refused to change the password of '" + account + "': "
+                + refusal.status());
+    }
+
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
     }
 
     private Verdict verdict(String account, NtlmServerProtocol.Answer answer) {
@@ -115,22 +118,11 @@ final class WinbindVerifier implements AutoCloseable {
         return new Verdict(ReasonCode.DIRECTORY_UNAVAILABLE, null, detail);
     }
 
-    private void release(Slot slot) {
-        if (closed && slot.helper != null) {
-            slot.helper.close();
-        }
-        slots.add(slot);
-    }
-
-    /** Stops the idle helpers now; a busy one stops when its check is done. */
+    /** Stops the idle helpers now; a busy one stops when its exchange is done. */
     @Override
     public void close() {
-        closed = true;
-        for (Slot slot : slots.toArray(Slot[]::new)) {
-            if (slot.helper != null) {
-                slot.helper.close();
-            }
-        }
+        checks.close();
+        changes.close();
     }
 
     @Override

@@ -264,6 +264,67 @@ class LdapUserDirectoryTest {
         assertEquals(0, server.bindsAs(AdLikeServer.ALICE_DN), "no bind as the user: there is no password to bind");
     }
 
+    /**
+     * A password that must change: the domain's refusal is answered "E=648 R=1" (a change offered); the peer's
+     * change goes to ntlm_auth's change-password helper, then its NT-Response is checked with the new password, and
+     * the accept carries the reply made from the new NT key. A change refused is E=709, with no second offer.
+     */
+    @Test
+    void anExpiredPasswordIsOfferedAChangeThatTheDomainMakes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path seen = dir.resolve("seen");
+        java.nio.file.Path script = dir.resolve("ntlm_auth");
+        java.nio.file.Path changed = dir.resolve("changed");
+        java.nio.file.Files.writeString(script, """
+                #!/bin/sh
+                while IFS= read -r line; do
+                  echo "${line%%%%: *}" >> %1$s
+                  case "$line" in Old-NT-Hash-Blob:*) hash="${line#Old-NT-Hash-Blob: }" ;; esac
+                  [ "$line" = . ] || continue
+                  case "$*" in
+                    *ntlm-change-password-1*)
+                      if [ "$hash" = 00000000000000000000000000000000 ]; then
+                        touch %2$s; printf 'Password-Change: Yes\n.\n'
+                      else
+                        printf 'Password-Change: No\nPassword-Change-Error: NT_STATUS_PASSWORD_RESTRICTION\n.\n.\n'
+                      fi ;;
+                    *) if [ -e %2$s ]; then
+                         printf 'Authenticated: Yes\nUser-Session-Key: 41C00C584BD2D91C4017A2A12FA59F3F\n.\n'
+                       else
+                         printf 'Authenticated: No\nAuthentication-Error: The user password must be changed \
+                before logging on the first time.\n.\n.\n'
+                       fi ;;
+                  esac
+                done
+                """.formatted(seen, changed));
+        script.toFile().setExecutable(true);
+        Map<String, Object> config = server.config();
+        config.put("msChapV2", "winbind");
+        config.put("ntlmAuth", script.toString());
+        config.put("ntlmAuthDomain", "CORP");
+        LdapUserDirectory directory = directory(config);
+        PrimaryAuthResult mustChange = await(directory.authenticate(request("alice", MS_CHAP)));
+        assertEquals(ReasonCode.PASSWORD_MUST_CHANGE, mustChange.reason());
+        assertEquals(MS_CHAP.failureAttributes(ReasonCode.PASSWORD_MUST_CHANGE, true), mustChange.replyAttributes());
+
+        org.radmfa.api.MsChapV2PasswordChange refusedChange = new org.radmfa.api.MsChapV2PasswordChange(MS_CHAP,
+                new byte[516], new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        PrimaryAuthResult refused = await(directory.authenticate(request("alice", refusedChange)));
+        assertEquals(ReasonCode.PASSWORD_CHANGE_REFUSED, refused.reason(), refused.detail());
+        assertEquals(MS_CHAP.failureAttributes(ReasonCode.PASSWORD_CHANGE_REFUSED), refused.replyAttributes());
+
+        org.radmfa.api.MsChapV2PasswordChange change = new org.radmfa.api.MsChapV2PasswordChange(MS_CHAP,
+                new byte[516], new byte[16]);
+        PrimaryAuthResult accepted = await(directory.authenticate(request("alice", change)));
+        assertTrue(accepted.accepted(), accepted.detail());
+        assertTrue(accepted.detail().contains("changed"), accepted.detail());
+        assertTrue(accepted.user().groups().contains("vpn-users"), accepted.user().groups().toString());
+        assertEquals(MS_CHAP.successAttributes("alice", java.util.HexFormat.of().parseHex(
+                "41c00c584bd2d91c4017a2a12fa59f3f")), accepted.replyAttributes());
+        assertEquals(List.of("Username", "NT-Domain", "New-NT-Password-Blob", "Old-NT-Hash-Blob", "."),
+                java.nio.file.Files.readAllLines(seen).subList(6, 11), "the change as ntlm-change-password-1 has it");
+    }
+
     @Test
     void msChapV2WithAnEmptyUserNameGetsAnMsChapErrorToo() throws Exception {
         Map<String, Object> config = server.config();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,11 +24,23 @@ import org.radmfa.api.ReasonCode;
 class WinbindVerifierTest {
     private static final String SCRIPT = """
             #!/bin/sh
-            echo started >> "%s"
+            echo started >> "%1$s"
             while IFS= read -r line; do
               case "$line" in
                 Username:*) user="${line#Username: }" ;;
-                .) case "$user" in
+                New-NT-Password-Blob:*) blob="${line#New-NT-Password-Blob: }" ;;
+                .) case "$*" in
+                     *ntlm-change-password-1*)
+                       echo "change $user ${#blob}" >> "%1$s"
+                       case "$user" in
+                         frank) printf 'Password-Change: Yes\n.\n' ;;
+                         *) printf 'Password-Change: No\nPassword-Change-Error: When trying to update a password, \
+            this status indicates that some password update rule has been violated. For example, the password might \
+            not meet length criteria.\n.\n.\n' ;;
+                       esac
+                       continue ;;
+                   esac
+                   case "$user" in
                      alice) printf 'Authenticated: Yes\\nUser-Session-Key: 41C00C584BD2D91C4017A2A12FA59F3F\\n.\\n' ;;
                      nokey) printf 'Authenticated: Yes\\n.\\n' ;;
                      bob) printf 'Authenticated: No\\nAuthentication-Error: The referenced account is currently \
@@ -49,7 +62,7 @@ class WinbindVerifierTest {
     void fakeNtlmAuth() throws IOException {
         starts = dir.resolve("starts");
         Path script = dir.resolve("ntlm_auth");
-        Files.writeString(script, SCRIPT.formatted(starts));
+        Files.writeString(script, SCRIPT.formatted(starts.toString()));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         verifier = new WinbindVerifier("corp", new WinbindSettings(script, null, "CORP", 1, 1000));
     }
@@ -121,5 +134,22 @@ class WinbindVerifierTest {
         WinbindVerifier.Verdict verdict = verify("alice");
         assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, verdict.reason());
         assertTrue(verdict.detail().contains("gone"), verdict.detail());
+    }
+
+    /**
+     * A password change goes to a helper of its own protocol (ntlm-change-password-1), with the 516-octet blob as
+     * 1032 hex digits; the domain's refusal of the new password is PASSWORD_CHANGE_REFUSED.
+     */
+    @Test
+    void aPasswordChangeGoesToTheChangePasswordHelper() throws IOException {
+        WinbindVerifier.Verdict changed = verifier.changePassword("frank", new byte[516], new byte[16]);
+        assertEquals(ReasonCode.ACCEPTED, changed.reason(), changed.detail());
+        WinbindVerifier.Verdict refused = verifier.changePassword("erin", new byte[516], new byte[16]);
+        assertEquals(ReasonCode.PASSWORD_CHANGE_REFUSED, refused.reason(), refused.detail());
+        assertTrue(refused.detail().contains("NT_STATUS_PASSWORD_RESTRICTION"), refused.detail());
+        assertEquals(ReasonCode.ACCEPTED, verify("alice").reason());
+        List<String> lines = Files.readAllLines(starts);
+        assertTrue(lines.contains("change frank 1032"), lines.toString());
+        assertEquals(2, lines.stream().filter("started"::equals).count(), "one change helper, one check helper");
     }
 }

@@ -39,6 +39,7 @@ import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
@@ -149,6 +150,13 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         }
         if (request.credentials() instanceof MsChapV2Credentials msChap) {
             return CompletableFuture.completedFuture(msChapV2(request.userName(), user, msChap));
+        }
+        if (request.credentials() instanceof MsChapV2PasswordChange change) {
+            // Never offered (no 648 R=1 from here): the local store's passwords are set by an administrator.
+            return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.UNSUPPORTED_AUTH_METHOD,
+                    "user '" + user.name() + "' of directory " + name + " cannot change the password by MS-CHAPv2:"
+                            + " the local store's passwords are set by an administrator")
+                    .withReplyAttributes(change.response().failureAttributes(ReasonCode.UNSUPPORTED_AUTH_METHOD)));
         }
         if (request.credentials() instanceof CertificateCredentials certificate) {
             // The EAP method has verified the certificate; as NPS, the directory only maps it to a user.

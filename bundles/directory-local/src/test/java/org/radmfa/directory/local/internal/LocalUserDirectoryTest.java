@@ -188,6 +188,19 @@ class LocalUserDirectoryTest {
         assertEquals("MS-CHAP-Error", refused.replyAttributes().get(0).name());
     }
 
+    /** The local store never offers a password change (no 648 R=1); one sent anyway is refused, saying why. */
+    @Test
+    void anMsChapV2PasswordChangeIsRefusedForLocalUsers() {
+        directory.put("k1", new LocalUser("User", PasswordHash.create("clientPass", new SecureRandom()),
+                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true), "k1.cfg");
+        PrimaryAuthResult refused = login("User", new org.radmfa.api.MsChapV2PasswordChange(
+                rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"), new byte[516], new byte[16]));
+        assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, refused.reason());
+        assertTrue(refused.detail().contains("cannot change the password"), refused.detail());
+        assertTrue(new String(HEX.parseHex(refused.replyAttributes().get(0).value().substring(4)))
+                .startsWith("E=691 R=0"));
+    }
+
     @Test
     void chapVerifiesAgainstTheReversiblyStoredPassword() throws Exception {
         directory.put("k1", new LocalUser("erin", PasswordHash.create("s3cret", new SecureRandom()), null, "s3cret",
