@@ -221,31 +221,6 @@ final class RadiusTestClient implements AutoCloseable {
         return new Sent(id, authenticator, secret, packet);
     }
 
-    /**
-     * Sends an EAP packet (RFC 3579: split into EAP-Message attributes of at most 253 octets) with a
-     * Message-Authenticator, echoing an Access-Challenge's State when not null.
-     */
-    Sent sendEap(String user, byte[] eap, byte[] state, String secret) throws IOException {
-        int id = nextId++ & 0xFF;
-        skipped.remove(id);
-        byte[] authenticator = new byte[16];
-        random.nextBytes(authenticator);
-        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
-        attribute(attributes, 1, user.getBytes(StandardCharsets.UTF_8));
-        attribute(attributes, 32, "itest".getBytes(StandardCharsets.UTF_8));
-        for (int offset = 0; offset < eap.length; offset += 253) {
-            attribute(attributes, 79, Arrays.copyOfRange(eap, offset, Math.min(eap.length, offset + 253)));
-        }
-        if (state != null) {
-            attribute(attributes, 24, state);
-        }
-        attribute(attributes, 80, new byte[16]);
-        byte[] packet = packet(1, id, authenticator, attributes.toByteArray());
-        System.arraycopy(hmacMd5(secret, packet), 0, packet, packet.length - 16, 16);
-        socket.send(new DatagramPacket(packet, packet.length, server));
-        return new Sent(id, authenticator, secret, packet);
-    }
-
     private static byte[] microsoft(int type, byte[] value) {
         ByteArrayOutputStream vsa = new ByteArrayOutputStream();
         vsa.writeBytes(new byte[] {0, 0, 1, 55});
