@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,18 @@ final class ConfigMirror {
     private final SharedStore store;
     private final Path recordFile;
     private final Map<String, Applied> applied = new HashMap<>();
+    /** Wall-clock milliseconds: versions of edits made on different nodes are ordered by it. */
+    private final LongSupplier wallClock;
     private long clock;
     private int conflicts;
 
     /** @param recordFile where the versions survive a restart; null keeps them in memory only */
     ConfigMirror(String node, LocalConfigs local, SharedStore store, Path recordFile) {
+        this(node, local, store, recordFile, System::currentTimeMillis);
+    }
+
+    ConfigMirror(String node, LocalConfigs local, SharedStore store, Path recordFile, LongSupplier wallClock) {
+        this.wallClock = wallClock;
         this.node = node;
         this.local = local;
         this.store = store;
@@ -168,7 +176,7 @@ final class ConfigMirror {
     }
 
     private long nextVersion() {
-        clock = Math.max(clock + 1, System.currentTimeMillis());
+        clock = Math.max(clock + 1, wallClock.getAsLong());
         return clock;
     }
 

@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,10 @@ class ConfigMirrorTest {
         }
     }
 
-    private static final class Node {
+    /** The nodes' shared wall clock, in milliseconds: it moves only when a test moves it. */
+    private final AtomicLong wallClock = new AtomicLong(1_780_000_000_000L);
+
+    private final class Node {
         final MemoryConfigs configs = new MemoryConfigs();
         ConfigMirror mirror;
         Side side;
@@ -85,7 +89,7 @@ class ConfigMirrorTest {
                 public SharedEntry putIfNewer(SharedEntry entry) {
                     return Node.this.side.putIfNewer(entry);
                 }
-            }, records);
+            }, records, wallClock::get);
             configs.listen(key -> mirror.localChanged(key));
             side.nodes.add(this);
         }
@@ -133,7 +137,7 @@ class ConfigMirrorTest {
         c.moveTo(island);
         a.configs.edit(CLIENT, Map.of("name", "gw", "secret", "two"));
         cluster.deliver();
-        Thread.sleep(2); // the island's edit is later by the clock
+        wallClock.addAndGet(2); // the island's edit is later by the clock
         c.configs.edit(CLIENT, Map.of("name", "gw", "secret", "three"));
         island.deliver();
         assertEquals("two", b.configs.read(CLIENT).get("secret"));
