@@ -662,9 +662,8 @@ public final class LoadGenerator {
                 }
                 if (c.outstanding > 0) {
                     expire(Long.MAX_VALUE, tally);
-                } else {
-                    sleepMillis(50); // not listening yet, or not yet configured (Access-Reject)
                 }
+                sleepMillis(50); // not listening yet, or not yet configured (Access-Reject)
             }
         } finally {
             c.channel.close();
