@@ -104,8 +104,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                 description = "Threads a busy reading thread hands requests to, so that one gateway (one source"
                         + " address and port, which the kernel gives to one socket) is decided on every processor;"
                         + " a request is handed only to an idle one, and idle ones end after a while. -1 means one"
-                        + " per processor, 0 none (each reading thread decides what it reads)")
-        int deciderThreads() default -1;
+                        + " per processor, 0 none (each reading thread decides what it reads). Off by default: on 2"
+                        + " processors the hand-off cost more CPU per request than it gained (docs/performance.md)")
+        int deciderThreads() default 0;
     }
 
     private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
@@ -217,7 +218,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600),
                 config.integer("rateLimitPerClient", 5000, 0, 10_000_000),
                 config.integer("rateLimitBurst", 5000, 1, 10_000_000), config.integer("socketsPerAddress", 0, 0, 64),
-                config.integer("deciderThreads", -1, -1, 64));
+                config.integer("deciderThreads", 0, -1, 64));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
