@@ -60,6 +60,10 @@ listenAddresses = 127.0.0.1
 # One load generator sends everything.
 rateLimitPerClient = 0
 EOF
+    # BENCH_DECIDER_THREADS: the transport's deciderThreads (0: each reading thread decides what it reads).
+    if [[ -n "${BENCH_DECIDER_THREADS:-}" ]]; then
+        echo "deciderThreads = $BENCH_DECIDER_THREADS" >> "$etc/org.radmfa.transport.cfg"
+    fi
     cat > "$etc/org.radmfa.client-demo.cfg" <<EOF
 name = bench
 address = 127.0.0.1

@@ -18,6 +18,10 @@
 #   BENCH_KEEP (0)           1: keep the work directory                 closed-loop measurement, with a summary
 #   BENCH_LOW_RATE (5000)    a second equal load, in req/s, that both servers sustain
 #   BENCH_CLUSTER (0)        1: the appliance runs as a member of a one-node radmfa-cluster (bench/lib.sh)
+#   BENCH_FR_CONFIG (hardened) hardened: FreeRADIUS's client requires Message-Authenticator and every reply carries
+#                            one (what 3.2.5 and later do by default; on older versions through post-auth), the
+#                            appliance's client requires it too, and the generator counts an answer without one as
+#                            wrong; minimal: neither server requires it and FreeRADIUS's stock replies are accepted
 #   BENCH_DEADLINE (570)     seconds the whole run may take            BENCH_ASSEMBLY: the appliance to copy
 #                            (default karaf-assembly/target/assembly, built with mvn -q install -DskipTests if missing)
 #
@@ -35,7 +39,13 @@ OPEN_SECONDS=${BENCH_OPEN_SECONDS:-10}
 LOW_RATE=${BENCH_LOW_RATE:-5000}
 JFR=${BENCH_JFR:-0}
 KEEP=${BENCH_KEEP:-0}
+FR_CONFIG=${BENCH_FR_CONFIG:-hardened}
+[[ "$FR_CONFIG" == hardened || "$FR_CONFIG" == minimal ]] || { echo "bench: BENCH_FR_CONFIG is hardened or minimal" >&2; exit 2; }
+HARDENED=$([[ "$FR_CONFIG" == hardened ]] && echo true || echo false)
+# Names of measurements whose own checks failed (a wrong answer): the run reports them and exits non-zero.
+FAILED=""
 DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-570}))
+LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 BENCH_USER=benchuser
@@ -79,11 +89,13 @@ if [[ -z "$GEN_JAR" || ! -x "$ASSEMBLY/bin/start" ]]; then
     GEN_JAR=$(ls "$ROOT"/bench/target/radmfa-bench-*.jar | head -n 1)
 fi
 
-# The generator: a small heap and the serial collector, so that it stays out of the servers' way.
+# The generator: a small heap and the serial collector, so that it stays out of the servers' way. With the hardened
+# configuration an answer without a valid Message-Authenticator is a wrong answer (exit status 3).
 gen() {
     local limit=$1; shift
     bounded "$limit" java -XX:+UseSerialGC -Xms64m -Xmx256m -jar "$GEN_JAR" --host 127.0.0.1 --secret "$SECRET" \
-        --user "$BENCH_USER" --password "$BENCH_PASSWORD" --timeout-ms 1000 "$@"
+        --user "$BENCH_USER" --password "$BENCH_PASSWORD" --timeout-ms 1000 \
+        --expect-message-authenticator "$HARDENED" "$@"
 }
 # value KEY FILE: a field of the RESULT line in FILE.
 value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
@@ -93,7 +105,7 @@ measure() { # NAME PORT PID: closed loop (maximum), output in $WORK/NAME-max.txt
     thread_ticks "$pid" > "$WORK/$name-ticks-before.txt"
     gen $((MAX_SECONDS * 2 + 60)) --name "$name" --port "$port" --server-pid "$pid" --warmup "$WARMUP" \
         --requests "$REQUESTS" --window "$WINDOW" --sockets "$SOCKETS" --max-seconds "$MAX_SECONDS" \
-        | tee "$WORK/$name-max.txt"
+        | tee "$WORK/$name-max.txt" || FAILED="$FAILED $name-max"
     thread_ticks "$pid" > "$WORK/$name-ticks-after.txt"
     awk -F '\t' 'NR == FNR { before[$2] = $1; next } { d = $1 - before[$2]; if (d > 0) { all += d; used[$2] = d } }
          END { for (n in used) printf "%5.1f %%  %s\n", 100 * used[n] / all, n }' \
@@ -103,7 +115,7 @@ measure_at() { # NAME PORT PID RATE [TAG]: open loop at RATE req/s, output in $W
     local name=$1 port=$2 pid=$3 rate=$4 tag=${5:-open}
     gen $((OPEN_SECONDS * 2 + 60)) --name "$name-at-$rate" --port "$port" --server-pid "$pid" --warmup 0 \
         --rate "$rate" --requests $((rate * OPEN_SECONDS)) --window "$WINDOW" --sockets "$SOCKETS" \
-        --max-seconds $((OPEN_SECONDS + 5)) | tee "$WORK/$name-$tag.txt"
+        --max-seconds $((OPEN_SECONDS + 5)) | tee "$WORK/$name-$tag.txt" || FAILED="$FAILED $name-$tag"
 }
 
 # ---------------------------------------------------------------------------------------------- FreeRADIUS
@@ -115,11 +127,11 @@ mkdir -p "$FR_DIR/log" "$FR_DIR/run" "$FR_DIR/radacct"
 sed -i -e "s|^\s*logdir = .*|logdir = $FR_DIR/log|" -e "s|^\s*run_dir = .*|run_dir = $FR_DIR/run|" \
     -e "s|^\s*radacctdir = .*|radacctdir = $FR_DIR/radacct|" "$FR_DIR/radiusd.conf"
 cat > "$FR_DIR/clients.conf" <<EOF
-# One client, as for radmfa: the generator on loopback, Message-Authenticator required (BlastRADIUS).
+# One client, as for radmfa: the generator on loopback; hardened: Message-Authenticator required (BlastRADIUS).
 client bench {
 	ipaddr = 127.0.0.1
 	secret = $SECRET
-	require_message_authenticator = yes
+	require_message_authenticator = $([[ "$FR_CONFIG" == hardened ]] && echo yes || echo no)
 }
 EOF
 # The bench user, with the reply radmfa's bench policy sends, ahead of the distribution's DEFAULT entries.
@@ -151,11 +163,23 @@ cp "$FR_DIR/sites-available/default" "$FR_DIR/sites-enabled/default"
 cp "$FR_DIR/sites-available/inner-tunnel" "$FR_DIR/sites-enabled/inner-tunnel"
 rewrite_listeners "$FR_DIR/sites-enabled/default" "$FR_PORT" "$FR_ACCT"
 rewrite_listeners "$FR_DIR/sites-enabled/inner-tunnel" none none
+if [[ "$FR_CONFIG" == hardened ]]; then
+    # FreeRADIUS 3.2.5 and later put a Message-Authenticator in every answer to an Access-Request (BlastRADIUS); older
+    # versions only in EAP answers. The same here through unlang: an attribute Message-Authenticator in the reply
+    # list is computed by the encoder (rad_sign) over the answer, as for EAP. Accepts and rejects both.
+    awk '{ print }
+         /^post-auth[ \t]*\{/ { print "\tupdate reply {\n\t\tMessage-Authenticator := 0x00\n\t}" }
+         /^[ \t]*Post-Auth-Type REJECT[ \t]*\{/ { print "\t\tupdate reply {\n\t\t\tMessage-Authenticator := 0x00\n\t\t}" }' \
+        "$FR_DIR/sites-enabled/default" > "$FR_DIR/default.new"
+    mv "$FR_DIR/default.new" "$FR_DIR/sites-enabled/default"
+    grep -c 'Message-Authenticator := 0x00' "$FR_DIR/sites-enabled/default" | grep -qx 2 \
+        || die "could not add Message-Authenticator to FreeRADIUS's replies (post-auth not found)"
+fi
 chown -R freerad:freerad "$FR_DIR"
 bounded 30 freeradius -C -d "$FR_DIR" >/dev/null || { freeradius -XC -d "$FR_DIR" | tail -20; die "FreeRADIUS config"; }
 
 FR_VERSION=$(freeradius -v | sed -n '1s/.*Version \([^,]*\),.*/\1/p')
-say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR)"
+say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR), $FR_CONFIG configuration"
 FR_T0=$(date +%s%3N)
 freeradius -f -d "$FR_DIR" > "$WORK/freeradius.out" 2>&1 &
 FR_PID=$!
@@ -183,6 +207,7 @@ password = $BENCH_PASSWORD
 groups = bench-users
 enabled = true
 EOF
+sed -i "s/^requireMessageAuthenticator *=.*/requireMessageAuthenticator = $HARDENED/" "$ETC/org.radmfa.client-demo.cfg"
 cat > "$ETC/org.radmfa.policy-bench.cfg" <<EOF
 name = Bench users
 order = 5
@@ -210,6 +235,17 @@ if [[ "$JFR" == 1 ]]; then
 fi
 measure_at radmfa "$RM_PORT" "$RM_PID" "$RATE"
 measure_at radmfa "$RM_PORT" "$RM_PID" "$LOW_RATE" low
+RM_RSS_LOADED=$(ps -o rss= -p "$RM_PID" | tr -d ' ')
+stop_radmfa
+# The second start of a node that comes back (data/ kept: bundles installed, configuration sealed), then its
+# resident memory once idle.
+RM_T0=$(date +%s%3N)
+"$KARAF_HOME/bin/start"
+gen 70 --name radmfa-restart --port "$RM_PORT" --since-epoch-ms "$RM_T0" --wait-accept-seconds 60 \
+    | tee "$WORK/radmfa-restart.txt" || FAILED="$FAILED radmfa-restart"
+sleep 15
+RM_PID=$(appliance_pid || true)
+RM_RSS_IDLE=$([[ -n "$RM_PID" ]] && ps -o rss= -p "$RM_PID" | tr -d ' ' || echo NaN)
 stop_radmfa
 
 # ---------------------------------------------------------------------------------------------- summary
@@ -220,7 +256,7 @@ row() { # LABEL NAME-FILE: one table row
 }
 RM_RPS=$(value rps "$WORK/radmfa-max.txt")
 echo
-say "summary: PAP with Message-Authenticator, window $WINDOW over $SOCKETS sockets, $(nproc) CPUs"
+say "summary: PAP with Message-Authenticator, $FR_CONFIG FreeRADIUS configuration, window $WINDOW over $SOCKETS sockets, $(nproc) CPUs (load average before: $LOAD_BEFORE)"
 printf "| %-24s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "run" "accepts/s" "p50 ms" "p99 ms" \
     "p99.9 ms" "lost" "wrong" "gen CPU %" "server us"
 printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n" "--------------------------" "-----------" "---------" "---------" \
@@ -233,12 +269,19 @@ row "FreeRADIUS at $LOW_RATE/s" "$WORK/freeradius-low.txt"
 row "radmfa at $LOW_RATE/s" "$WORK/radmfa-low.txt"
 echo
 echo "throughput ratio radmfa / FreeRADIUS: $(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.2f", a / b }')"
-echo "p99 at $RATE req/s ($LOAD_PCT % of FreeRADIUS's maximum): FreeRADIUS $(value p99_ms "$WORK/freeradius-open.txt")" \
-    "ms, radmfa $(value p99_ms "$WORK/radmfa-open.txt") ms"
+echo "CPU per accept at the maximum: FreeRADIUS $(value server_cpu_us_per_req "$WORK/freeradius-max.txt") us," \
+    "radmfa $(value server_cpu_us_per_req "$WORK/radmfa-max.txt") us (ratio $(awk -v a="$(value server_cpu_us_per_req \
+    "$WORK/radmfa-max.txt")" -v b="$(value server_cpu_us_per_req "$WORK/freeradius-max.txt")" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "NaN" }'))"
+echo "p99 / p99.9 at $RATE req/s ($LOAD_PCT % of FreeRADIUS's maximum): FreeRADIUS" \
+    "$(value p99_ms "$WORK/freeradius-open.txt") / $(value p999_ms "$WORK/freeradius-open.txt") ms, radmfa" \
+    "$(value p99_ms "$WORK/radmfa-open.txt") / $(value p999_ms "$WORK/radmfa-open.txt") ms"
 echo "p99 at $LOW_RATE req/s: FreeRADIUS $(value p99_ms "$WORK/freeradius-low.txt") ms," \
     "radmfa $(value p99_ms "$WORK/radmfa-low.txt") ms"
 echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/freeradius-boot.txt") s," \
-    "radmfa $(value first_accept_s "$WORK/radmfa-boot.txt") s (fresh data/)"
+    "radmfa $(value first_accept_s "$WORK/radmfa-boot.txt") s (first start, fresh data/)," \
+    "$(value first_accept_s "$WORK/radmfa-restart.txt") s (restart, data/ kept)"
+echo "radmfa resident memory: ${RM_RSS_LOADED:-NaN} KiB after the load, ${RM_RSS_IDLE:-NaN} KiB 15 s after the restart"
 if [[ -s "$WORK/radmfa-threads.txt" ]]; then
     echo "radmfa CPU by thread during its maximum run (warm-up included; threads named alike summed):"
     sed 's/^/    /' "$WORK/radmfa-threads.txt"
@@ -253,8 +296,13 @@ echo "(gen CPU %: the generator's whole JVM, in % of one of the $(nproc) CPUs; s
 echo "RESULT name=ratio rps_ratio=$(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.3f", a / b }')" \
     "fr_rps=$FR_RPS radmfa_rps=$RM_RPS equal_load_rps=$RATE" \
     "fr_p99_ms=$(value p99_ms "$WORK/freeradius-open.txt") radmfa_p99_ms=$(value p99_ms "$WORK/radmfa-open.txt")" \
+    "fr_p999_ms=$(value p999_ms "$WORK/freeradius-open.txt") radmfa_p999_ms=$(value p999_ms "$WORK/radmfa-open.txt")" \
+    "fr_cpu_us=$(value server_cpu_us_per_req "$WORK/freeradius-max.txt")" \
+    "radmfa_cpu_us=$(value server_cpu_us_per_req "$WORK/radmfa-max.txt")" \
     "fr_boot_s=$(value first_accept_s "$WORK/freeradius-boot.txt")" \
     "radmfa_boot_s=$(value first_accept_s "$WORK/radmfa-boot.txt")" \
+    "radmfa_restart_s=$(value first_accept_s "$WORK/radmfa-restart.txt")" \
+    "radmfa_idle_rss_kib=${RM_RSS_IDLE:-NaN} fr_config=$FR_CONFIG sockets=$SOCKETS" \
     "low_rps=$LOW_RATE fr_low_p99_ms=$(value p99_ms "$WORK/freeradius-low.txt")" \
     "radmfa_low_p99_ms=$(value p99_ms "$WORK/radmfa-low.txt")"
 if [[ "$JFR" == 1 && -f "$WORK/radmfa.jfr" ]]; then
@@ -265,4 +313,8 @@ if [[ "$JFR" == 1 && -f "$WORK/radmfa.jfr" ]]; then
     jfr print --events jdk.ExecutionSample "$WORK/radmfa.jfr" \
         | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); top[$0]++; n++ }
                END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25 || true
+fi
+if [[ -n "$FAILED" ]]; then
+    echo "bench: CHECK FAILED (wrong answers) in:$FAILED" >&2
+    exit 3
 fi

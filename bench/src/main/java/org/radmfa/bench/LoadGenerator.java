@@ -55,6 +55,9 @@ public final class LoadGenerator {
     private static final int MESSAGE_AUTHENTICATOR = 80;
     private static final int IDS = 256;
     private static final long NANOS = 1_000_000_000L;
+    private static final int BAD = -1;
+    private static final int VALID_WITHOUT_MESSAGE_AUTHENTICATOR = 0;
+    private static final int VALID_WITH_MESSAGE_AUTHENTICATOR = 1;
 
     /** The command line, with defaults. */
     static final class Options {
@@ -74,6 +77,7 @@ public final class LoadGenerator {
         double waitAcceptSeconds = 0;
         long sinceEpochMs = 0;
         int serverPid = 0;
+        boolean expectMessageAuthenticator;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -103,6 +107,7 @@ public final class LoadGenerator {
                     case "--wait-accept-seconds" -> o.waitAcceptSeconds = range(arg, Double.parseDouble(v), 0, 600);
                     case "--since-epoch-ms" -> o.sinceEpochMs = Long.parseLong(v);
                     case "--server-pid" -> o.serverPid = range(arg, Integer.parseInt(v), 0, Integer.MAX_VALUE);
+                    case "--expect-message-authenticator" -> o.expectMessageAuthenticator = flag(arg, v);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -114,6 +119,14 @@ public final class LoadGenerator {
                 throw new IllegalArgumentException("--password: at most 128 octets (RFC 2865)");
             }
             return o;
+        }
+
+        private static boolean flag(String name, String value) {
+            return switch (value) {
+                case "true", "yes" -> true;
+                case "false", "no" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false");
+            };
         }
 
         private static int range(String name, int value, int min, int max) {
@@ -163,6 +176,7 @@ public final class LoadGenerator {
         long rejected;
         long challenged;
         long badAuthenticator;
+        long missingMessageAuthenticator;
         long lost;
         long stray;
         long sendFailures;
@@ -172,11 +186,11 @@ public final class LoadGenerator {
         int recorded;
 
         long completed() {
-            return accepted + rejected + challenged + badAuthenticator + lost;
+            return accepted + rejected + challenged + badAuthenticator + missingMessageAuthenticator + lost;
         }
 
         long wrong() {
-            return rejected + challenged + badAuthenticator;
+            return rejected + challenged + badAuthenticator + missingMessageAuthenticator;
         }
     }
 
@@ -278,6 +292,9 @@ public final class LoadGenerator {
                   --max-seconds T          stop sending after T s per phase (60)
                   --timeout-ms MS          a request unanswered after MS is lost (2000)
                   --server-pid PID         also report that process's CPU time during the measurement
+                  --expect-message-authenticator true|false
+                                           an answer without a (valid) Message-Authenticator counts as wrong (false)
+                exit status: 0 measured, 1 nothing accepted, 2 bad usage, 3 a wrong answer (a failed check)
                   --wait-accept-seconds T  probe: one request at a time until a verified Access-Accept, at most T s;
                                            reports the time since --since-epoch-ms (or since the probe started)""";
     }
@@ -314,6 +331,11 @@ public final class LoadGenerator {
             long threadCpu = threads.getCurrentThreadCpuTime() - threadCpu0;
             long server1 = serverCpuTicks();
             report(tally, wall, cpu, threadCpu, server0 < 0 || server1 < 0 ? -1 : server1 - server0);
+            if (tally.wrong() > 0) {
+                // A wrong answer is a failed check of the server, not a slow figure: the run is not valid.
+                System.out.printf(Locale.ROOT, "%s: CHECK FAILED: %d wrong answers%n", options.name, tally.wrong());
+                return 3;
+            }
             return tally.accepted > 0 ? 0 : 1;
         } finally {
             for (Conn c : conns) {
@@ -470,6 +492,16 @@ public final class LoadGenerator {
         return true;
     }
 
+    /** Writes the last request built on {@code c} again, unchanged (a retransmit). */
+    private void resend(Conn c, Tally tally) throws IOException {
+        c.out.clear();
+        try {
+            c.channel.write(c.out);
+        } catch (PortUnreachableException e) {
+            tally.unreachable++;
+        }
+    }
+
     /** Reads every datagram waiting on {@code c}; returns how many outstanding requests were answered. */
     private int receive(Conn c, Tally tally, boolean record) throws IOException {
         int answered = 0;
@@ -496,8 +528,14 @@ public final class LoadGenerator {
             c.busy[id] = false;
             c.outstanding--;
             answered++;
-            if (!verify(b, length, c.requestAuthenticator[id])) {
+            int verified = verify(b, length, c.requestAuthenticator[id]);
+            if (verified == BAD) {
                 tally.badAuthenticator++;
+                continue;
+            }
+            if (verified == VALID_WITHOUT_MESSAGE_AUTHENTICATOR && options.expectMessageAuthenticator) {
+                // A hardened server signs every answer (BlastRADIUS, FreeRADIUS 3.2.5 and later).
+                tally.missingMessageAuthenticator++;
                 continue;
             }
             switch (b[0] & 0xFF) {
@@ -520,42 +558,42 @@ public final class LoadGenerator {
      * + Secret); RFC 3579 section 3.2: a Message-Authenticator in the response is computed over the response with the
      * Request Authenticator in place of the Response Authenticator.
      */
-    private boolean verify(byte[] b, int length, byte[] requestAuthenticator) {
+    private int verify(byte[] b, int length, byte[] requestAuthenticator) {
         md5.update(b, 0, 4);
         md5.update(requestAuthenticator);
         md5.update(b, 20, length - 20);
         md5.update(secret);
         md5Digest(digest);
         if (!equal(digest, 0, b, 4)) {
-            return false;
+            return BAD;
         }
         int at = 20;
         int found = -1;
         while (at + 2 <= length) {
             int attributeLength = b[at + 1] & 0xFF;
             if (attributeLength < 2 || at + attributeLength > length) {
-                return false;
+                return BAD;
             }
             if ((b[at] & 0xFF) == MESSAGE_AUTHENTICATOR) {
                 if (attributeLength != 18 || found >= 0) {
-                    return false;
+                    return BAD;
                 }
                 found = at + 2;
             }
             at += attributeLength;
         }
         if (at != length) {
-            return false;
+            return BAD;
         }
         if (found < 0) {
-            return true;
+            return VALID_WITHOUT_MESSAGE_AUTHENTICATOR;
         }
         System.arraycopy(b, 0, scratch, 0, length);
         System.arraycopy(requestAuthenticator, 0, scratch, 4, 16);
         Arrays.fill(scratch, found, found + 16, (byte) 0);
         hmac.update(scratch, 0, length);
         hmacFinal(mac, 0);
-        return equal(mac, 0, b, found);
+        return equal(mac, 0, b, found) ? VALID_WITH_MESSAGE_AUTHENTICATOR : BAD;
     }
 
     /** Frees every request sent before {@code sentBefore} and counts it lost; returns how many. */
@@ -577,13 +615,16 @@ public final class LoadGenerator {
         return expired;
     }
 
-    /** Sends one request at a time (fresh Identifier each) until a verified Access-Accept, bounded in time. */
+    /** Sends one request at a time until a verified Access-Accept, bounded in time. */
     private int probe(InetSocketAddress server) throws IOException {
         long started = System.currentTimeMillis();
         long since = options.sinceEpochMs > 0 ? options.sinceEpochMs : started;
         long deadline = System.nanoTime() + (long) (options.waitAcceptSeconds * NANOS);
         selector = Selector.open();
         Conn c = open(server, 1);
+        // In the list that expire() walks, so that an unanswered request frees its Identifier (all 256 in use
+        // would leave send() looking for a free one forever).
+        conns.add(c);
         long attempts = 0;
         Tally tally = new Tally();
         try {
@@ -594,9 +635,19 @@ public final class LoadGenerator {
                     sleepMillis(100);
                     continue;
                 }
-                long until = Math.min(deadline, now + 250_000_000L);
-                while (c.outstanding > 0 && System.nanoTime() < until) {
-                    if (selector.select(Math.max(1, (until - System.nanoTime()) / 1_000_000L)) > 0) {
+                // Unanswered, the same request goes again every 250 ms, as a gateway retransmits (same Identifier
+                // and authenticator): a server that is still busy with it joins it instead of starting anew. A new
+                // request only once the port turned out closed (not listening yet) or the answer was not an accept.
+                long unreachable = tally.unreachable;
+                long nextRetransmit = now + 250_000_000L;
+                while (c.outstanding > 0 && tally.unreachable == unreachable && System.nanoTime() < deadline) {
+                    long t = System.nanoTime();
+                    if (t - nextRetransmit >= 0) {
+                        resend(c, tally);
+                        nextRetransmit = t + 250_000_000L;
+                    }
+                    long waitMs = Math.max(1, (Math.min(nextRetransmit, deadline) - System.nanoTime()) / 1_000_000L);
+                    if (selector.select(waitMs) > 0) {
                         selector.selectedKeys().clear();
                         receive(c, tally, false);
                     }
@@ -611,9 +662,8 @@ public final class LoadGenerator {
                 }
                 if (c.outstanding > 0) {
                     expire(Long.MAX_VALUE, tally);
-                } else {
-                    sleepMillis(50); // not listening yet, or not yet configured (Access-Reject)
                 }
+                sleepMillis(50); // not listening yet, or not yet configured (Access-Reject)
             }
         } finally {
             c.channel.close();
@@ -643,6 +693,7 @@ public final class LoadGenerator {
         result.put("sent", Long.toString(t.sent));
         result.put("ok", Long.toString(t.accepted));
         result.put("wrong", Long.toString(t.wrong()));
+        result.put("no_reply_ma", Long.toString(t.missingMessageAuthenticator));
         result.put("lost", Long.toString(t.lost));
         result.put("stray", Long.toString(t.stray));
         result.put("rps", fmt(rps, 0));
@@ -662,8 +713,8 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "%s: %d requests, window %d over %d sockets, %s%n", options.name, t.sent,
                 options.window, conns.size(), mode);
         System.out.printf(Locale.ROOT, "  verified Access-Accept %d; wrong %d (reject %d, challenge %d, bad"
-                + " authenticator %d); lost %d; stray %d%s%n", t.accepted, t.wrong(), t.rejected, t.challenged,
-                t.badAuthenticator, t.lost, t.stray, t.behindSchedule > 0 ? "; window full " + t.behindSchedule
+                + " authenticator %d, no Message-Authenticator %d); lost %d; stray %d%s%n", t.accepted, t.wrong(),
+                t.rejected, t.challenged, t.badAuthenticator, t.missingMessageAuthenticator, t.lost, t.stray, t.behindSchedule > 0 ? "; window full " + t.behindSchedule
                         + " times (the server did not keep up with the offered rate)" : "");
         System.out.printf(Locale.ROOT, "  throughput %s accepts/s over %.2f s%n", result.get("rps"), wall);
         System.out.printf(Locale.ROOT, "  latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n", result.get("p50_ms"),

@@ -68,7 +68,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
-            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst", "socketsPerAddress");
+            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst", "socketsPerAddress", "deciderThreads");
 
     @ObjectClassDefinition(name = "radmfa RADIUS transport",
             description = "UDP listeners for RADIUS authentication and accounting")
@@ -101,6 +101,14 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                         + " that requests are decided on every processor; 0 means one per processor. Read when a"
                         + " port is opened (at start, or when the port or address changes)")
         int socketsPerAddress() default 0;
+
+        @AttributeDefinition(name = "Deciding threads",
+                description = "Threads a busy reading thread hands requests to, so that one gateway (one source"
+                        + " address and port, which the kernel gives to one socket) is decided on every processor;"
+                        + " a request is handed only to an idle one, and idle ones end after a while. -1 means one"
+                        + " per processor, 0 none (each reading thread decides what it reads). Off by default: on 2"
+                        + " processors the hand-off cost more CPU per request than it gained (docs/performance.md)")
+        int deciderThreads() default 0;
     }
 
     private record Endpoint(Listener.Kind kind, InetSocketAddress address) {
@@ -111,7 +119,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     }
 
     private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow,
-            int ratePerSecond, int rateBurst, int socketsPerAddress) {
+            int ratePerSecond, int rateBurst, int socketsPerAddress, int deciderThreads) {
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -139,6 +147,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
 
     private final EapMsChapV2 eap = new EapMsChapV2(unsupportedMethods, () -> eapMethods);
     private final DuplicateCache duplicates = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
+    private final DecisionPool deciders = new DecisionPool(0, TimeUnit.SECONDS.toNanos(30));
     private final Map<Endpoint, ListenerGroup> listeners = new LinkedHashMap<>();
     /** What the configuration asks for, and why the last attempt to open it failed (for health checks). */
     private List<Endpoint> wantedEndpoints = List.of();
@@ -176,6 +185,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                 config.source(), unknown));
         duplicates.window(TimeUnit.SECONDS.toNanos(settings.duplicateWindow()));
         rateLimiter.configure(settings.ratePerSecond(), settings.rateBurst());
+        deciders.maxWorkers(settings.deciderThreads() < 0 ? Runtime.getRuntime().availableProcessors()
+                : settings.deciderThreads());
         rebind(settings);
     }
 
@@ -183,6 +194,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     synchronized void deactivate() {
         listeners.values().forEach(ListenerGroup::close);
         listeners.clear();
+        deciders.close();
     }
 
     private static Settings parse(ConfigReader config) throws InvalidConfigurationException {
@@ -212,7 +224,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         }
         return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600),
                 config.integer("rateLimitPerClient", 5000, 0, 10_000_000),
-                config.integer("rateLimitBurst", 5000, 1, 10_000_000), config.integer("socketsPerAddress", 0, 0, 64));
+                config.integer("rateLimitBurst", 5000, 1, 10_000_000), config.integer("socketsPerAddress", 0, 0, 64),
+                config.integer("deciderThreads", 0, -1, 64));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
@@ -388,9 +401,35 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             original.thenAccept(response -> listener.send(response, source));
             return;
         }
+        // Handed on only once registered, so that a retransmit this thread reads next joins it instead of being
+        // decided a second time; decided here, it is answered before this thread reads the retransmit.
+        if (deciders.mayTake() && duplicates.pend(key)) {
+            Runnable decide = () -> {
+                try {
+                    decideAccessRequest(listener, datagram, offset, client, source, key);
+                } catch (RuntimeException e) {
+                    duplicates.forget(key);
+                    throw e;
+                }
+            };
+            if (!deciders.handOff(decide)) {
+                decide.run();
+            }
+            return;
+        }
+        decideAccessRequest(listener, datagram, offset, client, source, key);
+    }
+
+    /**
+     * Everything after the checks and the duplicate cache: decoding, the pipeline or the EAP method, the answer. Every
+     * way out answers the request or forgets it in the duplicate cache (where it may have been registered).
+     */
+    private void decideAccessRequest(Listener listener, byte[] datagram, int offset, RadiusClient client,
+            InetSocketAddress source, DuplicateCache.Key key) {
         String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
         if (decoded.drop() != null) {
+            duplicates.forget(key);
             counters.drop(client.name(), decoded.drop(), source.toString());
             return;
         }
@@ -408,6 +447,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         if (decoded.eap() != null) {
             // RFC 3579 section 3.3: an Access-Request with EAP-Message and no Message-Authenticator is discarded.
             if (offset < 0) {
+                duplicates.forget(key);
                 counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
                 return;
             }
@@ -485,8 +525,8 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     /**
      * Runs {@code then} once the request is decided. A decision still open (a directory over the network, a second
      * factor) is registered first, so that retransmits join it. One made at once needs no registration: the kernel
-     * hands every datagram of one source address and port to the same socket, so its retransmits are read by this
-     * thread, after the answer.
+     * hands every datagram of one source address and port to the same socket, so its retransmits are read by the
+     * same thread, after the answer (or, when that thread handed the request on, after it registered it).
      */
     private void whenDecided(CompletionStage<Decision> stage, DuplicateCache.Key key,
             BiConsumer<Decision, Throwable> then) {

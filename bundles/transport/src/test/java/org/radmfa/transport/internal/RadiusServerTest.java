@@ -295,6 +295,50 @@ class RadiusServerTest {
         assertEquals(3, server.counters().duplicates("loopback"));
     }
 
+    /**
+     * One source address and port is read by one thread: a decision that keeps its thread busy (a directory call, a
+     * slow hash) must not hold up the next requests of the same flow, and a retransmit of the request being decided
+     * joins it instead of being decided again on another thread.
+     */
+    @Test
+    void oneFlowIsDecidedOnSeveralThreadsAndARetransmitInFlightJoinsIt() throws Exception {
+        server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1",
+                "deciderThreads", "2"));
+        java.util.concurrent.atomic.AtomicInteger slowDecisions = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch deciding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AccessRequestHandler immediate = pipeline;
+        pipeline = request -> {
+            if (request.userName().equals("slow")) {
+                slowDecisions.incrementAndGet();
+                deciding.countDown();
+                try {
+                    // Holds the calling thread, as a synchronous directory would.
+                    assertTrue(release.await(1, java.util.concurrent.TimeUnit.MINUTES));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return immediate.handle(request);
+        };
+        byte[] slow = signed(accessRequest(1, "slow", "right", SECRET), SECRET);
+        send(slow, authAddress);
+        assertTrue(deciding.await(1, java.util.concurrent.TimeUnit.MINUTES));
+        send(slow, authAddress);
+        byte[] fast = signed(accessRequest(2, "fast", "right", SECRET), SECRET);
+        send(fast, authAddress);
+        byte[] first = receive();
+        assertEquals(2, first[1] & 0xFF, "the second request of the flow was answered while the first was decided");
+        assertEquals(RadiusWire.ACCESS_ACCEPT, first[0]);
+        release.countDown();
+        byte[] answer = receive();
+        assertEquals(1, answer[1] & 0xFF);
+        assertSignedResponse(answer, slow);
+        assertArrayEquals(answer, receive(), "the retransmit got the original's answer");
+        assertEquals(1, slowDecisions.get(), "the retransmit joined the decision in flight");
+        assertEquals(1, server.counters().duplicates("loopback"));
+    }
+
     /** Decided at once, so never registered as pending: its retransmit still gets the same answer, not a decision. */
     @Test
     void aRetransmitOfARequestDecidedAtOnceGetsTheCachedResponse() throws Exception {

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+#
+# bench/boot.sh — start to the first Access-Accept and idle memory of the built appliance, without FreeRADIUS.
+#
+# A private copy of karaf-assembly/target/assembly (ports moved to free ones, the demo configuration, RADIUS on
+# 127.0.0.1) is started once with a fresh data/ (first start) and BENCH_RESTARTS times with its data/ kept (a node
+# that comes back). Each time the load generator's probe sends one PAP request at a time until a verified
+# Access-Accept, and reports the time since bin/start was called. After the last start the appliance idles
+# BENCH_IDLE_SECONDS, then its resident memory is read (ps -o rss, the whole process) with the JVM's own account of it
+# (Native Memory Tracking: heap, metaspace and classes, code cache, thread stacks, GC, direct buffers).
+#
+# Settings (environment): BENCH_RESTARTS (3), BENCH_IDLE_SECONDS (20), BENCH_NMT (1: start with
+# -XX:NativeMemoryTracking=summary, which costs a little memory itself), BENCH_JFR (0: 1 records the first start
+# with JFR into bench/target/boot-first.jfr), BENCH_KEEP (0), BENCH_ASSEMBLY, BENCH_DEADLINE (570).
+# Exits non-zero when a start is not answered with a verified Access-Accept.
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RESTARTS=${BENCH_RESTARTS:-3}
+IDLE_SECONDS=${BENCH_IDLE_SECONDS:-20}
+NMT=${BENCH_NMT:-1}
+JFR=${BENCH_JFR:-0}
+KEEP=${BENCH_KEEP:-0}
+DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-570}))
+. "$ROOT/bench/lib.sh"
+
+GEN_JAR=$(ls "$ROOT"/bench/target/radmfa-bench-*.jar 2>/dev/null | head -n 1 || true)
+ASSEMBLY="${BENCH_ASSEMBLY:-$ROOT/karaf-assembly/target/assembly}"
+[[ -n "$GEN_JAR" && -x "$ASSEMBLY/bin/start" ]] || die "build first: mvn -q install -DskipTests"
+WORK=$(mktemp -d /tmp/radmfa-boot.XXXXXX)
+KARAF_HOME="$WORK/radmfa"
+cleanup() {
+    stop_radmfa || true
+    if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+SECRET=testing123
+PORT=$(free_port)
+appliance_copy "$ASSEMBLY" "$PORT" "$(free_port)" "$SECRET"
+# The demo client as shipped (Message-Authenticator not required; the probe sends one anyway).
+sed -i "s/^requireMessageAuthenticator *=.*/requireMessageAuthenticator = false/" \
+    "$KARAF_HOME/etc/org.radmfa.client-demo.cfg"
+"$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
+OPTS=""
+[[ "$NMT" == 1 ]] && OPTS="-XX:NativeMemoryTracking=summary"
+
+start_and_probe() { # NAME [JAVA OPTIONS]: bin/start, then the first verified Access-Accept
+    local name=$1 t0
+    t0=$(date +%s%3N)
+    EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} $OPTS ${2:-}" "$KARAF_HOME/bin/start"
+    bounded 200 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$GEN_JAR" --name "$name" --host 127.0.0.1 \
+        --port "$PORT" --secret "$SECRET" --user demo --password demo-password --since-epoch-ms "$t0" \
+        --wait-accept-seconds 180 | tee "$WORK/$name.txt" || die "$name: no verified Access-Accept"
+    # The appliance's CPU time until then: less sensitive than the wall clock to what else runs on the machine.
+    local pid
+    pid=$(appliance_pid)
+    echo "$name: appliance CPU until the first accept $(cpu_seconds "$pid") s (load average $(cut -d ' ' -f 1 /proc/loadavg))" \
+        | tee -a "$WORK/$name.txt"
+    sed -i "s/^RESULT .*/& cpu_s=$(cpu_seconds "$pid")/" "$WORK/$name.txt"
+}
+value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
+
+JFR_OPT=""
+[[ "$JFR" == 1 ]] && JFR_OPT="-XX:StartFlightRecording=filename=$WORK/boot-first.jfr,settings=profile"
+start_and_probe first "$JFR_OPT"
+stop_radmfa
+for ((i = 1; i <= RESTARTS; i++)); do
+    start_and_probe "restart-$i"
+    (( i == RESTARTS )) || stop_radmfa
+done
+sleep "$IDLE_SECONDS"
+PID=$(appliance_pid)
+RSS=$(ps -o rss= -p "$PID" | tr -d ' ')
+THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$PID/status")
+echo
+say "start to first Access-Accept: first start $(value first_accept_s "$WORK/first.txt") s" \
+    "($(value cpu_s "$WORK/first.txt") s CPU); with data/ kept: $(for ((i = 1; i <= RESTARTS; i++)); do
+        printf '%s s (%s s CPU) ' "$(value first_accept_s "$WORK/restart-$i.txt")" "$(value cpu_s "$WORK/restart-$i.txt")"; done)"
+say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads"
+if [[ "$NMT" == 1 ]]; then
+    jcmd "$PID" VM.native_memory summary scale=MB \
+        | awk '/^Total:/ || /^-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Native Memory Tracking|Arena Chunk|Metaspace)/' \
+        | sed 's/^/    /'
+fi
+jcmd "$PID" GC.heap_info | sed -n '1,4p' | sed 's/^/    /'
+echo "RESULT name=boot first_s=$(value first_accept_s "$WORK/first.txt")" \
+    "restart_s=$(value first_accept_s "$WORK/restart-$RESTARTS.txt") idle_rss_kib=$RSS threads=$THREADS"
+if [[ "$JFR" == 1 && -f "$WORK/boot-first.jfr" ]]; then
+    mkdir -p "$ROOT/bench/target"
+    cp "$WORK/boot-first.jfr" "$ROOT/bench/target/boot-first.jfr" && echo "(recording: bench/target/boot-first.jfr)"
+fi
