@@ -424,7 +424,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
      * Everything after the checks and the duplicate cache: decoding, the pipeline or the EAP method, the answer. Every
      * way out answers the request or forgets it in the duplicate cache (where it may have been registered).
      */
-    private void decideAccessRequest(Listener listener, byte[] datagram, int offset, RadiusClient client,
+    private void decideAccessRequest(Responder listener, byte[] datagram, int offset, RadiusClient client,
             InetSocketAddress source, DuplicateCache.Key key) {
         String id = "rq-" + Long.toHexString(requestIds.incrementAndGet());
         RequestDecoder.Result decoded = decoder.decode(id, datagram, client, source);
