@@ -1,7 +1,7 @@
 package org.radmfa.npsimport.internal;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,7 +28,8 @@ final class AuthenticationTypes {
     }
 
     static Mapping map(List<Long> types, List<Integer> eapTypes) {
-        Set<AuthMethod> allowed = EnumSet.noneOf(AuthMethod.class);
+        // In NPS's order: a network policy offers its EAP types in the order it lists them.
+        Set<AuthMethod> allowed = new LinkedHashSet<>();
         List<String> dropped = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (long type : types) {
@@ -41,8 +42,9 @@ final class AuthenticationTypes {
                 case 7 -> dropped.add("7 (unauthenticated access): the appliance always authenticates");
                 case 8 -> dropped.add("8 (authentication by an NPS extension DLL): no counterpart");
                 case 9, 10 -> notes.add(type + " (MS-CHAP" + (type == 10 ? "v2" : "") + " password change after"
-                        + " expiry): passwords cannot be changed through the appliance; logins are unaffected");
-                case 11 -> dropped.add("11 (PEAP): PEAP is not spoken here yet");
+                        + " expiry): offered when an Active Directory checks the password through winbind"
+                        + " (msChapV2 = winbind); nothing to configure in the policy");
+                case 11 -> allowed.add(AuthMethod.PEAP);
                 default -> dropped.add(type + ": an authentication type this importer does not know");
             }
         }
@@ -56,8 +58,8 @@ final class AuthenticationTypes {
         for (int eapType : eapTypes) {
             switch (eapType) {
                 case 26 -> allowed.add(AuthMethod.EAP_MSCHAPV2);
-                case 25 -> dropped.add("EAP type 25 (PEAP): PEAP is not spoken here yet");
-                case 13 -> dropped.add("EAP type 13 (EAP-TLS, smart card or certificate): not spoken here yet");
+                case 25 -> allowed.add(AuthMethod.PEAP);
+                case 13 -> allowed.add(AuthMethod.EAP_TLS);
                 case 4 -> dropped.add("EAP type 4 (EAP-MD5): not supported");
                 default -> dropped.add("EAP type " + eapType + ": not spoken here");
             }

@@ -1,7 +1,6 @@
 package org.radmfa.npsimport.internal;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,15 +172,17 @@ final class ConditionTranslator {
                 types.add(Long.parseLong(number.group(1)));
             }
         }
-        AuthenticationTypes.Mapping mapping = AuthenticationTypes.map(types, List.of(26));
+        // AUTHTYPE names EAP without its types: any EAP method spoken here.
+        AuthenticationTypes.Mapping mapping = AuthenticationTypes.map(types, List.of(26, 25, 13));
         if (!mapping.dropped().isEmpty()) {
             draft.dropCondition(property, "methods without a counterpart: " + String.join("; ", mapping.dropped()));
             return;
         }
-        Set<AuthMethod> methods = EnumSet.copyOf(mapping.allowed());
+        Set<AuthMethod> methods = mapping.allowed();
         draft.set("condition.authMethods", methods.stream().map(Enum::name).collect(Collectors.joining(", ")));
         if (methods.contains(AuthMethod.EAP_MSCHAPV2)) {
-            draft.entry.translated(property, "EAP is taken as EAP-MSCHAPv2, the only EAP method spoken here");
+            draft.entry.translated(property, "EAP is taken as EAP-MSCHAPv2, PEAP or EAP-TLS, the EAP methods spoken"
+                    + " here");
         }
     }
 

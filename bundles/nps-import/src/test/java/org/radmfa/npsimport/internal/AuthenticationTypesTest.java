@@ -19,19 +19,20 @@ class AuthenticationTypesTest {
     }
 
     @Test
-    void eapDependsOnTheEapTypes() {
-        AuthenticationTypes.Mapping mapping = AuthenticationTypes.map(List.of(5L), List.of(0x1a, 0x19, 0x0d));
-        assertEquals(EnumSet.of(AuthMethod.EAP_MSCHAPV2), mapping.allowed());
-        assertEquals(2, mapping.dropped().size());
-        assertTrue(mapping.dropped().get(0).contains("PEAP"), mapping.dropped().toString());
-        assertTrue(mapping.dropped().get(1).contains("EAP-TLS"), mapping.dropped().toString());
+    void eapDependsOnTheEapTypesInTheirOrder() {
+        AuthenticationTypes.Mapping mapping = AuthenticationTypes.map(List.of(5L), List.of(0x19, 0x0d, 0x1a, 0x04));
+        assertEquals(List.of(AuthMethod.PEAP, AuthMethod.EAP_TLS, AuthMethod.EAP_MSCHAPV2),
+                List.copyOf(mapping.allowed()));
+        assertEquals(1, mapping.dropped().size());
+        assertTrue(mapping.dropped().get(0).contains("EAP-MD5"), mapping.dropped().toString());
     }
 
     @Test
-    void msChapV1AndPeapAreDroppedAndPasswordChangeIsOnlyANote() {
+    void msChapV1IsDroppedPeapKeptAndPasswordChangeIsOnlyANote() {
         AuthenticationTypes.Mapping mapping = AuthenticationTypes.map(List.of(3L, 9L, 10L, 11L), List.of());
-        assertTrue(mapping.allowed().isEmpty());
-        assertEquals(2, mapping.dropped().size());
+        assertEquals(List.of(AuthMethod.PEAP), List.copyOf(mapping.allowed()));
+        assertEquals(1, mapping.dropped().size());
+        assertTrue(mapping.dropped().get(0).contains("MS-CHAP v1"), mapping.dropped().toString());
         assertEquals(2, mapping.notes().size());
     }
 

@@ -93,7 +93,8 @@ class NpsImporterTest {
         assertEquals(SID + "1107", contractors.settings().get("condition.userGroups"));
 
         PolicySettings wireless = admins.policy(PolicyKind.NETWORK, "Wireless staff");
-        assertFalse(wireless.enabled(), "PEAP only");
+        assertFalse(wireless.enabled(), "its Tunnel-Private-Group-Id could not be carried over");
+        assertEquals("PEAP", wireless.settings().get("constraint.authMethods"));
         assertEquals("Mon 07:00-19:00; Tue 07:00-19:00; Wed 07:00-19:00; Thu 07:00-19:00; Fri 07:00-19:00",
                 wireless.settings().get("condition.dayAndTime"));
         assertFalse(wireless.settings().containsKey("reply.Tunnel-Private-Group-Id"), "refused by the appliance");
