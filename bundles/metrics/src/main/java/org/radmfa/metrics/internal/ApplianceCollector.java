@@ -13,6 +13,7 @@ import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaStatus;
 import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.RemoteServerGroups;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -39,6 +40,9 @@ final class ApplianceCollector implements MultiCollector {
         List<LoggingHealth> loggingSinks();
 
         ClusterMembership cluster();
+
+        /** The forwarding to remote RADIUS server groups, while the proxy bundle runs. */
+        RemoteServerGroups forwarding();
     }
 
     private final Sources sources;
@@ -54,6 +58,12 @@ final class ApplianceCollector implements MultiCollector {
         if (radius != null) {
             radius(radius.clients(), metrics);
             listeners(radius.listeners(), metrics);
+        }
+        RemoteServerGroups forwarding = sources.forwarding();
+        if (forwarding != null) {
+            metrics.add(gauge("radmfa_forwarded_accounting_spooled",
+                    "Forwarded Accounting-Requests no remote server has acknowledged yet, waiting on disk",
+                    List.of(point(forwarding.spooledAccounting(), Labels.EMPTY))));
         }
         MfaActivity mfa = sources.mfa();
         if (mfa != null) {

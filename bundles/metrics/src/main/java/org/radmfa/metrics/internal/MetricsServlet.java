@@ -20,6 +20,7 @@ import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.RemoteServerGroups;
 
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
@@ -48,6 +49,10 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile ClusterMembership cluster;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile RemoteServerGroups forwarding;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -95,5 +100,10 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     @Override
     public ClusterMembership cluster() {
         return cluster;
+    }
+
+    @Override
+    public RemoteServerGroups forwarding() {
+        return forwarding;
     }
 }

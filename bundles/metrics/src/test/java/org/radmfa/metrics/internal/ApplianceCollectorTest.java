@@ -25,6 +25,8 @@ import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaStatus;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.api.RemoteServerGroups;
+import org.radmfa.api.RemoteServerStatus;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -65,6 +67,11 @@ class ApplianceCollectorTest {
 
     private static ApplianceCollector.Sources sources(RadiusStatistics radius, MfaActivity mfa, List<LoggingHealth> sinks,
             ClusterMembership cluster) {
+        return sources(radius, mfa, sinks, cluster, null);
+    }
+
+    private static ApplianceCollector.Sources sources(RadiusStatistics radius, MfaActivity mfa, List<LoggingHealth> sinks,
+            ClusterMembership cluster, RemoteServerGroups forwarding) {
         return new ApplianceCollector.Sources() {
             @Override
             public RadiusStatistics radius() {
@@ -85,7 +92,31 @@ class ApplianceCollectorTest {
             public ClusterMembership cluster() {
                 return cluster;
             }
+
+            @Override
+            public RemoteServerGroups forwarding() {
+                return forwarding;
+            }
         };
+    }
+
+    @Test
+    void forwardedAccountingWaitingInTheSpoolIsAGaugeOnlyWhileForwardingRuns() throws IOException {
+        RemoteServerGroups forwarding = new RemoteServerGroups() {
+            @Override
+            public List<RemoteServerStatus> servers() {
+                return List.of();
+            }
+
+            @Override
+            public int spooledAccounting() {
+                return 3;
+            }
+        };
+
+        assertTrue(scrape(sources(RADIUS, MFA, List.of(), null, forwarding))
+                .contains("radmfa_forwarded_accounting_spooled 3.0"));
+        assertFalse(scrape(sources(RADIUS, MFA, List.of(), null)).contains("radmfa_forwarded_accounting_spooled"));
     }
 
     @Test
