@@ -83,7 +83,7 @@ public class TestAuthCommand implements Action {
         }
         RadiusClient client = client();
         InetAddress source = sourceFor(client);
-        InetSocketAddress server = server();
+        InetSocketAddress server = server(source);
         String password = Prompts.secret(session, "Password for " + user);
         Duration timeout = Duration.ofSeconds(Math.max(1, Math.min(timeoutSeconds, 600)));
         System.out.println("Sending " + (chap ? "CHAP" : "PAP") + " Access-Request for '" + user + "' as client '"
@@ -232,16 +232,17 @@ public class TestAuthCommand implements Action {
 
     /**
      * The transport's first open authentication listener, as it is bound (not as some file says: the port may be 0
-     * in tests, or a bind may have failed); a wildcard address means loopback.
+     * in tests, or a bind may have failed); a wildcard address means loopback in the source address's family (the
+     * transport binds the IPv6 wildcard, which takes IPv4 too).
      */
-    private InetSocketAddress server() throws IOException {
+    private InetSocketAddress server(InetAddress source) throws IOException {
         ListenerStatus listener = statistics.listeners().stream()
                 .filter(status -> status.kind().equals("authentication") && status.open()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the RADIUS transport has no open authentication"
                         + " listener (see radmfa:health)"));
         InetAddress address = listener.bound().getAddress();
         if (address.isAnyLocalAddress()) {
-            address = InetAddress.getByName(address instanceof Inet4Address ? "127.0.0.1" : "::1");
+            address = InetAddress.getByName(source instanceof Inet4Address ? "127.0.0.1" : "::1");
         }
         return new InetSocketAddress(address, listener.bound().getPort());
     }
