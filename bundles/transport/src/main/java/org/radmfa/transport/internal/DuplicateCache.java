@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Duplicate detection (RFC 5080 section 2.2.2). A retransmit has the same source address and port, Identifier and
@@ -131,6 +132,8 @@ final class DuplicateCache {
     private final Map<Key, Key> pending = new ConcurrentHashMap<>();
     private final AnswerTable answers;
     private final int maxPending;
+    /** The time source in nanoseconds, {@link System#nanoTime} but in tests. */
+    private final LongSupplier nanoTime;
     private volatile long windowNanos;
 
     DuplicateCache(long windowNanos) {
@@ -138,6 +141,11 @@ final class DuplicateCache {
     }
 
     DuplicateCache(long windowNanos, int maxEntries) {
+        this(windowNanos, maxEntries, System::nanoTime);
+    }
+
+    DuplicateCache(long windowNanos, int maxEntries, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.windowNanos = windowNanos;
         this.maxPending = maxEntries;
         this.answers = new AnswerTable(maxEntries, maxEntries * RESPONSE_BYTES_PER_ANSWER);
@@ -152,7 +160,7 @@ final class DuplicateCache {
      * decided is answered. Null for a new request, which is not registered by looking it up.
      */
     CompletableFuture<byte[]> lookup(Key key) {
-        byte[] answered = answers.get(key, System.nanoTime());
+        byte[] answered = answers.get(key, nanoTime.getAsLong());
         if (answered != null) {
             return CompletableFuture.completedFuture(answered);
         }
@@ -182,7 +190,7 @@ final class DuplicateCache {
             return original.responseForRetransmit();
         }
         // Answers enter the table before they leave the map: registered now, the original cannot slip between.
-        byte[] answered = answers.get(key, System.nanoTime());
+        byte[] answered = answers.get(key, nanoTime.getAsLong());
         if (answered != null) {
             pending.remove(key, key);
             return CompletableFuture.completedFuture(answered);
@@ -196,7 +204,7 @@ final class DuplicateCache {
      */
     void complete(Key key, byte[] response) {
         // In the table before it leaves the map, so that a retransmit always finds one or the other.
-        answers.put(key, response, System.nanoTime(), windowNanos);
+        answers.put(key, response, nanoTime.getAsLong(), windowNanos);
         Key original = pending.remove(key);
         if (original != null) {
             original.answer(response);
@@ -213,7 +221,7 @@ final class DuplicateCache {
 
     /** Requests being decided plus answers remembered; walks the answer table, for tests and management. */
     int size() {
-        return pending.size() + answers.size(System.nanoTime());
+        return pending.size() + answers.size(nanoTime.getAsLong());
     }
 
     /** How many answers the table can hold. */

@@ -11,11 +11,14 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 class DuplicateCacheTest {
     private static final InetSocketAddress NAS = new InetSocketAddress("127.0.0.1", 40000);
+    /** Where the fake clocks start: anywhere, as nanoTime may be; not 0, which the table reads as a free slot. */
+    private static final long START = Long.MAX_VALUE - TimeUnit.SECONDS.toNanos(1);
 
     private static DuplicateCache.Key key(int n) {
         byte[] authenticator = new byte[16];
@@ -55,25 +58,31 @@ class DuplicateCacheTest {
     }
 
     @Test
-    void answersAreForgottenOnceTheirWindowHasEnded() throws InterruptedException {
-        // A window long enough that a loaded machine still counts all 100 before it ends (20 ms was not).
-        DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(2));
+    void answersAreForgottenOnceTheirWindowHasEnded() {
+        long window = TimeUnit.SECONDS.toNanos(2);
+        AtomicLong now = new AtomicLong(START);
+        DuplicateCache cache = new DuplicateCache(window, DuplicateCache.MAX_ENTRIES, now::get);
         for (int i = 0; i < 100; i++) {
             assertNull(cache.register(key(i)));
             cache.complete(key(i), new byte[] {2});
         }
         assertEquals(100, cache.size());
-        Thread.sleep(2100);
+        now.addAndGet(window);
+        assertEquals(100, cache.size(), "still remembered at the window's last nanosecond");
+        assertArrayEquals(new byte[] {2}, cache.register(key(1)).getNow(null), "a retransmit within the window");
+        now.incrementAndGet();
         assertNull(cache.register(key(1000)), "a new request");
         assertEquals(1, cache.size(), "the expired answers were swept by the next request");
         assertNull(cache.register(key(1)), "after the window, the same key is a new request");
     }
 
     @Test
-    void pendingRequestsAreNotSweptAndForgottenOnesAreDecidedAfresh() throws InterruptedException {
-        DuplicateCache cache = new DuplicateCache(TimeUnit.MILLISECONDS.toNanos(1));
+    void pendingRequestsAreNotSweptAndForgottenOnesAreDecidedAfresh() {
+        AtomicLong now = new AtomicLong(START);
+        DuplicateCache cache = new DuplicateCache(TimeUnit.MILLISECONDS.toNanos(1), DuplicateCache.MAX_ENTRIES,
+                now::get);
         assertNull(cache.register(key(1)));
-        Thread.sleep(5);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
         assertNull(cache.register(key(2)));
         assertNotNull(cache.register(key(1)), "still being decided: a retransmit joins it");
         cache.forget(key(1));

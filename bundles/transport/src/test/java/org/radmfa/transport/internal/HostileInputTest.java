@@ -134,11 +134,12 @@ class HostileInputTest {
                 accountingRequest(), statusServer(), eapIdentity(), eapTlsFragment());
         long heapBefore = usedHeapAfterGc();
         Random random = new Random(20261125L);
-        long deadline = System.nanoTime() + 60_000_000_000L;
         int sent = 0;
         try (DatagramSocket flood = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             flood.setSoTimeout(10_000);
-            while (sent < 100_000 && System.nanoTime() < deadline) {
+            // No bound on the whole flood: a busy machine only makes it slower. Each paced step still fails by itself
+            // (the socket's timeout) when the server stops answering.
+            while (sent < 100_000) {
                 byte[] packet = mutate(bases.get(random.nextInt(bases.size())), random);
                 flood.send(new DatagramPacket(packet, packet.length, auth));
                 byte[] again = mutate(bases.get(random.nextInt(bases.size())), random);
@@ -152,8 +153,6 @@ class HostileInputTest {
                 }
             }
         }
-        assertEquals(100_000, sent, "the flood was cut short by its time bound");
-
         // Whatever is still queued is read before our request on the same listener; a fresh socket sees only ours.
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             client.setSoTimeout(30_000);

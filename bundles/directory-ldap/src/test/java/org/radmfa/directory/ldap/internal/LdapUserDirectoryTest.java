@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -395,11 +394,10 @@ class LdapUserDirectoryTest {
             LdapUserDirectory directory = directory(own.config());
             assertTrue(login(directory, "alice", AdLikeServer.ALICE_PASSWORD).accepted());
             own.stop();
-            long start = System.nanoTime();
             PrimaryAuthResult result = login(directory, "alice", AdLikeServer.ALICE_PASSWORD);
-            long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
-            assertTrue(millis < 3000, millis + " ms");
+            // Told by the closed connection, not by waiting out a timeout (and login's own bound ends a hang).
+            assertFalse(result.detail().contains("timeout"), result.detail());
         }
     }
 
@@ -442,7 +440,9 @@ class LdapUserDirectoryTest {
             PrimaryAuthResult result = login(directory, "alice", AdLikeServer.ALICE_PASSWORD);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason(), result.detail());
-            assertTrue(millis >= 250 && millis < 2500, millis + " ms");
+            // The response timeout ended it (the reason says so), and it was really waited for.
+            assertTrue(result.detail().contains("timeout"), result.detail());
+            assertTrue(millis >= 250, millis + " ms");
         }
     }
 
@@ -451,19 +451,22 @@ class LdapUserDirectoryTest {
         try (BlackHole hole = new BlackHole()) {
             Map<String, Object> config = server.config();
             config.put("urls", "ldap://127.0.0.1:" + hole.port());
-            config.put("responseTimeoutMillis", "5000");
+            // The longest timeout: the black hole never answers, so the running request cannot end before close.
+            config.put("responseTimeoutMillis", "60000");
             config.put("poolSize", "1");
             config.put("queueSize", "1");
             LdapUserDirectory directory = directory(config);
-            long start = System.nanoTime();
             CompletableFuture<PrimaryAuthResult> running = directory.authenticate(
                     request("alice", new PapCredentials("x"))).toCompletableFuture();
             CompletableFuture<PrimaryAuthResult> queued = directory.authenticate(
                     request("alice", new PapCredentials("x"))).toCompletableFuture();
-            PrimaryAuthResult refused = await(directory.authenticate(request("alice", new PapCredentials("x"))));
-            assertTrue(System.nanoTime() - start < Duration.ofMillis(500).toNanos(), "the caller was not blocked");
-            assertFalse(running.isDone());
+            CompletionStage<PrimaryAuthResult> third = directory.authenticate(request("alice", new PapCredentials("x")));
+            // The caller was not blocked: the calls returned while the first request is still waiting for the
+            // server (a caller made to wait would have seen it end first), and the refusal came without waiting.
+            assertFalse(running.isDone(), "the caller was not blocked");
             assertFalse(queued.isDone());
+            assertTrue(third.toCompletableFuture().isDone(), "refused at once, not queued");
+            PrimaryAuthResult refused = await(third);
             assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, refused.reason());
             assertTrue(refused.detail().contains("overloaded"), refused.detail());
 
