@@ -43,6 +43,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -487,6 +488,69 @@ public class WebConsoleIT {
         assertTrue(shell, shell.contains("client 'localhost-demo'") && shell.contains("the demo client is still"));
         assertTrue(shell, shell.matches("(?s).*\\d+ error\\(s\\), \\d+ warning\\(s\\).*"));
         assertFalse(shell, shell.contains("testing123"));
+    }
+
+    /** A remote RADIUS server added, listed with its live state, edited, refused with its key, removed. */
+    @Test
+    public void testF_aRemoteServerIsAddedEditedAndRemovedInTheForm() throws Exception {
+        String group = "browser-group";
+        String name = "browser-srv";
+        String secret = randomText(20);
+        By row = By.cssSelector("#radmfa-servers tr[data-name='" + name + "']");
+        logIn();
+        WebElement form = browser.findElement(By.id("radmfa-server-form"));
+        form.findElement(By.name("group")).sendKeys(group);
+        form.findElement(By.name("name")).sendKeys(name);
+        form.findElement(By.name("address")).sendKeys("127.0.0.1");
+        form.findElement(By.name("authPort")).sendKeys("11812");
+        form.findElement(By.name("acctPort")).sendKeys("11813");
+        form.findElement(By.name("weight")).sendKeys("30");
+        form.findElement(By.name("secret")).sendKeys(secret);
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Remote server '" + name + "' of group '" + group + "' added");
+        Path file = appliance.home.resolve("etc/org.radmfa.proxy.server-" + group + "-" + name + ".cfg");
+        Await.until(file + " written", PAGE_TIMEOUT, () -> Files.exists(file));
+        // The proxy picks the new file up on its own: reload until it reports the server's state.
+        new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.get(consoleUrl);
+            List<WebElement> found = driver.findElements(row);
+            return !found.isEmpty() && found.get(0).findElement(By.xpath("td[9]")).getText().startsWith("up");
+        });
+        String listed = waitFor(row).getText();
+        assertTrue(listed, listed.contains(group) && listed.contains("127.0.0.1") && listed.contains("11812 / 11813"));
+        assertTrue(listed, listed.contains("yes"));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('servers').scrollIntoView();");
+        screenshot("15-remote-server-listed");
+        assertFalse("the secret is never shown", browser.getPageSource().contains(secret));
+
+        waitFor(row).findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+        form = browser.findElement(By.id("radmfa-server-form"));
+        assertEquals(name, form.findElement(By.name("name")).getAttribute("value"));
+        assertEquals("30", form.findElement(By.name("weight")).getAttribute("value"));
+        assertEquals("", form.findElement(By.name("secret")).getAttribute("value"));
+        form.findElement(By.name("weight")).clear();
+        form.findElement(By.name("weight")).sendKeys("500");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Refused");
+        String refusal = browser.findElement(By.id("radmfa-flash")).getText();
+        assertTrue(refusal, refusal.contains("key 'weight'"));
+        assertEquals("30", waitFor(row).findElement(By.xpath("td[6]")).getText());
+
+        waitFor(row).findElement(By.xpath(".//button[normalize-space()='Edit']")).click();
+        form = browser.findElement(By.id("radmfa-server-form"));
+        form.findElement(By.name("weight")).clear();
+        form.findElement(By.name("weight")).sendKeys("80");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        awaitFlash("Remote server '" + name + "' of group '" + group + "' changed");
+        assertEquals("80", waitFor(row).findElement(By.xpath("td[6]")).getText());
+        String shell = appliance.shell("radmfa:proxy-groups");
+        assertFalse(shell, shell.contains(secret));
+
+        waitFor(row).findElement(By.xpath(".//button[normalize-space()='Remove']")).click();
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(ExpectedConditions.alertIsPresent()).accept();
+        awaitFlash("Remote server '" + name + "' of group '" + group + "' removed");
+        assertTrue(browser.findElements(row).isEmpty());
+        Await.until(file + " removed", PAGE_TIMEOUT, () -> !Files.exists(file));
     }
 
     // ---------------------------------------------------------------------------------------------------------

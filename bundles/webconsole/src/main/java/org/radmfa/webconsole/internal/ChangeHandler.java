@@ -18,6 +18,7 @@ import org.radmfa.api.admin.LocalUserSettings;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.admin.RemoteServerAdmin;
 
 /**
  * The changes the page's forms ask for, carried out through the admin services (which validate and store them as the
@@ -33,15 +34,17 @@ final class ChangeHandler {
     private final ClientAdmin clients;
     private final PolicyAdmin policies;
     private final LocalUserAdmin users;
+    private final RemoteServerAdmin servers;
 
-    ChangeHandler(ClientAdmin clients, PolicyAdmin policies, LocalUserAdmin users) {
+    ChangeHandler(ClientAdmin clients, PolicyAdmin policies, LocalUserAdmin users, RemoteServerAdmin servers) {
         this.clients = clients;
         this.policies = policies;
         this.users = users;
+        this.servers = servers;
     }
 
     /**
-     * @param path the path below the plugin: /clients, /policies or /users
+     * @param path the path below the plugin: /clients, /policies, /servers or /users
      * @param parameters the form's fields (null when absent)
      * @throws IllegalArgumentException for a form that cannot be understood (a field missing, an unknown action)
      * @throws AdminException for a change the admin service refused, with key and reason
@@ -53,6 +56,8 @@ final class ChangeHandler {
             case "/clients" -> client(form);
             case "/policies" -> policy(form);
             case "/users" -> user(form);
+            case "/servers" -> RemoteServerForm.change(
+                    require(servers, "remote server administration (feature radmfa-admin)"), parameters);
             default -> throw new IllegalArgumentException("no such page: " + path);
         };
     }

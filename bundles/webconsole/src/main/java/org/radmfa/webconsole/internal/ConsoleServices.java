@@ -8,11 +8,13 @@ import org.radmfa.api.DecisionLog;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.RemoteServerGroups;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ConfigurationCheck;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.RemoteServerAdmin;
 
 /**
  * The services the page shows, copied once per request from the component's dynamic references: a view sees one
@@ -21,14 +23,24 @@ import org.radmfa.api.admin.PolicyAdmin;
 record ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistics, DecisionLog decisionLog,
         List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors, MfaActivity mfaActivity,
         ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport,
-        ConfigurationCheck configurationCheck) {
+        ConfigurationCheck configurationCheck, RemoteServerAdmin remoteServerAdmin,
+        RemoteServerGroups remoteServerGroups) {
 
     ConsoleServices {
         mfaConnectors = mfaConnectors == null ? List.of() : List.copyOf(mfaConnectors);
     }
 
+    /** Without the remote server services. */
+    ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistics, DecisionLog decisionLog,
+            List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors, MfaActivity mfaActivity,
+            ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport,
+            ConfigurationCheck configurationCheck) {
+        this(clientRegistry, statistics, decisionLog, mfaConnectors, mfaActivity, clientAdmin, policyAdmin, userAdmin,
+                npsImport, configurationCheck, null, null);
+    }
+
     /** None installed: what a view sees on a bare Karaf. */
     static ConsoleServices none() {
-        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null, null);
+        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null, null, null, null);
     }
 }

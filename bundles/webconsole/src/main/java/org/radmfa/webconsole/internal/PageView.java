@@ -34,6 +34,7 @@ record PageView(String root, String user, String changeRole, int refreshMillis, 
         CheckView.render(out, services.configurationCheck());
         ClientsView.render(out, services, forms);
         PoliciesView.render(out, services.policyAdmin(), forms);
+        RemoteServersView.render(out, services.remoteServerAdmin(), services.remoteServerGroups(), forms);
         UsersView.render(out, services.userAdmin(), forms);
         NpsImportView.render(out, services.npsImport(), forms, changeRole);
         MfaView.render(out, services.mfaConnectors(), now);

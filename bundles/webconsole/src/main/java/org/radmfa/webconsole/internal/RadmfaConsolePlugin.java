@@ -31,12 +31,14 @@ import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusStatistics;
+import org.radmfa.api.RemoteServerGroups;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ConfigurationCheck;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
+import org.radmfa.api.admin.RemoteServerAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +131,14 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ConfigurationCheck configurationCheck;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RemoteServerAdmin remoteServerAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RemoteServerGroups remoteServerGroups;
+
     private final transient CsrfGuard csrf = new CsrfGuard();
     private final transient DecisionRate rate = new DecisionRate(System::currentTimeMillis);
     private volatile String changeRole = "admin";
@@ -161,7 +171,7 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
 
     private ConsoleServices services() {
         return new ConsoleServices(clientRegistry, statistics, decisionLog, mfaConnectors, mfaActivity, clientAdmin,
-                policyAdmin, userAdmin, npsImport, configurationCheck);
+                policyAdmin, userAdmin, npsImport, configurationCheck, remoteServerAdmin, remoteServerGroups);
     }
 
     // ------------------------------------------------------------------------------------------------- reading
@@ -252,7 +262,7 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
     }
 
     private void change(HttpServletRequest request, HttpServletResponse response, String path) {
-        ChangeHandler handler = new ChangeHandler(clientAdmin, policyAdmin, userAdmin);
+        ChangeHandler handler = new ChangeHandler(clientAdmin, policyAdmin, userAdmin, remoteServerAdmin);
         String anchor = "";
         try {
             ChangeHandler.Done done = handler.handle(path, request::getParameter);

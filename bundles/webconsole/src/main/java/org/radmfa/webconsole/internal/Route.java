@@ -51,7 +51,8 @@ record Route(Target target, String name) {
             "/decisions.json", Target.DECISIONS,
             "/decision.json", Target.DECISION);
 
-    private static final java.util.Set<String> CHANGES = java.util.Set.of("/clients", "/policies", "/users");
+    private static final java.util.Set<String> CHANGES = java.util.Set.of("/clients", "/policies", "/servers",
+            "/users");
 
     static Route of(String method, String subPath) {
         if ("GET".equals(method) || "HEAD".equals(method)) {

@@ -102,7 +102,7 @@ class PolicyFormTest {
                     return new PolicyEntry(settings, "etc/org.radmfa.policy-new.cfg");
                 }));
         ChangeHandler handler = new ChangeHandler(Fakes.service(ClientAdmin.class, Map.of()), admin,
-                Fakes.service(LocalUserAdmin.class, Map.of()));
+                Fakes.service(LocalUserAdmin.class, Map.of()), null);
         form.put("action", "put");
         form.put("kind", "network");
         form.put("name", "new");

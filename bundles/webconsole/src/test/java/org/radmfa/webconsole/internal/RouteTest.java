@@ -28,6 +28,7 @@ class RouteTest {
         assertEquals(new Route(Target.CHANGE, "/clients"), Route.of("POST", "/clients"));
         assertEquals(new Route(Target.CHANGE, "/policies"), Route.of("POST", "/policies"));
         assertEquals(new Route(Target.CHANGE, "/users"), Route.of("POST", "/users"));
+        assertEquals(new Route(Target.CHANGE, "/servers"), Route.of("POST", "/servers"));
         assertEquals(Target.NPS_IMPORT, Route.of("POST", "/nps-import").target());
     }
 
