@@ -13,6 +13,16 @@ public interface AccountingSink {
 
     String name();
 
+    /**
+     * How much waits in a local spool for a remote store (a database away): the number of spool segments, each a
+     * batch of records made durable together; -1 for a sink without a spool.
+     *
+     * @since 1.11
+     */
+    default long spoolSegments() {
+        return -1;
+    }
+
     /** Completes normally once the record is durable, exceptionally if it could not be made so. */
     CompletionStage<Void> store(AccountingRecord record);
 }

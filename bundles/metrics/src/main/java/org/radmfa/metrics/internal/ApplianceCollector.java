@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.ListenerStatus;
@@ -41,6 +42,9 @@ final class ApplianceCollector implements MultiCollector {
 
         ClusterMembership cluster();
 
+        /** Every accounting sink: those with a spool report its depth. */
+        List<AccountingSink> accountingSinks();
+
         /** The forwarding to remote RADIUS server groups, while the proxy bundle runs. */
         RemoteServerGroups forwarding();
     }
@@ -58,6 +62,17 @@ final class ApplianceCollector implements MultiCollector {
         if (radius != null) {
             radius(radius.clients(), metrics);
             listeners(radius.listeners(), metrics);
+        }
+        List<GaugeDataPointSnapshot> spools = new ArrayList<>();
+        for (AccountingSink sink : sources.accountingSinks()) {
+            long segments = sink.spoolSegments();
+            if (segments >= 0) {
+                spools.add(point(segments, Labels.of("sink", sink.name())));
+            }
+        }
+        if (!spools.isEmpty()) {
+            metrics.add(gauge("radmfa_accounting_spool_segments",
+                    "Spool segments (batches of records) waiting on local disk for an accounting database", spools));
         }
         RemoteServerGroups forwarding = sources.forwarding();
         if (forwarding != null) {

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClusterMembership;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
@@ -53,6 +54,10 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile RemoteServerGroups forwarding;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final transient List<AccountingSink> accountingSinks = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -100,6 +105,11 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     @Override
     public ClusterMembership cluster() {
         return cluster;
+    }
+
+    @Override
+    public List<AccountingSink> accountingSinks() {
+        return List.copyOf(accountingSinks);
     }
 
     @Override

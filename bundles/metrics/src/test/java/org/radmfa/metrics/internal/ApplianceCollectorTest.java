@@ -11,8 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.ClientStatistics;
 import org.radmfa.api.ClusterMembership;
@@ -72,6 +76,11 @@ class ApplianceCollectorTest {
 
     private static ApplianceCollector.Sources sources(RadiusStatistics radius, MfaActivity mfa, List<LoggingHealth> sinks,
             ClusterMembership cluster, RemoteServerGroups forwarding) {
+        return sources(radius, mfa, sinks, cluster, forwarding, List.of());
+    }
+
+    private static ApplianceCollector.Sources sources(RadiusStatistics radius, MfaActivity mfa, List<LoggingHealth> sinks,
+            ClusterMembership cluster, RemoteServerGroups forwarding, List<AccountingSink> accountingSinks) {
         return new ApplianceCollector.Sources() {
             @Override
             public RadiusStatistics radius() {
@@ -97,7 +106,48 @@ class ApplianceCollectorTest {
             public RemoteServerGroups forwarding() {
                 return forwarding;
             }
+
+            @Override
+            public List<AccountingSink> accountingSinks() {
+                return accountingSinks;
+            }
         };
+    }
+
+    @Test
+    void theDepthOfAnAccountingDatabasesSpoolIsAGaugePerSinkWithASpool() throws IOException {
+        AccountingSink pgsql = new AccountingSink() {
+            @Override
+            public String name() {
+                return "pgsql";
+            }
+
+            @Override
+            public CompletionStage<Void> store(AccountingRecord record) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public long spoolSegments() {
+                return 4;
+            }
+        };
+        AccountingSink file = new AccountingSink() {
+            @Override
+            public String name() {
+                return "file";
+            }
+
+            @Override
+            public CompletionStage<Void> store(AccountingRecord record) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+
+        String page = scrape(sources(RADIUS, MFA, List.of(), null, null, List.of(pgsql, file)));
+
+        assertTrue(page.contains("radmfa_accounting_spool_segments{sink=\"pgsql\"} 4.0"), page);
+        assertFalse(page.contains("radmfa_accounting_spool_segments{sink=\"file\"}"), page);
     }
 
     @Test

@@ -153,6 +153,11 @@ public final class PgsqlAccountingSink implements AccountingSink, ActiveSessions
     }
 
     @Override
+    public long spoolSegments() {
+        return writer.spoolSegments();
+    }
+
+    @Override
     public CompletionStage<Void> store(AccountingRecord record) {
         return writer.submit(record);
     }

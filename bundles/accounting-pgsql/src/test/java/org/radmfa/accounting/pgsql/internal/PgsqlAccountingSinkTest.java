@@ -184,6 +184,7 @@ class PgsqlAccountingSinkTest {
                 "records keep being acknowledged (from the spool) while the database is down");
         long spooledDuringOutage = sink.writer().spooled();
         int segments = sink.writer().spoolSegments();
+        assertEquals(segments, sink.spoolSegments(), "the spool depth the metrics read");
         cluster.startServer();
         long outageMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart);
         back.countDown();
@@ -195,6 +196,7 @@ class PgsqlAccountingSinkTest {
         long stagesMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == total && sink.writer().spoolEmpty(), 30,
                 "the spool is replayed once the database is back");
+        assertEquals(0, sink.spoolSegments());
         long drainedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
         assertEquals(beforeOutage, storedBefore, "acknowledged before the outage means committed");
