@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PrimaryAuthResult;
@@ -23,12 +24,22 @@ final class PendingChallenges {
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
+    private final LongSupplier nanos;
+
+    PendingChallenges() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanos the clock of the deadlines ({@code System.nanoTime}) */
+    PendingChallenges(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     /** @return false when full: the challenge cannot be offered */
     boolean put(byte[] state, Pending challenge) {
         if (sinceSweep.incrementAndGet() >= 1024) {
             sinceSweep.set(0);
-            long now = System.nanoTime();
+            long now = nanos.getAsLong();
             for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
                 if (it.next().expiresAtNanos() - now < 0) {
                     it.remove();
@@ -47,7 +58,7 @@ final class PendingChallenges {
         String key = stateHex.toLowerCase().startsWith("0x") ? stateHex.substring(2).toLowerCase()
                 : stateHex.toLowerCase();
         Pending challenge = pending.remove(key);
-        return challenge == null || challenge.expiresAtNanos() - System.nanoTime() < 0 ? null : challenge;
+        return challenge == null || challenge.expiresAtNanos() - nanos.getAsLong() < 0 ? null : challenge;
     }
 
     int size() {

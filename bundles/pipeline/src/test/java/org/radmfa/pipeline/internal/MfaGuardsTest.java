@@ -3,11 +3,11 @@ package org.radmfa.pipeline.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,57 +70,10 @@ class MfaGuardsTest {
         RequestPipeline pipeline = new RequestPipeline(directory(groups),
                 (request, user) -> new PolicyDecision(true, "MFA", ReasonCode.ACCEPTED, true, List.of(), List.of()),
                 connector, Duration.ofSeconds(5));
-        pipeline.configure(new RequestPipeline.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return RequestPipeline.Config.class;
-            }
-
-            @Override
-            public int mfaTimeoutSeconds() {
-                return 5;
-            }
-
-            @Override
-            public String defaultDirectory() {
-                return "local";
-            }
-
-            @Override
-            public int decisionLogSize() {
-                return 10;
-            }
-
-            @Override
-            public String mfaFailMode() {
-                return failMode;
-            }
-
-            @Override
-            public String mfaFailOpenGroups() {
-                return failOpenGroups;
-            }
-
-            @Override
-            public int mfaMaxPushes() {
-                return maxPushes;
-            }
-
-            @Override
-            public int mfaPushWindowSeconds() {
-                return 600;
-            }
-
-            @Override
-            public int mfaReconnectGraceMinutes() {
-                return graceMinutes;
-            }
-
-            @Override
-            public String mfaConnector_target() {
-                return "(objectClass=*)";
-            }
-        });
+        pipeline.configure(Map.of("mfaTimeoutSeconds", 5, "defaultDirectory", "local", "decisionLogSize", 10,
+                "mfaFailMode", failMode, "mfaFailOpenGroups", failOpenGroups, "mfaMaxPushes", maxPushes,
+                "mfaPushWindowSeconds", 600, "mfaReconnectGraceMinutes", graceMinutes,
+                "mfaConnector.target", "(objectClass=*)"));
         return pipeline;
     }
 

@@ -383,7 +383,7 @@ class RequestPipelineTest {
     void correlationIdsAreVersion4UuidsAndDoNotRepeat() {
         Set<java.util.UUID> seen = new java.util.HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            java.util.UUID id = RequestPipeline.correlationId();
+            java.util.UUID id = DecisionRecorder.correlationId();
             assertEquals(4, id.version());
             assertEquals(2, id.variant());
             assertTrue(seen.add(id), "repeated: " + id);
