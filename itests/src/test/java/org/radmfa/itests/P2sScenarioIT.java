@@ -647,7 +647,7 @@ public class P2sScenarioIT {
                 "trustStore = " + dc.trustStore,
                 "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
                 "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
-                "bindPassword = " + AD_SERVICE_PASSWORD,
+                ".bindPassword = " + AD_SERVICE_PASSWORD,
                 "baseDn = " + SambaDomainController.BASE_DN,
                 "groupMode = inChain",
                 "msChapV2 = winbind",
