@@ -76,7 +76,7 @@ public class ActiveDirectoryIT {
                 "trustStore = " + dc.trustStore,
                 "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
                 "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
-                "bindPassword = " + PASSWORDS.get("svc-radius"),
+                ".bindPassword = " + PASSWORDS.get("svc-radius"),
                 "baseDn = " + SambaDomainController.BASE_DN,
                 "groupMode = inChain",
                 "msChapV2 = winbind",
@@ -96,7 +96,7 @@ public class ActiveDirectoryIT {
                 "trustStore = " + dc.trustStore,
                 "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
                 "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
-                "bindPassword = " + PASSWORDS.get("svc-radius"),
+                ".bindPassword = " + PASSWORDS.get("svc-radius"),
                 "baseDn = " + SambaDomainController.BASE_DN,
                 "groupMode = memberOf",
                 ""));

@@ -178,8 +178,8 @@ public class EntraIT extends RadmfaTestSupport {
 
             java.util.Dictionary<String, Object> written = configurationAdmin.getConfiguration(
                     "org.radmfa.mfa.entra", null).getProperties();
-            assertEquals(null, written.get("clientSecret"));
-            String sealed = String.valueOf(written.get("certificatePassword"));
+            assertEquals(null, written.get(".clientSecret"));
+            String sealed = String.valueOf(written.get(".certificatePassword"));
             assertTrue("the password is sealed: " + sealed, sealed.startsWith("{aes-gcm}"));
             assertTrue("setup's own output never shows the password", !setup.contains(sealed));
 

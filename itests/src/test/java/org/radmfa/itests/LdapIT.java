@@ -68,7 +68,7 @@ public class LdapIT extends RadmfaTestSupport {
         server.startListening();
         Configuration directory = configure("org.radmfa.directory.ldap", "corp", "name", "corp", "urls",
                 "ldap://127.0.0.1:" + server.getListenPort(), "security", "none", "bindDn",
-                "cn=svc-radius,dc=corp,dc=example", "bindPassword", "service-secret", "baseDn", "dc=corp,dc=example",
+                "cn=svc-radius,dc=corp,dc=example", ".bindPassword", "service-secret", "baseDn", "dc=corp,dc=example",
                 "groupMode", "memberOf", "responseTimeoutMillis", "2000", "connectTimeoutMillis", "2000");
         Configuration route = configure("org.radmfa.crp", "corp", "name", "Corp users", "order", "10",
                 "condition.userName", "@corp\\.example$", "rewrite.pattern", "@corp\\.example$",

@@ -564,7 +564,7 @@ public class P2sScenarioIT {
         PropertiesFiles.put(client, "address", network.clientSubnet);
         Path entra = etc.resolve("org.radmfa.mfa.entra.cfg");
         for (Map.Entry<String, Object> setting : emulator.configuration().entrySet()) {
-            if (!setting.getKey().equals("clientSecret")) {
+            if (!setting.getKey().equals(".clientSecret")) {
                 PropertiesFiles.put(entra, setting.getKey(), String.valueOf(setting.getValue()));
             }
         }
@@ -576,7 +576,7 @@ public class P2sScenarioIT {
         emulator.addKeyCredential((java.security.cert.X509Certificate) java.security.KeyStore.getInstance(
                 certificate.toFile(), emulator.trustStorePassword().toCharArray()).getCertificate("nps"));
         PropertiesFiles.put(entra, "certificatePath", certificate.toString());
-        PropertiesFiles.put(entra, "certificatePassword", emulator.trustStorePassword());
+        PropertiesFiles.put(entra, ".certificatePassword", emulator.trustStorePassword());
         PropertiesFiles.put(entra, "pollIntervalMillis", "200");
         Path pipeline = etc.resolve("org.radmfa.pipeline.cfg");
         PropertiesFiles.put(pipeline, "mfaTimeoutSeconds", String.valueOf(MFA_DEADLINE_SECONDS));
@@ -647,7 +647,7 @@ public class P2sScenarioIT {
                 "trustStore = " + dc.trustStore,
                 "trustStorePassword = " + SambaDomainController.TRUST_STORE_PASSWORD,
                 "bindDn = CN=svc-radius,CN=Users," + SambaDomainController.BASE_DN,
-                "bindPassword = " + AD_SERVICE_PASSWORD,
+                ".bindPassword = " + AD_SERVICE_PASSWORD,
                 "baseDn = " + SambaDomainController.BASE_DN,
                 "groupMode = inChain",
                 "msChapV2 = winbind",

@@ -179,6 +179,41 @@ public class RadSecIT extends RadmfaTestSupport {
         }
     }
 
+    /**
+     * The key password's key starts with a dot, a private component property (DS): the listener's service, which
+     * service:list and the web console show, carries the rest of its configuration but never the password.
+     */
+    @Test
+    public void theKeyPasswordIsNoServiceProperty() throws Exception {
+        try (Setup setup = new Setup()) {
+            String password = "RadSec-Key-Password-" + System.nanoTime();
+            configure("org.radmfa.radsec", Map.of(".password", password, "idleTimeoutSeconds", "601"));
+            String filter = "(&(service.pid=org.radmfa.radsec)(idleTimeoutSeconds=601))";
+            Await.until("the listener's service shows the changed configuration", TIMEOUT,
+                    () -> listenerServices(filter).length == 1);
+            org.osgi.framework.ServiceReference<?> listener = listenerServices(filter)[0];
+            assertEquals("127.0.0.1", listener.getProperty("listenAddress"));
+            for (String key : listener.getPropertyKeys()) {
+                assertTrue("no password among the service properties: " + key,
+                        !key.toLowerCase(java.util.Locale.ROOT).contains("password"));
+                assertTrue("no service property holds the password: " + key,
+                        !String.valueOf(listener.getProperty(key)).contains(password));
+            }
+            Object configured = configurationAdmin.getConfiguration("org.radmfa.radsec", "?").getProperties()
+                    .get(".password");
+            assertNotNull("the configuration itself keeps it (sealed once a vault runs)", configured);
+        }
+    }
+
+    private org.osgi.framework.ServiceReference<?>[] listenerServices(String filter) {
+        try {
+            org.osgi.framework.ServiceReference<?>[] found = bundleContext.getAllServiceReferences(null, filter);
+            return found == null ? new org.osgi.framework.ServiceReference<?>[0] : found;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     @Test
     public void halfOpenConnectionsDoNotKeepARealClientOut() throws Exception {
         try (Setup setup = new Setup()) {

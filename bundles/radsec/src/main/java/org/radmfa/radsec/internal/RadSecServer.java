@@ -44,6 +44,7 @@ import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.TlsFiles;
 import org.slf4j.Logger;
@@ -62,9 +63,11 @@ import org.slf4j.LoggerFactory;
 public final class RadSecServer implements RadSecStatus {
     static final String PID = "org.radmfa.radsec";
     private static final Logger LOG = LoggerFactory.getLogger(RadSecServer.class);
-    private static final Set<String> KEYS = Set.of("port", "listenAddress", "certificate", "privateKey", "password",
-            "trustedCa", "protocols", "maxConnections", "handshakeTimeoutSeconds", "idleTimeoutSeconds",
-            "workerThreads");
+    /** Keys, defaults and descriptions: the listener's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(Config.class);
+    static final String PASSWORD_KEY = ".password";
+    /** Before the password became private ({@code .password}); still read, with a warning. */
+    static final String LEGACY_PASSWORD_KEY = "password";
     private static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
     @ObjectClassDefinition(name = "radmfa RadSec listener",
@@ -86,8 +89,9 @@ public final class RadSecServer implements RadSecStatus {
         String privateKey() default "";
 
         @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
-                description = "Of the PKCS#12 file or the encrypted PEM key; sealed by the vault at rest")
-        String password() default "";
+                description = "Of the PKCS#12 file or the encrypted PEM key; sealed by the vault at rest. The key is"
+                        + " .password: the leading dot keeps it out of service properties")
+        String _password() default "";
 
         @AttributeDefinition(name = "Trusted CA", description = "PEM file of the CA certificates client"
                 + " certificates must chain to; relative to etc/")
@@ -113,8 +117,14 @@ public final class RadSecServer implements RadSecStatus {
         int workerThreads() default 2;
     }
 
-    private record Settings(InetSocketAddress address, Path certificate, Path privateKey, String password,
+    /** The validated listener configuration; {@link #toString()} never shows the password. */
+    record Settings(InetSocketAddress address, Path certificate, Path privateKey, String password,
             Path trustedCa, StreamServer.Limits limits, int workers) {
+        @Override
+        public String toString() {
+            return "Settings[address=" + address + ", certificate=" + certificate + ", privateKey=" + privateKey
+                    + ", trustedCa=" + trustedCa + ", limits=" + limits + ", workers=" + workers + "]";
+        }
     }
 
     private final RadSecClients clients;
@@ -156,7 +166,7 @@ public final class RadSecServer implements RadSecStatus {
     @Activate
     @Modified
     synchronized void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = TYPE.read(properties);
         Settings settings;
         SSLContext loaded;
         try {
@@ -173,9 +183,14 @@ public final class RadSecServer implements RadSecStatus {
                             + " keeps serving with its last good configuration");
             return;
         }
-        config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a RadSec setting and is ignored",
-                config.source(), unknown));
-        SealInPlace.seal(configurationAdmin, PID, "password", config.string("password", ""), vault,
+        config.unknownKeys(LEGACY_PASSWORD_KEY).forEach(unknown -> LOG.warn(
+                "{}: key '{}' is not a RadSec setting and is ignored", config.source(), unknown));
+        if (properties.containsKey(LEGACY_PASSWORD_KEY)) {
+            LOG.warn("{}: rename the key 'password' to '.password': a secret's key takes a leading dot, which keeps"
+                    + " it out of the listener's service properties", config.source());
+        }
+        String passwordKey = passwordKey(config);
+        SealInPlace.seal(configurationAdmin, PID, passwordKey, config.string(passwordKey, ""), vault,
                 config.source());
         context = loaded;
         workers.setMaximumPoolSize(Math.max(settings.workers(), workers.getCorePoolSize()));
@@ -219,9 +234,10 @@ public final class RadSecServer implements RadSecStatus {
         workers.shutdownNow();
     }
 
-    private static Settings parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
-        int port = config.integer("port", 2083, 0, 65535);
-        String listen = config.string("listenAddress", "0.0.0.0");
+    /** The one place the listener's configuration is checked beyond its types. */
+    static Settings parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
+        int port = config.integer("port", 0, 65535);
+        String listen = config.string("listenAddress");
         if (!listen.matches("[0-9A-Fa-f:.]+")) {
             throw config.invalid("listenAddress", "'" + listen + "' is not an IP address");
         }
@@ -234,15 +250,16 @@ public final class RadSecServer implements RadSecStatus {
         Path certificate = file(config, "certificate", true);
         Path privateKey = file(config, "privateKey", false);
         Path trustedCa = file(config, "trustedCa", true);
+        String passwordKey = passwordKey(config);
         String password;
         try {
-            password = SealInPlace.open(config.string("password", ""), vault);
+            password = SealInPlace.open(config.string(passwordKey, ""), vault);
         } catch (IllegalArgumentException e) {
-            throw config.invalid("password", e.getMessage());
+            throw config.invalid(passwordKey, e.getMessage());
         }
         List<String> protocols = config.list("protocols");
         if (protocols.isEmpty()) {
-            protocols = List.of("TLSv1.3", "TLSv1.2");
+            protocols = List.of(TYPE.defaultValue("protocols").toString().split(","));
         }
         for (String protocol : protocols) {
             if (!PROTOCOLS.contains(protocol)) {
@@ -250,18 +267,24 @@ public final class RadSecServer implements RadSecStatus {
                         + " (RFC 6614 and RFC 9325 ask for TLS 1.2 at least)");
             }
         }
-        StreamServer.Limits limits = new StreamServer.Limits(config.integer("maxConnections", 1000, 1, 100_000),
-                TimeUnit.SECONDS.toNanos(config.integer("handshakeTimeoutSeconds", 10, 1, 300)),
-                TimeUnit.SECONDS.toNanos(config.integer("idleTimeoutSeconds", 600, 10, 86_400)),
+        StreamServer.Limits limits = new StreamServer.Limits(config.integer("maxConnections", 1, 100_000),
+                TimeUnit.SECONDS.toNanos(config.integer("handshakeTimeoutSeconds", 1, 300)),
+                TimeUnit.SECONDS.toNanos(config.integer("idleTimeoutSeconds", 10, 86_400)),
                 List.copyOf(protocols));
         return new Settings(new InetSocketAddress(address, port), certificate, privateKey, password, trustedCa,
-                limits, config.integer("workerThreads", 2, 1, 64));
+                limits, config.integer("workerThreads", 1, 64));
+    }
+
+    /** {@code .password}, or the key without the dot when only that one is set (a file from before). */
+    private static String passwordKey(ConfigReader config) {
+        return config.string(PASSWORD_KEY).isEmpty() && !config.string(LEGACY_PASSWORD_KEY, "").isEmpty()
+                ? LEGACY_PASSWORD_KEY : PASSWORD_KEY;
     }
 
     /** A file named in the configuration, relative to Karaf's etc/; it must exist. */
     private static Path file(ConfigReader config, String key, boolean required) throws InvalidConfigurationException {
-        String value = config.string(key, "");
-        if (value.isEmpty()) {
+        String value = config.string(key);
+        if (value == null || value.isEmpty()) {
             if (required) {
                 throw config.invalid(key, "is required");
             }

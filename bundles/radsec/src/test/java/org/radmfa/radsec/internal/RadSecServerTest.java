@@ -1,15 +1,20 @@
 package org.radmfa.radsec.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusPacketHandler;
+import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.TlsFiles;
 
 /**
@@ -86,7 +94,7 @@ class RadSecServerTest {
         config.put("port", "0");
         config.put("listenAddress", "127.0.0.1");
         config.put("certificate", server.toString());
-        config.put("password", TestPki.PASSWORD);
+        config.put(".password", TestPki.PASSWORD);
         config.put("trustedCa", pki.caPem().toString());
         config.put("handshakeTimeoutSeconds", "1");
         config.putAll(extra);
@@ -281,7 +289,7 @@ class RadSecServerTest {
         config.put("port", "0");
         config.put("listenAddress", "127.0.0.1");
         config.put("certificate", server.toString());
-        config.put("password", "wrong-password");
+        config.put(".password", "wrong-password");
         config.put("trustedCa", pki.caPem().toString());
         listener.configure(config);
         assertEquals(before, listener.address(), "the last good listener keeps serving");
@@ -289,6 +297,76 @@ class RadSecServerTest {
             socket.getOutputStream().write(packet(1, 4));
             assertEquals(4, read(socket)[1]);
         }
+    }
+
+    @Test
+    void anEmptyConfigurationTakesTheDefaultsOfTheMetatypeDefinition() throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        config.put("certificate", server.toString());
+        config.put(".password", TestPki.PASSWORD);
+        config.put("trustedCa", pki.caPem().toString());
+        RadSecServer.Settings settings = RadSecServer.parse(RadSecServer.TYPE.read(config), null);
+        ConfigType type = RadSecServer.TYPE;
+        assertEquals(type.defaultValue("port"), settings.address().getPort());
+        assertEquals(type.defaultValue("listenAddress"), settings.address().getAddress().getHostAddress());
+        assertEquals(type.defaultValue("maxConnections"), settings.limits().maxConnections());
+        assertEquals(TimeUnit.SECONDS.toNanos((Integer) type.defaultValue("handshakeTimeoutSeconds")),
+                settings.limits().handshakeTimeoutNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos((Integer) type.defaultValue("idleTimeoutSeconds")),
+                settings.limits().idleTimeoutNanos());
+        assertEquals(type.defaultValue("protocols"), String.join(",", settings.limits().protocols()));
+        assertEquals(type.defaultValue("workerThreads"), settings.workers());
+        assertNull(settings.privateKey(), "privateKey's default is empty");
+        assertFalse(settings.toString().contains(TestPki.PASSWORD), settings.toString());
+    }
+
+    @Test
+    void aBadValueIsRefusedWithTheFileItsKeyAndTheReason() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.radsec.cfg");
+        config.put("certificate", server.toString());
+        config.put(".password", TestPki.PASSWORD);
+        config.put("trustedCa", pki.caPem().toString());
+        config.put("idleTimeoutSeconds", "5");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RadSecServer.parse(RadSecServer.TYPE.read(config), null));
+        assertEquals("idleTimeoutSeconds", e.key());
+        assertEquals("etc/org.radmfa.radsec.cfg", e.source());
+        assertTrue(e.getMessage().contains("5 is out of range 10..86400"), e.getMessage());
+    }
+
+    @Test
+    void thePasswordIsPrivateAndTheKeyWithoutTheDotStillWorksWithAWarning() throws Exception {
+        assertTrue(RadSecServer.TYPE.declares(".password"));
+        assertFalse(RadSecServer.TYPE.declares("password"), "a public key would become a service property");
+        Map<String, Object> legacy = new HashMap<>();
+        legacy.put(".password", null);
+        legacy.put("password", TestPki.PASSWORD);
+        legacy.put("service.pid", RadSecServer.PID);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            start(legacy);
+        } finally {
+            System.setErr(original);
+        }
+        try (SSLSocket socket = connect(nas, "TLSv1.3")) {
+            socket.getOutputStream().write(packet(1, 9));
+            assertEquals(9, read(socket)[1], "the key opened with the old key's password serves");
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("configuration org.radmfa.radsec: rename the key 'password' to '.password'"), log);
+        assertFalse(log.contains("key 'password' is not a RadSec setting"), log);
+        assertFalse(log.contains(TestPki.PASSWORD), "the password is never logged");
+
+        Map<String, Object> sealed = new HashMap<>();
+        sealed.put("certificate", server.toString());
+        sealed.put("trustedCa", pki.caPem().toString());
+        sealed.put("password", "{aes-gcm}AAAA");
+        assertEquals("password", assertThrows(InvalidConfigurationException.class,
+                () -> RadSecServer.parse(RadSecServer.TYPE.read(sealed), null)).key(),
+                "a refusal names the key the file has");
     }
 
     @Test
@@ -312,7 +390,7 @@ class RadSecServerTest {
             config.put("port", "0");
             config.put("listenAddress", "127.0.0.1");
             config.put("certificate", server.toString());
-            config.put("password", TestPki.PASSWORD);
+            config.put(".password", TestPki.PASSWORD);
             config.put("trustedCa", pki.caPem().toString());
             config.put("handshakeTimeoutSeconds", "1");
             listener.configure(config);

@@ -48,6 +48,7 @@ import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.eap.EapMethod;
 import org.slf4j.Logger;
@@ -67,8 +68,8 @@ import org.tinyradius.dictionary.Dictionary;
 public final class RadiusServer implements RadiusStatistics, AttributeDictionary, RadiusPacketHandler {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
-    private static final Set<String> KEYS = Set.of("authPort", "acctPort", "listenAddresses",
-            "duplicateWindowSeconds", "rateLimitPerClient", "rateLimitBurst", "socketsPerAddress", "deciderThreads");
+    /** Keys, defaults and descriptions: the component's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(Config.class);
 
     @ObjectClassDefinition(name = "radmfa RADIUS transport",
             description = "UDP listeners for RADIUS authentication and accounting")
@@ -118,7 +119,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         }
     }
 
-    private record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow,
+    record Settings(List<InetSocketAddress> auth, List<InetSocketAddress> accounting, int duplicateWindow,
             int ratePerSecond, int rateBurst, int socketsPerAddress, int deciderThreads) {
     }
 
@@ -171,7 +172,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     @Activate
     @Modified
     synchronized void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = TYPE.read(properties);
         Settings settings;
         try {
             settings = parse(config);
@@ -181,7 +182,7 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                             : "the listeners " + listeners.keySet() + " keep serving");
             return;
         }
-        config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a transport setting and is ignored",
+        config.unknownKeys().forEach(unknown -> LOG.warn("{}: key '{}' is not a transport setting and is ignored",
                 config.source(), unknown));
         duplicates.window(TimeUnit.SECONDS.toNanos(settings.duplicateWindow()));
         rateLimiter.configure(settings.ratePerSecond(), settings.rateBurst());
@@ -197,15 +198,16 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         deciders.close();
     }
 
-    private static Settings parse(ConfigReader config) throws InvalidConfigurationException {
-        int authPort = config.integer("authPort", 1812, 0, 65535);
-        int acctPort = config.integer("acctPort", 1813, 0, 65535);
+    /** The one place the configuration is checked beyond its types. */
+    static Settings parse(ConfigReader config) throws InvalidConfigurationException {
+        int authPort = config.integer("authPort", 0, 65535);
+        int acctPort = config.integer("acctPort", 0, 65535);
         if (authPort == acctPort && authPort != 0) {
             throw config.invalid("acctPort", "must differ from authPort (" + authPort + ")");
         }
         List<String> addresses = config.list("listenAddresses");
         if (addresses.isEmpty()) {
-            addresses = List.of("0.0.0.0");
+            addresses = List.of(TYPE.defaultValue("listenAddresses").toString().split(","));
         }
         List<InetSocketAddress> auth = new ArrayList<>();
         List<InetSocketAddress> accounting = new ArrayList<>();
@@ -222,10 +224,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             auth.add(new InetSocketAddress(address, authPort));
             accounting.add(new InetSocketAddress(address, acctPort));
         }
-        return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 30, 0, 600),
-                config.integer("rateLimitPerClient", 5000, 0, 10_000_000),
-                config.integer("rateLimitBurst", 5000, 1, 10_000_000), config.integer("socketsPerAddress", 0, 0, 64),
-                config.integer("deciderThreads", 0, -1, 64));
+        return new Settings(auth, accounting, config.integer("duplicateWindowSeconds", 0, 600),
+                config.integer("rateLimitPerClient", 0, 10_000_000),
+                config.integer("rateLimitBurst", 1, 10_000_000), config.integer("socketsPerAddress", 0, 64),
+                config.integer("deciderThreads", -1, 64));
     }
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */

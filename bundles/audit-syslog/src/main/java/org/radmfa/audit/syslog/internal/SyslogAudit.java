@@ -53,6 +53,10 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
     @ObjectClassDefinition(name = "radmfa audit to syslog",
             description = "Decisions and accounting records as RFC 5424 syslog messages over TCP or TLS (RFC 5425)")
     @interface Config {
+        @AttributeDefinition(name = "Name", required = false, description = "The destination's name in logs and"
+                + " counters (letters, digits, '.', '_', '-'); absent: the name after the factory PID in the file name")
+        String name();
+
         @AttributeDefinition(name = "Collector host", description = "The syslog collector or SIEM; with TLS, the name"
                 + " its certificate must carry")
         String host();
@@ -120,7 +124,7 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
     @Activate
     @Modified
     void configure(Map<String, Object> properties) {
-        ConfigReader reader = new ConfigReader(properties);
+        ConfigReader reader = SyslogSettings.TYPE.read(properties);
         SyslogSettings settings;
         try {
             settings = SyslogSettings.parse(properties);
@@ -130,7 +134,7 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
                     : "; the last good configuration (" + active.settings() + ") keeps sending");
             return;
         }
-        for (String key : reader.unknownKeys(SyslogSettings.KEYS)) {
+        for (String key : reader.unknownKeys()) {
             LOG.warn("{}: unknown key '{}' ignored", reader.source(), key);
         }
         Active previous = active;

@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +27,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 /**
@@ -40,27 +40,30 @@ record SyslogSettings(String name, String host, int port, SSLContext tls, boolea
         boolean decisions, boolean accounting, int queueCapacity, int connectTimeoutMillis, Backoff backoff) {
 
     static final String PID = "org.radmfa.audit.syslog";
-    static final Set<String> KEYS = Set.of("name", "host", "port", "tls", "caFile", "certificateFile",
-            "privateKeyFile", "verifyHostname", "tlsVersions", "facility", "hostname", "appName", "structuredDataId",
-            "decisions", "accounting", "queueCapacity", "connectTimeoutSeconds", "reconnectMaxSeconds");
+    /** Keys, defaults and descriptions: the component's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(SyslogAudit.Config.class);
+    /** Syslog over plain TCP's port (RFC 6587); the definition's default is TLS's 6514 (RFC 5425). */
+    static final int PLAIN_TCP_PORT = 514;
     private static final List<String> FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
             "news", "uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock", "local0", "local1", "local2",
             "local3", "local4", "local5", "local6", "local7");
     private static final Pattern PEM_KEY = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
+    /** The one place the configuration is checked beyond its types, and its files loaded. */
     static SyslogSettings parse(Map<String, ?> properties) throws InvalidConfigurationException {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = TYPE.read(properties);
+        // Two defaults the definition cannot state: the name comes from the file name, the port from tls.
         String name = config.string("name", nameOf(properties));
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
             throw config.invalid("name", "'" + name + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
         String host = config.requiredString("host");
-        boolean tls = config.bool("tls", true);
-        int port = config.integer("port", tls ? 6514 : 514, 1, 65535);
+        boolean tls = config.bool("tls");
+        int port = tls ? config.integer("port", 1, 65535) : config.integer("port", PLAIN_TCP_PORT, 1, 65535);
         List<String> versions = config.list("tlsVersions");
         if (versions.isEmpty()) {
-            versions = List.of("TLSv1.3", "TLSv1.2");
+            versions = List.of(TYPE.defaultValue("tlsVersions").toString().split(","));
         }
         for (String version : versions) {
             if (!version.equals("TLSv1.3") && !version.equals("TLSv1.2")) {
@@ -68,38 +71,38 @@ record SyslogSettings(String name, String host, int port, SSLContext tls, boolea
             }
         }
         SSLContext context = tls ? sslContext(config) : null;
-        if (!tls && (!config.string("caFile", "").isEmpty() || !config.string("certificateFile", "").isEmpty())) {
+        if (!tls && (!config.string("caFile").isEmpty() || !config.string("certificateFile").isEmpty())) {
             throw config.invalid("tls", "is false, yet certificates are configured: set tls = true or remove them");
         }
-        String facilityName = config.string("facility", "authpriv").toLowerCase(Locale.ROOT);
+        String facilityName = config.string("facility").toLowerCase(Locale.ROOT);
         int facility = facilityName.matches("[0-9]{1,2}") ? Integer.parseInt(facilityName)
                 : FACILITIES.indexOf(facilityName);
         if (facility < 0 || facility > 23) {
             throw config.invalid("facility", "'" + facilityName + "' is not a syslog facility (" + String.join(", ",
                     FACILITIES) + " or 0..23)");
         }
-        String structuredDataId = config.string("structuredDataId", "radmfa@32473");
+        String structuredDataId = config.string("structuredDataId");
         if (!structuredDataId.contains("@") || !Rfc5424.validName(structuredDataId)) {
             throw config.invalid("structuredDataId", "'" + structuredDataId + "' is not an SD-ID of the form"
                     + " name@enterprise-number (RFC 5424 section 7.2.2)");
         }
-        String hostname = config.string("hostname", "");
-        boolean decisions = config.bool("decisions", true);
-        boolean accounting = config.bool("accounting", true);
+        String hostname = config.string("hostname");
+        boolean decisions = config.bool("decisions");
+        boolean accounting = config.bool("accounting");
         if (!decisions && !accounting) {
             throw config.invalid("decisions", "and 'accounting' are both false: nothing would be sent");
         }
-        int reconnectMax = config.integer("reconnectMaxSeconds", 60, 1, 3600);
-        return new SyslogSettings(name, host, port, context, config.bool("verifyHostname", true), List.copyOf(versions),
-                facility, hostname.isEmpty() ? localHostName() : hostname, config.string("appName", "radmfa"),
-                structuredDataId, decisions, accounting, config.integer("queueCapacity", 10_000, 1, 10_000_000),
-                config.integer("connectTimeoutSeconds", 10, 1, 300) * 1000,
+        int reconnectMax = config.integer("reconnectMaxSeconds", 1, 3600);
+        return new SyslogSettings(name, host, port, context, config.bool("verifyHostname"), List.copyOf(versions),
+                facility, hostname.isEmpty() ? localHostName() : hostname, config.string("appName"),
+                structuredDataId, decisions, accounting, config.integer("queueCapacity", 1, 10_000_000),
+                config.integer("connectTimeoutSeconds", 1, 300) * 1000,
                 new Backoff(Math.min(500, reconnectMax * 1000L), reconnectMax * 1000L));
     }
 
     /** The trusted CAs (required: a collector is never trusted by default) and, optionally, our own certificate. */
     private static SSLContext sslContext(ConfigReader config) throws InvalidConfigurationException {
-        String caFile = config.string("caFile", "");
+        String caFile = config.string("caFile");
         if (caFile.isEmpty()) {
             throw config.invalid("caFile", "is required with tls = true: the PEM file of the CA(s) that signed the"
                     + " collector's certificate");
@@ -115,8 +118,8 @@ record SyslogSettings(String name, String host, int port, SSLContext tls, boolea
                     TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
 
-            String certificateFile = config.string("certificateFile", "");
-            String keyFile = config.string("privateKeyFile", "");
+            String certificateFile = config.string("certificateFile");
+            String keyFile = config.string("privateKeyFile");
             if (certificateFile.isEmpty() != keyFile.isEmpty()) {
                 throw config.invalid(certificateFile.isEmpty() ? "certificateFile" : "privateKeyFile",
                         "is needed too: a client certificate goes with its private key");

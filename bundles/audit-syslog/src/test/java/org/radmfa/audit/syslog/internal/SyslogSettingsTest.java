@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 class SyslogSettingsTest {
@@ -39,6 +41,33 @@ class SyslogSettingsTest {
         assertEquals(10, settings.facility());
         assertEquals("radmfa@32473", settings.structuredDataId());
         assertEquals("tcp://siem.example.net:514", settings.destination());
+    }
+
+    @Test
+    void defaultsComeFromTheMetatypeDefinition() throws Exception {
+        ConfigType type = SyslogSettings.TYPE;
+        SyslogSettings settings = SyslogSettings.parse(config("host", "siem.example.net", "tls", "false"));
+        assertEquals(type.defaultValue("structuredDataId"), settings.structuredDataId());
+        assertEquals(type.defaultValue("appName"), settings.appName());
+        assertEquals(type.defaultValue("decisions"), settings.decisions());
+        assertEquals(type.defaultValue("accounting"), settings.accounting());
+        assertEquals(type.defaultValue("queueCapacity"), settings.queueCapacity());
+        assertEquals((Integer) type.defaultValue("connectTimeoutSeconds") * 1000, settings.connectTimeoutMillis());
+        assertEquals(type.defaultValue("verifyHostname"), settings.verifyHostname());
+        assertEquals(type.defaultValue("tlsVersions"), String.join(",", settings.tlsVersions()));
+        assertEquals("authpriv", type.defaultValue("facility"));
+        assertEquals(10, settings.facility(), "authpriv is facility 10");
+        assertEquals(List.of(), type.read(config("host", "h", "name", "siem", "tls", "false")).unknownKeys(),
+                "name is a declared key");
+    }
+
+    @Test
+    void aBadValueIsRefusedWithTheFileItsKeyAndTheReason() {
+        InvalidConfigurationException e = refused(config("host", "h", "tls", "false", "queueCapacity", "0"));
+        assertEquals("queueCapacity", e.key());
+        assertEquals("etc/org.radmfa.audit.syslog-siem.cfg", e.source());
+        assertTrue(e.getMessage().contains("0 is out of range 1..10000000"), e.getMessage());
+        assertEquals("tls", refused(config("host", "h", "tls", "maybe")).key());
     }
 
     @Test

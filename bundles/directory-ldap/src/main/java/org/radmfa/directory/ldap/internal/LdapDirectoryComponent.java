@@ -66,10 +66,10 @@ public final class LdapDirectoryComponent implements UserDirectory {
 
         @AttributeDefinition(name = "Trust store", required = false, description = "PKCS12 or JKS file with the"
                 + " CA certificate(s) that issued the directory's certificate; empty: the Java runtime's CAs")
-        String trustStore();
+        String trustStore() default "";
 
         @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
-        String trustStorePassword();
+        String trustStorePassword() default "";
 
         @AttributeDefinition(name = "Trust any certificate", description = "Skip certificate and host name"
                 + " checks. Anyone on the path can then read every password: never in production")
@@ -80,8 +80,10 @@ public final class LdapDirectoryComponent implements UserDirectory {
         String bindDn();
 
         @AttributeDefinition(name = "Service account password", type = AttributeType.PASSWORD,
-                description = "Password of the service account; never logged")
-        String bindPassword();
+                description = "Password of the service account; never logged. The key is .bindPassword: the leading"
+                        + " dot keeps it out of service properties (the key bindPassword is still read, with a"
+                        + " warning)")
+        String _bindPassword() default "";
 
         @AttributeDefinition(name = "Base DN", description = "Where users are searched, e.g. DC=corp,DC=example")
         String baseDn();
@@ -93,7 +95,7 @@ public final class LdapDirectoryComponent implements UserDirectory {
         @AttributeDefinition(name = "Alternate login ID attribute", required = false, description = "Attribute"
                 + " whose value is the user's canonical name (for MFA and policies), e.g. mail or userPrincipalName;"
                 + " empty: the login as typed. A user without it is rejected")
-        String alternateLoginIdAttribute();
+        String alternateLoginIdAttribute() default "";
 
         @AttributeDefinition(name = "Group lookup", description = "How direct and nested groups are found",
                 options = {@Option(value = "inChain", label = "Active Directory: one search with"
@@ -104,7 +106,7 @@ public final class LdapDirectoryComponent implements UserDirectory {
 
         @AttributeDefinition(name = "Group base DN", required = false,
                 description = "Where groups are searched (inChain, member); empty: the base DN")
-        String groupBaseDn();
+        String groupBaseDn() default "";
 
         @AttributeDefinition(name = "Group nesting depth", description = "Levels of nesting followed by the"
                 + " memberOf and member modes (0: direct groups only)")
@@ -136,11 +138,11 @@ public final class LdapDirectoryComponent implements UserDirectory {
 
         @AttributeDefinition(name = "ntlm_auth configuration file", required = false, description = "smb.conf"
                 + " passed as --configfile; empty: Samba's default (/etc/samba/smb.conf)")
-        String ntlmAuthConfigFile();
+        String ntlmAuthConfigFile() default "";
 
         @AttributeDefinition(name = "NT domain", required = false, description = "NetBIOS name of the users'"
                 + " domain, e.g. CORP; empty: winbind's own (the workgroup of smb.conf)")
-        String ntlmAuthDomain();
+        String ntlmAuthDomain() default "";
 
         @AttributeDefinition(name = "ntlm_auth helpers", description = "Long-running ntlm_auth processes, each"
                 + " checking one response at a time")
@@ -182,18 +184,22 @@ public final class LdapDirectoryComponent implements UserDirectory {
     }
 
     private synchronized void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = LdapSettings.TYPE.read(properties);
         LdapSettings settings;
         try {
-            settings = LdapSettings.read(properties);
+            settings = LdapSettings.read(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Refused LDAP directory configuration {}; {}", e.getMessage(), directory == null
                     ? "no LDAP directory is offered from it until it is corrected"
                     : "directory " + directory.name() + " keeps serving with its last good configuration");
             return;
         }
-        config.unknownKeys(LdapSettings.KEYS).forEach(unknown -> LOG.warn(
+        config.unknownKeys(LdapSettings.LEGACY_PASSWORD_KEY).forEach(unknown -> LOG.warn(
                 "{}: key '{}' is not an LDAP directory setting and is ignored", config.source(), unknown));
+        if (properties.containsKey(LdapSettings.LEGACY_PASSWORD_KEY)) {
+            LOG.warn("{}: rename the key 'bindPassword' to '.bindPassword': a secret's key takes a leading dot,"
+                    + " which keeps it out of service properties", config.source());
+        }
         if (settings.security() == LdapSettings.Security.NONE) {
             LOG.warn("{}: security=none: passwords cross the network to {} in clear text", config.source(),
                     settings.servers());

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
@@ -18,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 import com.unboundid.ldap.sdk.DN;
@@ -41,20 +41,15 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
         int responseTimeoutMillis, int poolSize, int queueSize, WinbindSettings winbind) {
 
     static final String DEFAULT_USER_FILTER = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))";
-    static final Set<String> KEYS = union(WinbindSettings.KEYS, "name", "urls", "security", "trustStore",
-            "trustStorePassword", "trustAll",
-            "bindDn", "bindPassword", "baseDn", "userFilter", "alternateLoginIdAttribute", "groupMode", "groupBaseDn",
-            "groupNestingDepth", "connectTimeoutMillis", "responseTimeoutMillis", "poolSize", "queueSize",
-            "webconsole.configurationFactory.nameHint");
+    /** Keys, defaults and descriptions: the component's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(LdapDirectoryComponent.Config.class);
+    /** The bind password's key. */
+    static final String PASSWORD_KEY = ".bindPassword";
+    /** Before the bind password became private ({@code .bindPassword}); still read, with a warning. */
+    static final String LEGACY_PASSWORD_KEY = "bindPassword";
     /** The name goes into an OSGi filter {@code (directory.name=...)}: keep it free of filter syntax. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+");
-
-    private static Set<String> union(Set<String> more, String... keys) {
-        Set<String> all = new java.util.HashSet<>(more);
-        all.addAll(List.of(keys));
-        return Set.copyOf(all);
-    }
 
     /** One server, in failover order. */
     record Server(String host, int port) {
@@ -89,24 +84,30 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
     }
 
     static LdapSettings read(Map<String, ?> properties) throws InvalidConfigurationException {
-        ConfigReader config = new ConfigReader(properties);
+        return read(TYPE.read(properties));
+    }
+
+    static LdapSettings read(ConfigReader config) throws InvalidConfigurationException {
         String name = config.requiredString("name");
         if (!NAME.matcher(name).matches()) {
             throw config.invalid("name", "'" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
         Security security = security(config);
         List<Server> servers = servers(config, security);
-        boolean trustAll = config.bool("trustAll", false);
+        boolean trustAll = config.bool("trustAll");
         SSLContext sslContext = security == Security.NONE ? null : sslContext(config, trustAll);
 
         String bindDn = dn(config, "bindDn", true);
         // An empty password makes a simple bind anonymous: refuse it instead of searching anonymously by accident.
-        String bindPassword = config.string("bindPassword", "");
+        String bindPassword = config.string(PASSWORD_KEY);
         if (bindPassword.isEmpty()) {
-            throw config.invalid("bindPassword", "is required (an empty password would be an anonymous bind)");
+            bindPassword = config.string(LEGACY_PASSWORD_KEY, "");
+        }
+        if (bindPassword.isEmpty()) {
+            throw config.invalid(PASSWORD_KEY, "is required (an empty password would be an anonymous bind)");
         }
         String baseDn = dn(config, "baseDn", true);
-        String userFilter = config.string("userFilter", DEFAULT_USER_FILTER);
+        String userFilter = config.string("userFilter");
         if (!userFilter.contains("{0}")) {
             throw config.invalid("userFilter", "must contain {0}, which stands for the login");
         }
@@ -115,7 +116,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
         } catch (LDAPException e) {
             throw config.invalid("userFilter", "is not a valid LDAP filter: " + e.getMessage());
         }
-        String alternate = config.string("alternateLoginIdAttribute", "");
+        String alternate = config.string("alternateLoginIdAttribute");
         if (!alternate.isEmpty() && !ATTRIBUTE.matcher(alternate).matches()) {
             throw config.invalid("alternateLoginIdAttribute", "'" + alternate + "' is not an attribute name");
         }
@@ -123,15 +124,15 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
         String groupBaseDn = dn(config, "groupBaseDn", false);
         return new LdapSettings(name, servers, security, sslContext, trustAll, bindDn, bindPassword, baseDn,
                 userFilter, alternate, groupMode, groupBaseDn.isEmpty() ? baseDn : groupBaseDn,
-                config.integer("groupNestingDepth", 8, 0, 32),
-                config.integer("connectTimeoutMillis", 5000, 100, 60_000),
-                config.integer("responseTimeoutMillis", 5000, 100, 60_000),
-                config.integer("poolSize", 4, 1, 64),
-                config.integer("queueSize", 256, 1, 100_000), WinbindSettings.read(config));
+                config.integer("groupNestingDepth", 0, 32),
+                config.integer("connectTimeoutMillis", 100, 60_000),
+                config.integer("responseTimeoutMillis", 100, 60_000),
+                config.integer("poolSize", 1, 64),
+                config.integer("queueSize", 1, 100_000), WinbindSettings.read(config));
     }
 
     private static Security security(ConfigReader config) throws InvalidConfigurationException {
-        String text = config.string("security", "ldaps");
+        String text = config.string("security");
         try {
             return Security.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -172,7 +173,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
 
     private static SSLContext sslContext(ConfigReader config, boolean trustAll) throws InvalidConfigurationException {
         TrustManager trustManager;
-        String path = config.string("trustStore", "");
+        String path = config.string("trustStore");
         if (trustAll) {
             trustManager = new TrustAllTrustManager(false);
         } else if (path.isEmpty()) {
@@ -194,7 +195,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
         if (!file.isFile()) {
             throw config.invalid("trustStore", "file '" + path + "' does not exist");
         }
-        char[] password = config.string("trustStorePassword", "").toCharArray();
+        char[] password = config.string("trustStorePassword").toCharArray();
         KeyStore store;
         try {
             // The type (PKCS12 or JKS) is detected from the file.
@@ -223,7 +224,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
     }
 
     private static String dn(ConfigReader config, String key, boolean required) throws InvalidConfigurationException {
-        String text = required ? config.requiredString(key) : config.string(key, "");
+        String text = required ? config.requiredString(key) : config.string(key);
         if (text.isEmpty()) {
             return text;
         }
@@ -236,7 +237,7 @@ record LdapSettings(String name, List<Server> servers, Security security, SSLCon
     }
 
     private static GroupMode groupMode(ConfigReader config) throws InvalidConfigurationException {
-        String text = config.string("groupMode", GroupMode.IN_CHAIN.key());
+        String text = config.string("groupMode");
         for (GroupMode mode : GroupMode.values()) {
             if (mode.key().equalsIgnoreCase(text)) {
                 return mode;

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.radmfa.api.config.ConfigReader;
@@ -25,37 +24,35 @@ import org.radmfa.api.config.InvalidConfigurationException;
 record WinbindSettings(Path ntlmAuth, Path configFile, String domain, int helpers, int timeoutMillis) {
 
     static final String DEFAULT_NTLM_AUTH = "/usr/bin/ntlm_auth";
-    static final Set<String> KEYS = Set.of("msChapV2", "ntlmAuth", "ntlmAuthConfigFile", "ntlmAuthDomain",
-            "ntlmAuthHelpers", "ntlmAuthTimeoutMillis");
     /** A NetBIOS domain name: it goes into a line of the helper protocol, so nothing else. */
     private static final Pattern NETBIOS_DOMAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,14}");
 
     /** The settings, or null when MS-CHAPv2 is not checked by the domain. */
     static WinbindSettings read(ConfigReader config) throws InvalidConfigurationException {
-        String mode = config.string("msChapV2", "none").toLowerCase(Locale.ROOT);
+        String mode = config.string("msChapV2").toLowerCase(Locale.ROOT);
         if (mode.equals("none")) {
             return null;
         }
         if (!mode.equals("winbind")) {
             throw config.invalid("msChapV2", "'" + mode + "' is not one of none, winbind");
         }
-        Path ntlmAuth = Path.of(config.string("ntlmAuth", DEFAULT_NTLM_AUTH));
+        Path ntlmAuth = Path.of(config.string("ntlmAuth"));
         if (!Files.isRegularFile(ntlmAuth) || !Files.isExecutable(ntlmAuth)) {
             throw config.invalid("ntlmAuth", "'" + ntlmAuth + "' is not an executable file (Debian: apt-get install"
                     + " winbind, which brings ntlm_auth)");
         }
-        String configText = config.string("ntlmAuthConfigFile", "");
+        String configText = config.string("ntlmAuthConfigFile");
         Path configFile = configText.isEmpty() ? null : Path.of(configText);
         if (configFile != null && !Files.isReadable(configFile)) {
             throw config.invalid("ntlmAuthConfigFile", "'" + configFile + "' is not a readable file");
         }
-        String domain = config.string("ntlmAuthDomain", "");
+        String domain = config.string("ntlmAuthDomain");
         if (!domain.isEmpty() && !NETBIOS_DOMAIN.matcher(domain).matches()) {
             throw config.invalid("ntlmAuthDomain", "'" + domain + "' is not a NetBIOS domain name (1-15 letters,"
                     + " digits, '.', '_', '-'), e.g. CORP");
         }
-        return new WinbindSettings(ntlmAuth, configFile, domain, config.integer("ntlmAuthHelpers", 2, 1, 32),
-                config.integer("ntlmAuthTimeoutMillis", 5000, 100, 60_000));
+        return new WinbindSettings(ntlmAuth, configFile, domain, config.integer("ntlmAuthHelpers", 1, 32),
+                config.integer("ntlmAuthTimeoutMillis", 100, 60_000));
     }
 
     /** The helper's command line, as FreeRADIUS runs it but long-running: one process answers many checks. */

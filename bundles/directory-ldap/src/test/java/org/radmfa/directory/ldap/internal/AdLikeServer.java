@@ -209,7 +209,7 @@ final class AdLikeServer implements AutoCloseable {
         config.put("urls", "ldap://127.0.0.1:" + ldapPort());
         config.put("security", "none");
         config.put("bindDn", SERVICE_DN);
-        config.put("bindPassword", SERVICE_PASSWORD);
+        config.put(".bindPassword", SERVICE_PASSWORD);
         config.put("baseDn", BASE);
         config.put("groupMode", "memberOf");
         config.put("connectTimeoutMillis", "1000");

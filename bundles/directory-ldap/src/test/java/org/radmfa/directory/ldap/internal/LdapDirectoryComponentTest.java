@@ -1,12 +1,16 @@
 package org.radmfa.directory.ldap.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Map;
 
@@ -101,6 +105,43 @@ class LdapDirectoryComponentTest {
         assertTrue(registry.unregistered);
         assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, LdapUserDirectoryTest.await(component.authenticate(
                 LdapUserDirectoryTest.request("alice", new PapCredentials("x")))).reason());
+    }
+
+    @Test
+    void theBindPasswordUnderItsOldKeyStillWorksWithAWarningToRenameIt() {
+        Registry registry = new Registry();
+        Map<String, Object> legacy = server.config();
+        legacy.put("bindPassword", legacy.remove(".bindPassword"));
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        LdapDirectoryComponent component;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            component = new LdapDirectoryComponent(registry.context(), legacy);
+        } finally {
+            System.setErr(original);
+        }
+        try {
+            assertTrue(LdapUserDirectoryTest.await(component.authenticate(LdapUserDirectoryTest.request("alice",
+                    new PapCredentials(AdLikeServer.ALICE_PASSWORD)))).accepted(), "bound with the old key");
+            String log = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("etc/org.radmfa.directory.ldap-corp.cfg: rename the key 'bindPassword' to"
+                    + " '.bindPassword'"), log);
+            assertFalse(log.contains("key 'bindPassword' is not an LDAP directory setting"), log);
+            assertFalse(log.contains(AdLikeServer.SERVICE_PASSWORD), "the password is never logged");
+        } finally {
+            component.deactivate();
+        }
+
+        captured.reset();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            component = new LdapDirectoryComponent(registry.context(), server.config());
+        } finally {
+            System.setErr(original);
+        }
+        component.deactivate();
+        assertFalse(captured.toString(StandardCharsets.UTF_8).contains("rename"), "no warning for .bindPassword");
     }
 
     @Test

@@ -2,15 +2,18 @@ package org.radmfa.directory.ldap.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 class LdapSettingsTest {
@@ -34,7 +37,7 @@ class LdapSettingsTest {
         config.put("name", "corp");
         config.put("urls", "ldaps://dc1.corp.example, ldaps://dc2.corp.example:3269");
         config.put("bindDn", "CN=svc-radius,OU=Service,DC=corp,DC=example");
-        config.put("bindPassword", "Very-Secret-Bind");
+        config.put(".bindPassword", "Very-Secret-Bind");
         config.put("baseDn", "DC=corp,DC=example");
         return config;
     }
@@ -52,6 +55,48 @@ class LdapSettingsTest {
         assertTrue(settings.sslContext() != null);
         assertEquals(5000, settings.responseTimeoutMillis());
         assertFalse(settings.toString().contains("Very-Secret-Bind"), settings.toString());
+    }
+
+    @Test
+    void defaultsComeFromTheMetatypeDefinition() throws Exception {
+        LdapSettings settings = LdapSettings.read(good());
+        ConfigType type = LdapSettings.TYPE;
+        assertEquals(type.defaultValue("security"), settings.security().name().toLowerCase(Locale.ROOT));
+        assertEquals(type.defaultValue("userFilter"), settings.userFilter());
+        assertEquals(type.defaultValue("groupMode"), settings.groupMode().key());
+        assertEquals(type.defaultValue("trustAll"), settings.trustAll());
+        assertEquals(type.defaultValue("alternateLoginIdAttribute"), settings.alternateLoginIdAttribute());
+        assertEquals(type.defaultValue("groupNestingDepth"), settings.groupNestingDepth());
+        assertEquals(type.defaultValue("connectTimeoutMillis"), settings.connectTimeoutMillis());
+        assertEquals(type.defaultValue("responseTimeoutMillis"), settings.responseTimeoutMillis());
+        assertEquals(type.defaultValue("poolSize"), settings.poolSize());
+        assertEquals(type.defaultValue("queueSize"), settings.queueSize());
+        assertEquals("none", type.defaultValue("msChapV2"));
+        assertNull(settings.winbind(), "msChapV2's default is none");
+        assertEquals(List.of(), type.read(good()).unknownKeys(),
+                "every key of a working configuration is declared by the metatype definition");
+    }
+
+    @Test
+    void aBadValueIsRefusedWithItsKeyAndReason() {
+        Map<String, Object> config = good();
+        config.put("queueSize", "0");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LdapSettings.read(config));
+        assertEquals("queueSize", e.key());
+        assertTrue(e.getMessage().contains("etc/org.radmfa.directory.ldap-corp.cfg"), e.getMessage());
+        assertTrue(e.getMessage().contains("0 is out of range 1..100000"), e.getMessage());
+    }
+
+    @Test
+    void theBindPasswordIsPrivateAndTheKeyWithoutTheDotIsStillRead() throws Exception {
+        assertTrue(LdapSettings.TYPE.declares(".bindPassword"));
+        assertFalse(LdapSettings.TYPE.declares("bindPassword"), "a public key would become a service property");
+        assertEquals("Very-Secret-Bind", LdapSettings.read(good()).bindPassword());
+
+        Map<String, Object> legacy = good();
+        legacy.put("bindPassword", legacy.remove(".bindPassword"));
+        assertEquals("Very-Secret-Bind", LdapSettings.read(legacy).bindPassword());
     }
 
     @Test
@@ -73,7 +118,7 @@ class LdapSettingsTest {
         refused("urls", Map.of("urls", "ldaps://dc1/dc=x??sub?(uid=*)"), null);
         refused("security", Map.of("security", "tls"), null);
         refused("bindDn", Map.of("bindDn", "not a dn"), null);
-        refused("bindPassword", Map.of(), "bindPassword");
+        refused(".bindPassword", Map.of(), ".bindPassword");
         refused("userFilter", Map.of("userFilter", "(uid=alice)"), null);
         refused("userFilter", Map.of("userFilter", "(&(uid={0})"), null);
         refused("groupMode", Map.of("groupMode", "nested"), null);

@@ -57,19 +57,20 @@ public final class EapTlsComponent {
     @interface Config {
         @AttributeDefinition(name = "Key store", required = false, description = "PKCS#12 file with the server's"
                 + " private key and certificate chain; empty: certificateFile and privateKeyFile")
-        String keyStore();
+        String keyStore() default "";
 
         @AttributeDefinition(name = "Key store password", type = AttributeType.PASSWORD, required = false,
-                description = "Preferably sealed by the vault ({aes-gcm}...); never logged")
-        String keyStorePassword();
+                description = "Preferably sealed by the vault ({aes-gcm}...); never logged. The key is"
+                        + " .keyStorePassword: the leading dot keeps it out of service properties")
+        String _keyStorePassword() default "";
 
         @AttributeDefinition(name = "Certificate file", required = false,
                 description = "PEM server certificate, then its intermediate CAs")
-        String certificateFile();
+        String certificateFile() default "";
 
         @AttributeDefinition(name = "Private key file", required = false,
                 description = "PEM private key, unencrypted PKCS#8 or PKCS#1 (protect the file)")
-        String privateKeyFile();
+        String privateKeyFile() default "";
 
         @AttributeDefinition(name = "Trusted client CAs", description = "PEM file with the CA certificates whose"
                 + " client certificates are accepted")
@@ -87,7 +88,7 @@ public final class EapTlsComponent {
 
         @AttributeDefinition(name = "OCSP responder", required = false, description = "http:// URL asked for every"
                 + " client certificate; empty: the one the certificate names (Authority Information Access)")
-        String ocspResponder();
+        String ocspResponder() default "";
 
         @AttributeDefinition(name = "TLS versions", description = "TLSv1.2, TLSv1.3")
         String[] tlsVersions() default {"TLSv1.2", "TLSv1.3"};
@@ -175,7 +176,7 @@ public final class EapTlsComponent {
     }
 
     private synchronized void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+        ConfigReader config = EapTlsSettings.TYPE.read(properties);
         EapTlsSettings settings;
         EapTlsServer.Identity identity;
         try {
@@ -186,11 +187,16 @@ public final class EapTlsComponent {
                     ? "EAP-TLS is not offered until it is corrected" : "EAP-TLS keeps its last good configuration");
             return;
         }
-        config.unknownKeys(EapTlsSettings.KEYS).forEach(unknown -> LOG.warn(
+        config.unknownKeys(EapTlsSettings.LEGACY_PASSWORD_KEY).forEach(unknown -> LOG.warn(
                 "{}: key '{}' is not an EAP-TLS setting and is ignored", config.source(), unknown));
-        String password = config.string("keyStorePassword", "");
+        if (properties.containsKey(EapTlsSettings.LEGACY_PASSWORD_KEY)) {
+            LOG.warn("{}: rename the key 'keyStorePassword' to '.keyStorePassword': a secret's key takes a leading"
+                    + " dot, which keeps it out of service properties", config.source());
+        }
+        String passwordKey = EapTlsSettings.passwordKey(config);
+        String password = config.string(passwordKey, "");
         if (vault != null && !password.isEmpty() && !password.startsWith("{aes-gcm}")) {
-            sealInPlace(config, password);
+            sealInPlace(config, passwordKey, password);
         }
         ThreadPoolExecutor previous = handshakes;
         handshakes = pool(settings);
@@ -266,18 +272,18 @@ public final class EapTlsComponent {
     }
 
     /** Rewrites the configuration (and so its etc/ file) with the key store password sealed by the vault. */
-    private void sealInPlace(ConfigReader config, String password) {
+    private void sealInPlace(ConfigReader config, String key, String password) {
         try {
             Configuration configuration = configurationAdmin.getConfiguration(EapTlsSettings.PID, "?");
             Dictionary<String, Object> updated = configuration.getProperties();
             if (updated == null) {
                 return;
             }
-            updated.put("keyStorePassword", vault.seal(password));
+            updated.put(key, vault.seal(password));
             configuration.update(updated);
-            LOG.info("{}: keyStorePassword sealed by the vault", config.source());
+            LOG.info("{}: {} sealed by the vault", config.source(), key);
         } catch (IOException e) {
-            LOG.error("{}: could not seal keyStorePassword ({}); it stays in clear in the file", config.source(),
+            LOG.error("{}: could not seal {} ({}); it stays in clear in the file", config.source(), key,
                     e.toString());
         }
     }

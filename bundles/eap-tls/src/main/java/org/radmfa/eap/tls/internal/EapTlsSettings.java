@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +31,7 @@ import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 /**
@@ -46,27 +46,29 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
         boolean peapFastReconnect) {
 
     static final String PID = "org.radmfa.eap.tls";
-    static final Set<String> KEYS = Set.of("keyStore", "keyStorePassword", "certificateFile", "privateKeyFile",
-            "trustedCaFile", "crlFiles", "tlsVersions", "fragmentSize", "maxMessageSize", "maxFragments",
-            "maxSessions", "sessionTimeoutSeconds", "handshakeThreads", "handshakeQueue", "peap", "ocsp", "ocspResponder",
-            "sessionCacheSize", "sessionCacheSeconds", "peapFastReconnect");
+    /** Keys, defaults and descriptions: the component's metatype definition. */
+    static final ConfigType TYPE = ConfigType.of(EapTlsComponent.Config.class);
+    static final String PASSWORD_KEY = ".keyStorePassword";
+    /** Before the key store password became private ({@code .keyStorePassword}); still read, with a warning. */
+    static final String LEGACY_PASSWORD_KEY = "keyStorePassword";
     private static final String SEALED_PREFIX = "{aes-gcm}";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
+    /** The one place the configuration is checked beyond its types, and its files loaded. */
     static EapTlsSettings read(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
-        String keyStore = config.string("keyStore", "");
+        String keyStore = config.string("keyStore");
         PrivateKey key;
         X509Certificate[] chain;
         if (!keyStore.isEmpty()) {
-            char[] password = open(config, vault, "keyStorePassword", config.string("keyStorePassword", ""))
-                    .toCharArray();
+            String passwordKey = passwordKey(config);
+            char[] password = open(config, vault, passwordKey, config.string(passwordKey, "")).toCharArray();
             KeyStore store;
             try {
                 store = KeyStore.getInstance(Path.of(keyStore).toFile(), password);
             } catch (IOException | GeneralSecurityException e) {
                 throw config.invalid(e.getCause() instanceof java.security.UnrecoverableKeyException
-                        ? "keyStorePassword" : "keyStore", "cannot read '" + keyStore + "': " + e.getMessage());
+                        ? passwordKey : "keyStore", "cannot read '" + keyStore + "': " + e.getMessage());
             }
             try {
                 String alias = null;
@@ -86,7 +88,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                     chain[i] = (X509Certificate) certificates[i];
                 }
             } catch (GeneralSecurityException e) {
-                throw config.invalid("keyStorePassword", "cannot read the key in '" + keyStore + "': "
+                throw config.invalid(passwordKey, "cannot read the key in '" + keyStore + "': "
                         + e.getMessage());
             }
         } else {
@@ -101,26 +103,33 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
         }
         List<String> versions = config.list("tlsVersions");
         if (versions.isEmpty()) {
-            versions = List.of("TLSv1.2", "TLSv1.3");
+            versions = List.of((String[]) TYPE.defaultValue("tlsVersions"));
         }
         for (String version : versions) {
             if (!version.equals("TLSv1.2") && !version.equals("TLSv1.3")) {
                 throw config.invalid("tlsVersions", "'" + version + "' is not one of TLSv1.2, TLSv1.3");
             }
         }
-        EapTlsLimits limits = new EapTlsLimits(config.integer("fragmentSize", 1024, 64, 4000),
-                config.integer("maxMessageSize", 16384, 4096, 1 << 20), config.integer("maxFragments", 64, 1, 4096),
-                config.integer("maxSessions", 1024, 1, 1_000_000),
-                TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 30, 1, 600)));
+        EapTlsLimits limits = new EapTlsLimits(config.integer("fragmentSize", 64, 4000),
+                config.integer("maxMessageSize", 4096, 1 << 20), config.integer("maxFragments", 1, 4096),
+                config.integer("maxSessions", 1, 1_000_000),
+                TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 1, 600)));
+        // The one default the metatype definition cannot state: it depends on the machine.
         return new EapTlsSettings(key, chain, trusted, crls, List.copyOf(versions), limits,
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                config.integer("handshakeQueue", 512, 1, 100_000), config.bool("peap", false), ocsp(config),
-                ocspResponder(config), config.integer("sessionCacheSize", 1024, 0, 1_000_000),
-                config.integer("sessionCacheSeconds", 3600, 0, 86_400), config.bool("peapFastReconnect", false));
+                config.integer("handshakeQueue", 1, 100_000), config.bool("peap"), ocsp(config),
+                ocspResponder(config), config.integer("sessionCacheSize", 0, 1_000_000),
+                config.integer("sessionCacheSeconds", 0, 86_400), config.bool("peapFastReconnect"));
+    }
+
+    /** {@code .keyStorePassword}, or the key without the dot when only that one is set (a file from before). */
+    static String passwordKey(ConfigReader config) {
+        return config.string(PASSWORD_KEY).isEmpty() && !config.string(LEGACY_PASSWORD_KEY, "").isEmpty()
+                ? LEGACY_PASSWORD_KEY : PASSWORD_KEY;
     }
 
     private static ClientCertificateVerifier.OcspMode ocsp(ConfigReader config) throws InvalidConfigurationException {
-        String mode = config.string("ocsp", "off");
+        String mode = config.string("ocsp");
         for (ClientCertificateVerifier.OcspMode candidate : ClientCertificateVerifier.OcspMode.values()) {
             if (candidate.name().equalsIgnoreCase(mode)) {
                 return candidate;
@@ -130,7 +139,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
     }
 
     private static URI ocspResponder(ConfigReader config) throws InvalidConfigurationException {
-        String url = config.string("ocspResponder", "");
+        String url = config.string("ocspResponder");
         if (url.isEmpty()) {
             return null;
         }

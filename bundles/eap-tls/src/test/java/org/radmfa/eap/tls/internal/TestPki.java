@@ -1,12 +1,18 @@
 package org.radmfa.eap.tls.internal;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -46,6 +52,26 @@ final class TestPki {
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         return new JcaX509CertificateConverter().getCertificate(builder.build(
                 new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+    }
+
+    /** The server's key and certificate in a PKCS#12 file with this password, as etc/ would hold it. */
+    Path keyStore(Path file, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", serverKeys.getPrivate(), password.toCharArray(),
+                new X509Certificate[] {server, ca});
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password.toCharArray());
+        }
+        return file;
+    }
+
+    /** The CA certificate as a PEM file. */
+    Path caPem(Path file) throws Exception {
+        Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64,
+                new byte[] {'\n'}).encodeToString(ca.getEncoded()) + "\n-----END CERTIFICATE-----\n",
+                StandardCharsets.US_ASCII);
+        return file;
     }
 
     /** EAP-TLS's identity: TLS 1.3 and 1.2, client certificates of the test CA. */

@@ -80,10 +80,12 @@ public class EntraSetupCommand implements Action {
         }
         properties.put("tenantId", tenantId);
         properties.put("certificatePath", made.keyStore().toString());
-        properties.put("certificatePassword", vault.seal(made.password()));
+        properties.put(".certificatePassword", vault.seal(made.password()));
         // The certificate belongs to the Azure Multi-Factor Auth Client (the default client id); a secret or a
         // client id of an earlier set-up, and the retired relay settings, would contradict it.
-        for (String key : new String[] {"clientId", "clientSecret", "clientSecretExpires", "mfaEndpoint", "method"}) {
+        // The keys without a dot are those secrets' names before they became private.
+        for (String key : new String[] {"clientId", ".clientSecret", "clientSecret", "certificatePassword",
+                "clientSecretExpires", "mfaEndpoint", "method"}) {
             properties.remove(key);
         }
         configuration.update(properties);

@@ -74,13 +74,15 @@ public final class EntraConnector implements MfaConnector {
         String certificatePath() default "";
 
         @AttributeDefinition(name = "Certificate password", type = AttributeType.PASSWORD, required = false,
-                description = "Password of the PKCS#12 file (may be sealed by the vault)")
-        String certificatePassword() default "";
+                description = "Password of the PKCS#12 file (may be sealed by the vault). The key is"
+                        + " .certificatePassword: the leading dot keeps it out of service properties")
+        String _certificatePassword() default "";
 
         @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, required = false,
                 description = "Instead of the certificate: a client secret added to the same service principal,"
-                        + " preferably sealed by the vault ({aes-gcm}...)")
-        String clientSecret() default "";
+                        + " preferably sealed by the vault ({aes-gcm}...). The key is .clientSecret: the leading dot"
+                        + " keeps it out of service properties")
+        String _clientSecret() default "";
 
         @AttributeDefinition(name = "Client secret expires", required = false,
                 description = "ISO date the secret expires on (2026-12-31); drives the expiry warnings")
@@ -243,11 +245,19 @@ public final class EntraConnector implements MfaConnector {
             refuse(config.invalid("authority", e.getMessage()).getMessage());
             return;
         }
-        config.unknownKeys(EntraSettings.CONNECTOR_PROPERTY).forEach(unknown -> LOG.warn(
+        config.unknownKeys(EntraSettings.CONNECTOR_PROPERTY, EntraSettings.LEGACY_CLIENT_SECRET_KEY,
+                EntraSettings.LEGACY_CERTIFICATE_PASSWORD_KEY).forEach(unknown -> LOG.warn(
                 EntraSettings.RETIRED_KEYS.contains(unknown)
                         ? "{}: key '{}' belonged to the retired relay contract and is ignored: the connector now"
                                 + " speaks Entra's MFA service itself (see radmfa:entra-setup)"
                         : "{}: key '{}' is not an Entra connector setting and is ignored", config.source(), unknown));
+        for (String legacy : new String[] {EntraSettings.LEGACY_CLIENT_SECRET_KEY,
+                EntraSettings.LEGACY_CERTIFICATE_PASSWORD_KEY}) {
+            if (properties.containsKey(legacy)) {
+                LOG.warn("{}: rename the key '{}' to '.{}': a secret's key takes a leading dot, which keeps it out"
+                        + " of service properties", config.source(), legacy, legacy);
+            }
+        }
         EntraClient previous = client;
         client = fresh;
         refused = null;

@@ -74,6 +74,10 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
     static final String DEFAULT_PROMPT = "Enter the code from Microsoft Authenticator";
     /** Keys, defaults and descriptions: the connector's metatype definition. */
     static final ConfigType TYPE = ConfigType.of(EntraConnector.Config.class);
+    /** Before the client secret became private ({@code .clientSecret}); still read, with a warning. */
+    static final String LEGACY_CLIENT_SECRET_KEY = "clientSecret";
+    /** Before the certificate password became private ({@code .certificatePassword}); still read, with a warning. */
+    static final String LEGACY_CERTIFICATE_PASSWORD_KEY = "certificatePassword";
     /** The service property Karaf's feature sets on the configuration; not the administrator's. */
     static final String CONNECTOR_PROPERTY = "connector";
     /** Keys of the connector's first versions, which spoke a relay contract of its own. */
@@ -127,27 +131,29 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         URI resource = httpsUrl(config, "resource");
         URI graph = httpsUrl(config, "graphBaseUrl");
 
-        String secret = config.string("clientSecret");
+        String secretKey = secretKey(config, ".clientSecret", LEGACY_CLIENT_SECRET_KEY);
+        String secret = config.string(secretKey, "");
         String certificatePath = config.string("certificatePath");
         Credential credential;
         Instant expiry;
         if (!secret.isEmpty() && !certificatePath.isEmpty()) {
-            throw config.invalid("certificatePath", "give either clientSecret or certificatePath, not both");
+            throw config.invalid("certificatePath", "give either .clientSecret or certificatePath, not both");
         } else if (!certificatePath.isEmpty()) {
             if (!config.string("clientSecretExpires").isEmpty()) {
-                throw config.invalid("clientSecretExpires", "applies to clientSecret only; a certificate's"
+                throw config.invalid("clientSecretExpires", "applies to .clientSecret only; a certificate's"
                         + " expiry is read from the certificate");
             }
-            String password = open(config, vault, "certificatePassword", config.string("certificatePassword"));
+            String passwordKey = secretKey(config, ".certificatePassword", LEGACY_CERTIFICATE_PASSWORD_KEY);
+            String password = open(config, vault, passwordKey, config.string(passwordKey, ""));
             X509Certificate[] chain = new X509Certificate[1];
-            credential = certificate(config, certificatePath, password, chain);
+            credential = certificate(config, certificatePath, passwordKey, password, chain);
             expiry = chain[0].getNotAfter().toInstant();
         } else if (!secret.isEmpty()) {
-            credential = new Credential(ClientCredentialFactory.createFromSecret(open(config, vault, "clientSecret",
+            credential = new Credential(ClientCredentialFactory.createFromSecret(open(config, vault, secretKey,
                     secret)), "client secret");
             expiry = secretExpiry(config);
         } else {
-            throw config.invalid("certificatePath", "is required unless clientSecret is set (radmfa:entra-setup"
+            throw config.invalid("certificatePath", "is required unless .clientSecret is set (radmfa:entra-setup"
                     + " makes the certificate)");
         }
 
@@ -170,6 +176,11 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 config.integer("requestTimeoutMillis", 100, 120_000),
                 config.integer("credentialExpiryWarningDays", 0, 3650),
                 config.integer("maxConcurrentRequests", 1, 1024));
+    }
+
+    /** The private key of a secret, or its legacy key (without the dot) when only that one is set. */
+    private static String secretKey(ConfigReader config, String key, String legacyKey) {
+        return config.string(key).isEmpty() && !config.string(legacyKey, "").isEmpty() ? legacyKey : key;
     }
 
     /** {@code <authority>/<tenantId>/}, as MSAL takes it. */
@@ -257,7 +268,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
     }
 
     /** Loads a PKCS#12 file or a PEM file holding the certificate (chain) and an unencrypted PKCS#8 RSA key. */
-    private static Credential certificate(ConfigReader config, String path, String password,
+    private static Credential certificate(ConfigReader config, String path, String passwordKey, String password,
             X509Certificate[] leaf) throws InvalidConfigurationException {
         File file = new File(path);
         if (!file.isFile()) {
@@ -275,7 +286,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         if (text.contains("-----BEGIN ")) {
             key = pem(config, path, text, chain);
         } else {
-            key = pkcs12(config, path, password, chain);
+            key = pkcs12(config, path, passwordKey, password, chain);
         }
         if (!(key instanceof RSAPrivateKey)) {
             throw config.invalid("certificatePath", "'" + path + "' holds a " + key.getAlgorithm()
@@ -287,8 +298,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         return new Credential(ClientCredentialFactory.createFromCertificateChain(key, chain), description);
     }
 
-    private static PrivateKey pkcs12(ConfigReader config, String path, String password, List<X509Certificate> chain)
-            throws InvalidConfigurationException {
+    private static PrivateKey pkcs12(ConfigReader config, String path, String passwordKey, String password,
+            List<X509Certificate> chain) throws InvalidConfigurationException {
         char[] secret = password.toCharArray();
         try {
             KeyStore store = KeyStore.getInstance(new File(path), secret);
@@ -301,10 +312,10 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 }
             }
         } catch (IOException e) {
-            throw config.invalid(e.getCause() instanceof UnrecoverableKeyException ? "certificatePassword"
+            throw config.invalid(e.getCause() instanceof UnrecoverableKeyException ? passwordKey
                     : "certificatePath", "cannot read '" + path + "' as PKCS#12: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw config.invalid(e instanceof UnrecoverableKeyException ? "certificatePassword" : "certificatePath",
+            throw config.invalid(e instanceof UnrecoverableKeyException ? passwordKey : "certificatePath",
                     "cannot read '" + path + "' as PKCS#12: " + e.getMessage());
         }
         throw config.invalid("certificatePath", "'" + path + "' holds no private key with its certificate");

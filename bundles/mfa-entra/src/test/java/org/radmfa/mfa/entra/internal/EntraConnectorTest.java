@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -239,7 +241,7 @@ class EntraConnectorTest {
 
     @Test
     void aRejectedTokenRequestIsUnavailableWithTheAadstsCodeAndWhatToDo() {
-        MfaOutcome wrongSecret = verify(connector(Map.of("clientSecret", "not-the-secret")), "alice@example.com");
+        MfaOutcome wrongSecret = verify(connector(Map.of(".clientSecret", "not-the-secret")), "alice@example.com");
         assertEquals(Kind.UNAVAILABLE, wrongSecret.kind());
         assertEquals("Entra refused the token request: AADSTS7000215 (invalid_client, HTTP 401): the client secret"
                 + " is wrong", wrongSecret.detail());
@@ -483,7 +485,7 @@ class EntraConnectorTest {
         assertRefused(good, "trustStore", "/nonexistent/truststore.p12");
         assertRefused(good, "trustStorePassword", "wrong");
         Map<String, Object> none = new HashMap<>(good);
-        none.remove("clientSecret");
+        none.remove(".clientSecret");
         assertEquals("certificatePath", assertThrows(InvalidConfigurationException.class,
                 () -> EntraSettings.read(none, null)).key(), "a credential is required");
         assertEquals(EntraSettings.MFA_CLIENT_APP_ID, assertDoesNotThrow(() -> EntraSettings.read(good, null))
@@ -493,8 +495,8 @@ class EntraConnectorTest {
         assertEquals("certificatePath", assertThrows(InvalidConfigurationException.class,
                 () -> EntraSettings.read(both, null)).key());
         Map<String, Object> sealed = new HashMap<>(good);
-        sealed.put("clientSecret", "{aes-gcm}AAAA");
-        assertEquals("clientSecret", assertThrows(InvalidConfigurationException.class,
+        sealed.put(".clientSecret", "{aes-gcm}AAAA");
+        assertEquals(".clientSecret", assertThrows(InvalidConfigurationException.class,
                 () -> EntraSettings.read(sealed, null)).key(), "sealed secret but no vault");
 
         // The component: refused until corrected, then a bad change keeps the last good configuration.
@@ -527,6 +529,54 @@ class EntraConnectorTest {
     }
 
     @Test
+    void theSecretsArePrivateAndTheirKeysWithoutTheDotStillWorkWithAWarning() throws Exception {
+        for (String key : new String[] {"clientSecret", "certificatePassword"}) {
+            assertTrue(EntraSettings.TYPE.declares("." + key), key);
+            assertFalse(EntraSettings.TYPE.declares(key), "a public " + key + " would become a service property");
+        }
+        Map<String, Object> legacy = new HashMap<>();
+        legacy.put(".clientSecret", null);
+        legacy.put("clientSecret", EntraEmulator.CLIENT_SECRET);
+        legacy.put("service.pid", EntraConnector.PID);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        EntraConnector connector;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            connector = connector(legacy);
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind(), "signed in with the old key's secret");
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("configuration " + EntraConnector.PID + ": rename the key 'clientSecret' to"
+                + " '.clientSecret'"), log);
+        assertFalse(log.contains("key 'clientSecret' is not an Entra connector setting"), log);
+        assertFalse(log.contains(EntraEmulator.CLIENT_SECRET), "the secret is never logged");
+
+        Map<String, Object> sealed = new HashMap<>(emulator.configuration());
+        sealed.remove(".clientSecret");
+        sealed.put("clientSecret", "{aes-gcm}AAAA");
+        assertEquals("clientSecret", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(sealed, null)).key(), "a refusal names the key the file has");
+
+        Path p12 = keys.resolve("legacy.p12");
+        EntraEmulator.keytool(p12, "app", "RSA", "CN=radmfa-legacy", null, null, 365);
+        Map<String, Object> certificate = new HashMap<>(emulator.configuration());
+        certificate.remove(".clientSecret");
+        certificate.put("certificatePath", p12.toString());
+        certificate.put("certificatePassword", emulator.trustStorePassword());
+        assertTrue(EntraSettings.read(certificate, null).credential().description().startsWith(
+                "certificate CN=radmfa-legacy"));
+        certificate.put("certificatePassword", "wrong");
+        assertEquals("certificatePassword", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(certificate, null)).key());
+        certificate.put(".certificatePassword", certificate.remove("certificatePassword"));
+        assertEquals(".certificatePassword", assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(certificate, null)).key());
+    }
+
+    @Test
     void anExpiredSecretIsUnavailableWithoutCallingOut() {
         EntraConnector connector = connector(Map.of("clientSecretExpires", "2020-01-31"));
         assertEquals(LocalDate.of(2020, 1, 31).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
@@ -546,9 +596,9 @@ class EntraConnectorTest {
         Path p12 = keys.resolve("app.p12");
         EntraEmulator.keytool(p12, "app", "RSA", "CN=radmfa-app", null, null, 365);
         Map<String, Object> withCertificate = new HashMap<>();
-        withCertificate.put("clientSecret", null);
+        withCertificate.put(".clientSecret", null);
         withCertificate.put("certificatePath", p12.toString());
-        withCertificate.put("certificatePassword", emulator.trustStorePassword());
+        withCertificate.put(".certificatePassword", emulator.trustStorePassword());
         KeyStore store = KeyStore.getInstance(p12.toFile(), emulator.trustStorePassword().toCharArray());
         X509Certificate certificate = (X509Certificate) store.getCertificate("app");
         EntraConnector unregistered = connector(withCertificate);
@@ -572,7 +622,7 @@ class EntraConnectorTest {
                     .getBytes(StandardCharsets.US_ASCII));
         }
         Map<String, Object> pemConfig = new HashMap<>(emulator.configuration());
-        pemConfig.remove("clientSecret");
+        pemConfig.remove(".clientSecret");
         pemConfig.put("certificatePath", pem.toString());
         EntraSettings settings = EntraSettings.read(pemConfig, null);
         assertEquals(certificate.getNotAfter().toInstant(), settings.credentialExpiry());

@@ -259,7 +259,7 @@ public final class EntraEmulator implements AutoCloseable {
     public Map<String, Object> configuration() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("tenantId", TENANT);
-        config.put("clientSecret", CLIENT_SECRET);
+        config.put(".clientSecret", CLIENT_SECRET);
         config.put("authority", baseUrl());
         config.put("serviceUrl", serviceUrl());
         config.put("graphBaseUrl", baseUrl());

@@ -15,7 +15,8 @@ class EntraServicePropertiesTest {
     @Test
     void theConnectorServiceCarriesItsSelectorAndExpiryButNoSecret() {
         Dictionary<String, Object> published = EntraConnector.serviceProperties(Map.of("tenantId", "t",
-                "clientId", "c", "clientSecret", "very-secret", "certificatePassword", "also-secret",
+                "clientId", "c", ".clientSecret", "very-secret", ".certificatePassword", "also-secret", "clientSecret",
+                "legacy-secret",
                 "clientSecretExpires", "2027-01-31", "credentialExpiryWarningDays", "14"),
                 java.time.Instant.parse("2027-01-31T00:00:00Z"));
         assertEquals(Set.of("connector", "credentialExpires", "clientSecretExpires", "credentialExpiryWarningDays"),

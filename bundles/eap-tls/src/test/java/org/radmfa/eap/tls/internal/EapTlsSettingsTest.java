@@ -1,0 +1,160 @@
+package org.radmfa.eap.tls.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.api.eap.EapMethod;
+
+/** The EAP-TLS configuration: defaults from the metatype definition, refusals, the private key store password. */
+class EapTlsSettingsTest {
+    private static final String PASSWORD = "Key-Store-Secret-81";
+    private static TestPki pki;
+    private static Path keyStore;
+    private static Path ca;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void files() throws Exception {
+        pki = new TestPki();
+        keyStore = pki.keyStore(dir.resolve("server.p12"), PASSWORD);
+        ca = pki.caPem(dir.resolve("ca.pem"));
+    }
+
+    private static Map<String, Object> minimal() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.eap.tls.cfg");
+        config.put("keyStore", keyStore.toString());
+        config.put(".keyStorePassword", PASSWORD);
+        config.put("trustedCaFile", ca.toString());
+        return config;
+    }
+
+    private static EapTlsSettings read(Map<String, Object> config) throws InvalidConfigurationException {
+        return EapTlsSettings.read(EapTlsSettings.TYPE.read(config), null);
+    }
+
+    @Test
+    void anEmptyConfigurationTakesTheDefaultsOfTheMetatypeDefinition() throws Exception {
+        EapTlsSettings settings = read(minimal());
+        ConfigType type = EapTlsSettings.TYPE;
+        assertEquals(pki.server, settings.chain()[0], "the key store's certificate");
+        assertEquals(List.of((String[]) type.defaultValue("tlsVersions")), settings.tlsVersions());
+        assertEquals(type.defaultValue("fragmentSize"), settings.limits().fragmentSize());
+        assertEquals(type.defaultValue("maxMessageSize"), settings.limits().maxMessageSize());
+        assertEquals(type.defaultValue("maxFragments"), settings.limits().maxFragments());
+        assertEquals(type.defaultValue("maxSessions"), settings.limits().maxSessions());
+        assertEquals(TimeUnit.SECONDS.toNanos((Integer) type.defaultValue("sessionTimeoutSeconds")),
+                settings.limits().sessionTimeoutNanos());
+        assertEquals(type.defaultValue("handshakeQueue"), settings.handshakeQueue());
+        assertEquals(type.defaultValue("peap"), settings.peap());
+        assertEquals(type.defaultValue("ocsp"), settings.ocsp().name().toLowerCase(java.util.Locale.ROOT));
+        assertNull(settings.ocspResponder(), "ocspResponder's default is empty");
+        assertEquals(type.defaultValue("sessionCacheSize"), settings.sessionCacheSize());
+        assertEquals(type.defaultValue("sessionCacheSeconds"), settings.sessionCacheSeconds());
+        assertEquals(type.defaultValue("peapFastReconnect"), settings.peapFastReconnect());
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), settings.handshakeThreads(),
+                "the one default the definition cannot state: one thread per core");
+        assertEquals(List.of(), type.read(minimal()).unknownKeys());
+    }
+
+    @Test
+    void aBadValueIsRefusedWithTheFileItsKeyAndTheReason() {
+        Map<String, Object> config = minimal();
+        config.put("fragmentSize", "32");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(config));
+        assertEquals("fragmentSize", e.key());
+        assertEquals("etc/org.radmfa.eap.tls.cfg", e.source());
+        assertTrue(e.getMessage().contains("32 is out of range 64..4000"), e.getMessage());
+
+        config.put("fragmentSize", "1024");
+        config.put("ocsp", "sometimes");
+        assertEquals("ocsp", assertThrows(InvalidConfigurationException.class, () -> read(config)).key());
+
+        config.put("ocsp", "off");
+        config.put(".keyStorePassword", "wrong");
+        InvalidConfigurationException wrong = assertThrows(InvalidConfigurationException.class, () -> read(config));
+        assertEquals(".keyStorePassword", wrong.key());
+        assertFalse(wrong.getMessage().contains("wrong'"), wrong.getMessage());
+    }
+
+    @Test
+    void theKeyStorePasswordIsPrivateAndTheKeyWithoutTheDotStillWorksWithAWarning() throws Exception {
+        assertTrue(EapTlsSettings.TYPE.declares(".keyStorePassword"));
+        assertFalse(EapTlsSettings.TYPE.declares("keyStorePassword"),
+                "a public key would become a service property");
+
+        Map<String, Object> legacy = minimal();
+        legacy.put("keyStorePassword", legacy.remove(".keyStorePassword"));
+        assertArrayEquals(read(minimal()).key().getEncoded(), read(legacy).key().getEncoded());
+        legacy.put("keyStorePassword", "{aes-gcm}AAAA");
+        assertEquals("keyStorePassword", assertThrows(InvalidConfigurationException.class, () -> read(legacy))
+                .key(), "a refusal names the key the file has");
+        legacy.put("keyStorePassword", PASSWORD);
+
+        List<Object> registered = new java.util.ArrayList<>();
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        EapTlsComponent component;
+        try {
+            component = new EapTlsComponent(context(registered), null, null, legacy);
+        } finally {
+            System.setErr(original);
+        }
+        component.deactivate();
+        assertEquals(1, registered.size(), "EAP-TLS offered with the old key's password");
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("etc/org.radmfa.eap.tls.cfg: rename the key 'keyStorePassword' to"
+                + " '.keyStorePassword'"), log);
+        assertFalse(log.contains("key 'keyStorePassword' is not an EAP-TLS setting"), log);
+        assertFalse(log.contains(PASSWORD), "the password is never logged");
+
+        captured.reset();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            component = new EapTlsComponent(context(registered), null, null, minimal());
+        } finally {
+            System.setErr(original);
+        }
+        component.deactivate();
+        assertEquals(2, registered.size());
+        assertFalse(captured.toString(StandardCharsets.UTF_8).contains("rename"), "no warning for the dotted key");
+    }
+
+    /** A framework that records the EAP methods registered. */
+    private static BundleContext context(List<Object> registered) {
+        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
+                EapTlsSettingsTest.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                (proxy, method, args) -> null);
+        return (BundleContext) Proxy.newProxyInstance(EapTlsSettingsTest.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerService") && args[0] == EapMethod.class) {
+                        registered.add(args[1]);
+                        return registration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
