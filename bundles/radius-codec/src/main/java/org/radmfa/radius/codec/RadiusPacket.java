@@ -19,6 +19,15 @@ public final class RadiusPacket {
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
+
+        /** The vendor attributes a Vendor-Specific attribute holds; empty for another type or when they do not parse. */
+        public List<VendorAttribute> vendorAttributes() {
+            List<VendorAttribute> inside = new ArrayList<>();
+            if (type == AttributeType.VENDOR_SPECIFIC) {
+                splitVendorSpecific(value, inside);
+            }
+            return inside;
+        }
     }
 
     /** One vendor attribute inside a Vendor-Specific attribute (RFC 2865 section 5.26's suggested format). */
@@ -60,10 +69,9 @@ public final class RadiusPacket {
             }
             int type = datagram[at] & 0xFF;
             byte[] value = Arrays.copyOfRange(datagram, at + 2, at + attributeLength);
-            attributes.add(new Attribute(type, value));
-            if (type == AttributeType.VENDOR_SPECIFIC) {
-                splitVendorSpecific(value, vendorAttributes);
-            }
+            Attribute attribute = new Attribute(type, value);
+            attributes.add(attribute);
+            vendorAttributes.addAll(attribute.vendorAttributes());
             at += attributeLength;
         }
         return new RadiusPacket(Arrays.copyOf(datagram, length), Collections.unmodifiableList(attributes),

@@ -201,6 +201,10 @@ class PacketCodecTest {
         assertArrayEquals(hex("ff"), read.vendor(311, 10));
         assertEquals(3, read.vendorAttributes().size(), "the malformed and empty vendor attributes are left out");
         assertArrayEquals(hex("aabb"), read.vendorAttributes().get(2).value());
+        assertEquals(List.of(10, 11), read.attributes().get(4).vendorAttributes().stream()
+                .map(RadiusPacket.VendorAttribute::type).toList());
+        assertEquals(List.of(), read.attributes().get(5).vendorAttributes(), "too short for a vendor attribute");
+        assertEquals(List.of(), read.attributes().get(1).vendorAttributes(), "an EAP-Message holds none");
         assertEquals(4, read.attributes().stream().filter(a -> a.type() == 26).count(), "but kept as they were");
         assertEquals(List.of("one", "two"), read.texts(AttributeType.REPLY_MESSAGE));
         assertTrue(read.has(AttributeType.REPLY_MESSAGE));
