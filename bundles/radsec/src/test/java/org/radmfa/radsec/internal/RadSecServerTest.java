@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.config.TlsFiles;
+import org.radmfa.testsupport.TestPki;
 
 /**
  * The listener against the JDK's own TLS client: mutual TLS, client found by certificate, framing with several
