@@ -40,9 +40,7 @@ FR_PID=""
 KARAF_HOME="$WORK/radmfa"
 
 cleanup() {
-    if [[ -n "$FR_PID" ]] && kill -0 "$FR_PID" 2>/dev/null; then
-        kill "$FR_PID" 2>/dev/null || true
-    fi
+    stop_freeradius || true
     stop_radmfa || true
     if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
@@ -51,20 +49,7 @@ trap cleanup EXIT
 # ---------------------------------------------------------------------------------------------- prerequisites
 command -v ss >/dev/null || die "ss (iproute2) is needed"
 command -v openssl >/dev/null || die "openssl is needed"
-missing=""
-command -v freeradius >/dev/null || missing="$missing freeradius"
-command -v eapol_test >/dev/null || missing="$missing eapoltest"
-if [[ -n "$missing" ]]; then
-    [[ $(id -u) == 0 ]] || die "missing:$missing; run as root to install them (apt-get install$missing)"
-    say "installing$missing"
-    export DEBIAN_FRONTEND=noninteractive
-    # shellcheck disable=SC2086
-    bounded 300 apt-get install -y -q $missing >/dev/null || { bounded 120 apt-get update -q >/dev/null;
-        bounded 300 apt-get install -y -q $missing >/dev/null; }
-    if command -v systemctl >/dev/null && systemctl is-active -q freeradius 2>/dev/null; then
-        systemctl stop freeradius || true
-    fi
-fi
+need_packages freeradius:freeradius eapol_test:eapoltest
 ASSEMBLY="${BENCH_ASSEMBLY:-$ROOT/karaf-assembly/target/assembly}"
 if [[ ! -x "$ASSEMBLY/bin/start" ]]; then
     say "building (mvn -q install -DskipTests)"
@@ -207,22 +192,9 @@ measure_all() { # SERVER PORT PID
 FR_DIR="$WORK/freeradius"
 FR_PORT=$(free_port)
 FR_ACCT=$(free_port)
-cp -a /etc/freeradius/3.0 "$FR_DIR"
-mkdir -p "$FR_DIR/log" "$FR_DIR/run" "$FR_DIR/radacct"
-sed -i -e "s|^\s*logdir = .*|logdir = $FR_DIR/log|" -e "s|^\s*run_dir = .*|run_dir = $FR_DIR/run|" \
-    -e "s|^\s*radacctdir = .*|radacctdir = $FR_DIR/radacct|" "$FR_DIR/radiusd.conf"
-cat > "$FR_DIR/clients.conf" <<EOF
-client bench {
-	ipaddr = 127.0.0.1
-	secret = $SECRET
-	require_message_authenticator = yes
-}
+freeradius_config "$FR_DIR" "$FR_PORT" "$FR_ACCT" "$SECRET" yes <<EOF
+demo Cleartext-Password := "demo-password"
 EOF
-{
-    echo "demo Cleartext-Password := \"demo-password\""
-    echo
-    cat /etc/freeradius/3.0/mods-config/files/authorize
-} > "$FR_DIR/mods-config/files/authorize"
 # The eap module with our certificates; EAP-MSCHAPv2 offered first, as radmfa does by default.
 sed -i -e "0,/^\s*default_eap_type = md5/s//\tdefault_eap_type = mschapv2/" \
     -e "s|^\(\s*\)private_key_password = .*|\1#private_key_password =|" \
@@ -230,38 +202,12 @@ sed -i -e "0,/^\s*default_eap_type = md5/s//\tdefault_eap_type = mschapv2/" \
     -e "s|^\(\s*\)certificate_file = .*|\1certificate_file = $PKI/server.pem|" \
     -e "s|^\(\s*\)ca_file = .*|\1ca_file = $PKI/ca.pem|" \
     -e "s|^\(\s*\)ca_path = .*|\1#ca_path =|" "$FR_DIR/mods-available/eap"
-rewrite_listeners() { # FILE AUTHPORT ACCTPORT: IPv4 listen sections on 127.0.0.1 with these ports, IPv6 ones removed
-    awk -v auth="$2" -v acct="$3" '
-        /^listen[ \t]*\{/ { inblock = 1; block = ""; }
-        inblock { block = block $0 "\n";
-            if ($0 ~ /^\}/) { inblock = 0;
-                if (block ~ /\n[ \t]*ipv6addr[ \t]*=/ || auth == "none") next;
-                port = (block ~ /type = acct/) ? acct : auth;
-                gsub(/ipaddr = \*/, "ipaddr = 127.0.0.1", block);
-                gsub(/port = 0/, "port = " port, block);
-                printf "%s", block; }
-            next }
-        { print }' "$1" > "$1.new"
-    mv "$1.new" "$1"
-}
-rm -f "$FR_DIR/sites-enabled/default" "$FR_DIR/sites-enabled/inner-tunnel"
-cp "$FR_DIR/sites-available/default" "$FR_DIR/sites-enabled/default"
-cp "$FR_DIR/sites-available/inner-tunnel" "$FR_DIR/sites-enabled/inner-tunnel"
-rewrite_listeners "$FR_DIR/sites-enabled/default" "$FR_PORT" "$FR_ACCT"
-rewrite_listeners "$FR_DIR/sites-enabled/inner-tunnel" none none
-chown -R freerad:freerad "$FR_DIR"
-bounded 30 freeradius -C -d "$FR_DIR" >/dev/null || { freeradius -XC -d "$FR_DIR" | tail -20; die "FreeRADIUS config"; }
-
-FR_VERSION=$(freeradius -v | sed -n '1s/.*Version \([^,]*\),.*/\1/p')
+freeradius_check "$FR_DIR"
 say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR)"
-freeradius -f -d "$FR_DIR" > "$WORK/freeradius.out" 2>&1 &
-FR_PID=$!
+start_freeradius "$FR_DIR" "$WORK/freeradius.out"
 wait_accept "$FR_PORT" tls 30 || die "FreeRADIUS did not accept EAP-TLS; see $FR_DIR/log/radius.log"
 measure_all freeradius "$FR_PORT" "$FR_PID"
-kill "$FR_PID"
-for ((i = 0; i < 100; i++)); do kill -0 "$FR_PID" 2>/dev/null || break; sleep 0.1; done
-kill -9 "$FR_PID" 2>/dev/null || true
-FR_PID=""
+stop_freeradius
 
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)

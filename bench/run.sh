@@ -59,9 +59,7 @@ FR_PID=""
 KARAF_HOME="$WORK/radmfa"
 
 cleanup() {
-    if [[ -n "$FR_PID" ]] && kill -0 "$FR_PID" 2>/dev/null; then
-        kill "$FR_PID" 2>/dev/null || true
-    fi
+    stop_freeradius || true
     stop_radmfa || true
     if [[ "$KEEP" == 1 ]]; then echo "bench: work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
@@ -70,17 +68,7 @@ trap cleanup EXIT
 # ---------------------------------------------------------------------------------------------- prerequisites
 command -v java >/dev/null || die "java (17+) is needed"
 command -v ss >/dev/null || die "ss (iproute2) is needed"
-if ! command -v freeradius >/dev/null; then
-    [[ $(id -u) == 0 ]] || die "FreeRADIUS is not installed; run as root to install it (apt-get install freeradius)"
-    say "installing FreeRADIUS (apt-get install freeradius)"
-    export DEBIAN_FRONTEND=noninteractive
-    bounded 300 apt-get install -y -q freeradius >/dev/null || { bounded 120 apt-get update -q >/dev/null;
-        bounded 300 apt-get install -y -q freeradius >/dev/null; }
-    # The package may start the system service on 1812/1813; it is not what is measured.
-    if command -v systemctl >/dev/null && systemctl is-active -q freeradius 2>/dev/null; then
-        systemctl stop freeradius || true
-    fi
-fi
+need_packages freeradius:freeradius
 GEN_JAR=$(ls "$ROOT"/bench/target/radmfa-bench-*.jar 2>/dev/null | head -n 1 || true)
 ASSEMBLY="${BENCH_ASSEMBLY:-$ROOT/karaf-assembly/target/assembly}"
 if [[ -z "$GEN_JAR" || ! -x "$ASSEMBLY/bin/start" ]]; then
@@ -122,47 +110,13 @@ measure_at() { # NAME PORT PID RATE [TAG]: open loop at RATE req/s, output in $W
 FR_DIR="$WORK/freeradius"
 FR_PORT=$(free_port)
 FR_ACCT=$(free_port)
-cp -a /etc/freeradius/3.0 "$FR_DIR"
-mkdir -p "$FR_DIR/log" "$FR_DIR/run" "$FR_DIR/radacct"
-sed -i -e "s|^\s*logdir = .*|logdir = $FR_DIR/log|" -e "s|^\s*run_dir = .*|run_dir = $FR_DIR/run|" \
-    -e "s|^\s*radacctdir = .*|radacctdir = $FR_DIR/radacct|" "$FR_DIR/radiusd.conf"
-cat > "$FR_DIR/clients.conf" <<EOF
-# One client, as for radmfa: the generator on loopback; hardened: Message-Authenticator required (BlastRADIUS).
-client bench {
-	ipaddr = 127.0.0.1
-	secret = $SECRET
-	require_message_authenticator = $([[ "$FR_CONFIG" == hardened ]] && echo yes || echo no)
-}
+# One client, as for radmfa; hardened: Message-Authenticator required (BlastRADIUS). The bench user, with the reply
+# radmfa's bench policy sends.
+freeradius_config "$FR_DIR" "$FR_PORT" "$FR_ACCT" "$SECRET" "$([[ "$FR_CONFIG" == hardened ]] && echo yes || echo no)" <<EOF
+$BENCH_USER Cleartext-Password := "$BENCH_PASSWORD"
+	Session-Timeout := 28800,
+	Reply-Message := "Welcome to the demo VPN"
 EOF
-# The bench user, with the reply radmfa's bench policy sends, ahead of the distribution's DEFAULT entries.
-{
-    echo "$BENCH_USER Cleartext-Password := \"$BENCH_PASSWORD\""
-    echo "	Session-Timeout := 28800,"
-    echo "	Reply-Message := \"Welcome to the demo VPN\""
-    echo
-    cat /etc/freeradius/3.0/mods-config/files/authorize
-} > "$FR_DIR/mods-config/files/authorize"
-# The stock "default" virtual server, listening on loopback only and on our ports; the inner tunnel (EAP) without a
-# listener of its own.
-rewrite_listeners() { # FILE AUTHPORT ACCTPORT: IPv4 listen sections on 127.0.0.1 with these ports, IPv6 ones removed
-    awk -v auth="$2" -v acct="$3" '
-        /^listen[ \t]*\{/ { inblock = 1; block = ""; }
-        inblock { block = block $0 "\n";
-            if ($0 ~ /^\}/) { inblock = 0;
-                if (block ~ /\n[ \t]*ipv6addr[ \t]*=/ || auth == "none") next;
-                port = (block ~ /type = acct/) ? acct : auth;
-                gsub(/ipaddr = \*/, "ipaddr = 127.0.0.1", block);
-                gsub(/port = 0/, "port = " port, block);
-                printf "%s", block; }
-            next }
-        { print }' "$1" > "$1.new"
-    mv "$1.new" "$1"
-}
-rm "$FR_DIR/sites-enabled/default" "$FR_DIR/sites-enabled/inner-tunnel"
-cp "$FR_DIR/sites-available/default" "$FR_DIR/sites-enabled/default"
-cp "$FR_DIR/sites-available/inner-tunnel" "$FR_DIR/sites-enabled/inner-tunnel"
-rewrite_listeners "$FR_DIR/sites-enabled/default" "$FR_PORT" "$FR_ACCT"
-rewrite_listeners "$FR_DIR/sites-enabled/inner-tunnel" none none
 if [[ "$FR_CONFIG" == hardened ]]; then
     # FreeRADIUS 3.2.5 and later put a Message-Authenticator in every answer to an Access-Request (BlastRADIUS); older
     # versions only in EAP answers. The same here through unlang: an attribute Message-Authenticator in the reply
@@ -175,14 +129,10 @@ if [[ "$FR_CONFIG" == hardened ]]; then
     grep -c 'Message-Authenticator := 0x00' "$FR_DIR/sites-enabled/default" | grep -qx 2 \
         || die "could not add Message-Authenticator to FreeRADIUS's replies (post-auth not found)"
 fi
-chown -R freerad:freerad "$FR_DIR"
-bounded 30 freeradius -C -d "$FR_DIR" >/dev/null || { freeradius -XC -d "$FR_DIR" | tail -20; die "FreeRADIUS config"; }
-
-FR_VERSION=$(freeradius -v | sed -n '1s/.*Version \([^,]*\),.*/\1/p')
+freeradius_check "$FR_DIR"
 say "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT ($FR_DIR), $FR_CONFIG configuration"
 FR_T0=$(date +%s%3N)
-freeradius -f -d "$FR_DIR" > "$WORK/freeradius.out" 2>&1 &
-FR_PID=$!
+start_freeradius "$FR_DIR" "$WORK/freeradius.out"
 gen 40 --name freeradius-boot --port "$FR_PORT" --since-epoch-ms "$FR_T0" --wait-accept-seconds 30 \
     | tee "$WORK/freeradius-boot.txt" || die "FreeRADIUS did not answer; see $FR_DIR/log/radius.log"
 measure freeradius "$FR_PORT" "$FR_PID"
@@ -191,10 +141,7 @@ RATE=$(awk -v r="$FR_RPS" -v p="$LOAD_PCT" 'BEGIN { printf "%d", r * p / 100 }')
 (( RATE > 0 )) || die "FreeRADIUS measured 0 req/s"
 measure_at freeradius "$FR_PORT" "$FR_PID" "$RATE"
 measure_at freeradius "$FR_PORT" "$FR_PID" "$LOW_RATE" low
-kill "$FR_PID"
-for ((i = 0; i < 100; i++)); do kill -0 "$FR_PID" 2>/dev/null || break; sleep 0.1; done
-kill -9 "$FR_PID" 2>/dev/null || true
-FR_PID=""
+stop_freeradius
 
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)

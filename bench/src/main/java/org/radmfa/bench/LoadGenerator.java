@@ -14,8 +14,6 @@ import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,14 +23,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.radmfa.radius.codec.AttributeType;
+import org.radmfa.radius.codec.PacketBuilder;
+import org.radmfa.radius.codec.PacketCode;
+import org.radmfa.radius.codec.RadiusCrypto;
+import org.radmfa.radius.codec.Verification;
 
 /**
  * A RADIUS PAP load generator: Access-Requests with a hidden User-Password (RFC 2865 section 5.2) and a
  * Message-Authenticator (RFC 3579 section 3.2), a window of outstanding requests spread over several UDP sockets, all
  * served by one thread and one {@link Selector}. Every response's Response Authenticator is verified (and its
- * Message-Authenticator when it has one); an Access-Accept counts only once verified.
+ * Message-Authenticator when it has one); an Access-Accept counts only once verified. The packets are the radius-codec
+ * module's: a template built once, then the authenticator, hidden password and Message-Authenticator rewritten in place
+ * for each request, and answers verified without allocating.
  *
  * <p>Closed loop by default (a new request as soon as one is answered: the server's maximum throughput); with
  * {@code --rate} open loop (requests at a fixed rate, at most {@code --window} outstanding: latency at a given load).
@@ -44,20 +47,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class LoadGenerator {
 
-    private static final int ACCESS_REQUEST = 1;
-    private static final int ACCESS_ACCEPT = 2;
-    private static final int ACCESS_REJECT = 3;
-    private static final int ACCESS_CHALLENGE = 11;
-    private static final int USER_NAME = 1;
-    private static final int USER_PASSWORD = 2;
-    private static final int NAS_IP_ADDRESS = 4;
-    private static final int NAS_PORT_TYPE = 61;
-    private static final int MESSAGE_AUTHENTICATOR = 80;
+    private static final int NAS_PORT_TYPE_VIRTUAL = 5; // a VPN
     private static final int IDS = 256;
     private static final long NANOS = 1_000_000_000L;
-    private static final int BAD = -1;
-    private static final int VALID_WITHOUT_MESSAGE_AUTHENTICATOR = 0;
-    private static final int VALID_WITH_MESSAGE_AUTHENTICATOR = 1;
 
     /** The command line, with defaults. */
     static final class Options {
@@ -195,65 +187,38 @@ public final class LoadGenerator {
     }
 
     private final Options options;
-    private final byte[] secret;
     private final byte[] password;
-    private final MessageDigest md5;
-    private final Mac hmac;
+    private final RadiusCrypto crypto;
     private final byte[] template;
     private final int passwordOffset;
     private final int passwordLength;
     private final int messageAuthenticatorOffset;
-    private final byte[] scratch = new byte[4097];
-    private final byte[] digest = new byte[16];
-    private final byte[] mac = new byte[16];
     private final List<Conn> conns = new ArrayList<>();
     private Selector selector;
     private long randomState;
 
-    LoadGenerator(Options options) throws GeneralSecurityException {
+    LoadGenerator(Options options) {
         this.options = options;
-        this.secret = options.secret.getBytes(StandardCharsets.UTF_8);
+        this.crypto = new RadiusCrypto(options.secret.getBytes(StandardCharsets.UTF_8));
         this.password = options.password.getBytes(StandardCharsets.UTF_8);
-        this.md5 = MessageDigest.getInstance("MD5");
-        this.hmac = Mac.getInstance("HmacMD5");
-        hmac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacMD5"));
         this.randomState = new SecureRandom().nextLong() | 1;
 
         byte[] user = options.user.getBytes(StandardCharsets.UTF_8);
-        passwordLength = Math.max(16, (password.length + 15) / 16 * 16);
-        int length = 20 + (2 + user.length) + (2 + passwordLength) + 6 + 6 + 18;
-        if (user.length == 0 || user.length > 253 || length > 4096) {
+        if (user.length == 0 || user.length > 253) {
             throw new IllegalArgumentException("--user: 1..253 octets");
         }
-        byte[] p = new byte[length];
-        p[0] = ACCESS_REQUEST;
-        p[2] = (byte) (length >> 8);
-        p[3] = (byte) length;
-        int at = 20;
-        p[at++] = USER_NAME;
-        p[at++] = (byte) (2 + user.length);
-        System.arraycopy(user, 0, p, at, user.length);
-        at += user.length;
-        p[at++] = USER_PASSWORD;
-        p[at++] = (byte) (2 + passwordLength);
-        passwordOffset = at;
-        at += passwordLength;
-        p[at++] = NAS_IP_ADDRESS;
-        p[at++] = 6;
-        p[at++] = 127;
-        p[at++] = 0;
-        p[at++] = 0;
-        p[at++] = 1;
-        p[at++] = NAS_PORT_TYPE;
-        p[at++] = 6;
-        p[at++] = 0;
-        p[at++] = 0;
-        p[at++] = 0;
-        p[at++] = 5; // Virtual (a VPN)
-        p[at++] = (byte) MESSAGE_AUTHENTICATOR;
-        p[at++] = 18;
-        messageAuthenticatorOffset = at;
-        template = p;
+        // The template: send() rewrites the Identifier, the Request Authenticator, the hidden password and the
+        // Message-Authenticator in place.
+        PacketBuilder builder = new PacketBuilder(PacketCode.ACCESS_REQUEST, 0, new byte[16])
+                .add(AttributeType.USER_NAME, user)
+                .addUserPassword(password, crypto);
+        passwordOffset = builder.lastValueOffset();
+        passwordLength = RadiusCrypto.hiddenLength(password.length);
+        builder.add(AttributeType.NAS_IP_ADDRESS, new byte[] {127, 0, 0, 1})
+                .addInteger(AttributeType.NAS_PORT_TYPE, NAS_PORT_TYPE_VIRTUAL)
+                .addMessageAuthenticator();
+        messageAuthenticatorOffset = builder.lastValueOffset();
+        template = builder.build(crypto);
     }
 
     public static void main(String[] args) {
@@ -271,7 +236,7 @@ public final class LoadGenerator {
         try {
             LoadGenerator generator = new LoadGenerator(options);
             System.exit(generator.run());
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("LoadGenerator: " + e);
             System.exit(2);
         }
@@ -456,23 +421,8 @@ public final class LoadGenerator {
         }
         p[1] = (byte) id;
         System.arraycopy(authenticator, 0, p, 4, 16);
-        // RFC 2865 section 5.2: c(i) = p(i) xor MD5(S + c(i-1)), c(0) = Request Authenticator.
-        int previous = 4;
-        for (int block = 0; block < passwordLength; block += 16) {
-            md5.update(secret);
-            md5.update(p, previous, 16);
-            md5Digest(digest);
-            int at = passwordOffset + block;
-            for (int i = 0; i < 16; i++) {
-                int k = block + i;
-                p[at + i] = (byte) ((k < password.length ? password[k] : 0) ^ digest[i]);
-            }
-            previous = at;
-        }
-        // RFC 3579 section 3.2: HMAC-MD5 over the whole packet with the attribute's value zeroed.
-        Arrays.fill(p, messageAuthenticatorOffset, messageAuthenticatorOffset + 16, (byte) 0);
-        hmac.update(p, 0, p.length);
-        hmacFinal(p, messageAuthenticatorOffset);
+        crypto.hideUserPassword(password, p, 4, passwordOffset, passwordLength);
+        crypto.signMessageAuthenticator(p, p.length, messageAuthenticatorOffset);
         c.out.clear();
         int written;
         try {
@@ -528,20 +478,20 @@ public final class LoadGenerator {
             c.busy[id] = false;
             c.outstanding--;
             answered++;
-            int verified = verify(b, length, c.requestAuthenticator[id]);
-            if (verified == BAD) {
+            Verification verified = crypto.verifyResponse(b, n, c.requestAuthenticator[id]);
+            if (!verified.valid()) {
                 tally.badAuthenticator++;
                 continue;
             }
-            if (verified == VALID_WITHOUT_MESSAGE_AUTHENTICATOR && options.expectMessageAuthenticator) {
+            if (verified == Verification.VALID_WITHOUT_MESSAGE_AUTHENTICATOR && options.expectMessageAuthenticator) {
                 // A hardened server signs every answer (BlastRADIUS, FreeRADIUS 3.2.5 and later).
                 tally.missingMessageAuthenticator++;
                 continue;
             }
             switch (b[0] & 0xFF) {
-                case ACCESS_ACCEPT -> tally.accepted++;
-                case ACCESS_REJECT -> tally.rejected++;
-                case ACCESS_CHALLENGE -> tally.challenged++;
+                case PacketCode.ACCESS_ACCEPT -> tally.accepted++;
+                case PacketCode.ACCESS_REJECT -> tally.rejected++;
+                case PacketCode.ACCESS_CHALLENGE -> tally.challenged++;
                 default -> {
                     tally.badAuthenticator++;
                     continue;
@@ -551,49 +501,6 @@ public final class LoadGenerator {
                 tally.latencies[tally.recorded++] = now - c.sentAt[id];
             }
         }
-    }
-
-    /**
-     * RFC 2865 section 3: Response Authenticator = MD5(Code + Identifier + Length + Request Authenticator + Attributes
-     * + Secret); RFC 3579 section 3.2: a Message-Authenticator in the response is computed over the response with the
-     * Request Authenticator in place of the Response Authenticator.
-     */
-    private int verify(byte[] b, int length, byte[] requestAuthenticator) {
-        md5.update(b, 0, 4);
-        md5.update(requestAuthenticator);
-        md5.update(b, 20, length - 20);
-        md5.update(secret);
-        md5Digest(digest);
-        if (!equal(digest, 0, b, 4)) {
-            return BAD;
-        }
-        int at = 20;
-        int found = -1;
-        while (at + 2 <= length) {
-            int attributeLength = b[at + 1] & 0xFF;
-            if (attributeLength < 2 || at + attributeLength > length) {
-                return BAD;
-            }
-            if ((b[at] & 0xFF) == MESSAGE_AUTHENTICATOR) {
-                if (attributeLength != 18 || found >= 0) {
-                    return BAD;
-                }
-                found = at + 2;
-            }
-            at += attributeLength;
-        }
-        if (at != length) {
-            return BAD;
-        }
-        if (found < 0) {
-            return VALID_WITHOUT_MESSAGE_AUTHENTICATOR;
-        }
-        System.arraycopy(b, 0, scratch, 0, length);
-        System.arraycopy(requestAuthenticator, 0, scratch, 4, 16);
-        Arrays.fill(scratch, found, found + 16, (byte) 0);
-        hmac.update(scratch, 0, length);
-        hmacFinal(mac, 0);
-        return equal(mac, 0, b, found) ? VALID_WITH_MESSAGE_AUTHENTICATOR : BAD;
     }
 
     /** Frees every request sent before {@code sentBefore} and counts it lost; returns how many. */
@@ -772,30 +679,6 @@ public final class LoadGenerator {
         x ^= x >>> 27;
         randomState = x;
         return x * 0x2545F4914F6CDD1DL;
-    }
-
-    private void md5Digest(byte[] into) {
-        try {
-            md5.digest(into, 0, 16);
-        } catch (java.security.DigestException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void hmacFinal(byte[] into, int offset) {
-        try {
-            hmac.doFinal(into, offset);
-        } catch (javax.crypto.ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean equal(byte[] a, int aOffset, byte[] b, int bOffset) {
-        int diff = 0;
-        for (int i = 0; i < 16; i++) {
-            diff |= a[aOffset + i] ^ b[bOffset + i];
-        }
-        return diff == 0;
     }
 
     private static void sleepMillis(long millis) {

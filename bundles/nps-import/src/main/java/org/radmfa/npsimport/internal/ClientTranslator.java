@@ -1,6 +1,7 @@
 package org.radmfa.npsimport.internal;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.radmfa.api.admin.ClientSettings;
 
@@ -9,25 +10,25 @@ import org.radmfa.api.admin.ClientSettings;
  * shared secret (in clear when exported with {@code exportPSK=YES}, or from a shared secret template), enabled,
  * Message-Authenticator required, vendor.
  */
-final class ClientTranslator {
+final class ClientTranslator extends NpsTranslator<NpsObject, ClientTranslator.PlannedClient> {
 
     /** A client to store; the secret is null when the export has none and the client exists here already. */
     record PlannedClient(ImportReport.Entry entry, ClientSettings settings, String secret) {
     }
 
     private final NpsExport export;
-    private final String prefix;
 
     ClientTranslator(NpsExport export, String prefix) {
+        super(ImportReport.Kind.RADIUS_CLIENT, prefix);
         this.export = export;
-        this.prefix = prefix;
     }
 
-    /** @return the client to store, or empty when it is not imported (the report says why) */
-    Optional<PlannedClient> translate(NpsObject client, ImportReport report) throws NpsFormatException {
+    /** Plans the client, or nothing when it is not imported (the report says why). */
+    @Override
+    void translate(NpsObject client, ImportReport report, Consumer<PlannedClient> planned)
+            throws NpsFormatException {
         String name = prefix + client.name();
-        ImportReport.Entry entry = report.add(ImportReport.Kind.RADIUS_CLIENT, client.name(),
-                ImportReport.Outcome.IMPORTED).named(name);
+        ImportReport.Entry entry = entry(report, client.name());
         String address = client.string("IP_Address").orElse("").strip();
         if (address.isEmpty()) {
             throw new NpsFormatException(client.path(), "RADIUS client '" + client.name() + "' has no IP_Address");
@@ -36,7 +37,7 @@ final class ClientTranslator {
             entry.outcome(ImportReport.Outcome.SKIPPED).info("Radius_Client_Enabled", "disabled in NPS: not"
                     + " registered here, so its requests get no answer, as in NPS (add it with radmfa:clients-add"
                     + " when it is needed)");
-            return Optional.empty();
+            return;
         }
         boolean requireSignature = client.bool("Require_Signature").orElse(false);
         if (!requireSignature) {
@@ -50,7 +51,7 @@ final class ClientTranslator {
             entry.dropped("Quarantine_Compatible", "Network Access Protection (NAP) has no counterpart here");
         }
         String secret = secret(client, entry);
-        return Optional.of(new PlannedClient(entry, new ClientSettings(name, address, vendor, requireSignature, 0, 0),
+        planned.accept(new PlannedClient(entry, new ClientSettings(name, address, vendor, requireSignature, 0, 0),
                 secret));
     }
 

@@ -3,6 +3,7 @@ package org.radmfa.npsimport.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.radmfa.api.admin.PolicyKind;
 
@@ -11,7 +12,7 @@ import org.radmfa.api.admin.PolicyKind;
  * request from {@code Proxy_Profiles/<name>} ({@code msAuthProviderType}: 0 accept without authentication,
  * 1 authenticate here, 2 forward to the server group {@code msAuthProviderName}).
  */
-final class ConnectionPolicyTranslator {
+final class ConnectionPolicyTranslator extends NpsTranslator<NpsExport.Policy, PolicyDraft> {
     private static final Set<String> HANDLED = Set.of("msAuthProviderType", "msAuthProviderName",
             "msAcctProviderType", "msAcctProviderName", "msManipulationRule", "msManipulationTarget",
             "msOverrideRAPAuth", "Opaque_Data", "Template_Guid", "IP_Filter_Template_Guid");
@@ -22,18 +23,18 @@ final class ConnectionPolicyTranslator {
             31L, "Calling-Station-Id");
 
     private final ConditionTranslator conditions;
-    private final String prefix;
 
     ConnectionPolicyTranslator(ConditionTranslator conditions, String prefix) {
+        super(ImportReport.Kind.CONNECTION_REQUEST_POLICY, prefix);
         this.conditions = conditions;
-        this.prefix = prefix;
     }
 
-    PolicyDraft translate(NpsExport.Policy policy, ImportReport report) throws NpsFormatException {
+    @Override
+    void translate(NpsExport.Policy policy, ImportReport report, Consumer<PolicyDraft> planned)
+            throws NpsFormatException {
         NpsObject crp = policy.conditions();
         NpsObject profile = policy.profile();
-        ImportReport.Entry entry = report.add(ImportReport.Kind.CONNECTION_REQUEST_POLICY, policy.name(),
-                ImportReport.Outcome.IMPORTED).named(prefix + policy.name());
+        ImportReport.Entry entry = entry(report, policy.name());
         boolean enabled = crp.bool("Policy_Enabled").orElse(true);
         PolicyDraft draft = new PolicyDraft(PolicyKind.CONNECTION_REQUEST, prefix + policy.name(),
                 Math.toIntExact(crp.number("msNPSequence").orElseThrow()), enabled, entry);
@@ -84,7 +85,7 @@ final class ConnectionPolicyTranslator {
                 draft.dropCondition(property, "a setting this importer does not carry over");
             }
         }
-        return draft;
+        planned.accept(draft);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -13,7 +14,7 @@ import org.radmfa.api.admin.PolicyKind;
  * A network policy: conditions, order and enabled flag from {@code NetworkPolicy/<name>}, access, authentication
  * methods, constraints and reply attributes from {@code RadiusProfiles/<name>}.
  */
-final class NetworkPolicyTranslator {
+final class NetworkPolicyTranslator extends NpsTranslator<NpsExport.Policy, PolicyDraft> {
     /** Profile properties read elsewhere, or bookkeeping without meaning for the decision. */
     private static final Set<String> HANDLED = Set.of("msNPAllowDialin", "msNPAuthenticationType2",
             "msNPAllowedEapType", "msIgnoreUserDialinProperties", "msRADIUSServiceType", "msRADIUSFramedProtocol",
@@ -32,18 +33,18 @@ final class NetworkPolicyTranslator {
             "msRASMPPEEncryptionType", "MS-MPPE-Encryption-Types");
 
     private final ConditionTranslator conditions;
-    private final String prefix;
 
     NetworkPolicyTranslator(ConditionTranslator conditions, String prefix) {
+        super(ImportReport.Kind.NETWORK_POLICY, prefix);
         this.conditions = conditions;
-        this.prefix = prefix;
     }
 
-    PolicyDraft translate(NpsExport.Policy policy, ImportReport report) throws NpsFormatException {
+    @Override
+    void translate(NpsExport.Policy policy, ImportReport report, Consumer<PolicyDraft> planned)
+            throws NpsFormatException {
         NpsObject np = policy.conditions();
         NpsObject profile = policy.profile();
-        ImportReport.Entry entry = report.add(ImportReport.Kind.NETWORK_POLICY, policy.name(),
-                ImportReport.Outcome.IMPORTED).named(prefix + policy.name());
+        ImportReport.Entry entry = entry(report, policy.name());
         boolean enabled = np.bool("Policy_Enabled").orElse(true);
         PolicyDraft draft = new PolicyDraft(PolicyKind.NETWORK, prefix + policy.name(),
                 Math.toIntExact(np.number("msNPSequence").orElseThrow()), enabled, entry);
@@ -72,7 +73,7 @@ final class NetworkPolicyTranslator {
         }
         profile.string("msEAPConfiguration").ifPresent(v -> entry.info("msEAPConfiguration", "EAP method settings"
                 + " (PEAP certificate, inner methods) are not carried over"));
-        return draft;
+        planned.accept(draft);
     }
 
     private static void access(NpsObject profile, PolicyDraft draft) throws NpsFormatException {

@@ -78,25 +78,14 @@ public final class NpsImporter {
         NpsExport export = NpsExport.read(file, reader);
         ImportReport report = new ImportReport(source, export.version, options.dryRun());
         ConditionTranslator conditions = new ConditionTranslator(options.groups());
-        ClientTranslator clientTranslator = new ClientTranslator(export, options.prefix());
-        List<ClientTranslator.PlannedClient> plannedClients = new ArrayList<>();
-        for (NpsObject client : export.clients) {
-            clientTranslator.translate(client, report).ifPresent(plannedClients::add);
-        }
-        List<ServerGroupTranslator.PlannedServer> plannedServers = new ArrayList<>();
-        ServerGroupTranslator groupTranslator = new ServerGroupTranslator(options.prefix());
-        for (NpsObject group : export.serverGroups) {
-            plannedServers.addAll(groupTranslator.translate(group, report));
-        }
-        List<PolicyDraft> drafts = new ArrayList<>();
-        ConnectionPolicyTranslator crps = new ConnectionPolicyTranslator(conditions, options.prefix());
-        for (NpsExport.Policy policy : export.connectionRequestPolicies) {
-            drafts.add(crps.translate(policy, report));
-        }
-        NetworkPolicyTranslator nps = new NetworkPolicyTranslator(conditions, options.prefix());
-        for (NpsExport.Policy policy : export.networkPolicies) {
-            drafts.add(nps.translate(policy, report));
-        }
+        List<ClientTranslator.PlannedClient> plannedClients = new ClientTranslator(export, options.prefix())
+                .translateAll(export.clients, report);
+        List<ServerGroupTranslator.PlannedServer> plannedServers = new ServerGroupTranslator(options.prefix())
+                .translateAll(export.serverGroups, report);
+        List<PolicyDraft> drafts = new ArrayList<>(new ConnectionPolicyTranslator(conditions, options.prefix())
+                .translateAll(export.connectionRequestPolicies, report));
+        drafts.addAll(new NetworkPolicyTranslator(conditions, options.prefix())
+                .translateAll(export.networkPolicies, report));
         OtherSettings.report(export, report);
 
         keepApplianceSettings(plannedClients, drafts);

@@ -1,8 +1,7 @@
 package org.radmfa.npsimport.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.radmfa.api.admin.RemoteServerSettings;
 
@@ -12,39 +11,36 @@ import org.radmfa.api.admin.RemoteServerSettings;
  * field: address, ports, secret, priority, weight, timeout, maximum lost requests, blackout interval, and whether
  * requests are signed with a Message-Authenticator.
  */
-final class ServerGroupTranslator {
+final class ServerGroupTranslator extends NpsTranslator<NpsObject, ServerGroupTranslator.PlannedServer> {
 
     /** A server to store; the secret is null when the export has none and the server exists here already. */
     record PlannedServer(ImportReport.Entry entry, RemoteServerSettings settings, String secret) {
     }
 
-    private final String prefix;
-
     ServerGroupTranslator(String prefix) {
-        this.prefix = prefix;
+        super(ImportReport.Kind.SERVER_GROUP, prefix);
     }
 
-    /** @return the servers of the group to store, in file order (the report says what became of each) */
-    List<PlannedServer> translate(NpsObject group, ImportReport report) throws NpsFormatException {
-        List<PlannedServer> planned = new ArrayList<>();
+    /** Plans the servers of the group, in file order (the report says what became of each). */
+    @Override
+    void translate(NpsObject group, ImportReport report, Consumer<PlannedServer> planned)
+            throws NpsFormatException {
         String groupName = prefix + group.name();
         if (group.children().isEmpty()) {
-            report.add(ImportReport.Kind.SERVER_GROUP, group.name(), ImportReport.Outcome.SKIPPED).named(groupName)
+            entry(report, group.name()).outcome(ImportReport.Outcome.SKIPPED)
                     .info("Children", "the group has no server; connection request policies that forward to it"
                             + " are rejected with FORWARDING_UNAVAILABLE until a server is added"
                             + " (radmfa:proxy-add)");
-            return planned;
+            return;
         }
         for (NpsObject server : group.children()) {
-            planned.add(server(groupName, group.name(), server, report));
+            planned.accept(server(groupName, group.name(), server, report));
         }
-        return planned;
     }
 
-    private static PlannedServer server(String groupName, String npsGroup, NpsObject server, ImportReport report)
+    private PlannedServer server(String groupName, String npsGroup, NpsObject server, ImportReport report)
             throws NpsFormatException {
-        ImportReport.Entry entry = report.add(ImportReport.Kind.SERVER_GROUP, npsGroup + " / " + server.name(),
-                ImportReport.Outcome.IMPORTED).named(groupName + " / " + server.name());
+        ImportReport.Entry entry = entry(report, npsGroup + " / " + server.name());
         String address = server.string("Address").orElse("").strip();
         if (address.isEmpty()) {
             throw new NpsFormatException(server.path(), "remote RADIUS server '" + server.name() + "' of group '"

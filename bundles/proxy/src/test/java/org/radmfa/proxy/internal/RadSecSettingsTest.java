@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.testsupport.TestPki;
 
 /** A remote server reached over RadSec: {@code transport = radsec} and the {@code tls.*} keys. */
 class RadSecSettingsTest {

@@ -39,6 +39,7 @@ import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.TlsFiles;
+import org.radmfa.testsupport.TestPki;
 
 /**
  * The listener against the JDK's own TLS client: mutual TLS, client found by certificate, framing with several

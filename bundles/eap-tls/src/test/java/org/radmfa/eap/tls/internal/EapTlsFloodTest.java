@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -11,15 +14,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.Decision;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.eap.EapRequest;
+import org.radmfa.testsupport.TestPki;
 
 /**
  * A flood of EAP-TLS starts that each get as far as the server's first flight (the most a peer can make the server
@@ -28,6 +37,8 @@ import org.radmfa.api.eap.EapRequest;
 class EapTlsFloodTest {
     private static final int SESSIONS = 300;
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() {
@@ -36,9 +47,8 @@ class EapTlsFloodTest {
 
     @Test
     void halfFinishedConversationsHoldAFewKibEachAndStopAtMaxSessions() throws Exception {
-        TestPki pki = new TestPki();
         EapTlsLimits limits = new EapTlsLimits(1024, 16384, 64, SESSIONS, TimeUnit.SECONDS.toNanos(30));
-        EapTlsMethod method = new EapTlsMethod(pki.identity(), limits, pool);
+        EapTlsMethod method = new EapTlsMethod(identity(), limits, pool);
         List<byte[]> hellos = new ArrayList<>();
         for (int i = 0; i < SESSIONS + 1; i++) {
             hellos.add(new TlsTestPeer(ProtocolVersion.TLSv13, ProtocolVersion.TLSv12).output());
@@ -60,6 +70,19 @@ class EapTlsFloodTest {
         assertEquals(Decision.Outcome.REJECT, refused.outcome());
         assertEquals(ReasonCode.SERVICE_UNAVAILABLE, refused.reason());
         assertEquals(SESSIONS, method.conversations());
+    }
+
+    /** EAP-TLS's identity: an RSA-2048 server certificate of a test CA, TLS 1.3 and 1.2, client certificates of it. */
+    private EapTlsServer.Identity identity() throws Exception {
+        TestPki pki = new TestPki(dir, "test CA", TestPki.KeyType.RSA_2048);
+        Path store = pki.issue("radius.example", null, false);
+        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
+        X509Certificate ca = pki.caCertificate();
+        return new EapTlsServer.Identity(crypto, TestPki.privateKey(store),
+                new TlsCertificate[] {crypto.createCertificate(pki.certificate("radius.example").getEncoded())}, true,
+                new ClientCertificateVerifier(List.of(ca), List.of()),
+                List.of(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded())),
+                new ProtocolVersion[] {ProtocolVersion.TLSv13, ProtocolVersion.TLSv12}, null);
     }
 
     /** Start, then the ClientHello: the server answers with the first fragment of its flight and waits. */

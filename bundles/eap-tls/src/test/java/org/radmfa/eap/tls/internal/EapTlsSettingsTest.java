@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.eap.EapMethod;
+import org.radmfa.testsupport.TestPki;
 
 /** The EAP-TLS configuration: defaults from the metatype definition, refusals, the private key store password. */
 class EapTlsSettingsTest {
@@ -37,9 +42,24 @@ class EapTlsSettingsTest {
 
     @BeforeAll
     static void files() throws Exception {
-        pki = new TestPki();
-        keyStore = pki.keyStore(dir.resolve("server.p12"), PASSWORD);
-        ca = pki.caPem(dir.resolve("ca.pem"));
+        pki = new TestPki(dir, "settings CA");
+        keyStore = withPassword(pki.issue("radius.example", null, false), dir.resolve("server.p12"));
+        ca = pki.caPem();
+    }
+
+    /** The issued key store again under this test's own password, so that a leak of it can be looked for. */
+    private static Path withPassword(Path issued, Path file) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(issued)) {
+            store.load(in, TestPki.PASSWORD.toCharArray());
+        }
+        KeyStore.ProtectionParameter old = new KeyStore.PasswordProtection(TestPki.PASSWORD.toCharArray());
+        KeyStore.Entry key = store.getEntry("key", old);
+        store.setEntry("key", key, new KeyStore.PasswordProtection(PASSWORD.toCharArray()));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, PASSWORD.toCharArray());
+        }
+        return file;
     }
 
     private static Map<String, Object> minimal() {
@@ -59,7 +79,7 @@ class EapTlsSettingsTest {
     void anEmptyConfigurationTakesTheDefaultsOfTheMetatypeDefinition() throws Exception {
         EapTlsSettings settings = read(minimal());
         ConfigType type = EapTlsSettings.TYPE;
-        assertEquals(pki.server, settings.chain()[0], "the key store's certificate");
+        assertEquals(pki.certificate("radius.example"), settings.chain()[0], "the key store's certificate");
         assertEquals(List.of((String[]) type.defaultValue("tlsVersions")), settings.tlsVersions());
         assertEquals(type.defaultValue("fragmentSize"), settings.limits().fragmentSize());
         assertEquals(type.defaultValue("maxMessageSize"), settings.limits().maxMessageSize());
