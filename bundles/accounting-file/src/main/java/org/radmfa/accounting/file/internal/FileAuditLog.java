@@ -83,7 +83,7 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth, Audi
 
         @AttributeDefinition(name = "Lines one search reads at most",
                 description = "Bounds the work of one audit search (console, radmfa:audit-search); a search that"
-                        + " reaches it stops and says where. About a million lines a second.")
+                        + " reaches it stops and says where.")
         int searchMaxLines() default 2_000_000;
     }
 
