@@ -2,6 +2,7 @@ package org.radmfa.accounting.file.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -165,6 +167,61 @@ final class AuditTrail {
         return LineReader.backward(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
+    /**
+     * A line start (or the file's size) after which every line was decided at or after {@code threshold}, found by
+     * bisection over byte offsets; decisions are written in time order, give or take {@link #SKEW}. Where a probe
+     * finds no readable time (a damaged or endless line), the bisection stops where it got to, which only means
+     * reading more.
+     */
+    static long endBefore(FileChannel channel, Instant threshold) throws IOException {
+        long low = 0;
+        long high = channel.size();
+        while (high - low > LineReader.BLOCK_BYTES) {
+            long middle = low + (high - low) / 2;
+            long[] line = lineAfter(channel, middle);
+            if (line == null || line[0] >= high) {
+                break;
+            }
+            Instant time = AuditLine.timeOf(bytes(channel, line[0], line[1]));
+            if (time == null) {
+                break;
+            }
+            if (time.isBefore(threshold)) {
+                low = line[1];
+            } else {
+                high = line[0];
+            }
+        }
+        return high;
+    }
+
+    /** {start, end} of the first whole line that starts after {@code position}, or null within one block. */
+    private static long[] lineAfter(FileChannel channel, long position) throws IOException {
+        byte[] block = bytes(channel, position, Math.min(channel.size(), position + LineReader.BLOCK_BYTES));
+        int newline = indexOf(block, 0);
+        int next = newline < 0 ? -1 : indexOf(block, newline + 1);
+        return next < 0 ? null : new long[] {position + newline + 1, position + next};
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The bytes [from, to), fewer if the file ends first. */
+    private static byte[] bytes(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) (to - from));
+        boolean ended = false;
+        while (buffer.hasRemaining() && !ended) {
+            ended = channel.read(buffer, from + buffer.position()) < 0;
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
     /** One search in progress. */
     private final class Search {
         private final AuditQuery query;
@@ -191,9 +248,21 @@ final class AuditTrail {
             return found.size() >= query.limit() || stoppedAt != null || pastTheRange;
         }
 
-        /** Newest line first: stops at the limit, or at the first line older than the range. */
+        /**
+         * Newest line first: stops at the limit, or at the first line older than the range. A file that goes on past
+         * the range's end is read from where the range ends, found by bisection, not from its end.
+         */
         void backward(TrailFile file) throws IOException {
-            try (LineReader reader = open(file.path(), false, false)) {
+            FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            long end;
+            try {
+                end = query.to() != null && file.last() != null && !file.last().isBefore(query.to().plus(SKEW))
+                        ? endBefore(channel, query.to().plus(SKEW)) : channel.size();
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            try (LineReader reader = LineReader.backward(channel, end)) {
                 byte[] line;
                 while (!done() && (line = reader.next()) != null) {
                     AuditedDecision decision = read(file, line);

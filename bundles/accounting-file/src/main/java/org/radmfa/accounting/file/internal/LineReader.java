@@ -32,7 +32,12 @@ interface LineReader extends Closeable {
 
     /** Back to front, from the end of a file as it was when this was made: newest line first. */
     static LineReader backward(FileChannel channel) throws IOException {
-        return new Backward(channel);
+        return new Backward(channel, channel.size());
+    }
+
+    /** Back to front, from {@code end} (a line's start, or the file's size). */
+    static LineReader backward(FileChannel channel, long end) {
+        return new Backward(channel, end);
     }
 
     /** A growable line buffer that forgets what passes the limit. */
@@ -120,9 +125,9 @@ interface LineReader extends Closeable {
         private boolean partialTooLong;
         private long position;
 
-        Backward(FileChannel channel) throws IOException {
+        Backward(FileChannel channel, long end) {
             this.channel = channel;
-            this.position = channel.size();
+            this.position = end;
         }
 
         @Override

@@ -117,6 +117,36 @@ class AuditTrailTest {
     }
 
     @Test
+    void aPastHourIsFoundByBisectionWithoutReadingTheRestOfItsDay() throws Exception {
+        // Day 3's file: 2,000 more decisions, one every 30 s from 10:00:30 (about 17 hours).
+        Instant start = DAY1.plus(Duration.ofDays(2));
+        for (int i = 1; i <= 2000; i++) {
+            log.decided(new DecisionRecord("rq-" + i, start.plusSeconds(30L * i), "gw", i % 2 == 0 ? "even" : "odd",
+                    accept("b-" + i), 1, "b-" + i));
+        }
+        Records.await("2004 decisions written", () -> {
+            try {
+                return Records.allLines(directory).size() == 2004;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        // 11:00 to 12:00: decisions 120 to 239.
+        AuditSearchResult hour = log.search(AuditQuery.all().withTimes(start.plusSeconds(3600),
+                start.plusSeconds(7200)).withLimit(1000));
+        assertEquals(120, hour.decisions().size(), hour.summary());
+        assertEquals("b-239", hour.decisions().get(0).correlationId());
+        assertEquals("b-120", hour.decisions().get(119).correlationId());
+        assertTrue(hour.complete());
+        assertTrue(hour.linesScanned() < 400, "read from the hour's end, not the day's: " + hour.summary());
+        // The even user's decisions of that hour, newest first; a range's end at the file's very end reads it all.
+        assertEquals(60, log.search(AuditQuery.all().withExactUser("even").withTimes(start.plusSeconds(3600),
+                start.plusSeconds(7200))).decisions().size());
+        assertEquals(1000, log.search(AuditQuery.all().withUser("odd").withTimes(start, start.plus(Duration.ofDays(1)))
+                .withLimit(2000)).decisions().size());
+    }
+
+    @Test
     void oneDecisionIsOpenedByItsCorrelationId() throws Exception {
         // Newer decisions whose ids start with bob's must not hide his.
         decide(DAY1.plus(Duration.ofDays(2)).plusSeconds(5), "dave", "c-21", accept("c-21"));
