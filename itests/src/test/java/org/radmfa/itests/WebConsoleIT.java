@@ -437,34 +437,76 @@ public class WebConsoleIT {
         assertTrue("the demo user still gets in", demoLogin().contains("Received Access-Accept"));
     }
 
-    /** The decision log searched by user and by correlation id; a result opens its full trace. */
+    /**
+     * The audit trail searched by user and by correlation id; a result opens its full trace. The first decision is
+     * pushed out of the in-memory decision log (decisionLogSize 2) before it is searched: only the audit files have it.
+     */
     @Test
     public void testD_theAuditTrailIsSearchedAndADecisionOpened() throws Exception {
-        assertTrue(demoLogin().contains("Received Access-Accept"));
-        logIn();
-        WebElement search = browser.findElement(By.id("radmfa-search"));
-        search.findElement(By.name("user")).sendKeys("demo");
-        search.findElement(By.name("client")).sendKeys("localhost");
-        search.findElement(By.cssSelector("button[type=submit]")).click();
-        WebElement first = waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found"));
-        for (WebElement found : browser.findElements(By.cssSelector("#radmfa-search-results tr.radmfa-found"))) {
-            assertTrue(found.getText(), found.findElement(By.xpath("td[4]")).getText().contains("demo"));
+        String ghost = "ghost-" + randomText(4);
+        assertTrue(login(ghost, "no-such-password").contains("Received Access-Reject"));
+        appliance.shell("config:property-set -p org.radmfa.pipeline decisionLogSize 2");
+        try {
+            // Three decisions after the change: the ghost's is no longer in memory (radmfa:decisions reads memory).
+            Await.until("the ghost's decision out of the in-memory log", PAGE_TIMEOUT, () -> {
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(demoLogin().contains("Received Access-Accept"));
+                }
+                return !appliance.shell("radmfa:decisions -n 100 --no-format").contains(ghost);
+            });
+            logIn();
+            WebElement search = browser.findElement(By.id("radmfa-search"));
+            assertTrue(browser.findElement(By.id("radmfa-search-scope")).getText().contains("Searches the audit files"));
+            search.findElement(By.name("user")).sendKeys(ghost);
+            search.findElement(By.name("reason")).sendKeys("reject");
+            search.findElement(By.cssSelector("button[type=submit]")).click();
+            new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(By.id("radmfa-search-status"))
+                    .getText().equals("1 found in the audit files"));
+            assertTrue(browser.findElement(By.id("radmfa-search-notice")).getText().startsWith("1 found; searched"));
+            WebElement old = waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found"));
+            assertEquals(ghost, old.findElement(By.xpath("td[4]")).getText());
+            assertEquals("REJECT", old.findElement(By.xpath("td[5]")).getText());
+            String oldCorrelationId = old.findElement(By.xpath("td[9]")).getText();
+            old.click();
+            WebElement oldTrace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
+            assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(oldCorrelationId));
+            assertFalse(oldTrace.getText().isBlank());
+            screenshot("13-audit-search-from-files");
+            String shell = appliance.shell("radmfa:audit-search --user " + ghost + " --from -1h --trace --no-format");
+            assertTrue(shell, shell.contains(oldCorrelationId) && shell.contains("1 found; searched"));
+
+            search = browser.findElement(By.id("radmfa-search"));
+            search.findElement(By.name("user")).clear();
+            search.findElement(By.name("reason")).clear();
+            search.findElement(By.name("user")).sendKeys("demo");
+            search.findElement(By.name("client")).sendKeys("localhost");
+            search.findElement(By.cssSelector("button[type=submit]")).click();
+            new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(By.id("radmfa-search-status"))
+                    .getText().endsWith("found in the audit files") && !driver.findElements(
+                            By.cssSelector("#radmfa-search-results tr.radmfa-found")).isEmpty());
+            WebElement first = waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found"));
+            for (WebElement found : browser.findElements(By.cssSelector("#radmfa-search-results tr.radmfa-found"))) {
+                assertTrue(found.getText(), found.findElement(By.xpath("td[4]")).getText().contains("demo"));
+            }
+            String correlationId = first.findElement(By.xpath("td[9]")).getText();
+            search.findElement(By.name("user")).clear();
+            search.findElement(By.name("client")).clear();
+            search.findElement(By.name("correlationId")).sendKeys(correlationId);
+            search.findElement(By.cssSelector("button[type=submit]")).click();
+            new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(By.id("radmfa-search-status"))
+                    .getText().equals("1 found in the audit files") && driver.findElements(
+                            By.cssSelector("#radmfa-search-results tr.radmfa-found")).size() == 1);
+            waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found")).click();
+            WebElement trace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
+            assertTrue(trace.getText(), trace.getText().contains("directory 'local': ACCEPTED"));
+            assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(correlationId));
+            screenshot("13-audit-search-trace");
+            HttpResponse<String> badTime = get(http, consoleUrl + "/decisions.json?from=yesterday", "admin",
+                    appliance.adminPassword);
+            assertEquals(400, badTime.statusCode());
+        } finally {
+            appliance.shell("config:property-set -p org.radmfa.pipeline decisionLogSize 1000");
         }
-        String correlationId = first.findElement(By.xpath("td[9]")).getText();
-        search.findElement(By.name("user")).clear();
-        search.findElement(By.name("client")).clear();
-        search.findElement(By.name("correlationId")).sendKeys(correlationId);
-        search.findElement(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(browser, PAGE_TIMEOUT).until(driver -> driver.findElement(By.id("radmfa-search-status"))
-                .getText().equals("1 found"));
-        waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found")).click();
-        WebElement trace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
-        assertTrue(trace.getText(), trace.getText().contains("directory 'local': ACCEPTED"));
-        assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(correlationId));
-        screenshot("13-audit-search-trace");
-        HttpResponse<String> badTime = get(http, consoleUrl + "/decisions.json?from=yesterday", "admin",
-                appliance.adminPassword);
-        assertEquals(400, badTime.statusCode());
     }
 
     /**
@@ -556,8 +598,12 @@ public class WebConsoleIT {
     // ---------------------------------------------------------------------------------------------------------
 
     private static String demoLogin() {
-        return appliance.run("User-Name = demo\nUser-Password = demo-password\n", "radclient", "-r", "1", "-t", "3",
-                "127.0.0.1:" + appliance.authPort, "auth", "testing123").output;
+        return login("demo", "demo-password");
+    }
+
+    private static String login(String user, String password) {
+        return appliance.run("User-Name = " + user + "\nUser-Password = " + password + "\n", "radclient", "-r", "1",
+                "-t", "3", "127.0.0.1:" + appliance.authPort, "auth", "testing123").output;
     }
 
     private static void clickInRow(String table, String name, String button) {

@@ -15,6 +15,7 @@ import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.RemoteServerAdmin;
+import org.radmfa.api.audit.AuditSearch;
 
 /**
  * The services the page shows, copied once per request from the component's dynamic references: a view sees one
@@ -24,10 +25,20 @@ record ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistic
         List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors, MfaActivity mfaActivity,
         ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport,
         ConfigurationCheck configurationCheck, RemoteServerAdmin remoteServerAdmin,
-        RemoteServerGroups remoteServerGroups) {
+        RemoteServerGroups remoteServerGroups, AuditSearch auditSearch) {
 
     ConsoleServices {
         mfaConnectors = mfaConnectors == null ? List.of() : List.copyOf(mfaConnectors);
+    }
+
+    /** Without the audit trail search. */
+    ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistics, DecisionLog decisionLog,
+            List<Map.Entry<Map<String, Object>, MfaConnector>> mfaConnectors, MfaActivity mfaActivity,
+            ClientAdmin clientAdmin, PolicyAdmin policyAdmin, LocalUserAdmin userAdmin, NpsImport npsImport,
+            ConfigurationCheck configurationCheck, RemoteServerAdmin remoteServerAdmin,
+            RemoteServerGroups remoteServerGroups) {
+        this(clientRegistry, statistics, decisionLog, mfaConnectors, mfaActivity, clientAdmin, policyAdmin, userAdmin,
+                npsImport, configurationCheck, remoteServerAdmin, remoteServerGroups, null);
     }
 
     /** Without the remote server services. */
@@ -41,6 +52,6 @@ record ConsoleServices(ClientRegistry clientRegistry, RadiusStatistics statistic
 
     /** None installed: what a view sees on a bare Karaf. */
     static ConsoleServices none() {
-        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null, null, null, null);
+        return new ConsoleServices(null, null, null, List.of(), null, null, null, null, null, null, null, null, null);
     }
 }

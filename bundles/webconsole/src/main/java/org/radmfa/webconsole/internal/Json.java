@@ -1,81 +1,96 @@
 package org.radmfa.webconsole.internal;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+
 /**
- * A small JSON writer for the page's state endpoint (strings, numbers, booleans, lists and maps), so that the bundle
- * needs no JSON library. Strings are escaped so that the output is also safe inside an HTML script context.
+ * The page's JSON (strings, numbers, booleans, lists and maps), written with Jackson's streaming generator. Strings
+ * are escaped so that the output is also safe inside an HTML script context.
  */
 final class Json {
+
+    /** '<', '>' and '&' escaped too: the text can never close a script element or start a comment. */
+    private static final class ScriptSafeEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private static final SerializedString LINE_SEPARATOR = new SerializedString("\\u2028");
+        private static final SerializedString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+        private final int[] ascii;
+
+        ScriptSafeEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii['<'] = ESCAPE_STANDARD;
+            ascii['>'] = ESCAPE_STANDARD;
+            ascii['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        /** Line and paragraph separators end a line in older JavaScript. */
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            return c == '\u2028' ? LINE_SEPARATOR : c == '\u2029' ? PARAGRAPH_SEPARATOR : null;
+        }
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).characterEscapes(new ScriptSafeEscapes()).build();
 
     private Json() {
     }
 
     static String write(Object value) {
-        StringBuilder out = new StringBuilder(256);
-        append(out, value);
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            append(json, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter cannot fail", e);
+        }
         return out.toString();
     }
 
-    private static void append(StringBuilder out, Object value) {
+    private static void append(JsonGenerator json, Object value) throws IOException {
         if (value == null) {
-            out.append("null");
-        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
-            out.append(value);
+            json.writeNull();
+        } else if (value instanceof Boolean bool) {
+            json.writeBoolean(bool);
+        } else if (value instanceof Integer || value instanceof Long) {
+            json.writeNumber(((Number) value).longValue());
         } else if (value instanceof Number number) {
             double d = number.doubleValue();
-            out.append(Double.isFinite(d) ? String.valueOf(d) : "null");
+            if (Double.isFinite(d)) {
+                json.writeNumber(d);
+            } else {
+                json.writeNull();
+            }
         } else if (value instanceof Map<?, ?> map) {
-            out.append('{');
-            boolean first = true;
+            json.writeStartObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                string(out, String.valueOf(entry.getKey()));
-                out.append(':');
-                append(out, entry.getValue());
+                json.writeFieldName(String.valueOf(entry.getKey()));
+                append(json, entry.getValue());
             }
-            out.append('}');
+            json.writeEndObject();
         } else if (value instanceof Collection<?> list) {
-            out.append('[');
-            boolean first = true;
+            json.writeStartArray();
             for (Object item : list) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                append(out, item);
+                append(json, item);
             }
-            out.append(']');
+            json.writeEndArray();
         } else {
-            string(out, value.toString());
+            json.writeString(value.toString());
         }
-    }
-
-    private static void string(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                // '<', '>' and '&' escaped too: the text can never close a script element or start a comment.
-                case '<', '>', '&', '\u2028', '\u2029' -> out.append(String.format("\\u%04x", (int) c));
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

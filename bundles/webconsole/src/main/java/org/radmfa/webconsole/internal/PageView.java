@@ -39,7 +39,7 @@ record PageView(String root, String user, String changeRole, int refreshMillis, 
         NpsImportView.render(out, services.npsImport(), forms, changeRole);
         MfaView.render(out, services.mfaConnectors(), now);
         DecisionsView.render(out, refreshMillis);
-        AuditView.render(out, root);
+        AuditView.render(out, root, services.auditSearch());
         out.println("</div>");
         out.println("<script src='" + Html.escape(root + "/radmfa.js") + "'></script>");
         out.println("<script src='" + Html.escape(root + "/uPlot.iife.min.js") + "'></script>");

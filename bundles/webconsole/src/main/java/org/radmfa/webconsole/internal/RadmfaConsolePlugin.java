@@ -39,6 +39,7 @@ import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.NpsImport;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.RemoteServerAdmin;
+import org.radmfa.api.audit.AuditSearch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +140,10 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RemoteServerGroups remoteServerGroups;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditSearch auditSearch;
+
     private final transient CsrfGuard csrf = new CsrfGuard();
     private final transient DecisionRate rate = new DecisionRate(System::currentTimeMillis);
     private volatile String changeRole = "admin";
@@ -171,7 +176,8 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
 
     private ConsoleServices services() {
         return new ConsoleServices(clientRegistry, statistics, decisionLog, mfaConnectors, mfaActivity, clientAdmin,
-                policyAdmin, userAdmin, npsImport, configurationCheck, remoteServerAdmin, remoteServerGroups);
+                policyAdmin, userAdmin, npsImport, configurationCheck, remoteServerAdmin, remoteServerGroups,
+                auditSearch);
     }
 
     // ------------------------------------------------------------------------------------------------- reading
@@ -186,7 +192,8 @@ public final class RadmfaConsolePlugin extends HttpServlet implements DecisionLi
             case SERIES -> json(response, charts.series().json());
             case DECISIONS -> search(request, response);
             case DECISION -> {
-                Object decision = JsonApi.decision(services(), request.getParameter("id"));
+                Object decision = JsonApi.decision(services(), request.getParameter("id"),
+                        request.getParameter("correlationId"));
                 if (decision == null) {
                     response.sendError(HttpServletResponse.SC_NOT_FOUND);
                 } else {

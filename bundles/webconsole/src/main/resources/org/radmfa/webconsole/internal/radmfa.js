@@ -180,26 +180,35 @@
         });
     });
 
-    // Search of the decision log: results as text; a click opens the decision's full trace and origin.
+    // Search of the audit trail (the audit files, or the decisions in memory without them): results as text; a click
+    // opens the decision's full trace, origin and reply attribute names.
     var search = document.getElementById('radmfa-search');
     if (search) {
         var status = document.getElementById('radmfa-search-status');
+        var notice = document.getElementById('radmfa-search-notice');
         var detail = document.getElementById('radmfa-search-trace');
-        var showDecision = function (id) {
+        var showDecision = function (d, fromFiles) {
             var request = new XMLHttpRequest();
-            request.open('GET', search.getAttribute('data-decision-url') + '?id=' + encodeURIComponent(id), true);
+            var key = fromFiles && d.correlationId ? 'correlationId=' + encodeURIComponent(d.correlationId)
+                : 'id=' + encodeURIComponent(d.id);
+            request.open('GET', search.getAttribute('data-decision-url') + '?' + key, true);
             request.onload = function () {
                 detail.textContent = '';
                 if (request.status !== 200) {
-                    detail.textContent = 'Decision ' + id + ' is no longer in the log (HTTP ' + request.status + ')';
+                    detail.textContent = 'Decision ' + (d.correlationId || d.id) + ' is no longer in the audit trail'
+                        + ' (HTTP ' + request.status + ')';
                     return;
                 }
-                var d = JSON.parse(request.responseText);
+                var one = JSON.parse(request.responseText);
                 var heading = document.createElement('h3');
-                heading.textContent = 'Decision ' + d.id + ': ' + d.outcome + ' ' + d.reason + ' (correlation id '
-                    + d.correlationId + ')';
+                heading.textContent = 'Decision ' + one.id + ': ' + one.outcome + ' ' + one.reason
+                    + ' (correlation id ' + one.correlationId + ', ' + one.time + ', ' + one.source + ')';
                 detail.appendChild(heading);
-                [['Trace', d.trace], ['Origin', d.origin]].forEach(function (part) {
+                var said = document.createElement('p');
+                said.textContent = 'Client ' + one.client + ', user ' + one.user + ', policy '
+                    + (one.policy === null ? '-' : one.policy) + ', ' + one.millis + ' ms: ' + one.detail;
+                detail.appendChild(said);
+                [['Trace', one.trace], ['Origin', one.origin], ['Reply', one.replyAttributes]].forEach(function (part) {
                     var title = document.createElement('div');
                     title.textContent = part[0] + ':';
                     var list = document.createElement('ol');
@@ -219,12 +228,13 @@
         search.addEventListener('submit', function (event) {
             event.preventDefault();
             var query = new URLSearchParams();
-            ['user', 'client', 'correlationId', 'from', 'to'].forEach(function (name) {
+            ['user', 'client', 'correlationId', 'reason', 'from', 'to'].forEach(function (name) {
                 if (search.elements[name].value) {
                     query.set(name, search.elements[name].value);
                 }
             });
             status.textContent = 'searching...';
+            notice.textContent = '';
             var request = new XMLHttpRequest();
             request.open('GET', search.getAttribute('data-url') + '?' + query.toString(), true);
             request.onload = function () {
@@ -236,6 +246,7 @@
                     return;
                 }
                 var result = JSON.parse(request.responseText);
+                var fromFiles = result.source === 'files';
                 result.decisions.forEach(function (d) {
                     var row = document.createElement('tr');
                     row.className = 'radmfa-found';
@@ -243,13 +254,21 @@
                     row.style.cursor = 'pointer';
                     [d.time, d.id, d.client, d.user, d.outcome, d.reason, d.policy === null ? '-' : d.policy,
                         d.millis, d.correlationId].forEach(function (text) { cell(row, text); });
-                    row.addEventListener('click', function () { showDecision(d.id); });
+                    row.addEventListener('click', function () { showDecision(d, fromFiles); });
                     fresh.appendChild(row);
                 });
                 body.parentNode.replaceChild(fresh, body);
-                status.textContent = result.decisions.length + ' found'
-                    + (result.decisions.length === result.limit ? ' (the first ' + result.limit + ')' : '')
-                    + (result.decisionLog ? '' : ': no decision log installed');
+                if (fromFiles) {
+                    status.textContent = result.decisions.length + ' found in the audit files';
+                    notice.textContent = result.summary;
+                    notice.className = result.complete ? '' : 'ui-state-highlight';
+                } else {
+                    status.textContent = result.decisions.length + ' found in memory'
+                        + (result.decisions.length === result.limit ? ' (the first ' + result.limit + ')' : '')
+                        + (result.decisionLog ? '' : ': no decision log installed');
+                    notice.textContent = result.notice;
+                    notice.className = 'ui-state-highlight';
+                }
             };
             request.send();
         });

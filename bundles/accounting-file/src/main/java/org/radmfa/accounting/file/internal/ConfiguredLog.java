@@ -147,6 +147,12 @@ final class ConfiguredLog {
         return current == null ? 0 : current.file().queued();
     }
 
+    /** The format written, null until configured. */
+    RecordFormat format() {
+        Active current = active;
+        return current == null ? null : current.settings().format();
+    }
+
     RotatingLogFile file() {
         Active current = active;
         return current == null ? null : current.file();

@@ -1,5 +1,7 @@
 package org.radmfa.accounting.file.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.LoggingHealth;
+import org.radmfa.api.audit.AuditQuery;
+import org.radmfa.api.audit.AuditSearch;
+import org.radmfa.api.audit.AuditSearchResult;
+import org.radmfa.api.audit.AuditedDecision;
 import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * with, its correlation id linking it to the accounting records of its session (the NAS echoes it in Class). Never a
  * password, an OTP or a key: decisions carry none, and reply attribute values are left out. Rotation, retention and
  * the failure policy are those of the accounting files; with {@code onFailure = discard-requests} a failing audit
- * file turns Access-Requests away, as NPS does when its log cannot be written.
+ * file turns Access-Requests away, as NPS does when its log cannot be written. In JSON, the trail is searchable
+ * ({@link AuditSearch}): the console and {@code radmfa:audit-search} read it back, current and rotated files.
  */
-@Component(service = {DecisionListener.class, LoggingHealth.class}, configurationPid = FileAuditLog.PID)
+@Component(service = {DecisionListener.class, LoggingHealth.class, AuditSearch.class},
+        configurationPid = FileAuditLog.PID)
 @Designate(ocd = FileAuditLog.Config.class)
-public final class FileAuditLog implements DecisionListener, LoggingHealth {
+public final class FileAuditLog implements DecisionListener, LoggingHealth, AuditSearch {
     static final String PID = "org.radmfa.audit.file";
     private static final Logger LOG = LoggerFactory.getLogger(FileAuditLog.class);
 
@@ -71,9 +80,17 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
                 description = "Decisions waiting for the disk; beyond it a decision is left out of the file and the"
                         + " log says so")
         int queueCapacity() default 10000;
+
+        @AttributeDefinition(name = "Lines one search reads at most",
+                description = "Bounds the work of one audit search (console, radmfa:audit-search); a search that"
+                        + " reaches it stops and says where.")
+        int searchMaxLines() default 2_000_000;
     }
 
+    private static final ConfigType TYPE = ConfigType.of(Config.class);
+
     private final ConfiguredLog log;
+    private volatile int searchMaxLines = 2_000_000;
 
     /** For DS. */
     public FileAuditLog() {
@@ -81,7 +98,7 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     }
 
     FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS),
+        this.log = new ConfiguredLog(TYPE, PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS),
                 clock, disk);
     }
 
@@ -89,6 +106,11 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     @Modified
     void configure(Map<String, Object> properties) {
         log.configure(properties);
+        try {
+            searchMaxLines = TYPE.read(properties).integer("searchMaxLines", 1000, 1_000_000_000);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("{} (the search keeps reading at most {} lines)", e.getMessage(), searchMaxLines);
+        }
     }
 
     @Deactivate
@@ -108,6 +130,43 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth {
     }
 
     /** "audit file", or "audit file:<name>" for a factory configuration {@code org.radmfa.audit.file-<name>.cfg}. */
+    @Override
+    public AuditSearchResult search(AuditQuery query) {
+        try {
+            return trail().search(query);
+        } catch (IOException e) {
+            throw new UncheckedIOException(description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<AuditedDecision> decision(String correlationId) {
+        try {
+            return trail().decision(correlationId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String description() {
+        RotatingLogFile file = log.file();
+        return file == null ? name() : name() + " in " + file.directory().toAbsolutePath();
+    }
+
+    /** @throws IllegalStateException while not configured, or when the files are NPS XML */
+    private AuditTrail trail() {
+        RotatingLogFile file = log.file();
+        if (file == null) {
+            throw new IllegalStateException(name() + ": " + log.failure().orElse("not configured"));
+        }
+        if (log.format() != RecordFormat.JSON) {
+            throw new IllegalStateException(description() + " is written as NPS DTS XML: only JSON lines"
+                    + " (format = json) can be searched");
+        }
+        return new AuditTrail(file.directory(), file.options().naming(), searchMaxLines);
+    }
+
     @Override
     public String name() {
         String name = log.name();

@@ -1,18 +1,35 @@
 package org.radmfa.accounting.file.internal;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.audit.AuditedDecision;
 
-/** One accounting record as one line of JSON, for log shippers. Attributes that repeat become arrays. */
+/**
+ * One record as one line of JSON, for log shippers and for {@link AuditTrail}, written with Jackson's streaming
+ * generator. Attributes that repeat become arrays.
+ */
 final class JsonLines {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /**
+     * Thread-safe once configured. Lower-case hex in {@code \}{@code u00xx} escapes, as the lines were written before
+     * Jackson: the files stay byte for byte what they were for every value but a backspace or form feed (now
+     * {@code \b}, {@code \f}: the same JSON string).
+     */
+    static final JsonFactory FACTORY = JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
 
     private JsonLines() {
     }
@@ -23,135 +40,78 @@ final class JsonLines {
      */
     static String line(DecisionRecord record) {
         Decision decision = record.decision();
-        StringBuilder out = new StringBuilder(1024);
-        out.append("{\"correlationId\":");
-        string(out, String.valueOf(record.correlationId()));
-        out.append(",\"id\":");
-        string(out, record.id());
-        out.append(",\"time\":");
-        string(out, record.time().toString());
-        out.append(",\"client\":");
-        string(out, record.client());
-        out.append(",\"user\":");
-        string(out, record.userName());
-        out.append(",\"outcome\":");
-        string(out, decision.outcome().name());
-        out.append(",\"reason\":");
-        string(out, decision.reason().name());
-        out.append(",\"npsReasonCode\":").append(decision.reason().npsCode());
-        out.append(",\"policy\":");
-        if (decision.policyName() == null) {
-            out.append("null");
-        } else {
-            string(out, decision.policyName());
-        }
-        out.append(",\"millis\":").append(record.millis());
-        if (!record.origin().isEmpty()) {
-            out.append(",\"request\":");
-            attributes(out, record.origin());
-        }
-        out.append(",\"detail\":");
-        string(out, String.valueOf(decision.detail()));
-        out.append(",\"replyAttributes\":[");
-        boolean first = true;
-        for (var attribute : decision.replyAttributes()) {
-            if (!first) {
-                out.append(',');
+        StringWriter out = new StringWriter(1024);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("correlationId", String.valueOf(record.correlationId()));
+            json.writeStringField("id", record.id());
+            json.writeStringField("time", record.time().toString());
+            json.writeStringField("client", record.client());
+            json.writeStringField("user", record.userName());
+            json.writeStringField("outcome", decision.outcome().name());
+            json.writeStringField("reason", decision.reason().name());
+            json.writeNumberField("npsReasonCode", decision.reason().npsCode());
+            json.writeStringField("policy", decision.policyName());
+            json.writeNumberField("millis", record.millis());
+            if (!record.origin().isEmpty()) {
+                json.writeFieldName("request");
+                attributes(json, record.origin());
             }
-            first = false;
-            string(out, attribute.name().equals("Class") ? attribute.toString() : attribute.name());
-        }
-        out.append("],\"trace\":[");
-        for (int i = 0; i < decision.trace().size(); i++) {
-            if (i > 0) {
-                out.append(',');
+            json.writeStringField("detail", String.valueOf(decision.detail()));
+            json.writeArrayFieldStart("replyAttributes");
+            for (var attribute : decision.replyAttributes()) {
+                json.writeString(AuditedDecision.withoutValue(attribute));
             }
-            string(out, decision.trace().get(i));
+            json.writeEndArray();
+            json.writeArrayFieldStart("trace");
+            for (String step : decision.trace()) {
+                json.writeString(step);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter cannot fail", e);
         }
-        return out.append("]}\n").toString();
+        return out.append('\n').toString();
     }
 
     static String line(AccountingRecord record) {
-        StringBuilder out = new StringBuilder(256);
-        out.append("{\"id\":");
-        string(out, record.id());
-        out.append(",\"received\":");
-        string(out, record.received().toString());
-        out.append(",\"client\":");
-        string(out, record.clientName());
-        out.append(",\"source\":");
-        string(out, record.source().getAddress().getHostAddress() + ":" + record.source().getPort());
-        out.append(",\"attributes\":");
-        attributes(out, record.attributes());
-        return out.append("}\n").toString();
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("id", record.id());
+            json.writeStringField("received", record.received().toString());
+            json.writeStringField("client", record.clientName());
+            json.writeStringField("source", record.source().getAddress().getHostAddress() + ":"
+                    + record.source().getPort());
+            json.writeFieldName("attributes");
+            attributes(json, record.attributes());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter cannot fail", e);
+        }
+        return out.append('\n').toString();
     }
 
     /** Attributes as one JSON object, by name; an attribute that repeats becomes an array. */
-    private static void attributes(StringBuilder out, List<RequestAttribute> attributes) {
-        out.append('{');
+    private static void attributes(JsonGenerator json, List<RequestAttribute> attributes) throws IOException {
         Map<String, List<String>> grouped = new LinkedHashMap<>();
         for (RequestAttribute attribute : attributes) {
-            grouped.computeIfAbsent(attribute.name(), name -> new java.util.ArrayList<>()).add(attribute.value());
+            grouped.computeIfAbsent(attribute.name(), name -> new ArrayList<>()).add(attribute.value());
         }
-        boolean first = true;
+        json.writeStartObject();
         for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            string(out, entry.getKey());
-            out.append(':');
+            json.writeFieldName(entry.getKey());
             if (entry.getValue().size() == 1) {
-                string(out, entry.getValue().get(0));
+                json.writeString(entry.getValue().get(0));
             } else {
-                out.append('[');
-                for (int i = 0; i < entry.getValue().size(); i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    string(out, entry.getValue().get(i));
+                json.writeStartArray();
+                for (String value : entry.getValue()) {
+                    json.writeString(value);
                 }
-                out.append(']');
+                json.writeEndArray();
             }
         }
-        out.append('}');
-    }
-
-    static void string(StringBuilder out, String value) {
-        out.append('"');
-        int length = value.length();
-        int clean = 0;
-        while (clean < length && !needsEscape(value.charAt(clean))) {
-            clean++;
-        }
-        // Nearly every value is plain text: copied in one piece (append(String) copies arrays, append(CharSequence,
-        // int, int) goes char by char), which is what keeps the audit writer fast.
-        if (clean == length) {
-            out.append(value).append('"');
-            return;
-        }
-        out.append(value, 0, clean);
-        for (int i = clean; i < length; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private static boolean needsEscape(char c) {
-        return c < 0x20 || c == '"' || c == '\\';
+        json.writeEndObject();
     }
 }

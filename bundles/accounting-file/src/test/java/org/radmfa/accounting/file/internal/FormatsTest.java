@@ -2,6 +2,7 @@ package org.radmfa.accounting.file.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
@@ -53,12 +54,15 @@ class FormatsTest {
     }
 
     @Test
-    void jsonStringsEscapeWhatJsonForbidsAndKeepTheRest() {
-        StringBuilder out = new StringBuilder();
-        JsonLines.string(out, "plain text, ünïcødé");
-        JsonLines.string(out, "q\"b\\n\nr\rt\tc\u0001\u001fend");
-        JsonLines.string(out, "");
-        assertEquals("\"plain text, ünïcødé\"\"q\\\"b\\\\n\\nr\\rt\\tc\\u0001\\u001fend\"\"\"", out.toString());
+    void jsonStringsEscapeWhatJsonForbidsAndKeepTheRest() throws Exception {
+        String awkward = "q\"b\\n\nr\rt\tc\u0001\u001fend ünïcødé";
+        String line = JsonLines.line(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", awkward,
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-1"));
+        // As the hand-written escaper wrote them (lower-case hex), so that existing files and parsers see no change.
+        assertTrue(line.contains("\"user\":\"q\\\"b\\\\n\\nr\\rt\\tc\\u0001\\u001fend ünïcødé\""), line);
+        assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, "one line");
+        assertEquals(awkward, AuditLine.parse(line.strip().getBytes(StandardCharsets.UTF_8), "f").user());
+        assertEquals("", AuditLine.parse(line.strip().getBytes(StandardCharsets.UTF_8), "f").detail());
     }
 
     /** The record of the README's example, element by element as NPS writes its DTS compliant log. */

@@ -1,5 +1,8 @@
 package org.radmfa.accounting.pgsql.internal;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.RequestAttribute;
@@ -33,6 +39,8 @@ import org.radmfa.api.RequestAttribute;
  * anything else carry no new information.
  */
 final class Rows {
+    /** Jackson's streaming generator, thread-safe once built. */
+    private static final JsonFactory JSON = new JsonFactory();
     static final String INSERT = "INSERT INTO accounting_record (id, received, client, source, status_type,"
             + " session_id, user_name, nas_ip, attributes, content_hash, server)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
@@ -82,36 +90,33 @@ final class Rows {
         insert.setBytes(10, contentHash(record));
     }
 
-    /** The attributes as one JSON object; an attribute that repeats (Class) becomes an array. */
+    /** The attributes as one JSON object; an attribute that repeats (Class) becomes an array. NUL becomes U+FFFD. */
     static String json(List<RequestAttribute> attributes) {
         Map<String, List<String>> grouped = new LinkedHashMap<>();
         for (RequestAttribute attribute : attributes) {
             grouped.computeIfAbsent(attribute.name(), name -> new ArrayList<>()).add(attribute.value());
         }
-        StringBuilder out = new StringBuilder(256).append('{');
-        boolean first = true;
-        for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            string(out, entry.getKey());
-            out.append(':');
-            List<String> values = entry.getValue();
-            if (values.size() == 1) {
-                string(out, values.get(0));
-            } else {
-                out.append('[');
-                for (int i = 0; i < values.size(); i++) {
-                    if (i > 0) {
-                        out.append(',');
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            for (Map.Entry<String, List<String>> entry : grouped.entrySet()) {
+                json.writeFieldName(clean(entry.getKey()));
+                List<String> values = entry.getValue();
+                if (values.size() == 1) {
+                    json.writeString(clean(String.valueOf(values.get(0))));
+                } else {
+                    json.writeStartArray();
+                    for (String value : values) {
+                        json.writeString(clean(String.valueOf(value)));
                     }
-                    string(out, values.get(i));
+                    json.writeEndArray();
                 }
-                out.append(']');
             }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter cannot fail", e);
         }
-        return out.append('}').toString();
+        return out.toString();
     }
 
     /** SHA-256 over the client and the attributes that stay the same when the same event is sent again. */
@@ -143,29 +148,5 @@ final class Rows {
     /** PostgreSQL text and jsonb refuse NUL; a RADIUS string may hold one. It becomes U+FFFD. */
     static String clean(String value) {
         return value == null ? null : value.replace('\u0000', '\uFFFD');
-    }
-
-    private static void string(StringBuilder out, String value) {
-        out.append('"');
-        String text = String.valueOf(value);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\u0000' -> out.append('\uFFFD');
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }
