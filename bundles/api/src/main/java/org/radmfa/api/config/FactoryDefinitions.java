@@ -1,6 +1,7 @@
 package org.radmfa.api.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,9 +131,17 @@ public final class FactoryDefinitions<D> {
      * (a vault that opens sealed secrets, a directory that knows a group).
      */
     public synchronized List<Update<D>> readAgain(Install<D> install) {
+        return readAgain(List.copyOf(lastGiven.keySet()), install);
+    }
+
+    /** Reads these configurations again as they were last given; PIDs never given or removed are skipped. */
+    public synchronized List<Update<D>> readAgain(Collection<String> pids, Install<D> install) {
         List<Update<D>> updates = new ArrayList<>();
-        for (Map.Entry<String, Map<String, ?>> given : List.copyOf(lastGiven.entrySet())) {
-            updates.add(update(given.getKey(), given.getValue(), install));
+        for (String pid : List.copyOf(pids)) {
+            Map<String, ?> given = lastGiven.get(pid);
+            if (given != null) {
+                updates.add(update(pid, given, install));
+            }
         }
         return updates;
     }

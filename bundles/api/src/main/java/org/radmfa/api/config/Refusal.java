@@ -18,6 +18,6 @@ public record Refusal(String pid, String kind, String source, String key, String
     public String message() {
         return "Refused " + kind + " configuration " + source + ": key '" + key + "': " + reason + "; "
                 + (lastGoodServing ? "its last good definition keeps serving"
-                        : "no earlier definition of it was accepted, so it serves nothing until it is fixed");
+                        : "no earlier version of it was accepted, so nothing of it serves yet");
     }
 }

@@ -77,8 +77,8 @@ class FactoryDefinitionsTest {
         Refusal refusal = things.update("a", file("a", "size", "2")).refusal().orElseThrow();
         assertFalse(refusal.lastGoodServing());
         assertEquals("name", refusal.key());
-        assertTrue(refusal.message().endsWith("no earlier definition of it was accepted, so it serves nothing until"
-                + " it is fixed"), refusal.message());
+        assertTrue(refusal.message().endsWith("; no earlier version of it was accepted, so nothing of it serves yet"),
+                refusal.message());
         assertTrue(things.definitions().isEmpty());
     }
 
@@ -135,7 +135,13 @@ class FactoryDefinitionsTest {
         });
         assertEquals(1, again.size());
         assertEquals(new Parsed("first", 4), things.definitions().get("a"), "the refused change, accepted now");
+        things.update("b", file("b", "name", "second", "size", "12"));
+        assertEquals(1, things.readAgain(List.of("b", "never-given"), (pid, definition, config) -> {
+        }).size(), "only the PIDs asked for, and only those given");
         things.remove("a");
+        assertEquals(1, things.readAgain((pid, definition, config) -> {
+        }).size());
+        things.remove("b");
         assertTrue(things.readAgain((pid, definition, config) -> {
         }).isEmpty(), "a removed configuration is not read again");
     }
