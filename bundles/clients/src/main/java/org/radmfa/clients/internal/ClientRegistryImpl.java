@@ -31,6 +31,8 @@ import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedMessageAuthenticators;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * first, so that the per-packet path takes no lock; changes rebuild the snapshot. The clients come from their factory
  * configurations through {@link ClientDefinitions}, the registry's own object.
  */
-@Component(service = ClientRegistry.class)
-public final class ClientRegistryImpl implements ClientRegistry {
+@Component(service = {ClientRegistry.class, RefusedConfigurations.class})
+public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(ClientRegistryImpl.class);
 
     private record Entry(String key, RadiusClient client, AddressMatcher matcher, String source) {
@@ -94,6 +96,11 @@ public final class ClientRegistryImpl implements ClientRegistry {
 
     ClientDefinitions definitions() {
         return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
     }
 
     /** Dynamic: a vault restart must not take every client away. */

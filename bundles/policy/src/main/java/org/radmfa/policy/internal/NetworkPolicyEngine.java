@@ -28,6 +28,8 @@ import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.User;
 import org.radmfa.api.UserDirectory;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * conditions all match decides. Evaluation reads immutable snapshots and has no side effects, so it also serves
  * what-if evaluations.
  */
-@Component(service = {PolicyEngine.class, DirectoryListener.class})
-public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListener {
+@Component(service = {PolicyEngine.class, DirectoryListener.class, RefusedConfigurations.class})
+public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListener, RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkPolicyEngine.class);
 
     /** The policy files: this engine's own object, fed by ConfigurationAdmin through two factories. */
@@ -70,6 +72,13 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
 
     PolicyDefinitions definitions() {
         return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        List<Refusal> refusals = new ArrayList<>(definitions.connectionPolicies().definitions().refusals());
+        refusals.addAll(definitions.networkPolicies().definitions().refusals());
+        return refusals;
     }
 
     /**

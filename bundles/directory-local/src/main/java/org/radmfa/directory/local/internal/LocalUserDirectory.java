@@ -52,6 +52,8 @@ import org.radmfa.api.ReasonCode;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.User;
 import org.radmfa.api.UserDirectory;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * digest of the password is kept in memory only, so that a user's repeated logins cost microseconds, not the
  * hash's deliberate tens of milliseconds; it is forgotten when the user's definition changes.
  */
-@Component(service = UserDirectory.class, configurationPid = LocalUserDirectory.PID)
+@Component(service = {UserDirectory.class, RefusedConfigurations.class}, configurationPid = LocalUserDirectory.PID)
 @Designate(ocd = LocalUserDirectory.Config.class)
-public final class LocalUserDirectory implements UserDirectory {
+public final class LocalUserDirectory implements UserDirectory, RefusedConfigurations {
     static final String PID = "org.radmfa.directory.local";
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDirectory.class);
 
@@ -139,6 +141,11 @@ public final class LocalUserDirectory implements UserDirectory {
 
     LocalUserDefinitions definitions() {
         return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
     }
 
     /** Dynamic: a vault restart must not take the users away; sealed CHAP passwords wait for it. */

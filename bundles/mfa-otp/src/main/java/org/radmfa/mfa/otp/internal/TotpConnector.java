@@ -42,6 +42,8 @@ import org.radmfa.api.MfaRequest;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.admin.OtpAdmin;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * password. A code works once (the step it belongs to is remembered per user), a small clock drift is tolerated,
  * and failed attempts are limited per user.
  */
-@Component(service = {MfaConnector.class, OtpAdmin.class}, configurationPid = TotpConnector.PID,
+@Component(service = {MfaConnector.class, OtpAdmin.class, RefusedConfigurations.class}, configurationPid = TotpConnector.PID,
         property = "connector=otp")
 @Designate(ocd = TotpConnector.Config.class)
-public final class TotpConnector implements MfaConnector, OtpAdmin {
+public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfigurations {
     static final String PID = "org.radmfa.mfa.otp";
     private static final Logger LOG = LoggerFactory.getLogger(TotpConnector.class);
 
@@ -152,6 +154,11 @@ public final class TotpConnector implements MfaConnector, OtpAdmin {
 
     OtpEnrollmentFiles enrollmentFiles() {
         return enrollmentFiles;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return enrollmentFiles.refusals();
     }
 
     @Modified
