@@ -12,7 +12,9 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
+import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +79,8 @@ final class ClientDefinitions implements ManagedServiceFactory {
         return definitions.refusals();
     }
 
-    private void install(String pid, ClientDefinition.Parsed parsed, org.radmfa.api.config.ConfigReader config)
-            throws org.radmfa.api.config.InvalidConfigurationException {
+    private void install(String pid, ClientDefinition.Parsed parsed, ConfigReader config)
+            throws InvalidConfigurationException {
         SecretVault sealer = vault;
         String secret = config.string("secret", "");
         if (sealer != null && configurationAdmin != null && !secret.startsWith(ClientDefinition.SEALED)) {
