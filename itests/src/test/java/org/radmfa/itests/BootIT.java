@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -124,6 +125,91 @@ public class BootIT extends RadmfaTestSupport {
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; logging sinks seen: " + seen.get(), e);
+        }
+    }
+
+    /**
+     * The bundles that read definition files (clients, users, policies) keep their tables as their own objects: the
+     * service registry shows the API services and a ManagedServiceFactory per factory PID, and no type of an
+     * internal package (what service:list shows is what other bundles may use).
+     */
+    @Test
+    public void definitionOwnersPublishNoInternalTypes() throws Exception {
+        Set<String> owners = Set.of("org.radmfa.clients", "org.radmfa.directory-local", "org.radmfa.policy",
+                "org.radmfa.admin");
+        Await.until("the definition factories of " + owners + ", now "
+                + RegisteredServices.factoryPids(bundleContext, owners), TIMEOUT,
+                () -> RegisteredServices.factoryPids(bundleContext, owners).containsAll(Set.of("org.radmfa.client",
+                        "org.radmfa.user", "org.radmfa.policy", "org.radmfa.crp")));
+        assertEquals(List.of(), RegisteredServices.internalTypes(bundleContext, owners));
+        for (Class<?> type : List.of(org.radmfa.api.ClientRegistry.class, org.radmfa.api.UserDirectory.class,
+                org.radmfa.api.PolicyEngine.class, org.radmfa.api.admin.ClientAdmin.class)) {
+            assertNotNull(type.getName() + " is still published", bundleContext.getServiceReference(type));
+        }
+        // The files are read through the factories: the demo client serves, with its OCD default for the vendor.
+        Await.until("the demo client registered", TIMEOUT, () -> {
+            var reference = bundleContext.getServiceReference(org.radmfa.api.ClientRegistry.class);
+            org.radmfa.api.ClientRegistry registry = reference == null ? null : bundleContext.getService(reference);
+            try {
+                return registry != null && registry.clients().stream().anyMatch(client -> client.name().equals(
+                        "localhost-demo") && client.messageAuthenticator() == org.radmfa.api.MessageAuthenticatorPolicy
+                                .OPTIONAL);
+            } finally {
+                if (registry != null) {
+                    bundleContext.ungetService(reference);
+                }
+            }
+        });
+    }
+
+    /**
+     * A refused client file shows in radmfa:check with its key and reason (not only in the log) and registers
+     * nothing; once corrected, the finding goes and the client serves.
+     */
+    @Test
+    public void aRefusedFileShowsInTheCheckUntilItIsCorrected() throws Exception {
+        Configuration broken = configurationAdmin.getFactoryConfiguration("org.radmfa.client", "refused-itest", "?");
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>(Map.of("name", "refused-itest",
+                "address", "192.0.2.0/33", "secret", "a-long-enough-test-secret-1"));
+        broken.update(properties);
+        try {
+            String subject = "configuration org.radmfa.client~refused-itest";
+            java.util.concurrent.atomic.AtomicReference<String> check = new java.util.concurrent.atomic.AtomicReference<>();
+            Await.until("radmfa:check names the refused file", TIMEOUT, () -> {
+                check.set(configurationCheck());
+                return check.get().contains(subject);
+            });
+            assertTrue(check.get(), check.get().contains("key 'address'"));
+            assertTrue(registeredClients().stream().noneMatch("refused-itest"::equals));
+
+            properties.put("address", "192.0.2.0/30");
+            broken.update(properties);
+            Await.until("the corrected client registered", TIMEOUT,
+                    () -> registeredClients().contains("refused-itest"));
+            Await.until("radmfa:check no longer names it", TIMEOUT,
+                    () -> !configurationCheck().contains(subject));
+        } finally {
+            broken.delete();
+        }
+    }
+
+    private String configurationCheck() {
+        try {
+            return shell("radmfa:check --no-format");
+        } catch (Exception e) {
+            throw new AssertionError("radmfa:check failed", e);
+        }
+    }
+
+    private List<String> registeredClients() {
+        var reference = bundleContext.getServiceReference(org.radmfa.api.ClientRegistry.class);
+        org.radmfa.api.ClientRegistry registry = reference == null ? null : bundleContext.getService(reference);
+        try {
+            return registry == null ? List.of() : registry.clients().stream().map(c -> c.name()).toList();
+        } finally {
+            if (registry != null) {
+                bundleContext.ungetService(reference);
+            }
         }
     }
 

@@ -69,6 +69,19 @@ public class OtpIT extends RadmfaTestSupport {
         return response;
     }
 
+    /**
+     * The enrollments are the connector's own object, read through a ManagedServiceFactory; the shell commands use
+     * the API's OtpAdmin. Nothing of the bundle's internal package shows in the service registry.
+     */
+    @Test
+    public void theConnectorPublishesOnlyApiTypes() throws Exception {
+        java.util.Set<String> otp = java.util.Set.of("org.radmfa.mfa-otp");
+        Await.until("the TOTP enrollment factory", TIMEOUT,
+                () -> RegisteredServices.factoryPids(bundleContext, otp).contains("org.radmfa.otp"));
+        assertEquals(java.util.List.of(), RegisteredServices.internalTypes(bundleContext, otp));
+        assertNotNull(bundleContext.getServiceReference(org.radmfa.api.admin.OtpAdmin.class));
+    }
+
     /** The OTP commands are in the shipped command ACL too (ManagementIT checks the management bundle's). */
     @Test
     public void theOtpCommandsAreInTheShippedAcl() throws Exception {

@@ -24,6 +24,7 @@ import org.radmfa.api.admin.ClientAdmin;
 import org.radmfa.api.admin.ClientEntry;
 import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.InvalidDefinitionException;
+import org.radmfa.api.admin.DefinitionValidator;
 
 /**
  * RADIUS clients as {@code etc/org.radmfa.client-<name>.cfg}. The shared secret is written sealed by the vault
@@ -43,9 +44,21 @@ public final class ClientAdminImpl implements ClientAdmin {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SecretVault vault;
 
+    /** The validators of the bundles that read the files; dynamic: they come and go with those bundles. */
+    private final Validators validators = new Validators();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.bind(validator, properties);
+    }
+
+    void unbindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.unbind(validator, properties);
+    }
+
     @Activate
-    public ClientAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
-            BundleContext context) {
+    public ClientAdminImpl(@Reference ConfigurationAdmin configurationAdmin, BundleContext context) {
         this.store = new DefinitionStore(configurationAdmin, EtcDirectory.of(context, "RADIUS client"), FACTORY_PID,
                 "RADIUS client", () -> validators.forFactoryPid(FACTORY_PID));
     }

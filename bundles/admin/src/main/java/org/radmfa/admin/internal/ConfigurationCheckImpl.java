@@ -34,6 +34,8 @@ import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 
 /**
  * The configuration check over the running appliance: clients and policies from the admin services, secrets from the
@@ -67,6 +69,11 @@ public final class ConfigurationCheckImpl implements ConfigurationCheck {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<Map.Entry<Map<String, Object>, MfaConnector>> connectors = List.of();
 
+    /** The bundles that read factory configurations, which say which files they refuse right now. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<RefusedConfigurations> refusers = List.of();
+
     @Activate
     public ConfigurationCheckImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference ClientAdmin clients,
             @Reference PolicyAdmin policies, @Reference LocalUserAdmin users) {
@@ -96,9 +103,28 @@ public final class ConfigurationCheckImpl implements ConfigurationCheck {
         for (Map.Entry<Map<String, Object>, MfaConnector> connector : connectors) {
             connectorFacts.add(connector(connector.getValue().name(), connector.getKey()));
         }
-        return CheckRules.all(new CheckFacts(clientFacts, settings(PolicyKind.NETWORK),
+        List<Refusal> refused = new ArrayList<>();
+        for (RefusedConfigurations refuser : refusers) {
+            refused.addAll(refuser.refusals());
+        }
+        List<CheckFinding> findings = new ArrayList<>(refusals(refused));
+        findings.addAll(CheckRules.all(new CheckFacts(clientFacts, settings(PolicyKind.NETWORK),
                 settings(PolicyKind.CONNECTION_REQUEST), mfaTimeoutSeconds(), groups, connectorFacts,
-                users.users().stream().map(u -> u.settings().name()).toList(), clock.instant()));
+                users.users().stream().map(u -> u.settings().name()).toList(), clock.instant())));
+        return findings;
+    }
+
+    /**
+     * A refused file is an error: what it says does not serve (an earlier version may, which is worse to notice). The
+     * checks above see the files as stored, so only this tells that the appliance does not run what they say.
+     */
+    static List<CheckFinding> refusals(List<Refusal> refused) {
+        return refused.stream().sorted(java.util.Comparator.comparing(Refusal::source)).map(refusal -> new CheckFinding(
+                CheckFinding.Severity.ERROR, "refused-configuration", refusal.source(), "the " + refusal.kind()
+                        + " in it is refused: key '" + refusal.key() + "': " + refusal.reason() + "; "
+                        + (refusal.lastGoodServing() ? "its last good version keeps serving"
+                                : "nothing of it serves"), "correct key '" + refusal.key() + "' in " + refusal.source()
+                                        + "; it is read again within seconds of saving")).toList();
     }
 
     private List<org.radmfa.api.admin.PolicySettings> settings(PolicyKind kind) throws AdminException {

@@ -18,6 +18,10 @@ import org.radmfa.api.admin.InvalidDefinitionException;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.admin.LocalUserEntry;
 import org.radmfa.api.admin.LocalUserSettings;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.admin.DefinitionValidator;
 
 /**
  * Local users as {@code etc/org.radmfa.user-<name>.cfg}. A password is turned into what the store keeps by the
@@ -33,9 +37,21 @@ public final class LocalUserAdminImpl implements LocalUserAdmin {
 
     private final DefinitionStore store;
 
+    /** The validators of the bundles that read the files; dynamic: they come and go with those bundles. */
+    private final Validators validators = new Validators();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.bind(validator, properties);
+    }
+
+    void unbindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.unbind(validator, properties);
+    }
+
     @Activate
-    public LocalUserAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
-            BundleContext context) {
+    public LocalUserAdminImpl(@Reference ConfigurationAdmin configurationAdmin, BundleContext context) {
         this.store = new DefinitionStore(configurationAdmin, EtcDirectory.of(context, "local user"), FACTORY_PID,
                 "local user", () -> validators.forFactoryPid(FACTORY_PID));
     }

@@ -21,6 +21,10 @@ import org.radmfa.api.admin.PolicyAdmin;
 import org.radmfa.api.admin.PolicyEntry;
 import org.radmfa.api.admin.PolicyKind;
 import org.radmfa.api.admin.PolicySettings;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.admin.DefinitionValidator;
 
 /**
  * Network policies ({@code etc/org.radmfa.policy-<name>.cfg}) and connection request policies
@@ -36,9 +40,21 @@ public final class PolicyAdminImpl implements PolicyAdmin {
 
     private final Map<PolicyKind, DefinitionStore> stores = new EnumMap<>(PolicyKind.class);
 
+    /** The validators of the bundles that read the files; dynamic: they come and go with those bundles. */
+    private final Validators validators = new Validators();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.bind(validator, properties);
+    }
+
+    void unbindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.unbind(validator, properties);
+    }
+
     @Activate
-    public PolicyAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
-            BundleContext context) {
+    public PolicyAdminImpl(@Reference ConfigurationAdmin configurationAdmin, BundleContext context) {
         for (PolicyKind kind : PolicyKind.values()) {
             String description = kind == PolicyKind.NETWORK ? "network policy" : "connection request policy";
             stores.put(kind, new DefinitionStore(configurationAdmin, EtcDirectory.of(context, description),

@@ -23,6 +23,7 @@ import org.radmfa.api.admin.InvalidDefinitionException;
 import org.radmfa.api.admin.RemoteServerAdmin;
 import org.radmfa.api.admin.RemoteServerEntry;
 import org.radmfa.api.admin.RemoteServerSettings;
+import org.radmfa.api.admin.DefinitionValidator;
 
 /**
  * Servers of remote RADIUS server groups as {@code etc/org.radmfa.proxy.server-<group>-<name>.cfg}, the factory
@@ -43,9 +44,21 @@ public final class RemoteServerAdminImpl implements RemoteServerAdmin {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SecretVault vault;
 
+    /** The validators of the bundles that read the files; dynamic: they come and go with those bundles. */
+    private final Validators validators = new Validators();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.bind(validator, properties);
+    }
+
+    void unbindValidator(DefinitionValidator validator, Map<String, Object> properties) {
+        validators.unbind(validator, properties);
+    }
+
     @Activate
-    public RemoteServerAdminImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference Validators validators,
-            BundleContext context) {
+    public RemoteServerAdminImpl(@Reference ConfigurationAdmin configurationAdmin, BundleContext context) {
         this.store = new DefinitionStore(configurationAdmin, EtcDirectory.of(context, "remote RADIUS server"),
                 FACTORY_PID, "remote RADIUS server", () -> validators.forFactoryPid(FACTORY_PID));
     }

@@ -16,7 +16,7 @@
  * production, each finding with its fix.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.radmfa.api.admin;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -23,16 +29,20 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedMessageAuthenticators;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The registry the transport asks for every datagram. Lookups read an immutable snapshot, sorted most specific
- * first, so that the per-packet path takes no lock; changes rebuild the snapshot.
+ * first, so that the per-packet path takes no lock; changes rebuild the snapshot. The clients come from their factory
+ * configurations through {@link ClientDefinitions}, the registry's own object.
  */
-@Component(service = {ClientRegistry.class, ClientTable.class})
-public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
+@Component(service = {ClientRegistry.class, RefusedConfigurations.class})
+public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(ClientRegistryImpl.class);
 
     private record Entry(String key, RadiusClient client, AddressMatcher matcher, String source) {
@@ -49,14 +59,59 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
     private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
     private volatile SharedMessageAuthenticators shared;
     private volatile List<Entry> snapshot = List.of();
+    private final ClientDefinitions definitions;
+    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
 
     @Activate
-    public ClientRegistryImpl(BundleContext context) {
-        this(memoryFile(context));
+    public ClientRegistryImpl(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+        this(memoryFile(context), configurationAdmin);
     }
 
     ClientRegistryImpl(Path memoryFile) {
+        this(memoryFile, null);
+    }
+
+    ClientRegistryImpl(Path memoryFile, ConfigurationAdmin configurationAdmin) {
         this.messageAuthenticators = new MessageAuthenticatorMemory(memoryFile);
+        this.definitions = new ClientDefinitions(this, configurationAdmin);
+    }
+
+    /**
+     * Registered by hand rather than as a component: the definitions are this registry's own object, and a
+     * ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, ClientDefinition.FACTORY_PID);
+        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (definitionsRegistration != null) {
+            definitionsRegistration.unregister();
+        }
+    }
+
+    ClientDefinitions definitions() {
+        return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
+    }
+
+    /** Dynamic: a vault restart must not take every client away. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVault(SecretVault bound) {
+        definitions.vault(bound);
+    }
+
+    void unbindVault(SecretVault unbound) {
+        definitions.vaultGone(unbound);
     }
 
     private static Path memoryFile(BundleContext context) {
@@ -156,8 +211,12 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
         return snapshot.stream().map(Entry::client).sorted(Comparator.comparing(RadiusClient::name)).toList();
     }
 
-    @Override
-    public synchronized void put(String key, RadiusClient client, AddressMatcher matcher, String source) {
+    /**
+     * Adds or replaces the client of this configuration.
+     *
+     * @throws IllegalArgumentException when the name or address is already taken by another configuration
+     */
+    synchronized void put(String key, RadiusClient client, AddressMatcher matcher, String source) {
         for (Entry other : entries.values()) {
             if (other.key().equals(key)) {
                 continue;
@@ -180,8 +239,7 @@ public final class ClientRegistryImpl implements ClientRegistry, ClientTable {
                 client.limitProxyState() ? "limited" : "allowed");
     }
 
-    @Override
-    public synchronized void remove(String key) {
+    synchronized void remove(String key) {
         Entry removed = entries.remove(key);
         if (removed != null) {
             publish();

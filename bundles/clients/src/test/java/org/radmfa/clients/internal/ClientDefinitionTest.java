@@ -22,11 +22,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClientDefinitionTest {
-    private final ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
+    private static final String PID = "org.radmfa.client~gw";
+    private ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
+
+    /** One client's configuration as ConfigurationAdmin hands it to the registry's factory. */
+    private record Definition(ClientDefinitions definitions) {
+        void modified(Map<String, Object> properties) {
+            definitions.updated(PID, new Hashtable<>(properties));
+        }
+
+        void deactivate() {
+            definitions.deleted(PID);
+        }
+    }
 
     private static Map<String, Object> config(String address, String secret) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("service.pid", "org.radmfa.client~gw");
+        properties.put("service.pid", PID);
         properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.client-gw.cfg");
         properties.put("name", "gw");
         properties.put("address", address);
@@ -34,17 +46,18 @@ class ClientDefinitionTest {
         return properties;
     }
 
-    /** As DS does it: construct, bind the vault if there is one, activate. */
-    private ClientDefinition define(Map<String, Object> properties, SecretVault vault, ConfigurationAdmin admin) {
-        ClientDefinition definition = new ClientDefinition(registry, admin, properties);
+    /** As DS and ConfigurationAdmin do it: construct the registry, bind the vault if there is one, configure. */
+    private Definition define(Map<String, Object> properties, SecretVault vault, ConfigurationAdmin admin) {
+        registry = new ClientRegistryImpl((java.nio.file.Path) null, admin);
         if (vault != null) {
-            definition.bindVault(vault);
+            registry.bindVault(vault);
         }
-        definition.activate(properties);
+        Definition definition = new Definition(registry.definitions());
+        definition.modified(properties);
         return definition;
     }
 
-    private ClientDefinition define(Map<String, Object> properties) {
+    private Definition define(Map<String, Object> properties) {
         return define(properties, null, null);
     }
 
@@ -91,7 +104,7 @@ class ClientDefinitionTest {
     void aClearSecretIsSealedInPlaceAndASealedOneOpens() throws Exception {
         Map<String, Object> clear = config("10.1.255.0/27", "s3cret");
         List<Dictionary<String, Object>> updates = new ArrayList<>();
-        ClientDefinition definition = define(clear, VAULT, holding(clear, updates));
+        Definition definition = define(clear, VAULT, holding(clear, updates));
         assertEquals(1, updates.size(), "the configuration is rewritten once");
         assertEquals("{aes-gcm}terc3s", updates.get(0).get("secret"));
         // The rewritten configuration comes back as a modification: the sealed secret opens to the same secret.
@@ -120,7 +133,7 @@ class ClientDefinitionTest {
 
     @Test
     void aBadChangeKeepsTheLastGoodDefinitionServing() throws Exception {
-        ClientDefinition definition = define(config("10.1.255.0/27", "s3cret"));
+        Definition definition = define(config("10.1.255.0/27", "s3cret"));
         assertTrue(registry.find(InetAddress.getByName("10.1.255.4")).isPresent());
         definition.modified(config("10.1.255.0/33", "s3cret"));
         definition.modified(config("10.1.255.0/27", ""));
@@ -145,7 +158,7 @@ class ClientDefinitionTest {
     /** true and false keep their meaning; auto is the default of a client that does not say; typos are refused. */
     @Test
     void requireMessageAuthenticatorTakesTrueAutoOrFalse() throws Exception {
-        ClientDefinition definition = define(config("10.1.255.0/27", "s3cret"));
+        Definition definition = define(config("10.1.255.0/27", "s3cret"));
         InetAddress gateway = InetAddress.getByName("10.1.255.4");
         assertEquals(org.radmfa.api.MessageAuthenticatorPolicy.AUTO,
                 registry.find(gateway).orElseThrow().messageAuthenticator(), "the default for a new client");
@@ -164,5 +177,42 @@ class ClientDefinitionTest {
         definition.modified(typo);
         assertEquals(org.radmfa.api.MessageAuthenticatorPolicy.OPTIONAL,
                 registry.find(gateway).orElseThrow().messageAuthenticator(), "the last good definition serves");
+    }
+
+    @Test
+    void aSealedSecretWaitsForTheVaultAndIsReadAgainWhenItComes() throws Exception {
+        define(config("10.1.255.0/27", "{aes-gcm}terc3s"));
+        assertTrue(registry.clients().isEmpty(), "no vault yet: refused");
+        registry.bindVault(VAULT);
+        assertEquals(SharedSecret.of("s3cret").fingerprint(),
+                registry.find(InetAddress.getByName("10.1.255.4")).orElseThrow().secret().fingerprint());
+        assertTrue(registry.definitions().refusals().isEmpty());
+    }
+
+    @Test
+    void aRefusalIsReportedWithFileKeyAndReasonUntilItIsFixed() throws Exception {
+        Definition definition = define(config("10.1.255.0/27", "s3cret"));
+        definition.modified(config("10.1.255.0/33", "s3cret"));
+        org.radmfa.api.config.Refusal refusal = registry.definitions().refusals().get(0);
+        assertEquals("etc/org.radmfa.client-gw.cfg", refusal.source());
+        assertEquals("address", refusal.key());
+        assertTrue(refusal.lastGoodServing());
+        assertTrue(refusal.message().startsWith("Refused RADIUS client configuration etc/org.radmfa.client-gw.cfg:"
+                + " key 'address': "), refusal.message());
+        definition.modified(config("10.1.255.0/27", "s3cret"));
+        assertTrue(registry.definitions().refusals().isEmpty());
+    }
+
+    @Test
+    void aSecondFileWithTheSameNameIsRefusedAndNamesTheFirst() throws Exception {
+        define(config("10.1.255.0/27", "s3cret"));
+        Map<String, Object> second = config("10.2.0.0/16", "s3cret");
+        second.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.client-gw2.cfg");
+        registry.definitions().updated("org.radmfa.client~gw2", new Hashtable<>(second));
+        assertEquals(1, registry.clients().size());
+        org.radmfa.api.config.Refusal refusal = registry.definitions().refusals().get(0);
+        assertEquals("etc/org.radmfa.client-gw2.cfg", refusal.source());
+        assertEquals("name 'gw' is already used by etc/org.radmfa.client-gw.cfg", refusal.reason());
+        assertFalse(refusal.lastGoodServing());
     }
 }

@@ -11,32 +11,22 @@ import java.util.TreeMap;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One connection request policy, from one factory configuration ({@code etc/org.radmfa.crp-NAME.cfg}). Refused
- * with its file, key and reason when it does not validate; its last good version keeps serving.
+ * What is specific to a connection request policy's factory configuration ({@code etc/org.radmfa.crp-NAME.cfg}): its
+ * keys and defaults and how it is read, rewrite rules included. Reading, refusing and keeping the last good version
+ * are {@link PolicyDefinitions}' (through the API's FactoryDefinitions).
  */
-@Component(configurationPid = ConnectionPolicyDefinition.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
-@Designate(ocd = ConnectionPolicyDefinition.Config.class, factory = true)
-public final class ConnectionPolicyDefinition {
+final class ConnectionPolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.crp";
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicyDefinition.class);
+    static final ConfigType TYPE = ConfigType.of(Config.class);
     static final Set<String> KEYS = Set.of("name", "order", "enabled", "action", "directory", "serverGroup",
             "timeZone", "forwardAccounting", "webconsole.configurationFactory.nameHint");
     /** The attributes NPS's attribute manipulation rewrites. */
@@ -44,7 +34,10 @@ public final class ConnectionPolicyDefinition {
     private static final Pattern REWRITE_KEY = Pattern.compile("(pattern|replacement)(?:\\.([0-9]{1,4}))?");
     private static final Pattern GROUP_REFERENCE = Pattern.compile("\\$\\{?([0-9]+)");
 
-    @ObjectClassDefinition(name = "radmfa connection request policy",
+    private ConnectionPolicyDefinition() {
+    }
+
+    @ObjectClassDefinition(name = "radmfa connection request policy", factoryPid = FACTORY_PID,
             description = "Where requests are handled, as NPS's connection request policies: the first policy in"
                     + " processing order whose conditions all match decides. Conditions as in network policies,"
                     + " except user groups (not known before authentication).")
@@ -91,45 +84,6 @@ public final class ConnectionPolicyDefinition {
         boolean forwardAccounting() default true;
 
         String webconsole_configurationFactory_nameHint() default "{order}: {name} ({action})";
-    }
-
-    private final PolicyTable table;
-    private final String key;
-
-    @Activate
-    public ConnectionPolicyDefinition(@Reference PolicyTable table, Map<String, Object> properties) {
-        this.table = table;
-        this.key = String.valueOf(properties.get("service.pid"));
-        configure(properties);
-    }
-
-    @Modified
-    void modified(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    @Deactivate
-    void deactivate() {
-        table.remove(key);
-    }
-
-    private void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
-        try {
-            ConnectionRequestPolicy policy = parse(config);
-            try {
-                table.put(key, policy, config.source());
-            } catch (IllegalArgumentException e) {
-                throw config.invalid(e.getMessage().startsWith("processing order") ? "order" : "name",
-                        e.getMessage());
-            }
-            config.unknownKeys(KEYS, "condition.", "rewrite.").forEach(unknown -> LOG.warn(
-                    "{}: key '{}' is not a connection request policy setting and is ignored", config.source(),
-                    unknown));
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Refused connection request policy configuration {}; the last good version of this policy, if"
-                    + " any, keeps serving", e.getMessage());
-        }
     }
 
     static ConnectionRequestPolicy parse(ConfigReader config) throws InvalidConfigurationException {

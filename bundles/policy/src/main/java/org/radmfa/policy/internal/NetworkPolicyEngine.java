@@ -1,19 +1,35 @@
 package org.radmfa.policy.internal;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ManagedServiceFactory;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.radmfa.api.AttributeDictionary;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
+import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.User;
+import org.radmfa.api.UserDirectory;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +38,77 @@ import org.slf4j.LoggerFactory;
  * conditions all match decides. Evaluation reads immutable snapshots and has no side effects, so it also serves
  * what-if evaluations.
  */
-@Component(service = {PolicyEngine.class, PolicyTable.class})
-public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
+@Component(service = {PolicyEngine.class, DirectoryListener.class, RefusedConfigurations.class})
+public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListener, RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkPolicyEngine.class);
+
+    /** The policy files: this engine's own object, fed by ConfigurationAdmin through two factories. */
+    private final PolicyDefinitions definitions = new PolicyDefinitions(this);
+    private final List<ServiceRegistration<ManagedServiceFactory>> registrations = new ArrayList<>();
+
+    /**
+     * Registered by hand rather than as components: the definitions are this engine's own objects, and a
+     * ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        registrations.add(register(context, PolicyDefinition.FACTORY_PID, definitions.networkPolicies()));
+        registrations.add(register(context, ConnectionPolicyDefinition.FACTORY_PID,
+                definitions.connectionPolicies()));
+    }
+
+    private static ServiceRegistration<ManagedServiceFactory> register(BundleContext context, String factoryPid,
+            ManagedServiceFactory files) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, factoryPid);
+        return context.registerService(ManagedServiceFactory.class, files, properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+    }
+
+    PolicyDefinitions definitions() {
+        return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        List<Refusal> refusals = new ArrayList<>(definitions.connectionPolicies().definitions().refusals());
+        refusals.addAll(definitions.networkPolicies().definitions().refusals());
+        return refusals;
+    }
+
+    /**
+     * The dictionary lives in the transport bundle, which may start after this one: when it arrives, the network
+     * policies are read again, this time with their reply attributes checked. Without it they are checked when sent.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDictionary(AttributeDictionary bound) {
+        definitions.dictionary(bound);
+    }
+
+    void unbindDictionary(AttributeDictionary unbound) {
+        definitions.dictionaryGone(unbound);
+    }
+
+    /** Directories are asked whether the groups a policy names exist; a new one may have a missing group. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDirectory(UserDirectory bound) {
+        definitions.directoryAdded(bound);
+    }
+
+    void unbindDirectory(UserDirectory unbound) {
+        definitions.directoryRemoved(unbound);
+    }
+
+    @Override
+    public void groupsChanged(UserDirectory directory) {
+        definitions.groupsChanged();
+    }
 
     private final OrderedPolicies<NetworkPolicy> networkPolicies =
             new OrderedPolicies<>("network policy", NetworkPolicy::name, NetworkPolicy::order);
@@ -153,22 +237,22 @@ public final class NetworkPolicyEngine implements PolicyEngine, PolicyTable {
         return networkPolicies.ordered();
     }
 
-    @Override
-    public void put(String key, NetworkPolicy policy, String source) {
+    /** @throws IllegalArgumentException when another network policy has the same name or processing order */
+    void put(String key, NetworkPolicy policy, String source) {
         networkPolicies.put(key, policy, source);
         LOG.info("Network policy '{}' (order {}, {}) loaded from {}", policy.name(), policy.order(),
                 policy.grant() ? "grant" : "deny", source);
     }
 
-    @Override
-    public void put(String key, ConnectionRequestPolicy policy, String source) {
+    /** @throws IllegalArgumentException when another connection request policy has the same name or order */
+    void put(String key, ConnectionRequestPolicy policy, String source) {
         connectionPolicies.put(key, policy, source);
         LOG.info("Connection request policy '{}' (order {}, {}) loaded from {}", policy.name(), policy.order(),
                 policy.action().name().toLowerCase(), source);
     }
 
-    @Override
-    public void remove(String key) {
+    /** Removes whatever policy the key defined. */
+    void remove(String key) {
         if (!networkPolicies.remove(key)) {
             connectionPolicies.remove(key);
         }

@@ -4,50 +4,35 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 import org.radmfa.api.AttributeDictionary;
-import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.ReplyAttribute;
-import org.radmfa.api.UserDirectory;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One network policy, from one factory configuration ({@code etc/org.radmfa.policy-NAME.cfg}). Conditions are
- * {@code condition.*} keys, reply attributes {@code reply.<Attribute-Name>} keys (further values of the same
- * attribute {@code reply.<Attribute-Name>.2}, {@code .3}, ...). A policy that does not validate
- * is refused with its file, key and reason; its last good version keeps serving.
+ * What is specific to a network policy's factory configuration ({@code etc/org.radmfa.policy-NAME.cfg}): its keys and
+ * defaults and how it is read. Conditions are {@code condition.*} keys, reply attributes {@code reply.<Attribute-Name>}
+ * keys (further values of the same attribute {@code reply.<Attribute-Name>.2}, {@code .3}, ...). Reading, refusing
+ * and keeping the last good version are {@link PolicyDefinitions}' (through the API's FactoryDefinitions).
  */
-@Component(configurationPid = PolicyDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = DirectoryListener.class)
-@Designate(ocd = PolicyDefinition.Config.class, factory = true)
-public final class PolicyDefinition implements DirectoryListener {
+final class PolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.policy";
-    private static final Logger LOG = LoggerFactory.getLogger(PolicyDefinition.class);
+    static final ConfigType TYPE = ConfigType.of(Config.class);
     static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
             "mfaExemptGroups", "timeZone", "constraint.authMethods", "constraint.dayAndTime",
             "constraint.nasPortType", "constraint.sessionTimeout", "constraint.idleTimeout",
             "webconsole.configurationFactory.nameHint");
 
-    @ObjectClassDefinition(name = "radmfa network policy",
+    private PolicyDefinition() {
+    }
+
+    @ObjectClassDefinition(name = "radmfa network policy", factoryPid = FACTORY_PID,
             description = "An NPS-style network policy. Policies are evaluated in processing order; the first whose"
                     + " conditions all match grants or denies. Add condition.<Attribute-Name> = <pattern> for any"
                     + " request attribute and reply.<Attribute-Name> = <value> for each reply attribute.")
@@ -131,119 +116,6 @@ public final class PolicyDefinition implements DirectoryListener {
         String webconsole_configurationFactory_nameHint() default "{order}: {name} ({access})";
     }
 
-    private final PolicyTable table;
-    private final String key;
-    private volatile Map<String, Object> lastProperties;
-    private volatile AttributeDictionary dictionary;
-    private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
-    /** Refused for naming a group no directory had: read again when a directory's groups change. */
-    private volatile boolean waitingForGroup;
-
-    @Activate
-    public PolicyDefinition(@Reference PolicyTable table, Map<String, Object> properties) {
-        this.table = table;
-        this.key = String.valueOf(properties.get("service.pid"));
-    }
-
-    /** After the references are bound, so that the dictionary and the directories check the first version too. */
-    @Activate
-    void activate(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    @Modified
-    void modified(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    /**
-     * The dictionary lives in the transport bundle, which may start after this one: when it arrives, the policy is
-     * read again, this time with its reply attributes checked. Without it they are checked when sent.
-     */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindDictionary(AttributeDictionary bound) {
-        this.dictionary = bound;
-        Map<String, Object> properties = lastProperties;
-        if (properties != null) {
-            configure(properties);
-        }
-    }
-
-    void unbindDictionary(AttributeDictionary unbound) {
-        if (dictionary == unbound) {
-            dictionary = null;
-        }
-    }
-
-    /** Directories are asked whether the groups a policy names exist; a new one may have a missing group. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindDirectory(UserDirectory bound) {
-        directories.add(bound);
-        retryIfWaitingForGroup();
-    }
-
-    void unbindDirectory(UserDirectory unbound) {
-        directories.remove(unbound);
-    }
-
-    @Override
-    public void groupsChanged(UserDirectory directory) {
-        retryIfWaitingForGroup();
-    }
-
-    private void retryIfWaitingForGroup() {
-        Map<String, Object> properties = lastProperties;
-        if (waitingForGroup && properties != null) {
-            configure(properties);
-        }
-    }
-
-    @Deactivate
-    void deactivate() {
-        table.remove(key);
-    }
-
-    private synchronized void configure(Map<String, Object> properties) {
-        lastProperties = properties;
-        ConfigReader config = new ConfigReader(properties);
-        waitingForGroup = false;
-        try {
-            NetworkPolicy policy = parse(config);
-            List<String> unchecked;
-            try {
-                unchecked = GroupCheck.check(config, List.copyOf(directories));
-            } catch (InvalidConfigurationException e) {
-                waitingForGroup = true;
-                throw e;
-            }
-            AttributeDictionary checker = dictionary;
-            if (checker != null) {
-                for (ReplyAttribute reply : policy.replyAttributes()) {
-                    String problem = checker.problem(reply.name(), reply.value()).orElse(null);
-                    if (problem != null) {
-                        throw config.invalid(replyKey(reply), problem);
-                    }
-                }
-            }
-            try {
-                table.put(key, policy, config.source());
-            } catch (IllegalArgumentException e) {
-                throw config.invalid(e.getMessage().startsWith("processing order") ? "order" : "name",
-                        e.getMessage());
-            }
-            if (!unchecked.isEmpty()) {
-                LOG.warn("{}: groups {} could not be checked now (a directory did not answer); the policy is loaded",
-                        config.source(), unchecked);
-            }
-            config.unknownKeys(KEYS, "condition.", "reply.").forEach(unknown -> LOG.warn(
-                    "{}: key '{}' is not a policy setting and is ignored", config.source(), unknown));
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Refused network policy configuration {}; the last good version of this policy, if any,"
-                    + " keeps serving", e.getMessage());
-        }
-    }
-
     static NetworkPolicy parse(ConfigReader config) throws InvalidConfigurationException {
         String name = config.requiredString("name");
         int order = PolicyParser.order(config);
@@ -262,6 +134,20 @@ public final class PolicyDefinition implements DirectoryListener {
         return new NetworkPolicy(name, order, config.bool("enabled", true), access.equals("grant"),
                 config.bool("mfaRequired", false), new HashSet<>(config.list("mfaExemptGroups")), conditions,
                 constraints, reply);
+    }
+
+    /** Refuses a reply attribute the transport's dictionary does not accept (when it runs). */
+    static void checkReplies(NetworkPolicy policy, AttributeDictionary dictionary, ConfigReader config)
+            throws InvalidConfigurationException {
+        if (dictionary == null) {
+            return;
+        }
+        for (ReplyAttribute reply : policy.replyAttributes()) {
+            String problem = dictionary.problem(reply.name(), reply.value()).orElse(null);
+            if (problem != null) {
+                throw config.invalid(replyKey(reply), problem);
+            }
+        }
     }
 
     static String replyKey(ReplyAttribute reply) {

@@ -1,6 +1,7 @@
 package org.radmfa.proxy.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.api.config.ConfigChecks;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +45,7 @@ public final class RemoteServerDefinition {
     static final String FACTORY_PID = "org.radmfa.proxy.server";
     private static final Logger LOG = LoggerFactory.getLogger(RemoteServerDefinition.class);
     /** Prefix of a secret sealed by the appliance's {@link SecretVault}. */
-    static final String SEALED = "{aes-gcm}";
+    static final String SEALED = ConfigChecks.SEALED;
     static final Set<String> KEYS = Set.of("name", "group", "address", "authPort", "acctPort", "secret", "priority",
             "weight", "timeoutSeconds", "maxLostRequests", "blackoutSeconds", "forwardAccounting",
             "sendMessageAuthenticator", "requireMessageAuthenticator", "webconsole.configurationFactory.nameHint",
@@ -106,12 +110,14 @@ public final class RemoteServerDefinition {
         String webconsole_configurationFactory_nameHint() default "{group}: {name} ({address})";
     }
 
+    static final ConfigType TYPE = ConfigType.of(Config.class);
+
     private final RadiusProxy proxy;
     private final ConfigurationAdmin configurationAdmin;
     private final String key;
+    /** This configuration's last good definition; one entry, keyed by its PID. */
+    private final FactoryDefinitions<ServerSettings> definition;
     private volatile SecretVault vault;
-    private volatile Config lastConfig;
-    private volatile Map<String, Object> lastProperties;
 
     @Activate
     public RemoteServerDefinition(@Reference RadiusProxy proxy, @Reference ConfigurationAdmin configurationAdmin,
@@ -119,17 +125,19 @@ public final class RemoteServerDefinition {
         this.proxy = proxy;
         this.configurationAdmin = configurationAdmin;
         this.key = String.valueOf(properties.get("service.pid"));
+        this.definition = new FactoryDefinitions<>("remote RADIUS server", TYPE, config -> parse(config, vault))
+                .alsoKnown(KEYS.toArray(String[]::new)).alsoKnown("tls.");
     }
 
     /** After the references are bound, so that the vault (when there) seals a clear secret of the first version. */
     @Activate
-    void activate(Config config, Map<String, Object> properties) {
-        configure(config, properties);
+    void activate(Map<String, Object> properties) {
+        configure(properties);
     }
 
     @Modified
-    void modified(Config config, Map<String, Object> properties) {
-        configure(config, properties);
+    void modified(Map<String, Object> properties) {
+        configure(properties);
     }
 
     /** Dynamic: a vault restart must not take the servers away; a sealed secret waits for it. */
@@ -137,10 +145,7 @@ public final class RemoteServerDefinition {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
         vault = bound;
-        Config config = lastConfig;
-        if (config != null) {
-            configure(config, lastProperties);
-        }
+        definition.readAgain(this::install).forEach(RemoteServerDefinition::report);
     }
 
     void unbindVault(SecretVault unbound) {
@@ -154,87 +159,63 @@ public final class RemoteServerDefinition {
         proxy.remove(key);
     }
 
-    /** Reads and checks a server definition; the typed configuration holds the defaults. */
-    static ServerSettings parse(Config config, ConfigReader source, SecretVault vault)
-            throws InvalidConfigurationException {
-        String name = required(config.name(), "name", source);
-        String group = required(config.group(), "group", source);
-        String address = required(config.address(), "address", source);
-        if (!address.matches("[A-Za-z0-9.:_-]+")) {
-            throw source.invalid("address", "'" + address + "' is neither an IP address nor a DNS name");
+    /** Reads and checks a server definition; the typed configuration (through {@link #TYPE}) holds the defaults. */
+    static ServerSettings parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
+        String name = ConfigChecks.name(config, "name");
+        String group = ConfigChecks.name(config, "group");
+        String address = ConfigChecks.hostOrAddress(config, "address");
+        int authPort = ConfigChecks.port(config, "authPort", anyInteger(config, "authPort"));
+        int acctPort = ConfigChecks.port(config, "acctPort", anyInteger(config, "acctPort"));
+        int priority = ConfigChecks.range(config, "priority", anyInteger(config, "priority"), 1, 65535);
+        int weight = ConfigChecks.range(config, "weight", anyInteger(config, "weight"), 1, 100);
+        Duration timeout = ConfigChecks.seconds(config, "timeoutSeconds", anyInteger(config, "timeoutSeconds"), 1, 60);
+        int maxLost = ConfigChecks.range(config, "maxLostRequests", anyInteger(config, "maxLostRequests"), 1, 1000);
+        Duration blackout = ConfigChecks.seconds(config, "blackoutSeconds", anyInteger(config, "blackoutSeconds"), 1,
+                3600);
+        boolean forwardAccounting = config.bool("forwardAccounting");
+        boolean sendMessageAuthenticator = config.bool("sendMessageAuthenticator");
+        boolean requireMessageAuthenticator = config.bool("requireMessageAuthenticator");
+        RadSecSettings radsec = RadSecSettings.parse(config, vault);
+        String secret = config.string("secret", "");
+        if (radsec != null && secret.isEmpty()) {
+            secret = RadSecSettings.SECRET;
         }
-        range(config.authPort(), 1, 65535, "authPort", source);
-        range(config.acctPort(), 1, 65535, "acctPort", source);
-        range(config.priority(), 1, 65535, "priority", source);
-        range(config.weight(), 1, 100, "weight", source);
-        range(config.timeoutSeconds(), 1, 60, "timeoutSeconds", source);
-        range(config.maxLostRequests(), 1, 1000, "maxLostRequests", source);
-        range(config.blackoutSeconds(), 1, 3600, "blackoutSeconds", source);
-        RadSecSettings radsec = RadSecSettings.parse(source, vault);
-        String secret = config.secret() == null ? "" : config.secret();
-        if (radsec != null) {
-            secret = secret.isEmpty() ? RadSecSettings.SECRET : secret;
-        }
-        if (secret.isEmpty()) {
-            throw source.invalid("secret", "is required and must not be empty");
-        }
-        if (secret.startsWith(SEALED)) {
-            if (vault == null) {
-                throw source.invalid("secret", "is sealed (" + SEALED + "...) but no secret vault is running");
-            }
-            try {
-                secret = vault.open(secret);
-            } catch (IllegalArgumentException e) {
-                throw source.invalid("secret", "cannot be opened by this appliance's vault (another"
-                        + " etc/radmfa-vault.key?)");
-            }
-        }
+        secret = ConfigChecks.secret(config, "secret", secret, vault);
         // RadSec's port is 2083 (RFC 6614) unless one is configured; accounting shares the connection.
-        int authPort = radsec != null && source.string("authPort", null) == null ? RadSecSettings.PORT
-                : config.authPort();
-        return new ServerSettings(name, group, address, authPort, config.acctPort(), SharedSecret.of(secret),
-                config.priority(), config.weight(), config.timeoutSeconds() * 1000L, config.maxLostRequests(),
-                config.blackoutSeconds() * 1000L, config.forwardAccounting(), config.sendMessageAuthenticator(),
-                config.requireMessageAuthenticator(), radsec);
-    }
-
-    private static String required(String value, String key, ConfigReader source)
-            throws InvalidConfigurationException {
-        if (value == null || value.isBlank()) {
-            throw source.invalid(key, "is required");
+        if (radsec != null && config.string("authPort", null) == null) {
+            authPort = RadSecSettings.PORT;
         }
-        return value.trim();
+        return new ServerSettings(name, group, address, authPort, acctPort, SharedSecret.of(secret), priority, weight,
+                timeout.toMillis(), maxLost, blackout.toMillis(), forwardAccounting, sendMessageAuthenticator,
+                requireMessageAuthenticator, radsec);
     }
 
-    private static void range(int value, int min, int max, String key, ConfigReader source)
+    /** A whole number, or the type's default; its range is checked by the caller, with the reason NPS users know. */
+    private static int anyInteger(ConfigReader config, String key) throws InvalidConfigurationException {
+        return config.integer(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    private synchronized void configure(Map<String, Object> properties) {
+        report(definition.update(key, properties, this::install));
+    }
+
+    private void install(String pid, ServerSettings settings, ConfigReader config)
             throws InvalidConfigurationException {
-        if (value < min || value > max) {
-            throw source.invalid(key, value + " is not between " + min + " and " + max);
+        SecretVault sealer = vault;
+        String secret = config.string("secret", "");
+        if (sealer != null && !secret.isEmpty() && !secret.startsWith(SEALED)) {
+            sealInPlace(sealer, secret, config);
         }
-    }
-
-    private synchronized void configure(Config config, Map<String, Object> properties) {
-        lastConfig = config;
-        lastProperties = properties;
-        ConfigReader source = new ConfigReader(properties);
         try {
-            SecretVault sealer = vault;
-            ServerSettings settings = parse(config, source, sealer);
-            if (sealer != null && config.secret() != null && !config.secret().isEmpty()
-                    && !config.secret().startsWith(SEALED)) {
-                sealInPlace(sealer, config.secret(), source);
-            }
-            try {
-                proxy.put(key, settings);
-            } catch (IllegalArgumentException e) {
-                throw source.invalid("name", e.getMessage());
-            }
-            source.unknownKeys(KEYS, "tls.").forEach(unknown -> LOG.warn(
-                    "{}: key '{}' is not a remote RADIUS server setting and is ignored", source.source(), unknown));
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Refused remote RADIUS server configuration {}; the last good definition of this server, if"
-                    + " any, keeps serving", e.getMessage());
+            proxy.put(pid, settings);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("name", e.getMessage());
         }
+    }
+
+    private static void report(FactoryDefinitions.Update<ServerSettings> update) {
+        update.refusal().ifPresent(refusal -> LOG.error(refusal.message()));
+        update.warnings().forEach(LOG::warn);
     }
 
     /** Rewrites the configuration (and so its etc/ file) with the secret sealed, so that it does not rest in clear. */

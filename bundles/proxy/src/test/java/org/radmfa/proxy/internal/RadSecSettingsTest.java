@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.testsupport.TestPki;
 
@@ -35,15 +33,9 @@ class RadSecSettingsTest {
     private static ServerSettings parse(Map<String, Object> extra) throws InvalidConfigurationException {
         Map<String, Object> values = new HashMap<>(Map.of("name", "site-c", "group", "gc", "address", "127.0.0.1"));
         values.putAll(extra);
-        RemoteServerDefinition.Config config = (RemoteServerDefinition.Config) Proxy.newProxyInstance(
-                RemoteServerDefinition.Config.class.getClassLoader(), new Class<?>[] {RemoteServerDefinition.Config
-                        .class}, (proxy, method, args) -> {
-                            Object value = values.get(method.getName());
-                            return value != null ? value : method.getDefaultValue();
-                        });
         Map<String, Object> properties = new HashMap<>(values);
         properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.proxy.server-c.cfg");
-        return RemoteServerDefinition.parse(config, new ConfigReader(properties), null);
+        return RemoteServerDefinition.parse(RemoteServerDefinition.TYPE.read(properties), null);
     }
 
     private static Map<String, Object> radsec() {

@@ -4,25 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.SecretVault;
-import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 class RemoteServerDefinitionTest {
-
-    /** The typed configuration as DS makes it: the file's values, the annotation's defaults for the rest. */
-    private static RemoteServerDefinition.Config config(Map<String, Object> values) {
-        return (RemoteServerDefinition.Config) Proxy.newProxyInstance(RemoteServerDefinition.Config.class
-                .getClassLoader(), new Class<?>[] {RemoteServerDefinition.Config.class}, (proxy, method, args) -> {
-                    Object value = values.get(method.getName());
-                    return value != null ? value : method.getDefaultValue();
-                });
-    }
 
     private static Map<String, Object> valid() {
         Map<String, Object> values = new HashMap<>();
@@ -37,7 +26,7 @@ class RemoteServerDefinitionTest {
             throws InvalidConfigurationException {
         Map<String, Object> properties = new HashMap<>(values);
         properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.proxy.server-fr1.cfg");
-        return RemoteServerDefinition.parse(config(values), new ConfigReader(properties), vault);
+        return RemoteServerDefinition.parse(RemoteServerDefinition.TYPE.read(properties), vault);
     }
 
     @Test
@@ -91,5 +80,31 @@ class RemoteServerDefinitionTest {
             }
         };
         assertEquals("sealed", parse(values, vault).secret().reveal());
+    }
+
+    @Test
+    void aBadChangeIsRefusedAndTheLastGoodServerKeepsServing() {
+        RadiusProxy proxy = new RadiusProxy();
+        try {
+            Map<String, Object> properties = valid();
+            properties.put("service.pid", "org.radmfa.proxy.server~fr1");
+            properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.proxy.server-fr1.cfg");
+            properties.put("weight", "40");
+            RemoteServerDefinition definition = new RemoteServerDefinition(proxy, null, properties);
+            definition.activate(properties);
+            assertEquals(40, proxy.servers().get(0).weight());
+
+            properties.put("weight", "0");
+            definition.modified(properties);
+            assertEquals(40, proxy.servers().get(0).weight(), "the last good definition keeps serving");
+            properties.put("weight", "60");
+            definition.modified(properties);
+            assertEquals(60, proxy.servers().get(0).weight());
+
+            definition.deactivate();
+            assertTrue(proxy.servers().isEmpty());
+        } finally {
+            proxy.deactivate();
+        }
     }
 }

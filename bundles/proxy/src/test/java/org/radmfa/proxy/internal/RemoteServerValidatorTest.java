@@ -46,8 +46,7 @@ class RemoteServerValidatorTest {
     void aMissingSettingTakesTheOneDefaultOfTheTypedConfiguration() throws Exception {
         Map<String, String> values = valid();
         values.remove("authPort");
-        ServerSettings settings = RemoteServerDefinition.parse(RemoteServerValidator.typed(values,
-                new org.radmfa.api.config.ConfigReader(values)), new org.radmfa.api.config.ConfigReader(values), null);
+        ServerSettings settings = RemoteServerDefinition.parse(RemoteServerDefinition.TYPE.read(values), null);
         assertEquals(1812, settings.authPort());
         assertEquals(false, settings.forwardAccounting());
     }

@@ -1,7 +1,6 @@
 package org.radmfa.radsec.internal;
 
 import java.util.Map;
-import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,13 +11,18 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.radmfa.api.config.ConfigChecks;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.FactoryDefinitions;
+import org.radmfa.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One RadSec client from one factory configuration ({@code etc/org.radmfa.radsec.client-NAME.cfg}). A configuration
- * that does not validate is refused with its file, key and reason; the client's last good definition stays.
+ * One RadSec client from one factory configuration ({@code etc/org.radmfa.radsec.client-NAME.cfg}), read through the
+ * API's FactoryDefinitions: a configuration that does not validate is refused with its file, key and reason; the
+ * client's last good definition stays.
  */
 @Component(configurationPid = RadSecClientDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -26,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class RadSecClientDefinition {
     static final String FACTORY_PID = "org.radmfa.radsec.client";
     private static final Logger LOG = LoggerFactory.getLogger(RadSecClientDefinition.class);
-    private static final Set<String> KEYS = Set.of("name", "certificateSubject", "certificateName",
-            "certificateFingerprint", "address", "webconsole.configurationFactory.nameHint");
 
     @ObjectClassDefinition(name = "radmfa RadSec client",
             description = "A RADIUS client that connects over TLS (RadSec, RFC 6614), recognised by its certificate")
@@ -56,19 +58,24 @@ public final class RadSecClientDefinition {
         String webconsole_configurationFactory_nameHint() default "{name} ({certificateName}{certificateSubject})";
     }
 
+    static final ConfigType TYPE = ConfigType.of(Config.class);
+
     private final RadSecClients clients;
     private final String key;
+    /** This configuration's last good definition; one entry, keyed by its PID. */
+    private final FactoryDefinitions<RadSecClients.Entry> definition = new FactoryDefinitions<>("RadSec client", TYPE,
+            RadSecClientDefinition::parse);
 
     @Activate
-    public RadSecClientDefinition(@Reference RadSecClients clients, Config config, Map<String, Object> properties) {
+    public RadSecClientDefinition(@Reference RadSecClients clients, Map<String, Object> properties) {
         this.clients = clients;
         this.key = String.valueOf(properties.get("service.pid"));
-        configure(config, properties);
+        configure(properties);
     }
 
     @Modified
-    void modified(Config config, Map<String, Object> properties) {
-        configure(config, properties);
+    void modified(Map<String, Object> properties) {
+        configure(properties);
     }
 
     @Deactivate
@@ -76,32 +83,30 @@ public final class RadSecClientDefinition {
         clients.remove(key);
     }
 
-    private void configure(Config config, Map<String, Object> properties) {
-        ConfigReader source = new ConfigReader(properties);
-        String name = config.name() == null ? "" : config.name().trim();
+    /** Reads a RadSec client: its name and how its certificate (and network) is recognised. */
+    static RadSecClients.Entry parse(ConfigReader config) throws InvalidConfigurationException {
+        String name = ConfigChecks.name(config, "name");
         try {
-            if (name.isEmpty()) {
-                throw source.invalid("name", "is required");
-            }
-            CertificateIdentity identity;
-            try {
-                identity = CertificateIdentity.parse(config.certificateSubject(), config.certificateName(),
-                        config.certificateFingerprint(), source.list("address"));
-            } catch (IllegalArgumentException e) {
-                throw source.invalid(e.getMessage().startsWith("certificate") || e.getMessage().startsWith("one of")
-                        ? "certificate*" : "address", e.getMessage());
-            }
-            try {
-                clients.put(key, new RadSecClients.Entry(name, identity));
-            } catch (IllegalArgumentException e) {
-                throw source.invalid("name", e.getMessage());
-            }
-            source.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a RadSec client setting and is"
-                    + " ignored", source.source(), unknown));
-            LOG.info("RadSec client '{}': {}", name, identity);
-        } catch (org.radmfa.api.config.InvalidConfigurationException e) {
-            LOG.error("Refused RadSec client configuration {}; the last good definition of this client, if any,"
-                    + " stays", e.getMessage());
+            return new RadSecClients.Entry(name, CertificateIdentity.parse(config.string("certificateSubject"),
+                    config.string("certificateName"), config.string("certificateFingerprint"), config.list(
+                            "address")));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(e.getMessage().startsWith("certificate") || e.getMessage().startsWith("one of")
+                    ? "certificate*" : "address", e.getMessage());
         }
+    }
+
+    private synchronized void configure(Map<String, Object> properties) {
+        FactoryDefinitions.Update<RadSecClients.Entry> update = definition.update(key, properties,
+                (pid, entry, config) -> {
+                    try {
+                        clients.put(pid, entry);
+                    } catch (IllegalArgumentException e) {
+                        throw config.invalid("name", e.getMessage());
+                    }
+                });
+        update.accepted().ifPresent(entry -> LOG.info("RadSec client '{}': {}", entry.name(), entry.identity()));
+        update.refusal().ifPresent(refusal -> LOG.error(refusal.message()));
+        update.warnings().forEach(LOG::warn);
     }
 }

@@ -3,7 +3,6 @@ package org.radmfa.directory.local.internal;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,6 +10,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.admin.DefinitionValidator;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 
 /**
@@ -22,28 +22,25 @@ import org.radmfa.api.config.InvalidConfigurationException;
 public final class LocalUserDefinitionValidator implements DefinitionValidator {
     private final SecretVault vault;
     private final SecureRandom random = new SecureRandom();
+    private final FactoryDefinitions<LocalUser> definitions;
 
     @Activate
     public LocalUserDefinitionValidator(@Reference SecretVault vault) {
         this.vault = vault;
+        this.definitions = new FactoryDefinitions<>("local user", LocalUserDefinition.TYPE,
+                config -> LocalUserDefinition.parse(config, vault));
     }
 
     @Override
     public Map<String, String> validate(Map<String, String> properties) throws InvalidConfigurationException {
-        ConfigReader given = new ConfigReader(properties);
+        ConfigReader given = LocalUserDefinition.TYPE.read(properties);
         Map<String, String> stored = new LinkedHashMap<>(properties);
         String clear = stored.remove("password");
         if (clear != null && !clear.isEmpty()) {
-            stored.putAll(LocalUserDefinition.storedCredentials(clear, given.bool("msChapV2", false),
-                    given.bool("chap", false), vault, random));
+            stored.putAll(LocalUserDefinition.storedCredentials(clear, given.bool("msChapV2"), given.bool("chap"),
+                    vault, random));
         }
-        ConfigReader config = new ConfigReader(stored);
-        LocalUserDefinition.parse(config, vault);
-        // A file's unknown key is only warned about; given here it is most likely a typo, so it is refused.
-        Optional<String> unknown = config.unknownKeys(LocalUserDefinition.KEYS).stream().findFirst();
-        if (unknown.isPresent()) {
-            throw config.invalid(unknown.get(), "is not a user setting");
-        }
+        definitions.validate(stored);
         return stored;
     }
 }

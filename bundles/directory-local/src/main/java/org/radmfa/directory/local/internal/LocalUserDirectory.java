@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,15 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -43,8 +49,11 @@ import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.User;
 import org.radmfa.api.UserDirectory;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * digest of the password is kept in memory only, so that a user's repeated logins cost microseconds, not the
  * hash's deliberate tens of milliseconds; it is forgotten when the user's definition changes.
  */
-@Component(service = {UserDirectory.class, LocalUserTable.class}, configurationPid = LocalUserDirectory.PID)
+@Component(service = {UserDirectory.class, RefusedConfigurations.class}, configurationPid = LocalUserDirectory.PID)
 @Designate(ocd = LocalUserDirectory.Config.class)
-public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
+public final class LocalUserDirectory implements UserDirectory, RefusedConfigurations {
     static final String PID = "org.radmfa.directory.local";
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDirectory.class);
 
@@ -88,11 +97,14 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
     private final ConfigurationAdmin configurationAdmin;
 
     private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
+    private final LocalUserDefinitions definitions;
+    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
 
     @Activate
     public LocalUserDirectory(Config config, @Reference ConfigurationAdmin configurationAdmin) {
         this.name = config.name();
         this.configurationAdmin = configurationAdmin;
+        this.definitions = new LocalUserDefinitions(this, configurationAdmin);
         int threads = config.hashThreads() > 0 ? config.hashThreads() : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
         this.hashing = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -116,6 +128,37 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         });
     }
 
+    /**
+     * Registered by hand rather than as a component: the user definitions are this directory's own object, and a
+     * ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, LocalUserDefinition.FACTORY_PID);
+        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+    }
+
+    LocalUserDefinitions definitions() {
+        return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
+    }
+
+    /** Dynamic: a vault restart must not take the users away; sealed CHAP passwords wait for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVault(SecretVault bound) {
+        definitions.vault(bound);
+    }
+
+    void unbindVault(SecretVault unbound) {
+        definitions.vaultGone(unbound);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindListener(DirectoryListener listener) {
         listeners.add(listener);
@@ -127,6 +170,9 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
 
     @Deactivate
     void deactivate() {
+        if (definitionsRegistration != null) {
+            definitionsRegistration.unregister();
+        }
         hashing.shutdownNow();
     }
 
@@ -251,8 +297,12 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Override
-    public void put(String key, LocalUser user, String source) {
+    /**
+     * Adds or replaces the user of this configuration.
+     *
+     * @throws IllegalArgumentException when another configuration already has this user name
+     */
+    void put(String key, LocalUser user, String source) {
         String userKey = user.name().toLowerCase(Locale.ROOT);
         synchronized (users) {
             Entry existing = users.get(userKey);
@@ -272,8 +322,7 @@ public final class LocalUserDirectory implements UserDirectory, LocalUserTable {
         }
     }
 
-    @Override
-    public void remove(String key) {
+    void remove(String key) {
         synchronized (users) {
             users.values().removeIf(e -> e.key().equals(key));
             verified.keySet().retainAll(users.keySet());

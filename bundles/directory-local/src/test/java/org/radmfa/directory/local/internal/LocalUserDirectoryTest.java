@@ -29,6 +29,7 @@ import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.UserDirectory;
 
@@ -214,5 +215,60 @@ class LocalUserDirectoryTest {
         assertEquals(ReasonCode.ACCEPTED, login("erin", new ChapCredentials(42, response, challenge)).reason());
         assertEquals(ReasonCode.AUTHENTICATION_FAILED,
                 login("erin", new ChapCredentials(43, response, challenge)).reason());
+    }
+
+    private static Hashtable<String, Object> userFile(String file, String... keysAndValues) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("service.pid", "org.radmfa.user~" + file);
+        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.user-" + file + ".cfg");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return properties;
+    }
+
+    @Test
+    void aUserFileIsReadAndABadChangeIsRefusedWhileTheLastGoodUserServes() {
+        LocalUserDefinitions files = directory.definitions();
+        files.updated("org.radmfa.user~bob", userFile("bob", "name", "bob", "password", "first pw", "groups", "vpn"));
+        assertEquals(ReasonCode.ACCEPTED, login("bob", new PapCredentials("first pw")).reason());
+
+        files.updated("org.radmfa.user~bob", userFile("bob", "name", "bob", "password", "second pw", "ntHash", "xyz"));
+        org.radmfa.api.config.Refusal refusal = files.refusals().get(0);
+        assertEquals("etc/org.radmfa.user-bob.cfg", refusal.source());
+        assertEquals("ntHash", refusal.key());
+        assertEquals("must be 32 hexadecimal digits", refusal.reason());
+        assertTrue(refusal.lastGoodServing());
+        assertEquals(ReasonCode.ACCEPTED, login("bob", new PapCredentials("first pw")).reason(),
+                "the last good definition keeps serving");
+
+        files.updated("org.radmfa.user~bob2", userFile("bob2", "name", "BOB", "password", "other"));
+        assertEquals("user 'BOB' is already defined in etc/org.radmfa.user-bob.cfg", files.refusals().get(1).reason());
+        assertEquals(ReasonCode.ACCEPTED, login("bob", new PapCredentials("first pw")).reason());
+
+        files.deleted("org.radmfa.user~bob");
+        assertEquals(ReasonCode.UNKNOWN_USER, login("bob", new PapCredentials("first pw")).reason());
+    }
+
+    @Test
+    void aSealedChapPasswordWaitsForTheVault() {
+        SecretVault vault = new SecretVault() {
+            @Override
+            public String seal(String secret) {
+                return "{aes-gcm}" + secret;
+            }
+
+            @Override
+            public String open(String sealed) {
+                return sealed.substring("{aes-gcm}".length());
+            }
+        };
+        LocalUserDefinitions files = directory.definitions();
+        files.updated("org.radmfa.user~carol", userFile("carol", "name", "carol", "passwordHash",
+                PasswordHash.create("pw", new SecureRandom()).encoded(), "chapPassword", "{aes-gcm}pw"));
+        assertEquals("chapPassword", files.refusals().get(0).key());
+        directory.bindVault(vault);
+        assertTrue(files.refusals().isEmpty(), files.refusals().toString());
+        assertEquals(ReasonCode.ACCEPTED, login("carol", new PapCredentials("pw")).reason());
     }
 }

@@ -8,14 +8,14 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.radmfa.mfa.otp.internal.OtpEnrollments;
+import org.radmfa.api.admin.OtpAdmin;
 
 /** Completes the users enrolled for TOTP codes. */
 @Service
 public class EnrolledUserCompleter implements Completer {
 
     @Reference
-    OtpEnrollments enrollments;
+    OtpAdmin enrollments;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {

@@ -6,7 +6,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.radmfa.mfa.otp.internal.OtpEnrollments;
+import org.radmfa.api.admin.OtpAdmin;
 
 /**
  * Issues a fresh authenticator-app secret to a user and prints the otpauth:// URI once, to be turned into a QR
@@ -17,7 +17,7 @@ import org.radmfa.mfa.otp.internal.OtpEnrollments;
 public class OtpEnrollCommand implements Action {
 
     @Reference
-    OtpEnrollments enrollments;
+    OtpAdmin enrollments;
 
     @Option(name = "--no-qr", description = "Print only the URI, no QR code")
     boolean noQr;

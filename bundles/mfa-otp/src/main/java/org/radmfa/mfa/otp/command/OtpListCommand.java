@@ -4,7 +4,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.radmfa.mfa.otp.internal.OtpEnrollments;
+import org.radmfa.api.admin.OtpAdmin;
 
 /** The users enrolled for TOTP codes (never their secrets). */
 @Command(scope = "radmfa", name = "otp-list", description = "Lists the users enrolled for TOTP codes")
@@ -12,7 +12,7 @@ import org.radmfa.mfa.otp.internal.OtpEnrollments;
 public class OtpListCommand implements Action {
 
     @Reference
-    OtpEnrollments enrollments;
+    OtpAdmin enrollments;
 
     @Override
     public Object execute() {

@@ -6,7 +6,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.radmfa.mfa.otp.internal.OtpEnrollments;
+import org.radmfa.api.admin.OtpAdmin;
 
 /** Removes a user's TOTP enrollment: their codes stop working at once. */
 @Command(scope = "radmfa", name = "otp-remove", description = "Removes a user's TOTP enrollment")
@@ -14,7 +14,7 @@ import org.radmfa.mfa.otp.internal.OtpEnrollments;
 public class OtpRemoveCommand implements Action {
 
     @Reference
-    OtpEnrollments enrollments;
+    OtpAdmin enrollments;
 
     @Argument(index = 0, name = "user", required = true)
     @Completion(EnrolledUserCompleter.class)

@@ -1,38 +1,31 @@
 package org.radmfa.mfa.otp.internal;
 
-import java.util.Map;
-import java.util.Set;
-
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
+import org.radmfa.api.admin.OtpAdmin;
+import org.radmfa.api.config.ConfigChecks;
 import org.radmfa.api.config.ConfigReader;
+import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One user's TOTP enrollment, from one factory configuration ({@code etc/org.radmfa.otp-<user>.cfg}), written by
- * {@code radmfa:otp-enroll}. The secret is sealed by the vault: the file alone does not give it away.
+ * What is specific to a user's TOTP enrollment ({@code etc/org.radmfa.otp-<user>.cfg}, written by
+ * {@code radmfa:otp-enroll}): its keys and how it is read. The secret is sealed by the vault: the file alone does not
+ * give it away. The connector feeds the files to the shared read-refuse-keep-last-good code.
  */
-@Component(configurationPid = OtpEnrollmentDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {})
-@Designate(ocd = OtpEnrollmentDefinition.Config.class, factory = true)
-public final class OtpEnrollmentDefinition {
-    static final String FACTORY_PID = "org.radmfa.otp";
-    private static final Logger LOG = LoggerFactory.getLogger(OtpEnrollmentDefinition.class);
-    private static final Set<String> KEYS = Set.of("user", "secret", "enrolled",
-            "webconsole.configurationFactory.nameHint");
+final class OtpEnrollmentDefinition {
+    static final String FACTORY_PID = OtpAdmin.FACTORY_PID;
+    static final ConfigType TYPE = ConfigType.of(Config.class);
+    /** RFC 4226 asks for at least 128 bits and recommends 160; fewer than 80 is refused. */
+    private static final int MINIMUM_SECRET_BYTES = 10;
 
-    @ObjectClassDefinition(name = "radmfa TOTP enrollment", description = "A user's authenticator-app secret")
+    private OtpEnrollmentDefinition() {
+    }
+
+    @ObjectClassDefinition(name = "radmfa TOTP enrollment", factoryPid = FACTORY_PID,
+            description = "A user's authenticator-app secret")
     @interface Config {
         @AttributeDefinition(name = "User name")
         String user();
@@ -47,48 +40,18 @@ public final class OtpEnrollmentDefinition {
         String webconsole_configurationFactory_nameHint() default "{user}";
     }
 
-    private final OtpEnrollments enrollments;
-    private final SecretVault vault;
-    private final String key;
-
-    @Activate
-    public OtpEnrollmentDefinition(@Reference OtpEnrollments enrollments, @Reference SecretVault vault,
-            Map<String, Object> properties) {
-        this.enrollments = enrollments;
-        this.vault = vault;
-        this.key = String.valueOf(properties.get("service.pid"));
-        configure(properties);
+    /** A user's enrolled secret. */
+    record Enrollment(String user, byte[] secret) {
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    @Deactivate
-    void deactivate() {
-        enrollments.remove(key);
-    }
-
-    private void configure(Map<String, Object> properties) {
-        ConfigReader config = new ConfigReader(properties);
+    static Enrollment parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
+        String user = ConfigChecks.name(config, "user");
+        byte[] secret;
         try {
-            String user = config.requiredString("user");
-            byte[] secret;
-            try {
-                secret = Base32.decode(vault.open(config.requiredString("secret")));
-            } catch (IllegalArgumentException e) {
-                throw config.invalid("secret", e.getMessage());
-            }
-            if (secret.length < 10) {
-                throw config.invalid("secret", "is shorter than 80 bits");
-            }
-            enrollments.put(key, user, secret, config.source());
-            config.unknownKeys(KEYS).forEach(unknown -> LOG.warn("{}: key '{}' is not a TOTP enrollment setting",
-                    config.source(), unknown));
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Refused TOTP enrollment {}; the last good enrollment of this user, if any, keeps serving",
-                    e.getMessage());
+            secret = Base32.decode(vault.open(config.requiredString("secret")));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("secret", e.getMessage());
         }
+        return new Enrollment(user, ConfigChecks.minimumLength(config, "secret", secret, MINIMUM_SECRET_BYTES));
     }
 }

@@ -18,11 +18,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -36,6 +41,9 @@ import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedOneTimeCodes;
+import org.radmfa.api.admin.OtpAdmin;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * password. A code works once (the step it belongs to is remembered per user), a small clock drift is tolerated,
  * and failed attempts are limited per user.
  */
-@Component(service = {MfaConnector.class, OtpEnrollments.class}, configurationPid = TotpConnector.PID,
+@Component(service = {MfaConnector.class, OtpAdmin.class, RefusedConfigurations.class}, configurationPid = TotpConnector.PID,
         property = "connector=otp")
 @Designate(ocd = TotpConnector.Config.class)
-public final class TotpConnector implements MfaConnector, OtpEnrollments {
+public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfigurations {
     static final String PID = "org.radmfa.mfa.otp";
     private static final Logger LOG = LoggerFactory.getLogger(TotpConnector.class);
 
@@ -98,6 +106,8 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
     private final SecretVault vault;
     private final Clock clock;
     private volatile Config config;
+    private final OtpEnrollmentFiles enrollmentFiles;
+    private ServiceRegistration<ManagedServiceFactory> enrollmentFilesRegistration;
 
     /** Codes used on other appliances (radmfa-cluster); none on a single appliance. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -115,11 +125,40 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
         this.vault = vault;
         this.clock = clock;
         this.config = config;
+        this.enrollmentFiles = new OtpEnrollmentFiles(this, vault);
     }
 
     /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
     void sharedCodes(SharedOneTimeCodes shared) {
         this.sharedCodes = shared;
+    }
+
+    /**
+     * Registered by hand rather than as a component: the enrollment files are this connector's own object, and a
+     * ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, OtpEnrollmentDefinition.FACTORY_PID);
+        enrollmentFilesRegistration = context.registerService(ManagedServiceFactory.class, enrollmentFiles,
+                properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (enrollmentFilesRegistration != null) {
+            enrollmentFilesRegistration.unregister();
+        }
+    }
+
+    OtpEnrollmentFiles enrollmentFiles() {
+        return enrollmentFiles;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return enrollmentFiles.refusals();
     }
 
     @Modified
@@ -191,8 +230,8 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
         return user.toLowerCase(Locale.ROOT);
     }
 
-    @Override
-    public void put(String key, String user, byte[] secret, String source) {
+    /** Adds or replaces the enrollment of this configuration. */
+    void put(String key, String user, byte[] secret, String source) {
         synchronized (enrollments) {
             enrollments.values().removeIf(e -> e.key.equals(key));
             Enrollment existing = enrollments.get(key(user));
@@ -206,8 +245,7 @@ public final class TotpConnector implements MfaConnector, OtpEnrollments {
         LOG.info("TOTP enrollment of '{}' loaded from {}", user, source);
     }
 
-    @Override
-    public void remove(String key) {
+    void remove(String key) {
         synchronized (enrollments) {
             enrollments.values().removeIf(e -> e.key.equals(key));
         }

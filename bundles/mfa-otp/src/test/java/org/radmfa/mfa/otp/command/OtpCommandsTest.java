@@ -10,21 +10,11 @@ import java.util.List;
 import java.util.TreeSet;
 import org.apache.karaf.shell.api.action.Action;
 import org.junit.jupiter.api.Test;
-import org.radmfa.mfa.otp.internal.OtpEnrollments;
+import org.radmfa.api.admin.OtpAdmin;
 
 class OtpCommandsTest {
     private final TreeSet<String> enrolled = new TreeSet<>(List.of("alice", "bob"));
-    private final OtpEnrollments enrollments = new OtpEnrollments() {
-        @Override
-        public void put(String key, String user, byte[] secret, String source) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void remove(String key) {
-            throw new UnsupportedOperationException();
-        }
-
+    private final OtpAdmin enrollments = new OtpAdmin() {
         @Override
         public String enroll(String user) {
             enrolled.add(user);

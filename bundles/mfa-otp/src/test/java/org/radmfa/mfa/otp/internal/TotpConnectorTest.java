@@ -49,6 +49,10 @@ class TotpConnectorTest {
     }
 
     private static TotpConnector connector(Instant now) {
+        return connector(now, null);
+    }
+
+    private static TotpConnector connector(Instant now, org.radmfa.api.SecretVault vault) {
         TotpConnector.Config config = new TotpConnector.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -85,7 +89,7 @@ class TotpConnectorTest {
                 return "radmfa";
             }
         };
-        TotpConnector connector = new TotpConnector(null, null, config, Clock.fixed(now, ZoneOffset.UTC));
+        TotpConnector connector = new TotpConnector(null, vault, config, Clock.fixed(now, ZoneOffset.UTC));
         connector.put("k", "Alice", SEED, "k.cfg");
         return connector;
     }
@@ -164,5 +168,41 @@ class TotpConnectorTest {
         later.sharedCodes(cluster);
         assertEquals(MfaOutcome.Kind.APPROVED, answer(later, "alice", code(NOW.getEpochSecond() + 30)).kind(),
                 "the next step's code is a new code");
+    }
+
+    @Test
+    void enrollmentFilesAreReadAndABadOneIsRefusedWhileTheLastGoodOneServes() {
+        org.radmfa.api.SecretVault vault = new org.radmfa.api.SecretVault() {
+            @Override
+            public String seal(String secret) {
+                return "{aes-gcm}" + secret;
+            }
+
+            @Override
+            public String open(String sealed) {
+                if (!sealed.startsWith("{aes-gcm}")) {
+                    throw new IllegalArgumentException("not sealed by this appliance's vault");
+                }
+                return sealed.substring("{aes-gcm}".length());
+            }
+        };
+        TotpConnector connector = connector(NOW, vault);
+        OtpEnrollmentFiles files = connector.enrollmentFiles();
+        java.util.Hashtable<String, Object> bob = new java.util.Hashtable<>(java.util.Map.of("service.pid",
+                "org.radmfa.otp~bob", "felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.otp-bob.cfg",
+                "user", "bob", "secret", "{aes-gcm}" + Base32.encode(SEED)));
+        files.updated("org.radmfa.otp~bob", bob);
+        assertEquals(List.of("Alice", "bob"), connector.users());
+
+        bob.put("secret", "{aes-gcm}" + Base32.encode(new byte[9]));
+        files.updated("org.radmfa.otp~bob", bob);
+        org.radmfa.api.config.Refusal refusal = files.refusals().get(0);
+        assertEquals("etc/org.radmfa.otp-bob.cfg", refusal.source());
+        assertEquals("secret", refusal.key());
+        assertEquals("is shorter than 80 bits", refusal.reason());
+        assertEquals(List.of("Alice", "bob"), connector.users(), "the last good enrollment keeps serving");
+
+        files.deleted("org.radmfa.otp~bob");
+        assertEquals(List.of("Alice"), connector.users());
     }
 }
