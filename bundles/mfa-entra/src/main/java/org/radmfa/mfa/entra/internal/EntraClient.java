@@ -57,7 +57,8 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * verification walks these steps, each an asynchronous HTTP call, so no thread waits for the user:
  * <ol>
  * <li>an app-only token for {@code <resource>/.default} from MSAL, as the "Azure Multi-Factor Auth Client" service
- * principal (MSAL's in-memory cache answers all but the first request of each token lifetime);</li>
+ * principal (MSAL's in-memory cache answers all but the first request of each token lifetime, and the client keeps the last
+ * token it gave until five minutes before it expires, so most logins do not ask MSAL at all);</li>
  * <li>only with {@code userLookup = samAccountName | mail}: the user's userPrincipalName from Microsoft Graph (a
  * second token, for Graph);</li>
  * <li>{@code POST <serviceUrl>/BeginTwoWayAuthentication} with {@code SyncCall=false}: the service sends the push
@@ -84,6 +85,8 @@ final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
+    /** A token with less than this left is asked of MSAL again (which refreshes it ahead of expiry). */
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     /** How soon a call the HTTP/2 connection had no stream for goes again. */
     private static final long STREAM_RETRY_MILLIS = 50;
 
@@ -94,6 +97,9 @@ final class EntraClient {
     private final HttpClient http;
     private final RequestLimiter limiter;
     private final HeldCalls held;
+    /** The last token MSAL gave, per scope. */
+    private final Map<String, IAuthenticationResult> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger msalCalls = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean streamLimitLogged =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final ConfidentialClientApplication msal;
@@ -240,6 +246,33 @@ final class EntraClient {
         }
     }
 
+    /**
+     * A token for the scope: the last one MSAL gave while it has more than {@link #TOKEN_MARGIN} left, else MSAL's
+     * (from its cache, or the token endpoint). Asking MSAL for every login costs a queue on its one thread and a
+     * cache look-up each, which a storm of logins turns into a bottleneck.
+     */
+    CompletableFuture<String> token(String scope) {
+        IAuthenticationResult last = tokens.get(scope);
+        if (last != null && last.expiresOnDate().toInstant().isAfter(clock.instant().plus(TOKEN_MARGIN))) {
+            return CompletableFuture.completedFuture(last.accessToken());
+        }
+        msalCalls.incrementAndGet();
+        try {
+            return msal.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+                    .thenApply(token -> {
+                        tokens.put(scope, token);
+                        return token.accessToken();
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Times MSAL was asked for a token (for tests). */
+    int msalCalls() {
+        return msalCalls.get();
+    }
+
     /** Verifications started and not finished. */
     int pending() {
         return pending.size();
@@ -303,13 +336,9 @@ final class EntraClient {
         }
 
         private CompletableFuture<String> token(String scope) {
-            try {
-                return msal.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
-                        .thenApply(IAuthenticationResult::accessToken);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return EntraClient.this.token(scope);
         }
+
 
         /** Begin: the service starts the push (or call), or says a code is needed, or refuses. */
         private CompletableFuture<MfaOutcome> begin(String token, String upn) {

@@ -177,4 +177,38 @@ class EntraSyncWaitTest {
             assertEquals(bad.getKey(), refused.key(), refused.getMessage());
         }
     }
+
+    @Test
+    void loginsTakeTheLastTokenWithoutAskingMsalUntilFiveMinutesBeforeItExpires() throws Exception {
+        Instant[] now = {Instant.now()};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        EntraSettings settings = EntraSettings.read(http1.configuration(), null);
+        EntraClient client = new EntraClient(settings, clock);
+        try {
+            String first = client.token(settings.scope()).get(30, TimeUnit.SECONDS);
+            assertEquals(first, client.token(settings.scope()).get(30, TimeUnit.SECONDS));
+            assertEquals(1, client.msalCalls(), "the second login did not ask MSAL");
+            // The emulator's tokens live 3599 s: 56 minutes on, less than five minutes are left.
+            now[0] = now[0].plus(Duration.ofMinutes(56));
+            client.token(settings.scope()).get(30, TimeUnit.SECONDS);
+            assertEquals(2, client.msalCalls(), "near its expiry the token is asked of MSAL again");
+        } finally {
+            client.close();
+        }
+    }
 }
