@@ -371,7 +371,7 @@ final class EntraClient {
                 String contextId) {
             URI uri = settings.operation("BeginTwoWayAuthentication");
             if (!held.tryHold()) {
-                return call(step, post(uri, token, begin(upn, properties, contextId, false)));
+                return call(step, post(uri, token, begin(upn, properties, contextId, false)), true);
             }
             CompletableFuture<Answer> answer = new CompletableFuture<>();
             hold(post(uri, token, begin(upn, properties, contextId, true), untilDeadline())).whenComplete(
@@ -381,7 +381,7 @@ final class EntraClient {
                             answer.complete(done);
                         } else if (HeldCalls.isStreamLimit(failure) && !result.isDone()) {
                             streamLimitReached();
-                            call(step, post(uri, token, begin(upn, properties, contextId, false)))
+                            call(step, post(uri, token, begin(upn, properties, contextId, false)), true)
                                     .whenComplete((polled, again) -> {
                                         if (again == null) {
                                             answer.complete(polled);
@@ -447,7 +447,7 @@ final class EntraClient {
             session = started.sessionId();
             String body = ConnectorXml.end(started.sessionId(), started.contextId(), request.challengeResponse()
                     .trim(), started.userPrincipalName());
-            return call(step, post(started.endpoint(settings), token, body)).thenApply(answer -> {
+            return call(step, post(started.endpoint(settings), token, body), true).thenApply(answer -> {
                 ConnectorXml.Response ended = response(answer, "EndTwoWayAuthentication");
                 if ("AuthenticationPending".equals(ended.resultValue())) {
                     return outcome(Kind.DENIED, "Entra did not accept the one-time code (still pending)");
@@ -651,12 +651,17 @@ final class EntraClient {
          * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} to avoid those threads altogether.
          */
         private CompletableFuture<Answer> call(String what, HttpRequest httpRequest) {
+            return call(what, httpRequest, false);
+        }
+
+        /** @param first a login's Begin: before the waiting polls (the push leaves without their queue) */
+        private CompletableFuture<Answer> call(String what, HttpRequest httpRequest, boolean first) {
             CompletableFuture<Answer> answer = new CompletableFuture<>();
-            send(what, httpRequest, answer);
+            send(what, httpRequest, answer, first);
             return answer;
         }
 
-        private void send(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer) {
+        private void send(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer, boolean first) {
             if (result.isDone()) {
                 // Timed out or stopped meanwhile: the chain ends here without another call.
                 return;
@@ -673,7 +678,7 @@ final class EntraClient {
                             .whenComplete((ignored, failure) -> {
                                 limiter.release();
                                 if (failure != null && HeldCalls.isStreamLimit(failure)) {
-                                    resendLater(what, httpRequest, answer);
+                                    resendLater(what, httpRequest, answer, first);
                                 } else if (failure != null) {
                                     answer.completeExceptionally(failure);
                                 }
@@ -682,17 +687,18 @@ final class EntraClient {
                     limiter.release();
                     answer.completeExceptionally(new StepFailure(what + ": " + e.getMessage()));
                 }
-            });
+            }, first);
         }
 
         /**
          * The HTTP/2 connection had no stream left (held Begins fill it): the call was not sent, so it goes again
          * shortly, and fewer Begins are held from now on.
          */
-        private void resendLater(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer) {
+        private void resendLater(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer,
+                boolean first) {
             streamLimitReached();
             try {
-                scheduler.schedule(() -> send(what, httpRequest, answer), STREAM_RETRY_MILLIS,
+                scheduler.schedule(() -> send(what, httpRequest, answer, first), STREAM_RETRY_MILLIS,
                         TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 answer.completeExceptionally(new StepFailure("Entra connector stopped"));
