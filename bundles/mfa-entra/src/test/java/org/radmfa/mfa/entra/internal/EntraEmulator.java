@@ -519,6 +519,33 @@ public final class EntraEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * One HTTP request to the emulator and its response, whichever server carries it (the JDK's HTTP/1.1 server or
+     * Jetty's HTTP/2 one). The response may be sent later, from another thread: a synchronous Begin is held until the
+     * user answers. Nested, so that a Pax Exam probe that adds EntraEmulator's declared classes carries it.
+     */
+    interface EmulatorExchange {
+        String method();
+
+        String path();
+
+        /** The raw query, or null. */
+        String rawQuery();
+
+        /** The first value of a request header, or null. */
+        String header(String name);
+
+        String body();
+
+        void responseHeader(String name, String value);
+
+        /** Sends the response and ends the exchange. */
+        void respond(int status, String contentType, String text) throws IOException;
+
+        /** Ends the exchange without a response (a broken connection, as a failing server gives). */
+        void abort();
+    }
+
     /** A JDK HttpServer exchange; ended by {@link #respond} or {@link #abort}. */
     private record JdkExchange(com.sun.net.httpserver.HttpExchange exchange) implements EmulatorExchange {
         @Override

@@ -26,14 +26,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The emulator's HTTPS front with HTTP/2: Jetty, h2 and http/1.1 offered by ALPN, so a client that negotiates h2 (the
  * JDK's HttpClient does) sends every call as a stream of one connection, up to the advertised
  * {@code SETTINGS_MAX_CONCURRENT_STREAMS}. Whether Microsoft's service negotiates h2, and its stream limit, are not
- * known; both are choices of the test.
+ * known; both are choices of the test. Referenced only when the HTTP/2 mode is asked for, so EntraEmulator still
+ * runs without Jetty (in a Pax Exam probe, or from the test-jar alone) over HTTP/1.1.
  */
 final class Http2Front implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
     Http2Front(String host, int port, int threads, int maxConcurrentStreams, Path keyStore, String password,
-            Consumer<EmulatorExchange> handler) throws Exception {
+            Consumer<EntraEmulator.EmulatorExchange> handler) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(threads, 12), 4);
         pool.setName("entra-emulator-h2");
         pool.setDaemon(true);
@@ -93,7 +94,7 @@ final class Http2Front implements AutoCloseable {
 
     /** A Jetty request as the emulator sees it. */
     private record JettyExchange(Request request, Response response, Callback callback, String body)
-            implements EmulatorExchange {
+            implements EntraEmulator.EmulatorExchange {
         @Override
         public String method() {
             return request.getMethod();
