@@ -167,7 +167,7 @@ public final class EntraConnector implements MfaConnector {
         String waitMode() default "sync";
 
         @AttributeDefinition(name = "Held Begins", description = "With waitMode = sync: logins waiting in a held"
-                + " Begin at once (one HTTP/2 stream and about 3 KiB of heap each); more poll. Lowered by itself"
+                + " Begin at once (one HTTP/2 stream and a few KiB of heap each); more poll. Lowered by itself"
                 + " to the service's own HTTP/2 stream limit when that is reached")
         int maxHeldCalls() default 20000;
 
