@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
 #
-# bench/run-mfa.sh — MFA capacity: how many threads and how much heap the appliance needs with 10,000 logins
-# waiting for an Entra push at once, and whether every one is answered correctly.
+# bench/run-mfa.sh — Entra MFA under load, two modes (BENCH_MFA_MODE):
 #
-# In one run: starts the Entra emulator in a JVM of its own (EntraEmulatorMain from mfa-entra's test-jar: its threads
-# and heap are not the appliance's), every push approved after BENCH_MFA_APPROVE_AFTER seconds; unpacks a private
-# copy of the built appliance on free loopback ports, heap capped at BENCH_MFA_HEAP (256m), with radmfa-mfa-entra
-# installed and configured against the emulator; then org.radmfa.bench.MfaCapacity sends one warm-up login and
-# BENCH_MFA_LOGINS PAP logins (one user, each login from its own Calling-Station-Id, no retransmits), samples the
-# appliance idle, while all are pending and after, and verifies every answer. Prints the figures and a RESULT line.
+# storm (the default), issue 21's "Monday-morning login storm": 10,000 users of one gateway connect within 10 s
+#   (1,000 logins/s from 40 UDP sockets of one address, as one gateway's port set), each needing an Entra push;
+#   every push is approved 1 s + a uniformly random part of 20 s after it leaves the appliance; like Azure's gateway,
+#   the generator sends an unanswered Access-Request again every 5 s (same Identifier and authenticator: the
+#   duplicate cache must absorb it, never a second push) and gives a login up 60 s after its first send. Prints
+#   answered/lost/rejected, pushes per login, Access-Request to push p50/p99, approval to Access-Accept p50/p99/max
+#   (MfaStormReport joins the generator's and the emulator's timestamps, one machine's clock), live Java threads and
+#   heap after GC idle/pending/after, the appliance's CPU per login, the generator's and the emulator's CPU.
+# capacity: the older figure: 10,000 logins at 2,500/s from 64 sockets, no retransmits, every push approved 20 s
+#   after it left (no spread).
+#
+# In one run: starts the Entra emulator in a JVM of its own (EntraEmulatorMain from mfa-entra's test-jar, on Jetty
+# speaking HTTP/2 and HTTP/1.1 by ALPN with BENCH_MFA_H2_STREAMS streams per connection, or the JDK's HTTP/1.1 server
+# with BENCH_MFA_H2_STREAMS=0: its threads and heap are not the appliance's); unpacks a private copy of the built
+# appliance on free loopback ports, heap capped at BENCH_MFA_HEAP (256m), with radmfa-mfa-entra installed and
+# configured against the emulator (waitMode BENCH_MFA_WAIT: sync holds Begin until the user answers, poll polls
+# End); then org.radmfa.bench.MfaCapacity sends one warm-up login and BENCH_MFA_LOGINS PAP logins (one user, each
+# login from its own Calling-Station-Id), samples the appliance idle, while the logins are pending and after, and
+# verifies every answer. Prints the figures and RESULT/STORM lines; exits non-zero when a check fails (a login lost
+# or not accepted, a bad authenticator, other than one push per login, an Access-Accept before its approval).
 #
 # The appliance is configured around its MFA guards for the run: the push-fatigue limit is off (mfaMaxPushes = 0;
 # every login is the same user), one push per login still holds (each login has its own Calling-Station-Id), the
 # MFA deadline is 60 s and the per-client rate limit is off (one gateway sends everything).
 #
 # Loopback only; every step is bounded in time (BENCH_DEADLINE, 600 s by default).
-# Settings (environment):
-#   BENCH_MFA_LOGINS (10000)        logins in flight at once       BENCH_MFA_APPROVE_AFTER (20) seconds to approval
+# Settings (environment; defaults for storm / capacity):
+#   BENCH_MFA_MODE (storm)          storm or capacity
+#   BENCH_MFA_LOGINS (10000)        logins                         BENCH_MFA_APPROVE_AFTER (1 / 20) seconds to approval
+#   BENCH_MFA_APPROVE_SPREAD (20 / 0) plus up to this many seconds, uniformly, per push
 #   BENCH_MFA_HEAP (256m)           the appliance's -Xmx            BENCH_MFA_POLL_MS (2000) connector poll interval
-#   BENCH_MFA_SEND_RATE (2500)      logins sent per second          BENCH_MFA_SOCKETS (64) UDP sockets
+#   BENCH_MFA_SEND_RATE (1000 / 2500) logins sent per second        BENCH_MFA_SOCKETS (40 / 64) UDP sockets
+#   BENCH_MFA_RETRANSMIT (5 / 0)    seconds before an unanswered request is sent again (0: never)
+#   BENCH_MFA_GIVE_UP (60 / 120)    seconds after its first send when a login counts as lost
+#   BENCH_MFA_WAIT (sync)           the connector's waitMode: sync or poll
+#   BENCH_MFA_H2_STREAMS (16384)    the emulator's HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; 0: HTTP/1.1 only (JDK)
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
 #   BENCH_DIAG (0)                  1: thread dump and class histogram while pending (bench/target/mfa-diag/)
@@ -32,12 +51,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
+MODE=${BENCH_MFA_MODE:-storm}
+case "$MODE" in
+    storm) D_APPROVE=1; D_SPREAD=20; D_RATE=1000; D_SOCKETS=40; D_RETRANSMIT=5; D_GIVE_UP=60 ;;
+    capacity) D_APPROVE=20; D_SPREAD=0; D_RATE=2500; D_SOCKETS=64; D_RETRANSMIT=0; D_GIVE_UP=120 ;;
+    *) echo "bench: BENCH_MFA_MODE must be storm or capacity" >&2; exit 2 ;;
+esac
 LOGINS=${BENCH_MFA_LOGINS:-10000}
-APPROVE_AFTER=${BENCH_MFA_APPROVE_AFTER:-20}
+APPROVE_AFTER=${BENCH_MFA_APPROVE_AFTER:-$D_APPROVE}
+APPROVE_SPREAD=${BENCH_MFA_APPROVE_SPREAD:-$D_SPREAD}
 HEAP=${BENCH_MFA_HEAP:-256m}
 POLL_MS=${BENCH_MFA_POLL_MS:-2000}
-SEND_RATE=${BENCH_MFA_SEND_RATE:-2500}
-SOCKETS=${BENCH_MFA_SOCKETS:-64}
+SEND_RATE=${BENCH_MFA_SEND_RATE:-$D_RATE}
+SOCKETS=${BENCH_MFA_SOCKETS:-$D_SOCKETS}
+RETRANSMIT=${BENCH_MFA_RETRANSMIT:-$D_RETRANSMIT}
+GIVE_UP=${BENCH_MFA_GIVE_UP:-$D_GIVE_UP}
+WAIT_MODE=${BENCH_MFA_WAIT:-sync}
+H2_STREAMS=${BENCH_MFA_H2_STREAMS:-16384}
 JFR=${BENCH_JFR:-0}
 DIAG=${BENCH_DIAG:-0}
 KEEP=${BENCH_KEEP:-0}
@@ -85,9 +115,26 @@ fi
 
 # ---------------------------------------------------------------------------------------------- Entra emulator
 EMU_PORT=$(free_port)
+# The emulator's HTTP/2 front is Jetty (mfa-entra's test scope): its jars from the Maven repository.
+EMU_CP="$EMU_JAR"
+JETTY=12.1.13
+for jar in org/eclipse/jetty/http2/jetty-http2-server/$JETTY/jetty-http2-server-$JETTY.jar \
+        org/eclipse/jetty/http2/jetty-http2-common/$JETTY/jetty-http2-common-$JETTY.jar \
+        org/eclipse/jetty/http2/jetty-http2-hpack/$JETTY/jetty-http2-hpack-$JETTY.jar \
+        org/eclipse/jetty/jetty-alpn-java-server/$JETTY/jetty-alpn-java-server-$JETTY.jar \
+        org/eclipse/jetty/jetty-alpn-server/$JETTY/jetty-alpn-server-$JETTY.jar \
+        org/eclipse/jetty/jetty-server/$JETTY/jetty-server-$JETTY.jar \
+        org/eclipse/jetty/jetty-http/$JETTY/jetty-http-$JETTY.jar \
+        org/eclipse/jetty/jetty-io/$JETTY/jetty-io-$JETTY.jar \
+        org/eclipse/jetty/jetty-util/$JETTY/jetty-util-$JETTY.jar \
+        org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar; do
+    [[ -f "$M2/$jar" ]] || die "$M2/$jar is missing (mvn -Dmaven.repo.local=$M2 install -pl bundles/mfa-entra)"
+    EMU_CP="$EMU_CP:$M2/$jar"
+done
 # Its own JVM with room to spare: what is measured is the appliance.
-java -Xmx1g -XX:+UseParallelGC -cp "$EMU_JAR" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
-    --approve-after "$APPROVE_AFTER" --user "$BENCH_USER" --truststore "$WORK/entra-trust.p12" \
+java -Xmx1g -XX:+UseParallelGC -cp "$EMU_CP" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
+    --approve-after "$APPROVE_AFTER" --approve-spread "$APPROVE_SPREAD" --http2-streams "$H2_STREAMS" \
+    --logins "$WORK/emulator-logins.txt" --user "$BENCH_USER" --truststore "$WORK/entra-trust.p12" \
     --config "$WORK/entra.cfg" --threads 8 --report-seconds 5 --max-seconds "${BENCH_DEADLINE:-600}" \
     > "$WORK/emulator.out" 2>&1 &
 EMU_PID=$!
@@ -97,7 +144,7 @@ for ((i = 0; i < 300; i++)); do
     sleep 0.1
 done
 [[ -f "$WORK/entra.cfg" ]] || die "the emulator did not write its configuration in 30 s"
-say "Entra emulator (own JVM, pid $EMU_PID) on https://127.0.0.1:$EMU_PORT: push approved after $APPROVE_AFTER s"
+say "Entra emulator (own JVM, pid $EMU_PID) on https://127.0.0.1:$EMU_PORT: push approved after $APPROVE_AFTER s + up to $APPROVE_SPREAD s, HTTP/2 streams per connection: $H2_STREAMS (0: HTTP/1.1 only)"
 
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)
@@ -130,6 +177,7 @@ EOF
     cat "$WORK/entra.cfg"
     echo "userLookup = upn"
     echo "pollIntervalMillis = $POLL_MS"
+    echo "waitMode = $WAIT_MODE"
 } > "$ETC/org.radmfa.mfa.entra.cfg"
 
 "$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
@@ -159,14 +207,16 @@ if [[ "$DIAG" == 1 ]]; then
     mkdir -p "$ROOT/bench/target/mfa-diag"
     DIAG_ARGS=(--diagnostics "$ROOT/bench/target/mfa-diag")
 fi
-say "MfaCapacity: $LOGINS logins, push approved after $APPROVE_AFTER s, connector polls every $POLL_MS ms"
-bounded $((APPROVE_AFTER * 3 + 240)) "${GEN[@]}" org.radmfa.bench.MfaCapacity --host 127.0.0.1 --port "$RM_PORT" \
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+say "MfaCapacity ($MODE): $LOGINS logins at $SEND_RATE/s from $SOCKETS sockets, retransmit every $RETRANSMIT s (0: never), lost after $GIVE_UP s; push approved after $APPROVE_AFTER s + up to $APPROVE_SPREAD s; connector waitMode $WAIT_MODE (polls every $POLL_MS ms when polling); load average $LOAD_BEFORE"
+bounded $((APPROVE_AFTER + APPROVE_SPREAD + GIVE_UP + 240)) "${GEN[@]}" org.radmfa.bench.MfaCapacity --host 127.0.0.1 --port "$RM_PORT" \
     --secret "$SECRET" --user "$BENCH_USER" --password "$BENCH_PASSWORD" --logins "$LOGINS" --sockets "$SOCKETS" \
-    --send-rate "$SEND_RATE" --timeout-seconds $((APPROVE_AFTER + 100)) --sample-after-seconds "${BENCH_MFA_SAMPLE_AFTER:-8}" \
+    --send-rate "$SEND_RATE" --timeout-seconds "$GIVE_UP" --retransmit-seconds "$RETRANSMIT" \
+    --sample-after-seconds "${BENCH_MFA_SAMPLE_AFTER:-8}" --logins-out "$WORK/generator-logins.txt" \
     --server-pid "$RM_PID" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" && CAPACITY_STATUS=0 || CAPACITY_STATUS=$?
 RM_CPU=$(awk -v a="$(cpu_seconds "$RM_PID")" -v b="$RM_CPU0" 'BEGIN { printf "%.1f", a - b }')
 EMU_CPU=$(awk -v a="$(cpu_seconds "$EMU_PID")" -v b="$EMU_CPU0" 'BEGIN { printf "%.1f", a - b }')
-echo "CPU used during the run: appliance $RM_CPU s, emulator $EMU_CPU s ($(nproc) CPUs; load average now" \
+echo "CPU used during the run: appliance $RM_CPU s ($(awk -v c="$RM_CPU" -v n="$LOGINS" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per login), emulator $EMU_CPU s ($(nproc) CPUs; load average before $LOAD_BEFORE, now" \
     "$(cut -d' ' -f1-3 /proc/loadavg))"
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.dump name=mfa filename="$WORK/radmfa-mfa.jfr" || true
@@ -186,11 +236,22 @@ if [[ "$JFR" == 1 && -f "$WORK/radmfa-mfa.jfr" ]]; then
                END { for (f in top) printf "%6.2f %%  %s\n", 100 * top[f] / n, f }' | sort -rn | head -25; } || true
 fi
 grep -q '^RESULT' "$WORK/mfa.txt" || die "MfaCapacity did not finish; see the lines above"
+# The emulator writes its Begins (arrival, approval) when it stops.
+kill "$EMU_PID" 2>/dev/null || true
+for ((i = 0; i < 300; i++)); do
+    kill -0 "$EMU_PID" 2>/dev/null || break
+    sleep 0.1
+done
+[[ -f "$WORK/emulator-logins.txt" ]] || die "the emulator did not write its Begins"
+echo
+say "storm report (generator and emulator timestamps joined by Calling-Station-Id)"
+"${GEN[@]}" org.radmfa.bench.MfaStormReport "$WORK/generator-logins.txt" "$WORK/emulator-logins.txt" \
+    && REPORT_STATUS=0 || REPORT_STATUS=$?
 # The benchmark's own correctness checks: every login accepted with verified authenticators (MfaCapacity's exit
 # status), and one push per login (the emulator's count: the logins and the warm-up login).
 [[ "$CAPACITY_STATUS" == 0 ]] || die "MfaCapacity's checks failed (exit $CAPACITY_STATUS): not every login was accepted"
-sleep 6   # the emulator prints its counters every 5 s
-STARTED=$(grep '^EMULATOR' "$WORK/emulator.out" | tail -n 1 | sed -n 's/.*started=\([0-9]*\).*/\1/p')
+[[ "$REPORT_STATUS" == 0 ]] || die "the storm report's checks failed (pushes per login, approval before accept)"
+STARTED=$(grep -vc '^#' "$WORK/emulator-logins.txt" || true)
 [[ "$STARTED" == "$((LOGINS + 1))" ]] \
     || die "the emulator started ${STARTED:-?} pushes for $LOGINS logins and the warm-up: one push per login is broken"
 say "checks passed: $LOGINS logins accepted, $STARTED pushes for $((LOGINS + 1)) logins"

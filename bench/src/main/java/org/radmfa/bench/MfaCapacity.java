@@ -77,6 +77,8 @@ public final class MfaCapacity {
         int serverPid;
         boolean warmUp = true;
         Path diagnostics;
+        double retransmitSeconds;
+        Path loginsOut;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -104,6 +106,8 @@ public final class MfaCapacity {
                     case "--server-pid" -> o.serverPid = (int) range(arg, Long.parseLong(v), 0, Integer.MAX_VALUE);
                     case "--warm-up" -> o.warmUp = Boolean.parseBoolean(v);
                     case "--diagnostics" -> o.diagnostics = Path.of(v);
+                    case "--retransmit-seconds" -> o.retransmitSeconds = range(arg, Double.parseDouble(v), 0, 3600);
+                    case "--logins-out" -> o.loginsOut = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -135,7 +139,11 @@ public final class MfaCapacity {
                   --logins N                logins in flight at once, each from its own Calling-Station-Id (10000)
                   --sockets S               UDP sockets, N/S <= 256 (64)
                   --send-rate R             logins sent per second (2500)
-                  --timeout-seconds T       a login unanswered T s after it was sent is lost; no retransmits (120)
+                  --timeout-seconds T       a login unanswered T s after it was first sent is lost (120)
+                  --retransmit-seconds R    as a gateway does: an unanswered request is sent again, the same
+                                            packet (Identifier, authenticator), every R s; 0: never (0)
+                  --logins-out FILE         one line per login: callingStationId firstSentMicros answeredMicros
+                                            code retransmits (epoch microseconds, this machine's clock)
                   --sample-after-seconds T  sample the server T s after the last login is sent (8)
                   --server-pid PID          the server's process, for threads and heap (jcmd, /proc)
                   --warm-up true|false      one login first, answered before the burst (true): the password
@@ -151,6 +159,11 @@ public final class MfaCapacity {
         long sentAt;
         long answeredAt;
         int code = -1;
+        /** The datagram, kept for retransmits (the same Identifier and authenticator). */
+        ByteBuffer packet;
+        Conn conn;
+        long lastSentAt;
+        int retransmits;
 
         Login(int index) {
             this.index = index;
@@ -319,6 +332,7 @@ public final class MfaCapacity {
                 sent++;
             }
             answered += poll(1);
+            retransmit(now);
             trackThreads(now);
         }
         long lastSent = System.nanoTime();
@@ -327,6 +341,7 @@ public final class MfaCapacity {
         long sampleAt = lastSent + (long) (options.sampleAfterSeconds * NANOS);
         @SuppressWarnings("unchecked")
         CompletableFuture<Sample>[] pendingSample = new CompletableFuture[1];
+        // Lost: unanswered --timeout-seconds after its first send (the last login's first send bounds the wait).
         await(logins, n - answered, lastSent + (long) (options.timeoutSeconds * NANOS), sampleAt, pendingSample);
         long done = System.nanoTime();
         // Whatever is unanswered now is lost.
@@ -338,6 +353,9 @@ public final class MfaCapacity {
         int recorded = 0;
         long lastAnswer = start;
         for (Login login : logins) {
+            if (login.code >= 0 && login.answeredAt - login.sentAt > (long) (options.timeoutSeconds * NANOS)) {
+                login.code = -1; // answered after the gateway gave up: lost all the same
+            }
             switch (login.code) {
                 case -1 -> lost++;
                 case ACCESS_ACCEPT -> accepted++;
@@ -378,6 +396,11 @@ public final class MfaCapacity {
         if (options.serverPid > 0) {
             System.out.println("peak OS threads during the run (every 200 ms): " + peakOsThreads);
         }
+        System.out.printf(Locale.ROOT, "retransmits sent: %d (every %.0f s while unanswered); generator CPU %.1f s%n",
+                retransmitsSent, options.retransmitSeconds, ownCpuSeconds());
+        if (options.loginsOut != null) {
+            writeLogins(logins);
+        }
         Map<String, String> result = new LinkedHashMap<>();
         result.put("name", "mfa-capacity");
         result.put("logins", Integer.toString(n));
@@ -395,6 +418,8 @@ public final class MfaCapacity {
         put(result, "after", after);
         result.put("answered_before_sample", Integer.toString(answeredEarly));
         result.put("peak_os_threads", Integer.toString(peakOsThreads));
+        result.put("retransmits", Long.toString(retransmitsSent));
+        result.put("generator_cpu_s", fmt(ownCpuSeconds()));
         StringBuilder line = new StringBuilder("RESULT");
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
@@ -402,6 +427,57 @@ public final class MfaCapacity {
     }
 
     private int answeredBeforeSampleCount;
+    private long retransmitsSent;
+    /** Logins in the order of their last send: the head is the next one due for a retransmit. */
+    private final java.util.ArrayDeque<Login> unanswered = new java.util.ArrayDeque<>();
+    /** This machine's clock at the generator's start, to express nanoTime instants as epoch microseconds. */
+    private final long epochMicrosAtStart = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+            java.time.Instant.now());
+    private final long nanoAtStart = System.nanoTime();
+
+    private long epochMicros(long nanoTime) {
+        return epochMicrosAtStart + (nanoTime - nanoAtStart) / 1000;
+    }
+
+    /** Sends again, unchanged, every request unanswered for --retransmit-seconds, as the gateway would. */
+    private void retransmit(long now) throws IOException {
+        if (options.retransmitSeconds <= 0) {
+            return;
+        }
+        long after = (long) (options.retransmitSeconds * NANOS);
+        long giveUp = (long) (options.timeoutSeconds * NANOS);
+        while (!unanswered.isEmpty() && unanswered.peekFirst().lastSentAt + after <= now) {
+            Login login = unanswered.pollFirst();
+            if (login.code >= 0 || now - login.sentAt >= giveUp) {
+                continue;
+            }
+            write(login.conn, login.packet.duplicate());
+            login.lastSentAt = now;
+            login.retransmits++;
+            retransmitsSent++;
+            unanswered.addLast(login);
+        }
+    }
+
+    private void writeLogins(List<Login> logins) {
+        StringBuilder text = new StringBuilder("# callingStationId firstSentMicros answeredMicros code retransmits\n");
+        for (Login login : logins) {
+            text.append(station(login.index)).append(' ').append(epochMicros(login.sentAt)).append(' ')
+                    .append(login.code >= 0 ? epochMicros(login.answeredAt) : -1).append(' ').append(login.code)
+                    .append(' ').append(login.retransmits).append('\n');
+        }
+        try {
+            Files.writeString(options.loginsOut, text);
+        } catch (IOException e) {
+            System.err.println("MfaCapacity: " + options.loginsOut + " not written: " + e);
+        }
+    }
+
+    private static double ownCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean unix ? unix.getProcessCpuTime() / 1e9 : -1;
+    }
 
     private static void put(Map<String, String> result, String prefix, Sample sample) {
         if (sample == null) {
@@ -442,6 +518,7 @@ public final class MfaCapacity {
                 sampleOut[0] = future;
             }
             answered += poll(Math.max(1, Math.min(50, (deadline - now) / 1_000_000L)));
+            retransmit(now);
             trackThreads(now);
         }
         if (sampleOut != null && sampleOut[0] == null && options.serverPid > 0) {
@@ -531,8 +608,19 @@ public final class MfaCapacity {
         // RFC 3579 section 3.2: HMAC-MD5 over the whole packet with the attribute's value zeroed.
         System.arraycopy(hmac.doFinal(packet), 0, packet, macAt, 16);
         ByteBuffer out = ByteBuffer.wrap(packet);
-        long until = System.nanoTime() + NANOS;
         login.sentAt = System.nanoTime();
+        login.lastSentAt = login.sentAt;
+        login.packet = out.duplicate();
+        login.conn = c;
+        if (login.index >= 0) {
+            unanswered.addLast(login);
+        }
+        write(c, out);
+    }
+
+    /** Writes one datagram (blocking briefly if the socket's buffer is full). */
+    private void write(Conn c, ByteBuffer out) throws IOException {
+        long until = System.nanoTime() + NANOS;
         while (true) {
             try {
                 if (c.channel.write(out) > 0) {

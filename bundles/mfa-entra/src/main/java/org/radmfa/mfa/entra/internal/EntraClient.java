@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,8 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * verification walks these steps, each an asynchronous HTTP call, so no thread waits for the user:
  * <ol>
  * <li>an app-only token for {@code <resource>/.default} from MSAL, as the "Azure Multi-Factor Auth Client" service
- * principal (MSAL's in-memory cache answers all but the first request of each token lifetime);</li>
+ * principal (MSAL's in-memory cache answers all but the first request of each token lifetime, and the client keeps the last
+ * token it gave until five minutes before it expires, so most logins do not ask MSAL at all);</li>
  * <li>only with {@code userLookup = samAccountName | mail}: the user's userPrincipalName from Microsoft Graph (a
  * second token, for Graph);</li>
  * <li>{@code POST <serviceUrl>/BeginTwoWayAuthentication} with {@code SyncCall=false}: the service sends the push
@@ -65,8 +67,12 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * {@code pollIntervalMillis} until the value is no longer {@code AuthenticationPending}, or the request's deadline.
  * A one-time code answers an Access-Challenge: it goes to End as AdditionalAuthData, once.</li>
  * </ol>
- * Polling, not {@code SyncCall=true}: a synchronous Begin holds an HTTP connection (and the service's patience) for
- * as long as the user takes, so pending logins would be bounded by connections; a poll holds one only for a moment.
+ * With {@code waitMode = sync} (the default), once the MFA service has answered over HTTP/2, Begin is sent with
+ * {@code SyncCall=true} instead and held on the non-blocking client until the user has answered ({@link HeldCalls}):
+ * the approval reaches the gateway as soon as the service knows it, and no End call is made at all. A held call is
+ * one HTTP/2 stream of a shared connection, without a thread or a {@link RequestLimiter} permit; over HTTP/1.1 it
+ * would be a TLS connection each, so then (and for the first login, before the protocol is known, and above
+ * {@code maxHeldCalls} or the service's stream limit) the login polls as with {@code waitMode = poll}.
  *
  * <h2>Threads</h2> One {@link ScheduledThreadPoolExecutor} (two threads) runs the poll timers, the deadline timers and
  * the HTTP client's completions; MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
@@ -79,6 +85,10 @@ final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
+    /** A token with less than this left is asked of MSAL again (which refreshes it ahead of expiry). */
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
+    /** How soon a call the HTTP/2 connection had no stream for goes again. */
+    private static final long STREAM_RETRY_MILLIS = 50;
 
     private final EntraSettings settings;
     private final Clock clock;
@@ -86,6 +96,12 @@ final class EntraClient {
     private final ExecutorService tokenThread;
     private final HttpClient http;
     private final RequestLimiter limiter;
+    private final HeldCalls held;
+    /** The last token MSAL gave, per scope. */
+    private final Map<String, IAuthenticationResult> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger msalCalls = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean streamLimitLogged =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ConfidentialClientApplication msal;
     private final String threadPrefix;
     private final Set<CompletableFuture<MfaOutcome>> pending = ConcurrentHashMap.newKeySet();
@@ -107,6 +123,8 @@ final class EntraClient {
         this.http = HttpClient.newBuilder().sslContext(settings.sslContext()).executor(scheduler)
                 .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.limiter = new RequestLimiter(settings.maxConcurrentRequests(), scheduler);
+        this.held = new HeldCalls(settings.waitMode() == EntraSettings.WaitMode.SYNC, settings.maxHeldCalls(),
+                settings.maxConcurrentRequests());
         try {
             ConfidentialClientApplication.Builder builder = ConfidentialClientApplication
                     .builder(settings.clientId(), settings.credential().msal())
@@ -228,6 +246,33 @@ final class EntraClient {
         }
     }
 
+    /**
+     * A token for the scope: the last one MSAL gave while it has more than {@link #TOKEN_MARGIN} left, else MSAL's
+     * (from its cache, or the token endpoint). Asking MSAL for every login costs a queue on its one thread and a
+     * cache look-up each, which a storm of logins turns into a bottleneck.
+     */
+    CompletableFuture<String> token(String scope) {
+        IAuthenticationResult last = tokens.get(scope);
+        if (last != null && last.expiresOnDate().toInstant().isAfter(clock.instant().plus(TOKEN_MARGIN))) {
+            return CompletableFuture.completedFuture(last.accessToken());
+        }
+        msalCalls.incrementAndGet();
+        try {
+            return msal.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+                    .thenApply(token -> {
+                        tokens.put(scope, token);
+                        return token.accessToken();
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Times MSAL was asked for a token (for tests). */
+    int msalCalls() {
+        return msalCalls.get();
+    }
+
     /** Verifications started and not finished. */
     int pending() {
         return pending.size();
@@ -291,13 +336,9 @@ final class EntraClient {
         }
 
         private CompletableFuture<String> token(String scope) {
-            try {
-                return msal.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
-                        .thenApply(IAuthenticationResult::accessToken);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return EntraClient.this.token(scope);
         }
+
 
         /** Begin: the service starts the push (or call), or says a code is needed, or refuses. */
         private CompletableFuture<MfaOutcome> begin(String token, String upn) {
@@ -310,20 +351,54 @@ final class EntraClient {
                 properties.put("OverrideNumberMatchingWithOTP", "true");
             }
             String contextId = UUID.randomUUID().toString();
-            String body = ConnectorXml.begin(new ConnectorXml.Begin(upn, settings.lcid(),
-                    settings.authenticationMethodId(), properties, contextId, false, settings.requireUserMatch(),
-                    settings.callerName(), callerIp()));
-            return call(step, post(settings.operation("BeginTwoWayAuthentication"), token, body))
-                    .thenCompose(answer -> {
-                        ConnectorXml.Response begun = response(answer, "BeginTwoWayAuthentication");
-                        if (begun.userPrincipalName() != null && !begun.userPrincipalName().equalsIgnoreCase(upn)) {
-                            throw new StepFailure("BeginTwoWayAuthentication answered for '"
-                                    + begun.userPrincipalName() + "', not for '" + upn + "'");
+            return sendBegin(token, upn, properties, contextId).thenCompose(answer -> {
+                ConnectorXml.Response begun = response(answer, "BeginTwoWayAuthentication");
+                if (begun.userPrincipalName() != null && !begun.userPrincipalName().equalsIgnoreCase(upn)) {
+                    throw new StepFailure("BeginTwoWayAuthentication answered for '" + begun.userPrincipalName()
+                            + "', not for '" + upn + "'");
+                }
+                session = begun.sessionId();
+                Session started = new Session(begun.sessionId(), contextId, upn, endpoint(begun));
+                return next(token, started, begun, pap);
+            });
+        }
+
+        /**
+         * Begin held until the user answers when {@link HeldCalls} allows it, else asynchronous. A held Begin the
+         * client refuses for want of a stream was never sent: it goes again asynchronously, so still one push.
+         */
+        private CompletableFuture<Answer> sendBegin(String token, String upn, Map<String, String> properties,
+                String contextId) {
+            URI uri = settings.operation("BeginTwoWayAuthentication");
+            if (!held.tryHold()) {
+                return call(step, post(uri, token, begin(upn, properties, contextId, false)), true);
+            }
+            CompletableFuture<Answer> answer = new CompletableFuture<>();
+            hold(post(uri, token, begin(upn, properties, contextId, true), untilDeadline())).whenComplete(
+                    (done, failure) -> {
+                        held.release();
+                        if (failure == null) {
+                            answer.complete(done);
+                        } else if (HeldCalls.isStreamLimit(failure) && !result.isDone()) {
+                            streamLimitReached();
+                            call(step, post(uri, token, begin(upn, properties, contextId, false)), true)
+                                    .whenComplete((polled, again) -> {
+                                        if (again == null) {
+                                            answer.complete(polled);
+                                        } else {
+                                            answer.completeExceptionally(again);
+                                        }
+                                    });
+                        } else {
+                            answer.completeExceptionally(failure);
                         }
-                        session = begun.sessionId();
-                        Session started = new Session(begun.sessionId(), contextId, upn, endpoint(begun));
-                        return next(token, started, begun, pap);
                     });
+            return answer;
+        }
+
+        private String begin(String upn, Map<String, String> properties, String contextId, boolean sync) {
+            return ConnectorXml.begin(new ConnectorXml.Begin(upn, settings.lcid(), settings.authenticationMethodId(),
+                    properties, contextId, sync, settings.requireUserMatch(), settings.callerName(), callerIp()));
         }
 
         /** What an answer of Begin or End leads to: a final outcome, a challenge, or another poll. */
@@ -372,7 +447,7 @@ final class EntraClient {
             session = started.sessionId();
             String body = ConnectorXml.end(started.sessionId(), started.contextId(), request.challengeResponse()
                     .trim(), started.userPrincipalName());
-            return call(step, post(started.endpoint(settings), token, body)).thenApply(answer -> {
+            return call(step, post(started.endpoint(settings), token, body), true).thenApply(answer -> {
                 ConnectorXml.Response ended = response(answer, "EndTwoWayAuthentication");
                 if ("AuthenticationPending".equals(ended.resultValue())) {
                     return outcome(Kind.DENIED, "Entra did not accept the one-time code (still pending)");
@@ -535,16 +610,30 @@ final class EntraClient {
         }
 
         private HttpRequest post(URI uri, String token, String xml) {
-            return request(uri, token).header("Content-Type", "application/xml; charset=utf-8")
+            return post(uri, token, xml, requestTimeout());
+        }
+
+        private HttpRequest post(URI uri, String token, String xml, Duration timeout) {
+            return request(uri, token, timeout).header("Content-Type", "application/xml; charset=utf-8")
                     .header("Accept", "application/xml")
                     .POST(BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
         }
 
         private HttpRequest.Builder request(URI uri, String token) {
-            return HttpRequest.newBuilder(uri).timeout(requestTimeout())
+            return request(uri, token, requestTimeout());
+        }
+
+        private HttpRequest.Builder request(URI uri, String token, Duration timeout) {
+            return HttpRequest.newBuilder(uri).timeout(timeout)
                     .header("Authorization", "Bearer " + token)
                     .header("client-request-id", UUID.nameUUIDFromBytes(request.request().id().getBytes(
                             StandardCharsets.UTF_8)).toString());
+        }
+
+        /** A held call waits for the user until the request's deadline. */
+        private Duration untilDeadline() {
+            Duration left = Duration.between(clock.instant(), request.deadline());
+            return left.toMillis() < 1 ? Duration.ofMillis(1) : left;
         }
 
         /** The per-call timeout: requestTimeoutMillis, but never past the deadline. */
@@ -562,10 +651,20 @@ final class EntraClient {
          * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} to avoid those threads altogether.
          */
         private CompletableFuture<Answer> call(String what, HttpRequest httpRequest) {
+            return call(what, httpRequest, false);
+        }
+
+        /** @param first a login's Begin: before the waiting polls (the push leaves without their queue) */
+        private CompletableFuture<Answer> call(String what, HttpRequest httpRequest, boolean first) {
             CompletableFuture<Answer> answer = new CompletableFuture<>();
+            send(what, httpRequest, answer, first);
+            return answer;
+        }
+
+        private void send(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer, boolean first) {
             if (result.isDone()) {
                 // Timed out or stopped meanwhile: the chain ends here without another call.
-                return answer;
+                return;
             }
             limiter.submit(() -> {
                 if (result.isDone()) {
@@ -575,20 +674,83 @@ final class EntraClient {
                 }
                 try {
                     http.sendAsync(httpRequest, info -> BodySubscribers.mapping(BodySubscribers.ofString(
-                            StandardCharsets.UTF_8), body -> answer.complete(new Answer(info.statusCode(), body,
-                                    httpRequest.uri())))).whenComplete((ignored, failure) -> {
-                                        limiter.release();
-                                        if (failure != null) {
-                                            answer.completeExceptionally(failure);
-                                        }
-                                    });
+                            StandardCharsets.UTF_8), body -> answer.complete(answer(info, body, httpRequest))))
+                            .whenComplete((ignored, failure) -> {
+                                limiter.release();
+                                if (failure != null && HeldCalls.isStreamLimit(failure)) {
+                                    resendLater(what, httpRequest, answer, first);
+                                } else if (failure != null) {
+                                    answer.completeExceptionally(failure);
+                                }
+                            });
                 } catch (RuntimeException e) {
                     limiter.release();
                     answer.completeExceptionally(new StepFailure(what + ": " + e.getMessage()));
                 }
-            });
+            }, first);
+        }
+
+        /**
+         * The HTTP/2 connection had no stream left (held Begins fill it): the call was not sent, so it goes again
+         * shortly, and fewer Begins are held from now on.
+         */
+        private void resendLater(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer,
+                boolean first) {
+            streamLimitReached();
+            try {
+                scheduler.schedule(() -> send(what, httpRequest, answer, first), STREAM_RETRY_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                answer.completeExceptionally(new StepFailure("Entra connector stopped"));
+            }
+        }
+
+        /**
+         * Sends a call that waits for the user: no {@link RequestLimiter} permit (it would hold one for as long as
+         * the user takes); {@link HeldCalls} bounds these. Cancelled when the verification ends first.
+         */
+        private CompletableFuture<Answer> hold(HttpRequest httpRequest) {
+            CompletableFuture<Answer> answer = new CompletableFuture<>();
+            try {
+                CompletableFuture<?> exchange = http.sendAsync(httpRequest, info -> BodySubscribers.mapping(
+                        BodySubscribers.ofString(StandardCharsets.UTF_8), body -> answer.complete(answer(info, body,
+                                httpRequest))));
+                exchange.whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        answer.completeExceptionally(failure);
+                    }
+                });
+                result.whenComplete((outcome, failure) -> exchange.cancel(true));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(new StepFailure(step + ": " + e.getMessage()));
+            }
             return answer;
         }
+
+        private Answer answer(HttpResponse.ResponseInfo info, String body, HttpRequest httpRequest) {
+            URI service = settings.serviceUrl();
+            URI uri = httpRequest.uri();
+            if (uri.getHost().equalsIgnoreCase(service.getHost()) && uri.getPort() == service.getPort()) {
+                held.answeredOver(info.version());
+            }
+            return new Answer(info.statusCode(), body, uri);
+        }
+    }
+
+    /** The service's HTTP/2 stream limit was met: fewer Begins are held; said once at WARN, then at DEBUG. */
+    private void streamLimitReached() {
+        int limit = held.streamLimitReached();
+        if (streamLimitLogged.compareAndSet(false, true)) {
+            LOG.warn("Entra MFA: the service's HTTP/2 connection allows no more streams (SETTINGS_MAX_CONCURRENT_STREAMS);"
+                    + " at most {} logins now wait in a held Begin, the others poll", limit);
+        } else {
+            LOG.debug("Entra MFA: HTTP/2 stream limit met again; at most {} held Begins", limit);
+        }
+    }
+
+    /** Begins held now, waiting for their users (for tests and the log). */
+    int heldCalls() {
+        return held.held();
     }
 
     /**

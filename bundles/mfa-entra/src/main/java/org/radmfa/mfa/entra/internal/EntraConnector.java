@@ -159,6 +159,20 @@ public final class EntraConnector implements MfaConnector {
                 + " the connections and TLS handshakes however many logins are pending")
         int maxConcurrentRequests() default 32;
 
+        @AttributeDefinition(name = "Wait for the user", description = "sync: Begin with SyncCall=true, held"
+                + " until the user answers, as one HTTP/2 stream without a thread, so an approval reaches the gateway"
+                + " at once; used only once the MFA service has answered over HTTP/2, else (and for the first"
+                + " login, and above maxHeldCalls) the login polls. poll: Begin with SyncCall=false, then"
+                + " EndTwoWayAuthentication every pollIntervalMillis",
+                options = {@Option(value = "sync", label = "held synchronous Begin over HTTP/2"),
+                        @Option(value = "poll", label = "asynchronous Begin, then End polls")})
+        String waitMode() default "sync";
+
+        @AttributeDefinition(name = "Held Begins", description = "With waitMode = sync: logins waiting in a held"
+                + " Begin at once (one HTTP/2 stream and a few KiB of heap each); more poll. Lowered by itself"
+                + " to the service's own HTTP/2 stream limit when that is reached")
+        int maxHeldCalls() default 20000;
+
         @AttributeDefinition(name = "Credential expiry warning (days)", description = "Warn in the log, at start"
                 + " and daily, this many days before the certificate or secret expires")
         int credentialExpiryWarningDays() default 30;

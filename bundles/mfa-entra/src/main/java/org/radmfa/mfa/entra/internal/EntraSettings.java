@@ -59,7 +59,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         UserLookup userLookup, boolean requireUserMatch, String authenticationMethodId,
         boolean overrideNumberMatchingWithOtp, String challengePrompt, String lcid, String callerName,
         int pollIntervalMillis, int requestTimeoutMillis, int credentialExpiryWarningDays,
-        int maxConcurrentRequests) {
+        int maxConcurrentRequests, WaitMode waitMode, int maxHeldCalls) {
 
     /** "Azure Multi-Factor Auth Client": the service principal the NPS extension signs in as, in every tenant. */
     static final String MFA_CLIENT_APP_ID = "981f26a1-7f43-403b-a875-f8b09b8cd720";
@@ -97,6 +97,20 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         @Override
         public String toString() {
             return description;
+        }
+    }
+
+    /** How a login waits for the user's answer. */
+    enum WaitMode {
+        /** Begin with SyncCall=false, then End every pollIntervalMillis. */
+        POLL("poll"),
+        /** Begin with SyncCall=true held until the user answers, over HTTP/2; polling where that cannot be. */
+        SYNC("sync");
+
+        final String key;
+
+        WaitMode(String key) {
+            this.key = key;
         }
     }
 
@@ -175,7 +189,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 config.integer("pollIntervalMillis", 100, 60_000),
                 config.integer("requestTimeoutMillis", 100, 120_000),
                 config.integer("credentialExpiryWarningDays", 0, 3650),
-                config.integer("maxConcurrentRequests", 1, 1024));
+                config.integer("maxConcurrentRequests", 1, 1024), choice(config, "waitMode", WaitMode.values()),
+                config.integer("maxHeldCalls", 0, 1_000_000));
     }
 
     /** The private key of a secret, or its legacy key (without the dot) when only that one is set. */
@@ -228,7 +243,7 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
         String text = config.string(key);
         List<String> names = new ArrayList<>();
         for (E value : values) {
-            String name = ((UserLookup) value).key;
+            String name = value instanceof UserLookup lookup ? lookup.key : ((WaitMode) value).key;
             if (name.equalsIgnoreCase(text)) {
                 return value;
             }
@@ -400,7 +415,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                 + (overrideNumberMatchingWithOtp ? " (one-time code instead of number matching for PAP)" : "")
                 + ", userLookup " + userLookup.key + ", requireUserMatch " + requireUserMatch
                 + ", poll every " + pollIntervalMillis + " ms, at most " + maxConcurrentRequests
-                + " concurrent requests"
+                + " concurrent requests, wait " + waitMode.key
+                + (waitMode == WaitMode.SYNC ? " (at most " + maxHeldCalls + " held Begins)" : "")
                 + (trustStore.isEmpty() ? "" : ", trust store " + trustStore);
     }
 }

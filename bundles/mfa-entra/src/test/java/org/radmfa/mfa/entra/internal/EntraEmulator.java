@@ -30,6 +30,10 @@ import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,7 +55,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
@@ -126,14 +129,27 @@ public final class EntraEmulator implements AutoCloseable {
             String callerName, String callerIp) {
     }
 
-    private record Session(User user, String contextId, Instant created, boolean codeExpected) {
+    /** @param spread added to the user's delay for this session ({@link #spreadApprovals}) */
+    private record Session(User user, String contextId, Instant created, boolean codeExpected, Duration spread) {
+        Instant answeredAt(User current) {
+            return created.plus(current.delay()).plus(spread);
+        }
     }
 
     /** Threads serving requests when no other number is asked for: enough for the tests' few connections. */
     static final int DEFAULT_THREADS = 4;
 
+    /** The JDK's HTTP/1.1 server, or null when {@link #front} (HTTP/2) serves. */
     private final HttpsServer server;
+    private final Http2Front front;
     private final ExecutorService executor;
+    /** Answers synchronous Begins when their user answers. */
+    private final ScheduledExecutorService holds;
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile Duration approvalSpread = Duration.ZERO;
+    private final Random spreadRandom = new Random(21);
+    private volatile boolean loginRecording;
+    private final ConcurrentLinkedQueue<String> loginLines = new ConcurrentLinkedQueue<>();
     private final Path directory;
     private final Path trustStore;
     private final Map<String, User> users = new ConcurrentHashMap<>();
@@ -157,7 +173,8 @@ public final class EntraEmulator implements AutoCloseable {
     /** The IP address it listens on, in its URLs and its certificate. */
     private final String host;
 
-    private EntraEmulator(int port, int threads, String host) throws IOException, GeneralSecurityException {
+    private EntraEmulator(int port, int threads, String host, int http2MaxStreams) throws IOException,
+            GeneralSecurityException {
         this.host = host;
         directory = Files.createTempDirectory("entra-emulator");
         Path serverStore = directory.resolve("server.p12");
@@ -170,6 +187,25 @@ public final class EntraEmulator implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(trustStore)) {
             trust.store(out, STORE_PASSWORD.toCharArray());
         }
+        AtomicInteger counter = new AtomicInteger();
+        holds = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "entra-emulator-hold");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (http2MaxStreams > 0) {
+            server = null;
+            executor = null;
+            try {
+                front = new Http2Front(host, port, threads, http2MaxStreams, serverStore, STORE_PASSWORD,
+                        this::handle);
+            } catch (Exception e) {
+                holds.shutdownNow();
+                throw new IOException("emulator: Jetty did not start: " + e, e);
+            }
+            return;
+        }
+        front = null;
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, STORE_PASSWORD.toCharArray());
         SSLContext ssl = SSLContext.getInstance("TLS");
@@ -177,7 +213,6 @@ public final class EntraEmulator implements AutoCloseable {
 
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 1000);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
-        AtomicInteger counter = new AtomicInteger();
         // A handler never blocks but on its own connection's socket, so a few threads serve many connections.
         executor = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "entra-emulator-" + counter.incrementAndGet());
@@ -185,13 +220,13 @@ public final class EntraEmulator implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        server.createContext("/", exchange -> handle(new JdkExchange(exchange)));
         server.start();
     }
 
     /** Starts an emulator on 127.0.0.1 at the port (0: any free port). */
     public static EntraEmulator start(int port) throws IOException, GeneralSecurityException {
-        return new EntraEmulator(port, DEFAULT_THREADS, LOOPBACK);
+        return new EntraEmulator(port, DEFAULT_THREADS, LOOPBACK, 0);
     }
 
     /** Starts an emulator on 127.0.0.1 at the port (0: any free port) served by this many threads. */
@@ -199,7 +234,7 @@ public final class EntraEmulator implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
-        return new EntraEmulator(port, threads, LOOPBACK);
+        return new EntraEmulator(port, threads, LOOPBACK, 0);
     }
 
     /**
@@ -211,7 +246,59 @@ public final class EntraEmulator implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
-        return new EntraEmulator(port, threads, host);
+        return new EntraEmulator(port, threads, host, 0);
+    }
+
+    /**
+     * Starts an emulator that speaks HTTP/2 (and HTTP/1.1) by ALPN, on Jetty, advertising this
+     * {@code SETTINGS_MAX_CONCURRENT_STREAMS}; what the service's real limit is, is not known.
+     */
+    public static EntraEmulator startHttp2(int port, int threads, String host, int maxConcurrentStreams)
+            throws IOException, GeneralSecurityException {
+        if (threads < 1 || maxConcurrentStreams < 1) {
+            throw new IllegalArgumentException("threads and streams must be at least 1");
+        }
+        return new EntraEmulator(port, threads, host, maxConcurrentStreams);
+    }
+
+    /**
+     * Each new push is answered after its user's delay plus a uniformly random part of {@code spread} (a fixed
+     * seed: runs repeat), so that approvals arrive spread over time as in a morning's rush.
+     */
+    public void spreadApprovals(Duration spread) {
+        approvalSpread = spread;
+    }
+
+    /**
+     * Keeps one line per Begin for {@link #writeLogins}: when it arrived and when its user answers (or answered).
+     */
+    public void recordLogins(boolean record) {
+        loginRecording = record;
+    }
+
+    /**
+     * Writes the recorded Begins, one a line: {@code contextId callerIp upn syncCall beginArrivalMicros
+     * answeredAtMicros} (microseconds since the epoch on this machine's clock; answeredAt -1 for a user who never
+     * answers), after a header line starting with #.
+     */
+    public void writeLogins(Path file) throws IOException {
+        StringBuilder text = new StringBuilder("# contextId callerIp upn syncCall beginArrivalMicros answeredAtMicros\n");
+        for (String line : loginLines) {
+            text.append(line).append('\n');
+        }
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Synchronous Begins held now, waiting for their user. */
+    public int heldBegins() {
+        return held.get();
+    }
+
+    private static long micros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 
     /**
@@ -233,7 +320,7 @@ public final class EntraEmulator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return front != null ? front.port() : server.getAddress().getPort();
     }
 
     /** https://127.0.0.1:port: the authority, and the Graph base URL. */
@@ -367,30 +454,35 @@ public final class EntraEmulator implements AutoCloseable {
         usedCodes.clear();
         tokenRequests.set(0);
         started.set(0);
+        loginLines.clear();
         tokenError = null;
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (front != null) {
+            front.close();
+        } else {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+        holds.shutdownNow();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            String query = exchange.getRequestURI().getRawQuery();
+    private void handle(EmulatorExchange exchange) {
+        try {
+            String path = exchange.path();
+            String method = exchange.method();
+            String query = exchange.rawQuery();
             served.incrementAndGet();
             if (recording) {
-                requests.add(method + " " + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?"
-                        + query));
+                requests.add(method + " " + path + (query == null ? "" : "?" + query));
             }
-            String correlation = exchange.getRequestHeaders().getFirst("client-request-id");
+            String correlation = exchange.header("client-request-id");
             if (correlation != null) {
-                exchange.getResponseHeaders().set("client-request-id", correlation);
+                exchange.responseHeader("client-request-id", correlation);
             }
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String body = exchange.body();
             String tenant = "/" + TENANT;
             if (method.equals("GET") && (path.equals(tenant + "/v2.0/.well-known/openid-configuration")
                     || path.equals(tenant + "/.well-known/openid-configuration"))) {
@@ -421,12 +513,94 @@ public final class EntraEmulator implements AutoCloseable {
                 send(exchange, 404, "{\"error\":\"not_found\",\"error_description\":\"emulator: no " + path + "\"}");
             }
         } catch (RuntimeException | IOException e) {
-            // The exchange is closed; the client sees a broken connection, which is what a failing server does.
+            // The client sees a broken connection, which is what a failing server does.
             System.err.println("entra-emulator: " + e);
+            exchange.abort();
         }
     }
 
-    private void token(HttpExchange exchange, Map<String, String> form) throws IOException {
+    /**
+     * One HTTP request to the emulator and its response, whichever server carries it (the JDK's HTTP/1.1 server or
+     * Jetty's HTTP/2 one). The response may be sent later, from another thread: a synchronous Begin is held until the
+     * user answers. Nested, so that a Pax Exam probe that adds EntraEmulator's declared classes carries it.
+     */
+    interface EmulatorExchange {
+        String method();
+
+        String path();
+
+        /** The raw query, or null. */
+        String rawQuery();
+
+        /** The first value of a request header, or null. */
+        String header(String name);
+
+        String body();
+
+        void responseHeader(String name, String value);
+
+        /** Sends the response and ends the exchange. */
+        void respond(int status, String contentType, String text) throws IOException;
+
+        /** Ends the exchange without a response (a broken connection, as a failing server gives). */
+        void abort();
+    }
+
+    /** A JDK HttpServer exchange; ended by {@link #respond} or {@link #abort}. */
+    private record JdkExchange(com.sun.net.httpserver.HttpExchange exchange) implements EmulatorExchange {
+        @Override
+        public String method() {
+            return exchange.getRequestMethod();
+        }
+
+        @Override
+        public String path() {
+            return exchange.getRequestURI().getPath();
+        }
+
+        @Override
+        public String rawQuery() {
+            return exchange.getRequestURI().getRawQuery();
+        }
+
+        @Override
+        public String header(String name) {
+            return exchange.getRequestHeaders().getFirst(name);
+        }
+
+        @Override
+        public String body() {
+            try (InputStream in = exchange.getRequestBody()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void responseHeader(String name, String value) {
+            exchange.getResponseHeaders().set(name, value);
+        }
+
+        @Override
+        public void respond(int status, String contentType, String text) throws IOException {
+            try (exchange) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+                exchange.sendResponseHeaders(status, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+
+        @Override
+        public void abort() {
+            exchange.close();
+        }
+    }
+
+    private void token(EmulatorExchange exchange, Map<String, String> form) throws IOException {
         tokenRequests.incrementAndGet();
         String error = tokenError;
         if (error == null && !CLIENT_ID.equals(form.get("client_id"))) {
@@ -515,18 +689,18 @@ public final class EntraEmulator implements AutoCloseable {
                 || named.equals(Base64.getEncoder().encodeToString(digest)));
     }
 
-    private boolean authorized(HttpExchange exchange, String audience) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+    private boolean authorized(EmulatorExchange exchange, String audience) {
+        String header = exchange.header("Authorization");
         return header != null && header.startsWith("Bearer ")
                 && audience.equals(issuedTokens.get(header.substring(7)));
     }
 
-    private void graph(HttpExchange exchange, String method) throws IOException {
+    private void graph(EmulatorExchange exchange, String method) throws IOException {
         if (!method.equals("GET")) {
             send(exchange, 405, "{\"error\":{\"code\":\"Request_BadRequest\",\"message\":\"GET only\"}}");
             return;
         }
-        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = form(exchange.rawQuery());
         Matcher filter = Pattern.compile("(onPremisesSamAccountName|mail) eq '((?:[^']|'')*)'")
                 .matcher(query.getOrDefault("$filter", ""));
         if (!filter.matches()) {
@@ -534,7 +708,7 @@ public final class EntraEmulator implements AutoCloseable {
             return;
         }
         if (filter.group(1).equals("onPremisesSamAccountName") && !"eventual".equals(exchange
-                .getRequestHeaders().getFirst("ConsistencyLevel"))) {
+                .header("ConsistencyLevel"))) {
             send(exchange, 400, "{\"error\":{\"code\":\"Request_UnsupportedQuery\",\"message\":\"advanced query"
                     + " needs ConsistencyLevel: eventual\"}}");
             return;
@@ -551,7 +725,7 @@ public final class EntraEmulator implements AutoCloseable {
         send(exchange, 200, "{\"@odata.count\":" + found.size() + ",\"value\":[" + String.join(",", found) + "]}");
     }
 
-    private void connector(HttpExchange exchange, String method, String operation, String query, String body)
+    private void connector(EmulatorExchange exchange, String method, String operation, String query, String body)
             throws IOException {
         if (!method.equals("POST")) {
             send(exchange, 405, "text/plain", "POST only");
@@ -561,7 +735,7 @@ public final class EntraEmulator implements AutoCloseable {
             send(exchange, 401, "text/plain", "token missing, unknown, or not for " + CONNECTOR_RESOURCE);
             return;
         }
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        String contentType = exchange.header("Content-Type");
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/xml")) {
             send(exchange, 415, "text/plain", "application/xml expected, not " + contentType);
             return;
@@ -589,7 +763,7 @@ public final class EntraEmulator implements AutoCloseable {
         }
     }
 
-    private void begin(HttpExchange exchange, Element root) throws IOException {
+    private void begin(EmulatorExchange exchange, Element root) throws IOException {
         Map<String, String> fields;
         Map<String, String> properties = new LinkedHashMap<>();
         try {
@@ -642,8 +816,30 @@ public final class EntraEmulator implements AutoCloseable {
                 || "true".equalsIgnoreCase(properties.get("OverrideNumberMatchingWithOTP"))
                 && user.methods().contains("push");
         String sessionId = UUID.randomUUID().toString();
-        sessions.put(sessionId, new Session(user, begin.contextId(), Instant.now(), code));
+        Instant arrived = Instant.now();
+        Duration spread = approvalSpread;
+        if (!spread.isZero()) {
+            synchronized (spreadRandom) {
+                spread = Duration.ofNanos((long) (spreadRandom.nextDouble() * spread.toNanos()));
+            }
+        }
+        Session session = new Session(user, begin.contextId(), arrived, code, spread);
+        sessions.put(sessionId, session);
+        if (loginRecording) {
+            loginLines.add(begin.contextId() + " " + begin.callerIp() + " " + user.upn() + " " + begin.syncCall()
+                    + " " + micros(arrived) + " " + (user.outcome() == Outcome.NEVER ? -1
+                            : micros(session.answeredAt(user))));
+        }
         String affinity = serviceUrl() + "/EndTwoWayAuthentication?dc=EMU";
+        if (begin.syncCall() && !code) {
+            // The push has left; Begin answers once the user has (the service's own timeout aside).
+            synchronized (startedMonitor) {
+                started.incrementAndGet();
+                startedMonitor.notifyAll();
+            }
+            holdUntilAnswered(exchange, sessionId, session, affinity);
+            return;
+        }
         answer(exchange, "Begin", "Success", null, sessionId, code ? "challenge" : null, user.upn(), affinity);
         synchronized (startedMonitor) {
             started.incrementAndGet();
@@ -651,7 +847,56 @@ public final class EntraEmulator implements AutoCloseable {
         }
     }
 
-    private void end(HttpExchange exchange, Element root) throws IOException {
+    /**
+     * A synchronous Begin (SyncCall=true) answers when the user answers: Success with AuthenticationResult true, or
+     * the outcome's value with false. A user who never answers keeps it open until the client gives up.
+     */
+    private void holdUntilAnswered(EmulatorExchange exchange, String sessionId, Session session, String affinity) {
+        if (session.user().outcome() == Outcome.NEVER) {
+            held.incrementAndGet();
+            return;
+        }
+        held.incrementAndGet();
+        answerWhenDue(exchange, sessionId, session, affinity);
+    }
+
+    private void answerWhenDue(EmulatorExchange exchange, String sessionId, Session session, String affinity) {
+        User user = users.getOrDefault(session.user().upn().toLowerCase(Locale.ROOT), session.user());
+        long nanos = Duration.between(Instant.now(), session.answeredAt(user)).toNanos();
+        if (nanos > 0) {
+            // a timer may fire a little early: look again then
+            holds.schedule(() -> answerWhenDue(exchange, sessionId, session, affinity), nanos / 1_000_000 + 1,
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        held.decrementAndGet();
+        String value = verdict(user, session);
+        try {
+            answer(exchange, "Begin", value, null, sessionId, value.equals("Success") ? "true" : "false", user.upn(),
+                    affinity);
+        } catch (IOException | RuntimeException e) {
+            // the client went away (its deadline): nothing to answer
+        }
+    }
+
+    /** What the user's push has come to by now. */
+    private static String verdict(User user, Session session) {
+        boolean answered = !Instant.now().isBefore(session.answeredAt(user));
+        if (!answered || user.outcome() == Outcome.NEVER) {
+            return "AuthenticationPending";
+        }
+        if (user.result() != null) {
+            return user.result();
+        }
+        return switch (user.outcome()) {
+            case APPROVE -> "Success";
+            case DENY -> "PhoneAppDenied";
+            case TIMEOUT -> "PhoneAppNoResponse";
+            default -> "AuthenticationPending";
+        };
+    }
+
+    private void end(EmulatorExchange exchange, Element root) throws IOException {
         Map<String, String> fields;
         try {
             fields = children(root, "EndTwoWayAuthenticationRequest", END_ORDER);
@@ -682,27 +927,14 @@ public final class EntraEmulator implements AutoCloseable {
             return;
         }
         polls.incrementAndGet();
-        boolean answered = !Instant.now().isBefore(session.created().plus(user.delay()));
-        String value;
-        if (!answered || user.outcome() == Outcome.NEVER) {
-            value = "AuthenticationPending";
-        } else if (user.result() != null) {
-            value = user.result();
-        } else {
-            value = switch (user.outcome()) {
-                case APPROVE -> "Success";
-                case DENY -> "PhoneAppDenied";
-                case TIMEOUT -> "PhoneAppNoResponse";
-                default -> "AuthenticationPending";
-            };
-        }
+        String value = verdict(user, session);
         answer(exchange, "End", value, value.equals("AuthenticationPending") ? "The authentication has not been"
                 + " completed yet, please try again." : null, null, value.equals("Success") ? "true" : null, null,
                 null);
     }
 
     /** A Begin or End response in the service's shape, nil elements and all. */
-    private static void answer(HttpExchange exchange, String operation, String value, String message,
+    private static void answer(EmulatorExchange exchange, String operation, String value, String message,
             String sessionId, String authenticationResult, String upn, String affinityUrl) throws IOException {
         StringBuilder xml = new StringBuilder("<").append(operation).append("TwoWayAuthenticationResponse"
                 + " xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Version>1</Version><Result><Value>")
@@ -799,17 +1031,13 @@ public final class EntraEmulator implements AutoCloseable {
         return result;
     }
 
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    private static void send(EmulatorExchange exchange, int status, String json) throws IOException {
         send(exchange, status, "application/json; charset=utf-8", json);
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void send(EmulatorExchange exchange, int status, String contentType, String text)
+            throws IOException {
+        exchange.respond(status, contentType, text);
     }
 
     /**

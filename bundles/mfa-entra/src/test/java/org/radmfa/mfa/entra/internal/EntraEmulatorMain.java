@@ -44,6 +44,9 @@ public final class EntraEmulatorMain {
         int threads = 8;
         int reportSeconds = 10;
         int maxSeconds = 3600;
+        int approveSpreadSeconds;
+        int http2Streams;
+        Path logins;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -66,6 +69,9 @@ public final class EntraEmulatorMain {
                     case "--threads" -> o.threads = range(arg, v, 1, 256);
                     case "--report-seconds" -> o.reportSeconds = range(arg, v, 0, 3600);
                     case "--max-seconds" -> o.maxSeconds = range(arg, v, 1, 86_400);
+                    case "--approve-spread" -> o.approveSpreadSeconds = range(arg, v, 0, 3600);
+                    case "--http2-streams" -> o.http2Streams = range(arg, v, 0, 1_000_000);
+                    case "--logins" -> o.logins = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -95,6 +101,11 @@ public final class EntraEmulatorMain {
                   --port N             HTTPS port; 0: any free port (0)
                   --host IP            the address to listen on, in its URLs and certificate (127.0.0.1)
                   --approve-after S    seconds a push stays pending before it is approved (20)
+                  --approve-spread S   plus a uniformly random part of S seconds, per push (0)
+                  --http2-streams N    serve HTTP/2 (and HTTP/1.1) by ALPN on Jetty, advertising N as
+                                       SETTINGS_MAX_CONCURRENT_STREAMS; 0: the JDK's HTTP/1.1 server (0)
+                  --logins FILE        on exit, write one line per Begin: contextId callerIp upn syncCall
+                                       beginArrivalMicros answeredAtMicros (epoch microseconds)
                   --user NAME          a Graph user enrolled for push and phone, as UPN, samAccountName and mail;
                                        repeatable (mfa-demo)
                   --truststore FILE    write a PKCS#12 trust store with the emulator's certificate here
@@ -122,10 +133,14 @@ public final class EntraEmulatorMain {
         // second write waits for the client's delayed ACK (40 ms on Linux): a few hundred calls a second at most.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         CountDownLatch stop = new CountDownLatch(1);
-        try (EntraEmulator emulator = EntraEmulator.start(options.port, options.threads, options.host)) {
+        try (EntraEmulator emulator = options.http2Streams > 0
+                ? EntraEmulator.startHttp2(options.port, options.threads, options.host, options.http2Streams)
+                : EntraEmulator.start(options.port, options.threads, options.host)) {
             // Thousands of polls a second: keep counters, not a list of every request.
             emulator.recordRequests(false);
             Duration delay = Duration.ofSeconds(options.approveAfterSeconds);
+            emulator.spreadApprovals(Duration.ofSeconds(options.approveSpreadSeconds));
+            emulator.recordLogins(options.logins != null);
             for (String user : options.users) {
                 emulator.addUser(user, user, user, Set.of("push", "phone"), EntraEmulator.Outcome.APPROVE, delay);
             }
@@ -144,10 +159,22 @@ public final class EntraEmulatorMain {
                 Files.move(partial, options.config, StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             }
-            System.out.printf(Locale.ROOT, "Entra emulator on %s: %d users, push approved after %d s, %d threads%n",
-                    emulator.baseUrl(), options.users.size(), options.approveAfterSeconds, options.threads);
+            System.out.printf(Locale.ROOT, "Entra emulator on %s (%s): %d users, push approved after %d s + up to %d"
+                    + " s, %d threads%n", emulator.baseUrl(), options.http2Streams > 0 ? "HTTP/2 by ALPN, "
+                            + options.http2Streams + " streams per connection" : "HTTP/1.1",
+                    options.users.size(), options.approveAfterSeconds, options.approveSpreadSeconds, options.threads);
             System.out.flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "entra-emulator-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                if (options.logins != null) {
+                    // Written here: a script stops the emulator with SIGTERM, then reads the file.
+                    try {
+                        emulator.writeLogins(options.logins);
+                    } catch (IOException e) {
+                        System.err.println("EntraEmulatorMain: writing " + options.logins + ": " + e);
+                    }
+                }
+            }, "entra-emulator-stop"));
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.maxSeconds);
             long lastRequests = 0;
             long lastAt = System.nanoTime();
@@ -161,8 +188,9 @@ public final class EntraEmulatorMain {
                 if (options.reportSeconds > 0) {
                     long now = System.nanoTime();
                     long served = emulator.requestsServed();
-                    System.out.printf(Locale.ROOT, "EMULATOR tokens=%d started=%d polls=%d requests=%d rps=%.0f%n",
-                            emulator.tokenRequests(), emulator.authenticationsStarted(), emulator.polls(), served,
+                    System.out.printf(Locale.ROOT, "EMULATOR tokens=%d started=%d polls=%d held=%d requests=%d"
+                            + " rps=%.0f%n", emulator.tokenRequests(), emulator.authenticationsStarted(),
+                            emulator.polls(), emulator.heldBegins(), served,
                             (served - lastRequests) * 1e9 / (now - lastAt));
                     System.out.flush();
                     lastRequests = served;

@@ -42,6 +42,23 @@ class RequestLimiterTest {
     }
 
     @Test
+    void aLoginsFirstCallGoesBeforeEveryWaitingPollInOrderAmongThemselves() {
+        List<Runnable> handedOver = new ArrayList<>();
+        RequestLimiter limiter = new RequestLimiter(1, handedOver::add);
+        List<String> ran = new ArrayList<>();
+        limiter.submit(() -> ran.add("running"));
+        limiter.submit(() -> ran.add("poll 1"));
+        limiter.submit(() -> ran.add("poll 2"));
+        limiter.submit(() -> ran.add("begin 1"), true);
+        limiter.submit(() -> ran.add("begin 2"), true);
+        for (int i = 0; i < 4; i++) {
+            limiter.release();
+            handedOver.remove(0).run();
+        }
+        assertEquals(List.of("running", "begin 1", "begin 2", "poll 1", "poll 2"), ran);
+    }
+
+    @Test
     void refusesALimitBelowOne() {
         assertThrows(IllegalArgumentException.class, () -> new RequestLimiter(0, Runnable::run));
     }

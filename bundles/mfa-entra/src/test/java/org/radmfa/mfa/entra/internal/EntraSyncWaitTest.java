@@ -1,0 +1,214 @@
+package org.radmfa.mfa.entra.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.MfaOutcome;
+import org.radmfa.api.MfaOutcome.Kind;
+import org.radmfa.api.MfaRequest;
+import org.radmfa.api.PapCredentials;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RequestAttribute;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.User;
+import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.mfa.entra.internal.EntraEmulator.Outcome;
+
+/**
+ * {@code waitMode = sync}: Begin with SyncCall=true held over HTTP/2 against the emulator's Jetty front, and the ways
+ * back to polling (the first login, HTTP/1.1, the service's stream limit, {@code waitMode = poll}).
+ */
+class EntraSyncWaitTest {
+    /** The emulator's SETTINGS_MAX_CONCURRENT_STREAMS: small, so that the limit is reached here. */
+    private static final int STREAMS = 8;
+    private static EntraEmulator http2;
+    private static EntraEmulator http1;
+    private final List<EntraConnector> connectors = new ArrayList<>();
+
+    @BeforeAll
+    static void startEmulators() throws Exception {
+        http2 = EntraEmulator.startHttp2(0, 4, "127.0.0.1", STREAMS);
+        http1 = EntraEmulator.start(0);
+    }
+
+    @AfterAll
+    static void stopEmulators() {
+        http2.close();
+        http1.close();
+    }
+
+    @BeforeEach
+    void users() {
+        for (EntraEmulator emulator : List.of(http2, http1)) {
+            emulator.reset();
+            emulator.addUser("alice@example.com", "alice", "alice@example.com", Set.of("push"), Outcome.APPROVE,
+                    Duration.ofMillis(300));
+            emulator.addUser("slow@example.com", "slow", "slow@example.com", Set.of("push"), Outcome.APPROVE,
+                    Duration.ofSeconds(2));
+            emulator.addUser("bob@example.com", "bob", "bob@example.com", Set.of("push"), Outcome.DENY,
+                    Duration.ofMillis(200));
+            emulator.addUser("carol@example.com", "carol", "carol@example.com", Set.of("push"), Outcome.NEVER,
+                    Duration.ZERO);
+        }
+    }
+
+    @AfterEach
+    void stopConnectors() {
+        connectors.forEach(EntraConnector::deactivate);
+    }
+
+    private EntraConnector connector(EntraEmulator emulator, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(emulator.configuration());
+        config.put("pollIntervalMillis", "100");
+        config.putAll(overrides);
+        EntraConnector connector = new EntraConnector(null, config);
+        connectors.add(connector);
+        return connector;
+    }
+
+    private static CompletableFuture<MfaOutcome> start(EntraConnector connector, String user, Duration timeLeft) {
+        AuthenticationRequest request = new AuthenticationRequest("req-" + user, new RadiusClient("vpn-gw",
+                "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812), user,
+                new PapCredentials("pw"), List.of(new RequestAttribute(0, 31, "Calling-Station-Id",
+                        "203.0.113.9")), Instant.now());
+        return connector.verify(new MfaRequest(request, new User(user, Set.of(), "ldap"), "VPN with MFA",
+                Instant.now().plus(timeLeft))).toCompletableFuture();
+    }
+
+    private static MfaOutcome verify(EntraConnector connector, String user) {
+        return start(connector, user, Duration.ofSeconds(20)).orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void afterTheFirstAnswerOverHttp2ALoginWaitsInAHeldBeginWithoutPolling() {
+        EntraConnector connector = connector(http2, Map.of());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertFalse(http2.begins().get(0).syncCall(), "the protocol is not known before the first answer");
+        long polls = http2.polls();
+        assertTrue(polls > 0, "the first login polled");
+
+        MfaOutcome second = verify(connector, "alice@example.com");
+        assertEquals(Kind.APPROVED, second.kind(), second.detail());
+        assertTrue(http2.begins().get(1).syncCall(), "the second login's Begin waits for the user");
+        assertEquals(polls, http2.polls(), "no End call for a held Begin");
+    }
+
+    @Test
+    void aDenialEndsAHeldBeginAndAUserWhoNeverAnswersTimesOutAtTheDeadline() throws Exception {
+        EntraConnector connector = connector(http2, Map.of());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertEquals(Kind.DENIED, verify(connector, "bob@example.com").kind());
+        assertTrue(http2.begins().get(1).syncCall());
+
+        MfaOutcome never = start(connector, "carol@example.com", Duration.ofMillis(1500)).orTimeout(30,
+                TimeUnit.SECONDS).join();
+        assertEquals(Kind.TIMED_OUT, never.kind(), never.detail());
+        assertTrue(http2.begins().get(2).syncCall());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind(), "the connection still works");
+    }
+
+    @Test
+    void beyondTheServicesStreamLimitTheOthersPollWithOnePushEach() {
+        // Two concurrent requests: the learned limit leaves them as headroom on the shared connection.
+        EntraConnector connector = connector(http2, Map.of("maxConcurrentRequests", "2"));
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        int logins = STREAMS * 3;
+        List<CompletableFuture<MfaOutcome>> pending = new ArrayList<>();
+        for (int i = 0; i < logins; i++) {
+            pending.add(start(connector, "slow@example.com", Duration.ofSeconds(20)));
+        }
+        for (CompletableFuture<MfaOutcome> outcome : pending) {
+            MfaOutcome done = outcome.orTimeout(60, TimeUnit.SECONDS).join();
+            assertEquals(Kind.APPROVED, done.kind(), done.detail());
+        }
+        List<EntraEmulator.Begin> begins = http2.begins();
+        assertEquals(logins + 1, begins.size(), "one Begin (one push) per login: " + begins);
+        Set<String> contexts = new HashSet<>();
+        begins.forEach(begin -> contexts.add(begin.contextId()));
+        assertEquals(logins + 1, contexts.size(), "no context begun twice");
+        long held = begins.stream().filter(EntraEmulator.Begin::syncCall).count();
+        assertTrue(held >= 1 && held <= STREAMS, "held within the stream limit: " + held);
+        assertTrue(held < logins, "the others polled: " + held + " held of " + logins);
+    }
+
+    @Test
+    void overHttp11EveryLoginPolls() {
+        EntraConnector connector = connector(http1, Map.of());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertTrue(http1.begins().stream().noneMatch(EntraEmulator.Begin::syncCall), "no Begin held over HTTP/1.1");
+    }
+
+    @Test
+    void waitModePollNeverHoldsABegin() {
+        EntraConnector connector = connector(http2, Map.of("waitMode", "poll"));
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        assertTrue(http2.begins().stream().noneMatch(EntraEmulator.Begin::syncCall));
+    }
+
+    @Test
+    void anUnknownWaitModeOrANegativeHeldLimitIsRefusedNamingTheKey() {
+        for (Map.Entry<String, String> bad : Map.of("waitMode", "push", "maxHeldCalls", "-1").entrySet()) {
+            Map<String, Object> config = new HashMap<>(http2.configuration());
+            config.put(bad.getKey(), bad.getValue());
+            InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
+                    () -> EntraSettings.read(config, null));
+            assertEquals(bad.getKey(), refused.key(), refused.getMessage());
+        }
+    }
+
+    @Test
+    void loginsTakeTheLastTokenWithoutAskingMsalUntilFiveMinutesBeforeItExpires() throws Exception {
+        Instant[] now = {Instant.now()};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        EntraSettings settings = EntraSettings.read(http1.configuration(), null);
+        EntraClient client = new EntraClient(settings, clock);
+        try {
+            String first = client.token(settings.scope()).get(30, TimeUnit.SECONDS);
+            assertEquals(first, client.token(settings.scope()).get(30, TimeUnit.SECONDS));
+            assertEquals(1, client.msalCalls(), "the second login did not ask MSAL");
+            // The emulator's tokens live 3599 s: 56 minutes on, less than five minutes are left.
+            now[0] = now[0].plus(Duration.ofMinutes(56));
+            client.token(settings.scope()).get(30, TimeUnit.SECONDS);
+            assertEquals(2, client.msalCalls(), "near its expiry the token is asked of MSAL again");
+        } finally {
+            client.close();
+        }
+    }
+}
