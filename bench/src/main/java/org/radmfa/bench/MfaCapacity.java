@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.radmfa.radius.codec.AttributeType;
+import org.radmfa.radius.codec.PacketBuilder;
+import org.radmfa.radius.codec.PacketCode;
+import org.radmfa.radius.codec.RadiusCrypto;
 
 /**
  * MFA capacity: puts many PAP logins in flight at once, each its own login (the same user from a distinct
@@ -47,16 +48,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Prints plain lines and one {@code RESULT} line. One thread runs the sockets; a second one runs jcmd.
  */
 public final class MfaCapacity {
-    private static final int ACCESS_REQUEST = 1;
-    private static final int ACCESS_ACCEPT = 2;
-    private static final int ACCESS_REJECT = 3;
-    private static final int ACCESS_CHALLENGE = 11;
-    private static final int USER_NAME = 1;
-    private static final int USER_PASSWORD = 2;
-    private static final int NAS_IP_ADDRESS = 4;
-    private static final int CALLING_STATION_ID = 31;
-    private static final int NAS_PORT_TYPE = 61;
-    private static final int MESSAGE_AUTHENTICATOR = 80;
+    private static final int ACCESS_ACCEPT = PacketCode.ACCESS_ACCEPT;
+    private static final int ACCESS_REJECT = PacketCode.ACCESS_REJECT;
+    private static final int ACCESS_CHALLENGE = PacketCode.ACCESS_CHALLENGE;
     private static final int IDS = 256;
     private static final long NANOS = 1_000_000_000L;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
@@ -195,11 +189,9 @@ public final class MfaCapacity {
     }
 
     private final Options options;
-    private final byte[] secret;
+    private final RadiusCrypto crypto;
     private final byte[] password;
     private final byte[] user;
-    private final MessageDigest md5;
-    private final Mac hmac;
     private final SecureRandom random = new SecureRandom();
     private final List<Conn> conns = new ArrayList<>();
     private Selector selector;
@@ -210,15 +202,12 @@ public final class MfaCapacity {
 
     MfaCapacity(Options options) throws GeneralSecurityException {
         this.options = options;
-        this.secret = options.secret.getBytes(StandardCharsets.UTF_8);
+        this.crypto = new RadiusCrypto(options.secret.getBytes(StandardCharsets.UTF_8));
         this.password = options.password.getBytes(StandardCharsets.UTF_8);
         this.user = options.user.getBytes(StandardCharsets.UTF_8);
         if (user.length == 0 || user.length > 253) {
             throw new IllegalArgumentException("--user: 1..253 octets");
         }
-        this.md5 = MessageDigest.getInstance("MD5");
-        this.hmac = Mac.getInstance("HmacMD5");
-        hmac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacMD5"));
     }
 
     public static void main(String[] args) {
@@ -578,35 +567,14 @@ public final class MfaCapacity {
         int id = c.used++;
         c.byId[id] = login;
         random.nextBytes(login.requestAuthenticator);
-        byte[] station = callingStationId.getBytes(StandardCharsets.US_ASCII);
-        int passwordLength = Math.max(16, (password.length + 15) / 16 * 16);
-        int length = 20 + (2 + user.length) + (2 + passwordLength) + 6 + (2 + station.length) + 6 + 18;
-        ByteBuffer p = ByteBuffer.allocate(length);
-        p.put((byte) ACCESS_REQUEST).put((byte) id).putShort((short) length).put(login.requestAuthenticator);
-        p.put((byte) USER_NAME).put((byte) (2 + user.length)).put(user);
-        p.put((byte) USER_PASSWORD).put((byte) (2 + passwordLength));
-        // RFC 2865 section 5.2: c(i) = p(i) xor MD5(S + c(i-1)), c(0) = Request Authenticator.
-        byte[] previous = login.requestAuthenticator;
-        for (int block = 0; block < passwordLength; block += 16) {
-            md5.update(secret);
-            md5.update(previous);
-            byte[] digest = md5.digest();
-            byte[] cipher = new byte[16];
-            for (int i = 0; i < 16; i++) {
-                int k = block + i;
-                cipher[i] = (byte) ((k < password.length ? password[k] : 0) ^ digest[i]);
-            }
-            p.put(cipher);
-            previous = cipher;
-        }
-        p.put((byte) NAS_IP_ADDRESS).put((byte) 6).put(new byte[] {127, 0, 0, 1});
-        p.put((byte) CALLING_STATION_ID).put((byte) (2 + station.length)).put(station);
-        p.put((byte) NAS_PORT_TYPE).put((byte) 6).putInt(5); // Virtual (a VPN)
-        p.put((byte) MESSAGE_AUTHENTICATOR).put((byte) 18);
-        int macAt = p.position();
-        byte[] packet = p.array();
-        // RFC 3579 section 3.2: HMAC-MD5 over the whole packet with the attribute's value zeroed.
-        System.arraycopy(hmac.doFinal(packet), 0, packet, macAt, 16);
+        byte[] packet = new PacketBuilder(PacketCode.ACCESS_REQUEST, id, login.requestAuthenticator)
+                .add(AttributeType.USER_NAME, user)
+                .addUserPassword(password, crypto)
+                .add(AttributeType.NAS_IP_ADDRESS, new byte[] {127, 0, 0, 1})
+                .add(AttributeType.CALLING_STATION_ID, callingStationId)
+                .addInteger(AttributeType.NAS_PORT_TYPE, 5) // Virtual (a VPN)
+                .addMessageAuthenticator()
+                .build(crypto);
         ByteBuffer out = ByteBuffer.wrap(packet);
         login.sentAt = System.nanoTime();
         login.lastSentAt = login.sentAt;
@@ -660,7 +628,7 @@ public final class MfaCapacity {
                 stray++;
                 continue;
             }
-            if (!verify(b, length, login.requestAuthenticator)) {
+            if (!crypto.verifyResponse(b, n, login.requestAuthenticator).valid()) {
                 badAuthenticator++;
                 continue;
             }
@@ -668,46 +636,6 @@ public final class MfaCapacity {
             login.answeredAt = now;
             answered++;
         }
-    }
-
-    /**
-     * RFC 2865 section 3: Response Authenticator = MD5(Code + Identifier + Length + Request Authenticator + Attributes
-     * + Secret); RFC 3579 section 3.2: a Message-Authenticator in the response is computed over the response with the
-     * Request Authenticator in place of the Response Authenticator.
-     */
-    private boolean verify(byte[] b, int length, byte[] requestAuthenticator) {
-        md5.update(b, 0, 4);
-        md5.update(requestAuthenticator);
-        md5.update(b, 20, length - 20);
-        md5.update(secret);
-        if (!MessageDigest.isEqual(md5.digest(), Arrays.copyOfRange(b, 4, 20))) {
-            return false;
-        }
-        int at = 20;
-        int found = -1;
-        while (at + 2 <= length) {
-            int attributeLength = b[at + 1] & 0xFF;
-            if (attributeLength < 2 || at + attributeLength > length) {
-                return false;
-            }
-            if ((b[at] & 0xFF) == MESSAGE_AUTHENTICATOR) {
-                if (attributeLength != 18 || found >= 0) {
-                    return false;
-                }
-                found = at + 2;
-            }
-            at += attributeLength;
-        }
-        if (at != length) {
-            return false;
-        }
-        if (found < 0) {
-            return true;
-        }
-        byte[] copy = Arrays.copyOf(b, length);
-        System.arraycopy(requestAuthenticator, 0, copy, 4, 16);
-        Arrays.fill(copy, found, found + 16, (byte) 0);
-        return MessageDigest.isEqual(hmac.doFinal(copy), Arrays.copyOfRange(b, found, found + 16));
     }
 
     // ------------------------------------------------------------------------------------------ server samples
