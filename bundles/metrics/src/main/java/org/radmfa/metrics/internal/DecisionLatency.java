@@ -2,7 +2,6 @@ package org.radmfa.metrics.internal;
 
 import java.util.Locale;
 
-import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
@@ -13,11 +12,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
  * How long decisions take, by outcome and authentication method (pap, chap, mschapv2, eap-mschapv2, eap-tls, peap,
  * eap for EAP forwarded untouched, none where no credentials were looked at): the one series the statistics services cannot give, since it needs every
  * decision. Classic buckets only (the text formats cannot carry native histograms), spread from a local password
- * check (milliseconds) to a push the user answers late (a minute). A component of its own, with no references:
- * the pipeline that calls decision listeners is also what {@link MetricsServlet} reads, and a listener that
- * referenced it back would make a service cycle.
+ * check (milliseconds) to a push the user answers late (a minute). Owned by {@link MetricsServlet}, which registers
+ * it as a {@link DecisionListener} by hand: no other bundle has a use for the type itself.
  */
-@Component(service = {DecisionListener.class, DecisionLatency.class})
 public final class DecisionLatency implements DecisionListener {
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60};
 

@@ -10,16 +10,21 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.ClusterMembership;
+import org.radmfa.api.DecisionListener;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
+import org.radmfa.api.MfaListener;
 import org.radmfa.api.RadiusStatistics;
 import org.radmfa.api.RemoteServerGroups;
 
@@ -67,11 +72,41 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
     private final transient ExpositionFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
     private final transient ExpositionFormatWriter prometheusText = PrometheusTextFormatWriter.create();
 
-    @Activate
-    public MetricsServlet(@Reference DecisionLatency latency, @Reference MfaLatency mfaLatency) {
+    private final transient DecisionLatency latency = new DecisionLatency();
+    private final transient MfaLatency mfaLatency = new MfaLatency();
+    private transient ServiceRegistration<DecisionListener> latencyRegistration;
+    private transient ServiceRegistration<MfaListener> mfaLatencyRegistration;
+
+    public MetricsServlet() {
         registry.register(new ApplianceCollector(this));
         registry.register(latency.histogram());
         registry.register(mfaLatency.histogram());
+    }
+
+    /**
+     * The two latency listeners are this servlet's own objects, registered by hand under their API types only. The
+     * pipeline that calls them is also what the servlet reads (optional, dynamic), so there is no static cycle.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        latencyRegistration = context.registerService(DecisionListener.class, latency, null);
+        mfaLatencyRegistration = context.registerService(MfaListener.class, mfaLatency, null);
+    }
+
+    @Deactivate
+    void deactivate() {
+        unregister(latencyRegistration);
+        unregister(mfaLatencyRegistration);
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping: the framework unregistered it first
+            }
+        }
     }
 
     @Override

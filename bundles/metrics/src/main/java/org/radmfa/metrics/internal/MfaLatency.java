@@ -3,7 +3,6 @@ package org.radmfa.metrics.internal;
 import java.time.Duration;
 import java.util.Locale;
 
-import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.MfaListener;
 import org.radmfa.api.MfaOutcome;
 
@@ -11,10 +10,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
 
 /**
  * How long second factors take, by outcome: a push answered in seconds, a code typed in, a deadline passed. Buckets
- * up to two minutes, beyond any MFA deadline a gateway's RADIUS timeout allows. Like {@link DecisionLatency}, a
- * component with no references, so that the pipeline that calls it can be read by {@link MetricsServlet}.
+ * up to two minutes, beyond any MFA deadline a gateway's RADIUS timeout allows. Like {@link DecisionLatency}, owned by
+ * {@link MetricsServlet}, which registers it as an {@link MfaListener}.
  */
-@Component(service = {MfaListener.class, MfaLatency.class})
 public final class MfaLatency implements MfaListener {
     static final double[] BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 45, 60, 120};
 
