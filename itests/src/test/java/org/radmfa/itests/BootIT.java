@@ -136,15 +136,17 @@ public class BootIT extends RadmfaTestSupport {
     @Test
     public void definitionOwnersPublishNoInternalTypes() throws Exception {
         Set<String> owners = Set.of("org.radmfa.clients", "org.radmfa.directory-local", "org.radmfa.policy",
-                "org.radmfa.admin", "org.radmfa.proxy");
+                "org.radmfa.admin", "org.radmfa.proxy", "org.radmfa.radsec");
         Await.until("the definition factories of " + owners + ", now "
                 + RegisteredServices.factoryPids(bundleContext, owners), TIMEOUT,
                 () -> RegisteredServices.factoryPids(bundleContext, owners).containsAll(Set.of("org.radmfa.client",
-                        "org.radmfa.user", "org.radmfa.policy", "org.radmfa.crp", "org.radmfa.proxy.server")));
+                        "org.radmfa.user", "org.radmfa.policy", "org.radmfa.crp", "org.radmfa.proxy.server",
+                        "org.radmfa.radsec.client")));
         assertEquals(List.of(), RegisteredServices.internalTypes(bundleContext, owners));
         for (Class<?> type : List.of(org.radmfa.api.ClientRegistry.class, org.radmfa.api.UserDirectory.class,
                 org.radmfa.api.PolicyEngine.class, org.radmfa.api.admin.ClientAdmin.class,
-                org.radmfa.api.RequestForwarder.class, org.radmfa.api.RemoteServerGroups.class)) {
+                org.radmfa.api.RequestForwarder.class, org.radmfa.api.RemoteServerGroups.class,
+                org.radmfa.api.RadSecStatus.class)) {
             assertNotNull(type.getName() + " is still published", bundleContext.getServiceReference(type));
         }
         // The files are read through the factories: the demo client serves, with its OCD default for the vendor.
@@ -226,6 +228,31 @@ public class BootIT extends RadmfaTestSupport {
             broken.delete();
         }
         Await.until("the deleted remote server gone", TIMEOUT, () -> !remoteServers().contains("refused-itest"));
+    }
+
+    /**
+     * RadSec client files are read while no RadSec listener is configured (none is here): a refused one shows in
+     * radmfa:check until it is deleted, and radmfa:radsec says that RadSec is not configured.
+     */
+    @Test
+    public void aRefusedRadSecClientFileShowsInTheCheckWithoutAListener() throws Exception {
+        assertTrue(shell("radmfa:radsec --no-format").contains("RadSec is not configured"));
+        Configuration broken = configurationAdmin.getFactoryConfiguration("org.radmfa.radsec.client",
+                "refused-itest", "?");
+        broken.update(new java.util.Hashtable<>(Map.of("name", "refused-itest", "address", "127.0.0.1")));
+        String subject = "configuration org.radmfa.radsec.client~refused-itest";
+        try {
+            java.util.concurrent.atomic.AtomicReference<String> check = new java.util.concurrent.atomic.AtomicReference<>();
+            Await.until("radmfa:check names the refused RadSec client file", TIMEOUT, () -> {
+                check.set(configurationCheck());
+                return check.get().contains(subject);
+            });
+            assertTrue(check.get(), check.get().contains("key 'certificate*'"));
+        } finally {
+            broken.delete();
+        }
+        Await.until("radmfa:check no longer names the deleted file", TIMEOUT,
+                () -> !configurationCheck().contains(subject));
     }
 
     private List<String> remoteServers() {
