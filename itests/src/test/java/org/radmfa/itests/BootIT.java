@@ -136,14 +136,17 @@ public class BootIT extends RadmfaTestSupport {
     @Test
     public void definitionOwnersPublishNoInternalTypes() throws Exception {
         Set<String> owners = Set.of("org.radmfa.clients", "org.radmfa.directory-local", "org.radmfa.policy",
-                "org.radmfa.admin");
+                "org.radmfa.admin", "org.radmfa.proxy", "org.radmfa.radsec");
         Await.until("the definition factories of " + owners + ", now "
                 + RegisteredServices.factoryPids(bundleContext, owners), TIMEOUT,
                 () -> RegisteredServices.factoryPids(bundleContext, owners).containsAll(Set.of("org.radmfa.client",
-                        "org.radmfa.user", "org.radmfa.policy", "org.radmfa.crp")));
+                        "org.radmfa.user", "org.radmfa.policy", "org.radmfa.crp", "org.radmfa.proxy.server",
+                        "org.radmfa.radsec.client")));
         assertEquals(List.of(), RegisteredServices.internalTypes(bundleContext, owners));
         for (Class<?> type : List.of(org.radmfa.api.ClientRegistry.class, org.radmfa.api.UserDirectory.class,
-                org.radmfa.api.PolicyEngine.class, org.radmfa.api.admin.ClientAdmin.class)) {
+                org.radmfa.api.PolicyEngine.class, org.radmfa.api.admin.ClientAdmin.class,
+                org.radmfa.api.RequestForwarder.class, org.radmfa.api.RemoteServerGroups.class,
+                org.radmfa.api.RadSecStatus.class)) {
             assertNotNull(type.getName() + " is still published", bundleContext.getServiceReference(type));
         }
         // The files are read through the factories: the demo client serves, with its OCD default for the vendor.
@@ -190,6 +193,77 @@ public class BootIT extends RadmfaTestSupport {
                     () -> !configurationCheck().contains(subject));
         } finally {
             broken.delete();
+        }
+    }
+
+    /**
+     * The same for a remote RADIUS server file, which the proxy reads itself: refused with its key and reason, named
+     * by radmfa:check, not among the groups' servers; once corrected, it serves and the finding goes.
+     */
+    @Test
+    public void aRefusedRemoteServerFileShowsInTheCheckUntilItIsCorrected() throws Exception {
+        Configuration broken = configurationAdmin.getFactoryConfiguration("org.radmfa.proxy.server", "refused-itest",
+                "?");
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>(Map.of("name", "refused-itest",
+                "group", "itest-partners", "address", "127.0.0.1", "secret", "a-long-enough-test-secret-2",
+                "weight", "0"));
+        broken.update(properties);
+        try {
+            String subject = "configuration org.radmfa.proxy.server~refused-itest";
+            java.util.concurrent.atomic.AtomicReference<String> check = new java.util.concurrent.atomic.AtomicReference<>();
+            Await.until("radmfa:check names the refused remote server file", TIMEOUT, () -> {
+                check.set(configurationCheck());
+                return check.get().contains(subject);
+            });
+            assertTrue(check.get(), check.get().contains("key 'weight'"));
+            assertTrue(remoteServers().stream().noneMatch("refused-itest"::equals));
+
+            properties.put("weight", "40");
+            broken.update(properties);
+            Await.until("the corrected remote server configured", TIMEOUT,
+                    () -> remoteServers().contains("refused-itest"));
+            Await.until("radmfa:check no longer names it", TIMEOUT,
+                    () -> !configurationCheck().contains(subject));
+        } finally {
+            broken.delete();
+        }
+        Await.until("the deleted remote server gone", TIMEOUT, () -> !remoteServers().contains("refused-itest"));
+    }
+
+    /**
+     * RadSec client files are read while no RadSec listener is configured (none is here): a refused one shows in
+     * radmfa:check until it is deleted, and radmfa:radsec says that RadSec is not configured.
+     */
+    @Test
+    public void aRefusedRadSecClientFileShowsInTheCheckWithoutAListener() throws Exception {
+        assertTrue(shell("radmfa:radsec --no-format").contains("RadSec is not configured"));
+        Configuration broken = configurationAdmin.getFactoryConfiguration("org.radmfa.radsec.client",
+                "refused-itest", "?");
+        broken.update(new java.util.Hashtable<>(Map.of("name", "refused-itest", "address", "127.0.0.1")));
+        String subject = "configuration org.radmfa.radsec.client~refused-itest";
+        try {
+            java.util.concurrent.atomic.AtomicReference<String> check = new java.util.concurrent.atomic.AtomicReference<>();
+            Await.until("radmfa:check names the refused RadSec client file", TIMEOUT, () -> {
+                check.set(configurationCheck());
+                return check.get().contains(subject);
+            });
+            assertTrue(check.get(), check.get().contains("key 'certificate*'"));
+        } finally {
+            broken.delete();
+        }
+        Await.until("radmfa:check no longer names the deleted file", TIMEOUT,
+                () -> !configurationCheck().contains(subject));
+    }
+
+    private List<String> remoteServers() {
+        var reference = bundleContext.getServiceReference(org.radmfa.api.RemoteServerGroups.class);
+        org.radmfa.api.RemoteServerGroups groups = reference == null ? null : bundleContext.getService(reference);
+        try {
+            return groups == null ? List.of() : groups.servers().stream().map(s -> s.name()).toList();
+        } finally {
+            if (groups != null) {
+                bundleContext.ungetService(reference);
+            }
         }
     }
 

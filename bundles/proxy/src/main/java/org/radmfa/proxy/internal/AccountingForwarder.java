@@ -3,13 +3,8 @@ package org.radmfa.proxy.internal;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
 import org.radmfa.api.AuthMethod;
@@ -26,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * Accounting for forwarded users goes to their remote RADIUS server group too, as NPS does: the Accounting-Request
  * is routed by the same connection request policies as an Access-Request (on its User-Name, client and attributes),
  * and one that forwards sends it to the group's servers that take accounting. It is one more accounting sink: the
- * local ones keep their copy, and the client's Accounting-Response does not wait for the remote server.
+ * local ones keep their copy, and the client's Accounting-Response does not wait for the remote server. The proxy's
+ * own object: the proxy publishes it as its {@link AccountingSink}.
  */
-@Component(service = AccountingSink.class)
-public final class AccountingForwarder implements AccountingSink {
+final class AccountingForwarder implements AccountingSink {
     private static final Logger LOG = LoggerFactory.getLogger(AccountingForwarder.class);
     /** The client's secret plays no part in routing; the record was verified with the real one. */
     private static final SharedSecret UNUSED = SharedSecret.of("unused-for-routing");
@@ -57,14 +52,12 @@ public final class AccountingForwarder implements AccountingSink {
     }
 
     private final RadiusProxy proxy;
+    /** The connection request policies, when they run (the proxy's dynamic reference). */
+    private final Supplier<PolicyEngine> policyEngine;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile PolicyEngine policyEngine;
-
-    @Activate
-    public AccountingForwarder(@Reference RadiusProxy proxy) {
+    AccountingForwarder(RadiusProxy proxy, Supplier<PolicyEngine> policyEngine) {
         this.proxy = proxy;
+        this.policyEngine = policyEngine;
     }
 
     /**
@@ -101,7 +94,7 @@ public final class AccountingForwarder implements AccountingSink {
 
     @Override
     public CompletionStage<Void> store(AccountingRecord record) {
-        PolicyEngine engine = policyEngine;
+        PolicyEngine engine = policyEngine.get();
         String userName = record.attribute("User-Name").orElse(null);
         if (engine == null || userName == null || proxy.members(null).isEmpty()) {
             return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));

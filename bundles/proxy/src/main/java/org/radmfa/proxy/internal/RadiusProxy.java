@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +24,32 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AccountingSink;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.EapCredentials;
+import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.RemoteServerGroups;
 import org.radmfa.api.RemoteServerStatus;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.RequestForwarder;
+import org.radmfa.api.SecretVault;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +58,15 @@ import org.slf4j.LoggerFactory;
  * server pools). A request goes to one server at a time, in {@link ServerOrder}; when it is not answered in the
  * server's timeout it counts as lost there and goes to the next. Our client's retransmits never reach here (the
  * transport joins them to the request in flight), so no request is at two servers at once. The answer to an
- * Access-Challenge goes back to the server that made the challenge, found by its State.
+ * Access-Challenge goes back to the server that made the challenge, found by its State. The servers come from their
+ * factory configurations through {@link RemoteServerDefinitions}, and accounting of forwarded users goes to their
+ * group through {@link AccountingForwarder}: both are the proxy's own objects, so that the service registry shows
+ * only API types. Immediate: the server files are read whether or not anything uses the proxy yet.
  */
-@Component(service = {RequestForwarder.class, RemoteServerGroups.class, RadiusProxy.class})
-public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
+@Component(service = {RequestForwarder.class, RemoteServerGroups.class, AccountingSink.class,
+    RefusedConfigurations.class}, immediate = true)
+public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, AccountingSink,
+        RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(RadiusProxy.class);
     private static final HexFormat HEX = HexFormat.of();
     /** How long a remote Access-Challenge's State is remembered; EAP and OTP conversations are shorter. */
@@ -83,13 +103,30 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
     /** Forwarded accounting no server acknowledged, on disk until one does. */
     private final AccountingSpool spool;
     private final AtomicBoolean replaying = new AtomicBoolean();
+    private final RemoteServerDefinitions definitions;
+    private final AccountingForwarder accounting;
+    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PolicyEngine policyEngine;
 
     @Activate
-    public RadiusProxy() {
-        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"));
+    public RadiusProxy(@Reference ConfigurationAdmin configurationAdmin) {
+        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"), configurationAdmin);
+    }
+
+    RadiusProxy() {
+        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"), null);
     }
 
     RadiusProxy(Path spoolDirectory) {
+        this(spoolDirectory, null);
+    }
+
+    RadiusProxy(Path spoolDirectory, ConfigurationAdmin configurationAdmin) {
+        definitions = new RemoteServerDefinitions(this, configurationAdmin);
+        accounting = new AccountingForwarder(this, () -> policyEngine);
         AccountingSpool opened;
         try {
             opened = new AccountingSpool(spoolDirectory, MAX_SPOOLED);
@@ -108,8 +145,45 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
         timer.scheduleWithFixedDelay(this::replaySpool, 2, 2, TimeUnit.SECONDS);
     }
 
+    /**
+     * Registered by hand rather than as a component, after the references are bound (so that the vault, when there,
+     * seals a clear secret of the first version): the definitions are the proxy's own object, and a
+     * ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
+    @Activate
+    void activate(BundleContext context) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_PID, RemoteServerDefinition.FACTORY_PID);
+        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+    }
+
+    /** Dynamic: a vault restart must not take the servers away; a sealed secret waits for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindVault(SecretVault bound) {
+        definitions.vault(bound);
+    }
+
+    void unbindVault(SecretVault unbound) {
+        definitions.vaultGone(unbound);
+    }
+
+    RemoteServerDefinitions definitions() {
+        return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
+    }
+
     @Deactivate
     void deactivate() {
+        if (definitionsRegistration != null) {
+            definitionsRegistration.unregister();
+            definitionsRegistration = null;
+        }
+        definitions.clear();
         timer.shutdownNow();
         servers.values().forEach(RemoteServer::close);
         servers.clear();
@@ -408,6 +482,17 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups {
 
     AccountingSpool spool() {
         return spool;
+    }
+
+    /** The accounting sink of forwarded users, named "proxy" as before. */
+    @Override
+    public String name() {
+        return accounting.name();
+    }
+
+    @Override
+    public CompletionStage<Void> store(AccountingRecord record) {
+        return accounting.store(record);
     }
 
     @Override

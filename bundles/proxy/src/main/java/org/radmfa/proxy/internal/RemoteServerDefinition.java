@@ -1,26 +1,10 @@
 package org.radmfa.proxy.internal;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Map;
 import java.util.Set;
 
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
@@ -29,21 +13,15 @@ import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One remote RADIUS server of a remote RADIUS server group, from one factory configuration
- * ({@code etc/org.radmfa.proxy.server-NAME.cfg}); a group is the servers that name it. The settings are NPS's. A
- * configuration that does not validate is refused with its file, key and reason; the server's last good definition
- * keeps serving. A secret in clear is sealed in place by the vault, as clients' secrets are.
+ * What is specific to one remote RADIUS server's factory configuration ({@code etc/org.radmfa.proxy.server-NAME.cfg};
+ * a group is the servers that name it): its keys and defaults (NPS's), and how it is read, with the vault opening a
+ * sealed secret. Reading, refusing and keeping the last good definition are {@link FactoryDefinitions}';
+ * {@link RemoteServerDefinitions}, the proxy's own object, feeds it.
  */
-@Component(configurationPid = RemoteServerDefinition.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {})
-@Designate(ocd = RemoteServerDefinition.Config.class, factory = true)
-public final class RemoteServerDefinition {
+final class RemoteServerDefinition {
     static final String FACTORY_PID = "org.radmfa.proxy.server";
-    private static final Logger LOG = LoggerFactory.getLogger(RemoteServerDefinition.class);
     /** Prefix of a secret sealed by the appliance's {@link SecretVault}. */
     static final String SEALED = ConfigChecks.SEALED;
     static final Set<String> KEYS = Set.of("name", "group", "address", "authPort", "acctPort", "secret", "priority",
@@ -51,7 +29,10 @@ public final class RemoteServerDefinition {
             "sendMessageAuthenticator", "requireMessageAuthenticator", "webconsole.configurationFactory.nameHint",
             "transport");
 
-    @ObjectClassDefinition(name = "radmfa remote RADIUS server",
+    private RemoteServerDefinition() {
+    }
+
+    @ObjectClassDefinition(name = "radmfa remote RADIUS server", factoryPid = FACTORY_PID,
             description = "A RADIUS server that connection request policies with action forward send requests to,"
                     + " as a member of a remote RADIUS server group (NPS)")
     @interface Config {
@@ -112,53 +93,6 @@ public final class RemoteServerDefinition {
 
     static final ConfigType TYPE = ConfigType.of(Config.class);
 
-    private final RadiusProxy proxy;
-    private final ConfigurationAdmin configurationAdmin;
-    private final String key;
-    /** This configuration's last good definition; one entry, keyed by its PID. */
-    private final FactoryDefinitions<ServerSettings> definition;
-    private volatile SecretVault vault;
-
-    @Activate
-    public RemoteServerDefinition(@Reference RadiusProxy proxy, @Reference ConfigurationAdmin configurationAdmin,
-            Map<String, Object> properties) {
-        this.proxy = proxy;
-        this.configurationAdmin = configurationAdmin;
-        this.key = String.valueOf(properties.get("service.pid"));
-        this.definition = new FactoryDefinitions<>("remote RADIUS server", TYPE, config -> parse(config, vault))
-                .alsoKnown(KEYS.toArray(String[]::new)).alsoKnown("tls.");
-    }
-
-    /** After the references are bound, so that the vault (when there) seals a clear secret of the first version. */
-    @Activate
-    void activate(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    @Modified
-    void modified(Map<String, Object> properties) {
-        configure(properties);
-    }
-
-    /** Dynamic: a vault restart must not take the servers away; a sealed secret waits for it. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindVault(SecretVault bound) {
-        vault = bound;
-        definition.readAgain(this::install).forEach(RemoteServerDefinition::report);
-    }
-
-    void unbindVault(SecretVault unbound) {
-        if (vault == unbound) {
-            vault = null;
-        }
-    }
-
-    @Deactivate
-    void deactivate() {
-        proxy.remove(key);
-    }
-
     /** Reads and checks a server definition; the typed configuration (through {@link #TYPE}) holds the defaults. */
     static ServerSettings parse(ConfigReader config, SecretVault vault) throws InvalidConfigurationException {
         String name = ConfigChecks.name(config, "name");
@@ -193,53 +127,5 @@ public final class RemoteServerDefinition {
     /** A whole number, or the type's default; its range is checked by the caller, with the reason NPS users know. */
     private static int anyInteger(ConfigReader config, String key) throws InvalidConfigurationException {
         return config.integer(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    }
-
-    private synchronized void configure(Map<String, Object> properties) {
-        report(definition.update(key, properties, this::install));
-    }
-
-    private void install(String pid, ServerSettings settings, ConfigReader config)
-            throws InvalidConfigurationException {
-        SecretVault sealer = vault;
-        String secret = config.string("secret", "");
-        if (sealer != null && !secret.isEmpty() && !secret.startsWith(SEALED)) {
-            sealInPlace(sealer, secret, config);
-        }
-        try {
-            proxy.put(pid, settings);
-        } catch (IllegalArgumentException e) {
-            throw config.invalid("name", e.getMessage());
-        }
-    }
-
-    private static void report(FactoryDefinitions.Update<ServerSettings> update) {
-        update.refusal().ifPresent(refusal -> LOG.error(refusal.message()));
-        update.warnings().forEach(LOG::warn);
-    }
-
-    /** Rewrites the configuration (and so its etc/ file) with the secret sealed, so that it does not rest in clear. */
-    private void sealInPlace(SecretVault sealer, String clear, ConfigReader source) {
-        try {
-            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + key + ")");
-            if (found == null || found.length == 0 || found[0].getProperties() == null) {
-                return;
-            }
-            // Only while it still holds the clear secret read: a newer edit is never sealed over.
-            long changes = found[0].getChangeCount();
-            Dictionary<String, Object> updated = found[0].getProperties();
-            if (!clear.equals(String.valueOf(updated.get("secret")))) {
-                return;
-            }
-            updated.put("secret", sealer.seal(clear));
-            if (found[0].getChangeCount() != changes) {
-                return;
-            }
-            found[0].update(updated);
-            LOG.info("{}: shared secret sealed by the vault", source.source());
-        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
-            LOG.error("{}: could not seal the shared secret ({}); it stays in clear in the file", source.source(),
-                    e.toString());
-        }
     }
 }

@@ -1,15 +1,19 @@
 package org.radmfa.proxy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.api.config.Refusal;
 
 class RemoteServerDefinitionTest {
 
@@ -86,23 +90,49 @@ class RemoteServerDefinitionTest {
     void aBadChangeIsRefusedAndTheLastGoodServerKeepsServing() {
         RadiusProxy proxy = new RadiusProxy();
         try {
-            Map<String, Object> properties = valid();
-            properties.put("service.pid", "org.radmfa.proxy.server~fr1");
+            String pid = "org.radmfa.proxy.server~fr1";
+            Hashtable<String, Object> properties = new Hashtable<>(valid());
+            properties.put("service.pid", pid);
             properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.proxy.server-fr1.cfg");
             properties.put("weight", "40");
-            RemoteServerDefinition definition = new RemoteServerDefinition(proxy, null, properties);
-            definition.activate(properties);
+            RemoteServerDefinitions definitions = proxy.definitions();
+            definitions.updated(pid, properties);
             assertEquals(40, proxy.servers().get(0).weight());
+            assertEquals(List.of(), proxy.refusals());
 
             properties.put("weight", "0");
-            definition.modified(properties);
+            definitions.updated(pid, properties);
             assertEquals(40, proxy.servers().get(0).weight(), "the last good definition keeps serving");
+            Refusal refusal = proxy.refusals().get(0);
+            assertEquals("etc/org.radmfa.proxy.server-fr1.cfg", refusal.source());
+            assertEquals("weight", refusal.key());
+            assertTrue(refusal.lastGoodServing());
             properties.put("weight", "60");
-            definition.modified(properties);
+            definitions.updated(pid, properties);
             assertEquals(60, proxy.servers().get(0).weight());
+            assertEquals(List.of(), proxy.refusals(), "a corrected file is no longer refused");
 
-            definition.deactivate();
+            definitions.deleted(pid);
             assertTrue(proxy.servers().isEmpty());
+        } finally {
+            proxy.deactivate();
+        }
+    }
+
+    @Test
+    void aSecondServerOfTheSameNameInTheGroupIsRefused() {
+        RadiusProxy proxy = new RadiusProxy();
+        try {
+            Hashtable<String, Object> first = new Hashtable<>(valid());
+            proxy.definitions().updated("org.radmfa.proxy.server~a", first);
+            Hashtable<String, Object> second = new Hashtable<>(valid());
+            second.put("address", "192.0.2.7");
+            proxy.definitions().updated("org.radmfa.proxy.server~b", second);
+            assertEquals(1, proxy.servers().size());
+            assertEquals("radius.partner.example:1812", proxy.servers().get(0).address());
+            Refusal refusal = proxy.refusals().get(0);
+            assertEquals("name", refusal.key());
+            assertFalse(refusal.lastGoodServing());
         } finally {
             proxy.deactivate();
         }

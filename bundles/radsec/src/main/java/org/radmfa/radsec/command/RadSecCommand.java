@@ -8,7 +8,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.radmfa.radsec.internal.RadSecStatus;
+import org.radmfa.api.RadSecStatus;
 
 /** The RadSec listener's state: where it listens, its connections, and what it refused and why. */
 @Command(scope = "radmfa", name = "radsec",
@@ -24,14 +24,15 @@ public class RadSecCommand implements Action {
 
     @Override
     public Object execute() {
-        if (status == null) {
+        Map<String, Object> current = status == null ? Map.of() : status.status();
+        if (current.isEmpty()) {
             System.out.println("RadSec is not configured (etc/org.radmfa.radsec.cfg); see docs/radsec.md");
             return null;
         }
         ShellTable table = new ShellTable();
         table.column("What");
         table.column("Value");
-        for (Map.Entry<String, Object> entry : status.status().entrySet()) {
+        for (Map.Entry<String, Object> entry : current.entrySet()) {
             table.addRow().addContent(entry.getKey(), entry.getValue());
         }
         table.print(System.out, !noFormat);

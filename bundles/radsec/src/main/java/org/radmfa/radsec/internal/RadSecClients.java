@@ -6,18 +6,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.osgi.service.component.annotations.Component;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SharedSecret;
 
 /**
- * The RadSec clients, one per factory configuration ({@link RadSecClientDefinition}): which certificate (and
+ * The RadSec clients, one per factory configuration ({@link RadSecClientDefinitions}): which certificate (and
  * network) makes a connection which client. They are apart from the UDP client registry because they are found by
- * certificate, not by source address, and share no secret but {@code radsec}.
+ * certificate, not by source address, and share no secret but {@code radsec}. A plain object of the RadSec
+ * component ({@link RadSecServer}), which holds it whether or not a listener is configured.
  */
-@Component(service = RadSecClients.class)
-public final class RadSecClients {
+final class RadSecClients {
     /** RFC 6614 section 2.3: the shared secret over TLS is "radsec". */
     static final SharedSecret RADSEC = SharedSecret.of("radsec");
 
@@ -39,6 +38,10 @@ public final class RadSecClients {
 
     synchronized void remove(String key) {
         entries.remove(key);
+    }
+
+    synchronized void clear() {
+        entries.clear();
     }
 
     synchronized int size() {

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,11 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -41,11 +46,14 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.RadSecStatus;
 import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.api.config.Refusal;
+import org.radmfa.api.config.RefusedConfigurations;
 import org.radmfa.api.config.TlsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +64,16 @@ import org.slf4j.LoggerFactory;
  * server's own handling ({@link RadiusPacketHandler}, the transport bundle) with the shared secret {@code radsec}.
  * Off until {@code etc/org.radmfa.radsec.cfg} exists. A configuration that does not validate, or whose certificate
  * files do not load, is refused with file, key and reason, and the listener keeps its last good one.
+ *
+ * <p>The RadSec clients ({@code etc/org.radmfa.radsec.client-NAME.cfg}) are this component's own objects
+ * ({@link RadSecClientDefinitions} into {@link RadSecClients}). So that they are read, and their refused files shown
+ * by radmfa:check, whether or not a listener is configured, the component runs without its configuration too
+ * (optional policy) and listens only while it has one.
  */
-@Component(configurationPid = RadSecServer.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = RadSecStatus.class, immediate = true)
+@Component(configurationPid = RadSecServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {RadSecStatus.class, RefusedConfigurations.class}, immediate = true)
 @Designate(ocd = RadSecServer.Config.class)
-public final class RadSecServer implements RadSecStatus {
+public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
     static final String PID = "org.radmfa.radsec";
     private static final Logger LOG = LoggerFactory.getLogger(RadSecServer.class);
     /** Keys, defaults and descriptions: the listener's metatype definition. */
@@ -128,8 +141,11 @@ public final class RadSecServer implements RadSecStatus {
     }
 
     private final RadSecClients clients;
+    private final RadSecClientDefinitions definitions;
+    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
     private final ConfigurationAdmin configurationAdmin;
-    private final RadSecCounters counters = new RadSecCounters();
+    /** A listener's counters, from its configuration's creation to its deletion (as when it was its own component). */
+    private volatile RadSecCounters counters = new RadSecCounters();
     private final LogLimiter failureLog = new LogLimiter(20);
     private final AtomicInteger workerNumber = new AtomicInteger();
     private final ThreadPoolExecutor workers;
@@ -145,6 +161,8 @@ public final class RadSecServer implements RadSecStatus {
     private volatile SSLContext context;
     private StreamServer server;
     private Settings current;
+    /** Whether etc/org.radmfa.radsec.cfg exists (accepted or not). */
+    private boolean configured;
 
     /** For tests: with the packet handler bound. */
     RadSecServer(RadSecClients clients, RadiusPacketHandler handler) {
@@ -153,8 +171,13 @@ public final class RadSecServer implements RadSecStatus {
     }
 
     @Activate
-    public RadSecServer(@Reference RadSecClients clients, @Reference ConfigurationAdmin configurationAdmin) {
+    public RadSecServer(@Reference ConfigurationAdmin configurationAdmin) {
+        this(new RadSecClients(), configurationAdmin);
+    }
+
+    RadSecServer(RadSecClients clients, ConfigurationAdmin configurationAdmin) {
         this.clients = clients;
+        this.definitions = new RadSecClientDefinitions(clients);
         this.configurationAdmin = configurationAdmin;
         this.workers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), task -> {
             Thread thread = new Thread(task, "radmfa-radsec-worker-" + workerNumber.incrementAndGet());
@@ -163,9 +186,43 @@ public final class RadSecServer implements RadSecStatus {
         });
     }
 
+    /**
+     * Registers the clients' factory by hand rather than as a component: the definitions are this component's own
+     * object, and a ManagedServiceFactory (an OSGi type) is all that shows in the service registry.
+     */
     @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        Hashtable<String, Object> factory = new Hashtable<>();
+        factory.put(Constants.SERVICE_PID, RadSecClientDefinition.FACTORY_PID);
+        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, factory);
+        modified(properties);
+    }
+
+    /** The listener's configuration came, changed or went (then nothing listens, as before it came). */
     @Modified
+    synchronized void modified(Map<String, Object> properties) {
+        if (properties.get(Constants.SERVICE_PID) == null) {
+            closeListener();
+            if (configured) {
+                counters = new RadSecCounters();
+            }
+            configured = false;
+            return;
+        }
+        configure(properties);
+    }
+
+    RadSecClientDefinitions definitions() {
+        return definitions;
+    }
+
+    @Override
+    public List<Refusal> refusals() {
+        return definitions.refusals();
+    }
+
     synchronized void configure(Map<String, Object> properties) {
+        configured = true;
         ConfigReader config = TYPE.read(properties);
         Settings settings;
         SSLContext loaded;
@@ -227,11 +284,21 @@ public final class RadSecServer implements RadSecStatus {
 
     @Deactivate
     synchronized void deactivate() {
+        if (definitionsRegistration != null) {
+            definitionsRegistration.unregister();
+            definitionsRegistration = null;
+        }
+        definitions.clear();
+        closeListener();
+        workers.shutdownNow();
+    }
+
+    private void closeListener() {
         if (server != null) {
             server.close();
             server = null;
         }
-        workers.shutdownNow();
+        current = null;
     }
 
     /** The one place the listener's configuration is checked beyond its types. */
@@ -303,6 +370,9 @@ public final class RadSecServer implements RadSecStatus {
     /** For the shell and tests: the listener's address, connections and counters. */
     @Override
     public synchronized Map<String, Object> status() {
+        if (!configured) {
+            return Map.of();
+        }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("listening", server == null ? "no" : String.valueOf(server.address()));
         status.put("clients configured", clients.size());

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,14 @@ class RadSecServerTest {
         clients.put("c1", new RadSecClients.Entry("nas1", CertificateIdentity.parse(null, "nas1.example", null,
                 List.of("127.0.0.0/8"))));
         listener = new RadSecServer(clients, handler);
+        Map<String, Object> config = listenerConfiguration();
+        config.putAll(extra);
+        listener.configure(config);
+        assertNotNull(listener.address(), "listening");
+        return listener;
+    }
+
+    private static Map<String, Object> listenerConfiguration() {
         Map<String, Object> config = new HashMap<>();
         config.put("port", "0");
         config.put("listenAddress", "127.0.0.1");
@@ -98,10 +107,36 @@ class RadSecServerTest {
         config.put(".password", TestPki.PASSWORD);
         config.put("trustedCa", pki.caPem().toString());
         config.put("handshakeTimeoutSeconds", "1");
-        config.putAll(extra);
-        listener.configure(config);
+        return config;
+    }
+
+    /**
+     * The clients are read (and their refused files told) whether or not a listener is configured; the listener
+     * comes with its configuration and goes with it.
+     */
+    @Test
+    void theClientsAreReadWithoutAListenerAndTheListenerGoesWithItsConfiguration() {
+        Map<String, Object> noConfiguration = Map.of("component.name", RadSecServer.class.getName());
+        listener = new RadSecServer(new RadSecClients(), handler);
+        listener.modified(noConfiguration);
+        assertNull(listener.address());
+        assertEquals(Map.of(), listener.status(), "not configured");
+
+        listener.definitions().updated("org.radmfa.radsec.client~x", new Hashtable<>(Map.of("name", "x")));
+        listener.definitions().updated("org.radmfa.radsec.client~nas1", new Hashtable<>(Map.of("name", "nas1",
+                "certificateName", "nas1.example")));
+        assertEquals(List.of("certificate*"), listener.refusals().stream().map(refusal -> refusal.key()).toList());
+
+        Map<String, Object> configured = listenerConfiguration();
+        configured.put("service.pid", RadSecServer.PID);
+        listener.modified(configured);
         assertNotNull(listener.address(), "listening");
-        return listener;
+        assertEquals(1, listener.status().get("clients configured"));
+
+        listener.modified(noConfiguration);
+        assertNull(listener.address(), "the configuration deleted, nothing listens");
+        assertEquals(Map.of(), listener.status());
+        assertEquals(1, listener.refusals().size(), "the clients stay");
     }
 
     @AfterEach
