@@ -3,13 +3,13 @@ package org.radmfa.clients.internal;
 import java.util.List;
 
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
 import org.radmfa.config.support.FactoryConfigurations;
 import org.radmfa.config.support.SealedInPlace;
+import org.radmfa.config.support.VaultBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +25,13 @@ final class ClientDefinitions {
     private final ClientRegistryImpl registry;
     private final ConfigurationAdmin configurationAdmin;
     private final FactoryConfigurations<ClientDefinition.Parsed> files;
-    private volatile SecretVault vault;
+    private final VaultBinding vault = new VaultBinding(this::readAgain);
 
     ClientDefinitions(ClientRegistryImpl registry, ConfigurationAdmin configurationAdmin) {
         this.registry = registry;
         this.configurationAdmin = configurationAdmin;
         this.files = new FactoryConfigurations<>("radmfa RADIUS clients", new FactoryDefinitions<>("RADIUS client",
-                ClientDefinition.TYPE, config -> ClientDefinition.parse(config, vault)), this::install,
+                ClientDefinition.TYPE, config -> ClientDefinition.parse(config, vault.get())), this::install,
                 registry::remove, LOG);
     }
 
@@ -45,17 +45,12 @@ final class ClientDefinitions {
      * a client whose secret is sealed waits for it (its last good definition keeps serving), and is read again when
      * one comes.
      */
-    void vault(SecretVault bound) {
-        vault = bound;
-        if (bound != null) {
-            files.readAgain();
-        }
+    VaultBinding vault() {
+        return vault;
     }
 
-    void vaultGone(SecretVault unbound) {
-        if (vault == unbound) {
-            vault = null;
-        }
+    private void readAgain() {
+        files.readAgain();
     }
 
     /** The configurations refused right now. */
@@ -65,7 +60,8 @@ final class ClientDefinitions {
 
     private void install(String pid, ClientDefinition.Parsed parsed, ConfigReader config)
             throws InvalidConfigurationException {
-        SealedInPlace.seal(configurationAdmin, pid, "secret", config.string("secret", ""), vault, config.source())
+        SealedInPlace.seal(configurationAdmin, pid, "secret", config.string("secret", ""), vault.get(),
+                config.source())
                 .report(LOG, "shared secret", "the shared secret");
         try {
             registry.put(pid, parsed.client(), parsed.address(), config.source());

@@ -98,11 +98,11 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     private static Path memoryFile(BundleContext context) {
