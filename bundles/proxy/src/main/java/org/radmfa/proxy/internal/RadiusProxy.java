@@ -154,11 +154,11 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     RemoteServerDefinitions definitions() {

@@ -3,13 +3,13 @@ package org.radmfa.proxy.internal;
 import java.util.List;
 
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
 import org.radmfa.config.support.FactoryConfigurations;
 import org.radmfa.config.support.SealedInPlace;
+import org.radmfa.config.support.VaultBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +25,14 @@ final class RemoteServerDefinitions {
     private final RadiusProxy proxy;
     private final ConfigurationAdmin configurationAdmin;
     private final FactoryConfigurations<ServerSettings> files;
-    private volatile SecretVault vault;
+    private final VaultBinding vault = new VaultBinding(this::readAgain);
 
     RemoteServerDefinitions(RadiusProxy proxy, ConfigurationAdmin configurationAdmin) {
         this.proxy = proxy;
         this.configurationAdmin = configurationAdmin;
         this.files = new FactoryConfigurations<>("radmfa remote RADIUS servers",
                 new FactoryDefinitions<>("remote RADIUS server", RemoteServerDefinition.TYPE,
-                        config -> RemoteServerDefinition.parse(config, vault))
+                        config -> RemoteServerDefinition.parse(config, vault.get()))
                         .alsoKnown(RemoteServerDefinition.KEYS.toArray(String[]::new)).alsoKnown("tls."),
                 this::install, proxy::remove, LOG);
     }
@@ -43,17 +43,12 @@ final class RemoteServerDefinitions {
     }
 
     /** A vault restart must not take the servers away; a server whose secret is sealed waits for one. */
-    void vault(SecretVault bound) {
-        vault = bound;
-        if (bound != null) {
-            files.readAgain();
-        }
+    VaultBinding vault() {
+        return vault;
     }
 
-    void vaultGone(SecretVault unbound) {
-        if (vault == unbound) {
-            vault = null;
-        }
+    private void readAgain() {
+        files.readAgain();
     }
 
     List<Refusal> refusals() {
@@ -62,7 +57,8 @@ final class RemoteServerDefinitions {
 
     private void install(String pid, ServerSettings settings, ConfigReader config)
             throws InvalidConfigurationException {
-        SealedInPlace.seal(configurationAdmin, pid, "secret", config.string("secret", ""), vault, config.source())
+        SealedInPlace.seal(configurationAdmin, pid, "secret", config.string("secret", ""), vault.get(),
+                config.source())
                 .report(LOG, "shared secret", "the shared secret");
         try {
             proxy.put(pid, settings);
