@@ -10,12 +10,12 @@ import java.util.Map;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
 import org.radmfa.config.support.FactoryConfigurations;
+import org.radmfa.config.support.VaultBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +32,13 @@ final class LocalUserDefinitions {
     private final ConfigurationAdmin configurationAdmin;
     private final FactoryConfigurations<LocalUser> files;
     private final SecureRandom random = new SecureRandom();
-    private volatile SecretVault vault;
+    private final VaultBinding vault = new VaultBinding(this::readAgain);
 
     LocalUserDefinitions(LocalUserDirectory directory, ConfigurationAdmin configurationAdmin) {
         this.directory = directory;
         this.configurationAdmin = configurationAdmin;
         this.files = new FactoryConfigurations<>("radmfa local users", new FactoryDefinitions<>("local user",
-                LocalUserDefinition.TYPE, config -> LocalUserDefinition.parse(config, vault)), this::install,
+                LocalUserDefinition.TYPE, config -> LocalUserDefinition.parse(config, vault.get())), this::install,
                 directory::remove, LOG).preparedBy(this::withoutClearPassword);
     }
 
@@ -48,15 +48,12 @@ final class LocalUserDefinitions {
     }
 
     /** Sealed CHAP passwords wait for the vault; they are read again when it comes. */
-    void vault(SecretVault bound) {
-        vault = bound;
-        files.readAgain();
+    VaultBinding vault() {
+        return vault;
     }
 
-    void vaultGone(SecretVault unbound) {
-        if (vault == unbound) {
-            vault = null;
-        }
+    private void readAgain() {
+        files.readAgain();
     }
 
     /** The configurations refused right now. */
@@ -86,7 +83,7 @@ final class LocalUserDefinitions {
         Map<String, String> replacement;
         try {
             replacement = LocalUserDefinition.storedCredentials(clear, config.bool("msChapV2"), config.bool("chap"),
-                    vault, random);
+                    vault.get(), random);
         } catch (InvalidConfigurationException e) {
             return properties; // reading them refuses the same key, with file and reason
         } catch (IllegalStateException e) {

@@ -145,11 +145,11 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
