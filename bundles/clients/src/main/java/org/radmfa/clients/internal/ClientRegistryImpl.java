@@ -7,7 +7,6 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -60,7 +56,6 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
     private volatile SharedMessageAuthenticators shared;
     private volatile List<Entry> snapshot = List.of();
     private final ClientDefinitions definitions;
-    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
 
     @Activate
     public ClientRegistryImpl(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
@@ -82,16 +77,12 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
      */
     @Activate
     void activate(BundleContext context) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, ClientDefinition.FACTORY_PID);
-        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+        definitions.files().register(context, ClientDefinition.FACTORY_PID);
     }
 
     @Deactivate
     void deactivate() {
-        if (definitionsRegistration != null) {
-            definitionsRegistration.unregister();
-        }
+        definitions.files().unregister();
     }
 
     ClientDefinitions definitions() {
@@ -107,11 +98,11 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     private static Path memoryFile(BundleContext context) {

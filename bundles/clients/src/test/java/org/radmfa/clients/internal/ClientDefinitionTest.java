@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.radmfa.config.support.FactoryConfigurations;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 
@@ -26,7 +27,7 @@ class ClientDefinitionTest {
     private ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
 
     /** One client's configuration as ConfigurationAdmin hands it to the registry's factory. */
-    private record Definition(ClientDefinitions definitions) {
+    private record Definition(FactoryConfigurations<?> definitions) {
         void modified(Map<String, Object> properties) {
             definitions.updated(PID, new Hashtable<>(properties));
         }
@@ -52,7 +53,7 @@ class ClientDefinitionTest {
         if (vault != null) {
             registry.bindVault(vault);
         }
-        Definition definition = new Definition(registry.definitions());
+        Definition definition = new Definition(registry.definitions().files());
         definition.modified(properties);
         return definition;
     }
@@ -208,7 +209,7 @@ class ClientDefinitionTest {
         define(config("10.1.255.0/27", "s3cret"));
         Map<String, Object> second = config("10.2.0.0/16", "s3cret");
         second.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.client-gw2.cfg");
-        registry.definitions().updated("org.radmfa.client~gw2", new Hashtable<>(second));
+        registry.definitions().files().updated("org.radmfa.client~gw2", new Hashtable<>(second));
         assertEquals(1, registry.clients().size());
         org.radmfa.api.config.Refusal refusal = registry.definitions().refusals().get(0);
         assertEquals("etc/org.radmfa.client-gw2.cfg", refusal.source());

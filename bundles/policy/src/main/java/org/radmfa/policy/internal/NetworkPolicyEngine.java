@@ -1,16 +1,12 @@
 package org.radmfa.policy.internal;
 
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -44,7 +40,6 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
 
     /** The policy files: this engine's own object, fed by ConfigurationAdmin through two factories. */
     private final PolicyDefinitions definitions = new PolicyDefinitions(this);
-    private final List<ServiceRegistration<ManagedServiceFactory>> registrations = new ArrayList<>();
 
     /**
      * Registered by hand rather than as components: the definitions are this engine's own objects, and a
@@ -52,22 +47,14 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
      */
     @Activate
     void activate(BundleContext context) {
-        registrations.add(register(context, PolicyDefinition.FACTORY_PID, definitions.networkPolicies()));
-        registrations.add(register(context, ConnectionPolicyDefinition.FACTORY_PID,
-                definitions.connectionPolicies()));
-    }
-
-    private static ServiceRegistration<ManagedServiceFactory> register(BundleContext context, String factoryPid,
-            ManagedServiceFactory files) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, factoryPid);
-        return context.registerService(ManagedServiceFactory.class, files, properties);
+        definitions.networkPolicies().register(context, PolicyDefinition.FACTORY_PID);
+        definitions.connectionPolicies().register(context, ConnectionPolicyDefinition.FACTORY_PID);
     }
 
     @Deactivate
     void deactivate() {
-        registrations.forEach(ServiceRegistration::unregister);
-        registrations.clear();
+        definitions.networkPolicies().unregister();
+        definitions.connectionPolicies().unregister();
     }
 
     PolicyDefinitions definitions() {

@@ -10,6 +10,7 @@ import org.radmfa.api.UserDirectory;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.config.support.FactoryConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +25,15 @@ import org.slf4j.LoggerFactory;
 final class PolicyDefinitions {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDefinitions.class);
 
-    private final DefinitionFiles<NetworkPolicy> networkPolicies;
-    private final DefinitionFiles<ConnectionRequestPolicy> connectionPolicies;
+    private final FactoryConfigurations<NetworkPolicy> networkPolicies;
+    private final FactoryConfigurations<ConnectionRequestPolicy> connectionPolicies;
     private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     /** Network policies refused for naming a group no directory had. */
     private final Set<String> waitingForGroup = ConcurrentHashMap.newKeySet();
     private volatile AttributeDictionary dictionary;
 
     PolicyDefinitions(NetworkPolicyEngine engine) {
-        this.networkPolicies = new DefinitionFiles<>(new FactoryDefinitions<>("network policy", PolicyDefinition.TYPE,
+        this.networkPolicies = new FactoryConfigurations<>("radmfa network policy files", new FactoryDefinitions<>("network policy", PolicyDefinition.TYPE,
                 this::readNetworkPolicy).alsoKnown("condition.", "reply.").alsoKnown(PolicyDefinition.KEYS.toArray(
                         String[]::new)), (pid, policy, config) -> {
                     try {
@@ -41,8 +42,8 @@ final class PolicyDefinitions {
                         throw config.invalid(e.getMessage().startsWith("processing order") ? "order" : "name",
                                 e.getMessage());
                     }
-                }, engine::remove);
-        this.connectionPolicies = new DefinitionFiles<>(new FactoryDefinitions<>("connection request policy",
+                }, engine::remove, LOG);
+        this.connectionPolicies = new FactoryConfigurations<>("radmfa connection request policy files", new FactoryDefinitions<>("connection request policy",
                 ConnectionPolicyDefinition.TYPE, ConnectionPolicyDefinition::parse).alsoKnown("condition.",
                         "rewrite.").alsoKnown(ConnectionPolicyDefinition.KEYS.toArray(String[]::new)), (pid, policy, config) -> {
                             try {
@@ -51,14 +52,14 @@ final class PolicyDefinitions {
                                 throw config.invalid(e.getMessage().startsWith("processing order") ? "order"
                                         : "name", e.getMessage());
                             }
-                        }, engine::remove);
+                        }, engine::remove, LOG);
     }
 
-    DefinitionFiles<NetworkPolicy> networkPolicies() {
+    FactoryConfigurations<NetworkPolicy> networkPolicies() {
         return networkPolicies;
     }
 
-    DefinitionFiles<ConnectionRequestPolicy> connectionPolicies() {
+    FactoryConfigurations<ConnectionRequestPolicy> connectionPolicies() {
         return connectionPolicies;
     }
 

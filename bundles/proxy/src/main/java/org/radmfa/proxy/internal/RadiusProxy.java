@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -105,7 +101,6 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     private final AtomicBoolean replaying = new AtomicBoolean();
     private final RemoteServerDefinitions definitions;
     private final AccountingForwarder accounting;
-    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -152,20 +147,18 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
      */
     @Activate
     void activate(BundleContext context) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, RemoteServerDefinition.FACTORY_PID);
-        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+        definitions.files().register(context, RemoteServerDefinition.FACTORY_PID);
     }
 
     /** Dynamic: a vault restart must not take the servers away; a sealed secret waits for it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     RemoteServerDefinitions definitions() {
@@ -179,11 +172,8 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
 
     @Deactivate
     void deactivate() {
-        if (definitionsRegistration != null) {
-            definitionsRegistration.unregister();
-            definitionsRegistration = null;
-        }
-        definitions.clear();
+        definitions.files().unregister();
+        definitions.files().clear();
         timer.shutdownNow();
         servers.values().forEach(RemoteServer::close);
         servers.clear();

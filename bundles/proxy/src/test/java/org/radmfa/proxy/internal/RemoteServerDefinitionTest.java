@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
+import org.radmfa.config.support.FactoryConfigurations;
 
 class RemoteServerDefinitionTest {
 
@@ -95,7 +96,7 @@ class RemoteServerDefinitionTest {
             properties.put("service.pid", pid);
             properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.proxy.server-fr1.cfg");
             properties.put("weight", "40");
-            RemoteServerDefinitions definitions = proxy.definitions();
+            FactoryConfigurations<ServerSettings> definitions = proxy.definitions().files();
             definitions.updated(pid, properties);
             assertEquals(40, proxy.servers().get(0).weight());
             assertEquals(List.of(), proxy.refusals());
@@ -124,10 +125,10 @@ class RemoteServerDefinitionTest {
         RadiusProxy proxy = new RadiusProxy();
         try {
             Hashtable<String, Object> first = new Hashtable<>(valid());
-            proxy.definitions().updated("org.radmfa.proxy.server~a", first);
+            proxy.definitions().files().updated("org.radmfa.proxy.server~a", first);
             Hashtable<String, Object> second = new Hashtable<>(valid());
             second.put("address", "192.0.2.7");
-            proxy.definitions().updated("org.radmfa.proxy.server~b", second);
+            proxy.definitions().files().updated("org.radmfa.proxy.server~b", second);
             assertEquals(1, proxy.servers().size());
             assertEquals("radius.partner.example:1812", proxy.servers().get(0).address());
             Refusal refusal = proxy.refusals().get(0);

@@ -1,75 +1,56 @@
 package org.radmfa.radsec.internal;
 
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.osgi.service.cm.ManagedServiceFactory;
+import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
+import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
+import org.radmfa.config.support.FactoryConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The RadSec clients' factory configurations ({@code etc/org.radmfa.radsec.client-NAME.cfg}), as the RadSec
- * component's own object: ConfigurationAdmin hands each one to this {@link ManagedServiceFactory}, and an accepted
- * client goes into the {@link RadSecClients}. A configuration that does not validate is refused with its file, key
- * and reason; the client's last good definition stays.
+ * component's own object: ConfigurationAdmin hands each one to {@link #files()}, and an accepted client goes into
+ * the {@link RadSecClients}. A configuration that does not validate is refused with its file, key and reason; the
+ * client's last good definition stays.
  */
-final class RadSecClientDefinitions implements ManagedServiceFactory {
+final class RadSecClientDefinitions {
     private static final Logger LOG = LoggerFactory.getLogger(RadSecClientDefinitions.class);
 
     private final RadSecClients clients;
-    private final FactoryDefinitions<RadSecClients.Entry> definitions = new FactoryDefinitions<>("RadSec client",
-            RadSecClientDefinition.TYPE, RadSecClientDefinition::parse);
+    private final FactoryConfigurations<RadSecClients.Entry> files;
 
     RadSecClientDefinitions(RadSecClients clients) {
         this.clients = clients;
+        this.files = new FactoryConfigurations<>("radmfa RadSec clients", new FactoryDefinitions<>("RadSec client",
+                RadSecClientDefinition.TYPE, RadSecClientDefinition::parse), this::install, clients::remove, LOG);
     }
 
-    @Override
-    public String getName() {
-        return "radmfa RadSec clients";
-    }
-
-    @Override
-    public void updated(String pid, Dictionary<String, ?> properties) {
-        FactoryDefinitions.Update<RadSecClients.Entry> update = definitions.update(pid, map(properties),
-                (key, entry, config) -> {
-                    try {
-                        clients.put(key, entry);
-                    } catch (IllegalArgumentException e) {
-                        throw config.invalid("name", e.getMessage());
-                    }
-                });
-        update.accepted().ifPresent(entry -> LOG.info("RadSec client '{}': {}", entry.name(), entry.identity()));
-        update.refusal().ifPresent(refusal -> LOG.error(refusal.message()));
-        update.warnings().forEach(LOG::warn);
-    }
-
-    @Override
-    public void deleted(String pid) {
-        definitions.remove(pid);
-        clients.remove(pid);
+    /** The ManagedServiceFactory the RadSec component registers for {@link RadSecClientDefinition#FACTORY_PID}. */
+    FactoryConfigurations<RadSecClients.Entry> files() {
+        return files;
     }
 
     /** The component stops: its clients go with it. */
     void clear() {
-        definitions.clear();
+        files.clear();
         clients.clear();
     }
 
     List<Refusal> refusals() {
-        return definitions.refusals();
+        return files.refusals();
     }
 
-    private static Map<String, Object> map(Dictionary<String, ?> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String key : Collections.list(properties.keys())) {
-            map.put(key, properties.get(key));
+    /** The last step of reading a client: once in the table, it is accepted. */
+    private void install(String pid, RadSecClients.Entry entry, ConfigReader config)
+            throws InvalidConfigurationException {
+        try {
+            clients.put(pid, entry);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid("name", e.getMessage());
         }
-        return map;
+        LOG.info("RadSec client '{}': {}", entry.name(), entry.identity());
     }
 }

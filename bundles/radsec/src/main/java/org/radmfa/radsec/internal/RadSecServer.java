@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,7 @@ import javax.net.ssl.SSLSession;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -55,6 +52,7 @@ import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
 import org.radmfa.api.config.RefusedConfigurations;
 import org.radmfa.api.config.TlsFiles;
+import org.radmfa.config.support.SealedInPlace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +140,6 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
 
     private final RadSecClients clients;
     private final RadSecClientDefinitions definitions;
-    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
     private final ConfigurationAdmin configurationAdmin;
     /** A listener's counters, from its configuration's creation to its deletion (as when it was its own component). */
     private volatile RadSecCounters counters = new RadSecCounters();
@@ -192,9 +189,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
      */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        Hashtable<String, Object> factory = new Hashtable<>();
-        factory.put(Constants.SERVICE_PID, RadSecClientDefinition.FACTORY_PID);
-        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, factory);
+        definitions.files().register(context, RadSecClientDefinition.FACTORY_PID);
         modified(properties);
     }
 
@@ -247,8 +242,8 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
                     + " it out of the listener's service properties", config.source());
         }
         String passwordKey = passwordKey(config);
-        SealInPlace.seal(configurationAdmin, PID, passwordKey, config.string(passwordKey, ""), vault,
-                config.source());
+        SealedInPlace.seal(configurationAdmin, PID, passwordKey, config.string(passwordKey, ""), vault,
+                config.source()).report(LOG, passwordKey, passwordKey);
         context = loaded;
         workers.setMaximumPoolSize(Math.max(settings.workers(), workers.getCorePoolSize()));
         workers.setCorePoolSize(settings.workers());
@@ -284,10 +279,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
 
     @Deactivate
     synchronized void deactivate() {
-        if (definitionsRegistration != null) {
-            definitionsRegistration.unregister();
-            definitionsRegistration = null;
-        }
+        definitions.files().unregister();
         definitions.clear();
         closeListener();
         workers.shutdownNow();
@@ -320,7 +312,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         String passwordKey = passwordKey(config);
         String password;
         try {
-            password = SealInPlace.open(config.string(passwordKey, ""), vault);
+            password = SealedValues.open(config.string(passwordKey, ""), vault);
         } catch (IllegalArgumentException e) {
             throw config.invalid(passwordKey, e.getMessage());
         }

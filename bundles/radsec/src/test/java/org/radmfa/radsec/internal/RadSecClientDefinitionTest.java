@@ -27,12 +27,12 @@ class RadSecClientDefinitionTest {
 
     @Test
     void aBadChangeIsRefusedAndTheLastGoodClientStays() {
-        definitions.updated("org.radmfa.radsec.client~nas1", file("nas1", "name", "nas1", "certificateName",
+        definitions.files().updated("org.radmfa.radsec.client~nas1", file("nas1", "name", "nas1", "certificateName",
                 "nas1.example.org"));
         assertEquals(1, clients.size());
         assertEquals(List.of(), definitions.refusals());
 
-        definitions.updated("org.radmfa.radsec.client~nas1", file("nas1", "name", "nas1", "certificateName",
+        definitions.files().updated("org.radmfa.radsec.client~nas1", file("nas1", "name", "nas1", "certificateName",
                 "nas1.example.org", "address", "10.0.0.0/33"));
         assertEquals(1, clients.size(), "the last good definition stays");
         Refusal refused = definitions.refusals().get(0);
@@ -40,14 +40,14 @@ class RadSecClientDefinitionTest {
         assertEquals("address", refused.key());
         assertTrue(refused.lastGoodServing());
 
-        definitions.updated("org.radmfa.radsec.client~nas1-copy", file("nas1-copy", "name", "nas1",
+        definitions.files().updated("org.radmfa.radsec.client~nas1-copy", file("nas1-copy", "name", "nas1",
                 "certificateName", "other.example.org"));
         assertEquals(1, clients.size(), "a second client with the same name is refused");
         assertEquals(2, definitions.refusals().size());
 
-        definitions.deleted("org.radmfa.radsec.client~nas1");
+        definitions.files().deleted("org.radmfa.radsec.client~nas1");
         assertEquals(0, clients.size());
-        definitions.deleted("org.radmfa.radsec.client~nas1-copy");
+        definitions.files().deleted("org.radmfa.radsec.client~nas1-copy");
         assertEquals(List.of(), definitions.refusals());
     }
 

@@ -122,8 +122,8 @@ class RadSecServerTest {
         assertNull(listener.address());
         assertEquals(Map.of(), listener.status(), "not configured");
 
-        listener.definitions().updated("org.radmfa.radsec.client~x", new Hashtable<>(Map.of("name", "x")));
-        listener.definitions().updated("org.radmfa.radsec.client~nas1", new Hashtable<>(Map.of("name", "nas1",
+        listener.definitions().files().updated("org.radmfa.radsec.client~x", new Hashtable<>(Map.of("name", "x")));
+        listener.definitions().files().updated("org.radmfa.radsec.client~nas1", new Hashtable<>(Map.of("name", "nas1",
                 "certificateName", "nas1.example")));
         assertEquals(List.of("certificate*"), listener.refusals().stream().map(refusal -> refusal.key()).toList());
 

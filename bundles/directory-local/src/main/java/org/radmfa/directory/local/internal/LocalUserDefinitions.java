@@ -2,7 +2,6 @@ package org.radmfa.directory.local.internal;
 
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
@@ -11,69 +10,55 @@ import java.util.Map;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
-import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.Refusal;
+import org.radmfa.config.support.FactoryConfigurations;
+import org.radmfa.config.support.VaultBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The local users' factory configurations ({@code etc/org.radmfa.user-NAME.cfg}), as the directory's own object:
- * ConfigurationAdmin hands each one to this {@link ManagedServiceFactory}, and an accepted user goes into the
- * directory. An administrator may write {@code password = ...} in clear once: it is hashed at once and the
+ * ConfigurationAdmin hands each one to {@link #files()}, and an accepted user goes into the directory. An administrator may write {@code password = ...} in clear once: it is hashed at once and the
  * configuration (and so the file) is rewritten with {@code passwordHash} instead. A configuration that does not
  * validate is refused with its file, key and reason; the user's last good definition keeps serving.
  */
-final class LocalUserDefinitions implements ManagedServiceFactory {
+final class LocalUserDefinitions {
     private static final Logger LOG = LoggerFactory.getLogger(LocalUserDefinitions.class);
 
     private final LocalUserDirectory directory;
     private final ConfigurationAdmin configurationAdmin;
-    private final FactoryDefinitions<LocalUser> definitions;
+    private final FactoryConfigurations<LocalUser> files;
     private final SecureRandom random = new SecureRandom();
-    private volatile SecretVault vault;
+    private final VaultBinding vault = new VaultBinding(this::readAgain);
 
     LocalUserDefinitions(LocalUserDirectory directory, ConfigurationAdmin configurationAdmin) {
         this.directory = directory;
         this.configurationAdmin = configurationAdmin;
-        this.definitions = new FactoryDefinitions<>("local user", LocalUserDefinition.TYPE,
-                config -> LocalUserDefinition.parse(config, vault));
+        this.files = new FactoryConfigurations<>("radmfa local users", new FactoryDefinitions<>("local user",
+                LocalUserDefinition.TYPE, config -> LocalUserDefinition.parse(config, vault.get())), this::install,
+                directory::remove, LOG).preparedBy(this::withoutClearPassword);
     }
 
-    @Override
-    public String getName() {
-        return "radmfa local users";
-    }
-
-    @Override
-    public void updated(String pid, Dictionary<String, ?> properties) {
-        report(definitions.update(pid, withoutClearPassword(pid, map(properties)), this::install));
-    }
-
-    @Override
-    public void deleted(String pid) {
-        definitions.remove(pid);
-        directory.remove(pid);
+    /** The ManagedServiceFactory the directory registers for {@link LocalUserDefinition#FACTORY_PID}. */
+    FactoryConfigurations<LocalUser> files() {
+        return files;
     }
 
     /** Sealed CHAP passwords wait for the vault; they are read again when it comes. */
-    void vault(SecretVault bound) {
-        vault = bound;
-        definitions.readAgain(this::install).forEach(LocalUserDefinitions::report);
+    VaultBinding vault() {
+        return vault;
     }
 
-    void vaultGone(SecretVault unbound) {
-        if (vault == unbound) {
-            vault = null;
-        }
+    private void readAgain() {
+        files.readAgain();
     }
 
     /** The configurations refused right now. */
     List<Refusal> refusals() {
-        return definitions.refusals();
+        return files.refusals();
     }
 
     private void install(String pid, LocalUser user, ConfigReader config) throws InvalidConfigurationException {
@@ -98,7 +83,7 @@ final class LocalUserDefinitions implements ManagedServiceFactory {
         Map<String, String> replacement;
         try {
             replacement = LocalUserDefinition.storedCredentials(clear, config.bool("msChapV2"), config.bool("chap"),
-                    vault, random);
+                    vault.get(), random);
         } catch (InvalidConfigurationException e) {
             return properties; // reading them refuses the same key, with file and reason
         } catch (IllegalStateException e) {
@@ -141,16 +126,4 @@ final class LocalUserDefinitions implements ManagedServiceFactory {
         }
     }
 
-    private static void report(FactoryDefinitions.Update<LocalUser> update) {
-        update.refusal().ifPresent(refusal -> LOG.error(refusal.message()));
-        update.warnings().forEach(LOG::warn);
-    }
-
-    private static Map<String, Object> map(Dictionary<String, ?> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String key : Collections.list(properties.keys())) {
-            map.put(key, properties.get(key));
-        }
-        return map;
-    }
 }

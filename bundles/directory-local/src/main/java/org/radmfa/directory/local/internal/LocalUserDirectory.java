@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,12 +23,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -98,7 +94,6 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
 
     private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
     private final LocalUserDefinitions definitions;
-    private ServiceRegistration<ManagedServiceFactory> definitionsRegistration;
 
     @Activate
     public LocalUserDirectory(Config config, @Reference ConfigurationAdmin configurationAdmin) {
@@ -134,9 +129,7 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
      */
     @Activate
     void activate(BundleContext context) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, LocalUserDefinition.FACTORY_PID);
-        definitionsRegistration = context.registerService(ManagedServiceFactory.class, definitions, properties);
+        definitions.files().register(context, LocalUserDefinition.FACTORY_PID);
     }
 
     LocalUserDefinitions definitions() {
@@ -152,11 +145,11 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindVault(SecretVault bound) {
-        definitions.vault(bound);
+        definitions.vault().bind(bound);
     }
 
     void unbindVault(SecretVault unbound) {
-        definitions.vaultGone(unbound);
+        definitions.vault().unbind(unbound);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -170,9 +163,7 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
 
     @Deactivate
     void deactivate() {
-        if (definitionsRegistration != null) {
-            definitionsRegistration.unregister();
-        }
+        definitions.files().unregister();
         hashing.shutdownNow();
     }
 

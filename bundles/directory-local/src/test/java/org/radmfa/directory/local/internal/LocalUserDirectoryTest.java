@@ -229,7 +229,7 @@ class LocalUserDirectoryTest {
 
     @Test
     void aUserFileIsReadAndABadChangeIsRefusedWhileTheLastGoodUserServes() {
-        LocalUserDefinitions files = directory.definitions();
+        var files = directory.definitions().files();
         files.updated("org.radmfa.user~bob", userFile("bob", "name", "bob", "password", "first pw", "groups", "vpn"));
         assertEquals(ReasonCode.ACCEPTED, login("bob", new PapCredentials("first pw")).reason());
 
@@ -263,7 +263,7 @@ class LocalUserDirectoryTest {
                 return sealed.substring("{aes-gcm}".length());
             }
         };
-        LocalUserDefinitions files = directory.definitions();
+        var files = directory.definitions().files();
         files.updated("org.radmfa.user~carol", userFile("carol", "name", "carol", "passwordHash",
                 PasswordHash.create("pw", new SecureRandom()).encoded(), "chapPassword", "{aes-gcm}pw"));
         assertEquals("chapPassword", files.refusals().get(0).key());

@@ -3,7 +3,6 @@ package org.radmfa.eap.tls.internal;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,6 +37,7 @@ import org.radmfa.api.SecretVault;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.eap.EapMethod;
+import org.radmfa.config.support.SealedInPlace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,9 +194,8 @@ public final class EapTlsComponent {
         }
         String passwordKey = EapTlsSettings.passwordKey(config);
         String password = config.string(passwordKey, "");
-        if (vault != null && !password.isEmpty() && !password.startsWith("{aes-gcm}")) {
-            sealInPlace(config, passwordKey, password);
-        }
+        SealedInPlace.seal(configurationAdmin, EapTlsSettings.PID, passwordKey, password, vault, config.source())
+                .report(LOG, passwordKey, passwordKey);
         ThreadPoolExecutor previous = handshakes;
         handshakes = pool(settings);
         EapTlsMethod method = new EapTlsMethod(identity, settings.limits(), handshakes);
@@ -269,23 +267,6 @@ public final class EapTlsComponent {
     private static TlsSessionCache sessions(EapTlsSettings settings) {
         return new TlsSessionCache(settings.sessionCacheSize(), TimeUnit.SECONDS.toNanos(settings.sessionCacheSeconds()),
                 System::nanoTime);
-    }
-
-    /** Rewrites the configuration (and so its etc/ file) with the key store password sealed by the vault. */
-    private void sealInPlace(ConfigReader config, String key, String password) {
-        try {
-            Configuration configuration = configurationAdmin.getConfiguration(EapTlsSettings.PID, "?");
-            Dictionary<String, Object> updated = configuration.getProperties();
-            if (updated == null) {
-                return;
-            }
-            updated.put(key, vault.seal(password));
-            configuration.update(updated);
-            LOG.info("{}: {} sealed by the vault", config.source(), key);
-        } catch (IOException e) {
-            LOG.error("{}: could not seal {} ({}); it stays in clear in the file", config.source(), key,
-                    e.toString());
-        }
     }
 
     private static ThreadPoolExecutor pool(EapTlsSettings settings) {

@@ -19,12 +19,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,8 +39,10 @@ import org.radmfa.api.MfaRequest;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedOneTimeCodes;
 import org.radmfa.api.admin.OtpAdmin;
+import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.Refusal;
 import org.radmfa.api.config.RefusedConfigurations;
+import org.radmfa.config.support.FactoryConfigurations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +105,8 @@ public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfi
     private final SecretVault vault;
     private final Clock clock;
     private volatile Config config;
-    private final OtpEnrollmentFiles enrollmentFiles;
-    private ServiceRegistration<ManagedServiceFactory> enrollmentFilesRegistration;
+    /** The enrollment files (etc/org.radmfa.otp-USER.cfg), read for this connector. */
+    private final FactoryConfigurations<OtpEnrollmentDefinition.Enrollment> enrollmentFiles;
 
     /** Codes used on other appliances (radmfa-cluster); none on a single appliance. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -125,7 +124,11 @@ public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfi
         this.vault = vault;
         this.clock = clock;
         this.config = config;
-        this.enrollmentFiles = new OtpEnrollmentFiles(this, vault);
+        this.enrollmentFiles = new FactoryConfigurations<>("radmfa TOTP enrollments",
+                new FactoryDefinitions<>("TOTP enrollment", OtpEnrollmentDefinition.TYPE,
+                        settings -> OtpEnrollmentDefinition.parse(settings, vault)),
+                (key, enrollment, settings) -> put(key, enrollment.user(), enrollment.secret(), settings.source()),
+                this::remove, LOG);
     }
 
     /** For tests: as DS sets the optional reference when radmfa-cluster runs. */
@@ -139,20 +142,15 @@ public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfi
      */
     @Activate
     void activate(BundleContext context) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, OtpEnrollmentDefinition.FACTORY_PID);
-        enrollmentFilesRegistration = context.registerService(ManagedServiceFactory.class, enrollmentFiles,
-                properties);
+        enrollmentFiles.register(context, OtpEnrollmentDefinition.FACTORY_PID);
     }
 
     @Deactivate
     void deactivate() {
-        if (enrollmentFilesRegistration != null) {
-            enrollmentFilesRegistration.unregister();
-        }
+        enrollmentFiles.unregister();
     }
 
-    OtpEnrollmentFiles enrollmentFiles() {
+    FactoryConfigurations<OtpEnrollmentDefinition.Enrollment> enrollmentFiles() {
         return enrollmentFiles;
     }
 

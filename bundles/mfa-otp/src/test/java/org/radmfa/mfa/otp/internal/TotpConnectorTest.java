@@ -187,7 +187,7 @@ class TotpConnectorTest {
             }
         };
         TotpConnector connector = connector(NOW, vault);
-        OtpEnrollmentFiles files = connector.enrollmentFiles();
+        var files = connector.enrollmentFiles();
         java.util.Hashtable<String, Object> bob = new java.util.Hashtable<>(java.util.Map.of("service.pid",
                 "org.radmfa.otp~bob", "felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.otp-bob.cfg",
                 "user", "bob", "secret", "{aes-gcm}" + Base32.encode(SEED)));

@@ -1,0 +1,95 @@
+package org.radmfa.config.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.radmfa.api.config.ConfigType;
+import org.radmfa.api.config.FactoryDefinitions;
+
+class FactoryConfigurationsTest {
+    /** A kind of definition for the test: a port, 1 to 65535. */
+    @interface Door {
+        int port() default 1812;
+    }
+
+    private final Map<String, Integer> installed = new LinkedHashMap<>();
+    private final List<String> removed = new ArrayList<>();
+    private final RecordingLog log = new RecordingLog();
+    private final FactoryConfigurations<Integer> doors = new FactoryConfigurations<>("radmfa doors",
+            new FactoryDefinitions<>("door", ConfigType.of(Door.class), config -> config.integer("port", 1, 65535)),
+            (pid, port, config) -> installed.put(pid, port), removed::add, log.logger);
+
+    private static Hashtable<String, Object> file(String name, Object port) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("felix.fileinstall.filename", "file:/opt/radmfa/etc/org.radmfa.door-" + name + ".cfg");
+        properties.put("service.pid", "org.radmfa.door~" + name);
+        properties.put("port", port);
+        return properties;
+    }
+
+    @Test
+    void anAcceptedFileIsInstalledInTheOwner() {
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        assertEquals(Map.of("org.radmfa.door~a", 1645), installed);
+        assertEquals(List.of(), log.lines);
+        assertEquals("radmfa doors", doors.getName());
+    }
+
+    @Test
+    void aBadFileIsRefusedWithFileKeyAndReasonAndTheLastGoodOneKeepsServing() {
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        doors.updated("org.radmfa.door~a", file("a", "99999"));
+        assertEquals(Map.of("org.radmfa.door~a", 1645), installed, "the last good one stays installed");
+        assertEquals(Map.of("org.radmfa.door~a", 1645), doors.definitions().definitions());
+        assertEquals(1, log.lines.size(), log.lines.toString());
+        String line = log.lines.get(0);
+        assertTrue(line.startsWith("ERROR Refused door configuration etc/org.radmfa.door-a.cfg: key 'port': "), line);
+        assertTrue(line.endsWith("its last good definition keeps serving"), line);
+        assertEquals(1, doors.refusals().size());
+        assertEquals("port", doors.refusals().get(0).key());
+    }
+
+    @Test
+    void anUnknownKeyIsWarnedAbout() {
+        Hashtable<String, Object> properties = file("a", "1645");
+        properties.put("prot", "1");
+        doors.updated("org.radmfa.door~a", properties);
+        assertEquals(List.of("WARN etc/org.radmfa.door-a.cfg: key 'prot' is not a door setting and is ignored"),
+                log.lines);
+    }
+
+    @Test
+    void aDeletedFileIsRemovedFromTheOwner() {
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        doors.deleted("org.radmfa.door~a");
+        assertEquals(List.of("org.radmfa.door~a"), removed);
+        assertEquals(Map.of(), doors.definitions().definitions());
+    }
+
+    @Test
+    void readAgainInstallsEveryFileAgainAndReportsAgain() {
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        doors.updated("org.radmfa.door~b", file("b", "0"));
+        installed.clear();
+        doors.readAgain();
+        assertEquals(Map.of("org.radmfa.door~a", 1645), installed);
+        assertEquals(2, log.lines.stream().filter(line -> line.contains("door-b.cfg")).count(), log.lines.toString());
+    }
+
+    @Test
+    void thePreparationSeesThePropertiesBeforeTheyAreRead() {
+        doors.preparedBy((pid, properties) -> {
+            properties.put("port", "2083");
+            return properties;
+        });
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        assertEquals(Map.of("org.radmfa.door~a", 2083), installed);
+    }
+}
