@@ -38,7 +38,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * for it in Accept (Prometheus does), the Prometheus text format otherwise. A registry of its own, not the library's
  * static default one: the bundle can be updated or stopped without leaving series behind.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, immediate = true, property = {
     "osgi.http.whiteboard.servlet.pattern=/metrics",
     "osgi.http.whiteboard.servlet.name=radmfa-metrics"})
 public final class MetricsServlet extends HttpServlet implements ApplianceCollector.Sources {
@@ -85,7 +85,9 @@ public final class MetricsServlet extends HttpServlet implements ApplianceCollec
 
     /**
      * The two latency listeners are this servlet's own objects, registered by hand under their API types only. The
-     * pipeline that calls them is also what the servlet reads (optional, dynamic), so there is no static cycle.
+     * pipeline that calls them is also what the servlet reads (optional, dynamic), so there is no static cycle. The
+     * component is immediate: the HTTP whiteboard may take the servlet only at the first scrape, and decisions made
+     * before it must be counted.
      */
     @Activate
     void activate(BundleContext context) {
