@@ -55,7 +55,13 @@ class SyslogAuditTest {
         for (int i = 0; i < 10; i++) {
             audit.decided(new DecisionRecord("rq-" + i, Instant.now(), "gw", "alice", reject, 1, "c-" + i));
         }
-        assertTrue(audit.refusedRecords() >= 6, "dropped " + audit.refusedRecords());
+        // The sender may be holding a batch it is trying to send (to a closed port) when the loop ends: it puts the
+        // batch back in front and counts what no longer fits, so the count settles at 10 - 3 a moment later.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (audit.refusedRecords() < 7 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(7, audit.refusedRecords(), "dropped");
         assertTrue(audit.queuedRecords() <= 3);
         assertFalse(audit.discardsRequests(), "a SIEM that is away never turns users away");
     }
