@@ -1,6 +1,7 @@
 package org.radmfa.directory.local.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -81,12 +82,21 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
         int hashQueue() default 4096;
     }
 
+    /** One user definition with one password (its cache digest): what concurrent checks of it share. */
+    private record PasswordCheck(Entry entry, ByteBuffer digest) {
+    }
+
     private record Entry(String key, LocalUser user, String source) {
     }
 
     private final String name;
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    /**
+     * Password hash checks under way. A storm of logins of one user (or one gateway's retries with new identifiers)
+     * arrives faster than one PBKDF2 check ends; without this each started its own before the first was cached.
+     */
+    private final Map<PasswordCheck, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor hashing;
     /** Keyed per thread once: a provider look-up and key set-up per request cost more than the digest itself. */
     private final ThreadLocal<Mac> cacheMac;
@@ -216,24 +226,37 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
             return CompletableFuture.completedFuture(MessageDigest.isEqual(known, digest)
                     ? accepted(user) : wrongPassword(user));
         }
-        CompletableFuture<PrimaryAuthResult> result = new CompletableFuture<>();
-        try {
-            hashing.execute(() -> {
-                if (user.passwordHash().verify(pap.password())) {
-                    // Only cache if the definition checked is still the current one.
-                    if (users.get(userKey) == entry) {
-                        verified.put(userKey, digest);
-                    }
-                    result.complete(accepted(user));
-                } else {
-                    result.complete(wrongPassword(user));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.complete(PrimaryAuthResult.rejected(ReasonCode.DIRECTORY_UNAVAILABLE,
-                    "directory " + name + " is overloaded: " + hashing.getQueue().size() + " password checks waiting"));
+        PasswordCheck key = new PasswordCheck(entry, ByteBuffer.wrap(digest));
+        CompletableFuture<Boolean> check = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = checking.putIfAbsent(key, check);
+        if (running == null) {
+            try {
+                hashing.execute(() -> verify(key, check, userKey, pap.password()));
+            } catch (RejectedExecutionException e) {
+                checking.remove(key, check);
+                return CompletableFuture.completedFuture(PrimaryAuthResult.rejected(ReasonCode.DIRECTORY_UNAVAILABLE,
+                        "directory " + name + " is overloaded: " + hashing.getQueue().size()
+                                + " password checks waiting"));
+            }
+            running = check;
         }
-        return result;
+        return running.thenApply(matches -> matches ? accepted(user) : wrongPassword(user));
+    }
+
+    /** Runs on the hashing pool: the slow check, its result cached when it matches, then its joiners answered. */
+    private void verify(PasswordCheck key, CompletableFuture<Boolean> check, String userKey, String password) {
+        try {
+            boolean matches = key.entry().user().passwordHash().verify(password);
+            // Only cache if the definition checked is still the current one.
+            if (matches && users.get(userKey) == key.entry()) {
+                verified.put(userKey, key.digest().array());
+            }
+            check.complete(matches);
+        } catch (RuntimeException e) {
+            check.completeExceptionally(e);
+        } finally {
+            checking.remove(key, check);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,12 @@ class LocalUserDirectoryTest {
         return directory.authenticate(request).toCompletableFuture().join();
     }
 
+    private CompletableFuture<PrimaryAuthResult> loginAsync(String user, Credentials credentials) {
+        AuthenticationRequest request = new AuthenticationRequest("t-1", CLIENT, new InetSocketAddress(1812), user,
+                credentials, List.of(), Instant.now());
+        return directory.authenticate(request).toCompletableFuture();
+    }
+
     private void define(String key, String name, String password, boolean enabled) {
         directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()), null, null,
                 Set.of("vpn-users"), enabled), key + ".cfg");
@@ -125,6 +132,23 @@ class LocalUserDirectoryTest {
         // second time through the in-memory cache
         assertEquals(ReasonCode.ACCEPTED, login("ALICE", new PapCredentials("correct horse")).reason());
         assertEquals(ReasonCode.AUTHENTICATION_FAILED, login("alice", new PapCredentials("wrong")).reason());
+    }
+
+    /**
+     * A storm of logins of one user: more than the hashing pool holds (1 thread, 16 waiting) arrive before the first
+     * PBKDF2 check ends. They share that one check instead of each queueing its own, so none is refused as overloaded.
+     */
+    @Test
+    void concurrentChecksOfOnePasswordShareOneHash() {
+        define("k1", "carol", "pw", true);
+        List<CompletableFuture<PrimaryAuthResult>> logins = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            logins.add(loginAsync("carol", new PapCredentials(i % 2 == 0 ? "pw" : "wrong")));
+        }
+        for (int i = 0; i < logins.size(); i++) {
+            assertEquals(i % 2 == 0 ? ReasonCode.ACCEPTED : ReasonCode.AUTHENTICATION_FAILED,
+                    logins.get(i).join().reason(), "login " + i);
+        }
     }
 
     @Test
