@@ -18,7 +18,7 @@ public final class MfaLatency implements MfaListener {
 
     private final Histogram histogram = Histogram.builder().name("radmfa_mfa_duration_seconds")
             .help("Time from asking the MFA connector (or joining a push under way) to the outcome, by outcome")
-            .labelNames("outcome").classicOnly().classicUpperBounds(BUCKETS).build();
+            .labelNames("outcome").classicOnly().classicUpperBounds(BUCKETS).withoutExemplars().build();
 
     @Override
     public void completed(MfaOutcome.Kind outcome, Duration took) {
