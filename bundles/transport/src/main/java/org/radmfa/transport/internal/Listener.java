@@ -6,7 +6,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.util.Arrays;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,14 +76,16 @@ final class Listener implements Responder, AutoCloseable {
     }
 
     private void read(DatagramHandler handler) {
-        // One octet more than the largest legal packet, so that an oversized datagram is seen as such.
-        ByteBuffer buffer = ByteBuffer.allocate(RadiusWire.MAX_LENGTH + 1);
+        // One octet more than the largest legal packet, so that an oversized datagram is seen as such. Direct: the
+        // channel reads into it as it is, where a heap buffer costs a temporary direct one and a copy per datagram.
+        ByteBuffer buffer = ByteBuffer.allocateDirect(RadiusWire.MAX_LENGTH + 1);
         while (channel.isOpen()) {
             try {
                 buffer.clear();
                 InetSocketAddress source = (InetSocketAddress) channel.receive(buffer);
                 buffer.flip();
-                byte[] datagram = Arrays.copyOf(buffer.array(), buffer.limit());
+                byte[] datagram = new byte[buffer.remaining()];
+                buffer.get(datagram);
                 handler.onDatagram(this, datagram, source);
             } catch (ClosedChannelException e) {
                 return;
