@@ -186,7 +186,7 @@ final class AnswerTable {
             lastExpiresAt = expires - lastExpiresAt > 0 ? expires : lastExpiresAt;
         }
 
-        /** Whether the stripe holds more than its smallest size, and nothing in it a window for a long while. */
+        /** Whether the stripe is above its smallest size, quiet for a long while, and holds nothing in its window. */
         private boolean quietAndGrown(long now) {
             return (bucketMask > 0 || ring.length > MIN_RING) && now - lastPutAt - QUIET_NANOS >= 0
                     && lastExpiresAt - now < 0;
