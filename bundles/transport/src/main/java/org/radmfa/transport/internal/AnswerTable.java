@@ -9,9 +9,9 @@ package org.radmfa.transport.internal;
  * <p>The table is split into {@link Stripe stripes}, each guarded by its own lock and owning its slots and its ring.
  * A stripe allocates nothing until its first answer and then grows as traffic needs it, doubling its slots when a
  * bucket would have to give up a live answer and its ring when it would overwrite a response still in its window,
- * up to its share of the capacity. An idle appliance, or one with a few gateways, so holds a few hundred kilobytes
- * instead of the 23 MiB of a full window; growing allocates a handful of arrays per stripe, once, while the load
- * ramps up. A stripe whose answers have all expired and that has had none for {@link #QUIET_NANOS} shrinks back to
+ * up to its share of the capacity. An idle appliance so holds no answer table at all, one with a few gateways under
+ * 300 KiB, instead of the 22 MiB of a full window; growing allocates a handful of arrays per stripe, once, while the
+ * load ramps up. A stripe whose answers have all expired and that has had none for {@link #QUIET_NANOS} shrinks back to
  * its smallest size at its next answer.
  *
  * <p>A request's identity hashes to a stripe and to a bucket of {@link #WAYS} slots in it; a new answer takes a free
@@ -21,7 +21,7 @@ package org.radmfa.transport.internal;
  */
 final class AnswerTable {
     static final int WAYS = 8;
-    /** A stripe that has given up its memory may grow again at once; one quiet this long has no traffic to serve. */
+    /** How long a stripe with nothing left in its window waits for an answer before it gives its memory back. */
     static final long QUIET_NANOS = 10L * 60 * 1_000_000_000;
     private static final int STRIPES = 64;
     private static final int MAX_RESPONSE = RadiusWire.MAX_LENGTH;
