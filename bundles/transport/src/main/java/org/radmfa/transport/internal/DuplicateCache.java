@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  * <p>Requests being decided are kept in a map, with the future a retransmit joins (most of them only for the
  * microseconds a PAP decision takes, some for an MFA wait). Answers move to an {@link AnswerTable}, which holds them
  * for the window without an object per answer: at full load the window holds up to {@link #MAX_ENTRIES} answers,
- * and when they were objects every young collection copied them. When the table is full, the oldest answers of a
- * bucket make room first, so that the newest requests still get de-duplicated.
+ * and when they were objects every young collection copied them. The table takes memory as the traffic needs it, up
+ * to that many; when it is full, the oldest answers of a bucket make room first, so that the newest requests still
+ * get de-duplicated.
  */
 final class DuplicateCache {
 
@@ -45,7 +46,13 @@ final class DuplicateCache {
             this.portAndIdentifier = source.getPort() << 8 | identifier;
             this.authenticatorHigh = longAt(authenticator, offset);
             this.authenticatorLow = longAt(authenticator, offset + 8);
-            this.hash = (Long.hashCode(addressLow ^ addressHigh * 31) * 31 + portAndIdentifier) * 31
+            this.hash = hash(addressHigh, addressLow, portAndIdentifier, authenticatorHigh, authenticatorLow);
+        }
+
+        /** The hash of the key with these fields: the answer table recomputes it from its slots when it grows. */
+        static int hash(long addressHigh, long addressLow, int portAndIdentifier, long authenticatorHigh,
+                long authenticatorLow) {
+            return (Long.hashCode(addressLow ^ addressHigh * 31) * 31 + portAndIdentifier) * 31
                     + Long.hashCode(authenticatorHigh ^ authenticatorLow * 31);
         }
 
@@ -224,8 +231,17 @@ final class DuplicateCache {
         return pending.size() + answers.size(nanoTime.getAsLong());
     }
 
-    /** How many answers the table can hold. */
+    /** How many answers the table can hold, once grown. */
     int capacity() {
         return answers.capacity();
+    }
+
+    /** The bytes the answer table has allocated now, and once grown to its capacity. */
+    long bytesAllocated() {
+        return answers.bytesAllocated();
+    }
+
+    long bytesAtCapacity() {
+        return answers.bytesAtCapacity();
     }
 }

@@ -39,6 +39,18 @@ class DuplicateCacheTest {
         assertArrayEquals(new byte[] {2}, cache.register(key(1)).getNow(null));
     }
 
+    @Test
+    void anIdleCacheHoldsNoAnswerTableAndOneAnswerLittleOfIt() {
+        DuplicateCache cache = new DuplicateCache(TimeUnit.SECONDS.toNanos(30));
+        assertEquals(0, cache.bytesAllocated(), "idle: no answer table yet");
+        assertNull(cache.register(key(1)));
+        cache.complete(key(1), new byte[] {2});
+        assertTrue(cache.bytesAllocated() > 0);
+        assertTrue(cache.bytesAllocated() * 100 < cache.bytesAtCapacity(),
+                cache.bytesAllocated() + " of " + cache.bytesAtCapacity() + " bytes");
+        assertArrayEquals(new byte[] {2}, cache.register(key(1)).getNow(null));
+    }
+
     /** The reading thread's way: look up, decide, and register only what takes a while. */
     @Test
     void aRequestDecidedAtOnceIsRememberedWithoutBeingRegistered() {
