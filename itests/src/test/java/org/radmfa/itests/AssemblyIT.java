@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,6 +35,11 @@ import org.junit.Test;
  * Black-box test of the appliance as shipped: a copy of karaf-assembly/target/assembly with every port moved to a
  * free one, started with bin/radmfa-first-boot + bin/start, probed with the Debian RADIUS clients (radtest,
  * radclient from freeradius-utils) and the Karaf shell client, stopped with bin/stop. No Pax Exam.
+ *
+ * <p>The copy is started twice before the tests: a first start (fresh data/, the features installed) and a restart
+ * (data/ kept, the demo client's secret sealed at rest by then). From each bin/start on, one request at a time is
+ * sent until the RADIUS port is open; the first one the port takes must be answered, and the log of each start must
+ * hold no ERROR (docs/startup.md).
  */
 public class AssemblyIT {
 
@@ -43,6 +50,12 @@ public class AssemblyIT {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final String SECRET = "testing123";
+    /**
+     * How long the first request the open port takes may go unanswered. A request dropped at start is never answered
+     * (a gateway retransmits it after its timeout); one decided is answered within milliseconds, a loaded machine's
+     * PBKDF2 check of the demo password within a second or two.
+     */
+    private static final int FIRST_ANSWER_TIMEOUT_MILLIS = 20_000;
     private static final long PROBE_INTERVAL_MILLIS = 250;
     private static final List<String> RADMFA_BUNDLES = List.of("org.radmfa.api", "org.radmfa.clients",
             "org.radmfa.directory-local", "org.radmfa.pipeline", "org.radmfa.policy", "org.radmfa.transport",
@@ -56,6 +69,9 @@ public class AssemblyIT {
     private static int sshPort;
     private static String adminPassword;
     private static long startNanos;
+    /** The first start (fresh data/: the features are installed) and a restart (data/ kept), as the tests find. */
+    private static Start firstStart;
+    private static Start restart;
     /** Set by the first successful RADIUS probe; null while not known. */
     private static Boolean radiusUp;
     private static String radiusDownReason;
@@ -106,11 +122,83 @@ public class AssemblyIT {
         assertTrue("random admin password", adminPassword.length() >= 16);
         assertEquals("first boot runs once", "", run(null, home.resolve("bin/radmfa-first-boot").toString()).output);
 
+        firstStart = start("first start");
+        stopKaraf();
+        restart = start("restart");
+    }
+
+    /** What one start logged, from bin/start to start level 100, and the answer to its first RADIUS request. */
+    private record Start(String log, String firstAnswer) {
+    }
+
+    /**
+     * bin/start, and meanwhile the first request the RADIUS port takes; done once every bundle has started (start
+     * level 100).
+     */
+    private static Start start(String name) throws Exception {
+        Path log = home.resolve("data/log/karaf.log");
+        long logBefore = Files.exists(log) ? Files.size(log) : 0;
         startNanos = System.nanoTime();
         Commands.Result start = run(null, home.resolve("bin/start").toString());
         assertEquals(start.toString(), 0, start.exitCode);
+        CompletableFuture<String> firstAnswer =
+                CompletableFuture.supplyAsync(AssemblyIT::firstRequestOnceThePortIsOpen);
         Await.until("Karaf shell on 127.0.0.1:" + sshPort, SHELL_TIMEOUT, () -> tcpOpen(sshPort));
-        System.out.printf("AssemblyIT: bin/start -> shell port open: %d ms%n", millisSinceStart());
+        System.out.printf("AssemblyIT: %s: bin/start -> shell port open: %d ms%n", name, millisSinceStart());
+        String answer = firstAnswer.get(RADIUS_TIMEOUT.toSeconds() + FIRST_ANSWER_TIMEOUT_MILLIS / 1000 + 10,
+                java.util.concurrent.TimeUnit.SECONDS);
+        System.out.printf("AssemblyIT: %s: first request the RADIUS port took: %s%n", name, answer);
+        Await.until("start level 100 (every bundle started)", SHELL_TIMEOUT,
+                () -> shell("system:start-level").contains("100"));
+        byte[] all = Files.readAllBytes(log);
+        return new Start(new String(all, (int) logBefore, all.length - (int) logBefore, StandardCharsets.UTF_8),
+                answer);
+    }
+
+    /**
+     * Sends a demo Access-Request, one at a time, until the RADIUS port is open (a closed port refuses a datagram at
+     * once, with ICMP), then waits for the answer to the first request it took, without retransmitting: a gateway
+     * whose first request is dropped waits for its own timeout before it tries again.
+     *
+     * @return "Access-Accept", another answer, or why there was none
+     */
+    private static String firstRequestOnceThePortIsOpen() {
+        long deadline = System.nanoTime() + RADIUS_TIMEOUT.toNanos();
+        int refused = 0;
+        try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", authPort).connected()) {
+            while (System.nanoTime() - deadline < 0) {
+                RadiusTestClient.Sent sent;
+                try {
+                    sent = client.sendPap("demo", "demo-password", SECRET, SECRET);
+                    RadiusTestClient.Response response = client.receive(sent, FIRST_ANSWER_TIMEOUT_MILLIS);
+                    System.out.printf("AssemblyIT: bin/start -> first request the RADIUS port took answered: %d ms"
+                            + " (%d refused before)%n", millisSinceStart(), refused);
+                    if (response == null) {
+                        return "no answer within " + FIRST_ANSWER_TIMEOUT_MILLIS + " ms: dropped";
+                    }
+                    return switch (response.code()) {
+                        case RadiusTestClient.ACCESS_ACCEPT -> "Access-Accept";
+                        case RadiusTestClient.ACCESS_REJECT -> "Access-Reject " + response.texts(18);
+                        default -> "code " + response.code();
+                    };
+                } catch (PortUnreachableException e) {
+                    refused++;
+                    if (!karafProcess().map(ProcessHandle::isAlive).orElse(true)) {
+                        return "Karaf is not running any more";
+                    }
+                    // Polled while the port is closed: each refusal comes at once, and a tight loop would take the
+                    // CPU from the Karaf that is starting.
+                    Thread.sleep(20);
+                }
+            }
+            return "the RADIUS port was not open within " + RADIUS_TIMEOUT.toSeconds() + " s (" + refused
+                    + " requests refused)";
+        } catch (IOException e) {
+            return "failed: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     @AfterClass
@@ -119,18 +207,7 @@ public class AssemblyIT {
             return;
         }
         try {
-            Optional<ProcessHandle> karaf = karafProcess();
-            if (karaf.isPresent() && karaf.get().isAlive()) {
-                run(null, home.resolve("bin/stop").toString());
-                try {
-                    karaf.get().onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    System.err.println("AssemblyIT: Karaf still running " + STOP_TIMEOUT.toSeconds()
-                            + " s after bin/stop; killing PID " + karaf.get().pid());
-                    karaf.get().destroyForcibly();
-                    karaf.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            }
+            stopKaraf();
         } finally {
             Path log = home.resolve("data/log/karaf.log");
             if (Files.exists(log)) {
@@ -138,6 +215,37 @@ public class AssemblyIT {
             }
             RunningAppliance.deleteTree(home);
         }
+    }
+
+    /**
+     * Each start, the first and a restart: no ERROR in its log (no circular reference between the transport, the
+     * pipeline, the policies and the directory; no sealed secret refused because the vault's bundle came later), and
+     * the first request the RADIUS port took was answered with an Access-Accept, not dropped as coming from an
+     * unknown client. On a restart the bundles start in start-level order and the demo secret is sealed at rest: the
+     * clients are read before the vault has come.
+     */
+    @Test
+    public void eachStartLogsNoErrorAndTheFirstRequestThePortTakesIsAccepted() {
+        for (Map.Entry<String, Start> start : Map.of("first start", firstStart, "restart", restart).entrySet()) {
+            List<String> lines = start.getValue().log().lines().toList();
+            List<String> errors = lines.stream().filter(line -> line.contains("| ERROR |")).toList();
+            assertEquals("ERROR lines in karaf.log of the " + start.getKey() + ":\n" + String.join("\n", errors),
+                    List.of(), errors);
+            List<String> dropped = lines.stream().filter(line -> line.contains("Dropped a datagram from /127.0.0.1:"))
+                    .toList();
+            assertEquals("the demo client's requests dropped at the " + start.getKey() + ":\n"
+                    + String.join("\n", dropped), List.of(), dropped);
+            assertEquals("the first request the RADIUS port took at the " + start.getKey(), "Access-Accept",
+                    start.getValue().firstAnswer());
+        }
+        assertTrue("the restart registered the demo client", restart.log().contains(
+                "RADIUS client 'localhost-demo' at 127.0.0.1 registered from etc/org.radmfa.client-demo.cfg"));
+    }
+
+    @Test
+    public void theDemoSecretRestsSealedSoThatTheRestartReadItSealed() throws IOException {
+        assertTrue(PropertiesFiles.get(home.resolve("etc/org.radmfa.client-demo.cfg"), "secret")
+                .startsWith("{aes-gcm}"));
     }
 
     @Test
@@ -438,6 +546,22 @@ public class AssemblyIT {
 
     private static Commands.Result run(String stdin, String... command) {
         return Commands.run(home, env, stdin, COMMAND_TIMEOUT, List.of(command));
+    }
+
+    /** bin/stop, and the process awaited (killed if it outlasts STOP_TIMEOUT). */
+    private static void stopKaraf() throws Exception {
+        Optional<ProcessHandle> karaf = karafProcess();
+        if (karaf.isPresent() && karaf.get().isAlive()) {
+            run(null, home.resolve("bin/stop").toString());
+            try {
+                karaf.get().onExit().get(STOP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.err.println("AssemblyIT: Karaf still running " + STOP_TIMEOUT.toSeconds()
+                        + " s after bin/stop; killing PID " + karaf.get().pid());
+                karaf.get().destroyForcibly();
+                karaf.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static Optional<ProcessHandle> karafProcess() {

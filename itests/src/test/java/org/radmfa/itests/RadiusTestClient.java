@@ -41,6 +41,15 @@ final class RadiusTestClient implements AutoCloseable {
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
     }
 
+    /**
+     * Connects the socket to the server: a port that is not open yet then shows at once, as a
+     * {@link java.net.PortUnreachableException} from the next send or receive (the kernel's ICMP port unreachable).
+     */
+    RadiusTestClient connected() throws IOException {
+        socket.connect(server);
+        return this;
+    }
+
     /** A sent request, kept to verify its response (and to retransmit it as it was). */
     record Sent(int id, byte[] authenticator, String secret, byte[] packet) {
     }

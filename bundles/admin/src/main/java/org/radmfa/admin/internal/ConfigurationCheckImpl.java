@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.RadiusClient;
+import org.radmfa.api.SecretVault;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.UserDirectory;
 import org.radmfa.api.UserDirectory.GroupLookup;
@@ -74,6 +75,11 @@ public final class ConfigurationCheckImpl implements ConfigurationCheck {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<RefusedConfigurations> refusers = List.of();
 
+    /** Whether a vault runs, which a sealed secret waits for. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SecretVault vault;
+
     @Activate
     public ConfigurationCheckImpl(@Reference ConfigurationAdmin configurationAdmin, @Reference ClientAdmin clients,
             @Reference PolicyAdmin policies, @Reference LocalUserAdmin users) {
@@ -107,7 +113,7 @@ public final class ConfigurationCheckImpl implements ConfigurationCheck {
         for (RefusedConfigurations refuser : refusers) {
             refused.addAll(refuser.refusals());
         }
-        List<CheckFinding> findings = new ArrayList<>(refusals(refused));
+        List<CheckFinding> findings = new ArrayList<>(refusals(refused, vault != null));
         findings.addAll(CheckRules.all(new CheckFacts(clientFacts, settings(PolicyKind.NETWORK),
                 settings(PolicyKind.CONNECTION_REQUEST), mfaTimeoutSeconds(), groups, connectorFacts,
                 users.users().stream().map(u -> u.settings().name()).toList(), clock.instant())));
@@ -117,14 +123,30 @@ public final class ConfigurationCheckImpl implements ConfigurationCheck {
     /**
      * A refused file is an error: what it says does not serve (an earlier version may, which is worse to notice). The
      * checks above see the files as stored, so only this tells that the appliance does not run what they say.
+     *
+     * <p>A file whose sealed secret waits for the vault is no mistake in the file. While a vault runs it is about to
+     * be read again (the vault has just come): a warning. Without a vault it is an error, and the fix is the vault.
      */
-    static List<CheckFinding> refusals(List<Refusal> refused) {
-        return refused.stream().sorted(java.util.Comparator.comparing(Refusal::source)).map(refusal -> new CheckFinding(
-                CheckFinding.Severity.ERROR, "refused-configuration", refusal.source(), "the " + refusal.kind()
-                        + " in it is refused: key '" + refusal.key() + "': " + refusal.reason() + "; "
-                        + (refusal.lastGoodServing() ? "its last good version keeps serving"
-                                : "nothing of it serves"), "correct key '" + refusal.key() + "' in " + refusal.source()
-                                        + "; it is read again within seconds of saving")).toList();
+    static List<CheckFinding> refusals(List<Refusal> refused, boolean vaultRunning) {
+        return refused.stream().sorted(java.util.Comparator.comparing(Refusal::source)).map(refusal -> {
+            String serving = refusal.lastGoodServing() ? "its last good version keeps serving" : "nothing of it serves";
+            if (!refusal.waitsForVault()) {
+                return new CheckFinding(CheckFinding.Severity.ERROR, "refused-configuration", refusal.source(), "the "
+                        + refusal.kind() + " in it is refused: key '" + refusal.key() + "': " + refusal.reason() + "; "
+                        + serving, "correct key '" + refusal.key() + "' in " + refusal.source()
+                                + "; it is read again within seconds of saving");
+            }
+            if (vaultRunning) {
+                return new CheckFinding(CheckFinding.Severity.WARNING, "waiting-for-vault", refusal.source(), "the "
+                        + refusal.kind() + " in it waits for the secret vault, which has just come, to open key '"
+                        + refusal.key() + "'; " + serving, "none if it goes within seconds; otherwise restart bundle"
+                                + " org.radmfa.vault");
+            }
+            return new CheckFinding(CheckFinding.Severity.ERROR, "refused-configuration", refusal.source(), "the "
+                    + refusal.kind() + " in it is refused: key '" + refusal.key() + "': " + refusal.reason() + "; "
+                    + serving, "start the secret vault (feature radmfa-vault, key etc/radmfa-vault.key); the file is"
+                            + " read again as soon as it runs");
+        }).toList();
     }
 
     private List<org.radmfa.api.admin.PolicySettings> settings(PolicyKind kind) throws AdminException {

@@ -68,7 +68,8 @@ public final class ConfigChecks {
      * A shared secret in clear, from the text of a configuration: present, and opened by the vault when it is sealed
      * ({@value #SEALED}...). The reasons never contain the secret.
      *
-     * @param vault null when no vault runs: a sealed secret is then refused (and read again when one comes)
+     * @param vault null when no vault runs: a sealed secret then waits for one
+     *     ({@link InvalidConfigurationException#waitsForVault()}) and is read again when one comes
      */
     public static String secret(ConfigReader config, String key, String text, SecretVault vault)
             throws InvalidConfigurationException {
@@ -79,7 +80,7 @@ public final class ConfigChecks {
             return text;
         }
         if (vault == null) {
-            throw config.invalid(key, "is sealed (" + SEALED + "...) but no secret vault is running");
+            throw config.waitsForVault(key);
         }
         try {
             return vault.open(text);

@@ -52,6 +52,17 @@ public final class ConfigReader {
         return new InvalidConfigurationException(source, key, reason);
     }
 
+    /**
+     * The value of {@code key} is sealed ({@value ConfigChecks#SEALED}...) and no secret vault runs to open it: not
+     * a mistake in the file, it {@linkplain InvalidConfigurationException#waitsForVault() waits for the vault}.
+     *
+     * @since 1.3
+     */
+    public InvalidConfigurationException waitsForVault(String key) {
+        return new InvalidConfigurationException(source, key,
+                "is sealed (" + ConfigChecks.SEALED + "...) but no secret vault is running", true);
+    }
+
     /** A non-blank string. */
     public String requiredString(String key) throws InvalidConfigurationException {
         String value = string(key, null);

@@ -120,7 +120,8 @@ public final class FactoryDefinitions<D> {
                     + "' is not a " + kind + " setting and is ignored").toList();
             return new Update<>(pid, config.source(), definition, null, warnings);
         } catch (InvalidConfigurationException e) {
-            Refusal refusal = new Refusal(pid, kind, e.source(), e.key(), e.reason(), accepted.containsKey(pid));
+            Refusal refusal = new Refusal(pid, kind, e.source(), e.key(), e.reason(), accepted.containsKey(pid),
+                    e.waitsForVault());
             refused.put(pid, refusal);
             return new Update<>(pid, config.source(), null, refusal, List.of());
         }

@@ -3,7 +3,7 @@
  * the reason, so that each component can keep its last good configuration instead of guessing.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.radmfa.api.config;
 
 import org.osgi.annotation.bundle.Export;

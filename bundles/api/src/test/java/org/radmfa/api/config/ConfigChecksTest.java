@@ -76,6 +76,10 @@ class ConfigChecksTest {
                 reason(() -> ConfigChecks.secret(CONFIG, "secret", "", VAULT)));
         String withoutVault = reason(() -> ConfigChecks.secret(CONFIG, "secret", VAULT.seal("hidden"), null));
         assertEquals("secret: is sealed ({aes-gcm}...) but no secret vault is running", withoutVault);
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> ConfigChecks.secret(CONFIG, "secret",
+                VAULT.seal("hidden"), null)).waitsForVault(), "a sealed secret without a vault waits for one");
+        assertFalse(assertThrows(InvalidConfigurationException.class, () -> ConfigChecks.secret(CONFIG, "secret",
+                "{aes-gcm}hidden!", VAULT)).waitsForVault(), "one the vault cannot open is a mistake");
         String foreign = reason(() -> ConfigChecks.secret(CONFIG, "secret", "{aes-gcm}hidden!", VAULT));
         assertEquals("secret: cannot be opened by this appliance's vault (another etc/radmfa-vault.key?)", foreign);
         assertFalse(foreign.contains("hidden"));

@@ -155,4 +155,30 @@ class FactoryDefinitionsTest {
         assertTrue(things.refusals().isEmpty());
         assertTrue(things.remove("a").isEmpty());
     }
+
+    @Test
+    void aSealedValueWithoutAVaultWaitsForItAndIsNotReportedAsAMistake() {
+        FactoryDefinitions<Parsed> sealed = new FactoryDefinitions<>("thing", ConfigType.of(Thing.class), config -> {
+            if (config.string("name", "").startsWith(ConfigChecks.SEALED)) {
+                throw config.waitsForVault("name");
+            }
+            return new Parsed(ConfigChecks.name(config, "name"), 3);
+        });
+        Refusal waiting = sealed.update("a", file("a", "name", "{aes-gcm}xyz")).refusal().orElseThrow();
+        assertTrue(waiting.waitsForVault());
+        assertEquals("is sealed ({aes-gcm}...) but no secret vault is running", waiting.reason());
+        assertEquals("thing configuration etc/org.example.thing-a.cfg waits for the secret vault: key 'name' is"
+                + " sealed; it serves once a vault has opened it", waiting.message());
+
+        sealed.update("b", file("b", "name", "first"));
+        Refusal meanwhile = sealed.update("b", file("b", "name", "{aes-gcm}xyz")).refusal().orElseThrow();
+        assertTrue(meanwhile.message().endsWith("its last good definition keeps serving meanwhile"),
+                meanwhile.message());
+
+        Refusal mistake = sealed.update("c", file("c", "name", "")).refusal().orElseThrow();
+        assertFalse(mistake.waitsForVault());
+        assertTrue(mistake.message().startsWith("Refused thing configuration"), mistake.message());
+        assertEquals(mistake, new Refusal(mistake.pid(), mistake.kind(), mistake.source(), mistake.key(),
+                mistake.reason(), mistake.lastGoodServing()), "the 1.2 constructor makes a mistake's refusal");
+    }
 }

@@ -51,11 +51,17 @@ final class ClientDefinitions {
 
     private void readAgain() {
         files.readAgain();
+        registry.offerWhenSettled(false);
     }
 
     /** The configurations refused right now. */
     List<Refusal> refusals() {
         return files.refusals();
+    }
+
+    /** The files of the clients whose sealed secrets wait for the vault right now. */
+    List<String> waitingForVault() {
+        return files.refusals().stream().filter(Refusal::waitsForVault).map(Refusal::source).toList();
     }
 
     private void install(String pid, ClientDefinition.Parsed parsed, ConfigReader config)

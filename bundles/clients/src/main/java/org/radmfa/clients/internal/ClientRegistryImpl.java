@@ -11,9 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,10 +40,18 @@ import org.slf4j.LoggerFactory;
  * The registry the transport asks for every datagram. Lookups read an immutable snapshot, sorted most specific
  * first, so that the per-packet path takes no lock; changes rebuild the snapshot. The clients come from their factory
  * configurations through {@link ClientDefinitions}, the registry's own object.
+ *
+ * <p>It is offered as the {@link ClientRegistry} service only once it knows the configured clients: they are read
+ * when it is activated, and a client whose secret is sealed waits for the vault, whose bundle may start a moment
+ * later. The transport opens its ports when a registry comes, so that a configured client's first request is
+ * answered rather than dropped as coming from an unknown address. If the vault does not come within
+ * {@link #VAULT_WAIT_SECONDS}, the registry is offered without those clients (they come with the vault).
  */
-@Component(service = {ClientRegistry.class, RefusedConfigurations.class})
+@Component(service = RefusedConfigurations.class, immediate = true)
 public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigurations {
     private static final Logger LOG = LoggerFactory.getLogger(ClientRegistryImpl.class);
+    /** How long the registry waits for the vault to open sealed secrets before it is offered without them. */
+    static final long VAULT_WAIT_SECONDS = 30;
 
     private record Entry(String key, RadiusClient client, AddressMatcher matcher, String source) {
     }
@@ -56,6 +68,12 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
     private volatile SharedMessageAuthenticators shared;
     private volatile List<Entry> snapshot = List.of();
     private final ClientDefinitions definitions;
+
+    /** Guards the offer of the service: the bundle context while active, the registration once offered. */
+    private final Object offerLock = new Object();
+    private BundleContext offerContext;
+    private boolean offering;
+    private ServiceRegistration<ClientRegistry> offered;
 
     @Activate
     public ClientRegistryImpl(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
@@ -77,12 +95,82 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
      */
     @Activate
     void activate(BundleContext context) {
+        activate(context, CompletableFuture.delayedExecutor(VAULT_WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    /** @param afterVaultWait runs what it is given once the registry has waited long enough for the vault */
+    void activate(BundleContext context, Executor afterVaultWait) {
         definitions.files().register(context, ClientDefinition.FACTORY_PID);
+        synchronized (offerLock) {
+            offerContext = context;
+        }
+        if (!offerWhenSettled(false)) {
+            LOG.info("RADIUS clients {} wait for the secret vault to open their secrets: the client registry is"
+                    + " offered to the transport once it has (at most {} s)", definitions.waitingForVault(),
+                    VAULT_WAIT_SECONDS);
+            afterVaultWait.execute(() -> offerWhenSettled(true));
+        }
     }
 
     @Deactivate
     void deactivate() {
+        ServiceRegistration<ClientRegistry> registration;
+        synchronized (offerLock) {
+            offerContext = null;
+            registration = offered;
+            offered = null;
+        }
+        if (registration != null) {
+            unregister(registration);
+        }
         definitions.files().unregister();
+    }
+
+    /**
+     * Offers the registry as the {@link ClientRegistry} service unless a configured client still waits for the vault
+     * (and the wait is not over). Registered outside the lock: the transport binds it, and opens its ports, in the
+     * registering thread.
+     *
+     * @return whether it is offered (now or before)
+     */
+    boolean offerWhenSettled(boolean waitIsOver) {
+        BundleContext context;
+        List<String> waiting;
+        synchronized (offerLock) {
+            if (offering) {
+                return true;
+            }
+            if (offerContext == null) {
+                return false;
+            }
+            waiting = definitions.waitingForVault();
+            if (!waiting.isEmpty() && !waitIsOver) {
+                return false;
+            }
+            offering = true;
+            context = offerContext;
+        }
+        if (!waiting.isEmpty()) {
+            LOG.warn("No secret vault has come within {} s: the client registry is offered without the RADIUS"
+                    + " clients {}, whose sealed secrets wait for it", VAULT_WAIT_SECONDS, waiting);
+        }
+        ServiceRegistration<ClientRegistry> registration = context.registerService(ClientRegistry.class, this, null);
+        synchronized (offerLock) {
+            if (offerContext != null) {
+                offered = registration;
+                return true;
+            }
+        }
+        unregister(registration); // deactivated meanwhile
+        return true;
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the bundle
+        }
     }
 
     ClientDefinitions definitions() {

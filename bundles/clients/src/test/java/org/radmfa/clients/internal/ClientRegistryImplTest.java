@@ -87,4 +87,104 @@ class ClientRegistryImplTest {
         assertEquals(cluster.get("gw"), second.messageAuthenticatorReceived("gw").orElseThrow(), "adopted");
         assertTrue(second.messageAuthenticatorReceived("never-signed").isEmpty());
     }
+
+    /** A bundle context that records the services registered with it, by type, and which were unregistered. */
+    private static final class Services {
+        final java.util.Map<String, Object> registered = new java.util.LinkedHashMap<>();
+        final java.util.List<String> unregistered = new java.util.ArrayList<>();
+        final org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.osgi.framework.BundleContext.class}, (proxy, method, args) -> {
+                            switch (method.getName()) {
+                                case "registerService" -> {
+                                    String type = ((Class<?>) args[0]).getName();
+                                    registered.put(type, args[1]);
+                                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                                            new Class<?>[] {org.osgi.framework.ServiceRegistration.class},
+                                            (p, m, a) -> {
+                                                if (m.getName().equals("unregister")) {
+                                                    unregistered.add(type);
+                                                }
+                                                return null;
+                                            });
+                                }
+                                case "getServiceReference" -> {
+                                    return null; // no ConfigurationAdmin: the files come through updated()
+                                }
+                                default -> throw new UnsupportedOperationException(method.getName());
+                            }
+                        });
+    }
+
+    private static final org.radmfa.api.SecretVault VAULT = new org.radmfa.api.SecretVault() {
+        @Override
+        public String seal(String secret) {
+            return "{aes-gcm}" + new StringBuilder(secret).reverse();
+        }
+
+        @Override
+        public String open(String sealed) {
+            return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
+        }
+    };
+
+    private static java.util.Hashtable<String, Object> clientFile(String name, String address, String secret) {
+        return new java.util.Hashtable<>(java.util.Map.of("felix.fileinstall.filename",
+                "file:/opt/radmfa/etc/org.radmfa.client-" + name + ".cfg", "name", name, "address", address,
+                "secret", secret));
+    }
+
+    @Test
+    void theRegistryIsOfferedAtOnceWhenNoSecretWaitsForTheVault() {
+        Services services = new Services();
+        registry.definitions().files().updated("org.radmfa.client~gw", clientFile("gw", "10.0.0.1",
+                "a-clear-secret-1"));
+        registry.activate(services.context, task -> {
+            throw new AssertionError("nothing to wait for");
+        });
+        assertEquals(registry, services.registered.get(org.radmfa.api.ClientRegistry.class.getName()));
+        registry.deactivate();
+        assertTrue(services.unregistered.contains(org.radmfa.api.ClientRegistry.class.getName()));
+    }
+
+    /**
+     * A sealed secret read before the vault has come waits for it, and so does the offer of the registry: the
+     * transport opens its ports when the registry comes, and the client's first request is answered.
+     */
+    @Test
+    void theRegistryIsOfferedOnceTheVaultHasOpenedTheSealedSecrets() throws Exception {
+        Services services = new Services();
+        registry.definitions().files().updated("org.radmfa.client~gw", clientFile("gw", "10.0.0.1",
+                VAULT.seal("a-sealed-secret-1")));
+        java.util.List<Runnable> later = new java.util.ArrayList<>();
+        registry.activate(services.context, later::add);
+        assertEquals(java.util.List.of(org.osgi.service.cm.ManagedServiceFactory.class.getName()),
+                java.util.List.copyOf(services.registered.keySet()), "not offered while the secret waits");
+        assertTrue(registry.refusals().get(0).waitsForVault());
+
+        registry.bindVault(VAULT);
+        assertEquals(registry, services.registered.get(org.radmfa.api.ClientRegistry.class.getName()));
+        assertEquals("gw", registry.find(InetAddress.getByName("10.0.0.1")).orElseThrow().name());
+        assertTrue(registry.refusals().isEmpty());
+
+        later.forEach(Runnable::run);
+        assertEquals(2, services.registered.size(), "offered once");
+    }
+
+    @Test
+    void withoutAVaultTheRegistryIsOfferedWhenTheWaitIsOverWithTheClientsItCanOpen() throws Exception {
+        Services services = new Services();
+        registry.definitions().files().updated("org.radmfa.client~sealed", clientFile("sealed", "10.0.0.1",
+                VAULT.seal("a-sealed-secret-1")));
+        registry.definitions().files().updated("org.radmfa.client~clear", clientFile("clear", "10.0.0.2",
+                "a-clear-secret-1"));
+        java.util.List<Runnable> later = new java.util.ArrayList<>();
+        registry.activate(services.context, later::add);
+        assertTrue(services.registered.get(org.radmfa.api.ClientRegistry.class.getName()) == null);
+        assertEquals(1, later.size());
+        later.get(0).run();
+        assertEquals(registry, services.registered.get(org.radmfa.api.ClientRegistry.class.getName()));
+        assertEquals("clear", registry.find(InetAddress.getByName("10.0.0.2")).orElseThrow().name());
+        assertTrue(registry.find(InetAddress.getByName("10.0.0.1")).isEmpty());
+    }
 }

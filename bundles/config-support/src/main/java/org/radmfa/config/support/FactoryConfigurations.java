@@ -1,17 +1,25 @@
 package org.radmfa.config.support;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.radmfa.api.config.FactoryDefinitions;
 import org.radmfa.api.config.Refusal;
@@ -21,7 +29,12 @@ import org.slf4j.Logger;
  * The files of one factory PID as ConfigurationAdmin hands them over, for the component that owns the definitions:
  * each one is read, accepted or refused by {@link FactoryDefinitions}, an accepted one is installed by the owner, a
  * refusal is logged with its file, key and reason (the last good definition keeps serving) and an ignored key is
- * warned about; a deleted file is removed from the owner too.
+ * warned about; a deleted file is removed from the owner too. A configuration whose sealed value only waits for the
+ * secret vault is no mistake: it is logged at INFO, and read again when the vault comes ({@link VaultBinding}).
+ *
+ * <p>{@link #register} reads the configurations that exist already before it returns, so that the owner knows its
+ * definitions as soon as it is activated (ConfigurationAdmin hands them over on its own thread, a moment later; the
+ * same properties handed over again change nothing).
  *
  * <p>The owner registers it itself ({@link #register}) rather than as a component, so that only a
  * {@link ManagedServiceFactory}, an OSGi type, shows in the service registry.
@@ -42,6 +55,13 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
     private final Logger log;
     private volatile Preparation preparation = (pid, properties) -> properties;
     private ServiceRegistration<ManagedServiceFactory> registration;
+    /**
+     * The properties each PID was last given as they came, before the preparation. Guarded by {@link #definitions}
+     * (whose own methods are synchronized on it), as everything that reads a configuration is.
+     */
+    private final Map<String, Map<String, Object>> lastGiven = new HashMap<>();
+    /** The PIDs ConfigurationAdmin has handed over or deleted since the registration; guarded by definitions. */
+    private final Set<String> delivered = new HashSet<>();
 
     /**
      * @param name what ConfigurationAdmin shows for this factory, e.g. "radmfa RADIUS clients"
@@ -64,11 +84,67 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
         return this;
     }
 
-    /** Registers this factory for the files of {@code factoryPid}; ConfigurationAdmin then hands them over. */
-    public synchronized void register(BundleContext context, String factoryPid) {
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Constants.SERVICE_PID, factoryPid);
-        registration = context.registerService(ManagedServiceFactory.class, this, properties);
+    /**
+     * Registers this factory for the files of {@code factoryPid}, and reads those that exist already, through the
+     * ConfigurationAdmin service, before it returns; ConfigurationAdmin then hands over every change.
+     */
+    public void register(BundleContext context, String factoryPid) {
+        ServiceRegistration<ManagedServiceFactory> registered;
+        synchronized (this) {
+            synchronized (definitions) {
+                delivered.clear();
+            }
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(Constants.SERVICE_PID, factoryPid);
+            registered = context.registerService(ManagedServiceFactory.class, this, properties);
+            registration = registered;
+        }
+        ServiceReference<ConfigurationAdmin> admin = context.getServiceReference(ConfigurationAdmin.class);
+        ConfigurationAdmin configurationAdmin = admin == null ? null : context.getService(admin);
+        if (configurationAdmin == null) {
+            return;
+        }
+        try {
+            readExisting(configurationAdmin, factoryPid, registered.getReference());
+        } finally {
+            context.ungetService(admin);
+        }
+    }
+
+    /**
+     * Reads the configurations of {@code factoryPid} that exist now, as ConfigurationAdmin would hand them to this
+     * factory (its plugins applied, e.g. {@code $[env:...]}), except those it has handed over already: registered
+     * first, this factory misses no change, and one it was handed is at least as new as what is read here.
+     */
+    void readExisting(ConfigurationAdmin admin, String factoryPid, ServiceReference<ManagedServiceFactory> self) {
+        Configuration[] existing;
+        try {
+            existing = admin.listConfigurations("(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + factoryPid + ")");
+        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            log.debug("Cannot list the configurations of {} ({}); they come from ConfigurationAdmin", factoryPid,
+                    e.toString());
+            return;
+        }
+        if (existing == null) {
+            return;
+        }
+        for (Configuration configuration : existing) {
+            String pid = configuration.getPid();
+            Dictionary<String, Object> properties;
+            try {
+                properties = configuration.getProcessedProperties(self);
+            } catch (RuntimeException e) { // deleted meanwhile (IllegalStateException): handed over as deleted
+                continue;
+            }
+            if (properties == null) {
+                continue;
+            }
+            synchronized (definitions) {
+                if (!delivered.contains(pid)) {
+                    read(pid, properties);
+                }
+            }
+        }
     }
 
     /** Stops receiving the files; the definitions read so far stay until {@link #clear}. */
@@ -86,17 +162,43 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
 
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (String key : Collections.list(properties.keys())) {
-            map.put(key, properties.get(key));
+        synchronized (definitions) {
+            delivered.add(pid);
+            read(pid, properties);
         }
-        report(definitions.update(pid, preparation.prepare(pid, map), install));
     }
 
     @Override
     public void deleted(String pid) {
-        definitions.remove(pid);
-        remove.accept(pid);
+        synchronized (definitions) {
+            delivered.add(pid);
+            lastGiven.remove(pid);
+            definitions.remove(pid);
+            remove.accept(pid);
+        }
+    }
+
+    /** Reads one configuration, unless its serving definition was read from the very same properties. */
+    private void read(String pid, Dictionary<String, ?> properties) {
+        Map<String, Object> map = new HashMap<>();
+        for (String key : Collections.list(properties.keys())) {
+            map.put(key, properties.get(key));
+        }
+        if (servesAsGiven(pid, map)) {
+            return;
+        }
+        lastGiven.put(pid, map);
+        report(definitions.update(pid, preparation.prepare(pid, new HashMap<>(map)), install));
+    }
+
+    private boolean servesAsGiven(String pid, Map<String, Object> properties) {
+        Map<String, Object> before = lastGiven.get(pid);
+        if (before == null || before.size() != properties.size() || !definitions.definitions().containsKey(pid)
+                || definitions.refusals().stream().anyMatch(refusal -> refusal.pid().equals(pid))) {
+            return false;
+        }
+        return before.entrySet().stream().allMatch(entry -> properties.containsKey(entry.getKey())
+                && Objects.deepEquals(entry.getValue(), properties.get(entry.getKey())));
     }
 
     /**
@@ -113,7 +215,10 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
 
     /** Forgets every definition (the owner stops); the owner empties its own structure. */
     public void clear() {
-        definitions.clear();
+        synchronized (definitions) {
+            lastGiven.clear();
+            definitions.clear();
+        }
     }
 
     /** The configurations refused right now. */
@@ -121,12 +226,23 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
         return definitions.refusals();
     }
 
+    /** Whether a configuration is refused right now only because its sealed value waits for the secret vault. */
+    public boolean waitsForVault() {
+        return definitions.refusals().stream().anyMatch(Refusal::waitsForVault);
+    }
+
     public FactoryDefinitions<D> definitions() {
         return definitions;
     }
 
     private void report(FactoryDefinitions.Update<D> update) {
-        update.refusal().ifPresent(refusal -> log.error(refusal.message()));
+        update.refusal().ifPresent(refusal -> {
+            if (refusal.waitsForVault()) {
+                log.info(refusal.message());
+            } else {
+                log.error(refusal.message());
+            }
+        });
         update.warnings().forEach(log::warn);
     }
 }

@@ -8,7 +8,7 @@
  * <p>A library, not a service: it lives here rather than in the API bundle because it logs and uses OSGi types.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.radmfa.config.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,15 +1,20 @@
 package org.radmfa.config.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.FactoryDefinitions;
 
@@ -23,8 +28,12 @@ class FactoryConfigurationsTest {
     private final List<String> removed = new ArrayList<>();
     private final RecordingLog log = new RecordingLog();
     private final FactoryConfigurations<Integer> doors = new FactoryConfigurations<>("radmfa doors",
-            new FactoryDefinitions<>("door", ConfigType.of(Door.class), config -> config.integer("port", 1, 65535)),
-            (pid, port, config) -> installed.put(pid, port), removed::add, log.logger);
+            new FactoryDefinitions<>("door", ConfigType.of(Door.class), config -> {
+                if (config.string("port", "").startsWith("{aes-gcm}")) {
+                    throw config.waitsForVault("port");
+                }
+                return config.integer("port", 1, 65535);
+            }), (pid, port, config) -> installed.put(pid, port), removed::add, log.logger);
 
     private static Hashtable<String, Object> file(String name, Object port) {
         Hashtable<String, Object> properties = new Hashtable<>();
@@ -91,5 +100,77 @@ class FactoryConfigurationsTest {
         });
         doors.updated("org.radmfa.door~a", file("a", "1645"));
         assertEquals(Map.of("org.radmfa.door~a", 2083), installed);
+    }
+
+    @Test
+    void aSealedValueThatWaitsForTheVaultIsNoRefusalAtError() {
+        doors.updated("org.radmfa.door~a", file("a", "{aes-gcm}c2VhbGVk"));
+        assertEquals(List.of("INFO door configuration etc/org.radmfa.door-a.cfg waits for the secret vault: key"
+                + " 'port' is sealed; it serves once a vault has opened it"), log.lines);
+        assertTrue(doors.waitsForVault());
+        doors.updated("org.radmfa.door~b", file("b", "0"));
+        assertTrue(log.lines.get(1).startsWith("ERROR Refused door configuration etc/org.radmfa.door-b.cfg"),
+                log.lines.toString());
+        doors.deleted("org.radmfa.door~a");
+        assertFalse(doors.waitsForVault(), "only the mistake is left");
+    }
+
+    @Test
+    void theSamePropertiesHandedOverAgainChangeNothing() {
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        installed.clear();
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        assertEquals(Map.of(), installed, "not read again");
+        doors.updated("org.radmfa.door~a", file("a", "1646"));
+        assertEquals(Map.of("org.radmfa.door~a", 1646), installed, "a change is read");
+
+        doors.updated("org.radmfa.door~b", file("b", "0"));
+        doors.updated("org.radmfa.door~b", file("b", "0"));
+        assertEquals(2, log.lines.size(), "a refused one is read again (what it depends on may have come): "
+                + log.lines);
+    }
+
+    @Test
+    void theConfigurationsThatExistAreReadAtRegistrationExceptThoseHandedOverMeanwhile() {
+        doors.updated("org.radmfa.door~b", file("b", "1700"));
+        List<String> asked = new ArrayList<>();
+        ConfigurationAdmin admin = proxy(ConfigurationAdmin.class, (method, args) -> {
+            assertEquals("listConfigurations", method);
+            asked.add((String) args[0]);
+            return new Configuration[] {configuration("org.radmfa.door~a", file("a", "1645")),
+                configuration("org.radmfa.door~b", file("b", "1")),
+                configuration("org.radmfa.door~gone", null)};
+        });
+        doors.readExisting(admin, "org.radmfa.door", null);
+        assertEquals(List.of("(service.factoryPid=org.radmfa.door)"), asked);
+        assertEquals(Map.of("org.radmfa.door~b", 1700, "org.radmfa.door~a", 1645), installed,
+                "b as ConfigurationAdmin handed it over, not as listed; the deleted one skipped");
+        assertEquals(List.of(), log.lines);
+
+        installed.clear();
+        doors.updated("org.radmfa.door~a", file("a", "1645"));
+        assertEquals(Map.of(), installed, "ConfigurationAdmin handing the same over changes nothing");
+    }
+
+    private static Configuration configuration(String pid, Dictionary<String, Object> properties) {
+        return proxy(Configuration.class, (method, args) -> switch (method) {
+            case "getPid" -> pid;
+            case "getProcessedProperties" -> {
+                if (properties == null) {
+                    throw new IllegalStateException("deleted");
+                }
+                yield properties;
+            }
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    interface Answer {
+        Object answer(String method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> answer.answer(method.getName(), args)));
     }
 }

@@ -47,7 +47,7 @@ record RadSecSettings(Path certificate, Path privateKey, String password, Path t
         String password = source.string("tls.password", "");
         if (password.startsWith(SEALED)) {
             if (vault == null) {
-                throw source.invalid("tls.password", "is sealed (" + SEALED + "...) but no secret vault is running");
+                throw source.waitsForVault("tls.password");
             }
             try {
                 password = vault.open(password);

@@ -151,9 +151,9 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RadiusPacketHandler handler;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile SecretVault vault;
+    /** The listener's configuration last given, while its sealed password waits for the vault; else null. */
+    private Map<String, Object> waitingForVault;
 
     private volatile SSLContext context;
     private StreamServer server;
@@ -198,6 +198,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
     synchronized void modified(Map<String, Object> properties) {
         if (properties.get(Constants.SERVICE_PID) == null) {
             closeListener();
+            waitingForVault = null;
             if (configured) {
                 counters = new RadSecCounters();
             }
@@ -211,6 +212,25 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         return definitions;
     }
 
+    /**
+     * Dynamic: a vault restart must not close the listener. A configuration whose sealed password waited for a vault
+     * (its bundle may start after this one) is read again when one comes.
+     */
+    @Reference(name = "vault", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindVault(SecretVault bound) {
+        vault = bound;
+        if (waitingForVault != null) {
+            configure(waitingForVault);
+        }
+    }
+
+    synchronized void unbindVault(SecretVault unbound) {
+        if (vault == unbound) {
+            vault = null;
+        }
+    }
+
     @Override
     public List<Refusal> refusals() {
         return definitions.refusals();
@@ -218,6 +238,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
 
     synchronized void configure(Map<String, Object> properties) {
         configured = true;
+        waitingForVault = null;
         ConfigReader config = TYPE.read(properties);
         Settings settings;
         SSLContext loaded;
@@ -230,6 +251,14 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
                 throw config.invalid("certificate", "the key material does not load: " + e.getMessage());
             }
         } catch (InvalidConfigurationException e) {
+            if (e.waitsForVault()) {
+                waitingForVault = properties;
+                LOG.info("RadSec configuration {} waits for the secret vault: key '{}' is sealed; {}", e.source(),
+                        e.key(), server == null ? "RadSec listens once a vault has opened it"
+                                : "the listener on " + server.address() + " keeps serving meanwhile");
+                return;
+            }
+            waitingForVault = null;
             LOG.error("Refused RadSec configuration {}; {}", e.getMessage(), server == null
                     ? "RadSec is not listening until it is fixed" : "the listener on " + server.address()
                             + " keeps serving with its last good configuration");
@@ -311,8 +340,12 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         Path trustedCa = file(config, "trustedCa", true);
         String passwordKey = passwordKey(config);
         String password;
+        String given = config.string(passwordKey, "");
+        if (vault == null && given.startsWith(SealedInPlace.SEALED)) {
+            throw config.waitsForVault(passwordKey);
+        }
         try {
-            password = SealedValues.open(config.string(passwordKey, ""), vault);
+            password = SealedValues.open(given, vault);
         } catch (IllegalArgumentException e) {
             throw config.invalid(passwordKey, e.getMessage());
         }

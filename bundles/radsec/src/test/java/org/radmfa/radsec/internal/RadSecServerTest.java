@@ -405,6 +405,33 @@ class RadSecServerTest {
                 "a refusal names the key the file has");
     }
 
+    /** At start the vault's bundle may come after this one: a sealed password waits for it, then the listener opens. */
+    @Test
+    void aSealedPasswordWaitsForTheVaultAndTheListenerOpensWhenItComes() throws Exception {
+        org.radmfa.api.SecretVault vault = new org.radmfa.api.SecretVault() {
+            @Override
+            public String seal(String secret) {
+                return "{aes-gcm}" + new StringBuilder(secret).reverse();
+            }
+
+            @Override
+            public String open(String sealed) {
+                return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
+            }
+        };
+        listener = new RadSecServer(new RadSecClients(), handler);
+        Map<String, Object> config = listenerConfiguration();
+        config.put(".password", vault.seal(TestPki.PASSWORD));
+        assertTrue(assertThrows(InvalidConfigurationException.class,
+                () -> RadSecServer.parse(RadSecServer.TYPE.read(config), null)).waitsForVault());
+        listener.configure(config);
+        assertNull(listener.address(), "nothing listens while the password waits");
+        listener.bindVault(vault);
+        assertNotNull(listener.address(), "read again when the vault came");
+        listener.unbindVault(vault);
+        assertNotNull(listener.address(), "the vault going does not close the listener");
+    }
+
     @Test
     void anIdleConnectionIsClosed() throws Exception {
         start(Map.of("idleTimeoutSeconds", "10"));

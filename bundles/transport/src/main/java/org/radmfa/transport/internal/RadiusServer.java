@@ -36,7 +36,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AccountingRecord;
 import org.radmfa.api.AccountingSink;
-import org.radmfa.api.AttributeDictionary;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ClientStatistics;
@@ -60,12 +59,18 @@ import org.tinyradius.dictionary.Dictionary;
  * anything else sees it (registered client, structure, authenticators), and the responses. Only registered clients
  * ever get an answer; everything dropped is counted per client and reason.
  *
- * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open.
+ * <p>The registry and the pipeline are dynamic references: either can be replaced while the sockets stay open. The
+ * sockets open only once both are there (the first time): before, a datagram could only be dropped, and a gateway
+ * retransmits it only after its timeout (seconds), whereas a port not open yet is refused at once. The registry is
+ * offered once it has read the configured clients, so that a configured client's first request is answered.
+ *
+ * <p>The dictionary that policies check their reply attributes with is {@link ReplyDictionary}, a component of its
+ * own: offered here, it closed a cycle of references (this server, the pipeline, the policies, this server).
  */
 @Component(configurationPid = RadiusServer.PID, immediate = true,
-        service = {RadiusStatistics.class, AttributeDictionary.class, RadiusPacketHandler.class})
+        service = {RadiusStatistics.class, RadiusPacketHandler.class})
 @Designate(ocd = RadiusServer.Config.class)
-public final class RadiusServer implements RadiusStatistics, AttributeDictionary, RadiusPacketHandler {
+public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler {
     static final String PID = "org.radmfa.transport";
     private static final Logger LOG = LoggerFactory.getLogger(RadiusServer.class);
     /** Keys, defaults and descriptions: the component's metatype definition. */
@@ -123,19 +128,14 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
             int ratePerSecond, int rateBurst, int socketsPerAddress, int deciderThreads) {
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClientRegistry clientRegistry;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccessRequestHandler handler;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private final List<AccountingSink> accountingSinks = new CopyOnWriteArrayList<>();
 
-    private final Dictionary dictionary = RadiusDictionary.load();
+    private final Dictionary dictionary = RadiusDictionary.shared();
     private final RequestDecoder decoder = new RequestDecoder(dictionary);
     private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
     private final TransportCounters counters = new TransportCounters();
@@ -153,8 +153,12 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
     /** What the configuration asks for, and why the last attempt to open it failed (for health checks). */
     private List<Endpoint> wantedEndpoints = List.of();
     private final Map<Endpoint, String> bindFailures = new LinkedHashMap<>();
+    /** The last accepted configuration; null before the first. */
+    private Settings settings;
+    /** Whether the sockets may open: a registry and a pipeline have been there; stays true once it is. */
+    private boolean canAnswer;
 
-    /** For DS: references are set by field injection. */
+    /** For DS: the registry and the pipeline come through their bind methods, the sinks and EAP methods by field. */
     public RadiusServer() {
     }
 
@@ -162,6 +166,61 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         this.clientRegistry = clientRegistry;
         this.handler = handler;
         this.accountingSinks.addAll(sinks);
+        this.canAnswer = clientRegistry != null && handler != null;
+    }
+
+    /** The clients' registry; when it comes the first time (and the pipeline is there), the sockets open. */
+    @Reference(name = "clientRegistry", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindClientRegistry(ClientRegistry bound) {
+        clientRegistry = bound;
+        openOnceAnswerable();
+    }
+
+    /** DS binds a replacement before it unbinds the one replaced. */
+    synchronized void unbindClientRegistry(ClientRegistry unbound) {
+        if (clientRegistry == unbound) {
+            clientRegistry = null;
+        }
+    }
+
+    /** The request pipeline; when it comes the first time (and the registry is there), the sockets open. */
+    @Reference(name = "handler", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindHandler(AccessRequestHandler bound) {
+        handler = bound;
+        openOnceAnswerable();
+    }
+
+    synchronized void unbindHandler(AccessRequestHandler unbound) {
+        if (handler == unbound) {
+            handler = null;
+        }
+    }
+
+    private void openOnceAnswerable() {
+        if (canAnswer || clientRegistry == null || handler == null) {
+            return;
+        }
+        canAnswer = true;
+        if (settings != null) {
+            rebind(settings);
+        }
+    }
+
+    /** What the sockets wait for, or null when they may open. */
+    private String waitingFor() {
+        if (canAnswer) {
+            return null;
+        }
+        List<String> missing = new ArrayList<>();
+        if (clientRegistry == null) {
+            missing.add("the client registry");
+        }
+        if (handler == null) {
+            missing.add("the request pipeline");
+        }
+        return String.join(" and ", missing);
     }
 
     /** For tests: as DS binds an EAP method service (EAP-TLS, PEAP). */
@@ -188,7 +247,22 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
         rateLimiter.configure(settings.ratePerSecond(), settings.rateBurst());
         deciders.maxWorkers(settings.deciderThreads() < 0 ? Runtime.getRuntime().availableProcessors()
                 : settings.deciderThreads());
+        this.settings = settings;
+        String waiting = waitingFor();
+        if (waiting != null) {
+            wantedEndpoints = endpoints(settings);
+            LOG.info("RADIUS listeners {} open once {} {} there", wantedEndpoints, waiting,
+                    waiting.contains(" and ") ? "are" : "is");
+            return;
+        }
         rebind(settings);
+    }
+
+    private static List<Endpoint> endpoints(Settings settings) {
+        List<Endpoint> wanted = new ArrayList<>();
+        settings.auth().forEach(a -> wanted.add(new Endpoint(Listener.Kind.AUTH, a)));
+        settings.accounting().forEach(a -> wanted.add(new Endpoint(Listener.Kind.ACCOUNTING, a)));
+        return List.copyOf(wanted);
     }
 
     @Deactivate
@@ -232,12 +306,10 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
 
     /** Opens what is new first; only if all of it binds are the listeners no longer configured closed. */
     private void rebind(Settings settings) {
-        List<Endpoint> wanted = new ArrayList<>();
-        settings.auth().forEach(a -> wanted.add(new Endpoint(Listener.Kind.AUTH, a)));
-        settings.accounting().forEach(a -> wanted.add(new Endpoint(Listener.Kind.ACCOUNTING, a)));
+        List<Endpoint> wanted = endpoints(settings);
         int sockets = settings.socketsPerAddress() > 0 ? settings.socketsPerAddress()
                 : Runtime.getRuntime().availableProcessors();
-        wantedEndpoints = List.copyOf(wanted);
+        wantedEndpoints = wanted;
         bindFailures.clear();
         Map<Endpoint, ListenerGroup> opened = new LinkedHashMap<>();
         for (Endpoint endpoint : wanted) {
@@ -290,7 +362,9 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
                     failure = String.valueOf(e.getMessage());
                 }
             } else if (failure == null) {
-                failure = "not opened: another listener of the same configuration failed";
+                String waiting = waitingFor();
+                failure = waiting != null ? "not open yet: waiting for " + waiting
+                        : "not opened: another listener of the same configuration failed";
             }
             status.add(new ListenerStatus(kind, endpoint.address(), bound, failure));
         }
@@ -299,11 +373,6 @@ public final class RadiusServer implements RadiusStatistics, AttributeDictionary
 
     TransportCounters counters() {
         return counters;
-    }
-
-    @Override
-    public Optional<String> problem(String name, String value) {
-        return Optional.ofNullable(encoder.problem(name, value));
     }
 
     @Override

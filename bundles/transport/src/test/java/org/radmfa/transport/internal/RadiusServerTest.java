@@ -179,6 +179,71 @@ class RadiusServerTest {
         assertTrue(RadiusWire.find(response, 26) > 0, "Microsoft VSA");
     }
 
+    /**
+     * Before a client registry and a pipeline are there, a datagram could only be dropped, and its gateway would
+     * retransmit it only after its timeout: the sockets open once both are, the first request is answered, and the
+     * sockets stay open while either is replaced.
+     */
+    @Test
+    void theSocketsOpenOnceARegistryAndAPipelineAreThereAndStayOpenWhileTheyAreReplaced() throws Exception {
+        RadiusServer starting = new RadiusServer(null, null, List.of(sink));
+        try {
+            starting.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1"));
+            assertEquals(List.of(), starting.boundAddresses(), "nothing could be answered: nothing listens");
+            List<ListenerStatus> waiting = starting.listeners();
+            assertEquals(2, waiting.size());
+            assertEquals("not open yet: waiting for the client registry and the request pipeline",
+                    waiting.get(0).failure());
+            starting.bindHandler(request -> pipeline.handle(request));
+            assertEquals(List.of(), starting.boundAddresses(), "the registry is not there yet");
+            assertEquals("not open yet: waiting for the client registry", starting.listeners().get(1).failure());
+
+            starting.bindClientRegistry(registry);
+            List<InetSocketAddress> bound = starting.boundAddresses();
+            assertEquals(2, bound.size(), "open once both are there");
+            byte[] request = signed(accessRequest(9, "alice", "right", SECRET), SECRET);
+            send(request, bound.get(0));
+            assertEquals(RadiusWire.ACCESS_ACCEPT, receive()[0], "the first request is answered");
+
+            // Replaced: DS binds the new one before it unbinds the old one; a pipeline may also just go.
+            ClientRegistry replacement = new ClientRegistry() {
+                @Override
+                public Optional<RadiusClient> find(InetAddress source) {
+                    return registry.find(source);
+                }
+
+                @Override
+                public List<RadiusClient> clients() {
+                    return registry.clients();
+                }
+            };
+            starting.bindClientRegistry(replacement);
+            starting.unbindClientRegistry(registry);
+            AccessRequestHandler old = request1 -> pipeline.handle(request1);
+            starting.bindHandler(old);
+            starting.unbindHandler(old);
+            assertEquals(bound, starting.boundAddresses(), "the sockets stay open");
+            byte[] meanwhile = signed(accessRequest(10, "alice", "right", SECRET), SECRET);
+            send(meanwhile, bound.get(0));
+            assertEquals(RadiusWire.ACCESS_REJECT, receive()[0], "answered without a pipeline: service unavailable");
+            starting.bindHandler(request2 -> pipeline.handle(request2));
+            send(signed(accessRequest(11, "alice", "right", SECRET), SECRET), bound.get(0));
+            assertEquals(RadiusWire.ACCESS_ACCEPT, receive()[0]);
+        } finally {
+            starting.deactivate();
+        }
+    }
+
+    /** The policies' dictionary is a component of its own, which references nothing (no cycle through policies). */
+    @Test
+    void theReplyDictionaryChecksAttributesOnItsOwn() {
+        ReplyDictionary dictionary = new ReplyDictionary();
+        assertTrue(dictionary.problem("Session-Timeout", "3600").isEmpty());
+        assertTrue(dictionary.problem("Sesion-Timeout", "3600").orElseThrow().contains("not in the dictionary"));
+        assertFalse(org.radmfa.api.AttributeDictionary.class.isAssignableFrom(RadiusServer.class),
+                "the server, which references the pipeline, offers no dictionary");
+    }
+
     @Test
     void wrongPasswordIsRejected() throws Exception {
         byte[] request = signed(accessRequest(8, "alice", "wrong", SECRET), SECRET);

@@ -111,7 +111,7 @@ final class LocalUserDefinition {
         String chapText = config.string("chapPassword", "");
         if (!chapText.isEmpty()) {
             if (vault == null) {
-                throw config.invalid("chapPassword", "is sealed but no secret vault is running");
+                throw config.waitsForVault("chapPassword");
             }
             try {
                 chapPassword = vault.open(chapText);

@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -102,7 +103,10 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
     private final ThreadLocal<Mac> cacheMac;
     private final ConfigurationAdmin configurationAdmin;
 
+    /** Listeners given directly (tests); the listener services are looked up when the groups change. */
     private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
+    /** While active: where the listener services are looked up. */
+    private volatile BundleContext context;
     private final LocalUserDefinitions definitions;
 
     @Activate
@@ -140,6 +144,9 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
     @Activate
     void activate(BundleContext context) {
         definitions.files().register(context, LocalUserDefinition.FACTORY_PID);
+        // Only now: the users read above are no change to a listener, which learns of them when it binds this
+        // directory (and asking for a listener while this directory is being activated would close a cycle).
+        this.context = context;
     }
 
     LocalUserDefinitions definitions() {
@@ -162,17 +169,14 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
         definitions.vault().unbind(unbound);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindListener(DirectoryListener listener) {
+    /** For tests: a listener told as the services are. */
+    void addListener(DirectoryListener listener) {
         listeners.add(listener);
-    }
-
-    void unbindListener(DirectoryListener listener) {
-        listeners.remove(listener);
     }
 
     @Deactivate
     void deactivate() {
+        context = null;
         definitions.files().unregister();
         hashing.shutdownNow();
     }
@@ -371,13 +375,50 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
         return GroupLookup.NOT_FOUND;
     }
 
+    /**
+     * Tells the {@link DirectoryListener} services, looked up now (the whiteboard pattern) rather than referenced:
+     * the listener, the policy engine, references this directory, and a reference back made a cycle that SCR and the
+     * framework reported at every start (FrameworkEvent ERROR "ServiceFactory.getService() resulted in a cycle").
+     */
     private void announceGroupsChanged() {
-        for (DirectoryListener listener : listeners) {
+        listeners.forEach(this::tell);
+        BundleContext services = context;
+        if (services == null) {
+            return;
+        }
+        Collection<ServiceReference<DirectoryListener>> references;
+        try {
+            references = services.getServiceReferences(DirectoryListener.class, null);
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return; // no filter; or the bundle stops
+        }
+        for (ServiceReference<DirectoryListener> reference : references) {
+            DirectoryListener listener;
             try {
-                listener.groupsChanged(this);
-            } catch (RuntimeException e) {
-                LOG.warn("Directory listener {} failed: {}", listener, e.toString());
+                listener = services.getService(reference);
+            } catch (IllegalStateException e) {
+                return;
             }
+            if (listener == null) {
+                continue;
+            }
+            try {
+                tell(listener);
+            } finally {
+                try {
+                    services.ungetService(reference);
+                } catch (IllegalStateException e) {
+                    // the bundle stops
+                }
+            }
+        }
+    }
+
+    private void tell(DirectoryListener listener) {
+        try {
+            listener.groupsChanged(this);
+        } catch (RuntimeException e) {
+            LOG.warn("Directory listener {} failed: {}", listener, e.toString());
         }
     }
 

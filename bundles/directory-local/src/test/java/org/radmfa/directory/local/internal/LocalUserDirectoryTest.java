@@ -87,7 +87,7 @@ class LocalUserDirectoryTest {
     @Test
     void aGroupExistsWhileAUserIsInItLoadedOrOnlyConfigured() {
         List<String> announcements = new ArrayList<>();
-        directory.bindListener(changed -> announcements.add(changed.name()));
+        directory.addListener(changed -> announcements.add(changed.name()));
         assertEquals(UserDirectory.GroupLookup.NOT_FOUND, directory.findGroup("vpn-users"));
         define("k1", "alice", "pw", true);
         assertEquals(List.of("local"), announcements);
@@ -291,6 +291,7 @@ class LocalUserDirectoryTest {
         files.updated("org.radmfa.user~carol", userFile("carol", "name", "carol", "passwordHash",
                 PasswordHash.create("pw", new SecureRandom()).encoded(), "chapPassword", "{aes-gcm}pw"));
         assertEquals("chapPassword", files.refusals().get(0).key());
+        assertTrue(files.refusals().get(0).waitsForVault(), "no mistake in the file: it waits for the vault");
         directory.bindVault(vault);
         assertTrue(files.refusals().isEmpty(), files.refusals().toString());
         assertEquals(ReasonCode.ACCEPTED, login("carol", new PapCredentials("pw")).reason());
