@@ -6,7 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
@@ -14,8 +13,6 @@ import org.radmfa.api.audit.AuditedDecision;
 
 /** Reads back one line {@link JsonLines#line(org.radmfa.api.DecisionRecord)} wrote, with Jackson's streaming parser. */
 final class AuditLine {
-    /** Thread-safe: every search creates its parsers from it. */
-    private static final JsonFactory PARSERS = new JsonFactory();
 
     /** A line that is not one whole decision: corrupt, cut short, or of another kind of file. */
     static final class UnreadableLineException extends Exception {
@@ -48,7 +45,7 @@ final class AuditLine {
         List<AuditedDecision.Attribute> request = new ArrayList<>();
         List<String> replyAttributes = new ArrayList<>();
         List<String> trace = new ArrayList<>();
-        try (JsonParser json = PARSERS.createParser(line)) {
+        try (JsonParser json = JsonLines.FACTORY.createParser(line)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new UnreadableLineException("not a JSON object");
             }
@@ -89,7 +86,7 @@ final class AuditLine {
 
     /** Just the time, for telling a file's span; null when the line has none or is unreadable. */
     static Instant timeOf(byte[] line) {
-        try (JsonParser json = PARSERS.createParser(line)) {
+        try (JsonParser json = JsonLines.FACTORY.createParser(line)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
