@@ -9,7 +9,7 @@
 # BENCH_IDLE_SECONDS, then its resident memory is read (ps -o rss, the whole process) with the JVM's own account of it
 # (Native Memory Tracking: heap, metaspace and classes, code cache, thread stacks, GC, direct buffers).
 #
-# Settings (environment): BENCH_RESTARTS (3), BENCH_IDLE_SECONDS (45: an idle appliance gives heap back after 30 s), BENCH_NMT (1: start with
+# Settings (environment): BENCH_RESTARTS (3), BENCH_IDLE_SECONDS (45: an idle appliance gives heap back within 30 s), BENCH_NMT (1: start with
 # -XX:NativeMemoryTracking=summary, which costs a little memory itself), BENCH_JFR (0: 1 records the first start
 # with JFR into bench/target/boot-first.jfr), BENCH_KEEP (0), BENCH_ASSEMBLY, BENCH_DEADLINE (570).
 # Exits non-zero when a start is not answered with a verified Access-Accept.

@@ -185,7 +185,7 @@ measure_at radmfa "$RM_PORT" "$RM_PID" "$LOW_RATE" low
 RM_RSS_LOADED=$(ps -o rss= -p "$RM_PID" | tr -d ' ')
 stop_radmfa
 # The second start of a node that comes back (data/ kept: bundles installed, configuration sealed), then its
-# resident memory once idle (BENCH_IDLE_SECONDS after the first accept: an idle appliance gives heap back after 30 s).
+# resident memory once idle (BENCH_IDLE_SECONDS after the first accept: an idle appliance gives heap back within 30 s).
 RM_T0=$(date +%s%3N)
 "$KARAF_HOME/bin/start"
 gen 70 --name radmfa-restart --port "$RM_PORT" --since-epoch-ms "$RM_T0" --wait-accept-seconds 60 \
