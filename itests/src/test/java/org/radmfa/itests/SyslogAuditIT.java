@@ -112,6 +112,11 @@ public class SyslogAuditIT {
             }
             return radtest("demo", PASSWORD).contains("Received Access-Accept");
         });
+        // On this first start FileInstall turns the two files into configurations on its own thread; the sinks
+        // (started before the transport) are active once it has.
+        Await.until("both syslog sinks configured", START_TIMEOUT,
+                () -> appliance.logTail(100_000).contains("Audit syslog 'siem': tls://")
+                        && appliance.logTail(100_000).contains("Audit syslog 'plain': tcp://"));
     }
 
     @AfterClass
