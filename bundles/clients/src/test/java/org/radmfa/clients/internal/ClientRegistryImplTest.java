@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.testsupport.ReversingVault;
 
 class ClientRegistryImplTest {
     private final ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
@@ -117,17 +118,7 @@ class ClientRegistryImplTest {
                         });
     }
 
-    private static final org.radmfa.api.SecretVault VAULT = new org.radmfa.api.SecretVault() {
-        @Override
-        public String seal(String secret) {
-            return "{aes-gcm}" + new StringBuilder(secret).reverse();
-        }
-
-        @Override
-        public String open(String sealed) {
-            return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
-        }
-    };
+    private static final org.radmfa.api.SecretVault VAULT = new ReversingVault();
 
     /** The vault waits started, each with its task and the future the registry may cancel; run by hand. */
     private static final class VaultWaits implements ClientRegistryImpl.VaultWait {
