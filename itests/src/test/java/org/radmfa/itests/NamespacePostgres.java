@@ -17,23 +17,27 @@ import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL server (Debian's package, /usr/lib/postgresql/&lt;version&gt;/bin) in a network namespace
- * the test made, listening on one address there, with password (SCRAM) authentication for one role and database.
+ * the test made, listening on one address there (or on loopback at a free port, {@link #onLoopback}), with password
+ * (SCRAM) authentication for one role and database.
  * As root, initdb, pg_ctl and psql run as the {@code postgres} user through runuser. The test reads the database
  * with psql over the server's unix socket, in a directory only that user can enter.
  */
 final class NamespacePostgres implements AutoCloseable {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Null: the test's own network namespace (loopback only). */
     private final String namespace;
     private final String address;
+    private final int port;
     private final Path bin;
     private final Path root;
     private final boolean asPostgres;
     private boolean running;
 
-    private NamespacePostgres(String namespace, String address, Path bin, Path root, boolean asPostgres) {
+    private NamespacePostgres(String namespace, String address, int port, Path bin, Path root, boolean asPostgres) {
         this.namespace = namespace;
         this.address = address;
+        this.port = port;
         this.bin = bin;
         this.root = root;
         this.asPostgres = asPostgres;
@@ -45,10 +49,20 @@ final class NamespacePostgres implements AutoCloseable {
      */
     static NamespacePostgres start(String namespace, String address, String network, String database, String role,
             String password) throws IOException {
+        return start(namespace, address, 5432, network, database, role, password);
+    }
+
+    /** As {@link #start}, in the test's own namespace, on 127.0.0.1 at {@code port}. */
+    static NamespacePostgres onLoopback(int port, String database, String role, String password) throws IOException {
+        return start(null, "127.0.0.1", port, "127.0.0.1/32", database, role, password);
+    }
+
+    private static NamespacePostgres start(String namespace, String address, int port, String network,
+            String database, String role, String password) throws IOException {
         Path bin = binaries();
         boolean asPostgres = "root".equals(System.getProperty("user.name"));
-        Path root = Files.createTempDirectory("radmfa-cluster-pg-");
-        NamespacePostgres server = new NamespacePostgres(namespace, address, bin, root, asPostgres);
+        Path root = Files.createTempDirectory("radmfa-pg-");
+        NamespacePostgres server = new NamespacePostgres(namespace, address, port, bin, root, asPostgres);
         try {
             Files.createDirectories(root.resolve("sockets"));
             if (asPostgres) {
@@ -92,7 +106,7 @@ final class NamespacePostgres implements AutoCloseable {
 
     /** pg_ctl start (waits until it accepts connections). */
     void startServer() {
-        String options = "-c listen_addresses=" + address + " -c port=5432 -c unix_socket_directories="
+        String options = "-c listen_addresses=" + address + " -c port=" + port + " -c unix_socket_directories="
                 + root.resolve("sockets") + " -c max_connections=40 -c shared_buffers=16MB";
         must(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l", root.resolve("server.log")
                 .toString(), "-w", "-t", "30", "-o", options, "start"), true);
@@ -108,14 +122,16 @@ final class NamespacePostgres implements AutoCloseable {
 
     /** One statement through psql as the superuser: its rows, one a line, columns separated by '|'. */
     String psql(String database, String sql) {
-        return must(List.of(bin.resolve("psql").toString(), "-h", root.resolve("sockets").toString(), "-U",
-                "postgres", "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql), true).trim();
+        return must(List.of(bin.resolve("psql").toString(), "-h", root.resolve("sockets").toString(), "-p",
+                String.valueOf(port), "-U", "postgres", "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
+                "-c", sql), true).trim();
     }
 
     /** A count through psql, or -1 while it cannot be read (the table not created yet, the server away). */
     long count(String database, String sql) {
         Commands.Result result = run(List.of(bin.resolve("psql").toString(), "-h", root.resolve("sockets").toString(),
-                "-U", "postgres", "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql), true);
+                "-p", String.valueOf(port), "-U", "postgres", "-d", database, "-X", "-A", "-t", "-q", "-v",
+                "ON_ERROR_STOP=1", "-c", sql), true);
         try {
             return result.exitCode == 0 ? Long.parseLong(result.output.trim()) : -1;
         } catch (NumberFormatException e) {
@@ -124,7 +140,7 @@ final class NamespacePostgres implements AutoCloseable {
     }
 
     private Commands.Result run(List<String> command, boolean asServerUser) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        List<String> full = new ArrayList<>(namespace == null ? List.of() : List.of("ip", "netns", "exec", namespace));
         if (asServerUser && asPostgres) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }

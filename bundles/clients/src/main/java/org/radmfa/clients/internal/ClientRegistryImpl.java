@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -74,6 +74,14 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
     private BundleContext offerContext;
     private boolean offering;
     private ServiceRegistration<ClientRegistry> offered;
+    /** The wait for the vault while it lasts; cancelled once the registry is offered or deactivated. */
+    private Future<?> vaultWait;
+
+    /** Starts the wait for the vault: runs what it is given when the wait is over, unless cancelled before. */
+    @FunctionalInterface
+    interface VaultWait {
+        Future<?> start(Runnable whenOver);
+    }
 
     @Activate
     public ClientRegistryImpl(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
@@ -95,11 +103,23 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
      */
     @Activate
     void activate(BundleContext context) {
-        activate(context, CompletableFuture.delayedExecutor(VAULT_WAIT_SECONDS, TimeUnit.SECONDS));
+        activate(context, ClientRegistryImpl::waitForVault);
     }
 
-    /** @param afterVaultWait runs what it is given once the registry has waited long enough for the vault */
-    void activate(BundleContext context, Executor afterVaultWait) {
+    /**
+     * The wait as a timeout of a future of its own: cancelling the future also takes its timer task out of the JDK's
+     * delay queue (a timeout is cancelled when its future completes), so nothing fires after a deactivation, and no
+     * thread is kept for it. The offer itself runs in the common pool, not in the JDK's one delay thread.
+     */
+    static Future<?> waitForVault(Runnable whenOver) {
+        CompletableFuture<Void> wait = new CompletableFuture<Void>().completeOnTimeout(null, VAULT_WAIT_SECONDS,
+                TimeUnit.SECONDS);
+        wait.thenRunAsync(whenOver);
+        return wait;
+    }
+
+    /** @param vaultWait starts the wait after which the registry is offered without the clients still sealed */
+    void activate(BundleContext context, VaultWait vaultWait) {
         definitions.files().register(context, ClientDefinition.FACTORY_PID);
         synchronized (offerLock) {
             offerContext = context;
@@ -108,7 +128,14 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
             LOG.info("RADIUS clients {} wait for the secret vault to open their secrets: the client registry is"
                     + " offered to the transport once it has (at most {} s)", definitions.waitingForVault(),
                     VAULT_WAIT_SECONDS);
-            afterVaultWait.execute(() -> offerWhenSettled(true));
+            Future<?> started = vaultWait.start(() -> offerWhenSettled(true));
+            synchronized (offerLock) {
+                if (offerContext != null && !offering) {
+                    this.vaultWait = started;
+                    return;
+                }
+            }
+            started.cancel(false); // offered or deactivated meanwhile
         }
     }
 
@@ -119,6 +146,7 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
             offerContext = null;
             registration = offered;
             offered = null;
+            endVaultWait();
         }
         if (registration != null) {
             unregister(registration);
@@ -149,6 +177,7 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
             }
             offering = true;
             context = offerContext;
+            endVaultWait();
         }
         if (!waiting.isEmpty()) {
             LOG.warn("No secret vault has come within {} s: the client registry is offered without the RADIUS"
@@ -163,6 +192,14 @@ public final class ClientRegistryImpl implements ClientRegistry, RefusedConfigur
         }
         unregister(registration); // deactivated meanwhile
         return true;
+    }
+
+    /** Under the offer lock. */
+    private void endVaultWait() {
+        if (vaultWait != null) {
+            vaultWait.cancel(false);
+            vaultWait = null;
+        }
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

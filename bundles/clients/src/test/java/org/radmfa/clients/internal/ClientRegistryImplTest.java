@@ -1,6 +1,7 @@
 package org.radmfa.clients.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.testsupport.ReversingVault;
 
 class ClientRegistryImplTest {
     private final ClientRegistryImpl registry = new ClientRegistryImpl((java.nio.file.Path) null);
@@ -116,17 +118,21 @@ class ClientRegistryImplTest {
                         });
     }
 
-    private static final org.radmfa.api.SecretVault VAULT = new org.radmfa.api.SecretVault() {
-        @Override
-        public String seal(String secret) {
-            return "{aes-gcm}" + new StringBuilder(secret).reverse();
-        }
+    private static final org.radmfa.api.SecretVault VAULT = new ReversingVault();
+
+    /** The vault waits started, each with its task and the future the registry may cancel; run by hand. */
+    private static final class VaultWaits implements ClientRegistryImpl.VaultWait {
+        final java.util.List<Runnable> tasks = new java.util.ArrayList<>();
+        final java.util.List<java.util.concurrent.CompletableFuture<Void>> futures = new java.util.ArrayList<>();
 
         @Override
-        public String open(String sealed) {
-            return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
+        public java.util.concurrent.Future<?> start(Runnable whenOver) {
+            java.util.concurrent.CompletableFuture<Void> future = new java.util.concurrent.CompletableFuture<>();
+            tasks.add(whenOver);
+            futures.add(future);
+            return future;
         }
-    };
+    }
 
     private static java.util.Hashtable<String, Object> clientFile(String name, String address, String secret) {
         return new java.util.Hashtable<>(java.util.Map.of("felix.fileinstall.filename",
@@ -156,8 +162,8 @@ class ClientRegistryImplTest {
         Services services = new Services();
         registry.definitions().files().updated("org.radmfa.client~gw", clientFile("gw", "10.0.0.1",
                 VAULT.seal("a-sealed-secret-1")));
-        java.util.List<Runnable> later = new java.util.ArrayList<>();
-        registry.activate(services.context, later::add);
+        VaultWaits waits = new VaultWaits();
+        registry.activate(services.context, waits);
         assertEquals(java.util.List.of(org.osgi.service.cm.ManagedServiceFactory.class.getName()),
                 java.util.List.copyOf(services.registered.keySet()), "not offered while the secret waits");
         assertTrue(registry.refusals().get(0).waitsForVault());
@@ -166,8 +172,9 @@ class ClientRegistryImplTest {
         assertEquals(registry, services.registered.get(org.radmfa.api.ClientRegistry.class.getName()));
         assertEquals("gw", registry.find(InetAddress.getByName("10.0.0.1")).orElseThrow().name());
         assertTrue(registry.refusals().isEmpty());
+        assertTrue(waits.futures.get(0).isCancelled(), "the wait ends with the offer");
 
-        later.forEach(Runnable::run);
+        waits.tasks.forEach(Runnable::run);
         assertEquals(2, services.registered.size(), "offered once");
     }
 
@@ -178,13 +185,41 @@ class ClientRegistryImplTest {
                 VAULT.seal("a-sealed-secret-1")));
         registry.definitions().files().updated("org.radmfa.client~clear", clientFile("clear", "10.0.0.2",
                 "a-clear-secret-1"));
-        java.util.List<Runnable> later = new java.util.ArrayList<>();
-        registry.activate(services.context, later::add);
+        VaultWaits waits = new VaultWaits();
+        registry.activate(services.context, waits);
         assertTrue(services.registered.get(org.radmfa.api.ClientRegistry.class.getName()) == null);
-        assertEquals(1, later.size());
-        later.get(0).run();
+        assertEquals(1, waits.tasks.size());
+        waits.tasks.get(0).run();
         assertEquals(registry, services.registered.get(org.radmfa.api.ClientRegistry.class.getName()));
         assertEquals("clear", registry.find(InetAddress.getByName("10.0.0.2")).orElseThrow().name());
         assertTrue(registry.find(InetAddress.getByName("10.0.0.1")).isEmpty());
+    }
+
+    /** A registry deactivated while it waits for the vault cancels the wait: nothing of it runs afterwards. */
+    @Test
+    void aDeactivatedRegistryCancelsItsWaitForTheVault() {
+        Services services = new Services();
+        registry.definitions().files().updated("org.radmfa.client~gw", clientFile("gw", "10.0.0.1",
+                VAULT.seal("a-sealed-secret-1")));
+        VaultWaits waits = new VaultWaits();
+        registry.activate(services.context, waits);
+        assertEquals(1, waits.futures.size());
+        assertFalse(waits.futures.get(0).isCancelled());
+
+        registry.deactivate();
+        assertTrue(waits.futures.get(0).isCancelled(), "the pending wait is cancelled at deactivation");
+        waits.tasks.get(0).run(); // had the cancel come too late: still nothing is offered by a deactivated registry
+        assertTrue(services.registered.get(org.radmfa.api.ClientRegistry.class.getName()) == null);
+    }
+
+    /** The production wait is pending until its timeout, and a cancel ends it (and its timer) at once. */
+    @Test
+    void theVaultWaitIsAFutureThatCancels() {
+        java.util.concurrent.Future<?> wait = ClientRegistryImpl.waitForVault(() -> {
+            throw new AssertionError("a cancelled wait must not run");
+        });
+        assertFalse(wait.isDone(), "waits " + ClientRegistryImpl.VAULT_WAIT_SECONDS + " s");
+        assertTrue(wait.cancel(false));
+        assertTrue(wait.isCancelled());
     }
 }

@@ -40,6 +40,7 @@ import org.radmfa.api.RadiusPacketHandler;
 import org.radmfa.api.config.ConfigType;
 import org.radmfa.api.config.InvalidConfigurationException;
 import org.radmfa.api.config.TlsFiles;
+import org.radmfa.testsupport.ReversingVault;
 import org.radmfa.testsupport.TestPki;
 
 /**
@@ -408,17 +409,7 @@ class RadSecServerTest {
     /** At start the vault's bundle may come after this one: a sealed password waits for it, then the listener opens. */
     @Test
     void aSealedPasswordWaitsForTheVaultAndTheListenerOpensWhenItComes() throws Exception {
-        org.radmfa.api.SecretVault vault = new org.radmfa.api.SecretVault() {
-            @Override
-            public String seal(String secret) {
-                return "{aes-gcm}" + new StringBuilder(secret).reverse();
-            }
-
-            @Override
-            public String open(String sealed) {
-                return new StringBuilder(sealed.substring("{aes-gcm}".length())).reverse().toString();
-            }
-        };
+        org.radmfa.api.SecretVault vault = new ReversingVault();
         listener = new RadSecServer(new RadSecClients(), handler);
         Map<String, Object> config = listenerConfiguration();
         config.put(".password", vault.seal(TestPki.PASSWORD));

@@ -10,24 +10,15 @@ import org.tinyradius.dictionary.MemoryDictionary;
 
 /**
  * TinyRadius's standard dictionary with RFC 2866's name for Interim-Update, plus the RFC 2868 tunnel attributes it lacks and the vendors a VPN appliance meets
- * (Microsoft, Cisco, Fortinet, Palo Alto), loaded once per bundle.
+ * (Microsoft, Cisco, Fortinet, Palo Alto). The bundle parses it once, in {@link ReplyDictionary}, which the server
+ * references; no state is kept here.
  */
 final class RadiusDictionary {
 
     private RadiusDictionary() {
     }
 
-    /** Loaded once, when first asked for; read-only from then on, so shared by the server and the dictionary. */
-    private static final class Shared {
-        static final Dictionary DICTIONARY = load();
-    }
-
-    /** The bundle's one dictionary. */
-    static Dictionary shared() {
-        return Shared.DICTIONARY;
-    }
-
-    /** A dictionary of one's own (tests). */
+    /** Parses the dictionaries anew: a dictionary read-only from then on, which the caller keeps. */
     static Dictionary load() {
         MemoryDictionary dictionary = new MemoryDictionary();
         try (InputStream standard = DefaultDictionary.class.getResourceAsStream("default_dictionary");

@@ -135,9 +135,8 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
             policyOption = ReferencePolicyOption.GREEDY)
     private final List<AccountingSink> accountingSinks = new CopyOnWriteArrayList<>();
 
-    private final Dictionary dictionary = RadiusDictionary.shared();
-    private final RequestDecoder decoder = new RequestDecoder(dictionary);
-    private final ReplyEncoder encoder = new ReplyEncoder(dictionary);
+    private final RequestDecoder decoder;
+    private final ReplyEncoder encoder;
     private final TransportCounters counters = new TransportCounters();
     private final UnsupportedMethodLog unsupportedMethods = new UnsupportedMethodLog();
     private final AtomicLong requestIds = new AtomicLong();
@@ -158,11 +157,24 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
     /** Whether the sockets may open: a registry and a pipeline have been there; stays true once it is. */
     private boolean canAnswer;
 
-    /** For DS: the registry and the pipeline come through their bind methods, the sinks and EAP methods by field. */
-    public RadiusServer() {
+    /**
+     * For DS: the bundle's one parsed dictionary comes from {@link ReplyDictionary} (a static reference: it references
+     * nothing, so no cycle), the registry and the pipeline through their bind methods, the sinks and EAP methods by
+     * field.
+     */
+    @Activate
+    public RadiusServer(@Reference(name = "replyDictionary") ReplyDictionary replyDictionary) {
+        this(replyDictionary.dictionary());
     }
 
+    private RadiusServer(Dictionary dictionary) {
+        this.decoder = new RequestDecoder(dictionary);
+        this.encoder = new ReplyEncoder(dictionary);
+    }
+
+    /** For tests: a dictionary of its own. */
     RadiusServer(ClientRegistry clientRegistry, AccessRequestHandler handler, List<AccountingSink> sinks) {
+        this(RadiusDictionary.load());
         this.clientRegistry = clientRegistry;
         this.handler = handler;
         this.accountingSinks.addAll(sinks);
