@@ -1,11 +1,9 @@
 package org.radmfa.itests;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -27,6 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
+import org.radmfa.radius.codec.AttributeType;
+import org.radmfa.radius.codec.PacketBuilder;
+import org.radmfa.radius.codec.PacketCode;
+import org.radmfa.radius.codec.RadiusCrypto;
+import org.radmfa.radius.codec.Verification;
 
 /**
  * Accounting in PostgreSQL from the first request after a restart. The shipped assembly with radmfa-accounting-pgsql
@@ -36,6 +39,8 @@ import org.junit.Test;
  */
 public class PgsqlAccountingRestartIT {
     private static final String SECRET = "testing123";
+    private static final int ACCT_STATUS_TYPE = 40;
+    private static final int ACCT_SESSION_ID = 44;
     private static final String DATABASE = "radmfa";
     private static final String ROLE = "radmfa_accounting";
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
@@ -107,11 +112,11 @@ public class PgsqlAccountingRestartIT {
                     socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
                     DatagramPacket answer = new DatagramPacket(new byte[4096], 4096);
                     socket.receive(answer);
-                    byte[] response = Arrays.copyOf(answer.getData(), answer.getLength());
-                    assertEquals("Accounting-Response", 5, response[0] & 0xFF);
-                    assertEquals("identifier", request[1], response[1]);
-                    assertArrayEquals("Response Authenticator", responseAuthenticator(response, request),
-                            Arrays.copyOfRange(response, 4, 20));
+                    assertEquals("Accounting-Response", PacketCode.ACCOUNTING_RESPONSE, answer.getData()[0] & 0xFF);
+                    assertEquals("identifier", request[1], answer.getData()[1]);
+                    Verification verified = new RadiusCrypto(SECRET.getBytes(StandardCharsets.UTF_8)).verifyResponse(
+                            answer.getData(), answer.getLength(), Arrays.copyOfRange(request, 4, 20));
+                    assertTrue("Accounting-Response of " + session + ": " + verified.description(), verified.valid());
                     return session;
                 } catch (PortUnreachableException e) {
                     // Polled while the port is closed: each refusal comes at once, and a tight loop would take the
@@ -133,41 +138,18 @@ public class PgsqlAccountingRestartIT {
 
     /** RFC 2866: User-Name, Acct-Status-Type Start, Acct-Session-Id, NAS-IP-Address, and the Request Authenticator. */
     private static byte[] accountingStart(int identifier, String session) {
-        ByteArrayOutputStream attributes = new ByteArrayOutputStream();
-        attribute(attributes, 1, "demo".getBytes(StandardCharsets.UTF_8));
-        attribute(attributes, 40, new byte[] {0, 0, 0, 1});
-        attribute(attributes, 44, session.getBytes(StandardCharsets.UTF_8));
-        attribute(attributes, 4, new byte[] {127, 0, 0, 1});
-        byte[] body = attributes.toByteArray();
-        byte[] packet = new byte[20 + body.length];
-        packet[0] = 4;
-        packet[1] = (byte) identifier;
-        packet[2] = (byte) (packet.length >> 8);
-        packet[3] = (byte) packet.length;
-        System.arraycopy(body, 0, packet, 20, body.length);
-        byte[] authenticator = md5(packet, SECRET.getBytes(StandardCharsets.UTF_8)); // over 16 zero octets
-        System.arraycopy(authenticator, 0, packet, 4, 16);
-        return packet;
-    }
-
-    /** MD5(Code + Identifier + Length + the request's authenticator + attributes + secret). */
-    private static byte[] responseAuthenticator(byte[] response, byte[] request) {
-        byte[] copy = response.clone();
-        System.arraycopy(request, 4, copy, 4, 16);
-        return md5(copy, SECRET.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void attribute(ByteArrayOutputStream to, int type, byte[] value) {
-        to.write(type);
-        to.write(value.length + 2);
-        to.writeBytes(value);
-    }
-
-    private static byte[] md5(byte[] first, byte[] second) {
+        byte[] packet = new PacketBuilder(PacketCode.ACCOUNTING_REQUEST, identifier, new byte[16])
+                .add(AttributeType.USER_NAME, "demo")
+                .addInteger(ACCT_STATUS_TYPE, 1)
+                .add(ACCT_SESSION_ID, session)
+                .add(AttributeType.NAS_IP_ADDRESS, new byte[] {127, 0, 0, 1})
+                .build();
+        // MD5(Code + Identifier + Length + 16 zero octets + Attributes + Secret)
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(first);
-            return md5.digest(second);
+            md5.update(packet);
+            System.arraycopy(md5.digest(SECRET.getBytes(StandardCharsets.UTF_8)), 0, packet, 4, 16);
+            return packet;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
