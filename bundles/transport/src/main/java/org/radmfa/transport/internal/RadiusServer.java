@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -486,21 +485,39 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
         }
         // Handed on only once registered, so that a retransmit this thread reads next joins it instead of being
         // decided a second time; decided here, it is answered before this thread reads the retransmit.
-        if (deciders.mayTake() && duplicates.pend(key)) {
-            Runnable decide = () -> {
-                try {
-                    decideAccessRequest(listener, datagram, offset, client, source, key);
-                } catch (RuntimeException e) {
-                    duplicates.forget(key);
-                    throw e;
-                }
-            };
-            if (!deciders.handOff(decide)) {
-                decide.run();
-            }
+        Runnable decide = () -> decideOrReject(listener, datagram, offset, client, source, key);
+        if (deciders.mayTake() && duplicates.pend(key) && deciders.handOff(decide)) {
             return;
         }
-        decideAccessRequest(listener, datagram, offset, client, source, key);
+        decide.run();
+    }
+
+    /**
+     * {@link #decideAccessRequest}, and an Access-Reject when it fails: a well-formed request is answered even when
+     * a bug or a component going away throws on the way, and its retransmits never wait on a decision that is gone.
+     */
+    private void decideOrReject(Responder listener, byte[] datagram, int offset, RadiusClient client,
+            InetSocketAddress source, DuplicateCache.Key key) {
+        try {
+            decideAccessRequest(listener, datagram, offset, client, source, key);
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a class of a bundle uninstalled while it was being called (a hot swap).
+            rejectAfterFailure(listener, datagram, client, source, key, e);
+        }
+    }
+
+    private void rejectAfterFailure(Responder listener, byte[] datagram, RadiusClient client,
+            InetSocketAddress source, DuplicateCache.Key key, Throwable failure) {
+        LOG.error("Access-Request {} from {} (client '{}') failed before it was answered; answering Access-Reject",
+                datagram[1] & 0xFF, source, client.name(), failure);
+        try {
+            respond(listener, datagram, client, source, key, Decision.reject(ReasonCode.INTERNAL_ERROR,
+                    failure.toString(), List.of()));
+        } catch (RuntimeException e) {
+            duplicates.forget(key);
+            LOG.error("Access-Request {} from {}: not even an Access-Reject could be sent", datagram[1] & 0xFF,
+                    source, e);
+        }
     }
 
     /**
@@ -537,13 +554,12 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
             counters.accepted(client.name());
             CompletionStage<Decision> step = forwardedEap(decoded.eap())
                     .orElseGet(() -> eap.handle(decoded.eap(), handler));
-            whenDecided(step, key, (decision, failure) -> {
-                if (failure == null && decision == null) {
+            whenDecided(step, listener, datagram, client, source, key, decision -> {
+                if (decision == null) {
                     duplicates.forget(key);
                     counters.drop(client.name(), DropReason.MALFORMED_EAP, source.toString());
                 } else {
-                    respond(listener, datagram, client, source, key, failure == null ? decision
-                            : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of()));
+                    respond(listener, datagram, client, source, key, decision);
                 }
             });
             return;
@@ -555,9 +571,8 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
                     "no request pipeline is installed", List.of()));
             return;
         }
-        whenDecided(pipeline.handle(decoded.request()), key, (decision, failure) -> respond(listener, datagram,
-                client, source, key, failure == null ? decision
-                        : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of())));
+        whenDecided(pipeline.handle(decoded.request()), listener, datagram, client, source, key,
+                decision -> respond(listener, datagram, client, source, key, decision));
     }
 
     /** The remote answer when a connection request policy forwards this EAP conversation (radmfa-proxy). */
@@ -611,13 +626,21 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
      * hands every datagram of one source address and port to the same socket, so its retransmits are read by the
      * same thread, after the answer (or, when that thread handed the request on, after it registered it).
      */
-    private void whenDecided(CompletionStage<Decision> stage, DuplicateCache.Key key,
-            BiConsumer<Decision, Throwable> then) {
+    private void whenDecided(CompletionStage<Decision> stage, Responder listener, byte[] datagram,
+            RadiusClient client, InetSocketAddress source, DuplicateCache.Key key, Consumer<Decision> then) {
         CompletableFuture<Decision> decision = stage.toCompletableFuture();
         if (!decision.isDone()) {
             duplicates.pend(key);
         }
-        decision.whenComplete(then);
+        decision.whenComplete((decided, failure) -> {
+            // What throws in here would vanish into the future: it is answered instead.
+            try {
+                then.accept(failure == null ? decided
+                        : Decision.reject(ReasonCode.INTERNAL_ERROR, failure.toString(), List.of()));
+            } catch (RuntimeException | LinkageError e) {
+                rejectAfterFailure(listener, datagram, client, source, key, e);
+            }
+        });
     }
 
     /**

@@ -404,6 +404,40 @@ class RadiusServerTest {
         assertEquals(1, server.counters().duplicates("loopback"));
     }
 
+    /**
+     * A pipeline that throws instead of returning a decision (a bug, or a bundle uninstalled under the call) still
+     * gets the request answered, on the reading thread as on a decider; so does one whose decision cannot be sent as
+     * it is. A retransmit then gets the same Access-Reject instead of waiting on a decision that never comes.
+     */
+    @Test
+    void aPipelineThatThrowsStillGetsTheRequestAnsweredWithAReject() throws Exception {
+        for (String deciders : List.of("0", "2")) {
+            server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1",
+                    "deciderThreads", deciders));
+            authAddress = server.boundAddresses().get(0);
+            pipeline = request -> {
+                if (request.userName().equals("linkage")) {
+                    throw new NoClassDefFoundError("org/example/Gone");
+                }
+                throw new IllegalStateException("component deactivated");
+            };
+            for (String user : List.of("bug", "linkage")) {
+                byte[] request = signed(accessRequest(31, user, "right", SECRET), SECRET);
+                send(request, authAddress);
+                byte[] answer = receive();
+                assertEquals(RadiusWire.ACCESS_REJECT, answer[0], user + " with " + deciders + " deciders");
+                assertSignedResponse(answer, request);
+                send(request, authAddress);
+                assertArrayEquals(answer, receive(), "the retransmit gets the same reject");
+            }
+            // A decision with nothing the encoder can send: answered all the same.
+            pipeline = request -> CompletableFuture.completedFuture(null);
+            byte[] request = signed(accessRequest(32, "null", "right", SECRET), SECRET);
+            send(request, authAddress);
+            assertEquals(RadiusWire.ACCESS_REJECT, receive()[0]);
+        }
+    }
+
     /** Decided at once, so never registered as pending: its retransmit still gets the same answer, not a decision. */
     @Test
     void aRetransmitOfARequestDecidedAtOnceGetsTheCachedResponse() throws Exception {

@@ -179,6 +179,14 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
         context = null;
         definitions.files().unregister();
         hashing.shutdownNow();
+        // The checks still queued never run now: their logins are answered instead of waiting for ever.
+        checking.values().forEach(check -> check.completeExceptionally(
+                new IllegalStateException("directory " + name + " stopped")));
+    }
+
+    /** For tests: the pool password checks run on. */
+    ThreadPoolExecutor hashing() {
+        return hashing;
     }
 
     @Override
@@ -244,7 +252,10 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
             }
             running = check;
         }
-        return running.thenApply(matches -> matches ? accepted(user) : wrongPassword(user));
+        return running.handle((matches, failure) -> failure != null
+                ? PrimaryAuthResult.rejected(ReasonCode.DIRECTORY_UNAVAILABLE, "the password of user '" + user.name()
+                        + "' could not be checked: " + failure.getMessage())
+                : matches ? accepted(user) : wrongPassword(user));
     }
 
     /** Runs on the hashing pool: the slow check, its result cached when it matches, then its joiners answered. */
@@ -256,7 +267,7 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
                 verified.put(userKey, key.digest().array());
             }
             check.complete(matches);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             check.completeExceptionally(e);
         } finally {
             checking.remove(key, check);

@@ -1,6 +1,7 @@
 package org.radmfa.directory.local.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,29 @@ class LocalUserDirectoryTest {
             assertEquals(i % 2 == 0 ? ReasonCode.ACCEPTED : ReasonCode.AUTHENTICATION_FAILED,
                     logins.get(i).join().reason(), "login " + i);
         }
+    }
+
+    /** A check still queued when the directory stops (a configuration change restarts it) ends its login. */
+    @Test
+    void aLoginWaitingForAPasswordCheckIsAnsweredWhenTheDirectoryStops() throws Exception {
+        define("k1", "alice", "pw", true);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        directory.hashing().execute(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(1, java.util.concurrent.TimeUnit.MINUTES));
+        CompletableFuture<PrimaryAuthResult> waiting = loginAsync("alice", new PapCredentials("pw"));
+        assertFalse(waiting.isDone(), "queued behind the busy hashing thread");
+        directory.deactivate();
+        release.countDown();
+        PrimaryAuthResult result = waiting.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(ReasonCode.DIRECTORY_UNAVAILABLE, result.reason());
     }
 
     @Test
