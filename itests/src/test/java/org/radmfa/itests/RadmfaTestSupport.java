@@ -48,6 +48,13 @@ public abstract class RadmfaTestSupport {
     protected static final String DEMO_USER = "demo";
     protected static final String DEMO_PASSWORD = "demo-password";
 
+    /** The directory tests write what they leave behind to, in the test JVM and inside Karaf. */
+    private static final String ITEST_DIR = "radmfa.itest.dir";
+
+    /** A failed test inside Karaf leaves Karaf's log beside the reports: what CI saw is then there to read. */
+    @org.junit.Rule
+    public final KarafLogOnFailure karafLogOnFailure = new KarafLogOnFailure();
+
     @Inject
     protected BundleContext bundleContext;
 
@@ -92,7 +99,7 @@ public abstract class RadmfaTestSupport {
         String radmfaVersion = requiredProperty("radmfa.version");
         String karafVersion = requiredProperty("karaf.version");
         String localRepository = requiredProperty("maven.repo.local");
-        File examDir = new File(requiredProperty("radmfa.itest.dir"), "exam");
+        File examDir = new File(requiredProperty(ITEST_DIR), "exam");
 
         MavenArtifactUrlReference karaf = onTheAssembly()
                 ? maven().groupId("org.radmfa").artifactId("radmfa-assembly").version(radmfaVersion).type("tar.gz")
@@ -121,6 +128,7 @@ public abstract class RadmfaTestSupport {
                 // RADIUS on free UDP ports.
                 editConfigurationFilePut("etc/org.radmfa.transport.cfg", "authPort", String.valueOf(udp[0])),
                 editConfigurationFilePut("etc/org.radmfa.transport.cfg", "acctPort", String.valueOf(udp[1])),
+                systemProperty(ITEST_DIR).value(requiredProperty(ITEST_DIR)),
                 systemProperty(AUTH_PORT).value(String.valueOf(udp[0])),
                 systemProperty(ACCT_PORT).value(String.valueOf(udp[1])),
                 // = feature:repo-add + feature:install
@@ -188,6 +196,27 @@ public abstract class RadmfaTestSupport {
         }
         probe.setHeader("DynamicImport-Package", "*");
         return probe;
+    }
+
+    /** Copies Karaf's log to {@code <itest dir>/<class>.<method>-karaf.log} when a test fails (inside Karaf). */
+    static final class KarafLogOnFailure extends org.junit.rules.TestWatcher {
+        @Override
+        protected void failed(Throwable e, org.junit.runner.Description description) {
+            String logs = System.getProperty("karaf.log");
+            String target = System.getProperty(ITEST_DIR);
+            if (logs == null || target == null) {
+                return; // not inside Karaf
+            }
+            java.nio.file.Path copy = java.nio.file.Path.of(target, description.getTestClass().getSimpleName() + "."
+                    + description.getMethodName() + "-karaf.log");
+            try {
+                java.nio.file.Files.copy(java.nio.file.Path.of(logs, "karaf.log"), copy,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                System.err.println("Karaf's log of the failed test: " + copy);
+            } catch (java.io.IOException failure) {
+                System.err.println("Karaf's log could not be kept: " + failure);
+            }
+        }
     }
 
     /** Sets these values in a singleton configuration, keeping its other keys. */
