@@ -1,18 +1,24 @@
 package org.radmfa.transport.internal;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One bound UDP socket and the thread that reads it. Reading is all the thread does besides the cheap checks:
- * decisions complete elsewhere and send through the same channel, which is safe for concurrent senders.
+ * decisions complete elsewhere and send through the same socket, which is safe for concurrent senders.
+ *
+ * <p>A {@link DatagramSocket}, not a {@code DatagramChannel}: answers are sent by whatever thread completes a decision
+ * (an HTTP client's, a timer's), and a thread may be interrupted while it does, for example by a component that stops
+ * its executor with {@code shutdownNow} as its bundle goes. A channel is interruptible: it closes itself on that send,
+ * and the appliance would have lost this socket, and every answer still to leave through it, for good. Since Java 15
+ * a DatagramSocket is an uninterruptible channel underneath, with the same cost per datagram.
  */
 final class Listener implements Responder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
@@ -30,22 +36,22 @@ final class Listener implements Responder, AutoCloseable {
 
     private final Kind kind;
     private final InetSocketAddress endpoint;
-    private final DatagramChannel channel;
+    private final DatagramSocket socket;
     private final Thread reader;
 
-    private Listener(Kind kind, InetSocketAddress endpoint, DatagramChannel channel, DatagramHandler handler,
+    private Listener(Kind kind, InetSocketAddress endpoint, DatagramSocket socket, DatagramHandler handler,
             int number) {
         this.kind = kind;
         this.endpoint = endpoint;
-        this.channel = channel;
+        this.socket = socket;
         this.reader = new Thread(() -> read(handler), "radmfa-radius-" + kind.name().toLowerCase() + "-" + endpoint
                 + "-" + number);
         reader.setDaemon(true);
     }
 
     static boolean reusePortSupported() {
-        try (DatagramChannel channel = DatagramChannel.open()) {
-            return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        try (DatagramSocket socket = new DatagramSocket(null)) {
+            return socket.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
         } catch (IOException e) {
             return false;
         }
@@ -57,39 +63,37 @@ final class Listener implements Responder, AutoCloseable {
      */
     static Listener open(Kind kind, InetSocketAddress endpoint, DatagramHandler handler, boolean reusePort,
             int number) throws IOException {
-        DatagramChannel channel = DatagramChannel.open();
+        DatagramSocket socket = new DatagramSocket(null);
         try {
             if (reusePort) {
-                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             // A gateway's burst must wait in the socket, not be dropped by the kernel; Linux caps this at rmem_max.
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-            channel.bind(endpoint);
+            socket.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+            socket.bind(endpoint);
         } catch (IOException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
-        Listener listener = new Listener(kind, endpoint, channel, handler, number);
+        Listener listener = new Listener(kind, endpoint, socket, handler, number);
         listener.reader.start();
         LOG.debug("RADIUS {} socket listening on {}", kind == Kind.AUTH ? "authentication" : "accounting", endpoint);
         return listener;
     }
 
     private void read(DatagramHandler handler) {
-        // One octet more than the largest legal packet, so that an oversized datagram is seen as such. Direct: the
-        // channel reads into it as it is, where a heap buffer costs a temporary direct one and a copy per datagram.
-        ByteBuffer buffer = ByteBuffer.allocateDirect(RadiusWire.MAX_LENGTH + 1);
-        while (channel.isOpen()) {
+        // One octet more than the largest legal packet, so that an oversized datagram is seen as such.
+        DatagramPacket packet = new DatagramPacket(new byte[RadiusWire.MAX_LENGTH + 1], RadiusWire.MAX_LENGTH + 1);
+        while (!socket.isClosed()) {
             try {
-                buffer.clear();
-                InetSocketAddress source = (InetSocketAddress) channel.receive(buffer);
-                buffer.flip();
-                byte[] datagram = new byte[buffer.remaining()];
-                buffer.get(datagram);
-                handler.onDatagram(this, datagram, source);
-            } catch (ClosedChannelException e) {
-                return;
+                packet.setLength(RadiusWire.MAX_LENGTH + 1);
+                socket.receive(packet);
+                byte[] datagram = Arrays.copyOf(packet.getData(), packet.getLength());
+                handler.onDatagram(this, datagram, (InetSocketAddress) packet.getSocketAddress());
             } catch (IOException e) {
+                if (socket.isClosed()) {
+                    return;
+                }
                 LOG.warn("Receiving on {} failed: {}", endpoint, e.toString());
             } catch (RuntimeException e) {
                 LOG.error("A datagram on {} could not be handled; the listener keeps running", endpoint, e);
@@ -100,7 +104,7 @@ final class Listener implements Responder, AutoCloseable {
     @Override
     public void send(byte[] packet, InetSocketAddress destination) {
         try {
-            channel.send(ByteBuffer.wrap(packet), destination);
+            socket.send(new DatagramPacket(packet, packet.length, destination));
         } catch (IOException e) {
             LOG.warn("Sending a response to {} from {} failed: {}", destination, endpoint, e.toString());
         }
@@ -126,16 +130,14 @@ final class Listener implements Responder, AutoCloseable {
 
     /** The bound address, with the real port when 0 was asked for. */
     InetSocketAddress boundAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
     @Override
     public void close() {
+        socket.close();
         try {
-            channel.close();
             reader.join(2000);
-        } catch (IOException e) {
-            LOG.warn("Closing {} failed: {}", endpoint, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

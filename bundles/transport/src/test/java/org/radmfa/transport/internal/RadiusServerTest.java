@@ -438,6 +438,38 @@ class RadiusServerTest {
         }
     }
 
+    /**
+     * A decision may complete on a thread that is being interrupted: a component that stops its executor with
+     * shutdownNow (the Entra connector when its bundle goes) interrupts the thread that is finishing a login. The
+     * answer still leaves, and the socket stays open for the next requests: an interruptible channel would close
+     * itself on that send (ClosedByInterruptException), and the appliance would go deaf on it for good.
+     */
+    @Test
+    void aDecisionCompletedOnAnInterruptedThreadIsAnsweredAndTheSocketStaysOpen() throws Exception {
+        server.configure(Map.of("authPort", "0", "acctPort", "0", "listenAddresses", "127.0.0.1",
+                "socketsPerAddress", "1"));
+        authAddress = server.boundAddresses().get(0);
+        AccessRequestHandler immediate = pipeline;
+        pipeline = request -> {
+            CompletableFuture<Decision> decided = new CompletableFuture<>();
+            Thread finisher = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                immediate.handle(request).thenAccept(decided::complete);
+            }, "interrupted-finisher");
+            finisher.start();
+            return decided;
+        };
+        byte[] first = signed(accessRequest(41, "alice", "right", SECRET), SECRET);
+        send(first, authAddress);
+        byte[] answer = receive();
+        assertEquals(41, answer[1] & 0xFF);
+        assertEquals(RadiusWire.ACCESS_ACCEPT, answer[0]);
+        pipeline = immediate;
+        byte[] next = signed(accessRequest(42, "alice", "right", SECRET), SECRET);
+        send(next, authAddress);
+        assertEquals(42, receive()[1] & 0xFF, "the socket still serves");
+    }
+
     /** Decided at once, so never registered as pending: its retransmit still gets the same answer, not a decision. */
     @Test
     void aRetransmitOfARequestDecidedAtOnceGetsTheCachedResponse() throws Exception {

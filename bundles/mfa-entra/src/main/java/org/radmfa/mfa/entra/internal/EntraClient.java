@@ -117,6 +117,9 @@ final class EntraClient {
         this.scheduler = new ScheduledThreadPoolExecutor(2, runnable -> daemon(runnable,
                 "radmfa-entra-" + instance + "-" + threads.incrementAndGet()));
         scheduler.setRemoveOnCancelPolicy(true);
+        // Stopping drops the poll and deadline timers but interrupts nobody: the threads may be finishing a login
+        // on its way to the gateway (the pipeline, the RADIUS answer, the cluster), which an interrupt would break.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.tokenThread = Executors.newSingleThreadExecutor(runnable -> daemon(runnable,
                 "radmfa-entra-" + instance + "-token"));
         Duration timeout = Duration.ofMillis(settings.requestTimeoutMillis());
@@ -294,8 +297,8 @@ final class EntraClient {
         for (CompletableFuture<MfaOutcome> result : pending) {
             result.complete(MfaOutcome.of(Kind.UNAVAILABLE, "Entra connector stopped"));
         }
-        scheduler.shutdownNow();
-        tokenThread.shutdownNow();
+        scheduler.shutdown();
+        tokenThread.shutdown();
     }
 
     /** One verification: the steps, chained on HTTP completions and poll timers. */
