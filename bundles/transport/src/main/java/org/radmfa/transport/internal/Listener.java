@@ -95,7 +95,9 @@ final class Listener implements Responder, AutoCloseable {
                     return;
                 }
                 LOG.warn("Receiving on {} failed: {}", endpoint, e.toString());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // LinkageError: a class of a bundle uninstalled under the call. Ending here would leave the socket
+                // bound, its flows still sent to it by the kernel, and nobody reading it.
                 LOG.error("A datagram on {} could not be handled; the listener keeps running", endpoint, e);
             }
         }

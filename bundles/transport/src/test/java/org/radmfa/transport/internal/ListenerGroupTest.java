@@ -63,6 +63,29 @@ class ListenerGroupTest {
         }
     }
 
+    /**
+     * A handler that throws a LinkageError (a class of a bundle uninstalled under the call) must not end the reading
+     * thread: the socket would stay bound, its flows still sent to it by the kernel, and never read again.
+     */
+    @Test
+    void theReadingThreadOutlivesAHandlerThatThrowsALinkageError() throws Exception {
+        Listener.DatagramHandler handler = (listener, datagram, source) -> {
+            if (datagram[0] == 0) {
+                throw new NoClassDefFoundError("org/example/Uninstalled");
+            }
+            listener.send(datagram, source);
+        };
+        try (ListenerGroup group = ListenerGroup.open(Listener.Kind.AUTH, ANY_LOOPBACK_PORT, 1, handler);
+                DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(5000);
+            client.send(new DatagramPacket(new byte[] {0}, 1, group.boundAddress()));
+            client.send(new DatagramPacket(new byte[] {1}, 1, group.boundAddress()));
+            DatagramPacket answer = new DatagramPacket(new byte[16], 16);
+            client.receive(answer);
+            assertEquals(1, answer.getData()[0], "the datagram after the error was read and answered");
+        }
+    }
+
     @Test
     void oneSocketNeedsNoPortSharing() throws IOException {
         try (ListenerGroup group = ListenerGroup.open(Listener.Kind.ACCOUNTING, ANY_LOOPBACK_PORT, 1,
