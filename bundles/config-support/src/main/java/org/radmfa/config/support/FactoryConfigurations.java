@@ -1,6 +1,11 @@
 package org.radmfa.config.support;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -11,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
@@ -62,6 +70,16 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
     private final Map<String, Map<String, Object>> lastGiven = new HashMap<>();
     /** The PIDs ConfigurationAdmin has handed over or deleted since the registration; guarded by definitions. */
     private final Set<String> delivered = new HashSet<>();
+    /** How often each refused file has been given back to FileInstall since it was last accepted; guarded by definitions. */
+    private final Map<String, Integer> rereads = new HashMap<>();
+    /** Where a refused file is given back to FileInstall: a moment later, once its writer is done. */
+    private Executor rereadLater = CompletableFuture.delayedExecutor(REREAD_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+
+    /** The property in which FileInstall names the file a configuration came from. */
+    static final String FILE_PROPERTY = "felix.fileinstall.filename";
+    static final long REREAD_DELAY_MILLIS = 300;
+    /** Refusals in a row after which a file is no longer given back: a file that is really wrong stays refused. */
+    static final int MAX_REREADS = 2;
 
     /**
      * @param name what ConfigurationAdmin shows for this factory, e.g. "radmfa RADIUS clients"
@@ -76,6 +94,12 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
         this.install = install;
         this.remove = remove;
         this.log = log;
+    }
+
+    /** For tests: where refused files are given back to FileInstall (see {@link #giveBackToFileInstall}). */
+    FactoryConfigurations<D> rereadBy(Executor executor) {
+        this.rereadLater = executor;
+        return this;
     }
 
     /** Sets what is done to the properties before each is read; call before {@link #register}. */
@@ -173,6 +197,7 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
         synchronized (definitions) {
             delivered.add(pid);
             lastGiven.remove(pid);
+            rereads.remove(pid);
             definitions.remove(pid);
             remove.accept(pid);
         }
@@ -188,7 +213,48 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
             return;
         }
         lastGiven.put(pid, map);
-        report(definitions.update(pid, preparation.prepare(pid, new HashMap<>(map)), install));
+        FactoryDefinitions.Update<D> update = definitions.update(pid, preparation.prepare(pid, new HashMap<>(map)),
+                install);
+        report(update);
+        if (update.refusal().isEmpty() || update.refusal().get().waitsForVault()) {
+            rereads.remove(pid);
+        } else {
+            giveBackToFileInstall(pid, map);
+        }
+    }
+
+    /**
+     * FileInstall (3.7.4) writes a configuration changed through ConfigurationAdmin back to its file in place,
+     * truncating it first, and its own poller may read the file at that moment: it then hands ConfigurationAdmin the
+     * part it saw. That is refused here (the last good definition keeps serving), but ConfigurationAdmin keeps it while
+     * the file on disk is whole (NpsImportIT saw it once). So, a moment after a file-backed configuration is refused,
+     * its file's modification time moves: FileInstall reads it again and changes ConfigurationAdmin only if the file
+     * differs. The file's content is never touched. A file that is really wrong is read again to the same refusal, at
+     * most {@link #MAX_REREADS} times in a row.
+     */
+    private void giveBackToFileInstall(String pid, Map<String, Object> properties) {
+        if (!(properties.get(FILE_PROPERTY) instanceof String uri) || !uri.startsWith("file:")) {
+            return;
+        }
+        int times = rereads.merge(pid, 1, Integer::sum);
+        if (times > MAX_REREADS) {
+            return;
+        }
+        Path file;
+        try {
+            file = Path.of(URI.create(uri));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        rereadLater.execute(() -> {
+            try {
+                if (Files.isRegularFile(file)) {
+                    Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+                }
+            } catch (IOException e) {
+                log.debug("Cannot give {} back to FileInstall: {}", file, e.toString());
+            }
+        });
     }
 
     private boolean servesAsGiven(String pid, Map<String, Object> properties) {
@@ -217,6 +283,7 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
     public void clear() {
         synchronized (definitions) {
             lastGiven.clear();
+            rereads.clear();
             definitions.clear();
         }
     }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.radmfa.api.config.ConfigType;
@@ -49,6 +54,42 @@ class FactoryConfigurationsTest {
         assertEquals(Map.of("org.radmfa.door~a", 1645), installed);
         assertEquals(List.of(), log.lines);
         assertEquals("radmfa doors", doors.getName());
+    }
+
+    /**
+     * FileInstall can hand over a file it caught while writing it back (truncated): the refusal gives the file back
+     * to it by moving its modification time, never its content, so that it reads the whole file again; a file that
+     * is really wrong is given back at most twice in a row, and an accepted one is never touched.
+     */
+    @Test
+    void aRefusedFileIsGivenBackToFileInstallAFewTimesWithoutTouchingItsContent(@TempDir Path etc) throws Exception {
+        Path cfg = etc.resolve("org.radmfa.door-a.cfg");
+        Files.writeString(cfg, "port = 1645\n");
+        FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(cfg, old);
+        doors.rereadBy(Runnable::run);
+        Hashtable<String, Object> whole = file("a", "1645");
+        whole.put("felix.fileinstall.filename", cfg.toUri().toString());
+        doors.updated("org.radmfa.door~a", whole);
+        assertEquals(old, Files.getLastModifiedTime(cfg), "an accepted file is not touched");
+
+        Hashtable<String, Object> torn = file("a", "");
+        torn.put("felix.fileinstall.filename", cfg.toUri().toString());
+        List<String> refusedPorts = List.of("0", "70000", "99999"); // each a different refused copy
+        for (int refusal = 1; refusal <= refusedPorts.size(); refusal++) {
+            Files.setLastModifiedTime(cfg, old);
+            torn.put("port", refusedPorts.get(refusal - 1));
+            doors.updated("org.radmfa.door~a", torn);
+            assertEquals(refusal <= FactoryConfigurations.MAX_REREADS, !old.equals(Files.getLastModifiedTime(cfg)),
+                    "refusal " + refusal);
+        }
+        assertEquals("port = 1645\n", Files.readString(cfg), "the content is never written");
+        assertEquals(Map.of("org.radmfa.door~a", 1645), installed, "the last good one keeps serving");
+
+        doors.updated("org.radmfa.door~a", whole);
+        Files.setLastModifiedTime(cfg, old);
+        doors.updated("org.radmfa.door~a", torn);
+        assertFalse(old.equals(Files.getLastModifiedTime(cfg)), "an acceptance starts the count again");
     }
 
     @Test
