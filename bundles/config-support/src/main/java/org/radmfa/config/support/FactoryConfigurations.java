@@ -56,6 +56,12 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
         Map<String, Object> prepare(String pid, Map<String, Object> properties);
     }
 
+    /** The property in which FileInstall names the file a configuration came from. */
+    static final String FILE_PROPERTY = "felix.fileinstall.filename";
+    static final long REREAD_DELAY_MILLIS = 300;
+    /** Refusals in a row after which a file is no longer given back: a file that is really wrong stays refused. */
+    static final int MAX_REREADS = 2;
+
     private final String name;
     private final FactoryDefinitions<D> definitions;
     private final FactoryDefinitions.Install<D> install;
@@ -70,16 +76,11 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
     private final Map<String, Map<String, Object>> lastGiven = new HashMap<>();
     /** The PIDs ConfigurationAdmin has handed over or deleted since the registration; guarded by definitions. */
     private final Set<String> delivered = new HashSet<>();
-    /** How often each refused file has been given back to FileInstall since it was last accepted; guarded by definitions. */
+    /** How often each refused file was given back to FileInstall since it was last accepted; guarded by definitions. */
     private final Map<String, Integer> rereads = new HashMap<>();
     /** Where a refused file is given back to FileInstall: a moment later, once its writer is done. */
     private Executor rereadLater = CompletableFuture.delayedExecutor(REREAD_DELAY_MILLIS, TimeUnit.MILLISECONDS);
 
-    /** The property in which FileInstall names the file a configuration came from. */
-    static final String FILE_PROPERTY = "felix.fileinstall.filename";
-    static final long REREAD_DELAY_MILLIS = 300;
-    /** Refusals in a row after which a file is no longer given back: a file that is really wrong stays refused. */
-    static final int MAX_REREADS = 2;
 
     /**
      * @param name what ConfigurationAdmin shows for this factory, e.g. "radmfa RADIUS clients"
