@@ -81,7 +81,6 @@ public final class FactoryConfigurations<D> implements ManagedServiceFactory {
     /** Where a refused file is given back to FileInstall: a moment later, once its writer is done. */
     private Executor rereadLater = CompletableFuture.delayedExecutor(REREAD_DELAY_MILLIS, TimeUnit.MILLISECONDS);
 
-
     /**
      * @param name what ConfigurationAdmin shows for this factory, e.g. "radmfa RADIUS clients"
      * @param install puts an accepted definition into the owner; may refuse it

@@ -485,11 +485,11 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
         }
         // Handed on only once registered, so that a retransmit this thread reads next joins it instead of being
         // decided a second time; decided here, it is answered before this thread reads the retransmit.
-        Runnable decide = () -> decideOrReject(listener, datagram, offset, client, source, key);
-        if (deciders.mayTake() && duplicates.pend(key) && deciders.handOff(decide)) {
+        if (deciders.mayTake() && duplicates.pend(key)
+                && deciders.handOff(() -> decideOrReject(listener, datagram, offset, client, source, key))) {
             return;
         }
-        decide.run();
+        decideOrReject(listener, datagram, offset, client, source, key);
     }
 
     /**
