@@ -85,6 +85,8 @@ final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
+    /** What may be an IPv4 or IPv6 address in a RADIUS attribute's text (compiled once: checked for every login). */
+    private static final Pattern IP_ADDRESS_TEXT = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}");
     /** A token with less than this left is asked of MSAL again (which refreshes it ahead of expiry). */
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     /** How soon a call the HTTP/2 connection had no stream for goes again. */
@@ -546,7 +548,7 @@ final class EntraClient {
         private String callerIp() {
             for (String name : new String[] {"Tunnel-Client-Endpoint", "Calling-Station-Id"}) {
                 String value = request.request().attribute(name).orElse("").trim();
-                if (value.matches("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}") && value.indexOf('.') + value.indexOf(':')
+                if (IP_ADDRESS_TEXT.matcher(value).matches() && value.indexOf('.') + value.indexOf(':')
                         > -2) {
                     return value;
                 }
@@ -723,7 +725,13 @@ final class EntraClient {
                         answer.completeExceptionally(failure);
                     }
                 });
-                result.whenComplete((outcome, failure) -> exchange.cancel(true));
+                // Only a call still waiting: cancelling one whose answer is in (the usual end) would reset a finished
+                // stream and raise an exception chain per login for nothing.
+                result.whenComplete((outcome, failure) -> {
+                    if (!answer.isDone()) {
+                        exchange.cancel(true);
+                    }
+                });
             } catch (RuntimeException e) {
                 answer.completeExceptionally(new StepFailure(step + ": " + e.getMessage()));
             }

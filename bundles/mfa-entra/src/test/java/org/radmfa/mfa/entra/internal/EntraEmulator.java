@@ -292,6 +292,11 @@ public final class EntraEmulator implements AutoCloseable {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** HTTP/2 streams the client reset (RST_STREAM) since the last {@link #reset()}; 0 over HTTP/1.1. */
+    public long streamResets() {
+        return front != null ? front.streamResets() : 0;
+    }
+
     /** Synchronous Begins held now, waiting for their user. */
     public int heldBegins() {
         return held.get();
@@ -456,6 +461,9 @@ public final class EntraEmulator implements AutoCloseable {
         started.set(0);
         loginLines.clear();
         tokenError = null;
+        if (front != null) {
+            front.resetCounters();
+        }
     }
 
     @Override

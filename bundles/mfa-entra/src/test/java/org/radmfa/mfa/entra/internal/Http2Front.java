@@ -2,10 +2,15 @@ package org.radmfa.mfa.entra.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.frames.Frame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.RateControl;
@@ -32,6 +37,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class Http2Front implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final AtomicLong streamResets = new AtomicLong();
+
+    /** RST_STREAM frames the clients sent: a call they gave up on (or, wrongly, one already answered). */
+    long streamResets() {
+        return streamResets.get();
+    }
+
+    void resetCounters() {
+        streamResets.set(0);
+    }
 
     Http2Front(String host, int port, int threads, int maxConcurrentStreams, Path keyStore, String password,
             Consumer<EntraEmulator.EmulatorExchange> handler) throws Exception {
@@ -50,6 +65,14 @@ final class Http2Front implements AutoCloseable {
         http2.setStreamIdleTimeout(300_000);
         // Thousands of streams opened and reset in bursts are this test's load, not an attack.
         http2.setRateControlFactory(new RateControl.Factory() {
+        });
+        http2.addEventListener(new HTTP2Session.FrameListener() {
+            @Override
+            public void onIncomingFrame(Session session, Frame frame) {
+                if (frame instanceof ResetFrame) {
+                    streamResets.incrementAndGet();
+                }
+            }
         });
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http1.getProtocol());
