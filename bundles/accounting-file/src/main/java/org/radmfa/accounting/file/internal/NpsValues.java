@@ -4,6 +4,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.radmfa.api.RequestAttribute;
 
@@ -27,6 +28,7 @@ final class NpsValues {
     private static final Set<Integer> NUMBERS = Set.of(5, 6, 7, 10, 12, 13, 15, 16, 27, 28, 29, 37, 38, 40, 41, 42,
             43, 45, 46, 47, 48, 49, 51, 52, 53, 55, 61, 62, 64, 65, 85);
     /** Standard attributes whose values are IPv4 addresses. */
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Set<Integer> ADDRESSES = Set.of(4, 8, 9, 14);
 
     private static final Map<Integer, Map<String, Integer>> ENUMERATIONS = Map.of(
@@ -101,7 +103,7 @@ final class NpsValues {
     }
 
     static boolean isIpv4(String value) {
-        return value.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+        return IPV4.matcher(value).matches();
     }
 
     private static boolean isHex(String value) {
