@@ -38,6 +38,10 @@
 #   BENCH_MFA_GIVE_UP (60 / 120)    seconds after its first send when a login counts as lost
 #   BENCH_MFA_WAIT (sync)           the connector's waitMode: sync or poll
 #   BENCH_MFA_H2_STREAMS (16384)    the emulator's HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; 0: HTTP/1.1 only (JDK)
+#   BENCH_MFA_PRIME (0)             logins of a storm sent first (same rate, sockets and approvals), answered in full
+#                                   and not measured: the storm then meets an appliance that has served logins since
+#                                   its start (its JIT compiler done with those paths), as on a Monday after a
+#                                   week's work; 0: the storm meets a freshly started appliance (one warm-up login)
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
 #   BENCH_DIAG (0)                  1: thread dump and class histogram while pending (bench/target/mfa-diag/)
@@ -58,6 +62,7 @@ case "$MODE" in
     *) echo "bench: BENCH_MFA_MODE must be storm or capacity" >&2; exit 2 ;;
 esac
 LOGINS=${BENCH_MFA_LOGINS:-10000}
+PRIME=${BENCH_MFA_PRIME:-0}
 APPROVE_AFTER=${BENCH_MFA_APPROVE_AFTER:-$D_APPROVE}
 APPROVE_SPREAD=${BENCH_MFA_APPROVE_SPREAD:-$D_SPREAD}
 HEAP=${BENCH_MFA_HEAP:-256m}
@@ -197,9 +202,24 @@ RM_PID=$(cat "$KARAF_HOME/karaf.pid")
 echo "appliance JVM (pid $RM_PID): $(tr '\0' '\n' < "/proc/$RM_PID/cmdline" | grep -E '^-Xmx|^-XX:\+Use.*GC' | tr '\n' ' ')"
 sleep 2 # the listener and the rest of the boot features settle; the warm-up login is the real readiness check
 
+WARM_UP=true
+if ((PRIME > 0)); then
+    say "priming: $PRIME logins at $SEND_RATE/s, answered in full and not measured"
+    # Calling-Station-Ids from 10.128.0.0 on: never the storm's.
+    bounded $((APPROVE_AFTER + APPROVE_SPREAD + GIVE_UP + 240)) "${GEN[@]}" org.radmfa.bench.MfaCapacity \
+        --host 127.0.0.1 --port "$RM_PORT" --secret "$SECRET" --user "$BENCH_USER" --password "$BENCH_PASSWORD" \
+        --logins "$PRIME" --sockets "$SOCKETS" --send-rate "$SEND_RATE" --timeout-seconds "$GIVE_UP" \
+        --retransmit-seconds "$RETRANSMIT" --first-station $((1 << 23)) > "$WORK/prime.txt" \
+        || { tail -20 "$WORK/prime.txt"; die "the priming logins failed their checks"; }
+    grep '^RESULT' "$WORK/prime.txt" | sed 's/^RESULT/PRIMED/'
+    WARM_UP=false
+    sleep 5 # what the JIT compiler still has queued
+fi
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.start name=mfa settings=profile >/dev/null
 fi
+# The appliance's CPU by thread: the JIT compiler's and the collector's apart from the rest.
+thread_ticks "$RM_PID" > "$WORK/threads-before.txt"
 RM_CPU0=$(cpu_seconds "$RM_PID")
 EMU_CPU0=$(cpu_seconds "$EMU_PID")
 DIAG_ARGS=()
@@ -213,11 +233,20 @@ bounded $((APPROVE_AFTER + APPROVE_SPREAD + GIVE_UP + 240)) "${GEN[@]}" org.radm
     --secret "$SECRET" --user "$BENCH_USER" --password "$BENCH_PASSWORD" --logins "$LOGINS" --sockets "$SOCKETS" \
     --send-rate "$SEND_RATE" --timeout-seconds "$GIVE_UP" --retransmit-seconds "$RETRANSMIT" \
     --sample-after-seconds "${BENCH_MFA_SAMPLE_AFTER:-8}" --logins-out "$WORK/generator-logins.txt" \
-    --server-pid "$RM_PID" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" && CAPACITY_STATUS=0 || CAPACITY_STATUS=$?
+    --server-pid "$RM_PID" --warm-up "$WARM_UP" "${DIAG_ARGS[@]}" | tee "$WORK/mfa.txt" && CAPACITY_STATUS=0 || CAPACITY_STATUS=$?
 RM_CPU=$(awk -v a="$(cpu_seconds "$RM_PID")" -v b="$RM_CPU0" 'BEGIN { printf "%.1f", a - b }')
 EMU_CPU=$(awk -v a="$(cpu_seconds "$EMU_PID")" -v b="$EMU_CPU0" 'BEGIN { printf "%.1f", a - b }')
 echo "CPU used during the run: appliance $RM_CPU s ($(awk -v c="$RM_CPU" -v n="$LOGINS" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per login), emulator $EMU_CPU s ($(nproc) CPUs; load average before $LOAD_BEFORE, now" \
     "$(cut -d' ' -f1-3 /proc/loadavg))"
+thread_ticks "$RM_PID" > "$WORK/threads-after.txt"
+awk -F '\t' -v tick="$(getconf CLK_TCK)" -v n="$LOGINS" '
+    NR == FNR { before[$2] = $1; next }
+    { d = ($1 - before[$2]) / tick
+      if ($2 ~ /^C[12] CompilerThre/) jit += d; else if ($2 ~ /^(GC Thread|G1 |VM Thread)/) gc += d; else app += d }
+    END { printf "appliance CPU by thread: JIT compiler %.1f s (%.2f ms per login), GC and VM %.1f s (%.2f ms), the" \
+              " rest %.1f s (%.2f ms per login)\n", jit, jit * 1000 / n, gc, gc * 1000 / n, app, app * 1000 / n
+          printf "CPU_SPLIT jit_s=%.2f gc_s=%.2f rest_s=%.2f\n", jit, gc, app }' \
+    "$WORK/threads-before.txt" "$WORK/threads-after.txt"
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.dump name=mfa filename="$WORK/radmfa-mfa.jfr" || true
     jcmd "$RM_PID" JFR.stop name=mfa >/dev/null || true
@@ -246,12 +275,12 @@ done
 echo
 say "storm report (generator and emulator timestamps joined by Calling-Station-Id)"
 "${GEN[@]}" org.radmfa.bench.MfaStormReport "$WORK/generator-logins.txt" "$WORK/emulator-logins.txt" \
-    && REPORT_STATUS=0 || REPORT_STATUS=$?
+    $((1 + PRIME)) && REPORT_STATUS=0 || REPORT_STATUS=$?
 # The benchmark's own correctness checks: every login accepted with verified authenticators (MfaCapacity's exit
 # status), and one push per login (the emulator's count: the logins and the warm-up login).
 [[ "$CAPACITY_STATUS" == 0 ]] || die "MfaCapacity's checks failed (exit $CAPACITY_STATUS): not every login was accepted"
 [[ "$REPORT_STATUS" == 0 ]] || die "the storm report's checks failed (pushes per login, approval before accept)"
 STARTED=$(grep -vc '^#' "$WORK/emulator-logins.txt" || true)
-[[ "$STARTED" == "$((LOGINS + 1))" ]] \
-    || die "the emulator started ${STARTED:-?} pushes for $LOGINS logins and the warm-up: one push per login is broken"
-say "checks passed: $LOGINS logins accepted, $STARTED pushes for $((LOGINS + 1)) logins"
+[[ "$STARTED" == "$((LOGINS + 1 + PRIME))" ]] \
+    || die "the emulator started ${STARTED:-?} pushes for $LOGINS logins, $PRIME priming ones and the warm-up: one push per login is broken"
+say "checks passed: $LOGINS logins accepted, $STARTED pushes for $((LOGINS + 1 + PRIME)) logins"

@@ -73,6 +73,7 @@ public final class MfaCapacity {
         Path diagnostics;
         double retransmitSeconds;
         Path loginsOut;
+        int firstStation;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -102,6 +103,7 @@ public final class MfaCapacity {
                     case "--diagnostics" -> o.diagnostics = Path.of(v);
                     case "--retransmit-seconds" -> o.retransmitSeconds = range(arg, Double.parseDouble(v), 0, 3600);
                     case "--logins-out" -> o.loginsOut = Path.of(v);
+                    case "--first-station" -> o.firstStation = (int) range(arg, Long.parseLong(v), 0, 1 << 23);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -136,6 +138,8 @@ public final class MfaCapacity {
                   --timeout-seconds T       a login unanswered T s after it was first sent is lost (120)
                   --retransmit-seconds R    as a gateway does: an unanswered request is sent again, the same
                                             packet (Identifier, authenticator), every R s; 0: never (0)
+                  --first-station K         number the logins' Calling-Station-Ids from K (0), so that two runs
+                                            against one emulator never share one
                   --logins-out FILE         one line per login: callingStationId firstSentMicros answeredMicros
                                             code retransmits (epoch microseconds, this machine's clock)
                   --sample-after-seconds T  sample the server T s after the last login is sent (8)
@@ -317,7 +321,7 @@ public final class MfaCapacity {
             long now = System.nanoTime();
             while (sent < n && start + (long) (sent * interval) <= now) {
                 Login login = logins.get(sent);
-                send(conns.get(sent % conns.size()), login, station(login.index));
+                send(conns.get(sent % conns.size()), login, station(options.firstStation + login.index));
                 sent++;
             }
             answered += poll(1);
@@ -451,7 +455,7 @@ public final class MfaCapacity {
     private void writeLogins(List<Login> logins) {
         StringBuilder text = new StringBuilder("# callingStationId firstSentMicros answeredMicros code retransmits\n");
         for (Login login : logins) {
-            text.append(station(login.index)).append(' ').append(epochMicros(login.sentAt)).append(' ')
+            text.append(station(options.firstStation + login.index)).append(' ').append(epochMicros(login.sentAt)).append(' ')
                     .append(login.code >= 0 ? epochMicros(login.answeredAt) : -1).append(' ').append(login.code)
                     .append(' ').append(login.retransmits).append('\n');
         }
