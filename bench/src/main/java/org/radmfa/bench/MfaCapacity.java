@@ -156,6 +156,9 @@ public final class MfaCapacity {
         final byte[] requestAuthenticator = new byte[16];
         long sentAt;
         long answeredAt;
+        /** The same two instants on this machine's wall clock, which the emulator stamps its Begins with. */
+        long sentEpochMicros;
+        long answeredEpochMicros;
         int code = -1;
         /** The datagram, kept for retransmits (the same Identifier and authenticator). */
         ByteBuffer packet;
@@ -423,13 +426,14 @@ public final class MfaCapacity {
     private long retransmitsSent;
     /** Logins in the order of their last send: the head is the next one due for a retransmit. */
     private final java.util.ArrayDeque<Login> unanswered = new java.util.ArrayDeque<>();
-    /** This machine's clock at the generator's start, to express nanoTime instants as epoch microseconds. */
-    private final long epochMicrosAtStart = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
-            java.time.Instant.now());
-    private final long nanoAtStart = System.nanoTime();
-
-    private long epochMicros(long nanoTime) {
-        return epochMicrosAtStart + (nanoTime - nanoAtStart) / 1000;
+    /**
+     * This machine's wall clock now, in microseconds. Read at each event rather than derived from nanoTime: the
+     * two clocks drift apart while NTP slews the wall clock (a millisecond within a minute was seen), and the
+     * emulator stamps approvals with the wall clock.
+     */
+    private static long epochMicrosNow() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     /** Sends again, unchanged, every request unanswered for --retransmit-seconds, as the gateway would. */
@@ -455,8 +459,8 @@ public final class MfaCapacity {
     private void writeLogins(List<Login> logins) {
         StringBuilder text = new StringBuilder("# callingStationId firstSentMicros answeredMicros code retransmits\n");
         for (Login login : logins) {
-            text.append(station(options.firstStation + login.index)).append(' ').append(epochMicros(login.sentAt)).append(' ')
-                    .append(login.code >= 0 ? epochMicros(login.answeredAt) : -1).append(' ').append(login.code)
+            text.append(station(options.firstStation + login.index)).append(' ').append(login.sentEpochMicros).append(' ')
+                    .append(login.code >= 0 ? login.answeredEpochMicros : -1).append(' ').append(login.code)
                     .append(' ').append(login.retransmits).append('\n');
         }
         try {
@@ -581,6 +585,7 @@ public final class MfaCapacity {
                 .build(crypto);
         ByteBuffer out = ByteBuffer.wrap(packet);
         login.sentAt = System.nanoTime();
+        login.sentEpochMicros = epochMicrosNow();
         login.lastSentAt = login.sentAt;
         login.packet = out.duplicate();
         login.conn = c;
@@ -638,6 +643,7 @@ public final class MfaCapacity {
             }
             login.code = b[0] & 0xFF;
             login.answeredAt = now;
+            login.answeredEpochMicros = epochMicrosNow();
             answered++;
         }
     }

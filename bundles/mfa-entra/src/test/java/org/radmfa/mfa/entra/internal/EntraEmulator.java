@@ -156,6 +156,8 @@ public final class EntraEmulator implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Issued tokens and their audience. */
     private final Map<String, String> issuedTokens = new ConcurrentHashMap<>();
+    /** Signs the access tokens it issues: made at the first token. */
+    private java.security.PrivateKey tokenSigningKey;
     private final Set<X509Certificate> keyCredentials = ConcurrentHashMap.newKeySet();
     private final Set<String> usedCodes = ConcurrentHashMap.newKeySet();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -651,15 +653,58 @@ public final class EntraEmulator implements AutoCloseable {
                     + Instant.now() + "\",\"trace_id\":\"0\",\"correlation_id\":\"0\"}");
             return;
         }
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        String token = base64.encodeToString("{\"typ\":\"JWT\",\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + base64.encodeToString(("{\"aud\":\"" + audience + "\",\"appid\":\"" + CLIENT_ID
-                        + "\",\"tid\":\"" + TENANT + "\",\"n\":" + tokenRequests.get() + ",\"exp\":"
-                        + (Instant.now().getEpochSecond() + 3599) + "}").getBytes(StandardCharsets.UTF_8))
-                + "." + Long.toHexString(System.nanoTime());
+        String token = accessToken(audience);
         issuedTokens.put(token, audience);
         send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
                 + "\"access_token\":\"" + token + "\"}");
+    }
+
+    /**
+     * An access token of the shape and size Entra issues for the client credentials grant (v1.0, app-only): RS256
+     * over header {@code typ, alg, x5t, kid} and the claims {@code aud, iss, iat, nbf, exp, aio, appid, appidacr, idp,
+     * idtyp, oid, rh, sub, tid, uti, ver}, about 1.3 KB. The connector treats it as opaque; its size matters because
+     * it travels in every call's Authorization header (and the JDK's HPACK encoder sends it in full each time).
+     */
+    private String accessToken(String audience) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String thumbprint = base64.encodeToString(randomBytes(20));
+        String header = "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"x5t\":\"" + thumbprint + "\",\"kid\":\"" + thumbprint
+                + "\"}";
+        String servicePrincipal = UUID.nameUUIDFromBytes(CLIENT_ID.getBytes(StandardCharsets.UTF_8)).toString();
+        String claims = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/" + TENANT + "/\",\"iat\":"
+                + now + ",\"nbf\":" + now + ",\"exp\":" + (now + 3599) + ",\"aio\":\""
+                + Base64.getEncoder().encodeToString(randomBytes(60)) + "\",\"appid\":\"" + CLIENT_ID
+                + "\",\"appidacr\":\"" + ("certificate".equals(lastClientAuthentication) ? 2 : 1)
+                + "\",\"idp\":\"https://sts.windows.net/" + TENANT + "/\",\"idtyp\":\"app\",\"oid\":\""
+                + servicePrincipal + "\",\"rh\":\"0." + base64.encodeToString(randomBytes(48)) + ".\",\"sub\":\""
+                + servicePrincipal + "\",\"tid\":\"" + TENANT + "\",\"uti\":\"" + base64.encodeToString(randomBytes(16))
+                + "\",\"ver\":\"1.0\",\"n\":" + tokenRequests.get() + "}";
+        String signingInput = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(tokenSigningKey());
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + base64.encodeToString(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("emulator: cannot sign an access token", e);
+        }
+    }
+
+    private synchronized java.security.PrivateKey tokenSigningKey() throws GeneralSecurityException {
+        if (tokenSigningKey == null) {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            tokenSigningKey = generator.generateKeyPair().getPrivate();
+        }
+        return tokenSigningKey;
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
     }
 
     /** An RS256 client assertion signed by a registered key credential, named by its x5t (or x5t#S256). */
