@@ -459,8 +459,8 @@ public final class MfaCapacity {
     private void writeLogins(List<Login> logins) {
         StringBuilder text = new StringBuilder("# callingStationId firstSentMicros answeredMicros code retransmits\n");
         for (Login login : logins) {
-            text.append(station(options.firstStation + login.index)).append(' ').append(login.sentEpochMicros).append(' ')
-                    .append(login.code >= 0 ? login.answeredEpochMicros : -1).append(' ').append(login.code)
+            text.append(station(options.firstStation + login.index)).append(' ').append(login.sentEpochMicros)
+                    .append(' ').append(login.code >= 0 ? login.answeredEpochMicros : -1).append(' ').append(login.code)
                     .append(' ').append(login.retransmits).append('\n');
         }
         try {
