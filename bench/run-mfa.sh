@@ -42,6 +42,9 @@
 #                                   and not measured: the storm then meets an appliance that has served logins since
 #                                   its start (its JIT compiler done with those paths), as on a Monday after a
 #                                   week's work; 0: the storm meets a freshly started appliance (one warm-up login)
+#   BENCH_MFA_EMULATOR_WARM_UP (5000) logins the emulator serves itself before anything else (a token, held Begins
+#                                   approved at once), so that it is compiled as Microsoft's service is warm and a
+#                                   cold appliance is not measured beside a cold emulator; 0: none
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
 #   BENCH_DIAG (0)                  1: thread dump and class histogram while pending (bench/target/mfa-diag/)
@@ -63,6 +66,7 @@ case "$MODE" in
 esac
 LOGINS=${BENCH_MFA_LOGINS:-10000}
 PRIME=${BENCH_MFA_PRIME:-0}
+EMU_WARM_UP=${BENCH_MFA_EMULATOR_WARM_UP:-5000}
 APPROVE_AFTER=${BENCH_MFA_APPROVE_AFTER:-$D_APPROVE}
 APPROVE_SPREAD=${BENCH_MFA_APPROVE_SPREAD:-$D_SPREAD}
 HEAP=${BENCH_MFA_HEAP:-256m}
@@ -141,14 +145,16 @@ java -Xmx1g -XX:+UseParallelGC -cp "$EMU_CP" org.radmfa.mfa.entra.internal.Entra
     --approve-after "$APPROVE_AFTER" --approve-spread "$APPROVE_SPREAD" --http2-streams "$H2_STREAMS" \
     --logins "$WORK/emulator-logins.txt" --user "$BENCH_USER" --truststore "$WORK/entra-trust.p12" \
     --config "$WORK/entra.cfg" --threads 8 --report-seconds 5 --max-seconds "${BENCH_DEADLINE:-600}" \
+    --warm-up "$EMU_WARM_UP" \
     > "$WORK/emulator.out" 2>&1 &
 EMU_PID=$!
-for ((i = 0; i < 300; i++)); do
+for ((i = 0; i < 1200; i++)); do
     [[ -f "$WORK/entra.cfg" ]] && break
     kill -0 "$EMU_PID" 2>/dev/null || { cat "$WORK/emulator.out"; die "the emulator did not start"; }
     sleep 0.1
 done
-[[ -f "$WORK/entra.cfg" ]] || die "the emulator did not write its configuration in 30 s"
+[[ -f "$WORK/entra.cfg" ]] || die "the emulator did not write its configuration in 120 s"
+grep '^warm-up' "$WORK/emulator.out" || true
 say "Entra emulator (own JVM, pid $EMU_PID) on https://127.0.0.1:$EMU_PORT: push approved after $APPROVE_AFTER s + up to $APPROVE_SPREAD s, HTTP/2 streams per connection: $H2_STREAMS (0: HTTP/1.1 only)"
 
 # ---------------------------------------------------------------------------------------------- radmfa

@@ -47,6 +47,7 @@ public final class EntraEmulatorMain {
         int approveSpreadSeconds;
         int http2Streams;
         Path logins;
+        int warmUp;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -72,6 +73,7 @@ public final class EntraEmulatorMain {
                     case "--approve-spread" -> o.approveSpreadSeconds = range(arg, v, 0, 3600);
                     case "--http2-streams" -> o.http2Streams = range(arg, v, 0, 1_000_000);
                     case "--logins" -> o.logins = Path.of(v);
+                    case "--warm-up" -> o.warmUp = range(arg, v, 0, 1_000_000);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -112,6 +114,8 @@ public final class EntraEmulatorMain {
                                        (password: emulator)
                   --config FILE        write the connector's configuration here once serving (its trustStore
                                        points at --truststore when given)
+                  --warm-up N          before serving, N logins (a token, held Begins approved at once) from
+                                       inside this JVM, so that its code is compiled, as the real service's is (0)
                   --threads N          threads serving HTTP requests (8)
                   --report-seconds S   print counters every S seconds; 0: never (10)
                   --max-seconds S      stop after S seconds (3600)""";
@@ -138,6 +142,12 @@ public final class EntraEmulatorMain {
                 : EntraEmulator.start(options.port, options.threads, options.host)) {
             // Thousands of polls a second: keep counters, not a list of every request.
             emulator.recordRequests(false);
+            if (options.warmUp > 0) {
+                long started = System.nanoTime();
+                EmulatorWarmUp.run(emulator, options.warmUp, 200);
+                System.out.printf(Locale.ROOT, "warm-up: %d logins served in %.1f s%n", options.warmUp,
+                        (System.nanoTime() - started) / 1e9);
+            }
             Duration delay = Duration.ofSeconds(options.approveAfterSeconds);
             emulator.spreadApprovals(Duration.ofSeconds(options.approveSpreadSeconds));
             emulator.recordLogins(options.logins != null);

@@ -185,6 +185,18 @@ class EntraSyncWaitTest {
         }
     }
 
+    /** The benchmarks' emulator warms itself with held Begins of its own, then forgets them. */
+    @Test
+    void theEmulatorsWarmUpServesHeldBeginsAndLeavesNothingBehind() throws Exception {
+        EmulatorWarmUp.run(http2, 40, 8);
+        assertEquals(0, http2.authenticationsStarted(), "reset after the warm-up");
+        assertTrue(http2.begins().isEmpty());
+        assertEquals(0, http2.heldBegins());
+        users();
+        assertEquals(Kind.APPROVED, verify(connector(http2, Map.of()), "alice@example.com").kind(),
+                "the emulator serves as before");
+    }
+
     @Test
     void loginsTakeTheLastTokenWithoutAskingMsalUntilFiveMinutesBeforeItExpires() throws Exception {
         Instant[] now = {Instant.now()};
