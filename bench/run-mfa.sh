@@ -283,7 +283,7 @@ say "storm report (generator and emulator timestamps joined by Calling-Station-I
 "${GEN[@]}" org.radmfa.bench.MfaStormReport "$WORK/generator-logins.txt" "$WORK/emulator-logins.txt" \
     $((1 + PRIME)) && REPORT_STATUS=0 || REPORT_STATUS=$?
 # The benchmark's own correctness checks: every login accepted with verified authenticators (MfaCapacity's exit
-# status), and one push per login (the emulator's count: the logins and the warm-up login).
+# status), and one push per login (the emulator's count: the logins, the priming ones and the warm-up login).
 [[ "$CAPACITY_STATUS" == 0 ]] || die "MfaCapacity's checks failed (exit $CAPACITY_STATUS): not every login was accepted"
 [[ "$REPORT_STATUS" == 0 ]] || die "the storm report's checks failed (pushes per login, approval before accept)"
 STARTED=$(grep -vc '^#' "$WORK/emulator-logins.txt" || true)

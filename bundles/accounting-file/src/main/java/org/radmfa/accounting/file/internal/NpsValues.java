@@ -27,8 +27,8 @@ final class NpsValues {
     /** Standard attributes whose values are numbers. */
     private static final Set<Integer> NUMBERS = Set.of(5, 6, 7, 10, 12, 13, 15, 16, 27, 28, 29, 37, 38, 40, 41, 42,
             43, 45, 46, 47, 48, 49, 51, 52, 53, 55, 61, 62, 64, 65, 85);
-    /** Standard attributes whose values are IPv4 addresses. */
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /** Standard attributes whose values are IPv4 addresses. */
     private static final Set<Integer> ADDRESSES = Set.of(4, 8, 9, 14);
 
     private static final Map<Integer, Map<String, Integer>> ENUMERATIONS = Map.of(
