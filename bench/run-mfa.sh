@@ -125,7 +125,8 @@ fi
 # ---------------------------------------------------------------------------------------------- Entra emulator
 EMU_PORT=$(free_port)
 # The emulator's HTTP/2 front is Jetty (mfa-entra's test scope): its jars from the Maven repository.
-EMU_CP="$EMU_JAR"
+# The main jar too: the emulator's warm-up writes its Begins with the connector's own encoder.
+EMU_CP="$EMU_JAR:$M2/org/radmfa/radmfa-mfa-entra/$VERSION/radmfa-mfa-entra-$VERSION.jar"
 JETTY=12.1.13
 for jar in org/eclipse/jetty/http2/jetty-http2-server/$JETTY/jetty-http2-server-$JETTY.jar \
         org/eclipse/jetty/http2/jetty-http2-common/$JETTY/jetty-http2-common-$JETTY.jar \

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -102,14 +103,10 @@ final class EmulatorWarmUp {
         return token.group(1);
     }
 
-    /** A held Begin as the connector sends it (element order as the emulator checks it). */
+    /** A held Begin, written by the connector's own encoder. */
     private static String begin(int i) {
-        return "<BeginTwoWayAuthenticationRequest><Version>1.0</Version><UserPrincipalName>" + USER
-                + "</UserPrincipalName><Lcid>en-US</Lcid><AuthenticationMethodProperties xmlns:a=\""
-                + "http://schemas.microsoft.com/2003/10/Serialization/Arrays\"><a:KeyValueOfstringstring><a:Key>"
-                + "OverrideNumberMatchingWithOTP</a:Key><a:Value>false</a:Value></a:KeyValueOfstringstring>"
-                + "</AuthenticationMethodProperties><ContextId>" + UUID.randomUUID() + "</ContextId><SyncCall>true"
-                + "</SyncCall><RequireUserMatch>true</RequireUserMatch><CallerName>radmfa</CallerName><CallerIP>"
-                + "192.0.2." + (i % 250 + 1) + "</CallerIP></BeginTwoWayAuthenticationRequest>";
+        return ConnectorXml.begin(new ConnectorXml.Begin(USER, "en-US", null,
+                Map.of("OverrideNumberMatchingWithOTP", "false"), UUID.randomUUID().toString(), true, true, "radmfa",
+                "192.0.2." + (i % 250 + 1)));
     }
 }
