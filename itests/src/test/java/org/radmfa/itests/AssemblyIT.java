@@ -238,6 +238,13 @@ public class AssemblyIT {
             assertEquals("the first request the RADIUS port took at the " + start.getKey(), "Access-Accept",
                     start.getValue().firstAnswer());
         }
+        // Pax Logging reads its configuration file when it starts: what the first bundles log, before
+        // ConfigurationAdmin could deliver it, is in karaf.log too (it was dropped, and a restart's registrations
+        // with it, when that delivery came late).
+        for (Map.Entry<String, Start> start : Map.of("first start", firstStart, "restart", restart).entrySet()) {
+            assertTrue("Pax Logging's own first line in karaf.log at the " + start.getKey(),
+                    start.getValue().log().contains("Enabling SLF4J API support."));
+        }
         assertTrue("the restart registered the demo client", restart.log().contains(
                 "RADIUS client 'localhost-demo' at 127.0.0.1 registered from etc/org.radmfa.client-demo.cfg"));
     }
