@@ -1,7 +1,6 @@
 package org.radmfa.eap.tls.internal;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -230,11 +228,12 @@ public final class EapTlsComponent {
 
     /**
      * What every handshake of this configuration presents and trusts, on BouncyCastle's TLS API with the JDK's
-     * cryptography (JcaTlsCrypto): Java 17's SSLEngine has no TLS exporter, from which EAP-TLS derives its keys.
+     * cryptography first ({@link EapTlsCrypto}): Java 17's SSLEngine has no TLS exporter, from which EAP-TLS derives
+     * its keys.
      */
     private static EapTlsServer.Identity identity(ConfigReader config, EapTlsSettings settings)
             throws InvalidConfigurationException {
-        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
+        JcaTlsCrypto crypto = EapTlsCrypto.create();
         TlsCertificate[] chain = new TlsCertificate[settings.chain().length];
         try {
             for (int i = 0; i < chain.length; i++) {
