@@ -49,11 +49,7 @@ final class EapTlsCrypto {
 
         @Override
         public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createSignature(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createSignature(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createSignature, bouncyCastle::createSignature);
         }
 
         @Override
@@ -72,84 +68,49 @@ final class EapTlsCrypto {
 
         @Override
         public Mac createMac(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createMac(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createMac(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createMac, bouncyCastle::createMac);
         }
 
         @Override
         public KeyAgreement createKeyAgreement(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createKeyAgreement(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createKeyAgreement(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createKeyAgreement, bouncyCastle::createKeyAgreement);
         }
 
         @Override
         public AlgorithmParameterGenerator createAlgorithmParameterGenerator(String algorithm)
                 throws NoSuchAlgorithmException {
-            try {
-                return super.createAlgorithmParameterGenerator(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createAlgorithmParameterGenerator(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createAlgorithmParameterGenerator,
+                    bouncyCastle::createAlgorithmParameterGenerator);
         }
 
         @Override
         public AlgorithmParameters createAlgorithmParameters(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createAlgorithmParameters(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createAlgorithmParameters(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createAlgorithmParameters, bouncyCastle::createAlgorithmParameters);
         }
 
         @Override
         public KeyGenerator createKeyGenerator(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createKeyGenerator(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createKeyGenerator(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createKeyGenerator, bouncyCastle::createKeyGenerator);
         }
 
         @Override
         public KeyFactory createKeyFactory(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createKeyFactory(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createKeyFactory(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createKeyFactory, bouncyCastle::createKeyFactory);
         }
 
         @Override
         public SecretKeyFactory createSecretKeyFactory(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createSecretKeyFactory(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createSecretKeyFactory(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createSecretKeyFactory, bouncyCastle::createSecretKeyFactory);
         }
 
         @Override
         public KeyPairGenerator createKeyPairGenerator(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createKeyPairGenerator(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createKeyPairGenerator(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createKeyPairGenerator, bouncyCastle::createKeyPairGenerator);
         }
 
         @Override
         public MessageDigest createMessageDigest(String algorithm) throws NoSuchAlgorithmException {
-            try {
-                return super.createMessageDigest(algorithm);
-            } catch (NoSuchAlgorithmException jdkLacksIt) {
-                return withBouncyCastle(() -> bouncyCastle.createMessageDigest(algorithm), jdkLacksIt);
-            }
+            return jdkFirst(algorithm, super::createMessageDigest, bouncyCastle::createMessageDigest);
         }
 
         @Override
@@ -157,18 +118,24 @@ final class EapTlsCrypto {
             return createMessageDigest(algorithm);
         }
 
-        private interface BouncyCastleCall<T> {
-            T call() throws NoSuchAlgorithmException, NoSuchProviderException;
+        private interface Maker<T> {
+            T make(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException;
         }
 
-        /** What BouncyCastle's provider makes; when it lacks the algorithm too, the JDK's refusal. */
-        private static <T> T withBouncyCastle(BouncyCastleCall<T> call, NoSuchAlgorithmException jdkLacksIt)
+        /** What the JDK makes, else what BouncyCastle's provider makes; when that lacks it too, the JDK's refusal. */
+        private static <T> T jdkFirst(String algorithm, Maker<T> jdk, Maker<T> bouncyCastle)
                 throws NoSuchAlgorithmException {
             try {
-                return call.call();
-            } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-                jdkLacksIt.addSuppressed(e);
-                throw jdkLacksIt;
+                return jdk.make(algorithm);
+            } catch (NoSuchAlgorithmException | NoSuchProviderException jdkLacksIt) {
+                try {
+                    return bouncyCastle.make(algorithm);
+                } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+                    NoSuchAlgorithmException refusal = jdkLacksIt instanceof NoSuchAlgorithmException n
+                            ? n : new NoSuchAlgorithmException(jdkLacksIt.getMessage(), jdkLacksIt);
+                    refusal.addSuppressed(e);
+                    throw refusal;
+                }
             }
         }
     }
