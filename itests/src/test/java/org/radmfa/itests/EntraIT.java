@@ -160,8 +160,7 @@ public class EntraIT extends RadmfaTestSupport {
             Map<String, Object> entra = new java.util.LinkedHashMap<>(emulator.configuration());
             entra.put("pollIntervalMillis", "200");
             configureEntra(entra);
-            Await.until("the Entra connector configured with the secret", TIMEOUT,
-                    () -> shellSays("radmfa:entra-check", "2. token: OK"));
+            awaitEntraCheck("the Entra connector configured with the secret", "2. token: OK");
 
             String setup = shell("radmfa:entra-setup " + EntraEmulator.TENANT);
             assertTrue(setup, setup.contains("CN=" + EntraEmulator.TENANT + ", OU=Microsoft NPS Extension"));
@@ -183,8 +182,7 @@ public class EntraIT extends RadmfaTestSupport {
             assertTrue("the password is sealed: " + sealed, sealed.startsWith("{aes-gcm}"));
             assertTrue("setup's own output never shows the password", !setup.contains(sealed));
 
-            Await.until("the connector uses the certificate, not yet attached in Entra", TIMEOUT,
-                    () -> shellSays("radmfa:entra-check", "AADSTS700027"));
+            awaitEntraCheck("the connector uses the certificate, not yet attached in Entra", "AADSTS700027");
             String refused = shell("radmfa:entra-check");
             assertTrue(refused, refused.contains("2. token: FAILED") && refused.contains("key credentials"));
 
@@ -286,11 +284,27 @@ public class EntraIT extends RadmfaTestSupport {
         configurationAdmin.getConfiguration("org.radmfa.mfa.entra", "?").update(new java.util.Hashtable<>(values));
     }
 
-    private boolean shellSays(String command, String text) {
+    /**
+     * Polls radmfa:entra-check (each step bounded to 10 s, so that one slow answer leaves room for more polls) until
+     * it prints {@code text}; a failure says what it printed last and which credential the configuration held then.
+     */
+    private void awaitEntraCheck(String what, String text) throws Exception {
+        String[] last = {"(not run)"};
         try {
-            return shell(command).contains(text);
-        } catch (Exception e) {
-            throw new IllegalStateException(command + ": " + e, e);
+            Await.until(what, TIMEOUT, () -> {
+                try {
+                    last[0] = shell("radmfa:entra-check --timeout 10");
+                } catch (Exception e) {
+                    throw new IllegalStateException("radmfa:entra-check: " + e, e);
+                }
+                return last[0].contains(text);
+            });
+        } catch (AssertionError timedOut) {
+            java.util.Dictionary<String, Object> held = configurationAdmin.getConfiguration("org.radmfa.mfa.entra",
+                    null).getProperties();
+            throw new AssertionError(timedOut.getMessage() + "\nlast radmfa:entra-check:\n" + last[0]
+                    + "\nconfiguration then: certificatePath=" + (held == null ? null : held.get("certificatePath"))
+                    + ", .clientSecret set: " + (held != null && held.get(".clientSecret") != null), timedOut);
         }
     }
 }
