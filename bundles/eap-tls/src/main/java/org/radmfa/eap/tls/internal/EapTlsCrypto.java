@@ -6,7 +6,6 @@ import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.security.SecureRandom;
 import java.security.Signature;
 
@@ -18,7 +17,6 @@ import javax.crypto.NoSuchPaddingException;
 import javax.crypto.SecretKeyFactory;
 
 import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
-import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jcajce.util.ProviderJcaJceHelper;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -45,7 +43,7 @@ final class EapTlsCrypto {
     private static final class JdkFirstHelper extends DefaultJcaJceHelper {
         // Made with the configuration rather than at the first handshake that needs it: BouncyCastle's provider
         // takes a few hundred milliseconds to make on a cold JVM.
-        private final JcaJceHelper bouncyCastle = new ProviderJcaJceHelper(new BouncyCastleProvider());
+        private final ProviderJcaJceHelper bouncyCastle = new ProviderJcaJceHelper(new BouncyCastleProvider());
 
         @Override
         public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
@@ -59,7 +57,7 @@ final class EapTlsCrypto {
             } catch (NoSuchAlgorithmException | NoSuchPaddingException jdkLacksIt) {
                 try {
                     return bouncyCastle.createCipher(algorithm);
-                } catch (NoSuchAlgorithmException | NoSuchPaddingException | NoSuchProviderException e) {
+                } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
                     jdkLacksIt.addSuppressed(e);
                     throw jdkLacksIt;
                 }
@@ -119,7 +117,7 @@ final class EapTlsCrypto {
         }
 
         private interface Maker<T> {
-            T make(String algorithm) throws NoSuchAlgorithmException, NoSuchProviderException;
+            T make(String algorithm) throws NoSuchAlgorithmException;
         }
 
         /** What the JDK makes, else what BouncyCastle's provider makes; when that lacks it too, the JDK's refusal. */
@@ -127,14 +125,12 @@ final class EapTlsCrypto {
                 throws NoSuchAlgorithmException {
             try {
                 return jdk.make(algorithm);
-            } catch (NoSuchAlgorithmException | NoSuchProviderException jdkLacksIt) {
+            } catch (NoSuchAlgorithmException jdkLacksIt) {
                 try {
                     return bouncyCastle.make(algorithm);
-                } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-                    NoSuchAlgorithmException refusal = jdkLacksIt instanceof NoSuchAlgorithmException n
-                            ? n : new NoSuchAlgorithmException(jdkLacksIt.getMessage(), jdkLacksIt);
-                    refusal.addSuppressed(e);
-                    throw refusal;
+                } catch (NoSuchAlgorithmException e) {
+                    jdkLacksIt.addSuppressed(e);
+                    throw jdkLacksIt;
                 }
             }
         }
