@@ -70,24 +70,37 @@ public final class SealedInPlace {
             return new Sealing(Outcome.NOTHING_TO_SEAL, key, source, null);
         }
         try {
-            Configuration[] found = admin.listConfigurations("(service.pid=" + pid + ")");
-            if (found == null || found.length == 0 || found[0].getProperties() == null) {
-                return new Sealing(Outcome.NOT_FOUND, key, source, null);
+            // Another writer may change the configuration between our read and our write (FileInstall re-reading
+            // the same file, say). Only a different value is an edit to keep; the same clear value is read again
+            // and sealed, since an unchanged delivery of it will not call the owner again.
+            for (int attempt = 1;; attempt++) {
+                Configuration[] found = admin.listConfigurations("(service.pid=" + pid + ")");
+                if (found == null || found.length == 0) {
+                    return new Sealing(Outcome.NOT_FOUND, key, source, null);
+                }
+                Configuration configuration = found[0];
+                long changes = configuration.getChangeCount();
+                Dictionary<String, Object> updated = configuration.getProperties();
+                if (updated == null) {
+                    return new Sealing(Outcome.NOT_FOUND, key, source, null);
+                }
+                if (!clear.equals(String.valueOf(updated.get(key)))) {
+                    return new Sealing(Outcome.CHANGED_MEANWHILE, key, source, null);
+                }
+                updated.put(key, vault.seal(clear));
+                if (configuration.getChangeCount() == changes) {
+                    configuration.update(updated);
+                    return new Sealing(Outcome.SEALED, key, source, null);
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    return new Sealing(Outcome.CHANGED_MEANWHILE, key, source, null);
+                }
             }
-            Configuration configuration = found[0];
-            long changes = configuration.getChangeCount();
-            Dictionary<String, Object> updated = configuration.getProperties();
-            if (!clear.equals(String.valueOf(updated.get(key)))) {
-                return new Sealing(Outcome.CHANGED_MEANWHILE, key, source, null);
-            }
-            updated.put(key, vault.seal(clear));
-            if (configuration.getChangeCount() != changes) {
-                return new Sealing(Outcome.CHANGED_MEANWHILE, key, source, null);
-            }
-            configuration.update(updated);
-            return new Sealing(Outcome.SEALED, key, source, null);
         } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
             return new Sealing(Outcome.FAILED, key, source, e.toString());
         }
     }
+
+    /** Reads of a configuration that keeps changing under us (with the same clear value) before giving up. */
+    static final int MAX_ATTEMPTS = 5;
 }

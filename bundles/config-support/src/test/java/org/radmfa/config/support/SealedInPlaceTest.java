@@ -101,10 +101,49 @@ class SealedInPlaceTest {
     void aConfigurationChangedWhileSealingIsNotOverwritten() {
         OneConfiguration config = new OneConfiguration();
         config.properties.put("secret", "s3cret");
-        config.onRead = () -> config.changeCount++; // someone else updates it between our read and our write
+        config.onRead = () -> { // someone else writes a new secret between our read and our write
+            config.changeCount++;
+            config.properties.put("secret", "{aes-gcm}wen");
+        };
         SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
         assertEquals(Outcome.CHANGED_MEANWHILE, sealing.outcome());
         assertEquals(List.of(), config.updates);
+    }
+
+    /**
+     * FileInstall may write the very same file again between our read and our write: the configuration changed, its
+     * secret did not, and ConfigurationAdmin's delivery of it changes nothing for the owner, so nobody would seal it
+     * later. It is read again and sealed.
+     */
+    @Test
+    void theSameClearValueRewrittenWhileSealingIsSealedOnTheNextRead() {
+        OneConfiguration config = new OneConfiguration();
+        config.properties.put("secret", "s3cret");
+        int[] rewrites = {2};
+        config.onRead = () -> {
+            if (rewrites[0]-- > 0) {
+                config.changeCount++;
+            }
+        };
+        SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+        assertEquals(Outcome.SEALED, sealing.outcome());
+        assertEquals(1, config.updates.size());
+        assertEquals("{aes-gcm}terc3s", config.updates.get(0).get("secret"));
+    }
+
+    @Test
+    void aConfigurationThatNeverStopsChangingIsLeftAfterSomeAttempts() {
+        OneConfiguration config = new OneConfiguration();
+        config.properties.put("secret", "s3cret");
+        int[] reads = {0};
+        config.onRead = () -> {
+            reads[0]++;
+            config.changeCount++;
+        };
+        SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+        assertEquals(Outcome.CHANGED_MEANWHILE, sealing.outcome());
+        assertEquals(List.of(), config.updates);
+        assertEquals(SealedInPlace.MAX_ATTEMPTS, reads[0]);
     }
 
     @Test
