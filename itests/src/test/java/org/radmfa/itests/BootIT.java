@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -83,9 +85,16 @@ public class BootIT extends RadmfaTestSupport {
 
         Configuration client = awaitConfiguration("org.radmfa.client~demo");
         assertEquals("org.radmfa.client", client.getFactoryPid());
-        // The demo's secret, given in clear by the feature, rests sealed by the vault once the client is read.
-        Await.until("the demo client's secret sealed", Duration.ofSeconds(30),
-                () -> String.valueOf(client.getProperties().get("secret")).startsWith("{aes-gcm}"));
+        // The demo's secret, given in clear by the feature, rests sealed by the vault once the client is read. Looked
+        // up afresh each time: a Configuration object listed once may be one ConfigurationAdmin never updates.
+        try {
+            Await.until("the demo client's secret sealed", Duration.ofSeconds(30),
+                    () -> demoSecretState().startsWith("sealed"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the configuration holds " + demoSecretState()
+                    + "; the object listed first holds " + secretState(client) + "; karaf.log about clients:\n"
+                    + karafLogLines("client"), e);
+        }
     }
 
     @Test
@@ -309,6 +318,32 @@ public class BootIT extends RadmfaTestSupport {
             case Bundle.STARTING: return "STARTING";
             case Bundle.STOPPING: return "STOPPING";
             default: return "UNINSTALLED";
+        }
+    }
+
+    /** "sealed", "clear" or "none", and the change count: never the secret itself. */
+    private String demoSecretState() {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=org.radmfa.client~demo)");
+            return found == null ? "no configuration" : secretState(found[0]);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static String secretState(Configuration configuration) {
+        Object secret = configuration.getProperties() == null ? null : configuration.getProperties().get("secret");
+        String state = secret == null ? "none" : String.valueOf(secret).startsWith("{aes-gcm}") ? "sealed" : "clear";
+        return state + " (change count " + configuration.getChangeCount() + ")";
+    }
+
+    private static String karafLogLines(String containing) {
+        try {
+            return Files.readAllLines(Path.of(System.getProperty("karaf.data"), "log", "karaf.log")).stream()
+                    .filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains(containing))
+                    .collect(Collectors.joining("\n"));
+        } catch (java.io.IOException e) {
+            return "(cannot read karaf.log: " + e + ")";
         }
     }
 

@@ -72,6 +72,27 @@ public abstract class RadmfaTestSupport {
      * radmfa command ACL lets no session without roles run anything) and returns what it printed.
      */
     protected String shell(String command) throws Exception {
+        // Karaf's shell extender registers a bundle's commands a moment after the bundle starts, and a test may
+        // begin before that (seen under load): a command not found yet is waited for, a while.
+        long deadline = System.nanoTime() + COMMAND_REGISTRATION_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return shellOnce(command);
+            } catch (Exception e) {
+                Throwable thrown = e instanceof java.security.PrivilegedActionException && e.getCause() != null
+                        ? e.getCause() : e;
+                if (!thrown.getClass().getName().endsWith("CommandNotFoundException")
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static final java.time.Duration COMMAND_REGISTRATION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private String shellOnce(String command) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
         javax.security.auth.Subject administrator = new javax.security.auth.Subject();
