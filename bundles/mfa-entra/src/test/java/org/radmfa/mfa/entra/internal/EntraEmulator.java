@@ -477,6 +477,15 @@ public final class EntraEmulator implements AutoCloseable {
             executor.shutdownNow();
         }
         holds.shutdownNow();
+        // Its key stores live as long as it does: nothing of a test run stays in the temporary directory.
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (java.io.IOException e) {
+            System.err.println("entra-emulator: cannot remove " + directory + ": " + e);
+        }
     }
 
     private void handle(EmulatorExchange exchange) {
