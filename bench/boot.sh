@@ -79,6 +79,8 @@ say "start to first Access-Accept: first start $(value first_accept_s "$WORK/fir
     "($(value cpu_s "$WORK/first.txt") s CPU); with data/ kept: $(for ((i = 1; i <= RESTARTS; i++)); do
         printf '%s s (%s s CPU) ' "$(value first_accept_s "$WORK/restart-$i.txt")" "$(value cpu_s "$WORK/restart-$i.txt")"; done)"
 say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads"
+ARCHIVE=$(ls "$KARAF_HOME"/data/cds/*.jsa 2>/dev/null | head -n 1 || true)
+[[ -n "$ARCHIVE" ]] && say "class-data archive (data/cds): $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB ($(basename "$ARCHIVE"))"
 if [[ "$NMT" == 1 ]]; then
     jcmd "$PID" VM.native_memory summary scale=MB \
         | awk '/^Total:/ || /^-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Native Memory Tracking|Arena Chunk|Metaspace)/' \
