@@ -73,6 +73,16 @@ class SealedInPlaceTest {
         }
     }
 
+    private static OneConfiguration withClearSecret() {
+        OneConfiguration config = new OneConfiguration();
+        config.properties.put("secret", "s3cret");
+        return config;
+    }
+
+    private static SealedInPlace.Sealing sealClearSecret(OneConfiguration config) {
+        return SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+    }
+
     @Test
     void aClearValueIsSealedInPlaceAndReported() {
         OneConfiguration config = new OneConfiguration();
@@ -99,13 +109,12 @@ class SealedInPlaceTest {
 
     @Test
     void aConfigurationChangedWhileSealingIsNotOverwritten() {
-        OneConfiguration config = new OneConfiguration();
-        config.properties.put("secret", "s3cret");
+        OneConfiguration config = withClearSecret();
         config.onRead = () -> { // someone else writes a new secret between our read and our write
             config.changeCount++;
             config.properties.put("secret", "{aes-gcm}wen");
         };
-        SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+        SealedInPlace.Sealing sealing = sealClearSecret(config);
         assertEquals(Outcome.CHANGED_MEANWHILE, sealing.outcome());
         assertEquals(List.of(), config.updates);
     }
@@ -117,15 +126,14 @@ class SealedInPlaceTest {
      */
     @Test
     void theSameClearValueRewrittenWhileSealingIsSealedOnTheNextRead() {
-        OneConfiguration config = new OneConfiguration();
-        config.properties.put("secret", "s3cret");
+        OneConfiguration config = withClearSecret();
         int[] rewrites = {2};
         config.onRead = () -> {
             if (rewrites[0]-- > 0) {
                 config.changeCount++;
             }
         };
-        SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+        SealedInPlace.Sealing sealing = sealClearSecret(config);
         assertEquals(Outcome.SEALED, sealing.outcome());
         assertEquals(1, config.updates.size());
         assertEquals("{aes-gcm}terc3s", config.updates.get(0).get("secret"));
@@ -133,14 +141,13 @@ class SealedInPlaceTest {
 
     @Test
     void aConfigurationThatNeverStopsChangingIsLeftAfterSomeAttempts() {
-        OneConfiguration config = new OneConfiguration();
-        config.properties.put("secret", "s3cret");
+        OneConfiguration config = withClearSecret();
         int[] reads = {0};
         config.onRead = () -> {
             reads[0]++;
             config.changeCount++;
         };
-        SealedInPlace.Sealing sealing = SealedInPlace.seal(config.admin(), PID, "secret", "s3cret", VAULT, SOURCE);
+        SealedInPlace.Sealing sealing = sealClearSecret(config);
         assertEquals(Outcome.CHANGED_MEANWHILE, sealing.outcome());
         assertEquals(List.of(), config.updates);
         assertEquals(SealedInPlace.MAX_ATTEMPTS, reads[0]);
