@@ -4,8 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.karaf.features.Feature;
@@ -92,8 +89,7 @@ public class BootIT extends RadmfaTestSupport {
                     () -> demoSecretState().startsWith("sealed"));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the configuration holds " + demoSecretState()
-                    + "; the object listed first holds " + secretState(client) + "; karaf.log about clients:\n"
-                    + karafLogLines("client"), e);
+                    + "; the object listed first holds " + secretState(client), e);
         }
     }
 
@@ -323,12 +319,8 @@ public class BootIT extends RadmfaTestSupport {
 
     /** "sealed", "clear" or "none", and the change count: never the secret itself. */
     private String demoSecretState() {
-        try {
-            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=org.radmfa.client~demo)");
-            return found == null ? "no configuration" : secretState(found[0]);
-        } catch (Exception e) {
-            return e.toString();
-        }
+        Configuration found = listed("org.radmfa.client~demo");
+        return found == null ? "no configuration" : secretState(found);
     }
 
     private static String secretState(Configuration configuration) {
@@ -337,26 +329,18 @@ public class BootIT extends RadmfaTestSupport {
         return state + " (change count " + configuration.getChangeCount() + ")";
     }
 
-    private static String karafLogLines(String containing) {
-        try {
-            return Files.readAllLines(Path.of(System.getProperty("karaf.data"), "log", "karaf.log")).stream()
-                    .filter(line -> line.toLowerCase(java.util.Locale.ROOT).contains(containing))
-                    .collect(Collectors.joining("\n"));
-        } catch (java.io.IOException e) {
-            return "(cannot read karaf.log: " + e + ")";
-        }
+    private Configuration awaitConfiguration(String pid) {
+        Await.until("configuration " + pid + " in ConfigurationAdmin", TIMEOUT, () -> listed(pid) != null);
+        return listed(pid);
     }
 
-    private Configuration awaitConfiguration(String pid) {
-        Function<String, Configuration> lookup = p -> {
-            try {
-                Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + p + ")");
-                return found == null ? null : found[0];
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        Await.until("configuration " + pid + " in ConfigurationAdmin", TIMEOUT, () -> lookup.apply(pid) != null);
-        return lookup.apply(pid);
+    /** The configuration as ConfigurationAdmin lists it now, or null. */
+    private Configuration listed(String pid) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
+            return found == null ? null : found[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

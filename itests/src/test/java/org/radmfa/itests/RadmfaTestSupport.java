@@ -51,6 +51,9 @@ public abstract class RadmfaTestSupport {
     /** The directory tests write what they leave behind to, in the test JVM and inside Karaf. */
     private static final String ITEST_DIR = "radmfa.itest.dir";
 
+    /** How long {@link #shell} waits for a command Karaf's shell extender has not registered yet. */
+    private static final java.time.Duration COMMAND_REGISTRATION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     /** A failed test inside Karaf leaves Karaf's log beside the reports: what CI saw is then there to read. */
     @org.junit.Rule
     public final KarafLogOnFailure karafLogOnFailure = new KarafLogOnFailure();
@@ -89,8 +92,6 @@ public abstract class RadmfaTestSupport {
             }
         }
     }
-
-    private static final java.time.Duration COMMAND_REGISTRATION_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private String shellOnce(String command) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 public final class SealedInPlace {
     /** Prefix of a value sealed by the appliance's {@link SecretVault}. */
     public static final String SEALED = "{aes-gcm}";
+    /** Reads of a configuration that keeps changing under us (with the same clear value) before giving up. */
+    static final int MAX_ATTEMPTS = 5;
 
     /** What happened to the value. */
     public enum Outcome {
@@ -100,7 +102,4 @@ public final class SealedInPlace {
             return new Sealing(Outcome.FAILED, key, source, e.toString());
         }
     }
-
-    /** Reads of a configuration that keeps changing under us (with the same clear value) before giving up. */
-    static final int MAX_ATTEMPTS = 5;
 }
