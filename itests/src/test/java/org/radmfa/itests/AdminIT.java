@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 
 import javax.inject.Inject;
 
 import org.junit.Test;
+import org.osgi.service.cm.Configuration;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -218,6 +220,80 @@ public class AdminIT extends RadmfaTestSupport {
         } finally {
             policyAdmin.remove(PolicyKind.NETWORK, "admin-it deny");
         }
+    }
+
+    /**
+     * What the Felix web console's Configuration page, a cluster peer or the vault do: change a file-backed
+     * configuration through ConfigurationAdmin alone. Its etc/ file follows (radmfa-config-support's write-back;
+     * FileInstall's own is off), comments kept, so that the change survives a restart.
+     */
+    @Test
+    public void aChangeMadeInConfigurationAdminAloneReachesItsFile() throws Exception {
+        Path file = etc().resolve("org.radmfa.itest.writeback.cfg");
+        Files.writeString(file, "# written by AdminIT\ncolour = blue\n");
+        try {
+            Configuration configuration = awaitFileInstalled("org.radmfa.itest.writeback", "colour", "blue");
+            Dictionary<String, Object> changed = configuration.getProperties();
+            changed.put("colour", "green");
+            configuration.update(changed);
+            // Written before update returned: no wait.
+            assertEquals("# written by AdminIT\ncolour = green\n", Files.readString(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * FileInstall reads a changed file, then compares it with ConfigurationAdmin: a change made in between (the admin
+     * services write the file, then ConfigurationAdmin) had it apply its older read over the newer change, which the
+     * next read-modify-write (a policy moved twice) then started from. The file as it is now is applied again at once.
+     */
+    @Test
+    public void anOlderReadFileInstallAppliesIsReplacedByTheFileAtOnce() throws Exception {
+        Path file = etc().resolve("org.radmfa.itest.catchup.cfg");
+        Files.writeString(file, "colour = blue\n");
+        try {
+            Configuration configuration = awaitFileInstalled("org.radmfa.itest.catchup", "colour", "blue");
+            Dictionary<String, Object> older = configuration.getProperties();
+            // A change as the admin services make it: the file first, then ConfigurationAdmin.
+            Files.writeString(file, "colour = green\n");
+            Dictionary<String, Object> newer = configuration.getProperties();
+            newer.put("colour", "green");
+            configuration.update(newer);
+            // FileInstall applying what it read before that change, in its own thread.
+            Exception[] failure = {null};
+            Thread fileInstall = new Thread(() -> {
+                try {
+                    configuration.update(older);
+                } catch (java.io.IOException e) {
+                    failure[0] = e;
+                }
+            }, "fileinstall-" + etc());
+            fileInstall.start();
+            fileInstall.join();
+            assertNull(failure[0]);
+
+            assertEquals("green", configurationAdmin.listConfigurations("(service.pid=org.radmfa.itest.catchup)")[0]
+                    .getProperties().get("colour"));
+            assertEquals("colour = green\n", Files.readString(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private Configuration awaitFileInstalled(String pid, String key, String value) {
+        Configuration[] found = {null};
+        Await.until(pid + " read by FileInstall with " + key + " = " + value, TIMEOUT, () -> {
+            try {
+                Configuration[] listed = configurationAdmin.listConfigurations("(service.pid=" + pid + ")");
+                found[0] = listed == null ? null : listed[0];
+            } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException e) {
+                return false;
+            }
+            return found[0] != null && found[0].getProperties() != null
+                    && value.equals(found[0].getProperties().get(key));
+        });
+        return found[0];
     }
 
     /**

@@ -147,6 +147,8 @@ public abstract class RadmfaTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(tcp[1])),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(tcp[2])),
+                // As the assembly: radmfa-config-support writes configurations back to etc/, not FileInstall.
+                editConfigurationFilePut("etc/config.properties", "felix.fileinstall.enableConfigSave", "false"),
                 // RADIUS on free UDP ports.
                 editConfigurationFilePut("etc/org.radmfa.transport.cfg", "authPort", String.valueOf(udp[0])),
                 editConfigurationFilePut("etc/org.radmfa.transport.cfg", "acctPort", String.valueOf(udp[1])),

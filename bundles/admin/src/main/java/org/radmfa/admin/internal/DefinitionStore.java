@@ -3,10 +3,8 @@ package org.radmfa.admin.internal;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -20,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import org.apache.felix.utils.properties.TypedProperties;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -30,6 +27,7 @@ import org.radmfa.api.admin.InvalidDefinitionException;
 import org.radmfa.api.admin.UnknownDefinitionException;
 import org.radmfa.api.config.ConfigReader;
 import org.radmfa.api.config.InvalidConfigurationException;
+import org.radmfa.config.support.ConfigFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +126,7 @@ final class DefinitionStore {
             Hashtable<String, Object> dictionary = new Hashtable<>(properties);
             if (etc != null) {
                 File file = etc.resolve(factoryPid + "-" + alias + ".cfg").toFile().getAbsoluteFile();
-                writeFile(file, properties);
+                ConfigFiles.write(file, properties, null);
                 dictionary.put(FILE_PROPERTY, file.toURI().toString());
             }
             // The same named configuration FileInstall makes of that file, so that whichever of the two comes
@@ -155,7 +153,7 @@ final class DefinitionStore {
             }
             Hashtable<String, Object> dictionary = new Hashtable<>(kept);
             if (existing.fileUri() != null) {
-                writeFile(new File(URI.create(existing.fileUri())), kept);
+                ConfigFiles.write(new File(URI.create(existing.fileUri())), kept, null);
                 dictionary.put(FILE_PROPERTY, existing.fileUri());
             }
             configuration.update(dictionary);
@@ -190,52 +188,6 @@ final class DefinitionStore {
         } catch (InvalidSyntaxException e) {
             throw new IOException(e);
         }
-    }
-
-    /**
-     * Writes the file next to its final name and moves it into place in one step, so that FileInstall, which polls
-     * {@code etc/}, never reads half a file. Keys the definition no longer has are removed; comments stay.
-     */
-    private static void writeFile(File file, Map<String, String> properties) throws IOException {
-        TypedProperties content = loadSettled(file);
-        for (String key : new HashSet<>(content.keySet())) {
-            if (!properties.containsKey(key)) {
-                content.remove(key);
-            }
-        }
-        properties.forEach(content::put);
-        // ".cfg.tmp" is outside FileInstall's filter (*.cfg, *.config).
-        File temporary = new File(file.getParentFile(), "." + file.getName() + ".tmp");
-        content.save(temporary);
-        try {
-            Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * The file as it stands, comments included. FileInstall writes a changed configuration back to its file in place
-     * (truncate, then write), so a read at that moment sees it empty; writing that back would lose the operator's
-     * comments. Every definition has a {@code name}: a file without one is read again, for at most a second.
-     */
-    private static TypedProperties loadSettled(File file) throws IOException {
-        TypedProperties content = new TypedProperties();
-        for (int attempt = 0; attempt < 40 && file.isFile(); attempt++) {
-            content = new TypedProperties();
-            content.load(file);
-            if (content.containsKey("name")) {
-                break;
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while " + file + " was being written", e);
-            }
-        }
-        return content;
     }
 
     /** A file name part made of the name: lower case letters, digits, '.', '_' and '-'; unused so far. */
