@@ -118,7 +118,8 @@ public final class ConfigFileWriteBack implements SynchronousConfigurationListen
             return;
         }
         Map<String, Object> content = ConfigFiles.read(found.file(), variables);
-        if (!ConfigFiles.holds(content, found.properties())) {
+        // Empty: being rewritten in place right now (an editor); FileInstall reads it again once it is written.
+        if (!content.isEmpty() && !ConfigFiles.holds(content, found.properties())) {
             Hashtable<String, Object> current = new Hashtable<>(content);
             current.put(FILE_PROPERTY, found.properties().get(FILE_PROPERTY));
             found.configuration().update(current);

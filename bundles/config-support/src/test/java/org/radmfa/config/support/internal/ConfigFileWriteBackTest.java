@@ -124,6 +124,17 @@ class ConfigFileWriteBackTest {
     }
 
     @Test
+    void aFileFoundEmptyWhileAnEditorRewritesItIsLeftToFileInstall() throws Exception {
+        Path file = Files.writeString(etc.resolve("org.radmfa.client-gw.cfg"), "");
+        ConfigFileWriteBack writeBack = new ConfigFileWriteBack(configurationAdmin(file, "clear"), true,
+                name -> null);
+
+        deliverIn(ConfigFileWriteBack.FILE_INSTALL_THREAD_PREFIX + etc, writeBack);
+
+        assertEquals(List.of(), updates, "an empty read is not applied over the configuration");
+    }
+
+    @Test
     void nothingIsWrittenWhereFileInstallWritesBackItself() throws Exception {
         Path file = file();
         ConfigFileWriteBack writeBack = new ConfigFileWriteBack(configurationAdmin(file, "{aes-gcm}sealed"), false,
