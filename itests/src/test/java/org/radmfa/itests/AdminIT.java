@@ -297,8 +297,8 @@ public class AdminIT extends RadmfaTestSupport {
     }
 
     /**
-     * The file once it holds every text: FileInstall writes a changed configuration back to its file in place, so a
-     * read at that moment may see it empty.
+     * The file once it holds every text. Written whole before the admin call returns in the appliance; waited for
+     * all the same, since on a Karaf that keeps FileInstall's own write-back a read can catch the file mid-rewrite.
      */
     static String settled(Path file, String... texts) {
         String[] content = {""};
