@@ -223,9 +223,9 @@ public class AdminIT extends RadmfaTestSupport {
     }
 
     /**
-     * What the Felix web console's Configuration page, a cluster peer or the vault do: change a file-backed
-     * configuration through ConfigurationAdmin alone. Its etc/ file follows (radmfa-config-support's write-back;
-     * FileInstall's own is off), comments kept, so that the change survives a restart.
+     * What a cluster peer or the vault do: change a file-backed configuration through ConfigurationAdmin alone. Its
+     * etc/ file follows (radmfa-config-support's write-back; FileInstall's own is off), comments kept, so that the
+     * change survives a restart.
      */
     @Test
     public void aChangeMadeInConfigurationAdminAloneReachesItsFile() throws Exception {

@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a configuration changed through ConfigurationAdmin (the admin services, the vault sealing a secret, the
- * Felix web console's Configuration page, a cluster peer) back to the etc/ file it came from, in place of FileInstall's
- * own write-back, which the appliance turns off ({@code felix.fileinstall.enableConfigSave=false}).
+ * Writes a configuration changed through ConfigurationAdmin (the admin services, the vault sealing a secret, a cluster
+ * peer) back to the etc/ file it came from, in place of FileInstall's own write-back, which the appliance turns off
+ * ({@code felix.fileinstall.enableConfigSave=false}).
  *
  * <p>FileInstall (3.7.4) writes back later, on ConfigurationAdmin's event thread, truncating the file and writing it in
  * place; its poller, which reads etc/ every second, could read the file in between and apply an older content over a
