@@ -179,7 +179,7 @@ load_java() {
     echo "RESULT name=$name-warmup failed=$(value warmup_failed "$out/result.txt")" > "$out-warmup/result.txt"
     cat "$out/result.txt"
 }
-uses_java() { [[ "$GENERATOR" == java && "$1" != peap ]]; }
+uses_java() { [[ "$GENERATOR" == java ]]; }
 
 value() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1; }
 

@@ -35,8 +35,8 @@ import org.radmfa.radius.codec.Verification;
 
 /**
  * EAP logins against a RADIUS server as fast as it answers them: {@code --conversations} threads, each a NAS and a
- * supplicant in one with its own UDP socket, run whole EAP conversations one after another (EAP-MSCHAPv2 or EAP-TLS)
- * for {@code --warmup-seconds}, unmeasured, then for {@code --seconds}. A login counts only when it
+ * supplicant in one with its own UDP socket, run whole EAP conversations one after another (EAP-MSCHAPv2, EAP-TLS or
+ * PEAP-MSCHAPv2) for {@code --warmup-seconds}, unmeasured, then for {@code --seconds}. A login counts only when it
  * ends in an Access-Accept carrying EAP-Success whose MS-MPPE-Recv-Key and MS-MPPE-Send-Key are the keys the peer
  * derived itself, every response authenticator and Message-Authenticator verified on the way; anything else is a
  * failure, counted with its reason. Prints one {@code RESULT} line: logins, failures, logins per second, the server's
@@ -72,7 +72,12 @@ public final class EapLoadGenerator {
         this.peers = switch (options.method()) {
             case "mschapv2" -> () -> new MsChapV2Peer(options.user(), options.password(), random);
             case "tls" -> () -> new EapTlsPeer(identity);
-            default -> throw new IllegalArgumentException("--method: mschapv2 or tls");
+            case "peap" -> {
+                EapTlsPeer.Identity serverTrust = new EapTlsPeer.Identity(identity.crypto(), identity.ca(), null, null);
+                yield () -> new PeapPeer(serverTrust, options.user(),
+                        new MsChapV2Peer(options.user(), options.password(), random));
+            }
+            default -> throw new IllegalArgumentException("--method: mschapv2, tls or peap");
         };
     }
 
@@ -294,7 +299,7 @@ public final class EapLoadGenerator {
     private static EapTlsPeer.Identity identity(Options options, SecureRandom random)
             throws IOException, GeneralSecurityException {
         if (options.ca() == null) {
-            throw new IllegalArgumentException("--ca is needed for tls");
+            throw new IllegalArgumentException("--ca is needed for tls and peap");
         }
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         X509Certificate ca;
@@ -387,7 +392,7 @@ public final class EapLoadGenerator {
 
     static String usage() {
         return """
-                usage: java -cp radmfa-bench.jar org.radmfa.bench.eap.EapLoadGenerator --method mschapv2|tls
+                usage: java -cp radmfa-bench.jar org.radmfa.bench.eap.EapLoadGenerator --method mschapv2|tls|peap
                   --host H --port P --secret S --user U --password PW
                   [--ca ca.pem] [--certificate client.pem --key client.key (PKCS#8, unencrypted)]
                   [--conversations 32] [--warmup-seconds 5] [--seconds 20] [--timeout-ms 3000]

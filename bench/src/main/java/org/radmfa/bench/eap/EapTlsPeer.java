@@ -31,7 +31,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * by an empty packet. It checks that the server's certificate was issued by the given CA, presents its own when asked,
  * and derives the MSK the Access-Accept's MS-MPPE keys must carry.
  */
-final class EapTlsPeer implements EapMethodPeer {
+class EapTlsPeer implements EapMethodPeer {
     static final int TYPE = 13;
     /** wpa_supplicant's default fragment_size. */
     static final int FRAGMENT_SIZE = 1398;
@@ -43,7 +43,7 @@ final class EapTlsPeer implements EapMethodPeer {
     record Identity(JcaTlsCrypto crypto, X509Certificate ca, X509Certificate certificate, PrivateKey key) {
     }
 
-    private final TlsClientProtocol tls = new TlsClientProtocol();
+    protected final TlsClientProtocol tls = new TlsClientProtocol();
     private final Client client;
     private final ByteArrayOutputStream incoming = new ByteArrayOutputStream();
     private byte[] outgoing;
@@ -58,8 +58,13 @@ final class EapTlsPeer implements EapMethodPeer {
         return TYPE;
     }
 
+    /** The low bits of the flags octet: PEAP's version; none in EAP-TLS. */
+    protected int versionBits() {
+        return 0;
+    }
+
     @Override
-    public byte[] respond(byte[] data) throws IOException, GeneralSecurityException {
+    public final byte[] respond(byte[] data) throws IOException, GeneralSecurityException {
         if (data.length < 1) {
             throw new IOException("an EAP-TLS request without its flags");
         }
@@ -84,8 +89,13 @@ final class EapTlsPeer implements EapMethodPeer {
         if (records.length > 0) {
             tls.offerInput(records);
         }
+        afterInput();
         byte[] output = drainOutput();
         return output.length > 0 ? startSending(output) : acknowledgement();
+    }
+
+    /** What PEAP does with what came out of the tunnel; nothing in EAP-TLS. */
+    protected void afterInput() throws IOException, GeneralSecurityException {
     }
 
     /** RFC 5216 section 2.3: Key_Material = TLS-PRF-128(master secret, "client EAP encryption", randoms); MSK first. */
@@ -110,7 +120,7 @@ final class EapTlsPeer implements EapMethodPeer {
         boolean more = size < remaining;
         int header = first && more ? 5 : 1;
         byte[] packet = new byte[header + size];
-        packet[0] = (byte) ((more ? FLAG_MORE : 0) | (header == 5 ? FLAG_LENGTH : 0));
+        packet[0] = (byte) (versionBits() | (more ? FLAG_MORE : 0) | (header == 5 ? FLAG_LENGTH : 0));
         if (header == 5) {
             int total = outgoing.length;
             packet[1] = (byte) (total >>> 24);
@@ -127,7 +137,7 @@ final class EapTlsPeer implements EapMethodPeer {
     }
 
     private byte[] acknowledgement() {
-        return new byte[] {0};
+        return new byte[] {(byte) versionBits()};
     }
 
     private byte[] drainOutput() {
