@@ -1,5 +1,6 @@
 package org.radmfa.eap.tls.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,16 +18,21 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 
 import org.bouncycastle.tls.DigitallySigned;
+import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureScheme;
 import org.bouncycastle.tls.crypto.Tls13Verifier;
+import org.bouncycastle.tls.crypto.TlsAgreement;
 import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsStreamVerifier;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.radmfa.testsupport.TestPki;
 
 /**
@@ -59,6 +65,22 @@ class EapTlsCryptoTest {
         byte[] signature = signRsaPssSha256(TestPki.privateKey(store), "one".getBytes(StandardCharsets.UTF_8));
         assertFalse(verifies(EapTlsCrypto.create(), pki.certificate("demo").getEncoded(), signature,
                 "another".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * BouncyCastle's provider makes the ephemeral keys; a peer on the JDK's providers alone must agree on the same
+     * secret over every group a client may choose (and the JDK's shares must be accepted).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {NamedGroup.x25519, NamedGroup.x448, NamedGroup.secp256r1, NamedGroup.secp384r1})
+    void theKeyExchangeAgreesWithAPeerOnTheJdksProviders(int group) throws Exception {
+        TlsAgreement appliance = EapTlsCrypto.create().createECDomain(new TlsECConfig(group)).createECDH();
+        TlsAgreement peer = new JcaTlsCryptoProvider().create(new SecureRandom())
+                .createECDomain(new TlsECConfig(group)).createECDH();
+        byte[] applianceShare = appliance.generateEphemeral();
+        appliance.receivePeerValue(peer.generateEphemeral());
+        peer.receivePeerValue(applianceShare);
+        assertArrayEquals(peer.calculateSecret().extract(), appliance.calculateSecret().extract());
     }
 
     private static byte[] signRsaPssSha256(PrivateKey key, byte[] data) throws Exception {
