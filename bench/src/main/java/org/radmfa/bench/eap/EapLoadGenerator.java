@@ -191,9 +191,13 @@ public final class EapLoadGenerator {
             if (eap == null || eap.length < 5 || eap[0] != EAP_REQUEST) {
                 throw new IOException("an Access-Challenge without an EAP-Request");
             }
+            int length = (eap[2] & 0xFF) << 8 | (eap[3] & 0xFF);
+            if (length < 5 || length > eap.length) {
+                throw new IOException("an EAP-Request whose Length (" + length + ") disagrees with its EAP-Message");
+            }
             int identifier = eap[1] & 0xFF;
             int type = eap[4] & 0xFF;
-            byte[] data = Arrays.copyOfRange(eap, 5, ((eap[2] & 0xFF) << 8 | (eap[3] & 0xFF)));
+            byte[] data = Arrays.copyOfRange(eap, 5, length);
             state = packet.first(AttributeType.STATE);
             if (type == peer.type()) {
                 methodStarted = true;
@@ -217,9 +221,8 @@ public final class EapLoadGenerator {
         byte[] recv = crypto.unhideMppeKey(recvHidden, answer.requestAuthenticator());
         byte[] send = crypto.unhideMppeKey(sendHidden, answer.requestAuthenticator());
         int half = expected.length / 2;
-        if (!Arrays.equals(recv, 0, recv.length, expected, 0, Math.min(half, recv.length)) || recv.length > half
-                || !Arrays.equals(send, 0, send.length, expected, half, half + Math.min(half, send.length))
-                || send.length > half || recv.length < 16 || send.length < 16) {
+        if (!Arrays.equals(recv, Arrays.copyOfRange(expected, 0, half))
+                || !Arrays.equals(send, Arrays.copyOfRange(expected, half, 2 * half))) {
             throw new IOException("the MS-MPPE keys are not the ones the peer derived");
         }
     }
@@ -396,6 +399,7 @@ public final class EapLoadGenerator {
                   --host H --port P --secret S --user U --password PW
                   [--ca ca.pem] [--certificate client.pem --key client.key (PKCS#8, unencrypted)]
                   [--conversations 32] [--warmup-seconds 5] [--seconds 20] [--timeout-ms 3000]
-                  [--server-pid PID --server-idle-cpu CPU-SECONDS-PER-SECOND] [--name NAME]""";
+                  [--server-pid PID --server-idle-cpu CPU-SECONDS-PER-SECOND] [--name NAME]
+                (java -Deap.debug=true ... prints the first failed login's stack trace)""";
     }
 }
