@@ -210,7 +210,7 @@ measure_all() { # SERVER PORT PID
     IDLE_CPU_PER_S=$(idle_cpu "$3")
     say "$1: idle, it uses $IDLE_CPU_PER_S CPU-seconds per second (subtracted from its CPU per login)"
     for method in $METHODS; do
-        if uses_java "$method"; then
+        if uses_java; then
             say "$1: $method, warm-up ${WARMUP} s, then ${DURATION} s with $PARALLEL EapLoadGenerator logins at once"
             load_java "$1-$method" "$2" "$method" "$DURATION" "$3"
         else
@@ -275,14 +275,16 @@ printf "| %-14s | %-18s | %-12s | %8s | %6s | %13s | %13s | %9s |\n" "method" "s
     "failed" "server CPU ms" "gen CPU ms" "gen CPU %"
 printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n" "----------------" "--------------------" "--------------" "----------" \
     "--------" "---------------" "---------------" "-----------"
+GENERATOR_LABEL=$(uses_java && echo EapLoadGen || echo eapol_test)
 FAILED=0
 RATIOS=""
 for method in $METHODS; do
     for server in freeradius radmfa; do
         f="$WORK/$server-$method/result.txt"
         label=$([[ $server == freeradius ]] && echo "FreeRADIUS $FR_VERSION" || echo radmfa)
-        printf "| %-14s | %-18s | %-12s | %8s | %6s | %13s | %13s | %9s |\n" "$method" "$label" \
-            "$(uses_java "$method" && echo EapLoadGen || echo eapol_test)" "$(value hps "$f")" "$(value failed "$f")" "$(value server_cpu_ms "$f")" "$(value gen_cpu_ms "$f")" "$(value gen_cpu_pct "$f")"
+        printf "| %-14s | %-18s | %-12s | %8s | %6s | %13s | %13s | %9s |\n" "$method" "$label" "$GENERATOR_LABEL" \
+            "$(value hps "$f")" "$(value failed "$f")" "$(value server_cpu_ms "$f")" "$(value gen_cpu_ms "$f")" \
+            "$(value gen_cpu_pct "$f")"
         FAILED=$((FAILED + $(value failed "$f") + $(value failed "$WORK/$server-$method-warmup/result.txt")))
     done
     ratio=$(awk -v a="$(value hps "$WORK/radmfa-$method/result.txt")" \

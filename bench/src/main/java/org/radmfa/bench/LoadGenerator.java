@@ -12,8 +12,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -286,15 +284,15 @@ public final class LoadGenerator {
                         options.name, warm.sent, warm.accepted, warm.lost);
             }
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long cpu0 = processCpuNanos();
+            long cpu0 = CpuTime.ownNanos();
             long threadCpu0 = threads.getCurrentThreadCpuTime();
-            long server0 = serverCpuTicks();
+            long server0 = CpuTime.ticksOf(options.serverPid);
             long t0 = System.nanoTime();
             Tally tally = phase(options.requests, true);
             long wall = System.nanoTime() - t0;
-            long cpu = processCpuNanos() - cpu0;
+            long cpu = CpuTime.ownNanos() - cpu0;
             long threadCpu = threads.getCurrentThreadCpuTime() - threadCpu0;
-            long server1 = serverCpuTicks();
+            long server1 = CpuTime.ticksOf(options.serverPid);
             report(tally, wall, cpu, threadCpu, server0 < 0 || server1 < 0 ? -1 : server1 - server0);
             if (tally.wrong() > 0) {
                 // A wrong answer is a failed check of the server, not a slow figure: the run is not valid.
@@ -646,29 +644,6 @@ public final class LoadGenerator {
 
     private static String fmt(double value, int decimals) {
         return Double.isNaN(value) ? "NaN" : String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    /** CPU time of this whole JVM (event loop, JIT, GC), or -1. */
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
-    }
-
-    /** utime + stime of --server-pid in clock ticks (USER_HZ, 100 on Linux), or -1. */
-    private long serverCpuTicks() {
-        if (options.serverPid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(options.serverPid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // After "pid (comm) ": state is field 3, utime 14, stime 15 (proc(5)).
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     private long nextRandom() {

@@ -471,9 +471,8 @@ public final class MfaCapacity {
     }
 
     private static double ownCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean unix ? unix.getProcessCpuTime() / 1e9 : -1;
+        long nanos = CpuTime.ownNanos();
+        return nanos < 0 ? -1 : nanos / 1e9;
     }
 
     private static void put(Map<String, String> result, String prefix, Sample sample) {

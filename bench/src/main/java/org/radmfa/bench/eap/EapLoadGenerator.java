@@ -1,7 +1,6 @@
 package org.radmfa.bench.eap;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -25,7 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.radmfa.bench.CpuTime;
 import org.radmfa.radius.codec.AttributeType;
 import org.radmfa.radius.codec.PacketBuilder;
 import org.radmfa.radius.codec.PacketCode;
@@ -108,13 +111,13 @@ public final class EapLoadGenerator {
         failures.clear();
         accepted.set(0);
         failed.set(0);
-        long serverBefore = serverCpuTicks();
-        long cpuBefore = processCpuNanos();
+        long serverBefore = CpuTime.ticksOf(options.serverPid());
+        long cpuBefore = CpuTime.ownNanos();
         long t0 = System.nanoTime();
         phase(options.seconds());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double generatorCpu = (processCpuNanos() - cpuBefore) / 1e9;
-        long serverAfter = serverCpuTicks();
+        double generatorCpu = (CpuTime.ownNanos() - cpuBefore) / 1e9;
+        long serverAfter = CpuTime.ticksOf(options.serverPid());
         long ok = accepted.get();
         long bad = failed.get();
         double serverCpu = serverBefore < 0 || serverAfter < 0 ? -1
@@ -309,18 +312,19 @@ public final class EapLoadGenerator {
         try (var in = Files.newInputStream(options.ca())) {
             ca = (X509Certificate) factory.generateCertificate(in);
         }
-        X509Certificate certificate = null;
+        // BouncyCastle's provider: its TLS asks for signature names (SHA256WITHRSAANDMGF1) the JDK's do not have.
+        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider()).create(random);
+        Certificate certificate = null;
         PrivateKey key = null;
         if (options.certificate() != null) {
             try (var in = Files.newInputStream(options.certificate())) {
-                certificate = (X509Certificate) factory.generateCertificate(in);
+                certificate = new Certificate(new TlsCertificate[] {
+                    crypto.createCertificate(factory.generateCertificate(in).getEncoded())});
             }
             key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(options.key(),
                     "PRIVATE KEY")));
         }
-        // BouncyCastle's provider: its TLS asks for signature names (SHA256WITHRSAANDMGF1) the JDK's do not have.
-        return new EapTlsPeer.Identity(new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider()).create(random),
-                ca, certificate, key);
+        return new EapTlsPeer.Identity(crypto, ca, certificate, key);
     }
 
     /** The DER inside a PEM file's block of this label (openssl writes unencrypted PKCS#8 keys so). */
@@ -335,27 +339,6 @@ public final class EapLoadGenerator {
             throw new IOException(file + ": no unencrypted PKCS#8 key (-----BEGIN " + label + "-----)");
         }
         return Base64.getMimeDecoder().decode(text.substring(begin + label.length() + 16, end));
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
-    }
-
-    /** utime + stime of the server in clock ticks (USER_HZ, 100 on Linux), or -1. */
-    private long serverCpuTicks() {
-        if (options.serverPid() <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(options.serverPid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     static Options parse(String[] args) {

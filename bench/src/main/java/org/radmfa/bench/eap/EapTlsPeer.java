@@ -9,16 +9,18 @@ import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
+import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
@@ -39,8 +41,10 @@ class EapTlsPeer implements EapMethodPeer {
     private static final int FLAG_MORE = 0x40;
     private static final int FLAG_START = 0x20;
 
-    /** The certificates and key a peer uses; one per run, shared by every conversation. */
-    record Identity(JcaTlsCrypto crypto, X509Certificate ca, X509Certificate certificate, PrivateKey key) {
+    /**
+     * The CA a peer trusts and, for EAP-TLS, its own certificate and key; one per run, shared by every conversation.
+     */
+    record Identity(JcaTlsCrypto crypto, X509Certificate ca, Certificate certificate, PrivateKey key) {
     }
 
     protected final TlsClientProtocol tls = new TlsClientProtocol();
@@ -56,11 +60,6 @@ class EapTlsPeer implements EapMethodPeer {
     @Override
     public int type() {
         return TYPE;
-    }
-
-    /** The low bits of the flags octet: PEAP's version; none in EAP-TLS. */
-    protected int versionBits() {
-        return 0;
     }
 
     @Override
@@ -120,7 +119,7 @@ class EapTlsPeer implements EapMethodPeer {
         boolean more = size < remaining;
         int header = first && more ? 5 : 1;
         byte[] packet = new byte[header + size];
-        packet[0] = (byte) (versionBits() | (more ? FLAG_MORE : 0) | (header == 5 ? FLAG_LENGTH : 0));
+        packet[0] = (byte) ((more ? FLAG_MORE : 0) | (header == 5 ? FLAG_LENGTH : 0));
         if (header == 5) {
             int total = outgoing.length;
             packet[1] = (byte) (total >>> 24);
@@ -137,7 +136,7 @@ class EapTlsPeer implements EapMethodPeer {
     }
 
     private byte[] acknowledgement() {
-        return new byte[] {(byte) versionBits()};
+        return new byte[] {0}; // flags only; PEAP version 0 has no version bits
     }
 
     private byte[] drainOutput() {
@@ -148,13 +147,12 @@ class EapTlsPeer implements EapMethodPeer {
 
     private static final class Client extends DefaultTlsClient {
         private final Identity identity;
+        private byte[] msk;
 
         Client(Identity identity) {
             super(identity.crypto());
             this.identity = identity;
         }
-
-        private byte[] msk;
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
@@ -183,19 +181,13 @@ class EapTlsPeer implements EapMethodPeer {
                     if (identity.certificate() == null) {
                         return null;
                     }
-                    TlsCertificate own;
-                    try {
-                        own = identity.crypto().createCertificate(identity.certificate().getEncoded());
-                    } catch (java.security.cert.CertificateEncodingException e) {
-                        throw new IOException(e);
-                    }
                     SignatureAndHashAlgorithm algorithm = request.getSupportedSignatureAlgorithms() != null
                             && request.getSupportedSignatureAlgorithms()
                                     .contains(SignatureAndHashAlgorithm.rsa_pss_rsae_sha256)
                             ? SignatureAndHashAlgorithm.rsa_pss_rsae_sha256
-                            : SignatureAndHashAlgorithm.getInstance((short) 4, (short) 1); // sha256, rsa
+                            : SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa);
                     return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), identity.crypto(),
-                            identity.key(), new Certificate(new TlsCertificate[] {own}), algorithm);
+                            identity.key(), identity.certificate(), algorithm);
                 }
             };
         }
