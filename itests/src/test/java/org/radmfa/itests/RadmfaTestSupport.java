@@ -58,6 +58,15 @@ public abstract class RadmfaTestSupport {
     @org.junit.Rule
     public final KarafLogOnFailure karafLogOnFailure = new KarafLogOnFailure();
 
+    /**
+     * Karaf publishes BootFinished once its boot features (here radmfa, radmfa-demo and a test's extras) are
+     * installed. Pax Exam starts a test as soon as its probe bundle is up, which may be before that (PAXEXAM-765):
+     * injecting this makes the test wait, see {@link #onTheCurrentProbe()}.
+     */
+    @Inject
+    @org.ops4j.pax.exam.util.Filter(timeout = 300_000)
+    protected org.apache.karaf.features.BootFinished bootFinished;
+
     @Inject
     protected BundleContext bundleContext;
 
@@ -69,6 +78,25 @@ public abstract class RadmfaTestSupport {
 
     @Inject
     protected org.apache.karaf.shell.api.console.SessionFactory sessionFactory;
+
+    /**
+     * Runs the test again, on the probe as it is now, when the boot features' installation refreshed the probe
+     * while this test waited for {@link #bootFinished}. The probe imports dynamically, so a refresh of a bundle it
+     * had loaded a class from refreshes the probe too, and this instance is then left on a class loader whose
+     * wiring is gone: every class it has not loaded yet is "not found" (seen in CI: {@code javax.security.auth.Subject
+     * not found by PAXEXAM-PROBE}). Pax Exam looks its invoker up again and reruns the test once on a
+     * {@link org.ops4j.pax.exam.RerunTestException}, which is what it is for.
+     */
+    @org.junit.Before
+    public void onTheCurrentProbe() {
+        org.osgi.framework.Bundle probe = org.osgi.framework.FrameworkUtil.getBundle(getClass());
+        org.osgi.framework.wiring.BundleWiring wiring = probe == null ? null
+                : probe.adapt(org.osgi.framework.wiring.BundleWiring.class);
+        if (probe != null && (wiring == null || wiring.getClassLoader() != getClass().getClassLoader())) {
+            throw new org.ops4j.pax.exam.RerunTestException("the probe was refreshed while Karaf installed its boot "
+                    + "features: rerun on the probe as it is now");
+        }
+    }
 
     /**
      * Runs a shell command as the Karaf console would for a logged-in administrator (roles admin and viewer: the
