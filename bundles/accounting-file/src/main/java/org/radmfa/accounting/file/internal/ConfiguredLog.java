@@ -111,13 +111,13 @@ final class ConfiguredLog {
         }
     }
 
-    /** Appends what the line maker makes of the settings; fails at once without a good configuration. */
-    CompletableFuture<Void> append(Function<LogSettings, String> line) {
+    /** Appends what the line maker makes of the settings (UTF-8 text); fails at once without a good configuration. */
+    CompletableFuture<Void> append(Function<LogSettings, byte[]> line) {
         Active current = active;
         if (current == null) {
             return CompletableFuture.failedFuture(new IOException(kind + " file: " + refusal));
         }
-        return current.file().append(() -> line.apply(current.settings()));
+        return current.file().appendBytes(() -> line.apply(current.settings()));
     }
 
     /** "default" for the singleton configuration, else the factory configuration's name; null until configured. */

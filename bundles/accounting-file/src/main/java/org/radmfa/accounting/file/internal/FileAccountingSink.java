@@ -1,5 +1,6 @@
 package org.radmfa.accounting.file.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +112,8 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
 
     @Override
     public CompletionStage<Void> store(AccountingRecord record) {
-        return log.append(settings -> settings.format().format(record, settings.header()));
+        return log.append(settings -> settings.format().format(record, settings.header())
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

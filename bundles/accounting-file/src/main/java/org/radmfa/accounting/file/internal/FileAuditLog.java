@@ -2,6 +2,7 @@ package org.radmfa.accounting.file.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -120,8 +121,9 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth, Audi
 
     @Override
     public void decided(DecisionRecord record) {
-        log.append(settings -> settings.format() == RecordFormat.DTS ? DtsFormat.decision(record, settings.header())
-                : JsonLines.line(record)).whenComplete((ok, failure) -> {
+        log.append(settings -> settings.format() == RecordFormat.DTS
+                ? DtsFormat.decision(record, settings.header()).getBytes(StandardCharsets.UTF_8)
+                : JsonLines.lineBytes(record)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.debug("Decision {} ({}) not written to the audit file: {}", record.id(), record.correlationId(),
                         failure.getMessage());

@@ -65,6 +65,22 @@ class FormatsTest {
         assertEquals("", AuditLine.parse(line.strip().getBytes(StandardCharsets.UTF_8), "f").detail());
     }
 
+    /**
+     * The audit file writes the line's UTF-8 bytes as the generator made them: a character outside the Basic
+     * Multilingual Plane (written as its JSON escape pair) and a lone surrogate half read back as they were.
+     */
+    @Test
+    void auditLineBytesReadBackToTheSameText() throws Exception {
+        String user = "ü\uD83D\uDE00-\uD800x";
+        byte[] line = JsonLines.lineBytes(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", user,
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-1"));
+        assertEquals('\n', line[line.length - 1]);
+        assertEquals(user, AuditLine.parse(java.util.Arrays.copyOf(line, line.length - 1), "f").user());
+        assertEquals(new String(line, StandardCharsets.UTF_8), JsonLines.line(new DecisionRecord("rq-1",
+                Instant.parse("2026-11-25T12:00:00Z"), "gw", user, Decision.reject(ReasonCode.AUTHENTICATION_FAILED,
+                        "", List.of()), 1, "c-1")));
+    }
+
     /** The record of the README's example, element by element as NPS writes its DTS compliant log. */
     @Test
     void dtsEventIsOneLineOfNpsXml() throws Exception {
