@@ -2,6 +2,7 @@ package org.radmfa.policy.internal;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -32,12 +33,18 @@ interface Condition {
     /** NPS "User Groups": the user is a member of at least one of the groups (without case). */
     record UserGroups(Set<String> groups) implements Condition {
         public UserGroups {
-            groups = groups.stream().map(String::toLowerCase).collect(Collectors.toUnmodifiableSet());
+            groups = groups.stream().map(g -> g.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         }
 
         @Override
         public boolean matches(AuthenticationRequest request, User user) {
-            return user.groups().stream().anyMatch(g -> groups.contains(g.toLowerCase()));
+            // A loop, not a stream: checked for every request a policy with this condition sees.
+            for (String group : user.groups()) {
+                if (groups.contains(group.toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
