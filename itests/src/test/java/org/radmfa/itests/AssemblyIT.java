@@ -237,6 +237,15 @@ public class AssemblyIT {
                     + String.join("\n", dropped), List.of(), dropped);
             assertEquals("the first request the RADIUS port took at the " + start.getKey(), "Access-Accept",
                     start.getValue().firstAnswer());
+            // The bundles that answer start from etc/startup.properties, before the features service installs the
+            // rest: a refresh of them by its first deployment would close the port and open it again.
+            Map<String, Long> opened = lines.stream().filter(line -> line.contains("RADIUS authentication listening"))
+                    .map(line -> line.substring(line.indexOf("RADIUS authentication listening")))
+                    .collect(java.util.stream.Collectors.groupingBy(line -> line,
+                            java.util.stream.Collectors.counting()));
+            assertFalse("no RADIUS authentication port opened at the " + start.getKey(), opened.isEmpty());
+            assertTrue("a RADIUS authentication port opened twice at the " + start.getKey() + ": " + opened,
+                    opened.values().stream().allMatch(count -> count == 1));
         }
         // Pax Logging reads its configuration file when it starts: what the first bundles log, before
         // ConfigurationAdmin could deliver it, is in karaf.log too (it was dropped, and a restart's registrations
