@@ -121,12 +121,19 @@ final class ConfigurationAdminConfigs implements LocalConfigs {
     private static void writeFile(File file, Map<String, String> properties) throws IOException {
         java.util.Properties text = new java.util.Properties();
         text.putAll(properties);
-        File temporary = new File(file.getParentFile(), "." + file.getName() + ".tmp");
-        try (java.io.OutputStream out = new java.io.FileOutputStream(temporary)) {
-            text.store(out, "Shared by the radmfa cluster");
+        // A name of this write's own: another writer of the same file (the write-back of radmfa-config-support) moves
+        // only its own temporary file. Not Files.createTempFile: its owner-only permissions would become the file's.
+        java.nio.file.Path temporary = file.toPath().resolveSibling("." + file.getName() + "."
+                + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(temporary)) {
+                text.store(out, "Shared by the radmfa cluster");
+            }
+            java.nio.file.Files.move(temporary, file.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(temporary);
         }
-        java.nio.file.Files.move(temporary.toPath(), file.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private String factoryPidOf(String key) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -109,15 +110,26 @@ public final class ConfigFiles {
         }
     }
 
-    /** ".cfg.tmp" is outside FileInstall's filter (*.cfg, *.config, *.json). */
+    /**
+     * Written whole beside the file, then moved over it. The temporary file's name is this write's own: two writers of
+     * one file (an admin service and the write-back of the configuration it changed) each move their own, whole,
+     * where one shared name let one move the other's away (NoSuchFileException). ".tmp" is outside FileInstall's
+     * filter (*.cfg, *.config, *.json).
+     */
     private static void replace(File file, TypedProperties content) throws IOException {
-        File temporary = new File(file.getAbsoluteFile().getParentFile(), "." + file.getName() + ".tmp");
-        content.save(temporary);
+        // Not Files.createTempFile: its owner-only permissions would become the file's.
+        Path temporary = file.getAbsoluteFile().toPath().resolveSibling("." + file.getName() + "."
+                + java.util.UUID.randomUUID() + ".tmp");
         try {
-            Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            content.save(temporary.toFile());
+            try {
+                Files.move(temporary, file.toPath(), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
         }
     }
 

@@ -70,6 +70,35 @@ class ConfigFilesTest {
                 """, Files.readString(file.toPath()));
     }
 
+    /** An admin service and the write-back of the configuration it changed may write one file at the same time. */
+    @Test
+    void twoWritersOfOneFileEachWriteItWhole() throws Exception {
+        File file = file(FILE_TEXT);
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int writer = 0; writer < 2; writer++) {
+                done.add(writers.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        Map<String, Object> changed = asRead();
+                        changed.put("address", "10.1.255." + (i % 2 == 0 ? 32 : 64) + "/27");
+                        ConfigFiles.write(file, changed, ConfigFilesTest::variable);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> writer : done) {
+                writer.get(); // a writer that lost its temporary file throws here
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        assertTrue(Files.readString(file.toPath()).startsWith("# The gateway's RADIUS client\nname = gw\n"));
+        try (var left = Files.list(etc)) {
+            assertEquals(java.util.List.of(file.toPath()), left.toList(), "no temporary file left behind");
+        }
+    }
+
     @Test
     void whatTheFileAlreadySaysIsNotWritten() throws IOException {
         File file = file(FILE_TEXT);
