@@ -121,8 +121,8 @@ final class ConfigurationAdminConfigs implements LocalConfigs {
     private static void writeFile(File file, Map<String, String> properties) throws IOException {
         java.util.Properties text = new java.util.Properties();
         text.putAll(properties);
-        // A name of this write's own: another writer of the same file (the write-back of radmfa-config-support) moves
-        // only its own temporary file. Not Files.createTempFile: its owner-only permissions would become the file's.
+        // A temporary name of this write's own, as radmfa-config-support's ConfigFiles has: no other writer of etc/
+        // can move it away. Not Files.createTempFile: its owner-only permissions would become the file's.
         java.nio.file.Path temporary = file.toPath().resolveSibling("." + file.getName() + "."
                 + java.util.UUID.randomUUID() + ".tmp");
         try {

@@ -11,7 +11,10 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import org.radmfa.api.audit.AuditedDecision;
 
-/** Reads back one line {@link JsonLines#line(org.radmfa.api.DecisionRecord)} wrote, with Jackson's streaming parser. */
+/**
+ * Reads back one line {@link JsonLines#lineBytes(org.radmfa.api.DecisionRecord)} wrote, with Jackson's streaming
+ * parser.
+ */
 final class AuditLine {
 
     /** A line that is not one whole decision: corrupt, cut short, or of another kind of file. */

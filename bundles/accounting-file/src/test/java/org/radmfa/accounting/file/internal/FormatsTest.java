@@ -72,13 +72,12 @@ class FormatsTest {
     @Test
     void auditLineBytesReadBackToTheSameText() throws Exception {
         String user = "ü\uD83D\uDE00-\uD800x";
-        byte[] line = JsonLines.lineBytes(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", user,
-                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-1"));
+        DecisionRecord record = new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", user,
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-1");
+        byte[] line = JsonLines.lineBytes(record);
         assertEquals('\n', line[line.length - 1]);
         assertEquals(user, AuditLine.parse(java.util.Arrays.copyOf(line, line.length - 1), "f").user());
-        assertEquals(new String(line, StandardCharsets.UTF_8), JsonLines.line(new DecisionRecord("rq-1",
-                Instant.parse("2026-11-25T12:00:00Z"), "gw", user, Decision.reject(ReasonCode.AUTHENTICATION_FAILED,
-                        "", List.of()), 1, "c-1")));
+        assertEquals(new String(line, StandardCharsets.UTF_8), JsonLines.line(record));
     }
 
     /** The record of the README's example, element by element as NPS writes its DTS compliant log. */
