@@ -1,12 +1,10 @@
 package org.radmfa.directory.local.internal;
 
-import java.security.GeneralSecurityException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
-
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * A salted PBKDF2-HMAC-SHA256 password hash in the modular crypt notation that passlib and others use:
@@ -17,7 +15,7 @@ final class PasswordHash {
     static final int DEFAULT_ITERATIONS = 100_000;
     private static final int MIN_ITERATIONS = 10_000;
     private static final int SALT_BYTES = 16;
-    private static final int HASH_BYTES = 32;
+    private static final int HASH_BYTES = Pbkdf2Sha256.LENGTH;
 
     private final int iterations;
     private final byte[] salt;
@@ -71,13 +69,11 @@ final class PasswordHash {
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BYTES * 8);
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every Java 17 runtime", e);
+            return Pbkdf2Sha256.derive(bytes, salt, iterations);
         } finally {
-            spec.clearPassword();
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 
