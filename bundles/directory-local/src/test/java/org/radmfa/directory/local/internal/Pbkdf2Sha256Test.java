@@ -25,12 +25,15 @@ class Pbkdf2Sha256Test {
                 HEX.formatHex(Pbkdf2Sha256.derive(bytes("Password"), bytes("NaCl"), 80_000)));
     }
 
-    /** An empty password, passwords as long as a SHA-256 block and longer (then HMAC hashes the key first), beyond ASCII. */
+    /**
+     * An empty password, passwords as long as a SHA-256 block and longer (then HMAC hashes the key first), and beyond
+     * ASCII.
+     */
     @Test
     void agreesWithTheJdksPbkdf2() throws Exception {
         Random random = new Random(7);
-        String[] passwords = {"", "a", "demo-password", "pässwörd-€-😀", "x".repeat(63), "y".repeat(64), "z".repeat(65),
-                "long ".repeat(40)};
+        String[] passwords = {"", "a", "demo-password", "pässwörd-€-😀", "x".repeat(63), "y".repeat(64),
+                "z".repeat(65), "long ".repeat(40)};
         for (String password : passwords) {
             byte[] salt = new byte[8 + random.nextInt(24)];
             random.nextBytes(salt);
