@@ -547,9 +547,8 @@ public final class LoadGenerator {
         selector = Selector.open();
         Conn c = open(server, 1);
         long started = System.currentTimeMillis();
-        long since = options.sinceEpochMs > 0 ? options.sinceEpochMs : started;
+        long since = options.startCommand == null && options.sinceEpochMs > 0 ? options.sinceEpochMs : started;
         if (options.startCommand != null) {
-            since = started;
             runStartCommand(options.startCommand);
         }
         long deadline = System.nanoTime() + (long) (options.waitAcceptSeconds * NANOS);
