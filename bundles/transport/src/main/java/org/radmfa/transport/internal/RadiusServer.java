@@ -665,11 +665,6 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
         }
         AccountingRecord record = decoder.decodeAccounting("ac-" + Long.toHexString(requestIds.incrementAndGet()),
                 datagram, client, source);
-        if (record == null) {
-            duplicates.forget(key);
-            counters.drop(client.name(), DropReason.UNDECODABLE, source.toString());
-            return;
-        }
         counters.accepted(client.name());
         CompletableFuture<Void> durable = new CompletableFuture<>();
         AtomicInteger failures = new AtomicInteger();

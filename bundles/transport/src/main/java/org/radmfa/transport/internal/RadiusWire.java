@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -176,17 +175,8 @@ final class RadiusWire {
         return values;
     }
 
-    /** A copy of the packet in which the Microsoft attributes of one type are declared of another. */
-    static byte[] relabelledMicrosoft(byte[] packet, int type, int newType) {
-        byte[] copy = packet.clone();
-        for (int sub : microsoftOffsets(packet, type)) {
-            copy[sub] = (byte) newType;
-        }
-        return copy;
-    }
-
     /** Where the Microsoft sub-attributes of this type start. */
-    private static java.util.List<Integer> microsoftOffsets(byte[] packet, int type) {
+    static java.util.List<Integer> microsoftOffsets(byte[] packet, int type) {
         java.util.List<Integer> found = new java.util.ArrayList<>(1);
         int offset = HEADER_LENGTH;
         int size = length(packet);
@@ -210,22 +200,6 @@ final class RadiusWire {
             offset += attributeLength;
         }
         return found;
-    }
-
-    /** A copy of the packet without the attributes at these offsets, its length field set to match. */
-    static byte[] without(byte[] packet, Set<Integer> offsets) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        kept.write(packet, 0, HEADER_LENGTH);
-        int size = length(packet);
-        for (int offset = HEADER_LENGTH; offset < size; offset += packet[offset + 1] & 0xFF) {
-            if (!offsets.contains(offset)) {
-                kept.write(packet, offset, packet[offset + 1] & 0xFF);
-            }
-        }
-        byte[] result = kept.toByteArray();
-        result[2] = (byte) (result.length >> 8);
-        result[3] = (byte) result.length;
-        return result;
     }
 
     /**
@@ -279,15 +253,6 @@ final class RadiusWire {
         byte[] actual = Arrays.copyOfRange(packet, AUTHENTICATOR_OFFSET,
                 AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
         return MessageDigest.isEqual(md5.digest(), actual);
-    }
-
-    /** Sets an Accounting-Request's Request Authenticator (RFC 2866 section 3) for its current content. */
-    static void signAccountingRequest(byte[] packet, byte[] secret) {
-        Arrays.fill(packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH, (byte) 0);
-        MessageDigest md5 = md5();
-        md5.update(packet);
-        md5.update(secret);
-        System.arraycopy(md5.digest(), 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);
     }
 
     /**

@@ -253,6 +253,20 @@ class RadiusServerTest {
         assertSignedResponse(response, request);
     }
 
+    /**
+     * A Vendor-Specific whose sub-attribute says length 0 used to keep TinyRadius's decoder counting forever on the
+     * socket's reading thread, so that nothing that socket read was answered again: now the attribute is ignored
+     * (RFC 6929 section 2.8), the request answered, and so is the next one.
+     */
+    @Test
+    void aVendorSpecificWithASubAttributeOfLengthZeroDoesNotStallTheSocket() throws Exception {
+        byte[] request = signed(RequestDecoderTest.appended(accessRequest(9, "alice", "right", SECRET),
+                "1a0a00000137" + "0100" + "0102"), SECRET);
+        assertEquals(RadiusWire.ACCESS_ACCEPT, exchange(request)[0]);
+        byte[] next = signed(accessRequest(10, "alice", "wrong", SECRET), SECRET);
+        assertEquals(RadiusWire.ACCESS_REJECT, exchange(next)[0]);
+    }
+
     /** Sends a datagram that must be dropped, then a good one: the first answer must be the good one's. */
     private void assertDropped(byte[] bad, InetSocketAddress to, DropReason reason) throws Exception {
         long before = server.counters().drops("loopback", reason);

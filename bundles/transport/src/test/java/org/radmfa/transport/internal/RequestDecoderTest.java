@@ -123,7 +123,8 @@ class RequestDecoderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         request.encodeRequestPacket(out, SECRET);
         byte[] packet = appended(out.toByteArray(), UNDECODABLE);
-        RadiusWire.signAccountingRequest(packet, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        TinyRadiusReferenceDecoder.signAccountingRequest(packet,
+                SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         AccountingRecord record = new RequestDecoder(RadiusDictionary.load()).decodeAccounting("ac-4", packet,
                 GATEWAY, new InetSocketAddress("10.1.255.4", 1813));
         assertNotNull(record);
