@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,7 +132,7 @@ class HostileInputTest {
     @Test
     void aHundredThousandHostileDatagramsLeaveTheServerAnsweringAndItsMemoryBounded() throws Exception {
         List<byte[]> bases = List.of(papRequest(1, "alice", "right-alice"), signed(papRequest(2, "bob", "x")),
-                accountingRequest(), statusServer(), eapIdentity(), eapTlsFragment());
+                accountingRequest(), statusServer(), eapIdentity(), eapTlsFragment(), msChapV2WithVendorAttributes());
         long heapBefore = usedHeapAfterGc();
         Random random = new Random(20261125L);
         int sent = 0;
@@ -230,6 +231,22 @@ class HostileInputTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         request.encodeRequestPacket(out, SECRET);
         return signed(out.toByteArray());
+    }
+
+    /**
+     * MS-CHAPv2 as an RRAS-style gateway sends it: Microsoft Vendor-Specifics, one with two sub-attributes. Mutated,
+     * their sub-attribute lengths reach the decoder (a length of 0 once stalled TinyRadius's).
+     */
+    private static byte[] msChapV2WithVendorAttributes() throws Exception {
+        AccessRequest request = new AccessRequest();
+        request.setUserName("alice");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        request.encodeRequestPacket(out, SECRET);
+        byte[] response = new byte[50];
+        response[0] = 1;
+        return RequestDecoderTest.appended(out.toByteArray(), "1a18" + "00000137" + "0b12" + "5a".repeat(16)
+                + "1a3a" + "00000137" + "1934" + HexFormat.of().formatHex(response)
+                + "1a12" + "00000137" + "0906" + "00000137" + "0a06" + "00000002");
     }
 
     private static byte[] accountingRequest() throws Exception {
