@@ -63,6 +63,15 @@ final class ReplyEncoder {
                 continue;
             }
             try {
+                if (type.getVendorId() <= 0 && (type.getAttributeClass() == RadiusAttribute.class
+                        || type.getAttributeClass() == StringAttribute.class)) {
+                    byte[] bytes = standardTextOrOctets(type, reply.value());
+                    if (!PER_REQUEST.contains(reply.name()) && encoded.size() < MAX_REMEMBERED) {
+                        encoded.put(reply, bytes);
+                    }
+                    out.writeBytes(bytes);
+                    continue;
+                }
                 RadiusAttribute attribute = create(type, reply.value());
                 boolean hidden = type.getVendorId() == RadiusWire.MICROSOFT
                         && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
@@ -82,6 +91,23 @@ final class ReplyEncoder {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A standard attribute of text or octets, as TinyRadius writes it (octets may be given as 0x and hex), without
+     * its attribute object made by reflection: Class and State, new for every answer, are of these types.
+     */
+    private static byte[] standardTextOrOctets(AttributeType type, String value) {
+        byte[] data = type.getAttributeClass() == RadiusAttribute.class && value.startsWith("0x")
+                ? HexFormat.of().parseHex(value.substring(2)) : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (data.length > 253) {
+            throw new IllegalArgumentException("value longer than 253 octets");
+        }
+        byte[] bytes = new byte[data.length + 2];
+        bytes[0] = (byte) type.getTypeCode();
+        bytes[1] = (byte) bytes.length;
+        System.arraycopy(data, 0, bytes, 2, data.length);
+        return bytes;
     }
 
     /** Why this attribute cannot be sent with this value, or null if it can. For checking configuration early. */

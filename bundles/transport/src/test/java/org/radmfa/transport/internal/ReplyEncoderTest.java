@@ -31,6 +31,25 @@ class ReplyEncoderTest {
                 "0xabcdef01"));
     }
 
+    /** Written without TinyRadius's attribute objects: the same bytes as TinyRadius's own for these types. */
+    @Test
+    void standardTextAndOctetsEncodeAsTinyRadiusWritesThem() {
+        org.tinyradius.dictionary.Dictionary dictionary = RadiusDictionary.load();
+        for (String[] reply : new String[][] {{"Class", "radmfa:6f1c2a"}, {"Reply-Message", "Grüße ✓"},
+            {"State", "0x00ff10"}, {"State", "not hex"}, {"Filter-Id", "0x41"}, {"Attr-250", "0xbeef"},
+            {"Attr-251", "raw"}, {"Class", ""}}) {
+            org.tinyradius.attribute.RadiusAttribute expected = org.tinyradius.attribute.RadiusAttribute
+                    .createRadiusAttribute(dictionary, -1, reply[0].startsWith("Attr-")
+                            ? Integer.parseInt(reply[0].substring(5)) : dictionary.getAttributeTypeByName(reply[0])
+                                    .getTypeCode());
+            boolean octets = expected.getClass() == org.tinyradius.attribute.RadiusAttribute.class;
+            expected.setAttributeData(octets && reply[1].startsWith("0x") ? HexFormat.of().parseHex(reply[1]
+                    .substring(2)) : reply[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertArrayEquals(expected.writeAttribute(), encode(reply[0], reply[1]), String.join("=", reply));
+        }
+        assertArrayEquals(new byte[0], encode("Class", "x".repeat(254)), "too long: left out");
+    }
+
     @Test
     void aRememberedEncodingIsTheSameAndHiddenKeysAreHiddenAfreshEachTime() {
         HexFormat hex = HexFormat.of();
