@@ -22,6 +22,7 @@ final class RadiusWire {
 
     static final int HEADER_LENGTH = 20;
     private static final byte[] NO_ATTRIBUTES = new byte[0];
+    private static final byte[] ZEROS = new byte[16];
     static final int MAX_LENGTH = 4096;
     static final int AUTHENTICATOR_OFFSET = 4;
     static final int AUTHENTICATOR_LENGTH = 16;
@@ -93,8 +94,23 @@ final class RadiusWire {
         }
     }
 
+    /**
+     * The thread's own MD5, reset, for a digest computed without calling anything else meanwhile (no copy made, as
+     * {@link #md5()} makes).
+     */
+    static MessageDigest threadMd5() {
+        MessageDigest md5 = MD5.get();
+        md5.reset();
+        return md5;
+    }
+
     /** HMAC-MD5 of {@code data}; self-contained, so the thread's one instance is safe to reuse. */
     static byte[] hmacMd5(byte[] key, byte[] data) {
+        return keyedHmacMd5(key).doFinal(data);
+    }
+
+    /** The thread's HMAC-MD5, keyed with {@code key}, for a MAC computed without calling anything else meanwhile. */
+    private static Mac keyedHmacMd5(byte[] key) {
         try {
             KeyedHmac keyed = HMAC_MD5.get();
             if (!Arrays.equals(keyed.key, key)) {
@@ -102,7 +118,7 @@ final class RadiusWire {
                 keyed.mac.init(new SecretKeySpec(key, "HmacMD5"));
                 keyed.key = key.clone();
             }
-            return keyed.mac.doFinal(data);
+            return keyed.mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacMD5 is part of every Java runtime", e);
         }
@@ -233,11 +249,19 @@ final class RadiusWire {
         if ((packet[offset + 1] & 0xFF) != MESSAGE_AUTHENTICATOR_LENGTH) {
             return false;
         }
-        byte[] copy = packet.clone();
-        Arrays.fill(copy, offset + 2, offset + MESSAGE_AUTHENTICATOR_LENGTH, (byte) 0);
-        byte[] expected = hmacMd5(secret, copy);
-        byte[] actual = Arrays.copyOfRange(packet, offset + 2, offset + MESSAGE_AUTHENTICATOR_LENGTH);
-        return MessageDigest.isEqual(expected, actual);
+        // RFC 3579 section 3.2: the HMAC of the packet with the Message-Authenticator's value as sixteen zeros.
+        Mac mac = keyedHmacMd5(secret);
+        int value = offset + 2;
+        int after = value + AUTHENTICATOR_LENGTH;
+        mac.update(packet, 0, value);
+        mac.update(ZEROS, 0, AUTHENTICATOR_LENGTH);
+        mac.update(packet, after, packet.length - after);
+        byte[] expected = mac.doFinal();
+        int difference = 0;
+        for (int i = 0; i < AUTHENTICATOR_LENGTH; i++) {
+            difference |= expected[i] ^ packet[value + i];
+        }
+        return difference == 0;
     }
 
     /**
@@ -291,7 +315,7 @@ final class RadiusWire {
             byte[] messageAuthenticator = hmacMd5(secret, packet);
             System.arraycopy(messageAuthenticator, 0, packet, HEADER_LENGTH + 2, 16);
         }
-        MessageDigest md5 = md5();
+        MessageDigest md5 = threadMd5();
         md5.update(packet);
         md5.update(secret);
         System.arraycopy(md5.digest(), 0, packet, AUTHENTICATOR_OFFSET, AUTHENTICATOR_LENGTH);

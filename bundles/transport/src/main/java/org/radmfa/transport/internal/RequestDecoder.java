@@ -353,7 +353,7 @@ final class RequestDecoder {
         int from = userPassword.offset + 2;
         int size = (packet[userPassword.offset + 1] & 0xFF) - 2;
         byte[] plain = new byte[size];
-        MessageDigest md5 = RadiusWire.md5();
+        MessageDigest md5 = RadiusWire.threadMd5();
         for (int block = 0; block < size; block += 16) {
             md5.update(secret);
             if (block == 0) {
