@@ -409,7 +409,7 @@ final class RequestDecoder {
     }
 
     /** Whether the request is an MS-CHAPv2 password change (MS-CHAP2-CPW, RFC 2548 section 2.3.5). */
-    private static boolean isPasswordChange(byte[] packet) {
+    static boolean isPasswordChange(byte[] packet) {
         return RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_CPW)
                 && !RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_RESPONSE);
     }
@@ -420,7 +420,7 @@ final class RequestDecoder {
      * MS-CHAP-NT-Enc-PW fragments (Code 6, Ident, Sequence-Number from 1, a piece), 516 octets in sequence order.
      * Null when malformed.
      */
-    private static Credentials passwordChange(byte[] packet) {
+    static Credentials passwordChange(byte[] packet) {
         List<byte[]> challenges = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP_CHALLENGE);
         List<byte[]> cpws = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP2_CPW);
         java.util.SortedMap<Integer, byte[]> fragments = new java.util.TreeMap<>();

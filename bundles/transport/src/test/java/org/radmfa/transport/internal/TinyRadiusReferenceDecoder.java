@@ -17,7 +17,6 @@ import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
 import org.radmfa.api.MsChapV2Credentials;
-import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.RequestAttribute;
@@ -111,7 +110,7 @@ final class TinyRadiusReferenceDecoder {
                     : new Result(null, null, new Unsupported(userName, unsupported), null);
         }
         AccessRequest decoded;
-        boolean passwordChange = isPasswordChange(packet);
+        boolean passwordChange = RequestDecoder.isPasswordChange(packet);
         try {
             // TinyRadius decodes an Access-Request only with credentials it knows: a password change is decoded from
             // a copy that declares MS-CHAP2-CPW an MS-CHAP2-Response; its credentials are read from the datagram.
@@ -137,7 +136,7 @@ final class TinyRadiusReferenceDecoder {
             return new Result(null, new EapContext(id, client, source, decoded.getUserName(), eap.toByteArray(),
                     state == null ? null : state.getAttributeData(), attributes(decoded)), null, null);
         }
-        Credentials credentials = passwordChange ? passwordChange(packet) : credentials(decoded);
+        Credentials credentials = passwordChange ? RequestDecoder.passwordChange(packet) : credentials(decoded);
         if (credentials == null) {
             return Result.dropped(DropReason.NO_CREDENTIALS);
         }
@@ -190,46 +189,6 @@ final class TinyRadiusReferenceDecoder {
         }
         return new MsChapV2Credentials(AuthMethod.MSCHAPV2, response[0] & 0xFF, challenge,
                 Arrays.copyOfRange(response, 2, 18), Arrays.copyOfRange(response, 26, 50));
-    }
-
-    /** Whether the request is an MS-CHAPv2 password change (MS-CHAP2-CPW, RFC 2548 section 2.3.5). */
-    private static boolean isPasswordChange(byte[] packet) {
-        return RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_CPW)
-                && !RadiusWire.hasMicrosoft(packet, RadiusWire.MS_CHAP2_RESPONSE);
-    }
-
-    /**
-     * The password change after an "E=648 R=1" error, read from the datagram: MS-CHAP-Challenge; MS-CHAP2-CPW with
-     * Code 7, Ident, Encrypted-Hash (16), Peer-Challenge (16), 8 reserved, NT-Response (24), Flags (2); and the
-     * MS-CHAP-NT-Enc-PW fragments (Code 6, Ident, Sequence-Number from 1, a piece), 516 octets in sequence order.
-     * Null when malformed.
-     */
-    private static Credentials passwordChange(byte[] packet) {
-        List<byte[]> challenges = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP_CHALLENGE);
-        List<byte[]> cpws = RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP2_CPW);
-        java.util.SortedMap<Integer, byte[]> fragments = new java.util.TreeMap<>();
-        for (byte[] fragment : RadiusWire.microsoftValues(packet, RadiusWire.MS_CHAP_NT_ENC_PW)) {
-            if (fragment.length <= 4 || fragment[0] != 6 || fragments.put(((fragment[2] & 0xFF) << 8)
-                    | (fragment[3] & 0xFF), Arrays.copyOfRange(fragment, 4, fragment.length)) != null) {
-                return null;
-            }
-        }
-        if (challenges.size() != 1 || challenges.get(0).length != 16 || cpws.size() != 1) {
-            return null;
-        }
-        byte[] cpw = cpws.get(0);
-        if (cpw.length != 68 || cpw[0] != 7 || fragments.isEmpty() || fragments.firstKey() != 1
-                || fragments.lastKey() != fragments.size()) {
-            return null;
-        }
-        ByteArrayOutputStream encryptedPassword = new ByteArrayOutputStream();
-        fragments.values().forEach(encryptedPassword::writeBytes);
-        if (encryptedPassword.size() != 516) {
-            return null;
-        }
-        MsChapV2Credentials response = new MsChapV2Credentials(AuthMethod.MSCHAPV2, cpw[1] & 0xFF, challenges.get(0),
-                Arrays.copyOfRange(cpw, 18, 34), Arrays.copyOfRange(cpw, 42, 66));
-        return new MsChapV2PasswordChange(response, encryptedPassword.toByteArray(), Arrays.copyOfRange(cpw, 2, 18));
     }
 
     static List<RequestAttribute> attributes(RadiusPacket packet) {
