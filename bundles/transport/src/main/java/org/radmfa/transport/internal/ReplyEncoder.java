@@ -63,24 +63,22 @@ final class ReplyEncoder {
                 continue;
             }
             try {
+                byte[] bytes;
+                boolean hidden = false;
                 if (type.getVendorId() <= 0 && (type.getAttributeClass() == RadiusAttribute.class
                         || type.getAttributeClass() == StringAttribute.class)) {
-                    byte[] bytes = standardTextOrOctets(type, reply.value());
-                    if (!PER_REQUEST.contains(reply.name()) && encoded.size() < MAX_REMEMBERED) {
-                        encoded.put(reply, bytes);
+                    bytes = standardTextOrOctets(type, reply.value());
+                } else {
+                    RadiusAttribute attribute = create(type, reply.value());
+                    hidden = type.getVendorId() == RadiusWire.MICROSOFT
+                            && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
+                                    || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY);
+                    if (hidden) {
+                        attribute.setAttributeData(hideKey(attribute.getAttributeData(), secret,
+                                requestAuthenticator, keyNumber++));
                     }
-                    out.writeBytes(bytes);
-                    continue;
+                    bytes = wrap(type, attribute).writeAttribute();
                 }
-                RadiusAttribute attribute = create(type, reply.value());
-                boolean hidden = type.getVendorId() == RadiusWire.MICROSOFT
-                        && (type.getTypeCode() == RadiusWire.MS_MPPE_SEND_KEY
-                                || type.getTypeCode() == RadiusWire.MS_MPPE_RECV_KEY);
-                if (hidden) {
-                    attribute.setAttributeData(hideKey(attribute.getAttributeData(), secret, requestAuthenticator,
-                            keyNumber++));
-                }
-                byte[] bytes = wrap(type, attribute).writeAttribute();
                 if (!hidden && !PER_REQUEST.contains(reply.name()) && encoded.size() < MAX_REMEMBERED) {
                     encoded.put(reply, bytes);
                 }
@@ -98,11 +96,7 @@ final class ReplyEncoder {
      * its attribute object made by reflection: Class and State, new for every answer, are of these types.
      */
     private static byte[] standardTextOrOctets(AttributeType type, String value) {
-        byte[] data = type.getAttributeClass() == RadiusAttribute.class && value.startsWith("0x")
-                ? HexFormat.of().parseHex(value.substring(2)) : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (data.length > 253) {
-            throw new IllegalArgumentException("value longer than 253 octets");
-        }
+        byte[] data = checkedLength(textOrOctets(type.getAttributeClass() == RadiusAttribute.class, value));
         byte[] bytes = new byte[data.length + 2];
         bytes[0] = (byte) type.getTypeCode();
         bytes[1] = (byte) bytes.length;
@@ -198,15 +192,24 @@ final class ReplyEncoder {
 
     private static void setValue(RadiusAttribute attribute, String value) {
         boolean octets = attribute.getClass() == RadiusAttribute.class;
-        if (octets && value.startsWith("0x")) {
-            attribute.setAttributeData(HexFormat.of().parseHex(value.substring(2)));
-        } else if (octets || attribute instanceof StringAttribute) {
-            attribute.setAttributeData(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (octets || attribute instanceof StringAttribute) {
+            attribute.setAttributeData(textOrOctets(octets, value));
         } else {
             attribute.setAttributeValue(value);
         }
-        if (attribute.getAttributeData().length > 253) {
+        checkedLength(attribute.getAttributeData());
+    }
+
+    /** Text as UTF-8; octets as 0x and hex, or else as UTF-8 too. */
+    private static byte[] textOrOctets(boolean octets, String value) {
+        return octets && value.startsWith("0x") ? HexFormat.of().parseHex(value.substring(2))
+                : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] checkedLength(byte[] data) {
+        if (data.length > 253) {
             throw new IllegalArgumentException("value longer than 253 octets");
         }
+        return data;
     }
 }

@@ -92,10 +92,10 @@ final class RequestDecoder {
         if (!walk.credentialsDecode(packet)) {
             return Result.dropped(DropReason.UNDECODABLE);
         }
-        if (walk.userName.count == 0 || packet[walk.userName.offset + 1] == 2) {
+        String userName = walk.userNameValue;
+        if (userName == null || userName.isEmpty()) {
             return Result.dropped(DropReason.NO_USER_NAME);
         }
-        String userName = walk.userName.string(packet);
         if (walk.eap != null) {
             if (walk.state.count > 1) {
                 return Result.dropped(DropReason.UNDECODABLE);
@@ -135,10 +135,6 @@ final class RequestDecoder {
         byte[] value(byte[] packet) {
             return Arrays.copyOfRange(packet, offset + 2, offset + (packet[offset + 1] & 0xFF));
         }
-
-        String string(byte[] packet) {
-            return new String(packet, offset + 2, (packet[offset + 1] & 0xFF) - 2, StandardCharsets.UTF_8);
-        }
     }
 
     /** What one pass over a request's attributes found: what policies see, and where the credentials are. */
@@ -151,6 +147,8 @@ final class RequestDecoder {
         final Occurrence state = new Occurrence();
         final Occurrence msChapChallenge = new Occurrence();
         final Occurrence msChapResponse = new Occurrence();
+        /** The first User-Name's value as policies see it (TinyRadius's User-Name is text). */
+        String userNameValue;
         ByteArrayOutputStream eap;
 
         /**
@@ -204,6 +202,9 @@ final class RequestDecoder {
                         continue;
                     }
                     if (type == RadiusWire.USER_NAME) {
+                        if (walk.userName.count == 0) {
+                            walk.userNameValue = attribute.value();
+                        }
                         walk.userName.found(offset);
                     } else if (type == RadiusWire.CHAP_CHALLENGE) {
                         walk.chapChallenge.found(offset);
@@ -228,13 +229,11 @@ final class RequestDecoder {
         }
         int vendorId = (packet[offset + 2] & 0xFF) << 24 | (packet[offset + 3] & 0xFF) << 16
                 | (packet[offset + 4] & 0xFF) << 8 | (packet[offset + 5] & 0xFF);
+        List<RequestAttribute> described = new ArrayList<>(2);
         for (int sub = offset + 6; sub < end; sub += packet[sub + 1] & 0xFF) {
             if (sub + 2 > end || (packet[sub + 1] & 0xFF) < 2 || sub + (packet[sub + 1] & 0xFF) > end) {
                 return;
             }
-        }
-        List<RequestAttribute> described = new ArrayList<>(2);
-        for (int sub = offset + 6; sub < end; sub += packet[sub + 1] & 0xFF) {
             int type = packet[sub] & 0xFF;
             if (vendorId == RadiusWire.MICROSOFT && isCredential(type)) {
                 if (!decodes(dictionary.getAttributeTypeByCode(vendorId, type), vendorId, type, packet, sub)) {
@@ -279,7 +278,7 @@ final class RequestDecoder {
     private RequestAttribute describe(long vendorId, int type, byte[] packet, int offset, int length) {
         AttributeType attributeType = vendorId == STANDARD ? standardTypes[type]
                 : dictionary.getAttributeTypeByCode((int) vendorId, type);
-        Class<?> valueClass = attributeType == null ? RadiusAttribute.class : attributeType.getAttributeClass();
+        Class<?> valueClass = valueClass(attributeType);
         int from = offset + 2;
         int size = length - 2;
         String value;
@@ -287,7 +286,7 @@ final class RequestDecoder {
             value = new String(packet, from, size, StandardCharsets.UTF_8);
         } else if (valueClass == RadiusAttribute.class) {
             value = hex(packet, from, size);
-        } else if ((valueClass == IntegerAttribute.class || valueClass == IpAttribute.class) && size != 4) {
+        } else if (refusesSize(valueClass, size)) {
             return null;
         } else if (valueClass == IntegerAttribute.class) {
             int number = (packet[from] & 0xFF) << 24 | (packet[from + 1] & 0xFF) << 16
@@ -309,15 +308,23 @@ final class RequestDecoder {
         return new RequestAttribute(vendor, type, name, value);
     }
 
+    /** The TinyRadius class of the type's values; octets for a type the dictionary does not know. */
+    private static Class<?> valueClass(AttributeType attributeType) {
+        return attributeType == null ? RadiusAttribute.class : attributeType.getAttributeClass();
+    }
+
+    /** TinyRadius's integer and IPv4 attributes refuse a value that is not four octets; text and octets take any. */
+    private static boolean refusesSize(Class<?> valueClass, int size) {
+        return (valueClass == IntegerAttribute.class || valueClass == IpAttribute.class) && size != 4;
+    }
+
     /** Whether a sub-attribute that is not described decodes as its type, for the whole Vendor-Specific's sake. */
     private boolean decodes(AttributeType attributeType, int vendorId, int type, byte[] packet, int offset) {
-        Class<?> valueClass = attributeType == null ? RadiusAttribute.class : attributeType.getAttributeClass();
+        Class<?> valueClass = valueClass(attributeType);
         int length = packet[offset + 1] & 0xFF;
-        if (valueClass == RadiusAttribute.class || valueClass == StringAttribute.class) {
-            return true;
-        }
-        if (valueClass == IntegerAttribute.class || valueClass == IpAttribute.class) {
-            return length == 6;
+        if (valueClass == RadiusAttribute.class || valueClass == StringAttribute.class
+                || valueClass == IntegerAttribute.class || valueClass == IpAttribute.class) {
+            return !refusesSize(valueClass, length - 2);
         }
         return rareValue(vendorId, type, packet, offset, length) != null;
     }
