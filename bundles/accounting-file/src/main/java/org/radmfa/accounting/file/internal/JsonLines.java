@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
@@ -34,6 +35,25 @@ final class JsonLines {
      */
     static final JsonFactory FACTORY = JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE).build();
 
+    /** The decision line's field names, quoted and encoded once instead of for every line. */
+    private static final SerializedString CORRELATION_ID = new SerializedString("correlationId");
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString TIME = new SerializedString("time");
+    private static final SerializedString CLIENT = new SerializedString("client");
+    private static final SerializedString USER = new SerializedString("user");
+    private static final SerializedString OUTCOME = new SerializedString("outcome");
+    private static final SerializedString REASON = new SerializedString("reason");
+    private static final SerializedString NPS_REASON_CODE = new SerializedString("npsReasonCode");
+    private static final SerializedString POLICY = new SerializedString("policy");
+    private static final SerializedString MILLIS = new SerializedString("millis");
+    private static final SerializedString REQUEST = new SerializedString("request");
+    private static final SerializedString DETAIL = new SerializedString("detail");
+    private static final SerializedString REPLY_ATTRIBUTES = new SerializedString("replyAttributes");
+    private static final SerializedString TRACE = new SerializedString("trace");
+    /** Attributes up to this many are grouped by name without a map: a request's origin is a handful. */
+    private static final int GROUPED_WITHOUT_MAP = 8;
+    private static final IsoInstants INSTANTS = new IsoInstants();
+
     private JsonLines() {
     }
 
@@ -54,27 +74,40 @@ final class JsonLines {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
-            json.writeStringField("correlationId", String.valueOf(record.correlationId()));
-            json.writeStringField("id", record.id());
-            json.writeStringField("time", record.time().toString());
-            json.writeStringField("client", record.client());
-            json.writeStringField("user", record.userName());
-            json.writeStringField("outcome", decision.outcome().name());
-            json.writeStringField("reason", decision.reason().name());
-            json.writeNumberField("npsReasonCode", decision.reason().npsCode());
-            json.writeStringField("policy", decision.policyName());
-            json.writeNumberField("millis", record.millis());
+            json.writeFieldName(CORRELATION_ID);
+            json.writeString(String.valueOf(record.correlationId()));
+            json.writeFieldName(ID);
+            json.writeString(record.id());
+            json.writeFieldName(TIME);
+            INSTANTS.write(json, record.time());
+            json.writeFieldName(CLIENT);
+            json.writeString(record.client());
+            json.writeFieldName(USER);
+            json.writeString(record.userName());
+            json.writeFieldName(OUTCOME);
+            json.writeString(decision.outcome().name());
+            json.writeFieldName(REASON);
+            json.writeString(decision.reason().name());
+            json.writeFieldName(NPS_REASON_CODE);
+            json.writeNumber(decision.reason().npsCode());
+            json.writeFieldName(POLICY);
+            json.writeString(decision.policyName());
+            json.writeFieldName(MILLIS);
+            json.writeNumber(record.millis());
             if (!record.origin().isEmpty()) {
-                json.writeFieldName("request");
+                json.writeFieldName(REQUEST);
                 attributes(json, record.origin());
             }
-            json.writeStringField("detail", String.valueOf(decision.detail()));
-            json.writeArrayFieldStart("replyAttributes");
+            json.writeFieldName(DETAIL);
+            json.writeString(String.valueOf(decision.detail()));
+            json.writeFieldName(REPLY_ATTRIBUTES);
+            json.writeStartArray();
             for (var attribute : decision.replyAttributes()) {
                 json.writeString(AuditedDecision.withoutValue(attribute));
             }
             json.writeEndArray();
-            json.writeArrayFieldStart("trace");
+            json.writeFieldName(TRACE);
+            json.writeStartArray();
             for (String step : decision.trace()) {
                 json.writeString(step);
             }
@@ -107,6 +140,10 @@ final class JsonLines {
 
     /** Attributes as one JSON object, by name; an attribute that repeats becomes an array. */
     private static void attributes(JsonGenerator json, List<RequestAttribute> attributes) throws IOException {
+        if (attributes.size() <= GROUPED_WITHOUT_MAP) {
+            fewAttributes(json, attributes);
+            return;
+        }
         Map<String, List<String>> grouped = new LinkedHashMap<>();
         for (RequestAttribute attribute : attributes) {
             grouped.computeIfAbsent(attribute.name(), name -> new ArrayList<>()).add(attribute.value());
@@ -125,5 +162,43 @@ final class JsonLines {
             }
         }
         json.writeEndObject();
+    }
+
+    /** {@link #attributes} for a few: each name at its first occurrence, with the values of the later ones. */
+    private static void fewAttributes(JsonGenerator json, List<RequestAttribute> attributes) throws IOException {
+        json.writeStartObject();
+        int size = attributes.size();
+        for (int i = 0; i < size; i++) {
+            String name = attributes.get(i).name();
+            if (occursBefore(attributes, i, name)) {
+                continue;
+            }
+            int later = i + 1;
+            while (later < size && !attributes.get(later).name().equals(name)) {
+                later++;
+            }
+            json.writeFieldName(name);
+            if (later == size) {
+                json.writeString(attributes.get(i).value());
+                continue;
+            }
+            json.writeStartArray();
+            for (int j = i; j < size; j++) {
+                if (attributes.get(j).name().equals(name)) {
+                    json.writeString(attributes.get(j).value());
+                }
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    private static boolean occursBefore(List<RequestAttribute> attributes, int index, String name) {
+        for (int i = 0; i < index; i++) {
+            if (attributes.get(i).name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

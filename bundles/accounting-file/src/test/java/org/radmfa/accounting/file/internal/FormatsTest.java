@@ -53,6 +53,30 @@ class FormatsTest {
                         12, "c-1", ORIGIN)));
     }
 
+    /** Repeated attributes become one array at the name's first place, in a short list and in a long one. */
+    @Test
+    void jsonGroupsRepeatedAttributesIntoArrays() {
+        List<RequestAttribute> few = List.of(new RequestAttribute(0, 25, "Class", "a"),
+                new RequestAttribute(0, 4, "NAS-IP-Address", "10.1.255.4"), new RequestAttribute(0, 25, "Class", "b"),
+                new RequestAttribute(0, 33, "Proxy-State", "0x01"), new RequestAttribute(0, 25, "Class", "c"));
+        String fewJson = "{\"Class\":[\"a\",\"b\",\"c\"],\"NAS-IP-Address\":\"10.1.255.4\",\"Proxy-State\":\"0x01\"}";
+        assertTrue(JsonLines.line(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", "alice",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-1", few))
+                .contains("\"request\":" + fewJson + ","));
+        List<RequestAttribute> many = new java.util.ArrayList<>(few);
+        StringBuilder manyJson = new StringBuilder(fewJson.substring(0, fewJson.length() - 1));
+        for (int i = 0; i < 10; i++) {
+            many.add(new RequestAttribute(26, i, "Vendor-" + i, "v" + i));
+            manyJson.append(",\"Vendor-").append(i).append("\":\"v").append(i).append('"');
+        }
+        many.add(new RequestAttribute(0, 33, "Proxy-State", "0x02"));
+        String expected = manyJson.append('}').toString().replace("\"Proxy-State\":\"0x01\"",
+                "\"Proxy-State\":[\"0x01\",\"0x02\"]");
+        assertEquals("{\"id\":\"ac-1\",\"received\":\"2026-11-25T12:00:00Z\",\"client\":\"gw\",\"source\":"
+                + "\"10.0.0.1:1\",\"attributes\":" + expected + "}\n", JsonLines.line(new AccountingRecord("ac-1", "gw",
+                new InetSocketAddress("10.0.0.1", 1), many, Instant.parse("2026-11-25T12:00:00Z"))));
+    }
+
     @Test
     void jsonStringsEscapeWhatJsonForbidsAndKeepTheRest() throws Exception {
         String awkward = "q\"b\\n\nr\rt\tc\u0001\u001fend ünïcødé";
