@@ -3,6 +3,7 @@ package org.radmfa.policy.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -97,22 +98,28 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
         definitions.groupsChanged();
     }
 
-    private final OrderedPolicies<NetworkPolicy> networkPolicies =
-            new OrderedPolicies<>("network policy", NetworkPolicy::name, NetworkPolicy::order);
+    private final OrderedPolicies<NetworkPolicy> networkPolicies = new OrderedPolicies<>("network policy",
+            NetworkPolicy::name, NetworkPolicy::order, policy -> "all " + policy.conditions().size()
+                    + " conditions match -> " + (policy.grant() ? "grant" : "deny"));
     private final OrderedPolicies<ConnectionRequestPolicy> connectionPolicies = new OrderedPolicies<>(
-            "connection request policy", ConnectionRequestPolicy::name, ConnectionRequestPolicy::order);
+            "connection request policy", ConnectionRequestPolicy::name, ConnectionRequestPolicy::order,
+            policy -> "matches -> " + policy.action().name().toLowerCase(Locale.ROOT)
+                    + (policy.action() == ConnectionDecision.Action.FORWARD ? " to server group '"
+                            + policy.serverGroup() + "'" + (policy.forwardAccounting() ? ""
+                                    : " (accounting recorded here only)") : " with directory '"
+                            + (policy.directory() == null ? "default" : policy.directory()) + "'"));
 
     @Override
     public ConnectionDecision route(AuthenticationRequest request) {
         List<String> trace = new ArrayList<>();
-        for (ConnectionRequestPolicy policy : connectionPolicies.ordered()) {
+        for (OrderedPolicies.Traced<ConnectionRequestPolicy> traced : connectionPolicies.traced()) {
+            ConnectionRequestPolicy policy = traced.policy();
             if (!policy.enabled()) {
                 continue;
             }
             Condition failed = firstFailing(policy.conditions(), request, null);
-            String header = "connection request policy '" + policy.name() + "' (order " + policy.order() + "): ";
             if (failed != null) {
-                trace.add(header + failed.describe() + " -> false");
+                trace.add(traced.header() + failed.describe() + " -> false");
                 continue;
             }
             String userName = request.userName();
@@ -130,12 +137,7 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
                     change = ", " + attribute + " rewritten to '" + after + "'";
                 }
             }
-            trace.add(header + "matches -> " + policy.action().name().toLowerCase()
-                    + (policy.action() == ConnectionDecision.Action.FORWARD ? " to server group '"
-                            + policy.serverGroup() + "'" + (policy.forwardAccounting() ? ""
-                                    : " (accounting recorded here only)") : " with directory '"
-                            + (policy.directory() == null ? "default" : policy.directory()) + "'")
-                    + change);
+            trace.add(change.isEmpty() ? traced.matched() : traced.matched() + change);
             return new ConnectionDecision(policy.action(), policy.name(), userName, policy.directory(),
                     policy.serverGroup(), ReasonCode.ACCEPTED, trace, rewritten, policy.forwardAccounting());
         }
@@ -147,18 +149,18 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
     @Override
     public PolicyDecision evaluate(AuthenticationRequest request, User user) {
         List<String> trace = new ArrayList<>();
-        for (NetworkPolicy policy : networkPolicies.ordered()) {
+        for (OrderedPolicies.Traced<NetworkPolicy> traced : networkPolicies.traced()) {
+            NetworkPolicy policy = traced.policy();
             if (!policy.enabled()) {
                 continue;
             }
-            String header = "network policy '" + policy.name() + "' (order " + policy.order() + "): ";
+            String header = traced.header();
             Condition failed = firstFailing(policy.conditions(), request, user);
             if (failed != null) {
                 trace.add(header + failed.describe() + " -> false");
                 continue;
             }
-            trace.add(header + "all " + policy.conditions().size() + " conditions match -> "
-                    + (policy.grant() ? "grant" : "deny"));
+            trace.add(traced.matched());
             Constraints.Violation violation = policy.constraints().check(request);
             if (violation != null) {
                 trace.add(header + violation.description() + " -> reject");

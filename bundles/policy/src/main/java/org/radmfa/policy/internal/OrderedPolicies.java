@@ -16,20 +16,37 @@ final class OrderedPolicies<P> {
     private record Entry<P>(String key, P policy, String source) {
     }
 
+    /**
+     * A policy with the lines that name it in a decision's trace, made once when it is published instead of for
+     * every request: {@code header} ("network policy 'VPN' (order 10): ") and {@code matched}, the header with what
+     * the policy does when it matches.
+     */
+    record Traced<P>(P policy, String header, String matched) {
+    }
+
     private final String kind;
     private final Function<P, String> name;
     private final ToIntFunction<P> order;
+    private final Function<P, String> whenMatched;
     private final Map<String, Entry<P>> entries = new LinkedHashMap<>();
+    private volatile List<Traced<P>> traced = List.of();
     private volatile List<P> ordered = List.of();
 
-    OrderedPolicies(String kind, Function<P, String> name, ToIntFunction<P> order) {
+    /** @param whenMatched what the trace says after the header when the policy matches: "matches -> ..." */
+    OrderedPolicies(String kind, Function<P, String> name, ToIntFunction<P> order, Function<P, String> whenMatched) {
         this.kind = kind;
         this.name = name;
         this.order = order;
+        this.whenMatched = whenMatched;
     }
 
     List<P> ordered() {
         return ordered;
+    }
+
+    /** The policies in processing order, each with its trace lines. */
+    List<Traced<P>> traced() {
+        return traced;
     }
 
     /** @throws IllegalArgumentException when another policy has the same name or processing order */
@@ -60,6 +77,12 @@ final class OrderedPolicies<P> {
     }
 
     private void publish() {
-        ordered = entries.values().stream().map(Entry::policy).sorted(Comparator.comparingInt(order)).toList();
+        List<Traced<P>> sorted = entries.values().stream().map(Entry::policy).sorted(Comparator.comparingInt(order))
+                .map(policy -> {
+                    String header = kind + " '" + name.apply(policy) + "' (order " + order.applyAsInt(policy) + "): ";
+                    return new Traced<>(policy, header, header + whenMatched.apply(policy));
+                }).toList();
+        traced = sorted;
+        ordered = sorted.stream().map(Traced::policy).toList();
     }
 }

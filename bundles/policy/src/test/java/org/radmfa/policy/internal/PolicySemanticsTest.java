@@ -161,6 +161,44 @@ class PolicySemanticsTest {
         assertEquals(3, other.trace().size());
     }
 
+    /**
+     * The trace names each policy by its kind, name and order and says what it did; its lines are made when a policy
+     * is loaded, so they follow a policy that is replaced under the same configuration.
+     */
+    @Test
+    void theTraceNamesEachPolicyAndWhatItDid() throws Exception {
+        engine.put("corp", crp("name", "Corp realm", "order", "1", "condition.userName", "@corp\\.example$",
+                "rewrite.pattern", "@corp\\.example$", "rewrite.replacement", "", "directory", "corp-ad"), "c.cfg");
+        engine.put("partners", crp("name", "Partners", "order", "2", "condition.userName", "@partner\\.example$",
+                "action", "forward", "serverGroup", "partner-radius", "forwardAccounting", "false"), "p.cfg");
+        engine.put("default", crp("name", "Use Windows authentication for all users", "order", "999999"), "d.cfg");
+        assertEquals(List.of("connection request policy 'Corp realm' (order 1): matches -> authenticate with"
+                + " directory 'corp-ad', User-Name rewritten to 'alice'"), engine.route(pap("alice@corp.example")).trace());
+        assertEquals("connection request policy 'Partners' (order 2): matches -> forward to server group"
+                + " 'partner-radius' (accounting recorded here only)", engine.route(pap("bob@partner.example")).trace()
+                .get(1));
+        List<String> other = engine.route(pap("carol")).trace();
+        assertTrue(other.get(0).startsWith("connection request policy 'Corp realm' (order 1): ")
+                && other.get(0).endsWith(" -> false"), other.toString());
+        assertEquals("connection request policy 'Use Windows authentication for all users' (order 999999): matches"
+                + " -> authenticate with directory 'default'", other.get(2));
+
+        engine.put("vpn", policy("name", "VPN", "order", "10", "access", "grant", "condition.userGroups",
+                "vpn-users"), "v.cfg");
+        engine.put("deny", policy("name", "Deny the rest", "order", "20", "access", "deny"), "d.cfg");
+        assertEquals(List.of("network policy 'VPN' (order 10): all 1 conditions match -> grant"),
+                engine.evaluate(pap("alice"), new User("alice", Set.of("vpn-users"), "local")).trace());
+        List<String> denied = engine.evaluate(pap("bob"), new User("bob", Set.of(), "local")).trace();
+        assertTrue(denied.get(0).startsWith("network policy 'VPN' (order 10): ") && denied.get(0).endsWith(" -> false"),
+                denied.toString());
+        assertEquals("network policy 'Deny the rest' (order 20): all 0 conditions match -> deny", denied.get(1));
+
+        engine.put("vpn", policy("name", "VPN staff", "order", "5", "access", "deny", "condition.userGroups",
+                "vpn-users"), "v.cfg");
+        assertEquals(List.of("network policy 'VPN staff' (order 5): all 1 conditions match -> deny"),
+                engine.evaluate(pap("alice"), new User("alice", Set.of("vpn-users"), "local")).trace());
+    }
+
     /** Several values of one reply attribute: reply.X, then reply.X.2, .3, ... in number order, gaps allowed. */
     @Test
     void aReplyAttributeCarriesSeveralValuesInOrder() throws Exception {
