@@ -2,6 +2,7 @@ package org.radmfa.accounting.file.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -51,6 +52,38 @@ class FormatsTest {
                 + "\"trace\":[\"network policy 'Demo VPN users': grant\"]}\n",
                 JsonLines.line(new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00Z"), "gw", "alice", accept,
                         12, "c-1", ORIGIN)));
+    }
+
+    /**
+     * A writer thread keeps one generator for all its lines: each line is whole and alone, as a line made on a
+     * thread of its own, also after a line that failed half-way (here on an attribute without a name).
+     */
+    @Test
+    void consecutiveDecisionLinesOfOneThreadAreEachWhole() throws Exception {
+        DecisionRecord accepted = new DecisionRecord("rq-1", Instant.parse("2026-11-25T12:00:00.5Z"), "gw", "alice",
+                new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "VPN", List.of(),
+                        List.of("network policy 'VPN': grant")), 3, "c-1", ORIGIN);
+        DecisionRecord rejected = new DecisionRecord("rq-2", Instant.parse("2026-11-25T12:00:01Z"), "gw", "bob",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of("directory: no")), 1,
+                "c-2");
+        DecisionRecord broken = new DecisionRecord("rq-3", Instant.parse("2026-11-25T12:00:02Z"), "gw", "carol",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "", List.of()), 1, "c-3",
+                List.of(new RequestAttribute(0, 4, null, "10.1.255.4")));
+        String[] alone = new String[2];
+        Thread thread = new Thread(() -> {
+            alone[0] = new String(JsonLines.lineBytes(accepted), StandardCharsets.UTF_8);
+            alone[1] = new String(JsonLines.lineBytes(rejected), StandardCharsets.UTF_8);
+        });
+        thread.start();
+        thread.join();
+        assertTrue(alone[0].startsWith("{\"correlationId\":\"c-1\"") && alone[0].endsWith("]}\n"), alone[0]);
+        assertTrue(alone[1].startsWith("{\"correlationId\":\"c-2\"") && alone[1].endsWith("]}\n"), alone[1]);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(alone[0], new String(JsonLines.lineBytes(accepted), StandardCharsets.UTF_8));
+            assertEquals(alone[1], new String(JsonLines.lineBytes(rejected), StandardCharsets.UTF_8));
+            assertThrows(RuntimeException.class, () -> JsonLines.lineBytes(broken));
+        }
+        assertEquals(alone[1], new String(JsonLines.lineBytes(rejected), StandardCharsets.UTF_8));
     }
 
     /** Repeated attributes become one array at the name's first place, in a short list and in a long one. */
