@@ -256,12 +256,7 @@ final class RadiusWire {
         mac.update(packet, 0, value);
         mac.update(ZEROS, 0, AUTHENTICATOR_LENGTH);
         mac.update(packet, after, packet.length - after);
-        byte[] expected = mac.doFinal();
-        int difference = 0;
-        for (int i = 0; i < AUTHENTICATOR_LENGTH; i++) {
-            difference |= expected[i] ^ packet[value + i];
-        }
-        return difference == 0;
+        return sameAt(mac.doFinal(), packet, value);
     }
 
     /**
@@ -269,14 +264,22 @@ final class RadiusWire {
      * authenticator, followed by the secret.
      */
     static boolean accountingAuthenticatorValid(byte[] packet, byte[] secret) {
-        byte[] copy = packet.clone();
-        Arrays.fill(copy, AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH, (byte) 0);
-        MessageDigest md5 = md5();
-        md5.update(copy);
+        int after = AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH;
+        MessageDigest md5 = threadMd5();
+        md5.update(packet, 0, AUTHENTICATOR_OFFSET);
+        md5.update(ZEROS, 0, AUTHENTICATOR_LENGTH);
+        md5.update(packet, after, packet.length - after);
         md5.update(secret);
-        byte[] actual = Arrays.copyOfRange(packet, AUTHENTICATOR_OFFSET,
-                AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
-        return MessageDigest.isEqual(md5.digest(), actual);
+        return sameAt(md5.digest(), packet, AUTHENTICATOR_OFFSET);
+    }
+
+    /** Whether the sixteen octets of {@code packet} at {@code at} are {@code expected}'s, in constant time. */
+    private static boolean sameAt(byte[] expected, byte[] packet, int at) {
+        int difference = 0;
+        for (int i = 0; i < AUTHENTICATOR_LENGTH; i++) {
+            difference |= expected[i] ^ packet[at + i];
+        }
+        return difference == 0;
     }
 
     /**
