@@ -3,12 +3,15 @@
 # bench/run.sh — PAP throughput and latency of radmfa against FreeRADIUS 3, same machine, same load generator.
 #
 # In one run: installs FreeRADIUS from the distribution's packages when missing, starts a private copy of its
-# configuration (one client, the bench user, PAP) on free loopback ports, measures it; then starts a private copy of
-# the built appliance (karaf-assembly/target/assembly) with the same client and user on free ports, measures boot to
-# the first Access-Accept, warms it up and measures it with the same load. Prints both, the throughput ratio and the
-# latency of both at the same offered load (BENCH_LOAD_PCT % of FreeRADIUS's maximum).
+# configuration (one client, the bench user, PAP) on free loopback ports, and a private copy of the built appliance
+# (karaf-assembly/target/assembly) with the same client and user on free ports, each timed from start to its first
+# Access-Accept. Then, in BENCH_ROUNDS rounds that alternate which server goes first, measures both with the same
+# load: maximum throughput, then latency at the same offered load (BENCH_LOAD_PCT % of that round's FreeRADIUS
+# maximum). Prints every round, the ratios per round and their median: on a small machine a server's maximum moves
+# by 10-20 % from one measurement to the next, so one pair of figures cannot settle a ratio.
 #
-# Loopback only; every step is bounded in time (the whole run in about 5 minutes, BENCH_DEADLINE at most).
+# Loopback only; every step is bounded in time (the whole run in about 5 minutes and 1.5 more per extra round,
+# BENCH_DEADLINE at most).
 # Settings (environment):
 #   BENCH_REQUESTS (400000)  requests per closed-loop measurement     BENCH_WARMUP (400000) before each measurement
 #                            (the JVM's JIT compilers need about that many to be done: fewer measure them too)
@@ -17,13 +20,15 @@
 #   BENCH_OPEN_SECONDS (10)  length of each equal-load run            BENCH_JFR (0) 1: JFR recording of radmfa's
 #   BENCH_KEEP (0)           1: keep the work directory                 closed-loop measurement, with a summary
 #   BENCH_LOW_RATE (5000)    a second equal load, in req/s, that both servers sustain
+#   BENCH_ROUNDS (3)         alternated rounds of maximum and equal-load measurements
 #   BENCH_CLUSTER (0)        1: the appliance runs as a member of a one-node radmfa-cluster (bench/lib.sh)
 #   BENCH_FR_CONFIG (hardened) hardened: FreeRADIUS's client requires Message-Authenticator and every reply carries
 #                            one (what 3.2.5 and later do by default; on older versions through post-auth), the
 #                            appliance's client requires it too, and the generator counts an answer without one as
 #                            wrong; minimal: neither server requires it and FreeRADIUS's stock replies are accepted
-#   BENCH_DEADLINE (570)     seconds the whole run may take            BENCH_ASSEMBLY: the appliance to copy
-#                            (default karaf-assembly/target/assembly, built with mvn -q install -DskipTests if missing)
+#   BENCH_DEADLINE (570, and 110 more per round after the first)  seconds the whole run may take
+#   BENCH_ASSEMBLY           the appliance to copy (default karaf-assembly/target/assembly, built with
+#                            mvn -q install -DskipTests if missing)
 #
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +42,8 @@ MAX_SECONDS=${BENCH_MAX_SECONDS:-30}
 LOAD_PCT=${BENCH_LOAD_PCT:-70}
 OPEN_SECONDS=${BENCH_OPEN_SECONDS:-10}
 LOW_RATE=${BENCH_LOW_RATE:-5000}
+ROUNDS=${BENCH_ROUNDS:-3}
+(( ROUNDS >= 1 )) || { echo "bench: BENCH_ROUNDS is at least 1" >&2; exit 2; }
 JFR=${BENCH_JFR:-0}
 KEEP=${BENCH_KEEP:-0}
 FR_CONFIG=${BENCH_FR_CONFIG:-hardened}
@@ -44,7 +51,7 @@ FR_CONFIG=${BENCH_FR_CONFIG:-hardened}
 HARDENED=$([[ "$FR_CONFIG" == hardened ]] && echo true || echo false)
 # Names of measurements whose own checks failed (a wrong answer): the run reports them and exits non-zero.
 FAILED=""
-DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-570}))
+DEADLINE=$((SECONDS + ${BENCH_DEADLINE:-$((570 + 110 * (ROUNDS - 1)))}))
 LOAD_BEFORE=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 SECRET="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -135,13 +142,6 @@ FR_T0=$(date +%s%3N)
 start_freeradius "$FR_DIR" "$WORK/freeradius.out"
 gen 40 --name freeradius-boot --port "$FR_PORT" --since-epoch-ms "$FR_T0" --wait-accept-seconds 30 \
     | tee "$WORK/freeradius-boot.txt" || die "FreeRADIUS did not answer; see $FR_DIR/log/radius.log"
-measure freeradius "$FR_PORT" "$FR_PID"
-FR_RPS=$(value rps "$WORK/freeradius-max.txt")
-RATE=$(awk -v r="$FR_RPS" -v p="$LOAD_PCT" 'BEGIN { printf "%d", r * p / 100 }')
-(( RATE > 0 )) || die "FreeRADIUS measured 0 req/s"
-measure_at freeradius "$FR_PORT" "$FR_PID" "$RATE"
-measure_at freeradius "$FR_PORT" "$FR_PID" "$LOW_RATE" low
-stop_freeradius
 
 # ---------------------------------------------------------------------------------------------- radmfa
 RM_PORT=$(free_port)
@@ -164,7 +164,6 @@ reply.Session-Timeout = 28800
 reply.Reply-Message = Welcome to the demo VPN
 EOF
 
-
 "$KARAF_HOME/bin/radmfa-first-boot" >/dev/null
 say "radmfa on 127.0.0.1:$RM_PORT ($KARAF_HOME)"
 RM_T0=$(date +%s%3N)
@@ -176,15 +175,38 @@ RM_PID=$(cat "$KARAF_HOME/karaf.pid")
 # The RADIUS path answers before the rest of the appliance (Karaf's shell, SSH, JMX, web console; start levels 30
 # and 80) has started: measure the started appliance, not its start (BENCH_SETTLE_SECONDS, 20).
 sleep "${BENCH_SETTLE_SECONDS:-20}"
-if [[ "$JFR" == 1 ]]; then
-    jcmd "$RM_PID" JFR.start name=bench settings=profile filename="$WORK/radmfa.jfr" >/dev/null
-fi
-measure radmfa "$RM_PORT" "$RM_PID"
-if [[ "$JFR" == 1 ]]; then
-    jcmd "$RM_PID" JFR.stop name=bench >/dev/null
-fi
-measure_at radmfa "$RM_PORT" "$RM_PID" "$RATE"
+# Rounds alternate the servers (FreeRADIUS first in odd rounds, the appliance first in even ones), both running and
+# the idle one waiting, so that a drift of the machine during the run falls on both; the ratios are per round and
+# the summary gives their median. Each round: both maxima, then both at LOAD_PCT % of that round's FreeRADIUS maximum.
+for ((round = 1; round <= ROUNDS; round++)); do
+    say "round $round of $ROUNDS"
+    if (( round % 2 == 1 )); then order="freeradius radmfa"; else order="radmfa freeradius"; fi
+    for server in $order; do
+        if [[ "$server" == freeradius ]]; then
+            measure "freeradius-r$round" "$FR_PORT" "$FR_PID"
+        else
+            if [[ "$JFR" == 1 && $round == 1 ]]; then
+                jcmd "$RM_PID" JFR.start name=bench settings=profile filename="$WORK/radmfa.jfr" >/dev/null
+            fi
+            measure "radmfa-r$round" "$RM_PORT" "$RM_PID"
+            if [[ "$JFR" == 1 && $round == 1 ]]; then jcmd "$RM_PID" JFR.stop name=bench >/dev/null; fi
+        fi
+    done
+    FR_ROUND_RPS=$(value rps "$WORK/freeradius-r$round-max.txt")
+    RATE=$(awk -v r="$FR_ROUND_RPS" -v p="$LOAD_PCT" 'BEGIN { printf "%d", r * p / 100 }')
+    (( RATE > 0 )) || die "FreeRADIUS measured 0 req/s"
+    echo "$RATE" > "$WORK/rate-r$round.txt"
+    for server in $order; do
+        if [[ "$server" == freeradius ]]; then
+            measure_at "freeradius-r$round" "$FR_PORT" "$FR_PID" "$RATE"
+        else
+            measure_at "radmfa-r$round" "$RM_PORT" "$RM_PID" "$RATE"
+        fi
+    done
+done
+measure_at freeradius "$FR_PORT" "$FR_PID" "$LOW_RATE" low
 measure_at radmfa "$RM_PORT" "$RM_PID" "$LOW_RATE" low
+stop_freeradius
 RM_RSS_LOADED=$(ps -o rss= -p "$RM_PID" | tr -d ' ')
 stop_radmfa
 # The second start of a node that comes back (data/ kept: bundles installed, configuration sealed), then its
@@ -200,32 +222,47 @@ stop_radmfa
 
 # ---------------------------------------------------------------------------------------------- summary
 row() { # LABEL NAME-FILE: one table row
-    printf "| %-24s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "$1" "$(value rps "$2")" \
+    printf "| %-28s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "$1" "$(value rps "$2")" \
         "$(value p50_ms "$2")" "$(value p99_ms "$2")" "$(value p999_ms "$2")" "$(value lost "$2")" \
         "$(value wrong "$2")" "$(value gen_cpu_pct "$2")" "$(value server_cpu_us_per_req "$2")"
 }
-RM_RPS=$(value rps "$WORK/radmfa-max.txt")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "NaN" }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Per round: throughput ratio, CPU-per-accept ratio, and whether the appliance's p99.9 at the equal load was at most
+# FreeRADIUS's (target 4).
+RPS_RATIOS=() CPU_RATIOS=() FR_ALL=() RM_ALL=() FR_CPU_ALL=() RM_CPU_ALL=() P999_MET=0
+for ((round = 1; round <= ROUNDS; round++)); do
+    fr="$WORK/freeradius-r$round" rm="$WORK/radmfa-r$round"
+    FR_ALL+=("$(value rps "$fr-max.txt")") RM_ALL+=("$(value rps "$rm-max.txt")")
+    FR_CPU_ALL+=("$(value server_cpu_us_per_req "$fr-max.txt")") RM_CPU_ALL+=("$(value server_cpu_us_per_req "$rm-max.txt")")
+    RPS_RATIOS+=("$(ratio "${RM_ALL[-1]}" "${FR_ALL[-1]}")") CPU_RATIOS+=("$(ratio "${RM_CPU_ALL[-1]}" "${FR_CPU_ALL[-1]}")")
+    if awk -v a="$(value p999_ms "$rm-open.txt")" -v b="$(value p999_ms "$fr-open.txt")" 'BEGIN { exit !(a != "" && a <= b) }'; then
+        P999_MET=$((P999_MET + 1))
+    fi
+done
+FR_RPS=$(median "${FR_ALL[@]}") RM_RPS=$(median "${RM_ALL[@]}")
 echo
 say "summary: PAP with Message-Authenticator, $FR_CONFIG FreeRADIUS configuration, window $WINDOW over $SOCKETS sockets, $(nproc) CPUs (load average before: $LOAD_BEFORE)"
-printf "| %-24s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "run" "accepts/s" "p50 ms" "p99 ms" \
+printf "| %-28s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "run" "accepts/s" "p50 ms" "p99 ms" \
     "p99.9 ms" "lost" "wrong" "gen CPU %" "server us"
-printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n" "--------------------------" "-----------" "---------" "---------" \
+printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n" "------------------------------" "-----------" "---------" "---------" \
     "---------" "-------" "-------" "------------" "------------"
-row "FreeRADIUS $FR_VERSION max" "$WORK/freeradius-max.txt"
-row "radmfa max" "$WORK/radmfa-max.txt"
-row "FreeRADIUS at $RATE/s" "$WORK/freeradius-open.txt"
-row "radmfa at $RATE/s" "$WORK/radmfa-open.txt"
+for ((round = 1; round <= ROUNDS; round++)); do
+    rate=$(cat "$WORK/rate-r$round.txt")
+    row "$round: FreeRADIUS $FR_VERSION max" "$WORK/freeradius-r$round-max.txt"
+    row "$round: radmfa max" "$WORK/radmfa-r$round-max.txt"
+    row "$round: FreeRADIUS at $rate/s" "$WORK/freeradius-r$round-open.txt"
+    row "$round: radmfa at $rate/s" "$WORK/radmfa-r$round-open.txt"
+done
 row "FreeRADIUS at $LOW_RATE/s" "$WORK/freeradius-low.txt"
 row "radmfa at $LOW_RATE/s" "$WORK/radmfa-low.txt"
 echo
-echo "throughput ratio radmfa / FreeRADIUS: $(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.2f", a / b }')"
-echo "CPU per accept at the maximum: FreeRADIUS $(value server_cpu_us_per_req "$WORK/freeradius-max.txt") us," \
-    "radmfa $(value server_cpu_us_per_req "$WORK/radmfa-max.txt") us (ratio $(awk -v a="$(value server_cpu_us_per_req \
-    "$WORK/radmfa-max.txt")" -v b="$(value server_cpu_us_per_req "$WORK/freeradius-max.txt")" \
-    'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "NaN" }'))"
-echo "p99 / p99.9 at $RATE req/s ($LOAD_PCT % of FreeRADIUS's maximum): FreeRADIUS" \
-    "$(value p99_ms "$WORK/freeradius-open.txt") / $(value p999_ms "$WORK/freeradius-open.txt") ms, radmfa" \
-    "$(value p99_ms "$WORK/radmfa-open.txt") / $(value p999_ms "$WORK/radmfa-open.txt") ms"
+echo "throughput ratio radmfa / FreeRADIUS per round: ${RPS_RATIOS[*]}; median $(median "${RPS_RATIOS[@]}")" \
+    "(medians: FreeRADIUS $FR_RPS, radmfa $RM_RPS accepts/s)"
+echo "CPU per accept at the maximum, per round: FreeRADIUS ${FR_CPU_ALL[*]} us, radmfa ${RM_CPU_ALL[*]} us;" \
+    "ratio per round ${CPU_RATIOS[*]}, median $(median "${CPU_RATIOS[@]}")"
+echo "p99.9 at $LOAD_PCT % of FreeRADIUS's maximum at most FreeRADIUS's: in $P999_MET of $ROUNDS rounds"
 echo "p99 at $LOW_RATE req/s: FreeRADIUS $(value p99_ms "$WORK/freeradius-low.txt") ms," \
     "radmfa $(value p99_ms "$WORK/radmfa-low.txt") ms"
 echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/freeradius-boot.txt") s," \
@@ -234,9 +271,9 @@ echo "start to first Access-Accept: FreeRADIUS $(value first_accept_s "$WORK/fre
     "archive; bench/boot.sh measures the restarts that map it)"
 echo "radmfa resident memory: ${RM_RSS_LOADED:-NaN} KiB after the load, ${RM_RSS_IDLE:-NaN} KiB ${BENCH_IDLE_SECONDS:-45} s" \
     "after the restart (the archiving run; bench/boot.sh measures the idle memory of one that maps the archive)"
-if [[ -s "$WORK/radmfa-threads.txt" ]]; then
-    echo "radmfa CPU by thread during its maximum run (warm-up included; threads named alike summed):"
-    sed 's/^/    /' "$WORK/radmfa-threads.txt"
+if [[ -s "$WORK/radmfa-r$ROUNDS-threads.txt" ]]; then
+    echo "radmfa CPU by thread during its maximum run of round $ROUNDS (warm-up included; threads named alike summed):"
+    sed 's/^/    /' "$WORK/radmfa-r$ROUNDS-threads.txt"
 fi
 if [[ -f "$WORK/radmfa-gc.log" ]]; then
     # Lines like "[12.345s] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 60M->20M(512M) 4.321ms".
@@ -245,12 +282,11 @@ if [[ -f "$WORK/radmfa-gc.log" ]]; then
         "$WORK/radmfa-gc.log"
 fi
 echo "(gen CPU %: the generator's whole JVM, in % of one of the $(nproc) CPUs; server us: server CPU per accept)"
-echo "RESULT name=ratio rps_ratio=$(awk -v a="$RM_RPS" -v b="$FR_RPS" 'BEGIN { printf "%.3f", a / b }')" \
-    "fr_rps=$FR_RPS radmfa_rps=$RM_RPS equal_load_rps=$RATE" \
-    "fr_p99_ms=$(value p99_ms "$WORK/freeradius-open.txt") radmfa_p99_ms=$(value p99_ms "$WORK/radmfa-open.txt")" \
-    "fr_p999_ms=$(value p999_ms "$WORK/freeradius-open.txt") radmfa_p999_ms=$(value p999_ms "$WORK/radmfa-open.txt")" \
-    "fr_cpu_us=$(value server_cpu_us_per_req "$WORK/freeradius-max.txt")" \
-    "radmfa_cpu_us=$(value server_cpu_us_per_req "$WORK/radmfa-max.txt")" \
+echo "RESULT name=ratio rps_ratio=$(median "${RPS_RATIOS[@]}") rounds=$ROUNDS" \
+    "rps_ratios=$(IFS=,; echo "${RPS_RATIOS[*]}") cpu_ratios=$(IFS=,; echo "${CPU_RATIOS[*]}")" \
+    "fr_rps=$FR_RPS radmfa_rps=$RM_RPS" \
+    "fr_cpu_us=$(median "${FR_CPU_ALL[@]}") radmfa_cpu_us=$(median "${RM_CPU_ALL[@]}")" \
+    "p999_met_rounds=$P999_MET" \
     "fr_boot_s=$(value first_accept_s "$WORK/freeradius-boot.txt")" \
     "radmfa_boot_s=$(value first_accept_s "$WORK/radmfa-boot.txt")" \
     "radmfa_restart_s=$(value first_accept_s "$WORK/radmfa-restart.txt")" \
