@@ -10,7 +10,7 @@
 # maximum). Prints every round, the ratios per round and their median: on a small machine a server's maximum moves
 # by 10-20 % from one measurement to the next, so one pair of figures cannot settle a ratio.
 #
-# Loopback only; every step is bounded in time (the whole run in about 5 minutes and 1.5 more per extra round,
+# Loopback only; every step is bounded in time (the whole run in about 5 minutes, a minute more per extra round,
 # BENCH_DEADLINE at most).
 # Settings (environment):
 #   BENCH_REQUESTS (400000)  requests per closed-loop measurement     BENCH_WARMUP (400000) before each measurement
