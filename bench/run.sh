@@ -178,6 +178,7 @@ sleep "${BENCH_SETTLE_SECONDS:-20}"
 # Rounds alternate the servers (FreeRADIUS first in odd rounds, the appliance first in even ones), both running and
 # the idle one waiting, so that a drift of the machine during the run falls on both; the ratios are per round and
 # the summary gives their median. Each round: both maxima, then both at LOAD_PCT % of that round's FreeRADIUS maximum.
+RATES=() # per round: the equal load, LOAD_PCT % of that round's FreeRADIUS maximum
 for ((round = 1; round <= ROUNDS; round++)); do
     say "round $round of $ROUNDS"
     if (( round % 2 == 1 )); then order="freeradius radmfa"; else order="radmfa freeradius"; fi
@@ -192,10 +193,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
             if [[ "$JFR" == 1 && $round == 1 ]]; then jcmd "$RM_PID" JFR.stop name=bench >/dev/null; fi
         fi
     done
-    FR_ROUND_RPS=$(value rps "$WORK/freeradius-r$round-max.txt")
-    RATE=$(awk -v r="$FR_ROUND_RPS" -v p="$LOAD_PCT" 'BEGIN { printf "%d", r * p / 100 }')
+    RATE=$(awk -v r="$(value rps "$WORK/freeradius-r$round-max.txt")" -v p="$LOAD_PCT" \
+        'BEGIN { printf "%d", r * p / 100 }')
     (( RATE > 0 )) || die "FreeRADIUS measured 0 req/s"
-    echo "$RATE" > "$WORK/rate-r$round.txt"
+    RATES[round]=$RATE
     for server in $order; do
         if [[ "$server" == freeradius ]]; then
             measure_at "freeradius-r$round" "$FR_PORT" "$FR_PID" "$RATE"
@@ -235,9 +236,12 @@ RPS_RATIOS=() CPU_RATIOS=() FR_ALL=() RM_ALL=() FR_CPU_ALL=() RM_CPU_ALL=() P999
 for ((round = 1; round <= ROUNDS; round++)); do
     fr="$WORK/freeradius-r$round" rm="$WORK/radmfa-r$round"
     FR_ALL+=("$(value rps "$fr-max.txt")") RM_ALL+=("$(value rps "$rm-max.txt")")
-    FR_CPU_ALL+=("$(value server_cpu_us_per_req "$fr-max.txt")") RM_CPU_ALL+=("$(value server_cpu_us_per_req "$rm-max.txt")")
-    RPS_RATIOS+=("$(ratio "${RM_ALL[-1]}" "${FR_ALL[-1]}")") CPU_RATIOS+=("$(ratio "${RM_CPU_ALL[-1]}" "${FR_CPU_ALL[-1]}")")
-    if awk -v a="$(value p999_ms "$rm-open.txt")" -v b="$(value p999_ms "$fr-open.txt")" 'BEGIN { exit !(a != "" && a <= b) }'; then
+    FR_CPU_ALL+=("$(value server_cpu_us_per_req "$fr-max.txt")")
+    RM_CPU_ALL+=("$(value server_cpu_us_per_req "$rm-max.txt")")
+    RPS_RATIOS+=("$(ratio "${RM_ALL[-1]}" "${FR_ALL[-1]}")")
+    CPU_RATIOS+=("$(ratio "${RM_CPU_ALL[-1]}" "${FR_CPU_ALL[-1]}")")
+    if awk -v a="$(value p999_ms "$rm-open.txt")" -v b="$(value p999_ms "$fr-open.txt")" \
+        'BEGIN { exit !(a != "" && a <= b) }'; then
         P999_MET=$((P999_MET + 1))
     fi
 done
@@ -249,11 +253,10 @@ printf "| %-28s | %9s | %7s | %7s | %7s | %5s | %5s | %10s | %10s |\n" "run" "ac
 printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n" "------------------------------" "-----------" "---------" "---------" \
     "---------" "-------" "-------" "------------" "------------"
 for ((round = 1; round <= ROUNDS; round++)); do
-    rate=$(cat "$WORK/rate-r$round.txt")
     row "$round: FreeRADIUS $FR_VERSION max" "$WORK/freeradius-r$round-max.txt"
     row "$round: radmfa max" "$WORK/radmfa-r$round-max.txt"
-    row "$round: FreeRADIUS at $rate/s" "$WORK/freeradius-r$round-open.txt"
-    row "$round: radmfa at $rate/s" "$WORK/radmfa-r$round-open.txt"
+    row "$round: FreeRADIUS at ${RATES[round]}/s" "$WORK/freeradius-r$round-open.txt"
+    row "$round: radmfa at ${RATES[round]}/s" "$WORK/radmfa-r$round-open.txt"
 done
 row "FreeRADIUS at $LOW_RATE/s" "$WORK/freeradius-low.txt"
 row "radmfa at $LOW_RATE/s" "$WORK/radmfa-low.txt"
