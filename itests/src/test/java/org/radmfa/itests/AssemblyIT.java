@@ -224,11 +224,24 @@ public class AssemblyIT {
      * unknown client. On a restart the bundles start in start-level order and the demo secret is sealed at rest: the
      * clients are read before the vault has come.
      */
+    /**
+     * Felix ConfigAdmin logs at ERROR, and skips, a factory configuration it finds created but not yet updated when
+     * the factory's service registers; the update that follows delivers it (its own comment says so). On a first
+     * start FileInstall creates its {@code deploy} configuration from etc/ while registering that factory, so once in
+     * a while (one CI run of many, session 22) the two meet. Only that line, for FileInstall's own factory, is not
+     * counted.
+     */
+    private static boolean isFelixConfigAdminFactoryRace(String line) {
+        return line.contains("| configadmin ")
+                && line.contains("Ignoring new configuration pid=org.apache.felix.fileinstall~");
+    }
+
     @Test
     public void eachStartLogsNoErrorAndTheFirstRequestThePortTakesIsAccepted() {
         for (Map.Entry<String, Start> start : Map.of("first start", firstStart, "restart", restart).entrySet()) {
             List<String> lines = start.getValue().log().lines().toList();
-            List<String> errors = lines.stream().filter(line -> line.contains("| ERROR |")).toList();
+            List<String> errors = lines.stream().filter(line -> line.contains("| ERROR |"))
+                    .filter(line -> !isFelixConfigAdminFactoryRace(line)).toList();
             assertEquals("ERROR lines in karaf.log of the " + start.getKey() + ":\n" + String.join("\n", errors),
                     List.of(), errors);
             List<String> dropped = lines.stream().filter(line -> line.contains("Dropped a datagram from /127.0.0.1:"))
