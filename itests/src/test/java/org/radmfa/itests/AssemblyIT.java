@@ -218,13 +218,6 @@ public class AssemblyIT {
     }
 
     /**
-     * Each start, the first and a restart: no ERROR in its log (no circular reference between the transport, the
-     * pipeline, the policies and the directory; no sealed secret refused because the vault's bundle came later), and
-     * the first request the RADIUS port took was answered with an Access-Accept, not dropped as coming from an
-     * unknown client. On a restart the bundles start in start-level order and the demo secret is sealed at rest: the
-     * clients are read before the vault has come.
-     */
-    /**
      * Felix ConfigAdmin logs at ERROR, and skips, a factory configuration it finds created but not yet updated when
      * the factory's service registers; the update that follows delivers it (its own comment says so). On a first
      * start FileInstall creates its {@code deploy} configuration from etc/ while registering that factory, so once in
@@ -236,6 +229,13 @@ public class AssemblyIT {
                 && line.contains("Ignoring new configuration pid=org.apache.felix.fileinstall~");
     }
 
+    /**
+     * Each start, the first and a restart: no ERROR in its log (no circular reference between the transport, the
+     * pipeline, the policies and the directory; no sealed secret refused because the vault's bundle came later), and
+     * the first request the RADIUS port took was answered with an Access-Accept, not dropped as coming from an
+     * unknown client. On a restart the bundles start in start-level order and the demo secret is sealed at rest: the
+     * clients are read before the vault has come.
+     */
     @Test
     public void eachStartLogsNoErrorAndTheFirstRequestThePortTakesIsAccepted() {
         for (Map.Entry<String, Start> start : Map.of("first start", firstStart, "restart", restart).entrySet()) {
