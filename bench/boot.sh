@@ -18,7 +18,9 @@
 # Settings (environment): BENCH_RESTARTS (5), BENCH_IDLE_SECONDS (150: an idle appliance gives the start's heap
 # back within about two minutes), BENCH_NMT (1: start with -XX:NativeMemoryTracking=summary, which costs a little
 # memory itself), BENCH_JFR (0: 1 records the first start with JFR into bench/target/boot-first.jfr), BENCH_KEEP (0),
-# BENCH_ASSEMBLY, BENCH_DEADLINE (570).
+# BENCH_ASSEMBLY, BENCH_DEADLINE (570), BENCH_BOOT_FEATURES (unset: the boot features as shipped; a list of names, e.g.
+# "framework feature config scr shell log bundle system radmfa radmfa-demo", keeps only those of the assembly's boot
+# feature, to measure what the other features' bundles cost a start: an experiment, not a configuration to ship).
 # Exits non-zero when a start is not answered with a verified Access-Accept.
 #
 set -euo pipefail
@@ -47,6 +49,19 @@ trap cleanup EXIT
 SECRET=testing123
 PORT=$(free_port)
 appliance_copy "$ASSEMBLY" "$PORT" "$(free_port)" "$SECRET"
+if [[ -n "${BENCH_BOOT_FEATURES:-}" ]]; then
+    boot_feature=$(sed -n 's/^featuresBoot *= *\([^ ,]*\).*/\1/p' "$KARAF_HOME/etc/org.apache.karaf.features.cfg")
+    boot_xml=$(grep -l "<feature name=\"$boot_feature\"" "$KARAF_HOME"/etc/*.xml | head -n 1)
+    [[ -n "$boot_xml" ]] || die "no features file in etc/ defines the boot feature '$boot_feature'"
+    awk -v keep=" $BENCH_BOOT_FEATURES " '
+        /<feature version="[^"]*"[^>]*>[^<]+<\/feature>/ {
+            name = $0; sub(/.*">/, "", name); sub(/<\/feature>.*/, "", name)
+            if (index(keep, " " name " ") == 0) { dropped = dropped " " name; next }
+        }
+        { print }
+        END { print "bench: boot features left out:" dropped > "/dev/stderr" }' "$boot_xml" > "$WORK/boot.xml"
+    mv "$WORK/boot.xml" "$boot_xml"
+fi
 # The demo client as shipped (Message-Authenticator not required; the probe sends one anyway).
 sed -i "s/^requireMessageAuthenticator *=.*/requireMessageAuthenticator = false/" \
     "$KARAF_HOME/etc/org.radmfa.client-demo.cfg"
@@ -104,11 +119,12 @@ done
 sleep $((IDLE_SECONDS % 15))
 RSS=$(ps -o rss= -p "$PID" | tr -d ' ')
 THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$PID/status")
+BUNDLES=$(find "$KARAF_HOME/data/cache" -maxdepth 1 -name 'bundle[0-9]*' | wc -l) # the framework's own is bundle0
 echo
 say "start to first Access-Accept: first start $(value first_accept_s "$WORK/first.txt") s" \
     "($(value cpu_s "$WORK/first.txt") s CPU); with data/ kept: $(for ((i = 1; i <= RESTARTS; i++)); do
         printf '%s s (%s s CPU) ' "$(value first_accept_s "$WORK/restart-$i.txt")" "$(value cpu_s "$WORK/restart-$i.txt")"; done)"
-say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads"
+say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads, $((BUNDLES - 1)) bundles"
 say "resident while idle (MiB): ${SAMPLES[*]:-none}"
 ARCHIVE=$(ls "$KARAF_HOME"/data/cds/*.jsa 2>/dev/null | head -n 1 || true)
 [[ -n "$ARCHIVE" ]] && say "class-data archive (data/cds): $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB ($(basename "$ARCHIVE"))"
@@ -123,7 +139,7 @@ MEDIAN=$(for ((i = (RESTARTS > 1 ? 2 : 1); i <= RESTARTS; i++)); do value first_
     | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 say "restarts with the class-data archive: median $MEDIAN s"
 echo "RESULT name=boot first_s=$(value first_accept_s "$WORK/first.txt")" \
-    "restart_s=$(value first_accept_s "$WORK/restart-$RESTARTS.txt") restart_median_s=$MEDIAN idle_rss_kib=$RSS threads=$THREADS"
+    "restart_s=$(value first_accept_s "$WORK/restart-$RESTARTS.txt") restart_median_s=$MEDIAN idle_rss_kib=$RSS threads=$THREADS bundles=$((BUNDLES - 1))"
 if [[ "$JFR" == 1 && -f "$WORK/boot-first.jfr" ]]; then
     mkdir -p "$ROOT/bench/target"
     cp "$WORK/boot-first.jfr" "$ROOT/bench/target/boot-first.jfr" && echo "(recording: bench/target/boot-first.jfr)"
