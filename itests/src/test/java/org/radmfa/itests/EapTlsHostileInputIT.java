@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -208,12 +209,17 @@ public class EapTlsHostileInputIT {
         int conversations = 5;
         try (RadiusTestClient client = new RadiusTestClient("127.0.0.1", appliance.authPort)) {
             long droppedBefore = count("MALFORMED_EAP");
+            // Every conversation is opened before the first fuzzed request goes: an answer to a fuzzed request
+            // arriving while the next conversation was being opened was read as that opening's answer.
+            List<Opened> opened = new ArrayList<>();
+            for (int c = 0; c < conversations; c++) {
+                opened.add(openEapTls(client, "fuzz-" + c));
+            }
             Map<Integer, RadiusTestClient.Sent> outstanding = new HashMap<>();
             for (int c = 0; c < conversations; c++) {
-                Opened opened = openEapTls(client, "fuzz-" + c);
                 for (int i = 0; i < perConversation; i++) {
-                    RadiusTestClient.Sent sent = client.sendEap("fuzz-" + c, mutated(opened.identifier(), random),
-                            opened.state(), SECRET);
+                    RadiusTestClient.Sent sent = client.sendEap("fuzz-" + c, mutated(opened.get(c).identifier(),
+                            random), opened.get(c).state(), SECRET);
                     outstanding.put(sent.id(), sent);
                 }
             }
