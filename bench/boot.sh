@@ -57,9 +57,14 @@ if [[ -n "${BENCH_BOOT_FEATURES:-}" ]]; then
         /<feature version="[^"]*"[^>]*>[^<]+<\/feature>/ {
             name = $0; sub(/.*">/, "", name); sub(/<\/feature>.*/, "", name)
             if (index(keep, " " name " ") == 0) { dropped = dropped " " name; next }
+            kept[name] = 1
         }
         { print }
-        END { print "bench: boot features left out:" dropped > "/dev/stderr" }' "$boot_xml" > "$WORK/boot.xml"
+        END { n = split(keep, wanted, " ")
+              for (i = 1; i <= n; i++) if (!(wanted[i] in kept)) missing = missing " " wanted[i]
+              if (missing != "") { print "bench: not boot features of the assembly:" missing > "/dev/stderr"; exit 1 }
+              print "bench: boot features left out:" dropped > "/dev/stderr" }' "$boot_xml" > "$WORK/boot.xml" \
+        || die "BENCH_BOOT_FEATURES names a feature the assembly does not boot (a typo would leave it out)"
     mv "$WORK/boot.xml" "$boot_xml"
 fi
 # The demo client as shipped (Message-Authenticator not required; the probe sends one anyway).
@@ -119,12 +124,12 @@ done
 sleep $((IDLE_SECONDS % 15))
 RSS=$(ps -o rss= -p "$PID" | tr -d ' ')
 THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$PID/status")
-BUNDLES=$(find "$KARAF_HOME/data/cache" -maxdepth 1 -name 'bundle[0-9]*' | wc -l) # the framework's own is bundle0
+BUNDLES=$(find "$KARAF_HOME/data/cache" -maxdepth 1 -name 'bundle[1-9]*' | wc -l) # bundle0 is the framework's own
 echo
 say "start to first Access-Accept: first start $(value first_accept_s "$WORK/first.txt") s" \
     "($(value cpu_s "$WORK/first.txt") s CPU); with data/ kept: $(for ((i = 1; i <= RESTARTS; i++)); do
         printf '%s s (%s s CPU) ' "$(value first_accept_s "$WORK/restart-$i.txt")" "$(value cpu_s "$WORK/restart-$i.txt")"; done)"
-say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads, $((BUNDLES - 1)) bundles"
+say "idle after ${IDLE_SECONDS} s: resident $((RSS / 1024)) MiB ($RSS KiB), $THREADS threads, $BUNDLES bundles"
 say "resident while idle (MiB): ${SAMPLES[*]:-none}"
 ARCHIVE=$(ls "$KARAF_HOME"/data/cds/*.jsa 2>/dev/null | head -n 1 || true)
 [[ -n "$ARCHIVE" ]] && say "class-data archive (data/cds): $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB ($(basename "$ARCHIVE"))"
@@ -139,7 +144,7 @@ MEDIAN=$(for ((i = (RESTARTS > 1 ? 2 : 1); i <= RESTARTS; i++)); do value first_
     | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 say "restarts with the class-data archive: median $MEDIAN s"
 echo "RESULT name=boot first_s=$(value first_accept_s "$WORK/first.txt")" \
-    "restart_s=$(value first_accept_s "$WORK/restart-$RESTARTS.txt") restart_median_s=$MEDIAN idle_rss_kib=$RSS threads=$THREADS bundles=$((BUNDLES - 1))"
+    "restart_s=$(value first_accept_s "$WORK/restart-$RESTARTS.txt") restart_median_s=$MEDIAN idle_rss_kib=$RSS threads=$THREADS bundles=$BUNDLES"
 if [[ "$JFR" == 1 && -f "$WORK/boot-first.jfr" ]]; then
     mkdir -p "$ROOT/bench/target"
     cp "$WORK/boot-first.jfr" "$ROOT/bench/target/boot-first.jfr" && echo "(recording: bench/target/boot-first.jfr)"

@@ -46,7 +46,7 @@
 #                                   approved at once), so that it is compiled as Microsoft's service is warm and a
 #                                   cold appliance is not measured beside a cold emulator; 0: none
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised (JFR runs from
-#                                   before the warm-up login on, so that starting it does not recompile the burst)
+#                                   before the warm-up login on: started in the burst, it skewed the burst)
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
 #   BENCH_DIAG (0)                  1: thread dump and class histogram while pending (bench/target/mfa-diag/)
 #   BENCH_KEEP (0)                  1: keep the work directory      BENCH_DEADLINE (600) seconds for the whole run
