@@ -4,12 +4,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,17 +24,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaOutcome.Kind;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.PapCredentials;
 import org.slf4j.Logger;
+import org.radmfa.mfa.entra.internal.ConnectorHttp.Answer;
 import org.slf4j.LoggerFactory;
 
 import com.azure.json.JsonProviders;
@@ -74,8 +73,8 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * would be a TLS connection each, so then (and for the first login, before the protocol is known, and above
  * {@code maxHeldCalls} or the service's stream limit) the login polls as with {@code waitMode = poll}.
  *
- * <h2>Threads</h2> One {@link ScheduledThreadPoolExecutor} (two threads) runs the poll timers, the deadline timers and
- * the HTTP client's completions; MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
+ * <h2>Threads</h2> One {@link ScheduledThreadPoolExecutor} (three threads) runs the poll timers, the deadline timers,
+ * the HTTP client's selector (one thread for good) and its completions ({@link ConnectorHttp}); MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
  * for the token endpoint: MSAL's HTTP interface is synchronous, and a dedicated thread keeps that wait away from the
  * timers. Concurrent token requests queue on that thread, so a cold cache costs one token request, not one per login.
  * Pending verifications hold no thread at all, and at most {@code maxConcurrentRequests} HTTP calls are in flight
@@ -89,21 +88,20 @@ final class EntraClient {
     private static final Pattern IP_ADDRESS_TEXT = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}");
     /** A token with less than this left is asked of MSAL again (which refreshes it ahead of expiry). */
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
-    /** How soon a call the HTTP/2 connection had no stream for goes again. */
-    private static final long STREAM_RETRY_MILLIS = 50;
+    /** The executor's threads: the HTTP client's selector, and two for timers and completions. */
+    private static final int THREADS = 3;
 
     private final EntraSettings settings;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService tokenThread;
-    private final HttpClient http;
+    private final ConnectorHttp http;
     private final RequestLimiter limiter;
     private final HeldCalls held;
     /** The last token MSAL gave, per scope. */
     private final Map<String, IAuthenticationResult> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger msalCalls = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean streamLimitLogged =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicInteger heldLimitLogged = new AtomicInteger(-1);
     private final ConfidentialClientApplication msal;
     private final String threadPrefix;
     private final Set<CompletableFuture<MfaOutcome>> pending = ConcurrentHashMap.newKeySet();
@@ -116,7 +114,7 @@ final class EntraClient {
         int instance = INSTANCES.incrementAndGet();
         this.threadPrefix = "radmfa-entra-" + instance + "-";
         AtomicInteger threads = new AtomicInteger();
-        this.scheduler = new ScheduledThreadPoolExecutor(2, runnable -> daemon(runnable,
+        this.scheduler = new ScheduledThreadPoolExecutor(THREADS, runnable -> daemon(runnable,
                 "radmfa-entra-" + instance + "-" + threads.incrementAndGet()));
         scheduler.setRemoveOnCancelPolicy(true);
         // Stopping drops the poll and deadline timers but interrupts nobody: the threads may be finishing a login
@@ -125,11 +123,14 @@ final class EntraClient {
         this.tokenThread = Executors.newSingleThreadExecutor(runnable -> daemon(runnable,
                 "radmfa-entra-" + instance + "-token"));
         Duration timeout = Duration.ofMillis(settings.requestTimeoutMillis());
-        this.http = HttpClient.newBuilder().sslContext(settings.sslContext()).executor(scheduler)
-                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // As many connections as calls that do not wait may be in flight (over HTTP/1.1, one each); over HTTP/2
+        // they carry the held Begins too. Queued: whatever waits for a connection being opened.
+        int connections = settings.maxConcurrentRequests();
+        this.http = new ConnectorHttp(settings.sslContext(), timeout, connections, (int) Math.min(Integer.MAX_VALUE,
+                (long) settings.maxHeldCalls() + connections), scheduler);
         this.limiter = new RequestLimiter(settings.maxConcurrentRequests(), scheduler);
         this.held = new HeldCalls(settings.waitMode() == EntraSettings.WaitMode.SYNC, settings.maxHeldCalls(),
-                settings.maxConcurrentRequests());
+                connections, settings.maxConcurrentRequests());
         try {
             ConfidentialClientApplication.Builder builder = ConfidentialClientApplication
                     .builder(settings.clientId(), settings.credential().msal())
@@ -163,6 +164,8 @@ final class EntraClient {
     private static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
+        // Jetty may open a TLS connection on any of these threads: ALPN's processor is found through this loader.
+        thread.setContextClassLoader(ConnectorHttp.ALPN_LOADER);
         return thread;
     }
 
@@ -299,7 +302,16 @@ final class EntraClient {
         for (CompletableFuture<MfaOutcome> result : pending) {
             result.complete(MfaOutcome.of(Kind.UNAVAILABLE, "Entra connector stopped"));
         }
-        scheduler.shutdown();
+        // The HTTP client is stopped off the executor, whose threads may be calling this and one of which is the
+        // client's selector; its open calls fail into verifications already answered.
+        try {
+            tokenThread.execute(() -> {
+                http.stop();
+                scheduler.shutdown();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException alreadyClosed) {
+            // a second close
+        }
         tokenThread.shutdown();
     }
 
@@ -368,36 +380,16 @@ final class EntraClient {
             });
         }
 
-        /**
-         * Begin held until the user answers when {@link HeldCalls} allows it, else asynchronous. A held Begin the
-         * client refuses for want of a stream was never sent: it goes again asynchronously, so still one push.
-         */
+        /** Begin held until the user answers when {@link HeldCalls} allows it, else asynchronous. */
         private CompletableFuture<Answer> sendBegin(String token, String upn, Map<String, String> properties,
                 String contextId) {
             URI uri = settings.operation("BeginTwoWayAuthentication");
             if (!held.tryHold()) {
                 return call(step, post(uri, token, begin(upn, properties, contextId, false)), true);
             }
-            CompletableFuture<Answer> answer = new CompletableFuture<>();
-            hold(post(uri, token, begin(upn, properties, contextId, true), untilDeadline())).whenComplete(
-                    (done, failure) -> {
-                        held.release();
-                        if (failure == null) {
-                            answer.complete(done);
-                        } else if (HeldCalls.isStreamLimit(failure) && !result.isDone()) {
-                            streamLimitReached();
-                            call(step, post(uri, token, begin(upn, properties, contextId, false)), true)
-                                    .whenComplete((polled, again) -> {
-                                        if (again == null) {
-                                            answer.complete(polled);
-                                        } else {
-                                            answer.completeExceptionally(again);
-                                        }
-                                    });
-                        } else {
-                            answer.completeExceptionally(failure);
-                        }
-                    });
+            CompletableFuture<Answer> answer = hold(post(uri, token, begin(upn, properties, contextId, true),
+                    untilDeadline()));
+            answer.whenComplete((done, failure) -> held.release());
             return answer;
         }
 
@@ -566,8 +558,8 @@ final class EntraClient {
             URI uri = URI.create(settings.graphBaseUrl() + "/v1.0/users?$filter=" + query(filter)
                     + "&$select=id,userPrincipalName&$count=true");
             // onPremisesSamAccountName is filterable only as an advanced query.
-            HttpRequest get = request(uri, token).header("Accept", "application/json")
-                    .header("ConsistencyLevel", "eventual").GET().build();
+            Request get = request(uri, token).method(HttpMethod.GET).headers(headers -> headers.put("Accept",
+                    "application/json").put("ConsistencyLevel", "eventual"));
             return call("Graph user lookup", get).thenApply(response -> {
                 expect(response, "Graph user lookup", 200);
                 List<?> users = list(json(response).get("value"));
@@ -614,25 +606,25 @@ final class EntraClient {
             }
         }
 
-        private HttpRequest post(URI uri, String token, String xml) {
+        private Request post(URI uri, String token, String xml) {
             return post(uri, token, xml, requestTimeout());
         }
 
-        private HttpRequest post(URI uri, String token, String xml, Duration timeout) {
-            return request(uri, token, timeout).header("Content-Type", "application/xml; charset=utf-8")
-                    .header("Accept", "application/xml")
-                    .POST(BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
+        private Request post(URI uri, String token, String xml, Duration timeout) {
+            return request(uri, token, timeout).method(HttpMethod.POST).headers(headers -> headers.put("Accept",
+                    "application/xml")).body(new StringRequestContent("application/xml; charset=utf-8", xml,
+                            StandardCharsets.UTF_8));
         }
 
-        private HttpRequest.Builder request(URI uri, String token) {
+        private Request request(URI uri, String token) {
             return request(uri, token, requestTimeout());
         }
 
-        private HttpRequest.Builder request(URI uri, String token, Duration timeout) {
-            return HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Authorization", "Bearer " + token)
-                    .header("client-request-id", UUID.nameUUIDFromBytes(request.request().id().getBytes(
-                            StandardCharsets.UTF_8)).toString());
+        private Request request(URI uri, String token, Duration timeout) {
+            String requestId = UUID.nameUUIDFromBytes(request.request().id().getBytes(StandardCharsets.UTF_8))
+                    .toString();
+            return http.newRequest(uri).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).headers(headers -> headers
+                    .put("Authorization", "Bearer " + token).put("client-request-id", requestId));
         }
 
         /** A held call waits for the user until the request's deadline. */
@@ -648,28 +640,17 @@ final class EntraClient {
             return left.compareTo(configured) < 0 ? (left.toMillis() < 1 ? Duration.ofMillis(1) : left) : configured;
         }
 
-        /**
-         * Sends a request; the answer completes on the HTTP client's own threads (the scheduler), taken from the
-         * body subscriber. The future sendAsync returns is completed through the JDK's default async pool, which
-         * with a common-pool parallelism below 2 (machines with two cores or fewer) starts a short-lived thread
-         * for every response: no work of ours runs there, and the appliance sets
-         * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} to avoid those threads altogether.
-         */
-        private CompletableFuture<Answer> call(String what, HttpRequest httpRequest) {
+        /** Sends a request; the answer completes on the executor's threads. */
+        private CompletableFuture<Answer> call(String what, Request httpRequest) {
             return call(what, httpRequest, false);
         }
 
         /** @param first a login's Begin: before the waiting polls (the push leaves without their queue) */
-        private CompletableFuture<Answer> call(String what, HttpRequest httpRequest, boolean first) {
+        private CompletableFuture<Answer> call(String what, Request httpRequest, boolean first) {
             CompletableFuture<Answer> answer = new CompletableFuture<>();
-            send(what, httpRequest, answer, first);
-            return answer;
-        }
-
-        private void send(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer, boolean first) {
             if (result.isDone()) {
                 // Timed out or stopped meanwhile: the chain ends here without another call.
-                return;
+                return answer;
             }
             limiter.submit(() -> {
                 if (result.isDone()) {
@@ -678,58 +659,41 @@ final class EntraClient {
                     return;
                 }
                 try {
-                    http.sendAsync(httpRequest, info -> BodySubscribers.mapping(BodySubscribers.ofString(
-                            StandardCharsets.UTF_8), body -> answer.complete(answer(info, body, httpRequest))))
-                            .whenComplete((ignored, failure) -> {
-                                limiter.release();
-                                if (failure != null && HeldCalls.isStreamLimit(failure)) {
-                                    resendLater(what, httpRequest, answer, first);
-                                } else if (failure != null) {
-                                    answer.completeExceptionally(failure);
-                                }
-                            });
+                    http.send(httpRequest).whenComplete((done, failure) -> {
+                        limiter.release();
+                        if (failure != null) {
+                            answer.completeExceptionally(failure);
+                        } else {
+                            answer.complete(answered(done));
+                        }
+                    });
                 } catch (RuntimeException e) {
                     limiter.release();
                     answer.completeExceptionally(new StepFailure(what + ": " + e.getMessage()));
                 }
             }, first);
-        }
-
-        /**
-         * The HTTP/2 connection had no stream left (held Begins fill it): the call was not sent, so it goes again
-         * shortly, and fewer Begins are held from now on.
-         */
-        private void resendLater(String what, HttpRequest httpRequest, CompletableFuture<Answer> answer,
-                boolean first) {
-            streamLimitReached();
-            try {
-                scheduler.schedule(() -> send(what, httpRequest, answer, first), STREAM_RETRY_MILLIS,
-                        TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                answer.completeExceptionally(new StepFailure("Entra connector stopped"));
-            }
+            return answer;
         }
 
         /**
          * Sends a call that waits for the user: no {@link RequestLimiter} permit (it would hold one for as long as
-         * the user takes); {@link HeldCalls} bounds these. Cancelled when the verification ends first.
+         * the user takes); {@link HeldCalls} bounds these. Aborted (a reset stream) when the verification ends first.
          */
-        private CompletableFuture<Answer> hold(HttpRequest httpRequest) {
+        private CompletableFuture<Answer> hold(Request httpRequest) {
             CompletableFuture<Answer> answer = new CompletableFuture<>();
             try {
-                CompletableFuture<?> exchange = http.sendAsync(httpRequest, info -> BodySubscribers.mapping(
-                        BodySubscribers.ofString(StandardCharsets.UTF_8), body -> answer.complete(answer(info, body,
-                                httpRequest))));
-                exchange.whenComplete((ignored, failure) -> {
+                http.send(httpRequest).whenComplete((done, failure) -> {
                     if (failure != null) {
                         answer.completeExceptionally(failure);
+                    } else {
+                        answer.complete(answered(done));
                     }
                 });
-                // Only a call still waiting: cancelling one whose answer is in (the usual end) would reset a finished
-                // stream and raise an exception chain per login for nothing.
+                // Only a call still waiting: aborting one whose answer is in (the usual end) would do nothing but
+                // cost an exception per login.
                 result.whenComplete((outcome, failure) -> {
                     if (!answer.isDone()) {
-                        exchange.cancel(true);
+                        httpRequest.abort(new java.util.concurrent.CancellationException("verification ended"));
                     }
                 });
             } catch (RuntimeException e) {
@@ -738,24 +702,24 @@ final class EntraClient {
             return answer;
         }
 
-        private Answer answer(HttpResponse.ResponseInfo info, String body, HttpRequest httpRequest) {
+        /** An answer of the MFA service tells whether calls may be held, and how many. */
+        private Answer answered(Answer answer) {
             URI service = settings.serviceUrl();
-            URI uri = httpRequest.uri();
+            URI uri = answer.uri();
             if (uri.getHost().equalsIgnoreCase(service.getHost()) && uri.getPort() == service.getPort()) {
-                held.answeredOver(info.version());
+                heldLimit(held.answeredOver(answer.http2(), answer.streams()), answer.streams());
             }
-            return new Answer(info.statusCode(), body, uri);
+            return answer;
         }
     }
 
-    /** The service's HTTP/2 stream limit was met: fewer Begins are held; said once at WARN, then at DEBUG. */
-    private void streamLimitReached() {
-        int limit = held.streamLimitReached();
-        if (streamLimitLogged.compareAndSet(false, true)) {
-            LOG.warn("Entra MFA: the service's HTTP/2 connection allows no more streams (SETTINGS_MAX_CONCURRENT_STREAMS);"
-                    + " at most {} logins now wait in a held Begin, the others poll", limit);
-        } else {
-            LOG.debug("Entra MFA: HTTP/2 stream limit met again; at most {} held Begins", limit);
+    /** Says once per change when the service's stream limit lowers the held Begins below maxHeldCalls. */
+    private void heldLimit(int limit, int streams) {
+        int previous = heldLimitLogged.get();
+        if (limit != previous && limit < settings.maxHeldCalls() && heldLimitLogged.compareAndSet(previous, limit)) {
+            LOG.warn("Entra MFA: the service allows {} concurrent HTTP/2 streams per connection; at most {} logins"
+                    + " wait in a held Begin ({} connections), the others poll", streams, limit,
+                    settings.maxConcurrentRequests());
         }
     }
 
@@ -822,10 +786,6 @@ final class EntraClient {
                 return null;
             }
         }
-    }
-
-    /** An HTTP answer: status and body. */
-    record Answer(int statusCode, String body, URI uri) {
     }
 
     /** A step's answer that ends the attempt as UNAVAILABLE; the message is the detail. */
@@ -916,7 +876,7 @@ final class EntraClient {
                         : link.getMessage()) + ")";
             }
         }
-        if (root instanceof HttpTimeoutException) {
+        if (root instanceof TimeoutException) {
             return prefix + "no answer in time (" + root.getMessage() + ")";
         }
         if (root instanceof SSLException) {

@@ -4,37 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.util.concurrent.CompletionException;
-
 import org.junit.jupiter.api.Test;
 
 class HeldCallsTest {
     @Test
     void nothingIsHeldBeforeTheServiceHasAnsweredOverHttp2() {
-        HeldCalls calls = new HeldCalls(true, 10, 2);
+        HeldCalls calls = new HeldCalls(true, 10, 1, 2);
         assertFalse(calls.tryHold(), "the protocol is not known yet");
-        calls.answeredOver(HttpClient.Version.HTTP_1_1);
+        calls.answeredOver(false, 0);
         assertFalse(calls.tryHold(), "HTTP/1.1: a held call would cost a connection");
-        calls.answeredOver(HttpClient.Version.HTTP_2);
+        calls.answeredOver(true, 0);
         assertTrue(calls.tryHold());
-        calls.answeredOver(HttpClient.Version.HTTP_1_1);
+        calls.answeredOver(false, 0);
         assertFalse(calls.tryHold(), "back to HTTP/1.1 (a proxy, another front end): polling again");
     }
 
     @Test
     void pollModeNeverHolds() {
-        HeldCalls calls = new HeldCalls(false, 10, 2);
-        calls.answeredOver(HttpClient.Version.HTTP_2);
+        HeldCalls calls = new HeldCalls(false, 10, 1, 2);
+        calls.answeredOver(true, 100);
         assertFalse(calls.tryHold());
         assertFalse(calls.holding());
     }
 
     @Test
     void atMostTheLimitAreHeldAndAReleaseMakesRoom() {
-        HeldCalls calls = new HeldCalls(true, 2, 0);
-        calls.answeredOver(HttpClient.Version.HTTP_2);
+        HeldCalls calls = new HeldCalls(true, 2, 1, 0);
+        calls.answeredOver(true, 0);
         assertTrue(calls.tryHold());
         assertTrue(calls.tryHold());
         assertFalse(calls.tryHold());
@@ -44,26 +40,16 @@ class HeldCallsTest {
     }
 
     @Test
-    void theServicesStreamLimitLowersTheLimitLeavingHeadroomForPolls() {
-        HeldCalls calls = new HeldCalls(true, 1000, 3);
-        calls.answeredOver(HttpClient.Version.HTTP_2);
-        for (int i = 0; i < 101; i++) {
+    void theServicesStreamLimitTimesTheConnectionsBoundsTheHeldCallsLeavingHeadroomForPolls() {
+        HeldCalls calls = new HeldCalls(true, 1000, 4, 3);
+        assertEquals(397, calls.answeredOver(true, 100), "4 connections of 100 streams, 3 left to the others");
+        for (int i = 0; i < 397; i++) {
             assertTrue(calls.tryHold());
         }
-        // the 101st was refused by the client: 100 streams were held, 3 are left to the other calls
-        assertEquals(97, calls.streamLimitReached());
+        assertFalse(calls.tryHold());
         calls.release();
-        assertFalse(calls.tryHold(), "100 still held, above the learned 97");
-        for (int i = 0; i < 4; i++) {
-            calls.release();
-        }
         assertTrue(calls.tryHold());
-    }
-
-    @Test
-    void theJavaClientsRefusalIsRecognisedThroughWrappers() {
-        assertTrue(HeldCalls.isStreamLimit(new CompletionException(new IOException("too many concurrent streams"))));
-        assertFalse(HeldCalls.isStreamLimit(new CompletionException(new IOException("connection reset"))));
-        assertFalse(HeldCalls.isStreamLimit(new IllegalStateException("too many concurrent streams")));
+        assertEquals(1000, calls.answeredOver(true, 10_000), "a service allowing more: the configured limit");
+        assertEquals(0, new HeldCalls(true, 1000, 1, 8).answeredOver(true, 8), "no stream to spare: all poll");
     }
 }
