@@ -156,7 +156,8 @@ public final class EntraConnector implements MfaConnector {
 
         @AttributeDefinition(name = "Concurrent requests", description = "HTTP calls in flight at once; more wait"
                 + " their turn, without a thread. Each one in flight holds a connection (HTTP/1.1), so this bounds"
-                + " the connections and TLS handshakes however many logins are pending")
+                + " the connections and TLS handshakes however many logins are pending; over HTTP/2 these"
+                + " connections carry the held Begins too")
         int maxConcurrentRequests() default 32;
 
         @AttributeDefinition(name = "Wait for the user", description = "sync: Begin with SyncCall=true, held"
@@ -170,7 +171,8 @@ public final class EntraConnector implements MfaConnector {
 
         @AttributeDefinition(name = "Held Begins", description = "With waitMode = sync: logins waiting in a held"
                 + " Begin at once (one HTTP/2 stream and a few KiB of heap each); more poll. Lowered by itself"
-                + " to the service's own HTTP/2 stream limit when that is reached")
+                + " to what the connections carry: maxConcurrentRequests times the service's HTTP/2 stream limit,"
+                + " less maxConcurrentRequests")
         int maxHeldCalls() default 20000;
 
         @AttributeDefinition(name = "Credential expiry warning (days)", description = "Warn in the log, at start"
