@@ -151,7 +151,9 @@ public class P2sScenarioIT {
         Commands.Result made = Commands.run(pki, System.getenv(), PKI, Duration.ofSeconds(120), List.of("bash", "-s"));
         assertEquals("openssl made the test PKI: " + made, 0, made.exitCode);
 
-        emulator = EntraEmulator.start(0);
+        // HTTP/2 and HTTP/1.1 by ALPN, 100 streams per connection as common front ends advertise: the connector in
+        // the real distribution negotiates h2 (Jetty's ALPN in OSGi) and holds Begins until the user answers.
+        emulator = EntraEmulator.startHttp2(0, 8, "127.0.0.1", 100);
         for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan",
                 "ken", "probe")) {
             PASSWORDS.put(user, "pw-" + user + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(6)));
@@ -240,6 +242,9 @@ public class P2sScenarioIT {
         assertTrue(redact(result), result.output.contains("MPPE keys OK: 1  mismatch: 0"));
         assertDecision("alice", "ACCEPT", "ACCEPTED", RRAS_POLICY);
         assertEquals("pushes for alice", 1, pushesReceived() - pushes);
+        // After the probe's answer over HTTP/2, a login waits for its user in a held Begin (SyncCall=true).
+        List<EntraEmulator.Begin> begins = emulator.begins();
+        assertTrue("alice's Begin held over HTTP/2: " + begins, begins.get(begins.size() - 1).syncCall());
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -47,15 +48,15 @@ final class ConnectorHttp {
     static final ClassLoader ALPN_LOADER = JDK9ClientALPNProcessor.class.getClassLoader();
 
     /** An answer: status, body, and over which protocol; {@code streams} is the connection's stream limit, or 0. */
-    record Answer(int statusCode, String body, URI uri, boolean http2, int streams,
-            org.eclipse.jetty.http.HttpFields headers) {
+    record Answer(int statusCode, String body, URI uri, boolean http2, int streams, HttpFields headers) {
     }
 
     private final HttpClient client;
 
     /**
-     * @param executor runs Jetty's selector (one thread, for good) and the completions
-     * @param scheduler runs Jetty's timeouts
+     * @param maxConnections connections to one host at most
+     * @param maxQueued calls waiting for a connection at most (more fail at once)
+     * @param executor runs Jetty's selector (one thread, for good), the completions and Jetty's timeouts
      */
     ConnectorHttp(SSLContext ssl, Duration connectTimeout, int maxConnections, int maxQueued,
             ScheduledExecutorService executor) {
