@@ -38,8 +38,8 @@ import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.MfaOutcome.Kind;
 import org.radmfa.api.MfaRequest;
 import org.radmfa.api.PapCredentials;
-import org.slf4j.Logger;
 import org.radmfa.mfa.entra.internal.ConnectorHttp.Answer;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.azure.json.JsonProviders;
@@ -71,14 +71,15 @@ import com.microsoft.aad.msal4j.MsalServiceException;
  * the approval reaches the gateway as soon as the service knows it, and no End call is made at all. A held call is
  * one HTTP/2 stream of a shared connection, without a thread or a {@link RequestLimiter} permit; over HTTP/1.1 it
  * would be a TLS connection each, so then (and for the first login, before the protocol is known, and above
- * {@code maxHeldCalls} or the service's stream limit) the login polls as with {@code waitMode = poll}.
+ * {@code maxHeldCalls} or what the service's connections carry) the login polls as with {@code waitMode = poll}.
  *
  * <h2>Threads</h2> One {@link ScheduledThreadPoolExecutor} (three threads) runs the poll timers, the deadline timers,
- * the HTTP client's selector (one thread for good) and its completions ({@link ConnectorHttp}); MSAL gets one more thread of its own, on which it reads its cache or, rarely, waits
- * for the token endpoint: MSAL's HTTP interface is synchronous, and a dedicated thread keeps that wait away from the
- * timers. Concurrent token requests queue on that thread, so a cold cache costs one token request, not one per login.
- * Pending verifications hold no thread at all, and at most {@code maxConcurrentRequests} HTTP calls are in flight
- * ({@link RequestLimiter}): over HTTP/1.1 that bounds the connections, whatever the number of pending logins.
+ * the HTTP client's selector (one thread for good) and its completions ({@link ConnectorHttp}); MSAL gets one more
+ * thread of its own, on which it reads its cache or, rarely, waits for the token endpoint: MSAL's HTTP interface is
+ * synchronous, and a dedicated thread keeps that wait away from the timers. Concurrent token requests queue on that
+ * thread, so a cold cache costs one token request, not one per login. Pending verifications hold no thread at all,
+ * and at most {@code maxConcurrentRequests} HTTP calls are in flight ({@link RequestLimiter}): over HTTP/1.1 that
+ * bounds the connections, whatever the number of pending logins.
  */
 final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);

@@ -144,7 +144,9 @@ public final class EntraEmulatorMain {
             emulator.recordRequests(false);
             if (options.warmUp > 0) {
                 long started = System.nanoTime();
-                EmulatorWarmUp.run(emulator, options.warmUp, 200);
+                // The warm-up's client (the JDK's) keeps to one HTTP/2 connection: half its streams at most.
+                EmulatorWarmUp.run(emulator, options.warmUp, options.http2Streams > 0
+                        ? Math.max(1, Math.min(200, options.http2Streams / 2)) : 200);
                 System.out.printf(Locale.ROOT, "warm-up: %d logins served in %.1f s%n", options.warmUp,
                         (System.nanoTime() - started) / 1e9);
             }
