@@ -660,12 +660,12 @@ final class EntraClient {
                     return;
                 }
                 try {
-                    http.send(httpRequest).whenComplete((done, failure) -> {
+                    exchange(httpRequest).whenComplete((done, failure) -> {
                         limiter.release();
                         if (failure != null) {
                             answer.completeExceptionally(failure);
                         } else {
-                            answer.complete(answered(done));
+                            answer.complete(done);
                         }
                     });
                 } catch (RuntimeException e) {
@@ -681,29 +681,27 @@ final class EntraClient {
          * the user takes); {@link HeldCalls} bounds these. Aborted (a reset stream) when the verification ends first.
          */
         private CompletableFuture<Answer> hold(Request httpRequest) {
-            CompletableFuture<Answer> answer = new CompletableFuture<>();
+            CompletableFuture<Answer> answer;
             try {
-                http.send(httpRequest).whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        answer.completeExceptionally(failure);
-                    } else {
-                        answer.complete(answered(done));
-                    }
-                });
-                // Only a call still waiting: aborting one whose answer is in (the usual end) would do nothing but
-                // cost an exception per login.
-                result.whenComplete((outcome, failure) -> {
-                    if (!answer.isDone()) {
-                        httpRequest.abort(new java.util.concurrent.CancellationException("verification ended"));
-                    }
-                });
+                answer = exchange(httpRequest);
             } catch (RuntimeException e) {
-                answer.completeExceptionally(new StepFailure(step + ": " + e.getMessage()));
+                return CompletableFuture.failedFuture(new StepFailure(step + ": " + e.getMessage()));
             }
+            // Only a call still waiting: aborting one whose answer is in (the usual end) would do nothing but cost an
+            // exception per login.
+            result.whenComplete((outcome, failure) -> {
+                if (!answer.isDone()) {
+                    httpRequest.abort(new java.util.concurrent.CancellationException("verification ended"));
+                }
+            });
             return answer;
         }
 
-        /** An answer of the MFA service tells whether calls may be held, and how many. */
+        /** Sends; an answer of the MFA service tells whether calls may be held, and how many. */
+        private CompletableFuture<Answer> exchange(Request httpRequest) {
+            return http.send(httpRequest).thenApply(this::answered);
+        }
+
         private Answer answered(Answer answer) {
             URI service = settings.serviceUrl();
             URI uri = answer.uri();
