@@ -91,6 +91,11 @@ final class EntraClient {
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     /** The executor's threads: the HTTP client's selector, and two for timers and completions. */
     private static final int THREADS = 3;
+    /**
+     * How long past the verification's deadline a call may still run. The deadline timer must decide (TIMED_OUT,
+     * a held Begin reset); an HTTP timeout at the same instant would race it and call the service unavailable.
+     */
+    private static final Duration PAST_DEADLINE = Duration.ofSeconds(1);
 
     private final EntraSettings settings;
     private final Clock clock;
@@ -628,17 +633,17 @@ final class EntraClient {
                     .put("Authorization", "Bearer " + token).put("client-request-id", requestId));
         }
 
-        /** A held call waits for the user until the request's deadline. */
+        /** A held call waits for the user until the deadline timer ends the verification (and aborts the call). */
         private Duration untilDeadline() {
             Duration left = Duration.between(clock.instant(), request.deadline());
-            return left.toMillis() < 1 ? Duration.ofMillis(1) : left;
+            return (left.isNegative() ? Duration.ZERO : left).plus(PAST_DEADLINE);
         }
 
-        /** The per-call timeout: requestTimeoutMillis, but never past the deadline. */
+        /** The per-call timeout: requestTimeoutMillis, but not much past the deadline. */
         private Duration requestTimeout() {
-            Duration left = Duration.between(clock.instant(), request.deadline());
             Duration configured = Duration.ofMillis(settings.requestTimeoutMillis());
-            return left.compareTo(configured) < 0 ? (left.toMillis() < 1 ? Duration.ofMillis(1) : left) : configured;
+            Duration untilDeadline = untilDeadline();
+            return untilDeadline.compareTo(configured) < 0 ? untilDeadline : configured;
         }
 
         /** Sends a request; the answer completes on the executor's threads. */
