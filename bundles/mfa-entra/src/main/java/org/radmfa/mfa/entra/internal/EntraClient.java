@@ -350,7 +350,11 @@ final class EntraClient {
                                 + settings.userLookup().key))
                         : begin(accessToken, upn));
             }).whenComplete((outcome, failure) -> {
-                if (failure != null) {
+                if (failure != null && !clock.instant().isBefore(request.deadline())) {
+                    // A call ended by its timeout once the deadline had passed: the user did not answer in time.
+                    result.complete(MfaOutcome.of(Kind.TIMED_OUT, "no answer from the user by the deadline"
+                            + where()));
+                } else if (failure != null) {
                     result.complete(MfaOutcome.of(Kind.UNAVAILABLE, describe(failure)));
                 } else if (outcome != null) {
                     result.complete(outcome);
