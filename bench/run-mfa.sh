@@ -45,6 +45,7 @@
 #   BENCH_MFA_EMULATOR_WARM_UP (5000) logins the emulator serves itself before anything else (a token, held Begins
 #                                   approved at once), so that it is compiled as Microsoft's service is warm and a
 #                                   cold appliance is not measured beside a cold emulator; 0: none
+#   BENCH_MFA_EMULATOR_JAVA_OPTS    more options for the emulator's JVM (e.g. -XX:+PrintCompilation, to its output)
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised (JFR runs from
 #                                   before the warm-up login on: started in the burst, it skewed the burst)
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
@@ -143,7 +144,7 @@ for jar in org/eclipse/jetty/http2/jetty-http2-server/$JETTY/jetty-http2-server-
     EMU_CP="$EMU_CP:$M2/$jar"
 done
 # Its own JVM with room to spare: what is measured is the appliance.
-java -Xmx1g -XX:+UseParallelGC -cp "$EMU_CP" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
+java -Xmx1g -XX:+UseParallelGC ${BENCH_MFA_EMULATOR_JAVA_OPTS:-} -cp "$EMU_CP" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
     --approve-after "$APPROVE_AFTER" --approve-spread "$APPROVE_SPREAD" --http2-streams "$H2_STREAMS" \
     --logins "$WORK/emulator-logins.txt" --user "$BENCH_USER" --truststore "$WORK/entra-trust.p12" \
     --config "$WORK/entra.cfg" --threads 8 --report-seconds 5 --max-seconds "${BENCH_DEADLINE:-600}" \
@@ -236,6 +237,7 @@ if [[ "$JFR" == 1 ]]; then
 fi
 # The appliance's CPU by thread: the JIT compiler's and the collector's apart from the rest.
 thread_ticks "$RM_PID" > "$WORK/threads-before.txt"
+thread_ticks "$EMU_PID" > "$WORK/emulator-threads-before.txt"
 RM_CPU0=$(cpu_seconds "$RM_PID")
 EMU_CPU0=$(cpu_seconds "$EMU_PID")
 DIAG_ARGS=()
@@ -255,14 +257,20 @@ EMU_CPU=$(awk -v a="$(cpu_seconds "$EMU_PID")" -v b="$EMU_CPU0" 'BEGIN { printf 
 echo "CPU used during the run: appliance $RM_CPU s ($(awk -v c="$RM_CPU" -v n="$LOGINS" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per login), emulator $EMU_CPU s ($(nproc) CPUs; load average before $LOAD_BEFORE, now" \
     "$(cut -d' ' -f1-3 /proc/loadavg))"
 thread_ticks "$RM_PID" > "$WORK/threads-after.txt"
-awk -F '\t' -v tick="$(getconf CLK_TCK)" -v n="$LOGINS" '
-    NR == FNR { before[$2] = $1; next }
-    { d = ($1 - before[$2]) / tick
-      if ($2 ~ /^C[12] CompilerThre/) jit += d; else if ($2 ~ /^(GC Thread|G1 |VM Thread)/) gc += d; else app += d }
-    END { printf "appliance CPU by thread: JIT compiler %.1f s (%.2f ms per login), GC and VM %.1f s (%.2f ms), the" \
-              " rest %.1f s (%.2f ms per login)\n", jit, jit * 1000 / n, gc, gc * 1000 / n, app, app * 1000 / n
-          printf "CPU_SPLIT jit_s=%.2f gc_s=%.2f rest_s=%.2f\n", jit, gc, app }' \
-    "$WORK/threads-before.txt" "$WORK/threads-after.txt"
+thread_ticks "$EMU_PID" > "$WORK/emulator-threads-after.txt"
+# cpu_split WHO PREFIX BEFORE AFTER: the CPU between two thread_ticks, the JIT compiler's and the collector's apart.
+cpu_split() {
+    awk -F '\t' -v tick="$(getconf CLK_TCK)" -v n="$LOGINS" -v who="$1" -v prefix="$2" '
+        NR == FNR { before[$2] = $1; next }
+        { d = ($1 - before[$2]) / tick
+          if ($2 ~ /^C[12] CompilerThre/) jit += d; else if ($2 ~ /^(GC Thread|G1 |VM Thread)/) gc += d; else app += d }
+        END { printf "%s CPU by thread: JIT compiler %.1f s (%.2f ms per login), GC and VM %.1f s (%.2f ms), the" \
+                  " rest %.1f s (%.2f ms per login)\n", who, jit, jit * 1000 / n, gc, gc * 1000 / n, app, app * 1000 / n
+              printf "%s jit_s=%.2f gc_s=%.2f rest_s=%.2f\n", prefix, jit, gc, app }' "$3" "$4"
+}
+cpu_split appliance CPU_SPLIT "$WORK/threads-before.txt" "$WORK/threads-after.txt"
+# The emulator stands for a service that is never cold: its JIT in the storm is CPU the appliance did not get.
+cpu_split emulator EMULATOR_CPU_SPLIT "$WORK/emulator-threads-before.txt" "$WORK/emulator-threads-after.txt"
 if [[ "$JFR" == 1 ]]; then
     jcmd "$RM_PID" JFR.dump name=mfa filename="$WORK/radmfa-mfa.jfr" || true
     jcmd "$RM_PID" JFR.stop name=mfa >/dev/null || true
