@@ -351,9 +351,10 @@ final class EntraClient {
                         : begin(accessToken, upn));
             }).whenComplete((outcome, failure) -> {
                 if (failure != null && !clock.instant().isBefore(request.deadline())) {
-                    // A call ended by its timeout once the deadline had passed: the user did not answer in time.
+                    // Failed once the deadline had passed (its own timeout, most often): the user did not answer in
+                    // time, as the deadline timer would have said; what the call met stays in the detail.
                     result.complete(MfaOutcome.of(Kind.TIMED_OUT, "no answer from the user by the deadline"
-                            + where()));
+                            + where() + "; then " + describe(failure)));
                 } else if (failure != null) {
                     result.complete(MfaOutcome.of(Kind.UNAVAILABLE, describe(failure)));
                 } else if (outcome != null) {

@@ -198,10 +198,9 @@ class EntraSyncWaitTest {
                 "the emulator serves as before");
     }
 
-    @Test
-    void loginsTakeTheLastTokenWithoutAskingMsalUntilFiveMinutesBeforeItExpires() throws Exception {
-        Instant[] now = {Instant.now()};
-        java.time.Clock clock = new java.time.Clock() {
+    /** A clock the test moves: {@code now[0]}. */
+    private static java.time.Clock clock(Instant[] now) {
+        return new java.time.Clock() {
             @Override
             public java.time.ZoneId getZone() {
                 return java.time.ZoneOffset.UTC;
@@ -217,6 +216,12 @@ class EntraSyncWaitTest {
                 return now[0];
             }
         };
+    }
+
+    @Test
+    void loginsTakeTheLastTokenWithoutAskingMsalUntilFiveMinutesBeforeItExpires() throws Exception {
+        Instant[] now = {Instant.now()};
+        java.time.Clock clock = clock(now);
         EntraSettings settings = EntraSettings.read(http1.configuration(), null);
         EntraClient client = new EntraClient(settings, clock);
         try {
@@ -229,6 +234,44 @@ class EntraSyncWaitTest {
             assertEquals(2, client.msalCalls(), "near its expiry the token is asked of MSAL again");
         } finally {
             client.close();
+        }
+    }
+
+    /**
+     * A call that fails once the deadline has passed (its own timeout then, or here the service gone) means the user
+     * did not answer in time: TIMED_OUT, as the deadline timer would have said, not the service UNAVAILABLE. CI once
+     * saw a held Begin's HTTP timeout, set to the same instant, win that race.
+     */
+    @Test
+    void aCallThatFailsAfterTheDeadlineIsATimeoutNotAnOutage() throws Exception {
+        Instant[] now = {Instant.now()};
+        try (EntraEmulator gone = EntraEmulator.start(0)) {
+            gone.addUser("carol@example.com", "carol", "carol@example.com", Set.of("push"), Outcome.NEVER,
+                    Duration.ZERO);
+            Map<String, Object> config = new HashMap<>(gone.configuration());
+            config.put("pollIntervalMillis", "100");
+            EntraClient client = new EntraClient(EntraSettings.read(config, null), clock(now));
+            try {
+                AuthenticationRequest request = new AuthenticationRequest("req-carol", new RadiusClient("vpn-gw",
+                        "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812),
+                        "carol@example.com", new PapCredentials("pw"), List.of(), now[0]);
+                CompletableFuture<MfaOutcome> outcome = client.verify(new MfaRequest(request, new User(
+                        "carol@example.com", Set.of(), "ldap"), "VPN with MFA", now[0].plus(Duration.ofSeconds(20))));
+                long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (gone.polls() == 0 && System.nanoTime() < waitUntil) {
+                    Thread.sleep(20);
+                }
+                assertTrue(gone.polls() > 0, "the login is polling");
+                // The deadline passes on the connector's clock (its timer, on real time, is 20 s away); then the
+                // service goes and the next poll fails.
+                now[0] = now[0].plus(Duration.ofSeconds(21));
+                gone.close();
+                MfaOutcome ended = outcome.get(30, TimeUnit.SECONDS);
+                assertEquals(Kind.TIMED_OUT, ended.kind(), ended.detail());
+                assertTrue(ended.detail().contains("cannot connect"), "what the call met: " + ended.detail());
+            } finally {
+                client.close();
+            }
         }
     }
 }
