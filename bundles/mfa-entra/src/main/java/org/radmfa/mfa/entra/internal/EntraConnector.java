@@ -150,8 +150,8 @@ public final class EntraConnector implements MfaConnector {
                 + " whether the user has answered")
         int pollIntervalMillis() default 2000;
 
-        @AttributeDefinition(name = "Request timeout (ms)", description = "Per HTTP call (never past the"
-                + " request's deadline)")
+        @AttributeDefinition(name = "Request timeout (ms)", description = "Per HTTP call (at most a"
+                + " second past the request's deadline, which decides: no answer by then is a timeout)")
         int requestTimeoutMillis() default 10000;
 
         @AttributeDefinition(name = "Concurrent requests", description = "HTTP calls in flight at once; more wait"
