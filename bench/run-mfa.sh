@@ -45,7 +45,9 @@
 #   BENCH_MFA_EMULATOR_WARM_UP (5000) logins the emulator serves itself before anything else (a token, held Begins
 #                                   approved at once), so that it is compiled as Microsoft's service is warm and a
 #                                   cold appliance is not measured beside a cold emulator; 0: none
-#   BENCH_MFA_EMULATOR_JAVA_OPTS    more options for the emulator's JVM (e.g. -XX:+PrintCompilation, to its output)
+#   BENCH_MFA_EMULATOR_JAVA_OPTS    (-XX:TieredStopAtLevel=1) options for the emulator's JVM; "" for none. C1 only:
+#                                   with C2 the emulator compiled for 4.5-6.5 s in every storm whatever its warm-up,
+#                                   CPU that the real service never takes from the appliance (docs/performance.md)
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised (JFR runs from
 #                                   before the warm-up login on: started in the burst, it skewed the burst)
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken
@@ -144,7 +146,9 @@ for jar in org/eclipse/jetty/http2/jetty-http2-server/$JETTY/jetty-http2-server-
     EMU_CP="$EMU_CP:$M2/$jar"
 done
 # Its own JVM with room to spare: what is measured is the appliance.
-java -Xmx1g -XX:+UseParallelGC ${BENCH_MFA_EMULATOR_JAVA_OPTS:-} -cp "$EMU_CP" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
+EMU_JAVA_OPTS=${BENCH_MFA_EMULATOR_JAVA_OPTS--XX:TieredStopAtLevel=1}
+# shellcheck disable=SC2086 # options, split on purpose
+java -Xmx1g -XX:+UseParallelGC $EMU_JAVA_OPTS -cp "$EMU_CP" org.radmfa.mfa.entra.internal.EntraEmulatorMain --port "$EMU_PORT" \
     --approve-after "$APPROVE_AFTER" --approve-spread "$APPROVE_SPREAD" --http2-streams "$H2_STREAMS" \
     --logins "$WORK/emulator-logins.txt" --user "$BENCH_USER" --truststore "$WORK/entra-trust.p12" \
     --config "$WORK/entra.cfg" --threads 8 --report-seconds 5 --max-seconds "${BENCH_DEADLINE:-600}" \
