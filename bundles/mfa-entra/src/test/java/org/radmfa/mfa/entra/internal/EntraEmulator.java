@@ -46,6 +46,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -166,6 +167,7 @@ public final class EntraEmulator implements AutoCloseable {
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong served = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean recording = true;
     private final Object startedMonitor = new Object();
     private volatile String tokenError;
@@ -469,6 +471,10 @@ public final class EntraEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        // Once: a test may stop the service in the middle and still close it at the end.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (front != null) {
             front.close();
         } else {
