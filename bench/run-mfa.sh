@@ -47,7 +47,7 @@
 #                                   cold appliance is not measured beside a cold emulator; 0: none
 #   BENCH_MFA_EMULATOR_JAVA_OPTS    (-XX:TieredStopAtLevel=1) options for the emulator's JVM; "" for none. C1 only:
 #                                   with C2 the emulator compiled for 4.5-6.5 s in every storm whatever its warm-up,
-#                                   CPU that the real service never takes from the appliance (docs/performance.md)
+#                                   CPU the real service never takes from the appliance (docs/performance-history.md)
 #   BENCH_JFR (0)                   1: JFR recording of the appliance during the burst, summarised (JFR runs from
 #                                   before the warm-up login on: started in the burst, it skewed the burst)
 #   BENCH_MFA_SAMPLE_AFTER (8)      seconds after the last login is sent when the pending sample is taken

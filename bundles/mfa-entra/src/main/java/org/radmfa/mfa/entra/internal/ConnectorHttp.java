@@ -35,7 +35,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * The connector's HTTP client: Jetty's, speaking HTTP/2 or HTTP/1.1 as the server chooses by ALPN, on the connector's
  * own threads (its selector and completions on the given executor, its timeouts on the same scheduler), so that it
  * adds no thread of its own. Jetty's client was chosen over java.net.http for its cost: 0.4x the CPU per held call,
- * measured in docs/performance.md (session 23). Up to {@code maxConnections} connections to a host: an HTTP/2
+ * measured in docs/performance-history.md (session 23). Up to {@code maxConnections} connections to a host: an HTTP/2
  * connection whose streams are all in use gets a sibling rather than a refusal.
  *
  * <p>Jetty finds its ALPN processor with {@code ServiceLoader} through the thread context class loader when it opens a
