@@ -240,7 +240,8 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             ConnectionDecision route = engine.route(request);
             if (state != null && route.action() != ConnectionDecision.Action.FORWARD) {
                 // The answer to one of our challenges; a forwarded one goes back to the remote server that made it.
-                return mfa.resume(request, state, mfaConnector, trace)
+                // Rewritten as the first round was: its challenge is kept under the rewritten User-Name.
+                return mfa.resume(route.rewrite(request), state, mfaConnector, trace)
                         .thenApply(result -> log(request, started, result));
             }
             trace.addAll(route.trace());

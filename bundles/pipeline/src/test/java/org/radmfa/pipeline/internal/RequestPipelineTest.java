@@ -269,6 +269,36 @@ class RequestPipelineTest {
     }
 
     @Test
+    void theAnswerToAChallengeIsRewrittenAsTheFirstRoundWas() {
+        PolicyEngine stripsTheRealm = new PolicyEngine() {
+            @Override
+            public ConnectionDecision route(AuthenticationRequest request) {
+                return new ConnectionDecision(ConnectionDecision.Action.AUTHENTICATE, "Corp",
+                        request.userName().replace("CORP\\", ""), null, null, ReasonCode.ACCEPTED, List.of());
+            }
+
+            @Override
+            public PolicyDecision evaluate(AuthenticationRequest request, User user) {
+                return new PolicyDecision(true, "P", ReasonCode.ACCEPTED, true, SETTINGS, List.of());
+            }
+        };
+        List<String> seen = new java.util.ArrayList<>();
+        Fakes.Connector otp = new Fakes.Connector("otp").answering(new MfaOutcome(MfaOutcome.Kind.CHALLENGE,
+                "code asked for", "Code?", new byte[] {1, 2, 3, 4}));
+        RequestPipeline pipeline = new RequestPipeline(named("local", seen), stripsTheRealm, otp,
+                Duration.ofSeconds(30));
+        Decision challenge = pipeline.handle(Fakes.pap("CORP\\alice", "pw")).toCompletableFuture().join();
+        assertEquals(Decision.Outcome.CHALLENGE, challenge.outcome(), challenge.detail());
+        assertEquals(List.of("local:alice"), seen);
+
+        otp.answering(MfaOutcome.of(MfaOutcome.Kind.APPROVED, "code ok"));
+        Decision answered = pipeline.handle(Fakes.pap("CORP\\alice", "123456",
+                new org.radmfa.api.RequestAttribute(0, 24, "State", "0x01020304"))).toCompletableFuture().join();
+        assertEquals(Decision.Outcome.ACCEPT, answered.outcome(), answered.detail());
+        assertEquals("alice", otp.asked.get(1).request().userName(), "the connector sees the name it challenged");
+    }
+
+    @Test
     void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
         List<String> seen = new java.util.ArrayList<>();
         RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
