@@ -241,8 +241,8 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             if (state != null && route.action() != ConnectionDecision.Action.FORWARD) {
                 // The answer to one of our challenges; a forwarded one goes back to the remote server that made it.
                 // Rewritten as the first round was: its challenge is kept under the rewritten User-Name.
-                return mfa.resume(route.rewrite(request), state, mfaConnector, trace)
-                        .thenApply(result -> log(request, started, result));
+                return recorded(request, started, trace,
+                        mfa.resume(route.rewrite(request), state, mfaConnector, trace));
             }
             trace.addAll(route.trace());
             if (route.action() == ConnectionDecision.Action.REJECT) {
@@ -263,6 +263,12 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
+        return recorded(request, started, trace, decision);
+    }
+
+    /** The decision logged and heard by the listeners, a failure on the way an internal-error reject like any other. */
+    private CompletionStage<Decision> recorded(AuthenticationRequest request, long started, List<String> trace,
+            CompletionStage<Decision> decision) {
         return decision.exceptionally(failure -> {
             LOG.error("Request {} failed inside the pipeline", request.id(), failure);
             trace.add("internal error: " + failure);

@@ -299,6 +299,24 @@ class RequestPipelineTest {
     }
 
     @Test
+    void aFailureWhileAnsweringAChallengeIsARecordedReject() {
+        Fakes.Connector otp = new Fakes.Connector("otp").answering(new MfaOutcome(MfaOutcome.Kind.CHALLENGE,
+                "code asked for", "Code?", new byte[] {5, 6, 7, 8}));
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(true), otp, Duration.ofSeconds(30));
+        List<org.radmfa.api.DecisionRecord> heard = new java.util.ArrayList<>();
+        pipeline.bindListeners(List.of(heard::add));
+        assertEquals(Decision.Outcome.CHALLENGE, pipeline.handle(Fakes.pap("alice", "pw")).toCompletableFuture()
+                .join().outcome());
+
+        otp.next = CompletableFuture.completedFuture(null); // a connector that breaks its contract
+        Decision answered = pipeline.handle(Fakes.pap("alice", "123456",
+                new org.radmfa.api.RequestAttribute(0, 24, "State", "0x05060708"))).toCompletableFuture().join();
+        assertEquals(ReasonCode.INTERNAL_ERROR, answered.reason(), answered.detail());
+        assertEquals(2, heard.size(), "the listeners (audit, accounting, metrics) hear of it");
+        assertEquals(ReasonCode.INTERNAL_ERROR, pipeline.recent(1).get(0).decision().reason());
+    }
+
+    @Test
     void connectionRequestPoliciesRejectForwardRewriteAndPickTheDirectory() {
         List<String> seen = new java.util.ArrayList<>();
         RequestPipeline pipeline = new RequestPipeline(named("local", seen), routing(new ConnectionDecision(
