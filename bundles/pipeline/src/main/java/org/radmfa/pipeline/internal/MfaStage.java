@@ -30,19 +30,25 @@ final class MfaStage {
     private final FailMode failMode;
     private final MfaCounters counters;
     private final Supplier<SharedMfaLogins> cluster;
+    private final Supplier<MfaConnector> bound;
     private final MfaDeadline deadline;
     private final Clock clock;
     private final LongSupplier nanos;
     private volatile Duration timeout = Duration.ofSeconds(50);
 
-    /** @param cluster pending second factors shared with other appliances, or null (a dynamic reference) */
+    /**
+     * @param cluster pending second factors shared with other appliances, or null (a dynamic reference)
+     * @param bound the MFA connector bound now, or null (a dynamic reference)
+     */
     MfaStage(MfaGuards guards, Challenges challenges, FailMode failMode, MfaCounters counters,
-            Supplier<SharedMfaLogins> cluster, MfaDeadline deadline, Clock clock, LongSupplier nanos) {
+            Supplier<SharedMfaLogins> cluster, Supplier<MfaConnector> bound, MfaDeadline deadline, Clock clock,
+            LongSupplier nanos) {
         this.guards = guards;
         this.challenges = challenges;
         this.failMode = failMode;
         this.counters = counters;
         this.cluster = cluster;
+        this.bound = bound;
         this.deadline = deadline;
         this.clock = clock;
         this.nanos = nanos;
@@ -143,9 +149,17 @@ final class MfaStage {
             if (decision.outcome() == Decision.Outcome.ACCEPT) {
                 guards.approved(login, nanos.getAsLong());
             }
-            return decision.reason() == ReasonCode.MFA_UNAVAILABLE
-                    ? failMode.apply(request, primary, policy, decision, trace)
-                    : decision;
+            if (decision.reason() != ReasonCode.MFA_UNAVAILABLE) {
+                return decision;
+            }
+            if (bound.get() != connector) {
+                // Stopped or swapped while the user was being asked (its service is unregistered before it ends its
+                // logins): the operator's doing, not the MFA service being down; the user logs in again.
+                trace.add("MFA connector '" + connector.name() + "' stopped while the user was being asked:"
+                        + " rejected, the fail mode applies only to a connector that is installed");
+                return Decisions.reject(ReasonCode.MFA_UNAVAILABLE, decision.detail(), policy, trace);
+            }
+            return failMode.apply(request, primary, policy, decision, trace);
         });
     }
 

@@ -168,7 +168,8 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
         // The stages read the cluster's services and the MFA listeners when they need them: dynamic references.
         this.challenges = new Challenges(() -> sharedChallenges, clock, nanos);
         this.mfaCounters = new MfaCounters(() -> mfaListeners, clock, nanos);
-        this.mfa = new MfaStage(guards, challenges, failMode, mfaCounters, () -> sharedLogins, deadline, clock, nanos);
+        this.mfa = new MfaStage(guards, challenges, failMode, mfaCounters, () -> sharedLogins, () -> mfaConnector,
+                deadline, clock, nanos);
         this.recorder = new DecisionRecorder(1000, clock, nanos);
         apply(PipelineSettings.defaults());
     }

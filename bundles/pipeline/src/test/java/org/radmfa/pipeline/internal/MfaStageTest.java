@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.MfaListener;
+import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.ReasonCode;
@@ -33,8 +34,10 @@ class MfaStageTest {
     private final FailMode failMode = new FailMode();
     private final MfaCounters counters = new MfaCounters(() -> List.<MfaListener>of((kind, took) -> heard.add(kind)),
             time, time.nanoTime);
-    private final MfaStage stage = new MfaStage(guards, challenges, failMode, counters, () -> null, deadlines, time,
-            time.nanoTime);
+    /** The connector DS has bound: the one each test asks, until a test unbinds it. */
+    private volatile MfaConnector installed;
+    private final MfaStage stage = new MfaStage(guards, challenges, failMode, counters, () -> null, () -> installed,
+            deadlines, time, time.nanoTime);
 
     MfaStageTest() {
         stage.timeout(TIMEOUT);
@@ -42,6 +45,7 @@ class MfaStageTest {
     }
 
     private CompletableFuture<Decision> verify(AuthenticationRequest request, Fakes.Connector connector) {
+        installed = connector;
         return stage.verify(request, ALICE, Fakes.MFA_POLICY, connector, new ArrayList<>()).toCompletableFuture();
     }
 
@@ -160,5 +164,24 @@ class MfaStageTest {
         assertEquals(Decision.Outcome.ACCEPT, open.outcome());
         assertEquals("HTTP 503", counters.status("push", 0).lastUnavailableDetail());
         assertNull(counters.status("push", 0).lastApproved(), "a fail-open accept is no approval");
+    }
+
+    @Test
+    void aConnectorStoppedWhileTheUserIsAskedIsARejectEvenWhenFailingOpen() {
+        failMode.configure(new PipelineSettings.FailOpen(true, java.util.Set.of()));
+        Fakes.Connector stopping = new Fakes.Connector("entra");
+        CompletableFuture<Decision> pending = verify(Fakes.pap("erin", "pw"), stopping);
+        installed = null; // DS unregisters the connector's service, then deactivates it, which ends its logins
+        stopping.next.complete(MfaOutcome.of(MfaOutcome.Kind.UNAVAILABLE, "Entra connector stopped"));
+        Decision decision = pending.join();
+        assertEquals(Decision.Outcome.REJECT, decision.outcome(), decision.detail());
+        assertEquals(ReasonCode.MFA_UNAVAILABLE, decision.reason());
+        assertTrue(decision.trace().stream().anyMatch(line -> line.contains("stopped while the user was being asked")),
+                decision.trace().toString());
+
+        Fakes.Connector down = new Fakes.Connector("entra")
+                .answering(MfaOutcome.of(MfaOutcome.Kind.UNAVAILABLE, "HTTP 503"));
+        assertEquals(Decision.Outcome.ACCEPT, verify(Fakes.pap("erin", "pw", Fakes.station("c")), down).join()
+                .outcome(), "an installed connector whose service is down still fails open");
     }
 }
