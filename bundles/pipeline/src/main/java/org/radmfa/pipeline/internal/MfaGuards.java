@@ -23,6 +23,8 @@ import org.radmfa.api.MfaOutcome;
  */
 final class MfaGuards {
     private static final int SWEEP_EVERY = 1024;
+    /** Separates user and RADIUS client in a login without Calling-Station-Id; no directory's user name holds it. */
+    private static final char NO_STATION = '\0';
 
     private final Map<String, CompletableFuture<MfaOutcome>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ArrayDeque<Long>> pushes = new ConcurrentHashMap<>();
@@ -42,20 +44,31 @@ final class MfaGuards {
         this.graceNanos = reconnectGraceNanos;
     }
 
-    /** The login a request belongs to: user and Calling-Station-Id (the VPN client's address, if the NAS sends it). */
+    /**
+     * The login a request belongs to: user and Calling-Station-Id (the VPN client's address). From a NAS that sends
+     * none, user and RADIUS client: logins of one user through different NASes never share a push.
+     */
     static String login(AuthenticationRequest request, String userName) {
-        return userName.toLowerCase(Locale.ROOT) + "|" + request.attribute("Calling-Station-Id").orElse("");
+        String user = userName.toLowerCase(Locale.ROOT);
+        return request.attribute("Calling-Station-Id").map(station -> user + "|" + station)
+                .orElseGet(() -> user + NO_STATION + request.client().name());
     }
 
-    /** Whether this login was approved within the reconnect grace. */
+    /**
+     * Whether this login was approved within the reconnect grace; never for a login without Calling-Station-Id, whose
+     * device is unknown (the grace is for the same device reconnecting).
+     */
     boolean inGrace(String login, long now) {
+        if (login.indexOf(NO_STATION) >= 0) {
+            return false;
+        }
         long grace = graceNanos;
         Long approved = approvedAt.get(login);
         return grace > 0 && approved != null && now - approved < grace;
     }
 
     void approved(String login, long now) {
-        if (graceNanos > 0) {
+        if (graceNanos > 0 && login.indexOf(NO_STATION) < 0) {
             approvedAt.put(login, now);
         }
     }

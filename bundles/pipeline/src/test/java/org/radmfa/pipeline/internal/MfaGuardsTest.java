@@ -102,6 +102,33 @@ class MfaGuardsTest {
         assertEquals(3, connector.pushes.get(), "after the answer, a new login pushes again");
     }
 
+    private static CompletableFuture<Decision> withoutStation(RequestPipeline pipeline, String user,
+            RadiusClient nas) {
+        return pipeline.handle(new AuthenticationRequest("t", nas, new InetSocketAddress(1), user,
+                new PapCredentials("pw"), List.of(), Instant.now())).toCompletableFuture();
+    }
+
+    @Test
+    void withoutCallingStationIdLoginsThroughDifferentNasesNeverShareAPushOrTheGrace() {
+        RadiusClient wifi = new RadiusClient("wifi", "127.0.0.2", SharedSecret.of("y"), null, true);
+        PushConnector connector = new PushConnector();
+        RequestPipeline pipeline = pipeline(connector, Set.of(), "reject", "", 5, 10);
+        CompletableFuture<Decision> vpn = withoutStation(pipeline, "dave", GATEWAY);
+        CompletableFuture<Decision> retry = withoutStation(pipeline, "dave", GATEWAY);
+        CompletableFuture<Decision> elsewhere = withoutStation(pipeline, "dave", wifi);
+        assertEquals(2, connector.pushes.get(), "the gateway's retry joins; another NAS's login is prompted itself");
+        connector.next.complete(MfaOutcome.of(MfaOutcome.Kind.APPROVED, "ok"));
+        assertEquals(Decision.Outcome.ACCEPT, vpn.join().outcome());
+        assertEquals(Decision.Outcome.ACCEPT, retry.join().outcome());
+        assertEquals(Decision.Outcome.ACCEPT, elsewhere.join().outcome());
+
+        connector.next = new CompletableFuture<>();
+        CompletableFuture<Decision> again = withoutStation(pipeline, "dave", GATEWAY);
+        assertEquals(3, connector.pushes.get(), "no reconnect grace for a device nobody named");
+        connector.next.complete(MfaOutcome.of(MfaOutcome.Kind.DENIED, "no"));
+        assertEquals(ReasonCode.MFA_DENIED, again.join().reason());
+    }
+
     @Test
     void thePushFatigueGuardRefusesBeyondTheLimitWithItsOwnReason() {
         PushConnector connector = new PushConnector();
