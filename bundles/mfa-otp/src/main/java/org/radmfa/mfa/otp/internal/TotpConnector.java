@@ -231,12 +231,14 @@ public final class TotpConnector implements MfaConnector, OtpAdmin, RefusedConfi
     /** Adds or replaces the enrollment of this configuration. */
     void put(String key, String user, byte[] secret, String source) {
         synchronized (enrollments) {
-            enrollments.values().removeIf(e -> e.key.equals(key));
+            // Looked up before this configuration's own entry goes: re-reading it is the usual case.
             Enrollment existing = enrollments.get(key(user));
+            enrollments.values().removeIf(e -> e.key.equals(key));
             Enrollment fresh = new Enrollment(key, user, secret);
             if (existing != null && java.util.Arrays.equals(existing.secret, secret)) {
-                // Same secret re-read: keep the replay guard.
+                // Same secret re-read: keep the replay guard and the failures counted against the limit.
                 fresh.lastStep = existing.lastStep;
+                fresh.failures.addAll(existing.failures);
             }
             enrollments.put(key(user), fresh);
         }

@@ -122,6 +122,16 @@ class TotpConnectorTest {
     }
 
     @Test
+    void aCodeUsedStaysUsedWhenItsEnrollmentIsReadAgain() {
+        TotpConnector connector = connector(NOW);
+        assertEquals(MfaOutcome.Kind.APPROVED, answer(connector, "alice", code(NOW.getEpochSecond())).kind());
+        connector.put("k", "Alice", SEED, "k.cfg"); // the same file read again (edited elsewhere, or touched)
+        MfaOutcome replay = answer(connector, "alice", code(NOW.getEpochSecond()));
+        assertEquals(MfaOutcome.Kind.DENIED, replay.kind());
+        assertEquals("code already used", replay.detail());
+    }
+
+    @Test
     void aSmallClockDriftIsToleratedAndNoMore() {
         assertEquals(MfaOutcome.Kind.APPROVED, answer(connector(NOW), "alice", code(NOW.getEpochSecond() - 30)).kind());
         assertEquals(MfaOutcome.Kind.APPROVED, answer(connector(NOW), "alice", code(NOW.getEpochSecond() + 30)).kind());
