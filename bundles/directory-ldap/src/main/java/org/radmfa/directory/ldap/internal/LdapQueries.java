@@ -18,6 +18,10 @@ final class LdapQueries {
     static final String IN_CHAIN_RULE = "1.2.840.113556.1.4.1941";
     /** userAccountControl ACCOUNTDISABLE. */
     static final int ACCOUNT_DISABLE = 0x2;
+    /** msDS-User-Account-Control-Computed UF_LOCKOUT: the domain controller's own view, lockout duration applied. */
+    static final int LOCKOUT = 0x10;
+    /** Windows FILETIME (100 ns since 1601) of the Unix epoch. */
+    private static final long FILETIME_UNIX_EPOCH = 116_444_736_000_000_000L;
     /** "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 52e, v4563". */
     private static final Pattern AD_DATA = Pattern.compile("\\bdata ([0-9a-fA-F]{3,8})\\b");
 
@@ -108,6 +112,35 @@ final class LdapQueries {
         }
         try {
             return (Long.parseLong(userAccountControl.trim()) & ACCOUNT_DISABLE) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Whether AD's accountExpires (a FILETIME; 0 and the largest value mean never) has passed at {@code now}. */
+    static boolean expired(String accountExpires, java.time.Instant now) {
+        if (accountExpires == null) {
+            return false;
+        }
+        try {
+            long filetime = Long.parseLong(accountExpires.trim());
+            if (filetime <= 0 || filetime == Long.MAX_VALUE) {
+                return false;
+            }
+            long unixMillis = Math.floorDiv(filetime - FILETIME_UNIX_EPOCH, 10_000L);
+            return now.toEpochMilli() >= unixMillis;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Whether msDS-User-Account-Control-Computed says the account is locked out now. */
+    static boolean lockedOut(String computedAccountControl) {
+        if (computedAccountControl == null) {
+            return false;
+        }
+        try {
+            return (Long.parseLong(computedAccountControl.trim()) & LOCKOUT) != 0;
         } catch (NumberFormatException e) {
             return false;
         }

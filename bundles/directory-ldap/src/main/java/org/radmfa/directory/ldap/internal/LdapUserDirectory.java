@@ -55,6 +55,9 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 final class LdapUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(LdapUserDirectory.class);
     private static final String USER_ACCOUNT_CONTROL = "userAccountControl";
+    private static final String ACCOUNT_EXPIRES = "accountExpires";
+    /** Constructed by AD on request: lockout (with the domain's lockout duration applied) as the DC sees it. */
+    private static final String COMPUTED_ACCOUNT_CONTROL = "msDS-User-Account-Control-Computed";
     private static final String MEMBER_OF = "memberOf";
     private static final String CN = "cn";
     private static final String SAM_ACCOUNT_NAME = "sAMAccountName";
@@ -302,8 +305,18 @@ final class LdapUserDirectory implements UserDirectory {
         }
         byte[] passwordHashHash = null;
         if (credentials instanceof CertificateCredentials) {
-            // The certificate was verified by EAP-TLS: no bind, no password.
+            // The certificate was verified by EAP-TLS: no bind, no password. Without a bind the domain never
+            // checks the account's state, so what a bind would refuse (AD 701, 775) is checked here.
             LOG.debug("LDAP directory {}: user '{}' by certificate, no bind", name(), login);
+            if (LdapQueries.expired(entry.getAttributeValue(ACCOUNT_EXPIRES), java.time.Instant.now())) {
+                return PrimaryAuthResult.rejected(ReasonCode.ACCOUNT_EXPIRED, "user '" + login + "' ("
+                        + entry.getDN() + ") has expired (accountExpires) in directory " + name());
+            }
+            if (LdapQueries.lockedOut(entry.getAttributeValue(COMPUTED_ACCOUNT_CONTROL))) {
+                return PrimaryAuthResult.rejected(ReasonCode.ACCOUNT_LOCKED_OUT, "user '" + login + "' ("
+                        + entry.getDN() + ") is locked out (msDS-User-Account-Control-Computed) in directory "
+                        + name());
+            }
         } else if (credentials instanceof PapCredentials pap) {
             PrimaryAuthResult refused = bind(login, entry, pap.password());
             if (refused != null) {
@@ -405,7 +418,8 @@ final class LdapUserDirectory implements UserDirectory {
     }
 
     private Lookup findUser(String login) throws LDAPException {
-        List<String> attributes = new ArrayList<>(List.of(USER_ACCOUNT_CONTROL, CN));
+        List<String> attributes = new ArrayList<>(List.of(USER_ACCOUNT_CONTROL, ACCOUNT_EXPIRES,
+                COMPUTED_ACCOUNT_CONTROL, CN));
         if (winbind != null) {
             attributes.add(SAM_ACCOUNT_NAME);
         }

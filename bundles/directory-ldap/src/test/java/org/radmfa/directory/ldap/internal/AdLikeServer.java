@@ -63,8 +63,13 @@ final class AdLikeServer implements AutoCloseable {
             SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )
             attributeTypes: ( 1.2.840.113556.1.4.146 NAME 'objectSid' EQUALITY octetStringMatch \
             SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+            attributeTypes: ( 1.2.840.113556.1.4.159 NAME 'accountExpires' EQUALITY integerMatch \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+            attributeTypes: ( 1.2.840.113556.1.4.1460 NAME 'msDS-User-Account-Control-Computed' \
+            EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
             objectClasses: ( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL \
-            MAY ( sAMAccountName $ userPrincipalName $ userAccountControl $ memberOf $ mail ) )
+            MAY ( sAMAccountName $ userPrincipalName $ userAccountControl $ memberOf $ mail $ accountExpires $ \
+            msDS-User-Account-Control-Computed ) )
             objectClasses: ( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST cn \
             MAY ( member $ memberOf $ sAMAccountName $ description $ objectSid ) )
             """;
@@ -115,6 +120,11 @@ final class AdLikeServer implements AutoCloseable {
         server.add(user("cn=Carol Clark,ou=Users," + BASE, "carol", "Carol-Pw-1", 512, "carol@corp.example"));
         server.add(user("cn=Dave Dunn,ou=Users," + BASE, "dave", "Dave-Pw-1", 512, "dave@corp.example"));
         server.add(user("cn=Erin Eve,ou=Users," + BASE, "erin", "Erin-Pw-1", 512, null));
+        // Expired in 2001 (a FILETIME), and locked out as the domain controller computes it.
+        server.add(user("cn=Fay Fox,ou=Users," + BASE, "fay", "Fay-Pw-1", 512, null,
+                "accountExpires: 126227808000000000"));
+        server.add(user("cn=Gus Gray,ou=Users," + BASE, "gus", "Gus-Pw-1", 512, null,
+                "msDS-User-Account-Control-Computed: 16", "accountExpires: 9223372036854775807"));
         // vpn-users is in remote-access; remote-access and loop are in each other (a cycle).
         Entry vpnGroup = entry("dn: " + vpn, "objectClass: group", "cn: vpn-users", "member: " + ALICE_DN,
                 "member: cn=Bob Brown,ou=Users," + BASE, "memberOf: " + remote);

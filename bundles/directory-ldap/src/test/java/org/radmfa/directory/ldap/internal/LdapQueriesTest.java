@@ -60,6 +60,21 @@ class LdapQueriesTest {
     }
 
     @Test
+    void accountExpiresIsAFiletimeWhereZeroAndTheLargestValueMeanNever() {
+        java.time.Instant newYear2001 = java.time.Instant.parse("2001-01-01T00:00:00Z");
+        String expiresThen = "126227808000000000";
+        assertFalse(LdapQueries.expired(expiresThen, newYear2001.minusMillis(1)));
+        assertTrue(LdapQueries.expired(expiresThen, newYear2001));
+        assertFalse(LdapQueries.expired("0", newYear2001));
+        assertFalse(LdapQueries.expired("9223372036854775807", newYear2001));
+        assertFalse(LdapQueries.expired(null, newYear2001));
+        assertFalse(LdapQueries.expired("never", newYear2001));
+        assertTrue(LdapQueries.lockedOut("16"));
+        assertFalse(LdapQueries.lockedOut("8388608"), "only the lockout bit: a password expired is no lockout");
+        assertFalse(LdapQueries.lockedOut(null));
+    }
+
+    @Test
     void adSubCodes() {
         String prefix = "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data ";
         assertEquals(ReasonCode.AUTHENTICATION_FAILED,

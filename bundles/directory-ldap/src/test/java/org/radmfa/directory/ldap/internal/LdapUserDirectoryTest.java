@@ -360,6 +360,16 @@ class LdapUserDirectoryTest {
     }
 
     @Test
+    void aCertificateDoesNotLetAnExpiredOrLockedOutAccountIn() throws Exception {
+        CertificateCredentials certificate = new CertificateCredentials(AuthMethod.EAP_TLS, "fay@corp.example",
+                "CN=Fay", "CN=Corp CA", "02", List.of("1.3.6.1.5.5.7.3.2"), List.of());
+        PrimaryAuthResult expired = await(directory().authenticate(request("fay", certificate)));
+        assertEquals(ReasonCode.ACCOUNT_EXPIRED, expired.reason(), expired.detail());
+        PrimaryAuthResult locked = await(directory().authenticate(request("gus", certificate)));
+        assertEquals(ReasonCode.ACCOUNT_LOCKED_OUT, locked.reason(), locked.detail());
+    }
+
+    @Test
     void otherMethodsAreUnsupported() throws Exception {
         PrimaryAuthResult result = await(directory().authenticate(request("alice",
                 new ChapCredentials(1, new byte[16], new byte[16]))));
