@@ -192,7 +192,11 @@ public final class NpsImporter {
      */
     private boolean checkPolicies(List<PolicyDraft> drafts) throws AdminException {
         boolean accepted = true;
+        Map<PolicyKind, Map<Integer, String>> holders = new HashMap<>();
         for (PolicyKind kind : PolicyKind.values()) {
+            Map<Integer, String> held = new HashMap<>();
+            policies.policies(kind).forEach(p -> held.put(p.settings().order(), p.settings().name()));
+            holders.put(kind, held);
             Set<String> imported = new HashSet<>();
             Map<Integer, PolicyDraft> orders = new HashMap<>();
             for (PolicyDraft draft : drafts) {
@@ -218,23 +222,36 @@ public final class NpsImporter {
             }
         }
         for (PolicyDraft draft : drafts) {
-            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !check(draft)) {
+            if (draft.entry.outcome() != ImportReport.Outcome.REFUSED && !check(draft, holders.get(draft.kind))) {
                 accepted = false;
             }
         }
         return accepted;
     }
 
-    private boolean check(PolicyDraft draft) throws AdminException {
+    /**
+     * Checks the draft whole. When its order is still held by another policy of the export (which moves when
+     * stored), it is checked on an order nobody holds: the admin service checks the order before anything else, and
+     * the rest of the draft must not go unchecked until it is written.
+     *
+     * @param holders the name of the stored policy of the draft's kind at each order
+     */
+    private boolean check(PolicyDraft draft, Map<Integer, String> holders) throws AdminException {
+        String holder = holders.get(draft.order);
+        // A holder not in the export has had the draft refused above.
+        boolean movingHolder = holder != null && !holder.equalsIgnoreCase(draft.name);
+        int free = 1_000_000;
+        while (holders.containsKey(free)) {
+            free++;
+        }
         for (int attempt = 0; attempt < 100; attempt++) {
+            PolicySettings settings = draft.settings();
             try {
-                policies.check(draft.settings());
+                policies.check(movingHolder ? new PolicySettings(settings.kind(), settings.name(), free,
+                        settings.enabled(), settings.settings()) : settings);
                 return true;
             } catch (InvalidDefinitionException e) {
                 String key = e.key().split(" ")[0];
-                if (e.key().equals("order")) {
-                    return true; // held by a policy of the export that moves: checked above
-                }
                 if (key.startsWith("reply.") && draft.has(key)) {
                     // Every value of the attribute: reply.X, reply.X.2, ...
                     draft.removeWithValues(key);
@@ -362,7 +379,7 @@ public final class NpsImporter {
                         return holder == null || holder.equalsIgnoreCase(d.name);
                     }).findFirst().orElse(null);
                     if (next == null) {
-                        park(kind, pending.get(0), holders);
+                        stored.add(park(kind, pending.get(0), holders));
                         continue;
                     }
                     policies.put(next.settings());
@@ -377,14 +394,20 @@ public final class NpsImporter {
         }
     }
 
-    /** Moves the policy holding {@code waiting}'s order to a free order, breaking a cycle of exchanged orders. */
-    private void park(PolicyKind kind, PolicyDraft waiting, Map<Integer, String> holders) throws AdminException {
+    /**
+     * Moves the policy holding {@code waiting}'s order to a free order, breaking a cycle of exchanged orders.
+     *
+     * @return what was written, for the message when storing stops later
+     */
+    private String park(PolicyKind kind, PolicyDraft waiting, Map<Integer, String> holders) throws AdminException {
         PolicySettings holder = policies.policy(kind, holders.get(waiting.order)).orElseThrow().settings();
         int free = Math.max(1_000_000, holders.keySet().stream().max(Integer::compare).orElse(0) + 1);
         while (holders.containsKey(free)) {
             free++;
         }
         policies.put(new PolicySettings(kind, holder.name(), free, holder.enabled(), withoutFrameworkKeys(holder)));
+        return (kind == PolicyKind.NETWORK ? "network policy '" : "connection request policy '") + holder.name()
+                + "' moved to order " + free + " (its settings unchanged) to free order " + waiting.order;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.admin.AdminException;
@@ -30,6 +31,8 @@ final class FakeAdmins {
     final Map<String, RemoteServerEntry> serverStore = new LinkedHashMap<>();
     final Map<String, String> serverSecrets = new LinkedHashMap<>();
     int writes;
+    /** A policy write that fails as a full disk would, after every check passed. */
+    Predicate<PolicySettings> failPut = s -> false;
 
     FakeAdmins() {
         for (PolicyKind kind : PolicyKind.values()) {
@@ -106,6 +109,9 @@ final class FakeAdmins {
         @Override
         public PolicyEntry put(PolicySettings settings) throws AdminException {
             check(settings);
+            if (failPut.test(settings)) {
+                throw new AdminException("could not write etc/" + settings.name() + ": no space left on device");
+            }
             writes++;
             policyStore.get(settings.kind()).put(settings.name().toLowerCase(Locale.ROOT), settings);
             return new PolicyEntry(settings, "etc/" + settings.name());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.PolicyKind;
 import org.radmfa.api.admin.PolicySettings;
@@ -234,6 +235,35 @@ class NpsImporterTest {
         assertNull(report.refusal(), report.render());
         assertEquals(1, admins.policy(PolicyKind.NETWORK, "Deny kiosk stations").order());
         assertEquals(2, admins.policy(PolicyKind.NETWORK, "VPN users").order());
+    }
+
+    @Test
+    void policiesTradingOrdersAreValidatedWholeBeforeAnythingIsWritten() throws Exception {
+        // The export has Contractors at 3 and Wireless staff at 4, with a Tunnel-Private-Group-Id the appliance
+        // refuses: the order clash must not hide that refusal until Wireless staff is written.
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Wireless staff", 3, true,
+                Map.of("access", "grant")));
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Contractors", 4, true, Map.of("access", "deny")));
+        ImportReport report = run("nps-export-v257.xml", false);
+        assertNull(report.refusal(), report.render());
+        PolicySettings wireless = admins.policy(PolicyKind.NETWORK, "Wireless staff");
+        assertEquals(4, wireless.order());
+        assertFalse(wireless.enabled(), report.render());
+        assertFalse(wireless.settings().containsKey("reply.Tunnel-Private-Group-Id"), "refused by the appliance");
+        assertEquals(Outcome.IMPORTED_DISABLED, entry(report, ImportReport.Kind.NETWORK_POLICY, "Wireless staff")
+                .outcome());
+        assertEquals(3, admins.policy(PolicyKind.NETWORK, "Contractors").order());
+    }
+
+    @Test
+    void aStoreStoppedHalfWaySaysWhichPolicyWasParked() throws Exception {
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "VPN users", 1, true, Map.of("access", "grant")));
+        admins.policies.put(new PolicySettings(PolicyKind.NETWORK, "Deny kiosk stations", 2, true,
+                Map.of("access", "deny")));
+        admins.failPut = s -> s.name().equals("VPN users") && s.order() == 2;
+        AdminException e = assertThrows(AdminException.class, () -> run("nps-export-v257.xml", false));
+        assertTrue(e.getMessage().contains("network policy 'VPN users' moved to order 1000000"), e.getMessage());
+        assertTrue(e.getMessage().contains("network policy 'Deny kiosk stations'"), e.getMessage());
     }
 
     @Test
