@@ -3,6 +3,7 @@ package org.radmfa.npsimport.internal;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.ClientSettings;
 
 /**
@@ -51,8 +52,9 @@ final class ClientTranslator extends NpsTranslator<NpsObject, ClientTranslator.P
             entry.dropped("Quarantine_Compatible", "Network Access Protection (NAP) has no counterpart here");
         }
         String secret = secret(client, entry);
-        planned.accept(new PlannedClient(entry, new ClientSettings(name, address, vendor, requireSignature, 0, 0),
-                secret));
+        // Proxy-State limited, as for a client added here; on a re-import the importer keeps a stronger setting.
+        planned.accept(new PlannedClient(entry, new ClientSettings(name, address, vendor, requireSignature
+                ? MessageAuthenticatorPolicy.REQUIRED : MessageAuthenticatorPolicy.OPTIONAL, true, 0, 0), secret));
     }
 
     private String secret(NpsObject client, ImportReport.Entry entry) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientAdmin;
@@ -115,9 +116,9 @@ public final class NpsImporter {
 
     /**
      * What NPS has no word for and the appliance's administrator may have set on an object imported before: MFA,
-     * a policy's directory or time zone, a client's NAS timeout hints, a Message-Authenticator requirement switched
-     * on here. A new export must not silently take them away (dropping {@code mfaRequired} would let users in
-     * without a second factor), so they are kept, and the report says so.
+     * a policy's directory or time zone, a client's NAS timeout hints, a Message-Authenticator requirement (required
+     * or auto) or Proxy-State limit switched on here. A new export must not silently take them away (dropping
+     * {@code mfaRequired} would let users in without a second factor), so they are kept, and the report says so.
      */
     private void keepApplianceSettings(List<ClientTranslator.PlannedClient> planned, List<PolicyDraft> drafts)
             throws AdminException {
@@ -129,15 +130,17 @@ public final class NpsImporter {
             }
             ClientSettings wanted = client.settings();
             ClientSettings here = current.get().settings();
-            boolean requireHere = here.requireMessageAuthenticator() && !wanted.requireMessageAuthenticator();
-            if (requireHere) {
-                client.entry().info("Require_Signature", "false in NPS, but required here already: kept required");
+            MessageAuthenticatorPolicy kept = wanted.messageAuthenticator();
+            if (strength(here.messageAuthenticator()) > strength(kept)) {
+                kept = here.messageAuthenticator();
+                client.entry().info("Require_Signature", "false in NPS, but " + kept.label() + " here already: kept "
+                        + kept.label());
             }
             if (here.nasTimeoutSeconds() != 0 || here.nasRetries() != 0) {
                 client.entry().info("nasTimeoutSeconds, nasRetries", "kept from the appliance");
             }
             planned.set(i, new ClientTranslator.PlannedClient(client.entry(), new ClientSettings(wanted.name(),
-                    wanted.address(), wanted.vendor(), wanted.requireMessageAuthenticator() || requireHere,
+                    wanted.address(), wanted.vendor(), kept, wanted.limitProxyState() || here.limitProxyState(),
                     here.nasTimeoutSeconds(), here.nasRetries()), client.secret()));
         }
         for (PolicyDraft draft : drafts) {
@@ -153,6 +156,15 @@ public final class NpsImporter {
                 }
             }
         }
+    }
+
+    /** How much a Message-Authenticator setting protects: optional, then auto, then required. */
+    private static int strength(MessageAuthenticatorPolicy policy) {
+        return switch (policy) {
+            case OPTIONAL -> 0;
+            case AUTO -> 1;
+            case REQUIRED -> 2;
+        };
     }
 
     private boolean checkClients(List<ClientTranslator.PlannedClient> planned) throws AdminException {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.admin.AdminException;
 import org.radmfa.api.admin.ClientSettings;
 import org.radmfa.api.admin.PolicyKind;
@@ -283,6 +284,29 @@ class NpsImporterTest {
                 admins.clientStore.get("lab subnet").settings(), "Message-Authenticator stays required");
         assertEquals(Outcome.UNCHANGED, entry(again, ImportReport.Kind.NETWORK_POLICY, "VPN users").outcome());
         assertEquals(Outcome.UNCHANGED, entry(again, ImportReport.Kind.RADIUS_CLIENT, "Lab subnet").outcome());
+    }
+
+    @Test
+    void aNewImportNeverWeakensAClientsMessageAuthenticatorSetting() throws Exception {
+        run("nps-export-v257.xml", false);
+        // As radmfa:clients-add writes them by default: auto, Proxy-State limited.
+        admins.clients.put(new ClientSettings("Lab subnet", "127.0.1.0/24", "Fortinet, Inc.",
+                MessageAuthenticatorPolicy.AUTO, true, 0, 0), null);
+        admins.clients.put(new ClientSettings("Lab gateway", "127.0.0.4", "Microsoft",
+                MessageAuthenticatorPolicy.AUTO, true, 0, 0), null);
+        int writes = admins.writes;
+
+        ImportReport again = run("nps-export-v257.xml", false);
+        ClientSettings subnet = admins.clientStore.get("lab subnet").settings();
+        assertEquals(MessageAuthenticatorPolicy.AUTO, subnet.messageAuthenticator(), "Require_Signature=0 in NPS");
+        assertTrue(subnet.limitProxyState());
+        ImportReport.Entry entry = entry(again, ImportReport.Kind.RADIUS_CLIENT, "Lab subnet");
+        assertEquals(Outcome.UNCHANGED, entry.outcome(), again.render());
+        assertTrue(entry.notes().stream().anyMatch(n -> n.property().equals("Require_Signature")
+                && n.text().contains("kept auto")), again.render());
+        assertEquals(MessageAuthenticatorPolicy.REQUIRED, admins.clientStore.get("lab gateway").settings()
+                .messageAuthenticator(), "Require_Signature=1 in NPS: stronger than auto");
+        assertEquals(writes + 1, admins.writes, again.render());
     }
 
     @Test
