@@ -18,17 +18,25 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * Reads an XML file with the JDK's StAX parser into {@link XmlElement}s, refusing what a hostile file could use
  * against the appliance: any DTD (so no entity expansion and no external entities), nesting deeper than NPS ever
- * writes, oversized text nodes, too many elements and files too large to be an NPS export.
+ * writes, element paths far longer than NPS's, oversized text nodes, too many elements and files too large to be an
+ * NPS export. An element keeps no path of its own (only its tag and a link to its parent's place), so memory stays
+ * within a small multiple of the file's size.
  */
 final class SafeXmlReader {
     private static final String DATATYPES_NS = "urn:schemas-microsoft-com:datatypes";
     /** NPS exports are a few megabytes. */
     static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /**
+     * An NPS export's element paths are a few hundred characters ({@code Root/Children/.../Clients/Children/} and an
+     * object's name); the limit keeps every message naming an element short.
+     */
+    static final int MAX_PATH_CHARS = 16 * 1024;
 
     private final long maxFileBytes;
     private final int maxDepth;
     private final int maxTextChars;
     private final int maxElements;
+    private final int maxPathChars;
 
     /** NPS exports are a few megabytes and about 12 levels deep; these limits leave ample room. */
     SafeXmlReader() {
@@ -36,10 +44,15 @@ final class SafeXmlReader {
     }
 
     SafeXmlReader(long maxFileBytes, int maxDepth, int maxTextChars, int maxElements) {
+        this(maxFileBytes, maxDepth, maxTextChars, maxElements, MAX_PATH_CHARS);
+    }
+
+    SafeXmlReader(long maxFileBytes, int maxDepth, int maxTextChars, int maxElements, int maxPathChars) {
         this.maxFileBytes = maxFileBytes;
         this.maxDepth = maxDepth;
         this.maxTextChars = maxTextChars;
         this.maxElements = maxElements;
+        this.maxPathChars = maxPathChars;
     }
 
     XmlElement read(Path file) throws NpsFormatException, IOException {
@@ -87,8 +100,14 @@ final class SafeXmlReader {
                         String tag = reader.getLocalName();
                         String name = reader.getAttributeValue(null, "name");
                         String type = reader.getAttributeValue(DATATYPES_NS, "dt");
-                        String parentPath = open.isEmpty() ? "" : open.peek().path + "/";
-                        open.push(new Builder(tag, name, type, parentPath + tag, line(reader.getLocation())));
+                        int line = line(reader.getLocation());
+                        XmlElement.Where at = open.isEmpty() ? XmlElement.Where.root(tag, line)
+                                : open.peek().at.child(tag, line);
+                        if (at.length() > maxPathChars) {
+                            throw refused(open, reader, "an element path longer than " + maxPathChars
+                                    + " characters (a tag of " + tag.length() + "); NPS's are far shorter");
+                        }
+                        open.push(new Builder(tag, name, type, at));
                     }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                         Builder current = open.peek();
@@ -114,7 +133,7 @@ final class SafeXmlReader {
                 }
             }
         } catch (XMLStreamException e) {
-            String where = open.isEmpty() ? "" : open.peek().path + " (line " + open.peek().line + ")";
+            String where = open.isEmpty() ? "" : open.peek().at.toString();
             String message = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").trim();
             throw new NpsFormatException(where, "not well-formed XML: " + message);
         } finally {
@@ -137,7 +156,7 @@ final class SafeXmlReader {
     }
 
     private static NpsFormatException refused(Deque<Builder> open, XMLStreamReader reader, String reason) {
-        String where = open.isEmpty() ? "(prolog)" : open.peek().path;
+        String where = open.isEmpty() ? "(prolog)" : open.peek().at.path();
         return new NpsFormatException(where + " (line " + line(reader.getLocation()) + ")", reason);
     }
 
@@ -145,21 +164,19 @@ final class SafeXmlReader {
         final String tag;
         final String name;
         final String type;
-        final String path;
-        final int line;
+        final XmlElement.Where at;
         final StringBuilder text = new StringBuilder();
         final List<XmlElement> children = new ArrayList<>();
 
-        Builder(String tag, String name, String type, String path, int line) {
+        Builder(String tag, String name, String type, XmlElement.Where at) {
             this.tag = tag;
             this.name = name;
             this.type = type;
-            this.path = path;
-            this.line = line;
+            this.at = at;
         }
 
         XmlElement build() {
-            return new XmlElement(tag, name, type, text.toString().trim(), children, path + " (line " + line + ")");
+            return new XmlElement(tag, name, type, text.toString().trim(), children, at);
         }
     }
 }

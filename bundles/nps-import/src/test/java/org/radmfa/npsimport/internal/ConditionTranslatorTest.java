@@ -24,7 +24,8 @@ class ConditionTranslatorTest {
         PolicyDraft draft = new PolicyDraft(kind, "p", 1, true,
                 report.add(ImportReport.Kind.NETWORK_POLICY, "p", ImportReport.Outcome.IMPORTED));
         List<XmlElement> elements = java.util.Arrays.stream(conditions)
-                .map(c -> new XmlElement("msNPConstraint", null, "string", c, List.of(), "NetworkPolicy/p")).toList();
+                .map(c -> new XmlElement("msNPConstraint", null, "string", c, List.of(),
+                        XmlElement.Where.root("NetworkPolicy", 1).child("p", 1))).toList();
         new ConditionTranslator(groups).translate(elements, draft);
         return draft;
     }
@@ -134,6 +135,6 @@ class ConditionTranslatorTest {
     void aConditionThatDoesNotParseRefusesTheFile() {
         NpsFormatException e = assertThrows(NpsFormatException.class,
                 () -> translate(PolicyKind.NETWORK, GroupMap.empty(), "MATCH(\"User-Name=x"));
-        assertEquals("NetworkPolicy/p", e.element());
+        assertEquals("NetworkPolicy/p (line 1)", e.element());
     }
 }

@@ -1,6 +1,7 @@
 package org.radmfa.npsimport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,30 @@ class SafeXmlReaderTest {
                 .read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.reason().contains("nested deeper than 64"), e.getMessage());
         assertTrue(e.element().startsWith("Root/a/a/a"), e.element());
+    }
+
+    @Test
+    void longTagsNestedDeepAreRefusedBeforeTheirPathsFillTheHeap() {
+        // 203 KB, within the size, depth and element limits: a path per element would hold 20,000 copies of a
+        // 61,000-character path.
+        String tag = "t".repeat(990);
+        String xml = "<Root>" + ("<" + tag + ">").repeat(62) + "<a/>".repeat(20_000) + ("</" + tag + ">").repeat(62)
+                + "</Root>";
+        NpsFormatException e = assertThrows(NpsFormatException.class, () -> new SafeXmlReader()
+                .read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.reason().contains("element path longer than 16384 characters"), e.getMessage());
+        assertTrue(e.element().startsWith("Root/ttt"), e.getMessage());
+        assertTrue(e.getMessage().length() < 17_000, "a message of bounded length");
+    }
+
+    @Test
+    void siblingsShareTheirParentsPathInsteadOfCopyingIt() throws Exception {
+        String xml = "<Root>\n<Children>\n<a/>\n<b/>\n</Children></Root>";
+        XmlElement children = new SafeXmlReader().read(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
+                .child("Children").orElseThrow();
+        assertEquals("Root/Children/b (line 4)", children.children().get(1).path());
+        assertSame(children.children().get(0).at().parent(), children.children().get(1).at().parent());
+        assertSame(children.at(), children.children().get(0).at().parent());
     }
 
     @Test
