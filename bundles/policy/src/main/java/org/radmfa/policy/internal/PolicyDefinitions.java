@@ -97,12 +97,17 @@ final class PolicyDefinitions {
         String pid = config.string("service.pid", "");
         waitingForGroup.remove(pid);
         NetworkPolicy policy = PolicyDefinition.parse(config);
-        List<String> unchecked;
-        try {
-            unchecked = GroupCheck.check(config, List.copyOf(directories));
-        } catch (InvalidConfigurationException e) {
-            waitingForGroup.add(pid);
-            throw e;
+        List<String> unchecked = List.of();
+        // A disabled policy never matches, so a group no directory has opens no hole: refusing it would keep its
+        // last enabled version serving (an NPS import disabling a policy for a SID it could not resolve). Its groups
+        // are checked when it is enabled.
+        if (policy.enabled()) {
+            try {
+                unchecked = GroupCheck.check(config, List.copyOf(directories));
+            } catch (InvalidConfigurationException e) {
+                waitingForGroup.add(pid);
+                throw e;
+            }
         }
         PolicyDefinition.checkReplies(policy, dictionary, config);
         if (!unchecked.isEmpty()) {

@@ -72,6 +72,25 @@ class PolicyDefinitionsTest {
     }
 
     @Test
+    void aPolicyDisabledForAGroupNoDirectoryHasReplacesItsEnabledVersion() {
+        engine.bindDirectory(new Directory(new HashSet<>(Set.of("vpn-users"))));
+        definitions.networkPolicies().updated("org.radmfa.policy~vpn", file("org.radmfa.policy", "vpn", "name", "VPN",
+                "order", "10", "access", "grant", "condition.userGroups", "vpn-users"));
+        assertTrue(engine.policies().get(0).enabled());
+        // What an NPS import writes for a policy whose group SID it could not resolve.
+        definitions.networkPolicies().updated("org.radmfa.policy~vpn", file("org.radmfa.policy", "vpn", "name", "VPN",
+                "order", "10", "access", "grant", "enabled", "false",
+                "condition.userGroups", "S-1-5-21-1-2-3-1105"));
+        assertEquals(List.of(), networkRefusals());
+        assertFalse(engine.policies().get(0).enabled(), "the disabled version serves, not the last enabled one");
+
+        definitions.networkPolicies().updated("org.radmfa.policy~vpn", file("org.radmfa.policy", "vpn", "name", "VPN",
+                "order", "10", "access", "grant", "condition.userGroups", "S-1-5-21-1-2-3-1105"));
+        assertEquals("condition.userGroups", networkRefusals().get(0).key(), "enabled, its groups are checked");
+        assertFalse(engine.policies().get(0).enabled());
+    }
+
+    @Test
     void aClashingOrderIsRefusedAndTheLastGoodVersionKeepsServing() {
         definitions.networkPolicies().updated("org.radmfa.policy~a", file("org.radmfa.policy", "a", "name", "A",
                 "order", "5"));
