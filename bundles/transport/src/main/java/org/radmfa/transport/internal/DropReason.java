@@ -5,7 +5,7 @@ enum DropReason {
     UNKNOWN_CLIENT("source address is not a registered RADIUS client"),
     RATE_LIMITED("the client sends faster than its rate limit"),
     TRUNCATED("shorter than a RADIUS header"),
-    LENGTH_MISMATCH("length field does not match the datagram"),
+    LENGTH_MISMATCH("length field is below 20 or longer than the datagram"),
     TOO_LONG("longer than 4096 octets"),
     MALFORMED_ATTRIBUTE("an attribute has length 0 or 1 or runs past the end"),
     UNKNOWN_CODE("packet code not served on this port"),

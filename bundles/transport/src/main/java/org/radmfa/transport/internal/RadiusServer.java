@@ -427,16 +427,18 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
     }
 
     /** What every packet of a known client goes through, whichever transport brought it. */
-    private void dispatch(Responder listener, byte[] datagram, RadiusClient client, InetSocketAddress source) {
+    private void dispatch(Responder listener, byte[] received, RadiusClient client, InetSocketAddress source) {
         if (!rateLimiter.allow(client.name(), System.nanoTime())) {
             counters.drop(client.name(), DropReason.RATE_LIMITED, source.toString());
             return;
         }
-        DropReason structural = RadiusWire.checkStructure(datagram, datagram.length);
+        DropReason structural = RadiusWire.checkStructure(received, received.length);
         if (structural != null) {
             counters.drop(client.name(), structural, source.toString());
             return;
         }
+        // From here on the packet is its Length octets: what is hashed, decoded and answered.
+        byte[] datagram = RadiusWire.withoutPadding(received);
         int code = datagram[0] & 0xFF;
         if (code == RadiusWire.STATUS_SERVER) {
             answerStatusServer(listener, datagram, client, source);

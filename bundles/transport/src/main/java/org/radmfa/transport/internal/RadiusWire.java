@@ -129,7 +129,8 @@ final class RadiusWire {
     }
 
     /**
-     * Checks the header and walks the attributes without interpreting them.
+     * Checks the header and walks the attributes of the packet's Length octets without interpreting them. Octets
+     * past Length are padding (RFC 2865 section 3): they are not checked, and {@link #withoutPadding} drops them.
      *
      * @return null when the structure is sound, otherwise why not
      */
@@ -140,21 +141,32 @@ final class RadiusWire {
         if (size > MAX_LENGTH) {
             return DropReason.TOO_LONG;
         }
-        if (length(datagram) != size) {
+        int length = length(datagram);
+        // RFC 2865 section 3: a datagram shorter than its Length is discarded; octets beyond it are ignored.
+        if (length < HEADER_LENGTH || length > size) {
             return DropReason.LENGTH_MISMATCH;
         }
         int offset = HEADER_LENGTH;
-        while (offset < size) {
-            if (offset + 2 > size) {
+        while (offset < length) {
+            if (offset + 2 > length) {
                 return DropReason.MALFORMED_ATTRIBUTE;
             }
             int attributeLength = datagram[offset + 1] & 0xFF;
-            if (attributeLength < 2 || offset + attributeLength > size) {
+            if (attributeLength < 2 || offset + attributeLength > length) {
                 return DropReason.MALFORMED_ATTRIBUTE;
             }
             offset += attributeLength;
         }
         return null;
+    }
+
+    /**
+     * The packet without the padding past its Length field: the authenticators are verified over the whole array,
+     * and what is decoded, cached and answered must not depend on the padding. The structure must have been checked.
+     */
+    static byte[] withoutPadding(byte[] datagram) {
+        int length = length(datagram);
+        return length == datagram.length ? datagram : Arrays.copyOf(datagram, length);
     }
 
     /** Offset of the first attribute of this type, or -1. The structure must have been checked. */

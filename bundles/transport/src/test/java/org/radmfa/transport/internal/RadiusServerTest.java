@@ -296,6 +296,34 @@ class RadiusServerTest {
         assertDroppedOn(accessOnAcctPort, acctAddress, DropReason.UNKNOWN_CODE);
     }
 
+    /**
+     * RFC 2865 section 3: octets past the Length field are padding, ignored on reception; only a datagram shorter
+     * than its Length is discarded. A padded request is the packet of Length octets: its Message-Authenticator or
+     * Request Authenticator verifies over those, and the unpadded copy is its retransmit.
+     */
+    @Test
+    void octetsPastTheLengthFieldArePaddingAndIgnored() throws Exception {
+        byte[] request = signed(accessRequest(51, "alice", "right", SECRET), SECRET);
+        send(Arrays.copyOf(request, request.length + 2), authAddress);
+        byte[] answer = receive();
+        assertEquals(RadiusWire.ACCESS_ACCEPT, answer[0]);
+        assertSignedResponse(answer, request);
+        send(request, authAddress);
+        assertArrayEquals(answer, receive(), "without the padding it is the same request, answered the same");
+        assertEquals(1, server.counters().duplicates("loopback"));
+
+        byte[] accounting = accountingRequest(52, "session-padded", SECRET);
+        send(Arrays.copyOf(accounting, accounting.length + 2), acctAddress);
+        byte[] response = receive();
+        assertEquals(RadiusWire.ACCOUNTING_RESPONSE, response[0]);
+        assertResponseAuthenticator(response, accounting);
+
+        byte[] belowHeader = Arrays.copyOf(request, request.length);
+        belowHeader[2] = 0;
+        belowHeader[3] = 19;
+        assertDropped(belowHeader, authAddress, DropReason.LENGTH_MISMATCH);
+    }
+
     @Test
     void statusServerIsAnsweredOnBothPorts() throws Exception {
         byte[] status = new byte[20];
