@@ -30,7 +30,8 @@ import org.radmfa.api.eap.EapRequest;
 
 /**
  * EAP-MSCHAPv2 carried in RADIUS (RFC 3579; the method as in draft-kamath-pppext-eap-mschapv2), what the IKEv2
- * clients of a VPN gateway speak. Three round trips, tied together by the State attribute:
+ * clients of a VPN gateway speak. Three round trips, tied together by the State attribute (after an EAP-Start, if
+ * the NAS sends one, answered with an EAP-Request/Identity):
  * <ol>
  * <li>EAP-Response/Identity → Access-Challenge with an MS-CHAPv2 Challenge;</li>
  * <li>MS-CHAPv2 Response → the request pipeline decides (directory, policy, MFA) → Access-Challenge with the
@@ -144,6 +145,9 @@ final class EapMsChapV2 {
      */
     CompletionStage<Decision> handle(RequestDecoder.EapContext eap, AccessRequestHandler pipeline) {
         byte[] packet = eap.eapMessage();
+        if (packet.length == 0) {
+            return CompletableFuture.completedFuture(identityRequest());
+        }
         if (packet.length < 5 || (packet[0] & 0xFF) != EAP_RESPONSE
                 || (((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF)) != packet.length) {
             return CompletableFuture.completedFuture(null);
@@ -217,6 +221,17 @@ final class EapMsChapV2 {
                     "EAP-MSCHAPv2 completed", msChap.policyName, attributes, List.of()));
         }
         return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unexpected EAP-MSCHAPv2 op-code " + opCode);
+    }
+
+    /**
+     * The answer to an EAP-Start (an empty EAP-Message, RFC 3579 section 2.1), as FreeRADIUS gives it: an
+     * EAP-Request/Identity with a fresh identifier. No session is kept for it: the peer's EAP-Response/Identity comes
+     * without a State and starts the conversation, as when the NAS asked for the identity itself.
+     */
+    private Decision identityRequest() {
+        byte[] request = {EAP_REQUEST, (byte) random.nextInt(256), 0, 5, TYPE_IDENTITY};
+        return new Decision(Decision.Outcome.CHALLENGE, ReasonCode.EAP_IN_PROGRESS,
+                "EAP-Start answered with an EAP-Request/Identity", null, eapMessage(request), List.of());
     }
 
     /** The EAP types the network policies allow for this identity, in the order to propose them. */

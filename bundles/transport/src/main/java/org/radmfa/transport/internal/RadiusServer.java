@@ -553,14 +553,22 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
                 counters.drop(client.name(), DropReason.MISSING_MESSAGE_AUTHENTICATOR, source.toString());
                 return;
             }
-            counters.accepted(client.name());
-            CompletionStage<Decision> step = forwardedEap(decoded.eap())
-                    .orElseGet(() -> eap.handle(decoded.eap(), handler));
+            // Counted as a request only once decided: the engine or a method may yet find the EAP packet malformed
+            // (null), and then the datagram is a drop, not both.
+            CompletionStage<Decision> step;
+            try {
+                step = forwardedEap(decoded.eap()).orElseGet(() -> eap.handle(decoded.eap(), handler));
+            } catch (RuntimeException | LinkageError e) {
+                // decideOrReject answers it with Access-Reject: a request all the same.
+                counters.accepted(client.name());
+                throw e;
+            }
             whenDecided(step, listener, datagram, client, source, key, decision -> {
                 if (decision == null) {
                     duplicates.forget(key);
                     counters.drop(client.name(), DropReason.MALFORMED_EAP, source.toString());
                 } else {
+                    counters.accepted(client.name());
                     respond(listener, datagram, client, source, key, decision);
                 }
             });

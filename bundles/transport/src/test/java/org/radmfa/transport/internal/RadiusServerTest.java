@@ -700,6 +700,68 @@ class RadiusServerTest {
         assertEquals(6, failure[failureOffset + 3], "echoes the response's identifier");
     }
 
+    /**
+     * RFC 3579 section 2.1: an EAP-Message of length 2 (EAP-Start) asks the server to start EAP. As FreeRADIUS does,
+     * it is answered with an EAP-Request/Identity, and the peer's identity then starts the conversation as usual.
+     */
+    @Test
+    void eapStartIsAnsweredWithAnIdentityRequest() throws Exception {
+        byte[] start = signed(RequestDecoderTest.appended(eapRequest(61, new byte[0], null), "4f02"), SECRET);
+        byte[] challenge = exchange(start);
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, challenge[0]);
+        byte[] identityRequest = attributeValue(challenge, 79);
+        assertEquals(5, identityRequest.length);
+        assertEquals(1, identityRequest[0], "EAP-Request");
+        assertEquals(5, (identityRequest[2] & 0xFF) << 8 | identityRequest[3] & 0xFF, "EAP length");
+        assertEquals(1, identityRequest[4], "Identity");
+
+        int eapId = identityRequest[1] & 0xFF;
+        byte[] identity = {2, (byte) eapId, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        byte[] next = exchange(signed(eapRequest(62, identity, null), SECRET));
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, next[0]);
+        byte[] msChapChallenge = attributeValue(next, 79);
+        assertEquals((eapId + 1) & 0xFF, msChapChallenge[1] & 0xFF, "next EAP identifier");
+        assertEquals(26, msChapChallenge[4], "EAP-MSCHAPv2");
+        assertEquals(2, server.counters().requests("loopback"));
+        assertEquals(0, server.counters().drops("loopback", DropReason.MALFORMED_EAP));
+    }
+
+    /**
+     * Every datagram is one of a request, a retransmit or a drop: a malformed EAP packet, found so by the engine or
+     * by an EAP method, is a drop and not also a request.
+     */
+    @Test
+    void aMalformedEapPacketIsCountedAsADropOnly() throws Exception {
+        byte[] methodState = "tls-conversation".getBytes(StandardCharsets.US_ASCII);
+        server.bindEapMethod(new org.radmfa.api.eap.EapMethod() {
+            @Override
+            public int type() {
+                return 13;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Decision> start(org.radmfa.api.eap.EapRequest request) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean owns(byte[] state) {
+                return Arrays.equals(methodState, state);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Decision> next(org.radmfa.api.eap.EapRequest request,
+                    AccessRequestHandler handler) {
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+        assertDropped(signed(eapRequest(63, new byte[] {2, 5, 0, 99, 1}, null), SECRET), authAddress,
+                DropReason.MALFORMED_EAP);
+        assertDropped(signed(eapRequest(64, new byte[] {2, 6, 0, 6, 13, 0}, methodState), SECRET), authAddress,
+                DropReason.MALFORMED_EAP);
+        assertEquals(2, server.counters().requests("loopback"), "only the two good requests sent after them");
+    }
+
     private static final byte[] FIRST_STATE = "proxy-1:\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] SECOND_STATE = {(byte) 0x80, 0, 1, 2, 3, 4, 5, 6, 7, 8};
 
