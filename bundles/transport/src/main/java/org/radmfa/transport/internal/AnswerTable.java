@@ -346,8 +346,15 @@ final class AnswerTable {
             return at;
         }
 
-        /** Whether writing [at, end) enters a page that still holds the start of a response in its window. */
+        /**
+         * Whether writing [at, end) enters a page that still holds the start of a response in its window, or the
+         * place in the ring of the page it starts in. The response itself then occupies that place too: the writer
+         * would stay in front of the response's start, and the next one would be written over it unchecked.
+         */
         private boolean overwritesLiveAnswers(long at, long end, long now) {
+            if (end > at / PAGE * PAGE + ring.length) {
+                return true;
+            }
             int pages = pageExpiresAt.length;
             for (long page = (at + PAGE - 1) / PAGE; page * PAGE < end; page++) {
                 long expires = pageExpiresAt[(int) (page % pages)];

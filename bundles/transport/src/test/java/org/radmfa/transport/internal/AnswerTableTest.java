@@ -111,6 +111,29 @@ class AnswerTableTest {
         assertArrayEquals(largest, table.get(key(0, 0), START + 2_000));
     }
 
+    /**
+     * A response that starts inside a page and runs on into the place that page has in the ring leaves the writer
+     * there, in front of its own start: the next response would write over that start unchecked. While the ring is
+     * below its full size it grows instead, wherever the response starts and however long it is.
+     */
+    @Test
+    void aResponseThatRunsIntoItsOwnStartPageIsNotOverwrittenByTheNext() {
+        for (int offset : new int[] {100, 512, 1_023}) {
+            for (int length : new int[] {3_100, 3_600, 4_000, RadiusWire.MAX_LENGTH}) {
+                // One stripe (two rings of at least 4096 octets cannot share 6 KiB): its ring starts at 4096 octets
+                // and may grow to 6 KiB.
+                AnswerTable table = new AnswerTable(AnswerTable.WAYS, 6 << 10);
+                table.put(key(0, 0), response(0, 0, offset), START, 0);
+                long later = START + 1_000;
+                table.put(key(0, 1), response(0, 1, length), later, WINDOW);
+                table.put(key(0, 2), response(0, 2, 200), later, WINDOW);
+                String place = length + " octets from " + offset;
+                assertArrayEquals(response(0, 1, length), table.get(key(0, 1), later), place);
+                assertArrayEquals(response(0, 2, 200), table.get(key(0, 2), later), place);
+            }
+        }
+    }
+
     /** One stripe of eight slots whose ring may grow to 1 MiB: it wraps over expired answers instead of growing. */
     @Test
     void aRingWhoseOldAnswersHaveExpiredIsWrittenOverNotGrown() {
