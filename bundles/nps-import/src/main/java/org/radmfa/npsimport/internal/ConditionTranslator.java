@@ -85,6 +85,7 @@ final class ConditionTranslator {
     private void groups(NpsCondition condition, String property, PolicyDraft draft, String key) {
         List<String> names = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
+        List<String> unlisted = new ArrayList<>();
         java.util.Set<String> sources = new java.util.LinkedHashSet<>();
         for (String argument : condition.arguments()) {
             for (String sid : argument.split(";")) {
@@ -92,8 +93,14 @@ final class ConditionTranslator {
                     continue;
                 }
                 groups.resolve(sid).ifPresentOrElse(resolution -> {
-                    names.add(resolution.name());
-                    sources.add(resolution.source());
+                    if (resolution.name().indexOf(',') >= 0) {
+                        // A policy's group list is comma-separated: "VPN, Contractors" would become two groups.
+                        unlisted.add("'" + resolution.name() + "' (" + sid.strip() + ")");
+                        names.add(sid.strip());
+                    } else {
+                        names.add(resolution.name());
+                        sources.add(resolution.source());
+                    }
                 }, () -> {
                     unresolved.add(sid.strip());
                     names.add(sid.strip());
@@ -101,7 +108,11 @@ final class ConditionTranslator {
             }
         }
         draft.set(key, String.join(", ", names));
-        if (unresolved.isEmpty()) {
+        if (!unlisted.isEmpty()) {
+            draft.entry.dropped(property, "group " + String.join(", ", unlisted) + " has a comma in its name, which a"
+                    + " policy's group list cannot hold (rename the group); the SID stands in the condition");
+            draft.disable("group " + String.join(", ", unlisted) + " has a comma in its name");
+        } else if (unresolved.isEmpty()) {
             draft.entry.translated(property, "groups by name: " + String.join(", ", names) + " (from "
                     + String.join(" and ", sources) + ")");
         } else {

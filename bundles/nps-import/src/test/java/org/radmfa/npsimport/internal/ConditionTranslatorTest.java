@@ -109,8 +109,11 @@ class ConditionTranslatorTest {
 
             @Override
             public java.util.Optional<String> groupNameForSid(String sid) {
-                return sid.equals("S-1-5-21-9-9-9-1107") ? java.util.Optional.of("contractors")
-                        : java.util.Optional.empty();
+                return switch (sid) {
+                    case "S-1-5-21-9-9-9-1107" -> java.util.Optional.of("contractors");
+                    case "S-1-5-21-9-9-9-1109" -> java.util.Optional.of("VPN, Contractors");
+                    default -> java.util.Optional.empty();
+                };
             }
         };
         GroupMap groups = GroupMap.of(Map.of(VPN_SID, "vpn-users")).withDirectories(List.of(ad));
@@ -119,6 +122,11 @@ class ConditionTranslatorTest {
         assertTrue(draft.enabled());
         assertTrue(draft.entry.notes().get(0).text().contains("the group map and directory corp"),
                 draft.entry.notes().toString());
+
+        PolicyDraft comma = draft(PolicyKind.NETWORK, groups, "NTGROUPS(\"S-1-5-21-9-9-9-1109\")");
+        assertEquals("S-1-5-21-9-9-9-1109", comma.settings().settings().get("condition.userGroups"),
+                "never split into groups 'VPN' and 'Contractors'");
+        assertFalse(comma.enabled());
     }
 
     @Test
