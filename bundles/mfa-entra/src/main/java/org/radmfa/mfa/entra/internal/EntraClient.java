@@ -300,6 +300,11 @@ final class EntraClient {
         }
     }
 
+    /** Whether {@link #close()} has run (a retired client runs it itself once its last verification ends). */
+    boolean closed() {
+        return closed;
+    }
+
     /** Stops now: pending verifications end UNAVAILABLE. */
     void close() {
         closed = true;

@@ -6,8 +6,10 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A refused configuration (logged with file, key and reason) leaves the last good one working; until there is one,
  * every request is answered UNAVAILABLE with the reason. A new configuration takes the next request; verifications
- * already started finish on the old one.
+ * already started finish on the old one, unless the component is deactivated first, which ends them all.
  */
 /*
  * Registered by hand, not by DS: DS would publish every configuration property as a service property, and the
@@ -183,6 +185,8 @@ public final class EntraConnector implements MfaConnector {
     private final SecretVault vault;
     private final Clock clock;
     private volatile EntraClient client;
+    /** Clients replaced by a new configuration and still finishing their logins: deactivation stops them too. */
+    private final Set<EntraClient> retired = ConcurrentHashMap.newKeySet();
     private volatile String refused = "no configuration yet";
     private ServiceRegistration<MfaConnector> registration;
 
@@ -245,6 +249,11 @@ public final class EntraConnector implements MfaConnector {
         if (current != null) {
             current.close();
         }
+        // Retired clients too: close() stops now, so their logins end and nothing keeps polling Entra.
+        for (EntraClient old : retired) {
+            old.close();
+        }
+        retired.clear();
     }
 
     private synchronized void configure(Map<String, Object> properties) {
@@ -278,6 +287,8 @@ public final class EntraConnector implements MfaConnector {
         client = fresh;
         refused = null;
         if (previous != null) {
+            retired.removeIf(EntraClient::closed);
+            retired.add(previous);
             previous.retire();
         }
         LOG.info("Entra MFA connector from {}: {}", config.source(), settings);

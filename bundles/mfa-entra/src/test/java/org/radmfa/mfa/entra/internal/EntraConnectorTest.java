@@ -468,6 +468,43 @@ class EntraConnectorTest {
         assertEquals(1, emulator.tokenRequests());
     }
 
+    /**
+     * A client retired by a new configuration finishes its logins, but deactivation stops it too: its logins end
+     * at once, and it polls Entra no more.
+     */
+    @Test
+    void deactivationStopsTheClientsRetiredByANewConfiguration() throws Exception {
+        EntraConnector connector = connector(Map.of("waitMode", "poll"));
+        EntraClient retired = connector.current();
+        CompletableFuture<MfaOutcome> login = connector.verify(request("carol@example.com",
+                Instant.now().plusSeconds(20))).toCompletableFuture();
+        waitFor(() -> emulator.polls() > 0, "the login polls");
+        Map<String, Object> same = new HashMap<>(emulator.configuration());
+        same.put("pollIntervalMillis", "100");
+        same.put("waitMode", "poll");
+        connector.modified(same);
+        assertEquals(1, retired.pending(), "the retired client still serves its login");
+
+        connector.deactivate();
+        MfaOutcome stopped = login.get(15, TimeUnit.SECONDS);
+        assertEquals(Kind.UNAVAILABLE, stopped.kind(), stopped.detail());
+        assertEquals("Entra connector stopped", stopped.detail());
+        waitFor(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.isAlive()
+                && thread.getName().startsWith(retired.threadPrefix())), "the retired client's threads end");
+        long polls = emulator.polls();
+        Thread.sleep(500);
+        assertEquals(polls, emulator.polls(), "no poll after deactivation");
+    }
+
+    /** Waits until the condition holds; fails after a generous bound. */
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out waiting: " + what);
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void aBadConfigurationIsRefusedNamingTheKey() {
         Map<String, Object> good = emulator.configuration();
