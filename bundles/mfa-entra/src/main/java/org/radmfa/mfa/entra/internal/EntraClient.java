@@ -400,6 +400,11 @@ final class EntraClient {
         private CompletableFuture<Answer> sendBegin(String token, String upn, Map<String, String> properties,
                 String contextId) {
             URI uri = settings.operation("BeginTwoWayAuthentication");
+            if (result.isDone()) {
+                // Timed out or stopped during the token or Graph step: no push for a login that is over. (call()
+                // checks the same for the Begin that does not wait; the abort in hold() would come too late.)
+                return new CompletableFuture<>();
+            }
             if (!held.tryHold()) {
                 return call(step, post(uri, token, begin(upn, properties, contextId, false)), true);
             }

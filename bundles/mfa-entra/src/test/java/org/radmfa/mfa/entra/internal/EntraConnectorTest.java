@@ -497,7 +497,7 @@ class EntraConnectorTest {
     }
 
     /** Waits until the condition holds; fails after a generous bound. */
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < end, "timed out waiting: " + what);

@@ -171,6 +171,11 @@ public final class EntraEmulator implements AutoCloseable {
     private volatile boolean recording = true;
     private final Object startedMonitor = new Object();
     private volatile String tokenError;
+    /** Seconds the tokens it issues live (expires_in). */
+    private volatile long tokenSeconds = DEFAULT_TOKEN_SECONDS;
+    private static final long DEFAULT_TOKEN_SECONDS = 3599;
+    /** While set, token requests wait for it: a slow token endpoint. */
+    private volatile CountDownLatch tokenGate;
     private volatile String lastClientAuthentication;
     private static final String LOOPBACK = "127.0.0.1";
     /** The IP address it listens on, in its URLs and its certificate. */
@@ -401,6 +406,28 @@ public final class EntraEmulator implements AutoCloseable {
         tokenError = aadsts;
     }
 
+    /**
+     * How long the tokens issued from now on live. Less than five minutes: MSAL and the connector ask the token
+     * endpoint again at every login.
+     */
+    public void tokenLifetime(Duration lifetime) {
+        tokenSeconds = lifetime.toSeconds();
+    }
+
+    /** Token requests wait (a minute at most) until {@link #releaseTokenRequests()}: a slow token endpoint. */
+    public void holdTokenRequests() {
+        tokenGate = new CountDownLatch(1);
+    }
+
+    /** Answers the token requests waiting, and the next ones at once. */
+    public void releaseTokenRequests() {
+        CountDownLatch gate = tokenGate;
+        tokenGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
     public int tokenRequests() {
         return tokenRequests.get();
     }
@@ -464,6 +491,8 @@ public final class EntraEmulator implements AutoCloseable {
         started.set(0);
         loginLines.clear();
         tokenError = null;
+        tokenSeconds = DEFAULT_TOKEN_SECONDS;
+        releaseTokenRequests();
         if (front != null) {
             front.resetCounters();
         }
@@ -626,6 +655,14 @@ public final class EntraEmulator implements AutoCloseable {
 
     private void token(EmulatorExchange exchange, Map<String, String> form) throws IOException {
         tokenRequests.incrementAndGet();
+        CountDownLatch gate = tokenGate;
+        if (gate != null) {
+            try {
+                gate.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String error = tokenError;
         if (error == null && !CLIENT_ID.equals(form.get("client_id"))) {
             error = "AADSTS700016";
@@ -669,8 +706,9 @@ public final class EntraEmulator implements AutoCloseable {
         }
         String token = accessToken(audience);
         issuedTokens.put(token, audience);
-        send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
-                + "\"access_token\":\"" + token + "\"}");
+        long lifetime = tokenSeconds;
+        send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":" + lifetime + ",\"ext_expires_in\":"
+                + lifetime + ",\"access_token\":\"" + token + "\"}");
     }
 
     /**
@@ -687,7 +725,7 @@ public final class EntraEmulator implements AutoCloseable {
                 + "\"}";
         String servicePrincipal = UUID.nameUUIDFromBytes(CLIENT_ID.getBytes(StandardCharsets.UTF_8)).toString();
         String claims = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/" + TENANT + "/\",\"iat\":"
-                + now + ",\"nbf\":" + now + ",\"exp\":" + (now + 3599) + ",\"aio\":\""
+                + now + ",\"nbf\":" + now + ",\"exp\":" + (now + tokenSeconds) + ",\"aio\":\""
                 + Base64.getEncoder().encodeToString(randomBytes(60)) + "\",\"appid\":\"" + CLIENT_ID
                 + "\",\"appidacr\":\"" + ("certificate".equals(lastClientAuthentication) ? 2 : 1)
                 + "\",\"idp\":\"https://sts.windows.net/" + TENANT + "/\",\"idtyp\":\"app\",\"oid\":\""

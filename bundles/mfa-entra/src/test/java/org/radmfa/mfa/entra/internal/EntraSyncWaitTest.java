@@ -159,6 +159,34 @@ class EntraSyncWaitTest {
         assertEquals(capacity, held, "the held Begins filled what the connections carry, no more");
     }
 
+    /**
+     * A login that ends (its deadline, here) while its token is still coming never sends its held Begin: a push for a
+     * login already over must not reach the user's phone.
+     */
+    @Test
+    void aHeldBeginIsNotSentForALoginThatEndedWhileItsTokenCame() throws Exception {
+        // Tokens living less than five minutes: MSAL and the connector ask the token endpoint at every login.
+        http2.tokenLifetime(Duration.ofMinutes(2));
+        EntraConnector connector = connector(http2, Map.of());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        int tokens = http2.tokenRequests();
+        http2.holdTokenRequests();
+        CompletableFuture<MfaOutcome> ended = start(connector, "slow@example.com", Duration.ofMillis(300));
+        EntraConnectorTest.waitFor(() -> http2.tokenRequests() > tokens, "the login asks for its token");
+        MfaOutcome timedOut = ended.get(30, TimeUnit.SECONDS);
+        assertEquals(Kind.TIMED_OUT, timedOut.kind(), timedOut.detail());
+        assertTrue(timedOut.detail().contains("(step: token)"), timedOut.detail());
+
+        http2.releaseTokenRequests();
+        // MSAL's one thread runs the ended login's next step as its token comes, before it asks for the next login's
+        // token: once that login has its answer, a Begin of the ended one would have been sent before its own.
+        MfaOutcome next = verify(connector, "bob@example.com");
+        assertEquals(Kind.DENIED, next.kind(), next.detail());
+        assertEquals(tokens + 2, http2.tokenRequests(), "the next login asked for a token of its own");
+        List<String> begun = http2.begins().stream().map(EntraEmulator.Begin::userPrincipalName).toList();
+        assertEquals(List.of("alice@example.com", "bob@example.com"), begun, "no Begin for the login that ended");
+    }
+
     @Test
     void overHttp11EveryLoginPolls() {
         EntraConnector connector = connector(http1, Map.of());
