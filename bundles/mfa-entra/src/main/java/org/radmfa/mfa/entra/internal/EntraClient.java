@@ -355,7 +355,11 @@ final class EntraClient {
                                 + settings.userLookup().key))
                         : begin(accessToken, upn));
             }).whenComplete((outcome, failure) -> {
-                if (failure != null && !clock.instant().isBefore(request.deadline())) {
+                UserRefused refused = refusal(failure);
+                if (refused != null) {
+                    // Fixed for this user, so never UNAVAILABLE: the pipeline's fail-open mode would let it in.
+                    result.complete(outcome(Kind.DENIED, refused.getMessage()));
+                } else if (failure != null && !clock.instant().isBefore(request.deadline())) {
                     // Failed once the deadline had passed (its own timeout, most often): the user did not answer in
                     // time, as the deadline timer would have said; what the call met stays in the detail.
                     result.complete(MfaOutcome.of(Kind.TIMED_OUT, "no answer from the user by the deadline"
@@ -387,7 +391,9 @@ final class EntraClient {
             return sendBegin(token, upn, properties, contextId).thenCompose(answer -> {
                 ConnectorXml.Response begun = response(answer, "BeginTwoWayAuthentication");
                 if (begun.userPrincipalName() != null && !begun.userPrincipalName().equalsIgnoreCase(upn)) {
-                    throw new StepFailure("BeginTwoWayAuthentication answered for '" + begun.userPrincipalName()
+                    LOG.warn("SECURITY: Entra MFA for user '{}' from client '{}': BeginTwoWayAuthentication answered"
+                            + " for '{}'", upn, request.request().client().name(), begun.userPrincipalName());
+                    throw new UserRefused("BeginTwoWayAuthentication answered for '" + begun.userPrincipalName()
                             + "', not for '" + upn + "'");
                 }
                 session = begun.sessionId();
@@ -588,8 +594,9 @@ final class EntraClient {
                     return null;
                 }
                 if (users.size() > 1) {
-                    // Never guess whose phone to ring; never let ambiguity pass as "not found".
-                    throw new StepFailure("Graph user lookup: " + users.size() + " users have " + field + " '"
+                    // Never guess whose phone to ring; never let ambiguity pass as "not found" (or, as UNAVAILABLE,
+                    // through the fail-open mode).
+                    throw new UserRefused("Graph user lookup: " + users.size() + " users have " + field + " '"
                             + value + "'");
                 }
                 Object upn = users.get(0) instanceof Map<?, ?> user ? user.get("userPrincipalName") : null;
@@ -814,6 +821,28 @@ final class EntraClient {
         StepFailure(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * A step's answer that ends the attempt DENIED: a condition fixed for this user (two directory users for one
+     * name, a Begin answered for another user), which no retry and no fail-open mode may turn into an accept.
+     */
+    static final class UserRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UserRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The {@link UserRefused} a step failed with, or null. */
+    private static UserRefused refusal(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof UserRefused refused ? refused : null;
     }
 
     private static void expect(Answer response, String what, int... statuses) {

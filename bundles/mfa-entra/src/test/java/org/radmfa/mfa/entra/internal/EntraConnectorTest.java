@@ -427,6 +427,39 @@ class EntraConnectorTest {
         assertEquals("alice", EntraClient.samAccountName("alice@corp.example"));
     }
 
+    /**
+     * What is fixed for a user is never "unavailable", which the pipeline's fail-open mode would accept without MFA:
+     * two directory users for one name, or a Begin answered for another user, are denied, whatever
+     * requireUserMatch says.
+     */
+    @Test
+    void twoGraphUsersForOneNameAreDeniedNotUnavailable() {
+        emulator.addUser("alice.admin@example.com", "alice", "alice.admin@example.com", Set.of("push"),
+                Outcome.APPROVE, Duration.ZERO);
+        for (String requireUserMatch : List.of("true", "false")) {
+            MfaOutcome outcome = verify(connector(Map.of("userLookup", "samAccountName", "requireUserMatch",
+                    requireUserMatch)), "CORP\\alice");
+            assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+            assertTrue(outcome.detail().startsWith("Graph user lookup: 2 users have onPremisesSamAccountName"
+                    + " 'alice'"), outcome.detail());
+        }
+        assertTrue(emulator.begins().isEmpty(), "no push to either of them");
+    }
+
+    @Test
+    void aBeginAnsweredForAnotherUserIsDeniedNotUnavailable() {
+        emulator.aliasUser("robert@example.com", "alice@example.com");
+        long polls = emulator.polls();
+        for (String requireUserMatch : List.of("true", "false")) {
+            MfaOutcome outcome = verify(connector(Map.of("requireUserMatch", requireUserMatch)),
+                    "robert@example.com");
+            assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+            assertTrue(outcome.detail().startsWith("BeginTwoWayAuthentication answered for 'alice@example.com',"
+                    + " not for 'robert@example.com'"), outcome.detail());
+        }
+        assertEquals(polls, emulator.polls(), "the other user's session is not polled");
+    }
+
     @Test
     void fiveHundredPendingVerificationsHoldNoThreadEach() throws Exception {
         EntraConnector connector = connector(Map.of("pollIntervalMillis", "60000"));

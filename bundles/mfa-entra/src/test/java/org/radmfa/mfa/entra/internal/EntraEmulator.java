@@ -153,6 +153,8 @@ public final class EntraEmulator implements AutoCloseable {
     private final Path directory;
     private final Path trustStore;
     private final Map<String, User> users = new ConcurrentHashMap<>();
+    /** Other names Begin resolves to a user's UPN (lower case): {@link #aliasUser}. */
+    private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Issued tokens and their audience. */
     private final Map<String, String> issuedTokens = new ConcurrentHashMap<>();
@@ -389,6 +391,14 @@ public final class EntraEmulator implements AutoCloseable {
                 user.code()));
     }
 
+    /**
+     * Makes Begin for {@code alias} start the push of the user {@code upn} and answer with that user's
+     * UserPrincipalName, as a service resolving another name of the account would. Graph does not know the alias.
+     */
+    public void aliasUser(String alias, String upn) {
+        aliases.put(alias.toLowerCase(Locale.ROOT), upn.toLowerCase(Locale.ROOT));
+    }
+
     /** The one-time code the user's authenticator shows now. */
     public void setOneTimeCode(String upn, String code) {
         users.computeIfPresent(upn.toLowerCase(Locale.ROOT), (key, user) -> new User(user.upn(),
@@ -481,6 +491,7 @@ public final class EntraEmulator implements AutoCloseable {
     /** Forgets users, sessions, counters, key credentials and scripted errors; tokens already issued stay valid. */
     public void reset() {
         users.clear();
+        aliases.clear();
         sessions.clear();
         requests.clear();
         begins.clear();
@@ -903,7 +914,8 @@ public final class EntraEmulator implements AutoCloseable {
         synchronized (begins) {
             begins.add(begin);
         }
-        User user = users.get(begin.userPrincipalName().toLowerCase(Locale.ROOT));
+        String name = begin.userPrincipalName().toLowerCase(Locale.ROOT);
+        User user = users.get(aliases.getOrDefault(name, name));
         if (user == null) {
             answer(exchange, "Begin", "UserNotFound", null, null, null, begin.userPrincipalName(), null);
             return;
