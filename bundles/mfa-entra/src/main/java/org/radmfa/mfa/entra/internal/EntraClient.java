@@ -85,8 +85,14 @@ final class EntraClient {
     private static final Logger LOG = LoggerFactory.getLogger(EntraClient.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
-    /** What may be an IPv4 or IPv6 address in a RADIUS attribute's text (compiled once: checked for every login). */
-    private static final Pattern IP_ADDRESS_TEXT = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:.]{2,45}");
+    /**
+     * An IPv4 address in dotted-quad form: four numbers 0-255, none with a leading zero (read as octal by some).
+     * Compiled once: checked for every login.
+     */
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}"
+            + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    /** One 16-bit group of an IPv6 address in text. */
+    private static final Pattern IPV6_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
     /** A token with less than this left is asked of MSAL again (which refreshes it ahead of expiry). */
     private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     /** The executor's threads: the HTTP client's selector, and two for timers and completions. */
@@ -567,8 +573,7 @@ final class EntraClient {
         private String callerIp() {
             for (String name : new String[] {"Tunnel-Client-Endpoint", "Calling-Station-Id"}) {
                 String value = request.request().attribute(name).orElse("").trim();
-                if (IP_ADDRESS_TEXT.matcher(value).matches() && value.indexOf('.') + value.indexOf(':')
-                        > -2) {
+                if (ipAddress(value)) {
                     return value;
                 }
             }
@@ -882,6 +887,48 @@ final class EntraClient {
 
     private static List<?> list(Object value) {
         return value instanceof List<?> list ? list : List.of();
+    }
+
+    /**
+     * Whether the text is an IPv4 address in dotted-quad form or an IPv6 address in the text form of RFC 4291 (2.2),
+     * without zone or brackets. Checked here, never by {@link java.net.InetAddress}, which looks up in DNS whatever it
+     * does not read as an address. A MAC address (00:11:22:33:44:55, 0011.2233.4455) is not an IP address.
+     */
+    static boolean ipAddress(String text) {
+        return IPV4.matcher(text).matches() || ipv6(text);
+    }
+
+    private static boolean ipv6(String text) {
+        if (text.indexOf(':') < 0 || text.length() > 45) {
+            return false;
+        }
+        int gap = text.indexOf("::");
+        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+            return false;
+        }
+        String[] parts = gap < 0 ? new String[] {text} : new String[] {text.substring(0, gap),
+                text.substring(gap + 2)};
+        int groups = 0;
+        for (int part = 0; part < parts.length; part++) {
+            if (parts[part].isEmpty()) {
+                // "::" at the start or the end
+                continue;
+            }
+            String[] fields = parts[part].split(":", -1);
+            for (int field = 0; field < fields.length; field++) {
+                boolean last = part == parts.length - 1 && field == fields.length - 1;
+                if (last && IPV4.matcher(fields[field]).matches()) {
+                    // the last 32 bits as a dotted quad (::ffff:192.0.2.1)
+                    groups += 2;
+                } else if (IPV6_GROUP.matcher(fields[field]).matches()) {
+                    groups++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        // "::" stands for one group of zeros or more
+        return gap < 0 ? groups == 8 : groups <= 7;
     }
 
     /** DOMAIN\name or name@domain → name. */

@@ -111,9 +111,14 @@ class EntraConnectorTest {
     }
 
     private static MfaRequest request(String user, Instant deadline, org.radmfa.api.Credentials credentials) {
+        return request(user, deadline, credentials, "203.0.113.9");
+    }
+
+    private static MfaRequest request(String user, Instant deadline, org.radmfa.api.Credentials credentials,
+            String callingStationId) {
         AuthenticationRequest request = new AuthenticationRequest("req-" + user, new RadiusClient("vpn-gw",
                 "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812), user,
-                credentials, List.of(new RequestAttribute(0, 31, "Calling-Station-Id", "203.0.113.9")),
+                credentials, List.of(new RequestAttribute(0, 31, "Calling-Station-Id", callingStationId)),
                 Instant.now());
         return new MfaRequest(request, new User(user, Set.of(), "ldap"), "VPN with MFA", deadline);
     }
@@ -403,6 +408,40 @@ class EntraConnectorTest {
         assertTrue(xml.contains("<a:Key>k&amp;</a:Key><a:Value>v&lt;</a:Value>"), xml);
         EntraClient.Session session = new EntraClient.Session("s", "c", "u@example.com", null);
         assertEquals(session, EntraClient.Session.decode(session.encode()));
+    }
+
+    /** CallerIP is an IP address or UNKNOWN:, never a MAC address (what a Calling-Station-Id usually holds). */
+    @Test
+    void callerIpIsAnAddressOrUnknownNeverAMacAddress() {
+        EntraConnector connector = connector(Map.of());
+        Map<String, String> sent = new java.util.LinkedHashMap<>();
+        sent.put("00:11:22:33:44:55", "UNKNOWN:");
+        sent.put("00-11-22-33-44-55", "UNKNOWN:");
+        sent.put("0011.2233.4455", "UNKNOWN:");
+        sent.put("198.51.100.7", "198.51.100.7");
+        sent.put("2001:db8::7", "2001:db8::7");
+        sent.put("not an address", "UNKNOWN:");
+        int begins = 0;
+        for (Map.Entry<String, String> each : sent.entrySet()) {
+            MfaOutcome outcome = connector.verify(request("bob@example.com", Instant.now().plusSeconds(10),
+                    new PapCredentials("pw"), each.getKey())).toCompletableFuture().orTimeout(15, TimeUnit.SECONDS)
+                    .join();
+            assertEquals(Kind.DENIED, outcome.kind(), outcome.detail());
+            assertEquals(each.getValue(), emulator.begins().get(begins++).callerIp(), each.getKey());
+        }
+
+        for (String address : List.of("0.0.0.0", "255.255.255.255", "10.1.2.3", "::", "::1", "fe80::1",
+                "2001:DB8:0:0:8:800:200C:417A", "2001:db8:0:0:0:0:0:1", "1::", "::ffff:192.0.2.1",
+                "64:ff9b::198.51.100.7", "1:2:3:4:5:6:192.0.2.1")) {
+            assertTrue(EntraClient.ipAddress(address), address);
+        }
+        for (String other : List.of("", "00:11:22:33:44:55", "0011.2233.4455", "00-11-22-33-44-55",
+                "001122334455", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4.", ".1.2.3", "1..2.3",
+                "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:", "12345::",
+                "::1.2.3", "1.2.3.4::", "::ffff:256.1.1.1", "2001:db8::g", "fe80::1%eth0", "[::1]", "a.b.c.d",
+                "vpn.example.com", "1:2:3:4:5:6:7::8", ":", ":::")) {
+            assertFalse(EntraClient.ipAddress(other), other);
+        }
     }
 
     @Test
