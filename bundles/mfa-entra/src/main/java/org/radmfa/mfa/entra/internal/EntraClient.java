@@ -102,6 +102,11 @@ final class EntraClient {
      * a held Begin reset); an HTTP timeout at the same instant would race it and call the service unavailable.
      */
     private static final Duration PAST_DEADLINE = Duration.ofSeconds(1);
+    /**
+     * A held call's timeout at most, however far the deadline: Jetty adds the timeout to System.nanoTime(), which a
+     * deadline such as Instant.MAX would overflow. The MFA service ends a held Begin within minutes anyway.
+     */
+    private static final Duration LONGEST_CALL = Duration.ofDays(1);
 
     private final EntraSettings settings;
     private final Clock clock;
@@ -227,14 +232,15 @@ final class EntraClient {
         if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(MfaOutcome.of(Kind.TIMED_OUT, "deadline passed before start"));
         }
+        // Saturated: a deadline as far as Instant.MAX does not fit in a long of milliseconds.
+        long delay = left.compareTo(Duration.ofMillis(Long.MAX_VALUE)) < 0 ? left.toMillis() : Long.MAX_VALUE;
         Attempt attempt = new Attempt(request);
         CompletableFuture<MfaOutcome> result = attempt.result;
         pending.add(result);
         ScheduledFuture<?> timer;
         try {
             timer = scheduler.schedule(() -> result.complete(MfaOutcome.of(Kind.TIMED_OUT,
-                    "no answer from the user by the deadline" + attempt.where())), left.toMillis(),
-                    TimeUnit.MILLISECONDS);
+                    "no answer from the user by the deadline" + attempt.where())), delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             pending.remove(result);
             return CompletableFuture.completedFuture(MfaOutcome.of(Kind.UNAVAILABLE, "Entra connector stopped"));
@@ -663,7 +669,8 @@ final class EntraClient {
         /** A held call waits for the user until the deadline timer ends the verification (and aborts the call). */
         private Duration untilDeadline() {
             Duration left = Duration.between(clock.instant(), request.deadline());
-            return (left.isNegative() ? Duration.ZERO : left).plus(PAST_DEADLINE);
+            return (left.isNegative() ? Duration.ZERO : left.compareTo(LONGEST_CALL) > 0 ? LONGEST_CALL : left)
+                    .plus(PAST_DEADLINE);
         }
 
         /** The per-call timeout: requestTimeoutMillis, but not much past the deadline. */

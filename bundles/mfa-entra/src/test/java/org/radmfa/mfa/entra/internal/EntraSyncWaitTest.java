@@ -87,12 +87,16 @@ class EntraSyncWaitTest {
     }
 
     private static CompletableFuture<MfaOutcome> start(EntraConnector connector, String user, Duration timeLeft) {
+        return start(connector, user, Instant.now().plus(timeLeft));
+    }
+
+    private static CompletableFuture<MfaOutcome> start(EntraConnector connector, String user, Instant deadline) {
         AuthenticationRequest request = new AuthenticationRequest("req-" + user, new RadiusClient("vpn-gw",
                 "192.0.2.1", SharedSecret.of("s"), null, true), new InetSocketAddress("192.0.2.1", 1812), user,
                 new PapCredentials("pw"), List.of(new RequestAttribute(0, 31, "Calling-Station-Id",
                         "203.0.113.9")), Instant.now());
         return connector.verify(new MfaRequest(request, new User(user, Set.of(), "ldap"), "VPN with MFA",
-                Instant.now().plus(timeLeft))).toCompletableFuture();
+                deadline)).toCompletableFuture();
     }
 
     private static MfaOutcome verify(EntraConnector connector, String user) {
@@ -185,6 +189,29 @@ class EntraSyncWaitTest {
         assertEquals(tokens + 2, http2.tokenRequests(), "the next login asked for a token of its own");
         List<String> begun = http2.begins().stream().map(EntraEmulator.Begin::userPrincipalName).toList();
         assertEquals(List.of("alice@example.com", "bob@example.com"), begun, "no Begin for the login that ended");
+    }
+
+    /**
+     * A deadline too far for milliseconds in a long (Instant.MAX): the login starts, its Begin is held, and it ends
+     * with the connector, leaving nothing pending.
+     */
+    @Test
+    void aDeadlineAsFarAsInstantMaxHoldsTheBeginAndEndsWithTheConnector() throws Exception {
+        EntraConnector connector = connector(http2, Map.of());
+        assertEquals(Kind.APPROVED, verify(connector, "alice@example.com").kind());
+        EntraClient client = connector.current();
+        int started = http2.authenticationsStarted();
+        CompletableFuture<MfaOutcome> far = start(connector, "carol@example.com", Instant.MAX);
+        assertTrue(http2.awaitAuthenticationsStarted(started + 1, Duration.ofSeconds(30)), "the push is sent");
+        assertTrue(http2.begins().get(1).syncCall(), "held");
+        assertFalse(far.isDone(), () -> "still waiting for the user: " + far.join().detail());
+        assertEquals(1, client.pending());
+
+        connector.deactivate();
+        MfaOutcome stopped = far.get(30, TimeUnit.SECONDS);
+        assertEquals(Kind.UNAVAILABLE, stopped.kind(), stopped.detail());
+        assertEquals("Entra connector stopped", stopped.detail());
+        assertEquals(0, client.pending(), "nothing left pending");
     }
 
     @Test
