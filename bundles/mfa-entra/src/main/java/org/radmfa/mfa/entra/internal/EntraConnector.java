@@ -262,11 +262,18 @@ public final class EntraConnector implements MfaConnector {
         EntraClient fresh;
         try {
             settings = EntraSettings.read(properties, vault);
-            fresh = new EntraClient(settings, clock);
         } catch (InvalidConfigurationException e) {
             refuse(e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A check EntraSettings lacks: refused all the same, without blaming a key it may not have come from.
+            refuse(config.source() + ": " + e, e);
+            return;
+        }
+        try {
+            fresh = new EntraClient(settings, clock);
         } catch (IllegalArgumentException e) {
+            // MSAL refusing the authority: what EntraClient throws it for
             refuse(config.invalid("authority", e.getMessage()).getMessage());
             return;
         }
@@ -295,10 +302,15 @@ public final class EntraConnector implements MfaConnector {
     }
 
     private void refuse(String reason) {
+        refuse(reason, null);
+    }
+
+    /** @param unexpected an exception no check expected, logged with its stack trace; or null */
+    private void refuse(String reason, RuntimeException unexpected) {
         refused = "configuration refused: " + reason;
         LOG.error("Refused Entra connector configuration {}; {}", reason, client == null
                 ? "every Entra MFA request is answered unavailable until it is corrected"
-                : "the connector keeps its last good configuration");
+                : "the connector keeps its last good configuration", unexpected);
     }
 
     @Override

@@ -357,7 +357,8 @@ record EntraSettings(String tenantId, String clientId, Credential credential, In
                     }
                 }
             }
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // IllegalArgumentException: base64 the decoder refuses (a character lost or added)
             throw config.invalid("certificatePath", "cannot read '" + path + "' as PEM: " + e.getMessage());
         }
         if (key == null || chain.isEmpty()) {

@@ -686,6 +686,37 @@ class EntraConnectorTest {
                 () -> EntraSettings.read(certificate, null)).key());
     }
 
+    /** A PEM whose base64 is broken is refused naming certificatePath, not some other key. */
+    @Test
+    void aPemWithBrokenBase64IsRefusedNamingCertificatePath() throws Exception {
+        Path p12 = keys.resolve("broken.p12");
+        EntraEmulator.keytool(p12, "app", "RSA", "CN=radmfa-broken", null, null, 365);
+        KeyStore store = KeyStore.getInstance(p12.toFile(), emulator.trustStorePassword().toCharArray());
+        byte[] key = store.getKey("app", emulator.trustStorePassword().toCharArray()).getEncoded();
+        // Cut short to 4n+1 characters: the decoder's "Last unit does not have enough valid bits".
+        String base64 = Base64.getEncoder().withoutPadding().encodeToString(key);
+        base64 = base64.substring(0, base64.length() - 1);
+        while (base64.length() % 4 != 1) {
+            base64 = base64.substring(0, base64.length() - 1);
+        }
+        Path pem = keys.resolve("broken.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(
+                store.getCertificate("app").getEncoded()) + "\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n"
+                + base64 + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        Map<String, Object> config = new HashMap<>(emulator.configuration());
+        config.remove(".clientSecret");
+        config.put("certificatePath", pem.toString());
+
+        InvalidConfigurationException refused = assertThrows(InvalidConfigurationException.class,
+                () -> EntraSettings.read(config, null));
+        assertEquals("certificatePath", refused.key(), refused.getMessage());
+        EntraConnector connector = new EntraConnector(null, config);
+        connectors.add(connector);
+        assertTrue(connector.refusal().contains("key 'certificatePath': cannot read '" + pem + "' as PEM"),
+                connector.refusal());
+        assertFalse(connector.refusal().contains("authority"), connector.refusal());
+    }
+
     @Test
     void anExpiredSecretIsUnavailableWithoutCallingOut() {
         EntraConnector connector = connector(Map.of("clientSecretExpires", "2020-01-31"));
