@@ -466,7 +466,11 @@ final class EntraClient {
             }
             byte[] state = started.encode();
             if (state == null) {
-                return outcome(Kind.UNAVAILABLE, "the MFA session does not fit in a RADIUS State");
+                // Fixed for this user (the length of the name and of the AffinityUrl), so never UNAVAILABLE: the
+                // pipeline's fail-open mode would let the user in without the code.
+                return outcome(Kind.DENIED, "the MFA session (user principal name and AffinityUrl) does not fit"
+                        + " in a RADIUS State of 253 octets: a one-time code cannot be asked for this user; use"
+                        + " Microsoft Authenticator notifications");
             }
             return new MfaOutcome(Kind.CHALLENGE, "Entra asks for a one-time code" + where(),
                     settings.challengePrompt(), state);
@@ -774,38 +778,86 @@ final class EntraClient {
      * @param endpoint Begin's AffinityUrl, or null for the configured service
      */
     record Session(String sessionId, String contextId, String userPrincipalName, URI endpoint) {
-        private static final byte VERSION = 1;
+        /** Four length-prefixed UTF-8 strings (still read: a State issued before an update). */
+        private static final byte TEXT_ONLY = 1;
+        /** Four parts, each a GUID in 16 octets or a length-prefixed UTF-8 string. */
+        private static final byte COMPACT = 2;
         private static final int MAX_STATE = 253;
+        private static final int GUID = 0;
+        private static final int TEXT = 1;
 
         URI endpoint(EntraSettings settings) {
             return endpoint != null ? endpoint : settings.operation("EndTwoWayAuthentication");
         }
 
-        /** Version byte, then four length-prefixed UTF-8 strings; null when longer than a RADIUS State. */
+        /**
+         * Version byte, then per part a GUID in 16 octets (a session or context id in its usual form: 20 octets less
+         * than its text) or a length-prefixed UTF-8 string; null when longer than a RADIUS State.
+         */
         byte[] encode() {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(200);
-            out.write(VERSION);
-            for (String part : new String[] {sessionId, contextId, userPrincipalName,
-                    endpoint == null ? "" : endpoint.toString()}) {
-                byte[] bytes = (part == null ? "" : part).getBytes(StandardCharsets.UTF_8);
+            out.write(COMPACT);
+            for (String part : parts()) {
+                UUID guid = guid(part);
+                if (guid != null) {
+                    out.write(GUID);
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+                    bytes.putLong(guid.getMostSignificantBits()).putLong(guid.getLeastSignificantBits());
+                    out.write(bytes.array(), 0, 16);
+                    continue;
+                }
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
                 if (bytes.length > 255) {
                     return null;
                 }
+                out.write(TEXT);
                 out.write(bytes.length);
                 out.write(bytes, 0, bytes.length);
             }
             return out.size() > MAX_STATE ? null : out.toByteArray();
         }
 
-        /** The session in a State, or null when the State is not one of ours. */
-        static Session decode(byte[] state) {
-            if (state == null || state.length < 5 || state[0] != VERSION) {
+        private String[] parts() {
+            return new String[] {sessionId, contextId == null ? "" : contextId, userPrincipalName,
+                    endpoint == null ? "" : endpoint.toString()};
+        }
+
+        /** The GUID this text is in its canonical form (lower case), or null: only then is it stored as 16 octets. */
+        private static UUID guid(String text) {
+            if (text.length() != 36) {
                 return null;
             }
+            try {
+                UUID guid = UUID.fromString(text);
+                return guid.toString().equals(text) ? guid : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        /** The session in a State, or null when the State is not one of ours. */
+        static Session decode(byte[] state) {
+            if (state == null || state.length < 5 || state[0] != TEXT_ONLY && state[0] != COMPACT) {
+                return null;
+            }
+            boolean compact = state[0] == COMPACT;
             String[] parts = new String[4];
             int at = 1;
             for (int i = 0; i < parts.length; i++) {
                 if (at >= state.length) {
+                    return null;
+                }
+                int kind = compact ? state[at++] & 0xff : TEXT;
+                if (kind == GUID) {
+                    if (at + 16 > state.length) {
+                        return null;
+                    }
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(state, at, 16);
+                    parts[i] = new UUID(bytes.getLong(), bytes.getLong()).toString();
+                    at += 16;
+                    continue;
+                }
+                if (kind != TEXT || at >= state.length) {
                     return null;
                 }
                 int length = state[at++] & 0xff;

@@ -400,6 +400,50 @@ class EntraConnectorTest {
     }
 
     @Test
+    void aLongUserPrincipalNameStillGetsItsOneTimeCodeAndOneTooLongForAStateIsDenied() {
+        String longUpn = "christopher.alexander-montgomery.external." + "x".repeat(40) + "@emea.example.com";
+        emulator.addUser(longUpn, "chris", longUpn, Set.of("otp"), Outcome.APPROVE, Duration.ZERO);
+        String tooLong = "y".repeat(200) + "@example.com";
+        emulator.addUser(tooLong, "yves", tooLong, Set.of("otp"), Outcome.APPROVE, Duration.ZERO);
+        EntraConnector connector = connector(Map.of());
+
+        MfaOutcome challenge = verify(connector, longUpn);
+        assertEquals(Kind.CHALLENGE, challenge.kind(), challenge.detail());
+        assertTrue(challenge.state().length <= 253, "fits a RADIUS State");
+        assertEquals(Kind.APPROVED, answer(connector, longUpn, EntraEmulator.DEFAULT_CODE, challenge.state()).kind());
+
+        MfaOutcome refused = verify(connector, tooLong);
+        assertEquals(Kind.DENIED, refused.kind(), "never UNAVAILABLE, which fail-open would accept");
+        assertTrue(refused.detail().contains("does not fit in a RADIUS State"), refused.detail());
+    }
+
+    @Test
+    void aSessionTravelsInAStateWithItsGuidsInSixteenOctetsAndAnOlderStateIsStillRead() throws Exception {
+        String guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        java.net.URI affinity = new java.net.URI("https://emea.strongauthenticationservice.auth.microsoft.com"
+                + "/StrongAuthenticationService.svc/Connector/EndTwoWayAuthentication?dc=AMS2");
+        EntraClient.Session session = new EntraClient.Session(guid, guid.replace('0', '1'), "u@example.com",
+                affinity);
+        byte[] state = session.encode();
+        assertEquals(session, EntraClient.Session.decode(state));
+        assertEquals(1 + 2 * 17 + 2 + 13 + 2 + affinity.toString().length(), state.length);
+        EntraClient.Session upperCase = new EntraClient.Session(guid.toUpperCase(java.util.Locale.ROOT), "", "u@x",
+                null);
+        assertEquals(upperCase, EntraClient.Session.decode(upperCase.encode()), "a GUID not in canonical form as text");
+
+        // Version 1, as issued before: four length-prefixed strings.
+        java.io.ByteArrayOutputStream older = new java.io.ByteArrayOutputStream();
+        older.write(1);
+        for (String part : new String[] {"s-1", "c-1", "u@example.com", ""}) {
+            older.write(part.length());
+            older.write(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(new EntraClient.Session("s-1", "c-1", "u@example.com", null),
+                EntraClient.Session.decode(older.toByteArray()));
+        assertNull(EntraClient.Session.decode(new byte[] {2, 0, 1, 2, 3, 4}), "a GUID cut short");
+    }
+
+    @Test
     void requestValuesAreEscaped() {
         String xml = ConnectorXml.begin(new ConnectorXml.Begin("a<b>&\"c'@example.com\u0001", "en-us", null,
                 Map.of("k&", "v<"), "c", false, true, "radius", "UNKNOWN:"));
