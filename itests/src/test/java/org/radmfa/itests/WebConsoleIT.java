@@ -468,9 +468,7 @@ public class WebConsoleIT {
             assertEquals("REJECT", old.findElement(By.xpath("td[5]")).getText());
             String oldCorrelationId = old.findElement(By.xpath("td[9]")).getText();
             old.click();
-            WebElement oldTrace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
-            assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(oldCorrelationId));
-            assertFalse(oldTrace.getText().isBlank());
+            assertFalse(traceOf(oldCorrelationId).isBlank());
             screenshot("13-audit-search-from-files");
             String shell = appliance.shell("radmfa:audit-search --user " + ghost + " --from -1h --trace --no-format");
             assertTrue(shell, shell.contains(oldCorrelationId) && shell.contains("1 found; searched"));
@@ -497,9 +495,8 @@ public class WebConsoleIT {
                     .getText().equals("1 found in the audit files") && driver.findElements(
                             By.cssSelector("#radmfa-search-results tr.radmfa-found")).size() == 1);
             waitFor(By.cssSelector("#radmfa-search-results tr.radmfa-found")).click();
-            WebElement trace = waitFor(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
-            assertTrue(trace.getText(), trace.getText().contains("directory 'local': ACCEPTED"));
-            assertTrue(browser.findElement(By.id("radmfa-search-trace")).getText().contains(correlationId));
+            String trace = traceOf(correlationId);
+            assertTrue(trace, trace.contains("directory 'local': ACCEPTED"));
             screenshot("13-audit-search-trace");
             HttpResponse<String> badTime = get(http, consoleUrl + "/decisions.json?from=yesterday", "admin",
                     appliance.adminPassword);
@@ -638,6 +635,18 @@ public class WebConsoleIT {
     private static <T> T live(java.util.function.Function<WebDriver, T> read) {
         return new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.NoSuchElementException.class).until(read::apply);
+    }
+
+    /**
+     * The text of the opened decision's trace once it is this decision's: the one opened before stays on the page
+     * until the new one replaces it, so an element found at once may be the old one, or gone a moment later.
+     */
+    private static String traceOf(String correlationId) {
+        return new WebDriverWait(browser, PAGE_TIMEOUT).ignoring(StaleElementReferenceException.class).until(driver -> {
+            String panel = driver.findElement(By.id("radmfa-search-trace")).getText();
+            List<WebElement> trace = driver.findElements(By.cssSelector("#radmfa-search-trace ol.radmfa-trace"));
+            return panel.contains(correlationId) && !trace.isEmpty() ? trace.get(0).getText() : null;
+        });
     }
 
     private static WebElement waitFor(By locator) {
