@@ -92,11 +92,17 @@ final class Challenges {
 
     /**
      * Takes the challenge this State answers, made here or on another appliance, and withdraws it everywhere; null
-     * when it is unknown, expired, or another user's or client's.
+     * when it is unknown, expired, or another user's or client's (a challenge made here is then left in place).
      */
     PendingChallenges.Pending take(AuthenticationRequest request, String state, byte[] stateBytes,
             List<String> trace) {
-        PendingChallenges.Pending challenge = pending.take(state);
+        PendingChallenges.Pending mine = pending.peek(state);
+        if (mine != null && !belongs(mine, request)) {
+            // Left where it is, here and in the cluster: a wrong answer must not withdraw the user's challenge.
+            trace.add("State does not belong to a pending challenge of this user and client");
+            return null;
+        }
+        PendingChallenges.Pending challenge = pending.take(state, pending -> belongs(pending, request));
         SharedChallenges shared = cluster.get();
         if (shared != null && stateBytes.length > 0) {
             if (challenge != null) {
@@ -109,12 +115,16 @@ final class Challenges {
                 }
             }
         }
-        if (challenge == null || !challenge.client().equals(request.client().name())
-                || !challenge.userName().equalsIgnoreCase(request.userName())) {
+        if (challenge == null || !belongs(challenge, request)) {
             trace.add("State does not belong to a pending challenge of this user and client");
             return null;
         }
         return challenge;
+    }
+
+    private static boolean belongs(PendingChallenges.Pending challenge, AuthenticationRequest request) {
+        return challenge.client().equals(request.client().name())
+                && challenge.userName().equalsIgnoreCase(request.userName());
     }
 
     /** A challenge another appliance published, or null when it does not decode or has expired. */

@@ -53,12 +53,32 @@ final class PendingChallenges {
         return true;
     }
 
+    /** The challenge with this State, left in place; null when unknown. */
+    Pending peek(String stateHex) {
+        return pending.get(key(stateHex));
+    }
+
+    private static String key(String stateHex) {
+        String hex = stateHex.toLowerCase(java.util.Locale.ROOT);
+        return hex.startsWith("0x") ? hex.substring(2) : hex;
+    }
+
     /** Takes the challenge with this State (hex, with or without 0x), or null when unknown or expired. */
     Pending take(String stateHex) {
-        String key = stateHex.toLowerCase().startsWith("0x") ? stateHex.substring(2).toLowerCase()
-                : stateHex.toLowerCase();
-        Pending challenge = pending.remove(key);
-        return challenge == null || challenge.expiresAtNanos() - nanos.getAsLong() < 0 ? null : challenge;
+        return take(stateHex, challenge -> true);
+    }
+
+    /**
+     * Takes the challenge with this State if it is {@code whose}; leaves another's in place, so that an answer from
+     * the wrong user or client cannot withdraw it. Null when unknown, expired or another's.
+     */
+    Pending take(String stateHex, java.util.function.Predicate<Pending> whose) {
+        String key = key(stateHex);
+        Pending challenge = pending.get(key);
+        if (challenge == null || !whose.test(challenge) || !pending.remove(key, challenge)) {
+            return null; // unknown, another's, or answered by a retransmit on another thread just now
+        }
+        return challenge.expiresAtNanos() - nanos.getAsLong() < 0 ? null : challenge;
     }
 
     int size() {

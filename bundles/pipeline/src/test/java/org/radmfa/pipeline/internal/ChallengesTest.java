@@ -79,12 +79,12 @@ class ChallengesTest {
 
     @Test
     void aStateAnswersOnceForItsOwnUserAndClientOnly() {
-        Challenges challenges = challenges(null);
+        Challenges challenges = challenges(cluster);
         offer(challenges, Fakes.pap("alice", "pw"), 1);
         List<String> trace = new ArrayList<>();
         assertNull(challenges.take(Fakes.pap("mallory", "1"), "0x0a0b", Challenges.stateBytes("0x0a0b"), trace));
         assertTrue(trace.contains("State does not belong to a pending challenge of this user and client"));
-        offer(challenges, Fakes.pap("alice", "pw"), 1);
+        assertEquals(1, cluster.published.size(), "another's answer withdraws nothing, here or in the cluster");
         PendingChallenges.Pending pending = challenges.take(Fakes.pap("Alice", "1"), "0x0A0B",
                 Challenges.stateBytes("0x0A0B"), new ArrayList<>());
         assertEquals("otp", pending.connector());
