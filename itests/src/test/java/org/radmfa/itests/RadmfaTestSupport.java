@@ -89,14 +89,30 @@ public abstract class RadmfaTestSupport {
      */
     @org.junit.Before
     public void onTheCurrentProbe() {
-        org.osgi.framework.Bundle probe = org.osgi.framework.FrameworkUtil.getBundle(getClass());
-        org.osgi.framework.wiring.BundleWiring wiring = probe == null ? null
-                : probe.adapt(org.osgi.framework.wiring.BundleWiring.class);
-        if (probe != null && (wiring == null || wiring.getClassLoader() != getClass().getClassLoader())) {
+        boolean stale;
+        try {
+            org.osgi.framework.Bundle probe = org.osgi.framework.FrameworkUtil.getBundle(getClass());
+            org.osgi.framework.wiring.BundleWiring wiring = probe == null ? null
+                    : probe.adapt(org.osgi.framework.wiring.BundleWiring.class);
+            stale = probe != null && (wiring == null || wiring.getClassLoader() != getClass().getClassLoader());
+        } catch (LinkageError e) {
+            // A class this check needs was not loaded before the refresh (seen in CI: "BundleWiring not found by
+            // PAXEXAM-PROBE"): the class loader is the stale one.
+            stale = true;
+        }
+        if (stale) {
             throw new org.ops4j.pax.exam.RerunTestException("the probe was refreshed while Karaf installed its boot "
                     + "features: rerun on the probe as it is now");
         }
     }
+
+    /**
+     * Loaded with this class, before a refresh can leave its class loader without wiring: what
+     * {@link #onTheCurrentProbe} needs to see that it has.
+     */
+    @SuppressWarnings("unused")
+    private static final Class<?>[] NEEDED_AFTER_A_REFRESH = {org.osgi.framework.FrameworkUtil.class,
+            org.osgi.framework.wiring.BundleWiring.class, org.ops4j.pax.exam.RerunTestException.class};
 
     /**
      * Runs a shell command as the Karaf console would for a logged-in administrator (roles admin and viewer: the
