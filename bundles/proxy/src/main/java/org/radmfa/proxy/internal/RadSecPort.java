@@ -201,6 +201,12 @@ final class RadSecPort implements AutoCloseable {
             byte[] answer = new byte[length];
             System.arraycopy(header, 0, answer, 0, 4);
             in.readFully(answer, 4, length - 4);
+            // As over UDP (RFC 2865 section 3): a malformed answer is discarded; the framing above still holds.
+            String structure = Wire.structureProblem(answer, answer.length);
+            if (structure != null) {
+                badAnswer.accept("malformed answer over RadSec: " + structure);
+                continue;
+            }
             Pending pending;
             synchronized (slots) {
                 pending = slots[answer[1] & 0xFF];

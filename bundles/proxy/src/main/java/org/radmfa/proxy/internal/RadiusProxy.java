@@ -339,8 +339,17 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
                 return;
             }
             server.answered(millis);
-            RemoteAnswer remote = RemoteAnswer.decode(bytes, secret, sentAuthenticator[0], codec);
-            decision.complete(decide(group, server, remote, millis, trace));
+            try {
+                RemoteAnswer remote = RemoteAnswer.decode(bytes, secret, sentAuthenticator[0], codec);
+                decision.complete(decide(group, server, remote, millis, trace));
+            } catch (RuntimeException e) {
+                // Never left without a decision: whenComplete would swallow this and the client get no answer.
+                LOG.error("The answer of remote server '{}' of group '{}' cannot be decoded", settings.name(), group,
+                        e);
+                trace.add(where + ": " + Wire.codeName(bytes[0] & 0xFF) + " that cannot be decoded (" + e + ")");
+                decision.complete(Decision.reject(ReasonCode.INTERNAL_ERROR, "the answer of remote server '"
+                        + settings.name() + "' of group '" + group + "' cannot be decoded", trace));
+            }
         });
     }
 
