@@ -331,6 +331,11 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
                             + " remote RADIUS server group '" + group + "': " + cause.getMessage(), trace));
                     return;
                 }
+                if (cause instanceof RemoteServer.NotSent) {
+                    trace.add(where + ": not sent (" + cause.getMessage() + "), not counted against it");
+                    attempt(group, request, order, index + 1, trace, decision);
+                    return;
+                }
                 server.lost();
                 trace.add(where + ": " + (cause instanceof TimeoutException ? "no answer within "
                         + settings.timeoutMillis() + " ms" : "not sent (" + cause.getMessage() + ")")
@@ -467,7 +472,9 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
                 acknowledged.completeExceptionally(cause);
                 return;
             }
-            server.lost();
+            if (!(cause instanceof RemoteServer.NotSent)) {
+                server.lost();
+            }
             attemptAccounting(group, record, userName, order, index + 1, acknowledged);
         });
     }

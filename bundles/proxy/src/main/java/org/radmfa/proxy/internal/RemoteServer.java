@@ -39,6 +39,18 @@ final class RemoteServer implements AutoCloseable {
     private volatile long lastBadAnswerLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
     private volatile boolean closed;
 
+    /**
+     * A request never sent because every Identifier towards the server is in use: our own limit, not the server's
+     * doing, so it does not count as lost there.
+     */
+    static final class NotSent extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotSent(String message) {
+            super(message);
+        }
+    }
+
     /** The RadSec connection when the server is reached over TLS; null over UDP. */
     private final RadSecPort radsec;
 
@@ -55,7 +67,7 @@ final class RemoteServer implements AutoCloseable {
     /**
      * Sends a request built for a free Identifier to the authentication or accounting port and completes with the
      * authentic answer, or exceptionally after the timeout (a {@link java.util.concurrent.TimeoutException}) or
-     * when it cannot be sent.
+     * when it cannot be sent (a {@link NotSent} when no Identifier is free).
      */
     CompletableFuture<byte[]> exchange(boolean accounting, IntFunction<ProxyPort.Outgoing> build) {
         if (radsec != null) {
@@ -63,7 +75,7 @@ final class RemoteServer implements AutoCloseable {
             try {
                 CompletableFuture<byte[]> answer = radsec.send(build);
                 if (answer == null) {
-                    return CompletableFuture.failedFuture(new IOException("all 256 identifiers of the RadSec"
+                    return CompletableFuture.failedFuture(new NotSent("all 256 identifiers of the RadSec"
                             + " connection to " + settings.name() + " are in use"));
                 }
                 return answer.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -82,7 +94,7 @@ final class RemoteServer implements AutoCloseable {
         try {
             CompletableFuture<byte[]> answer = sendOnAFreePort(to, build);
             if (answer == null) {
-                return CompletableFuture.failedFuture(new IOException("all " + MAX_PORTS * 256
+                return CompletableFuture.failedFuture(new NotSent("all " + MAX_PORTS * 256
                         + " identifiers towards " + settings.name() + " are in use"));
             }
             return answer.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS);

@@ -13,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -171,5 +174,36 @@ class RadiusProxyTest {
         assertEquals(ReasonCode.REMOTE_UNAVAILABLE, none.reason(), none.toString());
         assertEquals(ReasonCode.FORWARDING_UNAVAILABLE, proxy.forward("nobody", request()).toCompletableFuture()
                 .join().reason());
+    }
+
+    /**
+     * A request that finds every Identifier towards a server in use is never sent: it is no lost request and does not
+     * take a slow server down; the requests sent and unanswered still do.
+     */
+    @Test
+    void requestsNeverSentForWantOfIdentifiersDoNotCountAgainstTheServer() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // A timeout far longer than sending the requests below takes: they are all in flight together.
+            proxy.put("a", new ServerSettings("slow", "partners", "127.0.0.1", silent.getLocalPort(),
+                    silent.getLocalPort() + 1, SharedSecret.of("remote-secret"), 1, 50, 20_000, 3, 60_000, true, true,
+                    false));
+            int identifiers = 16 * 256;
+            List<CompletableFuture<Decision>> sent = new ArrayList<>();
+            for (int i = 0; i < identifiers; i++) {
+                sent.add(proxy.forward("partners", request()).toCompletableFuture());
+            }
+            for (int i = 0; i < 5; i++) {
+                Decision notSent = proxy.forward("partners", request()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertEquals(ReasonCode.REMOTE_UNAVAILABLE, notSent.reason(), notSent.toString());
+                assertTrue(notSent.trace().toString().contains("not sent"), notSent.trace().toString());
+            }
+            assertTrue(sent.stream().noneMatch(CompletableFuture::isDone), "the sent requests are still in flight");
+            assertTrue(proxy.up("a"), "the requests never sent took the server down");
+            assertEquals(0, proxy.servers().get(0).lost());
+
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            assertFalse(proxy.up("a"), "the requests sent and unanswered take it down");
+            assertEquals(identifiers, proxy.servers().get(0).lost());
+        }
     }
 }
