@@ -88,6 +88,8 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     private final SecureRandom random = new SecureRandom();
     /** By configuration key (the factory configuration's PID). */
     private final Map<String, RemoteServer> servers = new ConcurrentHashMap<>();
+    /** Replaced or removed, closed by the timer once their requests in flight have had their time. */
+    private final java.util.Set<RemoteServer> retiring = ConcurrentHashMap.newKeySet();
     private final Map<String, Sticky> sticky = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -174,9 +176,12 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     void deactivate() {
         definitions.files().unregister();
         definitions.files().clear();
+        // The timer's pending closes of replaced and removed servers are discarded with it: they are closed here.
         timer.shutdownNow();
         servers.values().forEach(RemoteServer::close);
         servers.clear();
+        retiring.forEach(RemoteServer::close);
+        retiring.clear();
     }
 
     /**
@@ -200,7 +205,7 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
         }
         servers.put(key, new RemoteServer(settings));
         if (old != null) {
-            timer.schedule(old::close, old.settings.timeoutMillis() + 1000, TimeUnit.MILLISECONDS);
+            retire(old);
         }
         LOG.info("Remote RADIUS server '{}' ({}) in group '{}', priority {}, weight {}", settings.name(),
                 settings.address(), settings.group(), settings.priority(), settings.weight());
@@ -209,8 +214,17 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     synchronized void remove(String key) {
         RemoteServer old = servers.remove(key);
         if (old != null) {
-            timer.schedule(old::close, old.settings.timeoutMillis() + 1000, TimeUnit.MILLISECONDS);
+            retire(old);
         }
+    }
+
+    /** Closes a server once the requests in flight on it have had their time, or when the proxy stops. */
+    private void retire(RemoteServer old) {
+        retiring.add(old);
+        timer.schedule(() -> {
+            old.close();
+            retiring.remove(old);
+        }, old.settings.timeoutMillis() + 1000, TimeUnit.MILLISECONDS);
     }
 
     @Override

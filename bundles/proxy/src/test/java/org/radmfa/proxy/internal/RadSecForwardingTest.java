@@ -157,6 +157,20 @@ class RadSecForwardingTest {
         }
     }
 
+    /** A RadSec server replaced shortly before the proxy stops has its connection and thread closed with it. */
+    @Test
+    void aReplacedRadSecServerIsClosedWhenTheProxyStops() throws Exception {
+        RadiusProxyTest.awaitNoThreadsNamed("radmfa-proxy-radsec-rs1");
+        serve(new byte[0]);
+        ServerSettings settings = proxy.members("partners").get(0).settings;
+        assertEquals(1, RadiusProxyTest.threadsNamed("radmfa-proxy-radsec-rs1"));
+        proxy.put("a", new ServerSettings("rs1", "partners", "127.0.0.1", settings.authPort(), settings.acctPort(),
+                settings.secret(), 2, 50, 1000, 5, 60_000, true, false, false, settings.radsec()));
+        assertEquals(2, RadiusProxyTest.threadsNamed("radmfa-proxy-radsec-rs1"), "the old one lives on a while");
+        proxy.deactivate();
+        RadiusProxyTest.awaitNoThreadsNamed("radmfa-proxy-radsec-rs1");
+    }
+
     /**
      * An attribute of length 1 is a malformed answer (RFC 2865 section 3: silently discarded): counted as a bad
      * answer, the request waits on and is answered as unanswered, and the connection serves the next request.

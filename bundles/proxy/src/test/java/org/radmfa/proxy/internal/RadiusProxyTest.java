@@ -176,6 +176,35 @@ class RadiusProxyTest {
                 .join().reason());
     }
 
+    /** A server removed shortly before the proxy stops is closed with it, not left to a timer that no longer runs. */
+    @Test
+    void aServerRemovedJustBeforeTheProxyStopsIsClosedWithIt() throws Exception {
+        FakeServer remote = new FakeServer("remote-secret");
+        RadiusProxy stopping = new RadiusProxy();
+        stopping.put("a", server("leaving", remote.port(), 1));
+        Decision decision = stopping.forward("partners", request()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.ACCEPT, decision.outcome(), decision.toString());
+        assertTrue(threadsNamed("radmfa-proxy-leaving-") > 0, "the server's socket has its reader");
+        stopping.remove("a");
+        stopping.deactivate();
+        awaitNoThreadsNamed("radmfa-proxy-leaving-");
+    }
+
+    static int threadsNamed(String prefix) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
+    }
+
+    static void awaitNoThreadsNamed(String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (threadsNamed(prefix) > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("threads " + prefix + "* still run a minute after the proxy stopped");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /**
      * A request that finds every Identifier towards a server in use is never sent: it is no lost request and does not
      * take a slow server down; the requests sent and unanswered still do.
