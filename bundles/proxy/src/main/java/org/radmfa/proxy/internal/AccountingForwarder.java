@@ -64,27 +64,25 @@ final class AccountingForwarder implements AccountingSink {
      * Keeps a record no server of its group acknowledged in the proxy's spool, to be replayed when one answers; it
      * is then durable, as far as this sink goes. A full spool, or one that cannot be written, fails the sink.
      */
-    private void spool(String group, String userName, AccountingRecord record, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+    private void spool(String group, String userName, AccountingRecord record, String why) {
         AccountingSpool spool = proxy.spool();
         boolean kept;
         try {
             kept = spool.add(group, userName, record);
         } catch (java.io.IOException e) {
             LOG.error("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}) and"
-                    + " cannot be spooled: {}", record.id(), userName, group, cause.getMessage(), e.toString());
+                    + " cannot be spooled: {}", record.id(), userName, group, why, e.toString());
             throw new IllegalStateException(e.getMessage(), e);
         }
         if (!kept) {
             LOG.error("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}), and the"
-                    + " spool is full ({} records): not forwarded", record.id(), userName, group, cause.getMessage(),
+                    + " spool is full ({} records): not forwarded", record.id(), userName, group, why,
                     spool.maxRecords());
-            throw new IllegalStateException("accounting spool full", cause);
+            throw new IllegalStateException("accounting spool full (" + why + ")");
         }
         LOG.warn("Accounting record {} for '{}' not acknowledged by remote RADIUS server group '{}' ({}): spooled"
                 + " ({} records in {}), replayed once a server of the group answers", record.id(), userName, group,
-                cause.getMessage(), spool.depth(), spool.directory());
+                why, spool.depth(), spool.directory());
     }
 
     @Override
@@ -113,6 +111,16 @@ final class AccountingForwarder implements AccountingSink {
             // The policy records its accounting here only (NPS msAcctProviderType 1).
             return CompletableFuture.failedFuture(new NotForwarded("not forwarded"));
         }
+        if (proxy.spool().holds(route.serverGroup())) {
+            // Replayed oldest first (docs/forwarding.md): sent now, it would overtake them (a Stop before its Start).
+            try {
+                spool(route.serverGroup(), route.userName(), record,
+                        "not sent: older records of the group are spooled and it goes behind them");
+                return CompletableFuture.completedFuture(null);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return proxy.forwardAccounting(route.serverGroup(), record, route.userName()).handle((server, failure) -> {
             if (failure != null && RadiusProxy.unforwardable(failure)) {
                 LOG.warn("Accounting record {} for '{}' cannot be forwarded to remote RADIUS server group '{}': {}",
@@ -120,7 +128,9 @@ final class AccountingForwarder implements AccountingSink {
                 throw new IllegalStateException(failure.getMessage(), failure);
             }
             if (failure != null) {
-                spool(route.serverGroup(), route.userName(), record, failure);
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                spool(route.serverGroup(), route.userName(), record, cause.getMessage());
                 return null;
             }
             LOG.debug("Accounting record {} for '{}' acknowledged by remote server '{}' of group '{}'", record.id(),

@@ -13,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -40,6 +43,9 @@ final class AccountingSpool {
     private final int maxRecords;
     private final AtomicInteger depth = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
+    /** The group of each spooled record, and how many each group has: a new record must not overtake them. */
+    private final Map<Path, String> groupOf = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perGroup = new HashMap<>();
 
     /** An empty spool in a new directory, for when the old one cannot be read. */
     AccountingSpool(Path directory, int maxRecords, boolean fresh) {
@@ -57,6 +63,11 @@ final class AccountingSpool {
         depth.set(existing.size());
         for (Path file : existing) {
             sequence.set(Math.max(sequence.get(), Long.parseLong(file.getFileName().toString().replace(SUFFIX, ""))));
+            try {
+                spooled(file, read(file).group());
+            } catch (IOException | RuntimeException e) {
+                // Set aside when the replay comes to it; it holds back no group meanwhile.
+            }
         }
         try (Stream<Path> temporary = Files.list(directory)) {
             for (Path file : temporary.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
@@ -104,6 +115,7 @@ final class AccountingSpool {
                 channel.force(true);
             }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            spooled(file, group);
             return true;
         } catch (IOException | RuntimeException e) {
             depth.decrementAndGet();
@@ -162,14 +174,33 @@ final class AccountingSpool {
         return new Entry(file, group, userName, new AccountingRecord(id, client, source, attributes, received));
     }
 
+    /** Whether records of this group are spooled: a new one of the group must then join them, not overtake them. */
+    synchronized boolean holds(String group) {
+        return perGroup.containsKey(group);
+    }
+
+    private synchronized void spooled(Path file, String group) {
+        groupOf.put(file, group);
+        perGroup.merge(group, 1, Integer::sum);
+    }
+
+    private synchronized void gone(Path file) {
+        String group = groupOf.remove(file);
+        if (group != null) {
+            perGroup.computeIfPresent(group, (g, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
     /** A record file that went away other than by {@link #remove} (set aside). */
-    void forget() {
+    void forget(Path file) {
         depth.decrementAndGet();
+        gone(file);
     }
 
     void remove(Path file) throws IOException {
         if (Files.deleteIfExists(file)) {
             depth.decrementAndGet();
+            gone(file);
         }
     }
 

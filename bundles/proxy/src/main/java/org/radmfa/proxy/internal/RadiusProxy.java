@@ -579,7 +579,7 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     private void setAside(Path file) {
         try {
             Files.move(file, file.resolveSibling(file.getFileName() + ".bad"));
-            spool.forget();
+            spool.forget(file);
         } catch (IOException e) {
             LOG.warn("Cannot move {} aside: {}", file, e.toString());
         }

@@ -15,12 +15,19 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.ConnectionDecision;
+import org.radmfa.api.PolicyDecision;
+import org.radmfa.api.PolicyEngine;
+import org.radmfa.api.ReasonCode;
 import org.radmfa.api.RequestAttribute;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.api.User;
 
 /** The on-disk spool of forwarded accounting, and its replay once a server of the group answers. */
 class AccountingSpoolTest {
@@ -79,29 +86,7 @@ class AccountingSpoolTest {
             assertEquals(2, proxy.spooledAccounting(), "nobody listens yet: nothing is lost");
             List<byte[]> received = new CopyOnWriteArrayList<>();
             try (DatagramSocket server = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                Thread responder = new Thread(() -> {
-                    byte[] buffer = new byte[4096];
-                    while (!server.isClosed()) {
-                        try {
-                            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                            server.receive(packet);
-                            byte[] request = Arrays.copyOf(buffer, packet.getLength());
-                            received.add(request);
-                            byte[] answer = Wire.request(Wire.ACCOUNTING_RESPONSE, request[1] & 0xFF,
-                                    Wire.authenticator(request), new byte[0], "remote-secret".getBytes(
-                                            StandardCharsets.UTF_8), false);
-                            java.security.MessageDigest md5 = Wire.md5();
-                            md5.update(answer);
-                            md5.update("remote-secret".getBytes(StandardCharsets.UTF_8));
-                            System.arraycopy(md5.digest(), 0, answer, 4, 16);
-                            server.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
-                        } catch (Exception e) {
-                            return;
-                        }
-                    }
-                });
-                responder.setDaemon(true);
-                responder.start();
+                answerAccounting(server, received);
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (proxy.spooledAccounting() > 0) {
                     assertTrue(System.nanoTime() < deadline, "replayed within a minute");
@@ -114,5 +99,78 @@ class AccountingSpoolTest {
         } finally {
             proxy.deactivate();
         }
+    }
+    /** Answers every Accounting-Request on {@code server} with an Accounting-Response, keeping what it received. */
+    private static void answerAccounting(DatagramSocket server, List<byte[]> received) {
+        Thread responder = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            while (!server.isClosed()) {
+                try {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    server.receive(packet);
+                    byte[] request = Arrays.copyOf(buffer, packet.getLength());
+                    received.add(request);
+                    byte[] answer = Wire.request(Wire.ACCOUNTING_RESPONSE, request[1] & 0xFF,
+                            Wire.authenticator(request), new byte[0], "remote-secret".getBytes(
+                                    StandardCharsets.UTF_8), false);
+                    java.security.MessageDigest md5 = Wire.md5();
+                    md5.update(answer);
+                    md5.update("remote-secret".getBytes(StandardCharsets.UTF_8));
+                    System.arraycopy(md5.digest(), 0, answer, 4, 16);
+                    server.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        responder.setDaemon(true);
+        responder.start();
+    }
+
+    /**
+     * docs/forwarding.md: spooled records are replayed oldest first. A record of a group that still has spooled
+     * records joins the spool behind them instead of overtaking them, even with the group's server answering.
+     */
+    @Test
+    void aNewRecordDoesNotOvertakeTheSpooledRecordsOfItsGroup() throws Exception {
+        RadiusProxy proxy = new RadiusProxy(dir.resolve("spool"));
+        PolicyEngine forwarding = new PolicyEngine() {
+            @Override
+            public ConnectionDecision route(AuthenticationRequest request) {
+                return new ConnectionDecision(ConnectionDecision.Action.FORWARD, "to partners", request.userName(),
+                        null, "partners", ReasonCode.ACCEPTED, List.of());
+            }
+
+            @Override
+            public PolicyDecision evaluate(AuthenticationRequest request, User user) {
+                throw new UnsupportedOperationException("accounting is only routed");
+            }
+        };
+        AccountingForwarder forwarder = new AccountingForwarder(proxy, () -> forwarding);
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            answerAccounting(server, received);
+            proxy.put("a", new ServerSettings("fr1", "partners", "127.0.0.1", server.getLocalPort() - 1,
+                    server.getLocalPort(), SharedSecret.of("remote-secret"), 1, 50, 500, 5, 60_000, true, true, false));
+            proxy.spool().add("partners", "alice", record("s-start"));
+            AccountingRecord stop = new AccountingRecord("ac-2", "gw", new InetSocketAddress("127.0.0.1", 40000),
+                    List.of(new RequestAttribute(0, 1, "User-Name", "alice"),
+                            new RequestAttribute(0, 40, "Acct-Status-Type", "Stop"),
+                            new RequestAttribute(0, 44, "Acct-Session-Id", "s-stop")), Instant.now());
+            forwarder.store(stop).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            proxy.replaySpool();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (proxy.spooledAccounting() > 0 || received.stream().noneMatch(r -> carries(r, "s-stop"))) {
+                assertTrue(System.nanoTime() - deadline < 0, "delivered within a minute");
+                Thread.sleep(20);
+            }
+        } finally {
+            proxy.deactivate();
+        }
+        assertTrue(carries(received.get(0), "s-start"), "the spooled record first, then the new one");
+    }
+
+    private static boolean carries(byte[] packet, String text) {
+        return new String(packet, StandardCharsets.ISO_8859_1).contains(text);
     }
 }
