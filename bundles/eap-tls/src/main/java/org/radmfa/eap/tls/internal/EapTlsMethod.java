@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthenticationRequest;
@@ -43,6 +44,7 @@ final class EapTlsMethod implements EapMethod {
     private final Map<String, TlsConversation> conversations = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final LongSupplier clock;
 
     private final int type;
     /** Per PEAP conversation, its phase 2; absent for EAP-TLS. */
@@ -54,6 +56,13 @@ final class EapTlsMethod implements EapMethod {
 
     /** EAP-TLS (13) or, with an identity that asks for no client certificate, PEAPv0 (25). */
     EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
+        this(type, identity, limits, handshakes, System::nanoTime);
+    }
+
+    /** @param clock {@link System#nanoTime()} outside tests: what the conversations' timeouts are measured on */
+    EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes,
+            LongSupplier clock) {
+        this.clock = clock;
         this.type = type;
         this.identity = identity;
         this.limits = limits;
@@ -80,7 +89,7 @@ final class EapTlsMethod implements EapMethod {
         byte[] state = new byte[16];
         random.nextBytes(state);
         TlsConversation conversation = new TlsConversation(identity, limits, type(), request.identity(),
-                System.nanoTime() + limits.sessionTimeoutNanos(), peap());
+                clock.getAsLong() + limits.sessionTimeoutNanos(), peap(), clock);
         conversations.put(HEX.formatHex(state), conversation);
         return CompletableFuture.completedFuture(challenge(conversation.start(identifier), state,
                 "EAP-TLS start sent"));
@@ -95,7 +104,7 @@ final class EapTlsMethod implements EapMethod {
     public CompletionStage<Decision> next(EapRequest request, AccessRequestHandler pipeline) {
         String key = HEX.formatHex(request.state());
         TlsConversation conversation = conversations.get(key);
-        if (conversation == null || conversation.expired(System.nanoTime())) {
+        if (conversation == null || conversation.expired(clock.getAsLong())) {
             if (conversation != null) {
                 end(key, conversation);
             }
@@ -216,7 +225,23 @@ final class EapTlsMethod implements EapMethod {
         }
         AuthenticationRequest login = new AuthenticationRequest(request.id(), request.client(), request.source(),
                 verify.userName(), verify.credentials(), request.attributes(), Instant.now());
-        return pipeline.handle(login).thenCompose(decision -> {
+        // MFA may wait far longer than sessionTimeoutSeconds: the conversation stays in the table (and counts toward
+        // maxSessions, holding its tunnel) until the decision, and the peer's time to answer restarts then.
+        conversation.awaitDecision();
+        CompletionStage<Decision> decided;
+        try {
+            decided = pipeline.handle(login);
+        } catch (RuntimeException e) {
+            end(key, conversation);
+            throw e;
+        }
+        return decided.whenComplete((decision, error) -> {
+            if (error != null) {
+                end(key, conversation);
+            } else {
+                conversation.decided();
+            }
+        }).thenCompose(decision -> {
             if (decision.outcome() != Decision.Outcome.ACCEPT) {
                 end(key, conversation);
                 ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
@@ -344,7 +369,7 @@ final class EapTlsMethod implements EapMethod {
             return;
         }
         sinceSweep.set(0);
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (Iterator<TlsConversation> it = conversations.values().iterator(); it.hasNext();) {
             TlsConversation conversation = it.next();
             if (conversation.expired(now)) {

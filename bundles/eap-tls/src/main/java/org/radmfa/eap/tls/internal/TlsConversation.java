@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.TlsSession;
@@ -45,7 +46,11 @@ final class TlsConversation {
     private final EapTlsLimits limits;
     private final int type;
     private final String peerIdentity;
-    private long expiresAtNanos;
+    private final LongSupplier clock;
+    /** Read by the sweep without the conversation's lock. */
+    private volatile long expiresAtNanos;
+    /** PEAP: the pipeline is deciding on the inner login (MFA included); the conversation does not expire meanwhile. */
+    private volatile boolean deciding;
     private int lastRequestId;
     private TlsServerProtocol protocol;
     private EapTlsServer server;
@@ -67,7 +72,14 @@ final class TlsConversation {
 
     TlsConversation(EapTlsServer.Identity identity, EapTlsLimits limits, int type, String peerIdentity,
             long expiresAtNanos, boolean keepTunnel) {
+        this(identity, limits, type, peerIdentity, expiresAtNanos, keepTunnel, System::nanoTime);
+    }
+
+    /** @param clock {@link System#nanoTime()} outside tests; what {@code expiresAtNanos} is measured on */
+    TlsConversation(EapTlsServer.Identity identity, EapTlsLimits limits, int type, String peerIdentity,
+            long expiresAtNanos, boolean keepTunnel, LongSupplier clock) {
         this.keepTunnel = keepTunnel;
+        this.clock = clock;
         this.identity = identity;
         this.limits = limits;
         this.type = type;
@@ -80,7 +92,18 @@ final class TlsConversation {
     }
 
     boolean expired(long now) {
-        return expiresAtNanos - now < 0;
+        return !deciding && expiresAtNanos - now < 0;
+    }
+
+    /** PEAP: the pipeline decides on the inner login; however long MFA takes, the conversation stays. */
+    void awaitDecision() {
+        deciding = true;
+    }
+
+    /** The pipeline has decided: the peer gets the usual time from now to answer what the decision sends. */
+    void decided() {
+        expiresAtNanos = clock.getAsLong() + limits.sessionTimeoutNanos();
+        deciding = false;
     }
 
     /** The EAP-TLS Start (S flag, no data) that opens the conversation. */
@@ -96,7 +119,7 @@ final class TlsConversation {
 
     /** One response of the peer. Runs the TLS handshake: call it off the threads that read datagrams. */
     Step receive(EapTlsPacket packet) {
-        expiresAtNanos = System.nanoTime() + limits.sessionTimeoutNanos();
+        expiresAtNanos = clock.getAsLong() + limits.sessionTimeoutNanos();
         if (outgoing != null && sent < outgoing.length) {
             return packet.acknowledgement() ? nextFragment()
                     : new Failed("the peer sent data while the server's message was still being fragmented", true);

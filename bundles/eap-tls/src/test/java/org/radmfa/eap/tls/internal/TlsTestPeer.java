@@ -1,7 +1,6 @@
 package org.radmfa.eap.tls.internal;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
@@ -9,7 +8,6 @@ import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
  * A TLS client without a socket (BouncyCastle's non-blocking mode) that plays the peer: it makes a ClientHello and
@@ -19,7 +17,7 @@ final class TlsTestPeer {
     private final TlsClientProtocol protocol = new TlsClientProtocol();
 
     TlsTestPeer(ProtocolVersion... versions) throws IOException {
-        protocol.connect(new DefaultTlsClient(new JcaTlsCryptoProvider().create(new SecureRandom())) {
+        protocol.connect(new DefaultTlsClient(EapTlsCrypto.create()) { // RSASSA-PSS without a global provider
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return versions.clone();
@@ -47,6 +45,18 @@ final class TlsTestPeer {
     /** Feeds the server's TLS data. */
     void input(byte[] serverData) throws IOException {
         protocol.offerInput(serverData);
+    }
+
+    /** Application data for the server (PEAP: an inner EAP packet), to be read with {@link #output()}. */
+    void send(byte[] data) throws IOException {
+        protocol.writeApplicationData(data, 0, data.length);
+    }
+
+    /** The application data the server's TLS data carried (PEAP: an inner EAP packet). */
+    byte[] received() {
+        byte[] data = new byte[protocol.getAvailableInputBytes()];
+        protocol.readInput(data, 0, data.length);
+        return data;
     }
 
     boolean connected() {

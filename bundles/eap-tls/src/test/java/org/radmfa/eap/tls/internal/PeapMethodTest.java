@@ -1,0 +1,213 @@
+package org.radmfa.eap.tls.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Decision;
+import org.radmfa.api.MessageAuthenticatorPolicy;
+import org.radmfa.api.RadiusClient;
+import org.radmfa.api.ReasonCode;
+import org.radmfa.api.ReplyAttribute;
+import org.radmfa.api.SharedSecret;
+import org.radmfa.api.eap.EapRequest;
+import org.radmfa.testsupport.TestPki;
+
+/**
+ * A whole PEAP-MSCHAPv2 login through {@link EapTlsMethod}, the peer played by BouncyCastle's TLS client, the
+ * pipeline by the test, the conversations' timeouts on the test's clock.
+ */
+class PeapMethodTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(5);
+    private final ExecutorService pool = Executors.newSingleThreadExecutor();
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    @TempDir
+    Path dir;
+
+    private EapTlsMethod method;
+    private TlsTestPeer peer;
+    private byte[] state;
+    private int lastRequestId;
+    private int requestNumber;
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void anMfaWaitLongerThanTheSessionTimeoutStillEndsInTheEapTlvResult() throws Exception {
+        // maxSessions 1: the next start runs the sweep on a full table while the login waits for MFA.
+        method = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 1, TIMEOUT),
+                pool, clock::get);
+        CompletableFuture<Decision> mfa = new CompletableFuture<>();
+        CompletableFuture<AuthenticationRequest> asked = new CompletableFuture<>();
+        AccessRequestHandler pipeline = request -> {
+            asked.complete(request);
+            return mfa;
+        };
+        tunnel();
+        byte[] challenge = inner(new byte[] {1, 'c', 'e', 'o'}, pipeline);
+        assertEquals(26, challenge[0] & 0xFF, "the MS-CHAPv2 Challenge");
+        CompletableFuture<Decision> pending = sendInner(msChapResponse(challenge[2], "alice"), pipeline);
+        assertEquals("alice", asked.get(10, TimeUnit.SECONDS).userName()); // the pipeline runs on a handshake thread
+
+        clock.addAndGet(3 * TIMEOUT); // the user approves the push late
+        Decision full = method.start(nak()).toCompletableFuture().get();
+        assertEquals(ReasonCode.SERVICE_UNAVAILABLE, full.reason(), "the waiting login keeps its place");
+        assertEquals(1, method.conversations());
+        assertFalse(pending.isDone());
+        mfa.complete(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "accepted", "VPN users",
+                List.of(new ReplyAttribute("MS-CHAP2-Success", "0x" + HEX.formatHex(("\u0001S="
+                        + "0123456789ABCDEF0123456789ABCDEF01234567").getBytes(StandardCharsets.US_ASCII)))),
+                List.of()));
+        byte[] success = received(pending.get(10, TimeUnit.SECONDS));
+        assertEquals(3, success[1], "the MS-CHAPv2 Success");
+
+        clock.addAndGet(TIMEOUT - 1); // the peer's acknowledgement within the usual time after the decision
+        byte[] tlv = inner(new byte[] {26, 3}, pipeline);
+        assertEquals(33, tlv[4] & 0xFF, "the EAP-TLV Result");
+
+        byte[] result = {2, (byte) tlv[1], 0, 11, 33, (byte) 0x80, 3, 0, 2, 0, 1};
+        Decision accepted = sendInner(result, pipeline).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.ACCEPT, accepted.outcome(), accepted.detail());
+        assertEquals(0, method.conversations());
+    }
+
+    @Test
+    void aConversationWaitingForThePeerStillExpires() throws Exception {
+        method = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 1, TIMEOUT),
+                pool, clock::get);
+        AccessRequestHandler pipeline = request -> CompletableFuture.failedFuture(new AssertionError("not asked"));
+        tunnel();
+        clock.addAndGet(TIMEOUT + 1);
+        byte[] acknowledgement = EapTlsPacket.request(lastRequestId, EapTlsPacket.TYPE_PEAP, 0, -1, new byte[0], 0, 0);
+        Decision expired = send(acknowledgement, pipeline).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.REJECT, expired.outcome());
+        assertTrue(expired.detail().contains("expired"), expired.detail());
+    }
+
+    /** Start, the TLS 1.2 handshake, its acknowledgement: the first inner packet is the Identity request. */
+    private void tunnel() throws Exception {
+        Decision started = method.start(nak()).toCompletableFuture().get();
+        state = HEX.parseHex(started.replyAttributes().stream().filter(a -> a.name().equals("State")).findFirst()
+                .orElseThrow().value().substring(2));
+        lastRequestId = eap(started)[1] & 0xFF;
+        peer = new TlsTestPeer(ProtocolVersion.TLSv12);
+        Decision flight = tls(peer.output());
+        peer.input(tlsData(eap(flight)));
+        Decision finished = tls(peer.output());
+        peer.input(tlsData(eap(finished)));
+        assertTrue(peer.connected());
+        byte[] identityRequest = received(send(EapTlsPacket.request(lastRequestId, EapTlsPacket.TYPE_PEAP, 0, -1,
+                new byte[0], 0, 0), null).get(10, TimeUnit.SECONDS));
+        assertEquals(1, identityRequest[0], "the inner Identity request");
+    }
+
+    private Decision tls(byte[] data) throws Exception {
+        Decision decision = send(EapTlsPacket.request(lastRequestId, EapTlsPacket.TYPE_PEAP, 0, -1, data, 0,
+                data.length), null).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.CHALLENGE, decision.outcome(), decision.detail());
+        return decision;
+    }
+
+    private byte[] inner(byte[] packet, AccessRequestHandler pipeline) throws Exception {
+        return received(sendInner(packet, pipeline).get(10, TimeUnit.SECONDS));
+    }
+
+    private CompletableFuture<Decision> sendInner(byte[] packet, AccessRequestHandler pipeline) throws Exception {
+        peer.send(packet);
+        byte[] data = peer.output();
+        return send(EapTlsPacket.request(lastRequestId, EapTlsPacket.TYPE_PEAP, 0, -1, data, 0, data.length),
+                pipeline);
+    }
+
+    /** The inner packet a challenge carries through the tunnel. */
+    private byte[] received(Decision decision) throws Exception {
+        assertEquals(Decision.Outcome.CHALLENGE, decision.outcome(), decision.detail());
+        peer.input(tlsData(eap(decision)));
+        return peer.received();
+    }
+
+    private CompletableFuture<Decision> send(byte[] response, AccessRequestHandler pipeline) {
+        response[0] = 2;
+        return method.next(new EapRequest("rq-" + ++requestNumber, client(), new InetSocketAddress("127.0.0.1", 1812),
+                "peer", "peer", response, state, List.of()), pipeline).toCompletableFuture();
+    }
+
+    private byte[] eap(Decision decision) {
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        decision.replyAttributes().stream().filter(a -> a.name().equals("EAP-Message"))
+                .forEach(a -> packet.writeBytes(HEX.parseHex(a.value().substring(2))));
+        byte[] eap = packet.toByteArray();
+        lastRequestId = eap[1] & 0xFF;
+        return eap;
+    }
+
+    private static byte[] tlsData(byte[] request) {
+        int offset = (request[5] & EapTlsPacket.FLAG_LENGTH) != 0 ? 10 : 6;
+        assertEquals(0, request[5] & EapTlsPacket.FLAG_MORE, "one fragment");
+        return Arrays.copyOfRange(request, offset, request.length);
+    }
+
+    /** EAP-MSCHAPv2 Response, header stripped: its NT-Response is not checked here (the pipeline would). */
+    private static byte[] msChapResponse(byte msChapId, String name) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] packet = new byte[55 + nameBytes.length];
+        packet[0] = 26;
+        packet[1] = 2;
+        packet[2] = msChapId;
+        packet[3] = (byte) ((packet.length - 1) >> 8);
+        packet[4] = (byte) (packet.length - 1);
+        packet[5] = 49;
+        System.arraycopy(nameBytes, 0, packet, 55, nameBytes.length);
+        return packet;
+    }
+
+    /** PEAP's identity: an RSA-2048 server certificate of a test CA, TLS 1.2, no client certificate. */
+    private EapTlsServer.Identity identity() throws Exception {
+        TestPki pki = new TestPki(dir, "test CA", TestPki.KeyType.RSA_2048);
+        Path store = pki.issue("radius.example", null, false);
+        JcaTlsCrypto crypto = EapTlsCrypto.create();
+        X509Certificate ca = pki.caCertificate();
+        return new EapTlsServer.Identity(crypto, TestPki.privateKey(store),
+                new TlsCertificate[] {crypto.createCertificate(pki.certificate("radius.example").getEncoded())}, true,
+                new ClientCertificateVerifier(List.of(ca), List.of()),
+                List.of(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded())),
+                new ProtocolVersion[] {ProtocolVersion.TLSv12}, null).forPeap(null);
+    }
+
+    private static EapRequest nak() {
+        return new EapRequest("rq-start", client(), new InetSocketAddress("127.0.0.1", 1812), "peer", "peer",
+                new byte[] {2, 1, 0, 6, 3, 25}, null, List.of());
+    }
+
+    private static RadiusClient client() {
+        return new RadiusClient("nas", "127.0.0.1", SharedSecret.of("secret"), "RADIUS Standard",
+                MessageAuthenticatorPolicy.REQUIRED, false);
+    }
+}
