@@ -44,7 +44,8 @@ final class PeapInner {
     }
 
     /**
-     * The peer confirmed the EAP-TLV success: the final Access-Accept, with the MSK of the crypto binding when the
+     * The peer confirmed the EAP-TLV success: the final Access-Accept for {@code userName}, the name the pipeline
+     * checked (never the inner Identity, which nothing authenticates), with the MSK of the crypto binding when the
      * peer took part in it, else null (the tunnel's keys).
      */
     record Done(List<ReplyAttribute> acceptAttributes, String policyName, String userName, byte[] boundMsk)
@@ -67,7 +68,10 @@ final class PeapInner {
     private final byte[] innerKey = new byte[32];
     private PeapCryptoBinding binding;
     private Stage stage = Stage.IDENTITY;
+    /** The inner EAP-Response/Identity: unauthenticated, only the fallback for an MS-CHAPv2 Response without a Name. */
     private String identity;
+    /** The name the pipeline checks (directory, policy, MFA): kept by the accept, its log and the session cache. */
+    private String userName;
     private List<ReplyAttribute> acceptAttributes = List.of();
     private String policyName;
 
@@ -85,7 +89,7 @@ final class PeapInner {
      */
     static PeapInner fastReconnect(SecureRandom random, byte[] tunnelKey, TlsSessionCache.Authorized first) {
         PeapInner inner = new PeapInner(random, tunnelKey);
-        inner.identity = first.userName();
+        inner.userName = first.userName();
         inner.acceptAttributes = first.acceptAttributes();
         inner.policyName = first.policyName();
         inner.stage = Stage.RESULT;
@@ -121,7 +125,8 @@ final class PeapInner {
                     return new Refused("PEAP: the peer's inner EAP-MSCHAPv2 response is malformed or not one");
                 }
                 String name = new String(inner, 55, inner.length - 55, StandardCharsets.UTF_8);
-                return new Verify(name.isEmpty() ? identity : name, new MsChapV2Credentials(AuthMethod.PEAP,
+                userName = name.isEmpty() ? identity : name;
+                return new Verify(userName, new MsChapV2Credentials(AuthMethod.PEAP,
                         msChapId, authenticatorChallenge, Arrays.copyOfRange(inner, 6, 22),
                         Arrays.copyOfRange(inner, 30, 54)));
             }
@@ -184,13 +189,13 @@ final class PeapInner {
             return new Refused("PEAP: the peer did not confirm the EAP-TLV success result");
         }
         if (peerBinding == null) {
-            return new Done(acceptAttributes, policyName, identity, null);
+            return new Done(acceptAttributes, policyName, userName, null);
         }
         if (!binding.verifies(peerBinding)) {
             return new Refused("PEAP: the peer's crypto binding does not verify (a tunnel relayed by a man in the"
                     + " middle, or a peer with other keys)");
         }
-        return new Done(acceptAttributes, policyName, identity, binding.msk());
+        return new Done(acceptAttributes, policyName, userName, binding.msk());
     }
 
     /** The pipeline accepted: the MS-CHAPv2 Success request, its settings kept for the final accept. */
