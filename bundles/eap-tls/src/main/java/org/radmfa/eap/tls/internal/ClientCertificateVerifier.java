@@ -63,6 +63,7 @@ final class ClientCertificateVerifier {
             throw new CertificateException("certificate " + leaf.getSubjectX500Principal().getName()
                     + " is not for client authentication (extended key usages " + usages + ")");
         }
+        List<X509Certificate> cas;
         try {
             PKIXParameters parameters = new PKIXParameters(anchors);
             CertPathValidator validator = CertPathValidator.getInstance("PKIX");
@@ -92,9 +93,38 @@ final class ClientCertificateVerifier {
                 throw new CertificateException("the client presented a CA certificate, not its own");
             }
             validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            cas = path.subList(1, path.size());
         } catch (CertPathValidatorException e) {
             throw new CertificateException("certificate " + leaf.getSubjectX500Principal().getName() + " issued by "
                     + leaf.getIssuerX500Principal().getName() + " is refused: " + reason(e), e);
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("certificate " + leaf.getSubjectX500Principal().getName()
+                    + " cannot be checked: " + e.getMessage(), e);
+        }
+        if (ocsp != OcspMode.OFF && !crls.isEmpty() && !cas.isEmpty()) {
+            checkCas(leaf, cas);
+        }
+    }
+
+    /**
+     * The OCSP checker (end entity only) replaces the JDK's default revocation checker, so the CA certificates are
+     * checked here, by the configured CRLs alone: the path from the issuing CA up, validated on its own.
+     */
+    private void checkCas(X509Certificate leaf, List<X509Certificate> cas) throws CertificateException {
+        try {
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                    PKIXRevocationChecker.Option.NO_FALLBACK));
+            parameters.addCertPathChecker(checker);
+            validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(cas), parameters);
+        } catch (CertPathValidatorException e) {
+            String ca = e.getIndex() >= 0 && e.getIndex() < cas.size()
+                    ? "its CA " + cas.get(e.getIndex()).getSubjectX500Principal().getName() : "a CA of its path";
+            throw new CertificateException("certificate " + leaf.getSubjectX500Principal().getName() + " issued by "
+                    + leaf.getIssuerX500Principal().getName() + " is refused: " + ca + ": " + reason(e), e);
         } catch (GeneralSecurityException e) {
             throw new CertificateException("certificate " + leaf.getSubjectX500Principal().getName()
                     + " cannot be checked: " + e.getMessage(), e);
