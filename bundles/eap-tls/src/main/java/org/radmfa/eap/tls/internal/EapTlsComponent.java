@@ -90,7 +90,8 @@ public final class EapTlsComponent {
         @AttributeDefinition(name = "TLS versions", description = "TLSv1.2, TLSv1.3")
         String[] tlsVersions() default {"TLSv1.2", "TLSv1.3"};
 
-        @AttributeDefinition(name = "Fragment size", description = "TLS octets per EAP-TLS request")
+        @AttributeDefinition(name = "Fragment size", description = "TLS octets per EAP-TLS request, 64 to 3900 (an"
+                + " Access-Challenge must fit 4096 octets)")
         int fragmentSize() default 1024;
 
         @AttributeDefinition(name = "Largest TLS message", description = "Octets a peer's message may take,"

@@ -110,7 +110,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 throw config.invalid("tlsVersions", "'" + version + "' is not one of TLSv1.2, TLSv1.3");
             }
         }
-        EapTlsLimits limits = new EapTlsLimits(config.integer("fragmentSize", 64, 4000),
+        EapTlsLimits limits = new EapTlsLimits(fragmentSize(config),
                 config.integer("maxMessageSize", 4096, 1 << 20), config.integer("maxFragments", 1, 4096),
                 config.integer("maxSessions", 1, 1_000_000),
                 TimeUnit.SECONDS.toNanos(config.integer("sessionTimeoutSeconds", 1, 600)));
@@ -120,6 +120,24 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 config.integer("handshakeQueue", 1, 100_000), config.bool("peap"), ocsp(config),
                 ocspResponder(config), config.integer("sessionCacheSize", 0, 1_000_000),
                 config.integer("sessionCacheSeconds", 0, 86_400), config.bool("peapFastReconnect"));
+    }
+
+    /**
+     * The largest fragment whose Access-Challenge fits RADIUS's 4096 octets (RFC 2865 section 3): header 20, State 18,
+     * Message-Authenticator 18, and the EAP-Request (6 octets, 4 of TLS Message Length, 3900 of TLS data) in 16
+     * EAP-Message attributes (3910 + 32): 3998 octets. The 98 left are for the Proxy-States a proxy adds and the
+     * answer must echo (two of up to 47 octets); 3999 and 4000, accepted before, made every server flight a reject.
+     */
+    static final int MAX_FRAGMENT_SIZE = 3900;
+
+    private static int fragmentSize(ConfigReader config) throws InvalidConfigurationException {
+        int size = config.integer("fragmentSize", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (size > MAX_FRAGMENT_SIZE) {
+            throw config.invalid("fragmentSize", size + " is more than " + MAX_FRAGMENT_SIZE + ": an Access-Challenge"
+                    + " carrying such a fragment, with its State, Message-Authenticator and room for two Proxy-States,"
+                    + " would exceed RADIUS's 4096 octets");
+        }
+        return config.integer("fragmentSize", 64, MAX_FRAGMENT_SIZE);
     }
 
     /** {@code .keyStorePassword}, or the key without the dot when only that one is set (a file from before). */

@@ -106,7 +106,7 @@ class EapTlsSettingsTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(config));
         assertEquals("fragmentSize", e.key());
         assertEquals("etc/org.radmfa.eap.tls.cfg", e.source());
-        assertTrue(e.getMessage().contains("32 is out of range 64..4000"), e.getMessage());
+        assertTrue(e.getMessage().contains("32 is out of range 64..3900"), e.getMessage());
 
         config.put("fragmentSize", "1024");
         config.put("ocsp", "sometimes");
@@ -117,6 +117,33 @@ class EapTlsSettingsTest {
         InvalidConfigurationException wrong = assertThrows(InvalidConfigurationException.class, () -> read(config));
         assertEquals(".keyStorePassword", wrong.key());
         assertFalse(wrong.getMessage().contains("wrong'"), wrong.getMessage());
+    }
+
+    /**
+     * A fragment must fit an Access-Challenge (at most 4096 octets, RFC 2865 section 3): with 3999 or 4000 every
+     * server flight became an Access-Reject. The largest allowed still leaves room for two Proxy-States.
+     */
+    @Test
+    void aFragmentTooLargeForAnAccessChallengeIsRefusedWithTheReason() throws Exception {
+        Map<String, Object> config = minimal();
+        config.put("fragmentSize", "4000");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(config));
+        assertEquals("fragmentSize", e.key());
+        assertTrue(e.getMessage().contains("4096"), e.getMessage());
+
+        config.put("fragmentSize", "3900");
+        assertEquals(3900, read(config).limits().fragmentSize());
+        // The first fragment: EAP header with L, 3900 octets of TLS data, cut into EAP-Message attributes.
+        byte[] fragment = EapTlsPacket.request(7, EapTlsPacket.TYPE_TLS, EapTlsPacket.FLAG_MORE, 20_000,
+                new byte[3900], 0, 3900);
+        int eapMessages = EapTlsMethod.eapMessage(fragment).stream()
+                .mapToInt(a -> 2 + (a.value().length() - 2) / 2).sum();
+        int header = 20;
+        int state = 2 + 16;
+        int messageAuthenticator = 2 + 16;
+        int twoProxyStates = 2 * (2 + 45);
+        assertTrue(header + eapMessages + state + messageAuthenticator + twoProxyStates <= 4096,
+                "an Access-Challenge of " + (header + eapMessages + state + messageAuthenticator) + " octets");
     }
 
     @Test
