@@ -6,7 +6,10 @@ import java.util.Locale;
 enum FailurePolicy {
     /** The record is refused: no Accounting-Response, so the NAS retries. Logged and counted. */
     WITHHOLD_RESPONSE("withhold-response"),
-    /** Delete this sink's oldest rotated files, one at a time, and retry; refuse only when none is left. */
+    /**
+     * When the failure is a lack of space: delete this sink's oldest rotated files, one at a time, and retry; refuse
+     * only when none is left. Any other failure is handled as {@link #WITHHOLD_RESPONSE}.
+     */
     DELETE_OLDEST("delete-oldest"),
     /** As withhold-response, and Access-Requests are turned away until logging works again (NPS's choice). */
     DISCARD_REQUESTS("discard-requests");

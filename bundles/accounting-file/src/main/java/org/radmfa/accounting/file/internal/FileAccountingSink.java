@@ -65,8 +65,8 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
         int minFreeMegabytes() default 0;
 
         @AttributeDefinition(name = "On failure", description = "withhold-response (no Accounting-Response, the NAS"
-                + " retries), delete-oldest (delete old files and retry) or discard-requests (also turn"
-                + " Access-Requests away until logging works)")
+                + " retries), delete-oldest (when out of space, delete old files and retry) or discard-requests"
+                + " (also turn Access-Requests away until logging works)")
         String onFailure() default "withhold-response";
 
         @AttributeDefinition(name = "Time zone", description = "For file dates and NPS timestamps")

@@ -356,7 +356,7 @@ final class RotatingLogFile implements AutoCloseable {
             } catch (IOException e) {
                 done = progress;
                 if (options.onFailure() == FailurePolicy.DELETE_OLDEST && deletions < MAX_DELETIONS_PER_BATCH
-                        && deleteOldest(e)) {
+                        && lackOfSpace(e) && deleteOldest(e)) {
                     deletions++;
                     continue;
                 }
@@ -518,6 +518,31 @@ final class RotatingLogFile implements AutoCloseable {
     }
 
     /**
+     * Whether deleting files can cure the failure: free space below the threshold, or the file system out of space
+     * (ENOSPC) or over quota (EDQUOT). Any other failure (access denied, an I/O error, a file too large, a directory
+     * where the file should be) deletes nothing: deleting would empty the archive and still not write the record. The
+     * JDK reports ENOSPC as a plain IOException with the C library's text; should that text be translated, free space
+     * all but gone counts as well.
+     */
+    private boolean lackOfSpace(IOException failure) {
+        if (failure instanceof LowDiskSpaceException) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device")
+                    || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        try {
+            return disk.usableBytes(options.directory()) < PROBE_MIN_FREE_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * delete-oldest: frees space by deleting the oldest file that is not being written (nor, before any file was
      * opened, the newest, which is the one to be appended to); false if there is none.
      */
@@ -582,8 +607,7 @@ final class RotatingLogFile implements AutoCloseable {
         try {
             checkFreeSpace(options.minFreeBytes());
         } catch (IOException e) {
-            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && e instanceof LowDiskSpaceException
-                    && deleteOldest(e)) {
+            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && lackOfSpace(e) && deleteOldest(e)) {
                 return;
             }
             failed(e, 0);
@@ -597,7 +621,7 @@ final class RotatingLogFile implements AutoCloseable {
             openFor(today());
             recovered();
         } catch (IOException e) {
-            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && e instanceof LowDiskSpaceException) {
+            if (options.onFailure() == FailurePolicy.DELETE_OLDEST && lackOfSpace(e)) {
                 deleteOldest(e);
             }
         }

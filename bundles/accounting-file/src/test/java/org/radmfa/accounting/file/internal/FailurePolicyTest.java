@@ -114,6 +114,31 @@ class FailurePolicyTest {
         sink.deactivate();
     }
 
+    /**
+     * A write error that deleting cannot fix (today's file is a directory, as a file of the wrong mode would be for a
+     * non-root service): delete-oldest refuses the record and keeps every older file.
+     */
+    @Test
+    void deleteOldestKeepsTheArchiveWhenTheFailureIsNotAboutSpace(@TempDir Path directory) throws Exception {
+        List<String> older = List.of("accounting-2026-11-20.jsonl", "accounting-2026-11-21.jsonl",
+                "accounting-2026-11-22.jsonl");
+        for (String old : older) {
+            Files.writeString(directory.resolve(old), "{\"id\":\"acknowledged\"}\n");
+        }
+        TestClock clock = new TestClock("2026-11-24T23:59:00Z");
+        FileAccountingSink sink = sink(directory, "delete-oldest", 0, RotatingLogFile.DiskSpace.FILE_STORE, clock);
+        stored(sink, Records.start(1));
+        Files.createDirectory(directory.resolve("accounting-2026-11-25.jsonl"));
+        clock.advance(Duration.ofMinutes(2));
+        refused(sink, Records.start(2));
+        assertTrue(sink.failure().isPresent());
+        List<String> kept = new java.util.ArrayList<>(older);
+        kept.add("accounting-2026-11-24.jsonl");
+        kept.add("accounting-2026-11-25.jsonl");
+        assertEquals(kept, Records.names(directory), "no file is deleted for a failure that is not about space");
+        sink.deactivate();
+    }
+
     /** A real write error: the directory is replaced by a file, so the next day's file cannot be created. */
     @Test
     void aWriteErrorIsRefusedAndReportedUntilTheDirectoryIsBack(@TempDir Path parent) throws Exception {
