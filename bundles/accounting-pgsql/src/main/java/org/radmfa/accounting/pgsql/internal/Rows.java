@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -37,6 +38,10 @@ import org.radmfa.api.RequestAttribute;
  * time, not the event time), Proxy-State and Message-Authenticator (per hop, per packet). Two genuine
  * Interim-Updates of one session still differ in Acct-Session-Time and the counters; two that do not differ in
  * anything else carry no new information.
+ * <p>
+ * Accounting-On and Accounting-Off are the exception: a NAS that reboots again sends the same attributes again, and
+ * only the time tells the second reboot from a retransmit of the first. Their hash also covers the event's time (see
+ * {@link #eventTime}): a second reboot is a row of its own, and {@code active_sessions} ends the sessions before it.
  */
 final class Rows {
     /** Jackson's streaming generator, thread-safe once built. */
@@ -52,6 +57,17 @@ final class Rows {
             41, // Acct-Delay-Time
             55, // Event-Timestamp
             80); // Message-Authenticator
+
+    /**
+     * Without Event-Timestamp, an Accounting-On/Off's event time (arrival less Acct-Delay-Time) counts in steps of
+     * this many seconds. A retransmit's event time moves by about a second (Acct-Delay-Time is whole seconds, the
+     * network adds its delay), so 10 s keeps the retransmits of one event together but for one straddling a step,
+     * which then makes a second row; no NAS reboots, takes sessions and reboots again within 10 s. That errs the
+     * harmless way: a duplicate On row changes nothing, a lost one leaves the sessions before it active forever.
+     */
+    static final long ON_OFF_STEP_SECONDS = 10;
+
+    private static final Set<String> ON_OFF = Set.of("Accounting-On", "Accounting-Off");
 
     private static final Comparator<RequestAttribute> CANONICAL = Comparator.comparingInt(RequestAttribute::vendorId)
             .thenComparingInt(RequestAttribute::type).thenComparing(RequestAttribute::name)
@@ -119,7 +135,10 @@ final class Rows {
         return out.toString();
     }
 
-    /** SHA-256 over the client and the attributes that stay the same when the same event is sent again. */
+    /**
+     * SHA-256 over the client and the attributes that stay the same when the same event is sent again; for
+     * Accounting-On/Off, also over the event's time.
+     */
     static byte[] contentHash(AccountingRecord record) {
         MessageDigest digest;
         try {
@@ -136,7 +155,30 @@ final class Rows {
                     update(digest, a.name());
                     update(digest, a.value());
                 });
+        if (ON_OFF.contains(record.attribute("Acct-Status-Type").orElse(""))) {
+            update(digest, eventTime(record));
+        }
         return digest.digest();
+    }
+
+    /**
+     * When an Accounting-On/Off happened, as the same text for each transmission of one event: Event-Timestamp as the
+     * NAS sent it, or else the arrival less Acct-Delay-Time, in steps of {@link #ON_OFF_STEP_SECONDS}. A NAS that
+     * stamps the sending time in Event-Timestamp gets a row per transmission: harmless, as said above.
+     */
+    static String eventTime(AccountingRecord record) {
+        Optional<String> stamped = record.attribute("Event-Timestamp");
+        if (stamped.isPresent()) {
+            return "Event-Timestamp " + stamped.get();
+        }
+        long delay = 0;
+        try {
+            delay = Math.max(0, Long.parseLong(record.attribute("Acct-Delay-Time").orElse("0").trim()));
+        } catch (NumberFormatException e) {
+            // Not a number: the arrival alone, as without one.
+        }
+        long event = record.received().getEpochSecond() - delay;
+        return "event time step " + Math.floorDiv(event, ON_OFF_STEP_SECONDS) + " of " + ON_OFF_STEP_SECONDS + " s";
     }
 
     private static void update(MessageDigest digest, String text) {

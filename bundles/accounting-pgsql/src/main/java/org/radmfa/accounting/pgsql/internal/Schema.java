@@ -88,7 +88,15 @@ final class Schema {
                             "ALTER TABLE accounting_record ADD CONSTRAINT accounting_record_pkey PRIMARY KEY (stored)",
                             "CREATE INDEX accounting_record_id ON accounting_record (id)",
                             "COMMENT ON COLUMN accounting_record.id IS 'the request id in the receiving appliance''s"
-                                    + " logs (accounting files, audit trail); unique per run of one appliance only'")));
+                                    + " logs (accounting files, audit trail); unique per run of one appliance only'")),
+            // A NAS's second reboot sent an Accounting-On the same as its first but for the time: it hit the natural
+            // key and was dropped. The hash of an Accounting-On/Off now covers the event's time (Rows.eventTime);
+            // the key and the stored rows stay as they are, so nothing is rewritten: only the comment says so.
+            new Migration(4, "accounting_record.content_hash of Accounting-On/Off covers the event time",
+                    List.of("COMMENT ON COLUMN accounting_record.content_hash IS 'SHA-256 of the attributes except"
+                            + " Acct-Delay-Time, Event-Timestamp, Proxy-State, Message-Authenticator; for"
+                            + " Accounting-On/Off also of the event time (Event-Timestamp, else received less"
+                            + " Acct-Delay-Time in 10 s steps) from schema version 4'")));
 
     private Schema() {
     }

@@ -278,6 +278,38 @@ class PgsqlAccountingSinkTest {
         assertEquals(List.of(), sink.active());
     }
 
+    /**
+     * A NAS rebooted twice: its second Accounting-On is the first's in every attribute but Event-Timestamp. It is
+     * stored, and ends the session started between the two; a retransmit of the first (grown Acct-Delay-Time) is not.
+     */
+    @Test
+    void aSecondRebootWithItsOwnEventTimestampIsAnotherAccountingOn() throws Exception {
+        PgsqlAccountingSink sink = sink(url);
+        store(sink, onOff("on-1", "Accounting-On", "1795600000", "0", BASE));
+        store(sink, onOff("on-1-again", "Accounting-On", "1795600000", "5", BASE.plusSeconds(5)));
+        store(sink, start("s-1", "gw", "S", BASE.plusSeconds(80)));
+        store(sink, onOff("on-2", "Accounting-On", "1795600090", "0", BASE.plusSeconds(90)));
+        assertEquals(List.of("on-1", "on-2"),
+                column("SELECT id FROM accounting_record WHERE status_type = 'Accounting-On' ORDER BY stored"));
+        assertEquals(List.of(), sink.active(), "the second reboot ended the session started after the first");
+    }
+
+    /** Without Event-Timestamp the event time is the arrival less Acct-Delay-Time; Accounting-Off alike. */
+    @Test
+    void withoutEventTimestampTheEventTimeTellsTwoRebootsApart() throws Exception {
+        PgsqlAccountingSink sink = sink(url);
+        store(sink, onOff("off-1", "Accounting-Off", null, "0", BASE.minusSeconds(30)));
+        store(sink, onOff("on-1", "Accounting-On", null, "0", BASE));
+        // The first On again, 4 s later, with Acct-Delay-Time 4: the same event.
+        store(sink, onOff("on-1-again", "Accounting-On", null, "4", BASE.plusSeconds(4)));
+        store(sink, start("s-1", "gw", "S", BASE.plusSeconds(80)));
+        store(sink, onOff("off-2", "Accounting-Off", null, "0", BASE.plusSeconds(85)));
+        store(sink, onOff("on-2", "Accounting-On", null, "0", BASE.plusSeconds(90)));
+        assertEquals(List.of("off-1", "on-1", "off-2", "on-2"), column("SELECT id FROM accounting_record"
+                + " WHERE status_type IN ('Accounting-On', 'Accounting-Off') ORDER BY stored"));
+        assertEquals(List.of(), sink.active());
+    }
+
     @Test
     void activeSessionsNamesTheDatabaseWhenItIsAway() throws Exception {
         PgsqlAccountingSink sink = sink(closedPortUrl());
@@ -296,7 +328,7 @@ class PgsqlAccountingSinkTest {
         try (Connection c = connect()) {
             assertEquals(Schema.latest(), Schema.migrate(c), "a third run changes nothing either");
         }
-        assertEquals(List.of("1", "2", "3"),
+        assertEquals(List.of("1", "2", "3", "4"),
                 column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("m1", "m2"), column("SELECT id FROM accounting_record ORDER BY stored"));
     }
@@ -333,7 +365,7 @@ class PgsqlAccountingSinkTest {
         awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == 5 && sink.writer().spoolEmpty(), 30,
                 "the spool is replayed into the migrated table");
 
-        assertEquals(List.of("1", "2", "3"),
+        assertEquals(List.of("1", "2", "3", "4"),
                 column("SELECT version::text FROM radmfa_schema_version ORDER BY version"));
         assertEquals(List.of("old-1=null", "spooled-1=appliance-b", "spooled-2=appliance-old-name",
                 "new-1=appliance-b", "old-1=appliance-b"),
@@ -566,6 +598,17 @@ class PgsqlAccountingSinkTest {
             attributes.add(attr(1, "User-Name", "user-" + session));
         }
         return new AccountingRecord(id, client, new InetSocketAddress("10.0.0.1", 1646), attributes, received);
+    }
+
+    /** An Accounting-On or -Off of client gw, as a NAS sends it: no session; Event-Timestamp if not null. */
+    private static AccountingRecord onOff(String id, String status, String eventTimestamp, String delay,
+            Instant received) {
+        List<RequestAttribute> attributes = new ArrayList<>(List.of(attr(40, "Acct-Status-Type", status),
+                attr(4, "NAS-IP-Address", "10.0.0.1"), attr(41, "Acct-Delay-Time", delay)));
+        if (eventTimestamp != null) {
+            attributes.add(attr(55, "Event-Timestamp", eventTimestamp));
+        }
+        return new AccountingRecord(id, "gw", new InetSocketAddress("10.0.0.1", 1646), attributes, received);
     }
 
     private static AccountingRecord interim(String id, String client, int port, String session, String sessionTime,
