@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.radmfa.api.config.ConfigReader;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log file sink's configuration and writer, shared by the accounting and audit components: a refused
- * configuration leaves the last good one writing; a changed one opens the new writer before the old one is drained
- * and closed.
+ * configuration leaves the last good one writing; a changed one opens the new writer, which takes records at once
+ * and writes them once the old one has drained and closed.
  */
 final class ConfiguredLog {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredLog.class);
@@ -31,6 +32,8 @@ final class ConfiguredLog {
     private final Clock clock;
     private final RotatingLogFile.DiskSpace disk;
     private volatile Active active;
+    /** Records refused, by every writer this sink had and while it had none. */
+    private final AtomicLong refused = new AtomicLong();
     private volatile String refusal = "not configured yet";
 
     /** @param type the component's metatype definition: its keys and defaults */
@@ -62,12 +65,11 @@ final class ConfiguredLog {
         RotatingLogFile file;
         try {
             java.nio.file.Files.createDirectories(settings.options().directory());
-            // The old writer drains and closes first: two writers must never append to the same file.
-            if (previous != null) {
-                active = null;
-                closeQuietly(previous.file());
-            }
-            file = new RotatingLogFile(kind + " file '" + settings.name() + "'", settings.options(), clock, disk);
+            // Records go to the new writer at once, and it writes them once the old one has drained and closed: two
+            // writers must never append to the same file, and none is refused for the switch.
+            file = new RotatingLogFile(kind + " file '" + settings.name() + "'", settings.options(), clock, disk,
+                    refused, previous == null ? CompletableFuture.completedFuture(null)
+                            : previous.file().finished());
         } catch (IOException e) {
             refused(config.source() + ": key 'directory': cannot create " + settings.options().directory() + " ("
                     + e + ")");
@@ -75,6 +77,9 @@ final class ConfiguredLog {
         }
         active = new Active(settings, file);
         refusal = null;
+        if (previous != null) {
+            closeQuietly(previous.file());
+        }
         LOG.info("{} file '{}' writes {} to {} (rotation {}, maxFileMegabytes {}, maxFiles {}, maxAgeDays {},"
                 + " minFreeMegabytes {}, onFailure {})", kind, settings.name(), settings.format().configName(),
                 settings.options().directory().toAbsolutePath(), settings.options().naming().period()
@@ -115,7 +120,8 @@ final class ConfiguredLog {
     CompletableFuture<Void> append(Function<LogSettings, byte[]> line) {
         Active current = active;
         if (current == null) {
-            return CompletableFuture.failedFuture(new IOException(kind + " file: " + refusal));
+            refused.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException(kind + " file: " + notWriting()));
         }
         return current.file().appendBytes(() -> line.apply(current.settings()));
     }
@@ -128,7 +134,12 @@ final class ConfiguredLog {
 
     Optional<String> failure() {
         Active current = active;
-        return current == null ? Optional.of(refusal) : current.file().failure();
+        return current == null ? Optional.of(notWriting()) : current.file().failure();
+    }
+
+    private String notWriting() {
+        String reason = refusal;
+        return reason == null ? "not configured" : reason;
     }
 
     boolean discardsRequests() {
@@ -138,8 +149,7 @@ final class ConfiguredLog {
     }
 
     long refused() {
-        Active current = active;
-        return current == null ? 0 : current.file().refused();
+        return refused.get();
     }
 
     long queued() {

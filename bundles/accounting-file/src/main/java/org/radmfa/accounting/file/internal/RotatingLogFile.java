@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,7 +96,11 @@ final class RotatingLogFile implements AutoCloseable {
     private final DiskSpace disk;
     private final RecordQueue queue;
     private final Thread writer;
-    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong refused;
+    /** The writer thread waits for it before writing anything: the previous writer of the same sink has finished. */
+    private final CompletionStage<?> after;
+    /** Completes when the writer thread has closed the file and ended. */
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final AtomicLong lastQueueWarning = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos() - 1);
     private volatile boolean running = true;
     private volatile String failure;
@@ -128,10 +134,23 @@ final class RotatingLogFile implements AutoCloseable {
     private int progress;
 
     RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk) throws IOException {
+        this(name, options, clock, disk, new AtomicLong(), CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * A writer that takes records at once but writes them only once {@code after} has completed: the previous writer
+     * of a reconfigured sink, which may write to the same file, has finished.
+     *
+     * @param refused the sink's count of refused records, carried from writer to writer
+     */
+    RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk, AtomicLong refused,
+            CompletionStage<?> after) throws IOException {
         this.name = name;
         this.options = options;
         this.clock = clock;
         this.disk = disk;
+        this.refused = refused;
+        this.after = after;
         Files.createDirectories(options.directory());
         this.queue = new RecordQueue(Math.max(1, options.queueCapacity()));
         this.writer = new Thread(this::writeLoop, "radmfa-log-" + name);
@@ -183,6 +202,11 @@ final class RotatingLogFile implements AutoCloseable {
 
     long refused() {
         return refused.get();
+    }
+
+    /** Completes when the writer has written or refused every record, closed the file and ended. */
+    CompletionStage<Void> finished() {
+        return finished;
     }
 
     /** Records waiting for the disk. */
@@ -293,6 +317,7 @@ final class RotatingLogFile implements AutoCloseable {
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         try {
+            awaitPreviousWriter();
             while (running || !queue.isEmpty()) {
                 Pending first = queue.poll(TimeUnit.SECONDS.toNanos(1));
                 if (first == null || first == WAKE_UP) {
@@ -320,6 +345,15 @@ final class RotatingLogFile implements AutoCloseable {
             left.forEach(p -> p.durable().completeExceptionally(new IOException(name + ": closed")));
             refused.addAndGet(left.size());
             closeChannel();
+            finished.complete(null);
+        }
+    }
+
+    private void awaitPreviousWriter() throws InterruptedException {
+        try {
+            after.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            // The previous writer ended anyway: its failure is its own.
         }
     }
 

@@ -1,6 +1,7 @@
 package org.radmfa.accounting.file.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +105,61 @@ class FileAccountingSinkTest {
         assertEquals(List.of("IN261125.log", "accounting-2026-11-25.jsonl"), Records.names(directory));
         assertTrue(Files.readString(directory.resolve("IN261125.log")).contains(">s-2</Acct-Session-Id>"));
         sink.deactivate();
+    }
+
+    /**
+     * A reconfiguration while the old writer is stuck on the disk: records meanwhile go to the new writer, which
+     * starts once the old one has finished (two writers never append to one file). The health stays readable, and
+     * what is refused, during the switch (the new queue is full) or after the stop, is counted.
+     */
+    @Test
+    void aReconfigurationWhileTheOldWriterIsBlockedLosesNothingSilently(@TempDir Path directory) throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean block = new AtomicBoolean();
+        RotatingLogFile.DiskSpace disk = d -> {
+            if (block.compareAndSet(true, false)) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Long.MAX_VALUE;
+        };
+        Path first = directory.resolve("first");
+        Path second = directory.resolve("second");
+        FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"), disk);
+        sink.configure(Records.config("directory", first.toString(), "minFreeMegabytes", "1"));
+        sink.store(Records.start(0)).toCompletableFuture().join();
+        RotatingLogFile old = sink.file();
+
+        block.set(true);
+        CompletableFuture<Void> beforeTheSwitch = sink.store(Records.start(1)).toCompletableFuture();
+        assertTrue(stuck.await(10, TimeUnit.SECONDS), "the old writer is stuck");
+        CompletableFuture<Void> switched = CompletableFuture.runAsync(() -> sink.configure(Records.config(
+                "directory", second.toString(), "minFreeMegabytes", "1", "queueCapacity", "1")));
+        Records.await("the configuration is switching", () -> sink.file() != old);
+
+        CompletableFuture<Void> duringTheSwitch = sink.store(Records.start(2)).toCompletableFuture();
+        assertFalse(duringTheSwitch.isDone(), "waits for the new writer, which waits for the old one");
+        assertEquals(Optional.empty(), sink.failure());
+        CompletableFuture<Void> beyondTheQueue = sink.store(Records.start(3)).toCompletableFuture();
+        assertTrue(beyondTheQueue.isCompletedExceptionally(), "the new queue holds one record");
+        assertEquals(1, sink.refusedRecords());
+
+        release.countDown();
+        switched.get(30, TimeUnit.SECONDS);
+        beforeTheSwitch.get(30, TimeUnit.SECONDS);
+        duringTheSwitch.get(30, TimeUnit.SECONDS);
+        assertEquals(2, Records.allLines(first).size());
+        assertEquals(1, Records.allLines(second).size());
+        assertTrue(Records.allLines(second).get(0).startsWith("{\"id\":\"ac-2\","));
+
+        sink.deactivate();
+        assertTrue(sink.store(Records.start(4)).toCompletableFuture().isCompletedExceptionally());
+        assertEquals(2, sink.refusedRecords(), "a record refused by a stopped sink is counted too");
     }
 
     @Test
