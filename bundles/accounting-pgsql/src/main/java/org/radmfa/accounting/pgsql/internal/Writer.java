@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * each record's stage after the COMMIT (group commit). When the database is away, slow or not yet migrated, the
  * batch goes to the {@link Spool} instead and its stages complete after the fsync. While the spool holds anything,
  * new records are appended to it too, so that the database receives every record in the order the writer took
- * them; the spool is replayed oldest first, one transaction per batch, a segment deleted only after its last
- * record was committed. Reconnects back off from 250 ms to 30 s.
+ * them; the spool is replayed oldest first, one transaction per batch after each append (so that it drains under
+ * load), a segment deleted only after its last record was committed. Reconnects back off from 250 ms to 30 s.
  */
 final class Writer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
@@ -105,6 +105,11 @@ final class Writer implements AutoCloseable {
         return replayed;
     }
 
+    /** Records waiting for the writer. */
+    int queued() {
+        return queue.size();
+    }
+
     boolean spoolEmpty() {
         return spoolSegments() == 0;
     }
@@ -150,13 +155,18 @@ final class Writer implements AutoCloseable {
                         storeDirect(batch);
                     }
                 } else {
-                    queue.drainTo(batch, batchSize);
+                    // Everything queued goes to the spool's tail (one fsync), then one batch from its head goes to
+                    // the database: replay makes progress under any load the database keeps up with, where it used
+                    // to wait for an empty queue, which under sustained load never came. Order is kept: the spool
+                    // is one sequence, read oldest first.
+                    queue.drainTo(batch);
                     batch.removeIf(p -> p == WAKE);
                     if (!batch.isEmpty()) {
                         toSpool(batch);
-                    } else if (System.nanoTime() - nextAttempt >= 0 && running) {
+                    }
+                    if (System.nanoTime() - nextAttempt >= 0 && running) {
                         replayOneBatch();
-                    } else {
+                    } else if (batch.isEmpty()) {
                         long wait = Math.max(1, Math.min(nextAttempt - System.nanoTime(),
                                 TimeUnit.SECONDS.toNanos(1)));
                         Pending first = queue.poll(wait, TimeUnit.NANOSECONDS);

@@ -260,6 +260,44 @@ class PgsqlAccountingSinkTest {
         assertTrue(spoolFiles().isEmpty(), "the spool is gone once committed: " + spoolFiles());
     }
 
+    /**
+     * The database is back while the NAS keeps sending: the queue is never empty, yet the spool from the outage is
+     * replayed while the load goes on, oldest first, and the new records follow in order. The load keeps 150 to 200
+     * records queued, so the writer takes at most about 200 a round: 3,000 records take at least 15 rounds, each of
+     * which replays a batch of 50 (the spool then holds more than that throughout).
+     */
+    @Test
+    void theSpoolIsReplayedUnderSustainedLoad() throws Exception {
+        Map<String, String> small = Map.of("batchSize", "50");
+        PgsqlAccountingSink down = sink(closedPortUrl(), small);
+        List<CompletableFuture<Void>> spooled = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            spooled.add(down.store(start("old-" + i, "gw", "O-" + i, BASE.plusMillis(i))).toCompletableFuture());
+            expected.add("old-" + i);
+        }
+        CompletableFuture.allOf(spooled.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        sinks.remove(down);
+        down.deactivate();
+
+        PgsqlAccountingSink up = sink(url, small);
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            while (up.writer().queued() >= 200) {
+                Thread.onSpinWait();
+            }
+            stages.add(up.store(start("new-" + i, "gw", "N-" + i, BASE.plusSeconds(10).plusMillis(i)))
+                    .toCompletableFuture());
+            expected.add("new-" + i);
+        }
+        CompletableFuture.allOf(stages.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        long replayedUnderLoad = up.writer().replayed();
+        assertTrue(replayedUnderLoad >= 500, "replayed while the queue was never empty: " + replayedUnderLoad);
+        awaitTrue(() -> count("SELECT count(*) FROM accounting_record") == expected.size()
+                && up.writer().spoolEmpty(), 60, "every acknowledged record is stored");
+        assertEquals(expected, column("SELECT id FROM accounting_record ORDER BY stored"));
+    }
+
     @Test
     void activeSessionsFollowStartInterimAndStop() throws Exception {
         PgsqlAccountingSink sink = sink(url, Map.of("serverName", "radmfa-1"));
