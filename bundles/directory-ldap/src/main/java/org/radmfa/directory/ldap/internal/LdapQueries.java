@@ -107,14 +107,7 @@ final class LdapQueries {
     }
 
     static boolean disabled(String userAccountControl) {
-        if (userAccountControl == null) {
-            return false;
-        }
-        try {
-            return (Long.parseLong(userAccountControl.trim()) & ACCOUNT_DISABLE) != 0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return flagSet(userAccountControl, ACCOUNT_DISABLE);
     }
 
     /** Whether AD's accountExpires (a FILETIME; 0 and the largest value mean never) has passed at {@code now}. */
@@ -136,11 +129,16 @@ final class LdapQueries {
 
     /** Whether msDS-User-Account-Control-Computed says the account is locked out now. */
     static boolean lockedOut(String computedAccountControl) {
-        if (computedAccountControl == null) {
+        return flagSet(computedAccountControl, LOCKOUT);
+    }
+
+    /** Whether an account-control attribute (a decimal number) has this flag; absent or not a number: no. */
+    private static boolean flagSet(String accountControl, long flag) {
+        if (accountControl == null) {
             return false;
         }
         try {
-            return (Long.parseLong(computedAccountControl.trim()) & LOCKOUT) != 0;
+            return (Long.parseLong(accountControl.trim()) & flag) != 0;
         } catch (NumberFormatException e) {
             return false;
         }
