@@ -102,7 +102,7 @@ final class Challenges {
             trace.add("State does not belong to a pending challenge of this user and client");
             return null;
         }
-        PendingChallenges.Pending challenge = pending.take(state, pending -> belongs(pending, request));
+        PendingChallenges.Pending challenge = mine == null ? null : pending.take(state, mine);
         SharedChallenges shared = cluster.get();
         if (shared != null && stateBytes.length > 0) {
             if (challenge != null) {

@@ -63,22 +63,15 @@ final class PendingChallenges {
         return hex.startsWith("0x") ? hex.substring(2) : hex;
     }
 
-    /** Takes the challenge with this State (hex, with or without 0x), or null when unknown or expired. */
-    Pending take(String stateHex) {
-        return take(stateHex, challenge -> true);
-    }
-
     /**
-     * Takes the challenge with this State if it is {@code whose}; leaves another's in place, so that an answer from
-     * the wrong user or client cannot withdraw it. Null when unknown, expired or another's.
+     * Takes {@code seen}, the challenge {@link #peek} found for this State (hex, with or without 0x); null when it has
+     * expired, or when another thread (a retransmit of the same answer) took it meanwhile.
      */
-    Pending take(String stateHex, java.util.function.Predicate<Pending> whose) {
-        String key = key(stateHex);
-        Pending challenge = pending.get(key);
-        if (challenge == null || !whose.test(challenge) || !pending.remove(key, challenge)) {
-            return null; // unknown, another's, or answered by a retransmit on another thread just now
+    Pending take(String stateHex, Pending seen) {
+        if (!pending.remove(key(stateHex), seen)) {
+            return null;
         }
-        return challenge.expiresAtNanos() - nanos.getAsLong() < 0 ? null : challenge;
+        return seen.expiresAtNanos() - nanos.getAsLong() < 0 ? null : seen;
     }
 
     int size() {
