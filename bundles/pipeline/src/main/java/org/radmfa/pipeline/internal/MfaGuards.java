@@ -55,18 +55,16 @@ final class MfaGuards {
     }
 
     /**
-     * Whether this login was approved within the reconnect grace; never for a login without Calling-Station-Id, whose
-     * device is unknown (the grace is for the same device reconnecting).
+     * Whether this login was approved within the reconnect grace; never for a login without Calling-Station-Id, which
+     * {@link #approved} does not record.
      */
     boolean inGrace(String login, long now) {
-        if (login.indexOf(NO_STATION) >= 0) {
-            return false;
-        }
         long grace = graceNanos;
         Long approved = approvedAt.get(login);
         return grace > 0 && approved != null && now - approved < grace;
     }
 
+    /** Recorded for the reconnect grace, but not a login without Calling-Station-Id: its device is unknown. */
     void approved(String login, long now) {
         if (graceNanos > 0 && login.indexOf(NO_STATION) < 0) {
             approvedAt.put(login, now);
