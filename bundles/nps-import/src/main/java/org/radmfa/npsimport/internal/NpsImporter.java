@@ -252,14 +252,11 @@ public final class NpsImporter {
         String holder = holders.get(draft.order);
         // A holder not in the export has had the draft refused above.
         boolean movingHolder = holder != null && !holder.equalsIgnoreCase(draft.name);
-        int free = 1_000_000;
-        while (holders.containsKey(free)) {
-            free++;
-        }
+        int checkedAt = movingHolder ? freeOrder(holders) : draft.order;
         for (int attempt = 0; attempt < 100; attempt++) {
             PolicySettings settings = draft.settings();
             try {
-                policies.check(movingHolder ? new PolicySettings(settings.kind(), settings.name(), free,
+                policies.check(movingHolder ? new PolicySettings(settings.kind(), settings.name(), checkedAt,
                         settings.enabled(), settings.settings()) : settings);
                 return true;
             } catch (InvalidDefinitionException e) {
@@ -406,6 +403,15 @@ public final class NpsImporter {
         }
     }
 
+    /** An order no policy holds, far behind every policy an operator numbers: where a policy is parked. */
+    private static int freeOrder(Map<Integer, String> holders) {
+        int free = Math.max(1_000_000, holders.keySet().stream().max(Integer::compare).orElse(0) + 1);
+        while (holders.containsKey(free)) {
+            free++;
+        }
+        return free;
+    }
+
     /**
      * Moves the policy holding {@code waiting}'s order to a free order, breaking a cycle of exchanged orders.
      *
@@ -413,10 +419,7 @@ public final class NpsImporter {
      */
     private String park(PolicyKind kind, PolicyDraft waiting, Map<Integer, String> holders) throws AdminException {
         PolicySettings holder = policies.policy(kind, holders.get(waiting.order)).orElseThrow().settings();
-        int free = Math.max(1_000_000, holders.keySet().stream().max(Integer::compare).orElse(0) + 1);
-        while (holders.containsKey(free)) {
-            free++;
-        }
+        int free = freeOrder(holders);
         policies.put(new PolicySettings(kind, holder.name(), free, holder.enabled(), withoutFrameworkKeys(holder)));
         return (kind == PolicyKind.NETWORK ? "network policy '" : "connection request policy '") + holder.name()
                 + "' moved to order " + free + " (its settings unchanged) to free order " + waiting.order;
