@@ -59,6 +59,20 @@ public enum ReasonCode {
     NO_MATCHING_NETWORK_POLICY(48),
     NO_MATCHING_CONNECTION_REQUEST_POLICY(49),
     POLICY_DENIED(65),
+    /**
+     * The user account's dial-in permission is Deny access (AD msNPAllowDialin), and the matched network policy does
+     * not ignore dial-in properties.
+     *
+     * @since 1.13
+     */
+    DIAL_IN_DENIED(65),
+    /**
+     * The user account verifies the caller (AD msNPCallingStationID) and the request's Calling-Station-Id is not one
+     * of its caller IDs.
+     *
+     * @since 1.13
+     */
+    CALLER_ID_MISMATCH(67),
     AUTH_METHOD_NOT_ALLOWED(66),
     /** The matched policy's day-and-time constraint does not allow this moment. */
     OUTSIDE_ALLOWED_HOURS(68),

@@ -5,7 +5,7 @@
  * {@link org.radmfa.api.Decision} that always carries a {@link org.radmfa.api.ReasonCode}.
  */
 @Export
-@Version("1.12.0")
+@Version("1.13.0")
 package org.radmfa.api;
 
 import org.osgi.annotation.bundle.Export;

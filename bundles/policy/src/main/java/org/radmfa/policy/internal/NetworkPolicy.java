@@ -12,12 +12,31 @@ import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.User;
 
 /**
- * A network policy as configured: processing order, conditions, grant or deny, constraints, whether MFA is
- * required (and for whom not), and the reply attributes (NPS "settings") returned on grant.
+ * A network policy as configured: processing order, conditions, its access permission and whether it ignores user
+ * accounts' dial-in properties, constraints, whether MFA is required (and for whom not), and the reply attributes
+ * (NPS "settings") returned on grant.
  */
-record NetworkPolicy(String name, int order, boolean enabled, boolean grant, boolean mfaRequired,
-        Set<String> mfaExemptGroups, List<Condition> conditions, Constraints constraints,
+record NetworkPolicy(String name, int order, boolean enabled, Access access, boolean ignoreUserDialIn,
+        boolean mfaRequired, Set<String> mfaExemptGroups, List<Condition> conditions, Constraints constraints,
         List<ReplyAttribute> replyAttributes) {
+
+    /** The policy's access permission, as the {@code access} key spells it. */
+    enum Access {
+        GRANT("grant"),
+        DENY("deny"),
+        /** NPS's policy without a permission of its own: each user account's dial-in permission decides. */
+        DIAL_IN("dialin");
+
+        private final String key;
+
+        Access(String key) {
+            this.key = key;
+        }
+
+        String key() {
+            return key;
+        }
+    }
 
     NetworkPolicy {
         mfaExemptGroups = mfaExemptGroups.stream().map(g -> g.toLowerCase(Locale.ROOT))
@@ -42,6 +61,11 @@ record NetworkPolicy(String name, int order, boolean enabled, boolean grant, boo
             }
         }
         return allowed;
+    }
+
+    /** Whether the policy grants some logins: it grants, or leaves it to the user accounts. */
+    boolean mayGrant() {
+        return access != Access.DENY;
     }
 
     /** Whether every login this policy is reached by meets its conditions, as far as an EAP identity tells. */

@@ -19,6 +19,7 @@ import org.radmfa.api.AttributeDictionary;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
+import org.radmfa.api.DialIn;
 import org.radmfa.api.DirectoryListener;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
@@ -100,7 +101,8 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
 
     private final OrderedPolicies<NetworkPolicy> networkPolicies = new OrderedPolicies<>("network policy",
             NetworkPolicy::name, NetworkPolicy::order, policy -> "all " + policy.conditions().size()
-                    + " conditions match -> " + (policy.grant() ? "grant" : "deny"));
+                    + " conditions match -> " + policy.access().key()
+                    + (policy.ignoreUserDialIn() ? " (user dial-in properties ignored)" : ""));
     private final OrderedPolicies<ConnectionRequestPolicy> connectionPolicies = new OrderedPolicies<>(
             "connection request policy", ConnectionRequestPolicy::name, ConnectionRequestPolicy::order,
             policy -> "matches -> " + policy.action().name().toLowerCase(Locale.ROOT)
@@ -161,12 +163,16 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
                 continue;
             }
             trace.add(traced.matched());
-            Constraints.Violation violation = policy.constraints().check(request);
+            DialIn dialIn = policy.ignoreUserDialIn() ? DialIn.NONE : user.dialIn();
+            Constraints.Violation violation = UserDialIn.refusal(dialIn, request);
+            if (violation == null) {
+                violation = policy.constraints().check(request);
+            }
             if (violation != null) {
                 trace.add(header + violation.description() + " -> reject");
                 return new PolicyDecision(false, policy.name(), violation.reason(), false, List.of(), trace);
             }
-            if (!policy.grant()) {
+            if (!grants(policy, dialIn, header, trace)) {
                 return new PolicyDecision(false, policy.name(), ReasonCode.POLICY_DENIED, false, List.of(), trace);
             }
             boolean mfa = policy.mfaRequired();
@@ -179,10 +185,27 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
                     trace.add(header + "MFA required");
                 }
             }
-            return new PolicyDecision(true, policy.name(), ReasonCode.ACCEPTED, mfa, policy.replyAttributes(), trace);
+            return new PolicyDecision(true, policy.name(), ReasonCode.ACCEPTED, mfa,
+                    UserDialIn.reply(dialIn, policy.replyAttributes()), trace);
         }
         trace.add("no network policy matched");
         return new PolicyDecision(false, null, ReasonCode.NO_MATCHING_NETWORK_POLICY, false, List.of(), trace);
+    }
+
+    /**
+     * The access permission, once the account's own Deny has rejected: a deny policy denies even an account set to
+     * Allow access (NPS: "allowed network access unless there is a network policy that explicitly denies access"),
+     * and a policy without a permission of its own grants only accounts set to Allow access.
+     */
+    private static boolean grants(NetworkPolicy policy, DialIn dialIn, String header, List<String> trace) {
+        if (policy.access() != NetworkPolicy.Access.DIAL_IN) {
+            return policy.access() == NetworkPolicy.Access.GRANT;
+        }
+        boolean allowed = dialIn.access() == DialIn.Access.ALLOW;
+        trace.add(header + "access decided by the user account's dial-in permission: " + (allowed ? "Allow access"
+                : "Control access through NPS Network Policy, and this policy grants nothing itself") + " -> "
+                + (allowed ? "grant" : "deny"));
+        return allowed;
     }
 
     /**
@@ -202,7 +225,7 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
                 continue;
             }
             anyMayDecide = true;
-            if (policy.grant()) {
+            if (policy.mayGrant()) {
                 offered.addAll(policy.eapMethods());
             }
             if (policy.decidesEveryIdentity()) {
@@ -230,7 +253,7 @@ public final class NetworkPolicyEngine implements PolicyEngine, DirectoryListene
     void put(String key, NetworkPolicy policy, String source) {
         networkPolicies.put(key, policy, source);
         LOG.info("Network policy '{}' (order {}, {}) loaded from {}", policy.name(), policy.order(),
-                policy.grant() ? "grant" : "deny", source);
+                policy.access().key(), source);
     }
 
     /** @throws IllegalArgumentException when another connection request policy has the same name or order */

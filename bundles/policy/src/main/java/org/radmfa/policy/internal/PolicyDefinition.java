@@ -1,6 +1,7 @@
 package org.radmfa.policy.internal;
 
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,7 @@ import org.radmfa.api.config.InvalidConfigurationException;
 final class PolicyDefinition {
     static final String FACTORY_PID = "org.radmfa.policy";
     static final ConfigType TYPE = ConfigType.of(Config.class);
-    static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "mfaRequired",
+    static final Set<String> KEYS = Set.of("name", "order", "enabled", "access", "ignoreUserDialIn", "mfaRequired",
             "mfaExemptGroups", "timeZone", "constraint.authMethods", "constraint.dayAndTime",
             "constraint.nasPortType", "constraint.sessionTimeout", "constraint.idleTimeout",
             "webconsole.configurationFactory.nameHint");
@@ -47,8 +48,15 @@ final class PolicyDefinition {
         boolean enabled() default true;
 
         @AttributeDefinition(name = "Access permission", options = {@Option(label = "Grant access", value = "grant"),
-                @Option(label = "Deny access", value = "deny")})
+                @Option(label = "Deny access", value = "deny"), @Option(label = "Decided by each user account's"
+                        + " dial-in permission (Allow grants; Deny or none denies)", value = "dialin")})
         String access() default "deny";
+
+        @AttributeDefinition(name = "Ignore user account dial-in properties", description = "NPS's check box. When"
+                + " not ticked, a user account's dial-in properties apply under this policy: Deny access rejects,"
+                + " Verify Caller-ID rejects other Calling-Station-Ids, a static IP address and static routes are"
+                + " returned as Framed-IP-Address and Framed-Route")
+        boolean ignoreUserDialIn() default false;
 
         @AttributeDefinition(name = "Require MFA", description = "Ask the MFA connector for a second factor")
         boolean mfaRequired() default false;
@@ -119,9 +127,14 @@ final class PolicyDefinition {
     static NetworkPolicy parse(ConfigReader config) throws InvalidConfigurationException {
         String name = config.requiredString("name");
         int order = PolicyParser.order(config);
-        String access = config.string("access", "deny").toLowerCase(Locale.ROOT);
-        if (!access.equals("grant") && !access.equals("deny")) {
-            throw config.invalid("access", "'" + access + "' is neither grant nor deny");
+        String accessKey = config.string("access", "deny").toLowerCase(Locale.ROOT);
+        NetworkPolicy.Access access = Arrays.stream(NetworkPolicy.Access.values())
+                .filter(a -> a.key().equals(accessKey)).findFirst()
+                .orElseThrow(() -> config.invalid("access", "'" + accessKey + "' is not grant, deny or dialin"));
+        boolean ignoreUserDialIn = config.bool("ignoreUserDialIn", false);
+        if (ignoreUserDialIn && access == NetworkPolicy.Access.DIAL_IN) {
+            throw config.invalid("ignoreUserDialIn", "access = dialin leaves the decision to user accounts' dial-in"
+                    + " permission, which this setting ignores; set access to grant or deny, or untick it");
         }
         ZoneId zone = PolicyParser.zone(config);
         List<Condition> conditions = PolicyParser.conditions(config, true, zone);
@@ -131,7 +144,7 @@ final class PolicyDefinition {
         List<ReplyAttribute> reply = ReplyValues.parse(config);
         timeout(config, "constraint.sessionTimeout", "Session-Timeout", reply);
         timeout(config, "constraint.idleTimeout", "Idle-Timeout", reply);
-        return new NetworkPolicy(name, order, config.bool("enabled", true), access.equals("grant"),
+        return new NetworkPolicy(name, order, config.bool("enabled", true), access, ignoreUserDialIn,
                 config.bool("mfaRequired", false), new HashSet<>(config.list("mfaExemptGroups")), conditions,
                 constraints, reply);
     }
