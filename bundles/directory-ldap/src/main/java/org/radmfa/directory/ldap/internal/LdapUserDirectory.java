@@ -342,7 +342,7 @@ final class LdapUserDirectory implements UserDirectory {
             }
         }
         Set<String> groups = groups(entry);
-        User user = new User(canonical, groups, name());
+        User user = new User(canonical, groups, name(), AccountDialIn.of(entry));
         PrimaryAuthResult accepted = credentials instanceof MsChapV2PasswordChange
                 ? new PrimaryAuthResult(ReasonCode.ACCEPTED, user, "expired password changed by the domain and the"
                         + " new one verified (" + name() + ")")
@@ -420,6 +420,7 @@ final class LdapUserDirectory implements UserDirectory {
     private Lookup findUser(String login) throws LDAPException {
         List<String> attributes = new ArrayList<>(List.of(USER_ACCOUNT_CONTROL, ACCOUNT_EXPIRES,
                 COMPUTED_ACCOUNT_CONTROL, CN));
+        attributes.addAll(AccountDialIn.ATTRIBUTES);
         if (winbind != null) {
             attributes.add(SAM_ACCOUNT_NAME);
         }

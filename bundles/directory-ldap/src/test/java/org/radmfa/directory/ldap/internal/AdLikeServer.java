@@ -67,9 +67,18 @@ final class AdLikeServer implements AutoCloseable {
             SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
             attributeTypes: ( 1.2.840.113556.1.4.1460 NAME 'msDS-User-Account-Control-Computed' \
             EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+            attributeTypes: ( 1.2.840.113556.1.4.1119 NAME 'msNPAllowDialin' \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.7 SINGLE-VALUE )
+            attributeTypes: ( 1.2.840.113556.1.4.1124 NAME 'msNPCallingStationID' \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )
+            attributeTypes: ( 1.2.840.113556.1.4.1153 NAME 'msRADIUSFramedIPAddress' EQUALITY integerMatch \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+            attributeTypes: ( 1.2.840.113556.1.4.1158 NAME 'msRADIUSFramedRoute' \
+            SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )
             objectClasses: ( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL \
             MAY ( sAMAccountName $ userPrincipalName $ userAccountControl $ memberOf $ mail $ accountExpires $ \
-            msDS-User-Account-Control-Computed ) )
+            msDS-User-Account-Control-Computed $ msNPAllowDialin $ msNPCallingStationID $ \
+            msRADIUSFramedIPAddress $ msRADIUSFramedRoute ) )
             objectClasses: ( 1.2.840.113556.1.5.8 NAME 'group' SUP top STRUCTURAL MUST cn \
             MAY ( member $ memberOf $ sAMAccountName $ description $ objectSid ) )
             """;
@@ -125,6 +134,11 @@ final class AdLikeServer implements AutoCloseable {
                 "accountExpires: 126227808000000000"));
         server.add(user("cn=Gus Gray,ou=Users," + BASE, "gus", "Gus-Pw-1", 512, null,
                 "msDS-User-Account-Control-Computed: 16", "accountExpires: 9223372036854775807"));
+        // Dial-in tab: Hal "Deny access"; Ivy "Allow access", Verify Caller-ID, a static address and two routes.
+        server.add(user("cn=Hal Hill,ou=Users," + BASE, "hal", "Hal-Pw-1", 512, null, "msNPAllowDialin: FALSE"));
+        server.add(user("cn=Ivy Iles,ou=Users," + BASE, "ivy", "Ivy-Pw-1", 512, null, "msNPAllowDialin: TRUE",
+                "msNPCallingStationID: 203.0.113.7", "msRADIUSFramedIPAddress: -1062731510",
+                "msRADIUSFramedRoute: 10.20.0.0/16 0.0.0.0 1", "msRADIUSFramedRoute: 10.30.0.0/16 0.0.0.0 1"));
         // vpn-users is in remote-access; remote-access and loop are in each other (a cycle).
         Entry vpnGroup = entry("dn: " + vpn, "objectClass: group", "cn: vpn-users", "member: " + ALICE_DN,
                 "member: cn=Bob Brown,ou=Users," + BASE, "memberOf: " + remote);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.CertificateCredentials;
+import org.radmfa.api.DialIn;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Credentials;
@@ -34,6 +35,7 @@ import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.api.User;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.UserDirectory;
 
@@ -367,6 +369,18 @@ class LdapUserDirectoryTest {
         assertEquals(ReasonCode.ACCOUNT_EXPIRED, expired.reason(), expired.detail());
         PrimaryAuthResult locked = await(directory().authenticate(request("gus", certificate)));
         assertEquals(ReasonCode.ACCOUNT_LOCKED_OUT, locked.reason(), locked.detail());
+    }
+
+    @Test
+    void anAccountsDialInPropertiesComeWithTheUser() throws Exception {
+        User ivy = await(directory().authenticate(request("ivy", new PapCredentials("Ivy-Pw-1")))).user();
+        assertEquals(new DialIn(DialIn.Access.ALLOW, Set.of("203.0.113.7"), "192.168.1.10",
+                List.of("10.20.0.0/16 0.0.0.0 1", "10.30.0.0/16 0.0.0.0 1")), ivy.dialIn());
+        User hal = await(directory().authenticate(request("hal", new PapCredentials("Hal-Pw-1")))).user();
+        assertEquals(DialIn.Access.DENY, hal.dialIn().access());
+        User alice = await(directory().authenticate(request("alice", new PapCredentials(AdLikeServer.ALICE_PASSWORD))))
+                .user();
+        assertEquals(DialIn.NONE, alice.dialIn(), "no Dial-in attributes: Control access through NPS Network Policy");
     }
 
     @Test
