@@ -4,12 +4,16 @@ import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.radmfa.api.DialIn;
 import org.radmfa.api.SecretVault;
 import org.radmfa.api.admin.LocalUserAdmin;
 import org.radmfa.api.config.ConfigChecks;
@@ -27,6 +31,8 @@ final class LocalUserDefinition {
     static final String FACTORY_PID = LocalUserAdmin.FACTORY_PID;
     static final ConfigType TYPE = ConfigType.of(Config.class);
     private static final Pattern NT_HASH = Pattern.compile("[0-9A-Fa-f]{32}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
     private LocalUserDefinition() {
     }
@@ -69,6 +75,26 @@ final class LocalUserDefinition {
         @AttributeDefinition(name = "NT hash", required = false,
                 description = "32 hex digits; present only for users allowed MS-CHAPv2")
         String ntHash();
+
+        @AttributeDefinition(name = "Network access permission (dial-in)", description = "As a Windows account's"
+                + " Dial-in tab, for network policies that do not ignore user dial-in properties: deny rejects,"
+                + " allow grants under a policy whose access is decided by the account, policy leaves it to the"
+                + " policy", options = {@Option(label = "Control access through network policy", value = "policy"),
+                        @Option(label = "Allow access", value = "allow"),
+                        @Option(label = "Deny access", value = "deny")})
+        String dialIn() default "policy";
+
+        @AttributeDefinition(name = "Verify caller ID", required = false,
+                description = "Comma-separated Calling-Station-Id values the user may connect from; empty: any")
+        String callerId();
+
+        @AttributeDefinition(name = "Static IP address", required = false,
+                description = "An IPv4 address returned as Framed-IP-Address")
+        String framedIpAddress();
+
+        @AttributeDefinition(name = "Static routes", required = false,
+                description = "Comma-separated Framed-Route values, e.g. '10.20.0.0/16 0.0.0.0 1'")
+        String framedRoute();
 
         String webconsole_configurationFactory_nameHint() default "{name}";
     }
@@ -130,6 +156,23 @@ final class LocalUserDefinition {
             throw config.invalid("passwordHash", e.getMessage());
         }
         return new LocalUser(name, hash, ntHash, chapPassword, new HashSet<>(config.list("groups")),
-                config.bool("enabled"));
+                config.bool("enabled"), dialIn(config));
+    }
+
+    private static DialIn dialIn(ConfigReader config) throws InvalidConfigurationException {
+        String permission = config.string("dialIn", "policy").toLowerCase(Locale.ROOT);
+        DialIn.Access access = switch (permission) {
+            case "policy" -> DialIn.Access.POLICY;
+            case "allow" -> DialIn.Access.ALLOW;
+            case "deny" -> DialIn.Access.DENY;
+            default -> throw config.invalid("dialIn", "'" + permission + "' is not policy, allow or deny");
+        };
+        String address = config.string("framedIpAddress", "").trim();
+        if (!address.isEmpty() && !IPV4.matcher(address).matches()) {
+            throw config.invalid("framedIpAddress", "'" + address + "' is not an IPv4 address");
+        }
+        DialIn dialIn = new DialIn(access, new LinkedHashSet<>(config.list("callerId")),
+                address.isEmpty() ? null : address, config.list("framedRoute"));
+        return dialIn.isEmpty() ? DialIn.NONE : dialIn;
     }
 }

@@ -220,7 +220,7 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
         if (request.credentials() instanceof CertificateCredentials certificate) {
             // The EAP method has verified the certificate; as NPS, the directory only maps it to a user.
             return CompletableFuture.completedFuture(new PrimaryAuthResult(ReasonCode.ACCEPTED,
-                    new User(user.name(), user.groups(), name),
+                    new User(user.name(), user.groups(), name, user.dialIn()),
                     "certificate " + certificate.subject() + " issued by " + certificate.issuer() + " maps to user '"
                             + user.name() + "' in directory " + name));
         }
@@ -311,7 +311,7 @@ public final class LocalUserDirectory implements UserDirectory, RefusedConfigura
     }
 
     private PrimaryAuthResult accepted(LocalUser user) {
-        return PrimaryAuthResult.accepted(new User(user.name(), user.groups(), name));
+        return PrimaryAuthResult.accepted(new User(user.name(), user.groups(), name, user.dialIn()));
     }
 
     private PrimaryAuthResult wrongPassword(LocalUser user) {

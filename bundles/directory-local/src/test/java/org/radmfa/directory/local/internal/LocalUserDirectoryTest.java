@@ -26,6 +26,7 @@ import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ChapCredentials;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.DialIn;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.PapCredentials;
 import org.radmfa.api.PrimaryAuthResult;
@@ -121,7 +122,7 @@ class LocalUserDirectoryTest {
 
     private void define(String key, String name, String password, boolean enabled) {
         directory.put(key, new LocalUser(name, PasswordHash.create(password, new SecureRandom()), null, null,
-                Set.of("vpn-users"), enabled), key + ".cfg");
+                Set.of("vpn-users"), enabled, DialIn.NONE), key + ".cfg");
     }
 
     @Test
@@ -214,7 +215,7 @@ class LocalUserDirectoryTest {
     @Test
     void msChapV2WithTheStoredNtHashSucceedsWithAuthenticatorResponseAndKeys() {
         directory.put("k1", new LocalUser("User", PasswordHash.create("clientPass", new SecureRandom()),
-                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true), "k1.cfg");
+                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true, DialIn.NONE), "k1.cfg");
         PrimaryAuthResult ok = login("User", rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"));
         assertEquals(ReasonCode.ACCEPTED, ok.reason());
         String success = ok.replyAttributes().get(0).value();
@@ -241,7 +242,7 @@ class LocalUserDirectoryTest {
     @Test
     void anMsChapV2PasswordChangeIsRefusedForLocalUsers() {
         directory.put("k1", new LocalUser("User", PasswordHash.create("clientPass", new SecureRandom()),
-                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true), "k1.cfg");
+                MsChapV2.ntHash("clientPass"), null, Set.of("vpn-users"), true, DialIn.NONE), "k1.cfg");
         PrimaryAuthResult refused = login("User", new org.radmfa.api.MsChapV2PasswordChange(
                 rfc2759("82309ecd8d708b5ea08faa3981cd83544233114a3d85d6df"), new byte[516], new byte[16]));
         assertEquals(ReasonCode.UNSUPPORTED_AUTH_METHOD, refused.reason());
@@ -253,7 +254,7 @@ class LocalUserDirectoryTest {
     @Test
     void chapVerifiesAgainstTheReversiblyStoredPassword() throws Exception {
         directory.put("k1", new LocalUser("erin", PasswordHash.create("s3cret", new SecureRandom()), null, "s3cret",
-                Set.of(), true), "k1.cfg");
+                Set.of(), true, DialIn.NONE), "k1.cfg");
         byte[] challenge = HEX.parseHex("00112233445566778899aabbccddeeff");
         java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
         md5.update((byte) 42);
@@ -296,6 +297,27 @@ class LocalUserDirectoryTest {
 
         files.deleted("org.radmfa.user~bob");
         assertEquals(ReasonCode.UNKNOWN_USER, login("bob", new PapCredentials("first pw")).reason());
+    }
+
+    @Test
+    void aUserFilesDialInPropertiesComeWithTheUserAndNonsenseIsRefused() {
+        var files = directory.definitions().files();
+        files.updated("org.radmfa.user~ivy", userFile("ivy", "name", "ivy", "password", "pw", "dialIn", "Allow",
+                "callerId", "203.0.113.7, 203.0.113.8", "framedIpAddress", "10.9.0.77", "framedRoute",
+                "10.20.0.0/16 0.0.0.0 1, 10.30.0.0/16 0.0.0.0 1"));
+        assertEquals(new DialIn(DialIn.Access.ALLOW, Set.of("203.0.113.7", "203.0.113.8"), "10.9.0.77",
+                List.of("10.20.0.0/16 0.0.0.0 1", "10.30.0.0/16 0.0.0.0 1")),
+                login("ivy", new PapCredentials("pw")).user().dialIn());
+        files.updated("org.radmfa.user~hal", userFile("hal", "name", "hal", "password", "pw"));
+        assertEquals(DialIn.NONE, login("hal", new PapCredentials("pw")).user().dialIn());
+
+        files.updated("org.radmfa.user~ivy", userFile("ivy", "name", "ivy", "password", "pw", "dialIn", "sometimes"));
+        assertEquals("dialIn", files.refusals().get(0).key());
+        files.updated("org.radmfa.user~hal", userFile("hal", "name", "hal", "password", "pw", "framedIpAddress",
+                "10.9.0.256"));
+        assertEquals("framedIpAddress", files.refusals().get(1).key());
+        assertEquals(DialIn.Access.ALLOW, login("ivy", new PapCredentials("pw")).user().dialIn().access(),
+                "the last good definition keeps serving");
     }
 
     @Test
