@@ -18,6 +18,7 @@ import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ClientRegistry;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Credentials;
+import org.radmfa.api.DialIn;
 import org.radmfa.api.PolicyDecision;
 import org.radmfa.api.PolicyEngine;
 import org.radmfa.api.RadiusClient;
@@ -56,12 +57,23 @@ public class PolicyTestCommand implements Action {
             description = "A request attribute as Name=Value, e.g. NAS-Port-Type=Virtual (repeat for several)")
     List<String> attributes = new ArrayList<>();
 
+    @Option(name = "-d", aliases = "--dial-in", description = "The account's network access permission (dial-in):"
+            + " policy, allow or deny (default policy)")
+    String dialIn = "policy";
+
     @Override
     public Object execute() throws Exception {
         InetAddress source = InetAddress.getByName(clientAddress);
         RadiusClient client = clients.find(source).orElse(null);
         if (client == null) {
             System.out.println("No registered client at " + clientAddress + ": the request would get no answer.");
+            return null;
+        }
+        DialIn.Access access;
+        try {
+            access = DialIn.Access.valueOf(dialIn.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("--dial-in '" + dialIn + "' is not policy, allow or deny");
             return null;
         }
         AuthMethod authMethod = AuthMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
@@ -85,10 +97,14 @@ public class PolicyTestCommand implements Action {
             System.out.println("Result: " + route.action() + " (" + route.reason() + ")");
             return null;
         }
-        System.out.println("Assuming the password is right; user '" + route.userName() + "' in groups " + groups);
+        System.out.println("Assuming the password is right; user '" + route.userName() + "' in groups " + groups
+                + (access == DialIn.Access.POLICY ? "" : ", dial-in permission " + access.name().toLowerCase(
+                        java.util.Locale.ROOT)));
+        DialIn accountDialIn = access == DialIn.Access.POLICY ? DialIn.NONE
+                : new DialIn(access, Set.of(), null, List.of());
         PolicyDecision decision = policies.evaluate(request.withUserName(route.userName()),
                 new User(route.userName(), Set.copyOf(groups), route.directory() == null ? "default"
-                        : route.directory()));
+                        : route.directory(), accountDialIn));
         decision.trace().forEach(line -> System.out.println("  " + line));
         System.out.println("Result: " + (decision.granted() ? "GRANT" + (decision.mfaRequired() ? ", MFA required"
                 : "") : "REJECT (" + decision.reason() + ")"));

@@ -18,8 +18,13 @@ final class NetworkPolicyStage {
     static Decision verdict(PolicyDecision policy, PrimaryAuthResult primary, List<String> trace) {
         trace.addAll(policy.trace());
         if (!policy.granted()) {
-            String detail = policy.policyName() == null ? "no network policy matched"
-                    : "network policy '" + policy.policyName() + "' denies access";
+            String detail = policy.policyName() == null ? "no network policy matched" : switch (policy.reason()) {
+                case DIAL_IN_DENIED -> "the user account's dial-in permission denies access (network policy '"
+                        + policy.policyName() + "')";
+                case CALLER_ID_MISMATCH -> "the user account's caller ID does not match (network policy '"
+                        + policy.policyName() + "')";
+                default -> "network policy '" + policy.policyName() + "' denies access";
+            };
             return new Decision(Decision.Outcome.REJECT, policy.reason(), detail, policy.policyName(), List.of(),
                     trace);
         }

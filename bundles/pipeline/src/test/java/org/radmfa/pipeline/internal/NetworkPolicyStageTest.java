@@ -41,6 +41,16 @@ class NetworkPolicyStageTest {
     }
 
     @Test
+    void theAccountsOwnRefusalIsNamedAsSuch() {
+        Decision dialIn = NetworkPolicyStage.verdict(new PolicyDecision(false, "VPN", ReasonCode.DIAL_IN_DENIED, false,
+                List.of(), List.of()), WITH_KEYS, new ArrayList<>());
+        assertEquals("the user account's dial-in permission denies access (network policy 'VPN')", dialIn.detail());
+        Decision caller = NetworkPolicyStage.verdict(new PolicyDecision(false, "VPN", ReasonCode.CALLER_ID_MISMATCH,
+                false, List.of(), List.of()), WITH_KEYS, new ArrayList<>());
+        assertEquals("the user account's caller ID does not match (network policy 'VPN')", caller.detail());
+    }
+
+    @Test
     void aGrantThatAsksForMfaIsNoVerdictYet() {
         assertNull(NetworkPolicyStage.verdict(Fakes.MFA_POLICY, WITH_KEYS, new ArrayList<>()));
     }
