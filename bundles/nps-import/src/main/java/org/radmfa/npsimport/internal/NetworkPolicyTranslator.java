@@ -78,18 +78,27 @@ final class NetworkPolicyTranslator extends NpsTranslator<NpsExport.Policy, Poli
 
     private static void access(NpsObject profile, PolicyDraft draft) throws NpsFormatException {
         var allow = profile.bool("msNPAllowDialin");
+        boolean ignore = profile.bool("msIgnoreUserDialinProperties").orElse(false);
+        draft.set("ignoreUserDialIn", Boolean.toString(ignore));
         if (allow.isEmpty()) {
-            draft.set("access", "deny");
-            draft.entry.dropped("msNPAllowDialin", "absent: NPS leaves access to each user account's dial-in"
-                    + " permission, which the appliance does not read; imported as deny");
-            draft.disable("access is decided by user accounts' dial-in properties in NPS");
+            if (ignore) {
+                draft.set("ignoreUserDialIn", "false");
+                draft.set("access", "deny");
+                draft.entry.dropped("msNPAllowDialin", "absent, which leaves access to user accounts' dial-in"
+                        + " permission, while msIgnoreUserDialinProperties ignores it: imported as deny");
+                draft.disable("the policy neither grants nor denies, and ignores the user accounts that would");
+                return;
+            }
+            draft.set("access", "dialin");
+            draft.entry.translated("msNPAllowDialin", "absent: each user account's dial-in permission decides"
+                    + " (access = dialin: Allow access grants, Deny or Control through policy denies)");
             return;
         }
         draft.set("access", allow.get() ? "grant" : "deny");
-        if (allow.get() && !profile.bool("msIgnoreUserDialinProperties").orElse(false)) {
-            draft.entry.translated("msIgnoreUserDialinProperties", "NPS also honoured each user account's dial-in"
-                    + " permission (Active Directory msNPAllowDialin); the appliance does not read it: this policy"
-                    + " alone grants");
+        if (!ignore) {
+            draft.entry.translated("msIgnoreUserDialinProperties", "not set: user accounts' dial-in properties apply"
+                    + " (ignoreUserDialIn = false): Deny access rejects, Verify Caller-ID, static IP address and"
+                    + " routes are honoured");
         }
     }
 
@@ -199,7 +208,10 @@ final class NetworkPolicyTranslator extends NpsTranslator<NpsExport.Policy, Poli
 
     private static void unknown(String property, NpsObject profile, PolicyDraft draft) {
         String lower = property.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("msrasbap") || lower.equals("msrasbaprequired")) {
+        if (profile.strings(property).stream().allMatch(String::isEmpty)) {
+            // NPS writes some settings empty when unset (its dial-in policy's msRADIUSCallbackNumber): nothing lost.
+            draft.entry.info(property, "empty: nothing to carry over");
+        } else if (lower.startsWith("msrasbap") || lower.equals("msrasbaprequired")) {
             draft.entry.dropped(property, "multilink and bandwidth allocation (BAP) are RRAS settings");
         } else if (lower.contains("quarantine") || lower.contains("nap") || lower.contains("shv")
                 || lower.contains("health") || lower.contains("remediation")) {

@@ -54,8 +54,9 @@ final class PolicyDraft {
         settings.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
+    /** Whether the policy may grant access: it grants, or leaves it to user accounts' dial-in permission. */
     boolean isGrant() {
-        return "grant".equals(settings.get("access"));
+        return !"deny".equals(settings.get("access"));
     }
 
     /** A condition that could not be carried over: without it the policy would match other requests. */

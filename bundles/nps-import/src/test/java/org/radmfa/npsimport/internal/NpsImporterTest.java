@@ -75,7 +75,8 @@ class NpsImporterTest {
         PolicySettings vpn = admins.policy(PolicyKind.NETWORK, "VPN users");
         assertEquals(2, vpn.order());
         assertTrue(vpn.enabled());
-        assertEquals(Map.ofEntries(Map.entry("access", "grant"), Map.entry("condition.userGroups", "vpn-users"),
+        assertEquals(Map.ofEntries(Map.entry("access", "grant"), Map.entry("ignoreUserDialIn", "true"),
+                Map.entry("condition.userGroups", "vpn-users"),
                 Map.entry("condition.NAS-Port-Type", "^(Virtual)$"),
                 Map.entry("constraint.authMethods", "PAP, MSCHAPV2, EAP_MSCHAPV2"),
                 Map.entry("constraint.sessionTimeout", "28800"), Map.entry("reply.Class", "nps-vpn"),
@@ -379,7 +380,11 @@ class NpsImporterTest {
         assertEquals("900", admins256.settings().get("constraint.idleTimeout"));
         assertEquals("admins", admins256.settings().get("reply.Filter-Id"));
 
-        assertFalse(admins.policy(PolicyKind.NETWORK, "Dial-in by account").enabled(), "per-user dial-in");
+        PolicySettings byAccount = admins.policy(PolicyKind.NETWORK, "Dial-in by account");
+        assertTrue(byAccount.enabled(), report.render());
+        assertEquals("dialin", byAccount.settings().get("access"));
+        assertEquals("false", byAccount.settings().get("ignoreUserDialIn"));
+        assertEquals("true", admins256.settings().get("ignoreUserDialIn"), "Cisco admins ignores dial-in");
         assertFalse(admins.policy(PolicyKind.NETWORK, "Health checked").enabled(), "NAP condition, source tag");
         assertEquals(Outcome.SKIPPED, entry(report, ImportReport.Kind.OTHER, "Remediation_Server_Groups").outcome());
         assertTrue(entry(report, ImportReport.Kind.OTHER, "SHV_Templates").notes().get(0).text().contains("NAP"));
