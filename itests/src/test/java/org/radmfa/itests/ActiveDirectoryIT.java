@@ -39,7 +39,8 @@ public class ActiveDirectoryIT {
     private static final String SECRET = "testing123";
     private static final Map<String, String> PASSWORDS = Map.of("svc-radius", "Svc-Pass-2026", "alice",
             "Alice-Pass-2026", "dave", "Dave-Pass-2026", "erin", "Erin-Pass-2026", "frank", "Frank-Pass-2026",
-            "gina", "Gina-Pass-2026", "hank", "Hank-Pass-2026", "ivy", "Ivy-Pass-2026");
+            "gina", "Gina-Pass-2026", "hank", "Hank-Pass-2026", "ivy", "Ivy-Pass-2026", "jack", "Jack-Pass-2026",
+            "kate", "Kate-Pass-2026");
     /** Users who must change their password at next logon. */
     private static final java.util.Set<String> MUST_CHANGE = java.util.Set.of("frank", "hank", "ivy");
     /** Well above the wrong passwords the tests send alice (4), so that only gina is locked out. */
@@ -121,10 +122,17 @@ public class ActiveDirectoryIT {
                 samdb.newgroup('vpn-users')
                 samdb.add_remove_group_members('ad-engineers', ['alice'], add_members_operation=True)
                 samdb.add_remove_group_members('vpn-users', ['ad-engineers', 'dave', 'erin', 'frank', 'gina', 'hank',
-                                                             'ivy'],
+                                                             'ivy', 'jack', 'kate'],
                                                add_members_operation=True)
                 samdb.disable_account('(sAMAccountName=dave)')
-                samdb.modify_ldif('dn: %s\\nchangetype: modify\\nreplace: lockoutThreshold\\nlockoutThreshold: %d\\n')
+                samdb.modify_ldif('dn: %1$s\\nchangetype: modify\\nreplace: lockoutThreshold\\nlockoutThreshold: %2$d\\n')
+                samdb.modify_ldif('dn: CN=jack,CN=Users,%1$s\\nchangetype: modify\\nreplace: msNPAllowDialin\\n'
+                                  'msNPAllowDialin: FALSE\\n')
+                samdb.modify_ldif('dn: CN=kate,CN=Users,%1$s\\nchangetype: modify\\nreplace: msNPAllowDialin\\n'
+                                  'msNPAllowDialin: TRUE\\n-\\nreplace: msNPCallingStationID\\n'
+                                  'msNPCallingStationID: 203.0.113.7\\n-\\nreplace: msRADIUSFramedIPAddress\\n'
+                                  'msRADIUSFramedIPAddress: -1062731510\\n-\\nreplace: msRADIUSFramedRoute\\n'
+                                  'msRADIUSFramedRoute: 10.20.0.0/16 0.0.0.0 1\\n')
                 """.formatted(SambaDomainController.BASE_DN, LOCKOUT_THRESHOLD));
         dc.populate(statements.toString());
         // 2012: older than the domain's maximum password age (42 days). No tool sets pwdLastSet to a past date.
@@ -551,6 +559,24 @@ public class ActiveDirectoryIT {
         assertPapRejected("erin", PASSWORDS.get("erin"), "PASSWORD_EXPIRED", "AD 532");
         assertPapRejected("frank", PASSWORDS.get("frank"), "PASSWORD_MUST_CHANGE", "AD 773");
         assertPapRejected("gina", PASSWORDS.get("gina"), "ACCOUNT_LOCKED_OUT", "AD 775");
+    }
+
+    /**
+     * The Dial-in tab as ADUC writes it, in Samba's real AD schema: Deny access rejects under the demo policy (which
+     * does not ignore dial-in properties); Allow access with Verify Caller-ID, a static address and a static route.
+     */
+    @Test
+    public void theAccountsDialInTabIsApplied() {
+        assertPapRejected("jack", PASSWORDS.get("jack"), "DIAL_IN_DENIED", "dial-in permission denies access");
+        String kate = "User-Name = \"kate\"\nUser-Password = \"" + PASSWORDS.get("kate") + "\"\n";
+        Commands.Result fromHer = radclient(kate + "Calling-Station-Id = \"203.0.113.7\"\n");
+        assertTrue(fromHer.toString(), fromHer.output.contains("Received Access-Accept"));
+        assertTrue(fromHer.toString(), fromHer.output.contains("Framed-IP-Address = 192.168.1.10"));
+        assertTrue(fromHer.toString(), fromHer.output.contains("Framed-Route = \"10.20.0.0/16 0.0.0.0 1\""));
+        int before = decisions("kate");
+        Commands.Result elsewhere = radclient(kate + "Calling-Station-Id = \"198.51.100.9\"\n");
+        assertTrue(elsewhere.toString(), elsewhere.output.contains("Received Access-Reject"));
+        assertDecision("kate", before, "CALLER_ID_MISMATCH", "caller ID does not match");
     }
 
     /** StartTLS on port 389 with certificate and host checks, and nested groups found by walking memberOf. */
