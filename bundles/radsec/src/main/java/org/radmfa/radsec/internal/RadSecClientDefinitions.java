@@ -20,12 +20,15 @@ final class RadSecClientDefinitions {
     private static final Logger LOG = LoggerFactory.getLogger(RadSecClientDefinitions.class);
 
     private final RadSecClients clients;
+    private final Runnable changed;
     private final FactoryConfigurations<RadSecClients.Entry> files;
 
-    RadSecClientDefinitions(RadSecClients clients) {
+    /** @param changed told after a client was added, changed or removed: its open connections are judged again */
+    RadSecClientDefinitions(RadSecClients clients, Runnable changed) {
         this.clients = clients;
+        this.changed = changed;
         this.files = new FactoryConfigurations<>("radmfa RadSec clients", new FactoryDefinitions<>("RadSec client",
-                RadSecClientDefinition.TYPE, RadSecClientDefinition::parse), this::install, clients::remove, LOG);
+                RadSecClientDefinition.TYPE, RadSecClientDefinition::parse), this::install, this::remove, LOG);
     }
 
     /** The ManagedServiceFactory the RadSec component registers for {@link RadSecClientDefinition#FACTORY_PID}. */
@@ -52,5 +55,11 @@ final class RadSecClientDefinitions {
             throw config.invalid("name", e.getMessage());
         }
         LOG.info("RadSec client '{}': {}", entry.name(), entry.identity());
+        changed.run();
+    }
+
+    private void remove(String pid) {
+        clients.remove(pid);
+        changed.run();
     }
 }

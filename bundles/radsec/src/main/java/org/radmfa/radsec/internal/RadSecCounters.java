@@ -12,6 +12,8 @@ final class RadSecCounters {
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder unknownCertificates = new LongAdder();
     final LongAdder idleClosed = new LongAdder();
+    /** Established connections closed because their client or trustedCa changed and no longer admits them. */
+    final LongAdder closedByReconfiguration = new LongAdder();
     final LongAdder malformedFrames = new LongAdder();
     final LongAdder packets = new LongAdder();
     final LongAdder answers = new LongAdder();

@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  * ({@link RadSecClientDefinitions} into {@link RadSecClients}). So that they are read, and their refused files shown
  * by radmfa:check, whether or not a listener is configured, the component runs without its configuration too
  * (optional policy) and listens only while it has one.
+ *
+ * <p>A client's certificate is judged at the handshake and again whenever the clients or {@code trustedCa} change:
+ * a removed or re-keyed client must not keep a connection it opened before.
  */
 @Component(configurationPid = RadSecServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {RadSecStatus.class, RefusedConfigurations.class}, immediate = true)
@@ -156,7 +159,10 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
     private Map<String, Object> waitingForVault;
 
     private volatile SSLContext context;
-    private StreamServer server;
+    /** The trustedCa of {@link #context}, to judge connections made under an earlier one. */
+    private volatile PeerTrust trust;
+    /** Volatile: a client's change judges its connections without this component's lock. */
+    private volatile StreamServer server;
     private Settings current;
     /** Whether etc/org.radmfa.radsec.cfg exists (accepted or not). */
     private boolean configured;
@@ -174,7 +180,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
 
     RadSecServer(RadSecClients clients, ConfigurationAdmin configurationAdmin) {
         this.clients = clients;
-        this.definitions = new RadSecClientDefinitions(clients);
+        this.definitions = new RadSecClientDefinitions(clients, this::judgeOpenConnections);
         this.configurationAdmin = configurationAdmin;
         this.workers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), task -> {
             Thread thread = new Thread(task, "radmfa-radsec-worker-" + workerNumber.incrementAndGet());
@@ -242,11 +248,13 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         ConfigReader config = TYPE.read(properties);
         Settings settings;
         SSLContext loaded;
+        PeerTrust loadedTrust;
         try {
             settings = parse(config, vault);
             try {
                 loaded = TlsFiles.context(settings.certificate(), settings.privateKey(), settings.password(),
                         settings.trustedCa());
+                loadedTrust = PeerTrust.load(settings.trustedCa());
             } catch (GeneralSecurityException | IOException e) {
                 throw config.invalid("certificate", "the key material does not load: " + e.getMessage());
             }
@@ -274,6 +282,9 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         SealedInPlace.seal(configurationAdmin, PID, passwordKey, config.string(passwordKey, ""), vault,
                 config.source()).report(LOG, passwordKey, passwordKey);
         context = loaded;
+        trust = loadedTrust;
+        // Connections made under the earlier trustedCa are judged again: one whose CA it no longer holds goes.
+        judgeOpenConnections();
         workers.setMaximumPoolSize(Math.max(settings.workers(), workers.getCorePoolSize()));
         workers.setCorePoolSize(settings.workers());
         workers.setMaximumPoolSize(settings.workers());
@@ -304,6 +315,47 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
             LOG.error("RadSec cannot listen on {} ({}); {}", settings.address(), e.getMessage(), server == null
                     ? "RadSec is not listening" : "the listener on " + server.address() + " keeps serving");
         }
+    }
+
+    /**
+     * The clients or the trusted CA changed: every established connection is judged again as at its handshake, and
+     * one that would be refused now is closed (a removed or re-keyed client is cut off); the others stay.
+     */
+    private void judgeOpenConnections() {
+        StreamServer listening = server;
+        if (listening != null) {
+            listening.closeEstablishedIf(connection -> !admittedNow(connection));
+        }
+    }
+
+    /** On the selector thread: whether an established connection is still trusted and still a client's. */
+    private boolean admittedNow(TlsConnection connection) {
+        X509Certificate[] chain = connection.peerChain;
+        PeerTrust current = trust;
+        String distrust = current == null ? null : current.problem(chain);
+        if (distrust != null) {
+            log("RadSec connection of client '{}' from {} closed: its certificate '{}' no longer chains to trustedCa"
+                    + " ({})", connection.client.name(), connection.peer, subject(chain), distrust);
+            return false;
+        }
+        Optional<RadiusClient> client = chain == null ? Optional.empty()
+                : clients.find(chain[0], connection.peer.getAddress());
+        if (client.isEmpty()) {
+            log("RadSec connection of client '{}' from {} closed: its certificate '{}' is no configured RadSec"
+                    + " client's any more (its etc/org.radmfa.radsec.client-NAME.cfg was removed or changed)",
+                    connection.client.name(), connection.peer, subject(chain));
+            return false;
+        }
+        if (!client.get().name().equals(connection.client.name())) {
+            LOG.info("RadSec connection from {} is now client '{}' (was '{}')", connection.peer, client.get().name(),
+                    connection.client.name());
+        }
+        connection.client = client.get();
+        return true;
+    }
+
+    private static String subject(X509Certificate[] chain) {
+        return chain == null || chain.length == 0 ? "?" : chain[0].getSubjectX500Principal().getName();
     }
 
     @Deactivate
@@ -408,6 +460,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
         status.put("handshake timeouts", counters.handshakeTimeouts.sum());
         status.put("unknown certificates", counters.unknownCertificates.sum());
         status.put("idle connections closed", counters.idleClosed.sum());
+        status.put("connections closed by a configuration change", counters.closedByReconfiguration.sum());
         status.put("malformed streams", counters.malformedFrames.sum());
         status.put("packets received", counters.packets.sum());
         status.put("answers sent", counters.answers.sum());
@@ -419,13 +472,23 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
     private final class Events implements TlsConnection.Events {
         @Override
         public boolean established(TlsConnection connection, SSLSession session) {
-            X509Certificate certificate;
+            X509Certificate[] chain;
             try {
-                Certificate[] chain = session.getPeerCertificates();
-                certificate = (X509Certificate) chain[0];
+                Certificate[] presented = session.getPeerCertificates();
+                chain = Arrays.copyOf(presented, presented.length, X509Certificate[].class);
             } catch (SSLPeerUnverifiedException | RuntimeException e) {
                 counters.handshakeFailures.increment();
                 log("RadSec connection from {} refused: it presented no client certificate", connection.peer);
+                return false;
+            }
+            X509Certificate certificate = chain[0];
+            // Its engine may have judged it under the trustedCa before a change that was applied meanwhile.
+            PeerTrust current = trust;
+            String distrust = current == null ? null : current.problem(chain);
+            if (distrust != null) {
+                counters.handshakeFailures.increment();
+                log("RadSec connection from {} refused: its certificate '{}' does not chain to the trustedCa"
+                        + " configured during its handshake ({})", connection.peer, subject(chain), distrust);
                 return false;
             }
             Optional<RadiusClient> client = clients.find(certificate, connection.peer.getAddress());
@@ -438,6 +501,7 @@ public final class RadSecServer implements RadSecStatus, RefusedConfigurations {
                 return false;
             }
             connection.client = client.get();
+            connection.peerChain = chain;
             LOG.info("RadSec client '{}' connected from {} ({}, {})", client.get().name(), connection.peer,
                     session.getProtocol(), session.getCipherSuite());
             return true;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -44,6 +45,8 @@ final class StreamServer implements AutoCloseable {
     private final RadSecCounters counters;
     private final Set<TlsConnection> connections = new HashSet<>();
     private final Queue<TlsConnection> writes = new ConcurrentLinkedQueue<>();
+    /** Work for the selector thread from other threads: the connections are its own. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final LogLimiter refusedLog = new LogLimiter(5);
     private volatile boolean closing;
 
@@ -98,6 +101,28 @@ final class StreamServer implements AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * Any thread: every established connection is judged again on the selector thread, and those {@code refused}
+     * says no to (it logs why) are closed with close_notify; their answers still to come are dropped. For a change of
+     * the clients or of the trusted CA, which the handshake judged only once.
+     */
+    void closeEstablishedIf(Predicate<TlsConnection> refused) {
+        tasks.add(() -> {
+            for (Iterator<TlsConnection> it = connections.iterator(); it.hasNext();) {
+                TlsConnection connection = it.next();
+                if (connection.established() && !connection.closed() && refused.test(connection)) {
+                    counters.closedByReconfiguration.increment();
+                    connection.closeGracefully();
+                }
+                if (connection.closed()) {
+                    it.remove();
+                }
+            }
+            counters.open.set(connections.size());
+        });
+        selector.wakeup();
+    }
+
     private void run() {
         long nextSweep = System.nanoTime();
         while (!closing) {
@@ -127,6 +152,10 @@ final class StreamServer implements AutoCloseable {
                         }
                     }
                     forgetIfClosed(writer);
+                }
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    task.run();
                 }
                 if (now - nextSweep >= 0) {
                     sweep(now);

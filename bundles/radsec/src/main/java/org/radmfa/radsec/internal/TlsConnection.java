@@ -59,6 +59,8 @@ final class TlsConnection {
     volatile long lastActivityNanos;
     /** Who the peer is, once established: set by the server. */
     volatile org.radmfa.api.RadiusClient client;
+    /** The certificate chain the peer presented, once established: set by the server, to judge it again later. */
+    volatile java.security.cert.X509Certificate[] peerChain;
 
     /** @param wake wakes the selector thread to write this connection's answers */
     TlsConnection(SocketChannel channel, InetSocketAddress peer, SSLEngine engine, Events events,

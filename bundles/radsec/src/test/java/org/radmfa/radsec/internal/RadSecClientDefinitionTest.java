@@ -13,7 +13,7 @@ import org.radmfa.api.config.Refusal;
 
 class RadSecClientDefinitionTest {
     private final RadSecClients clients = new RadSecClients();
-    private final RadSecClientDefinitions definitions = new RadSecClientDefinitions(clients);
+    private final RadSecClientDefinitions definitions = new RadSecClientDefinitions(clients, () -> { });
 
     private static Hashtable<String, Object> file(String name, String... keysAndValues) {
         Hashtable<String, Object> properties = new Hashtable<>();

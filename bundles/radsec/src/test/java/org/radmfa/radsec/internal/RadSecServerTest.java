@@ -55,6 +55,7 @@ class RadSecServerTest {
     private static TestPki otherPki;
     private static Path server;
     private static Path nas;
+    private static Path nas2;
     private static Path stranger;
     private static Path expired;
     private static Path unknown;
@@ -83,6 +84,7 @@ class RadSecServerTest {
         otherPki = new TestPki(dir, "other-ca");
         server = pki.issue("radsec-server", "ip:127.0.0.1", false);
         nas = pki.issue("nas1.example", "dns:nas1.example", false);
+        nas2 = pki.issue("nas2.example", "dns:nas2.example", false);
         expired = pki.issue("nas-expired.example", "dns:nas1.example", true);
         unknown = pki.issue("nobody.example", "dns:nobody.example", false);
         stranger = otherPki.issue("nas1.example-elsewhere", "dns:nas1.example", false);
@@ -451,6 +453,92 @@ class RadSecServerTest {
             assertEquals(before, listener.address());
             socket.getOutputStream().write(packet(1, 8));
             assertEquals(8, read(socket)[1], "the connection made before still serves");
+        }
+    }
+
+    /** A listener whose clients come from their factory configurations, as in Karaf: nas1 and nas2. */
+    private void startWithTwoConfiguredClients(Map<String, Object> listenerSettings) {
+        listener = new RadSecServer(new RadSecClients(), handler);
+        defineClient("nas1", "nas1.example");
+        defineClient("nas2", "nas2.example");
+        Map<String, Object> config = listenerConfiguration();
+        config.putAll(listenerSettings);
+        listener.configure(config);
+        assertNotNull(listener.address(), "listening");
+    }
+
+    private void defineClient(String name, String certificateName) {
+        listener.definitions().files().updated("org.radmfa.radsec.client~" + name, new Hashtable<>(Map.of("name",
+                name, "certificateName", certificateName)));
+    }
+
+    private SSLSocket connect(Path certificate, Path trustedCa) throws Exception {
+        SSLContext context = TlsFiles.context(certificate, null, TestPki.PASSWORD, trustedCa);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
+                listener.address().getPort());
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static void assertAnswered(SSLSocket socket, int identifier) throws IOException {
+        socket.getOutputStream().write(packet(1, identifier));
+        assertEquals(identifier, read(socket)[1], "answered");
+    }
+
+    /** The listener closes the connection: end of stream or a reset, but not the read timing out. */
+    private static void assertClosedByTheListener(SSLSocket socket, String why) throws IOException {
+        try {
+            assertEquals(-1, socket.getInputStream().read(), why);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError(why + ": the connection stayed open", e);
+        } catch (IOException e) {
+            // Reset rather than closed with close_notify: closed all the same.
+        }
+    }
+
+    /** A removed RadSec client is cut off at once; another client's connection keeps being answered. */
+    @Test
+    void removingAClientClosesItsOpenConnectionsAndOnlyThose() throws Exception {
+        startWithTwoConfiguredClients(Map.of());
+        try (SSLSocket first = connect(nas, "TLSv1.3"); SSLSocket second = connect(nas2, "TLSv1.3")) {
+            assertAnswered(first, 11);
+            assertAnswered(second, 12);
+            listener.definitions().files().deleted("org.radmfa.radsec.client~nas1");
+            assertClosedByTheListener(first, "nas1's definition is gone");
+            assertAnswered(second, 13);
+            await("counted", () -> counter("connections closed by a configuration change") == 1);
+        }
+    }
+
+    /** A client whose certificate identity changes is re-checked: a connection made under the old one is closed. */
+    @Test
+    void aClientWhoseCertificateIdentityChangesIsCutOffFromItsOldConnections() throws Exception {
+        startWithTwoConfiguredClients(Map.of());
+        try (SSLSocket first = connect(nas, "TLSv1.2"); SSLSocket second = connect(nas2, "TLSv1.3")) {
+            assertAnswered(first, 21);
+            defineClient("nas1", "nas1-rekeyed.example");
+            assertClosedByTheListener(first, "the certificate no longer matches nas1's definition");
+            assertAnswered(second, 22);
+        }
+    }
+
+    /** A trustedCa that no longer holds a connection's CA closes it; a connection whose CA stays trusted stays. */
+    @Test
+    void aConnectionWhoseCaIsNoLongerTrustedIsClosed() throws Exception {
+        Path both = dir.resolve("both-cas.pem");
+        java.nio.file.Files.writeString(both, java.nio.file.Files.readString(pki.caPem())
+                + java.nio.file.Files.readString(otherPki.caPem()));
+        startWithTwoConfiguredClients(Map.of("trustedCa", both.toString()));
+        // The stranger's certificate (another CA) says nas1.example too: client nas1, under the other CA.
+        try (SSLSocket underOld = connect(nas, pki.caPem()); SSLSocket underOther = connect(stranger, pki.caPem())) {
+            assertAnswered(underOld, 31);
+            assertAnswered(underOther, 32);
+            Map<String, Object> onlyTheOtherCa = listenerConfiguration();
+            onlyTheOtherCa.put("trustedCa", otherPki.caPem().toString());
+            listener.configure(onlyTheOtherCa);
+            assertClosedByTheListener(underOld, "its CA is no longer in trustedCa");
+            assertAnswered(underOther, 33);
         }
     }
 }
