@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -28,12 +29,17 @@ import org.radmfa.api.RequestAttribute;
  * Accounting-Requests that no server of their remote group acknowledged, kept on disk until one does: one file per
  * record under {@code data/proxy-spool/}, written to a temporary file, forced to disk and renamed, so that a crash
  * leaves a record whole or absent. Replayed oldest first. Bounded: beyond {@code maxRecords} a record is refused
- * (the caller logs it), so that a group down for days cannot fill the disk.
+ * (the caller logs it), so that a group down for days cannot fill the disk. The records of a group that no server
+ * takes accounting for any more are moved aside ({@link SpoolOrphans}), so that they do not stay for ever.
  */
 final class AccountingSpool {
     private static final String SUFFIX = ".acct";
     private static final Base64.Encoder ENCODE = Base64.getEncoder();
     private static final Base64.Decoder DECODE = Base64.getDecoder();
+
+    /** What {@link #moveAside} did: the records moved, and why it stopped early (null when it did not). */
+    record MovedAside(int count, IOException failure) {
+    }
 
     /** A spooled record, where it goes, and the file that holds it. */
     record Entry(Path file, String group, String userName, AccountingRecord record) {
@@ -86,6 +92,41 @@ final class AccountingSpool {
 
     Path directory() {
         return directory;
+    }
+
+    /** Where records that can never be forwarded are moved aside, one directory per group and time. */
+    Path orphanedDirectory() {
+        return directory.resolve("orphaned");
+    }
+
+    /** How many records each group has in the spool. */
+    synchronized Map<String, Integer> groups() {
+        return Map.copyOf(perGroup);
+    }
+
+    /**
+     * Moves the group's records, oldest first, into {@code into} (made if needed), whole as they were spooled; they
+     * leave the spool. One delivered meanwhile is skipped.
+     */
+    MovedAside moveAside(String group, Path into) {
+        List<Path> records = groupOf.entrySet().stream().filter(entry -> entry.getValue().equals(group))
+                .map(Map.Entry::getKey).sorted().toList();
+        int moved = 0;
+        try {
+            Files.createDirectories(into);
+            for (Path file : records) {
+                try {
+                    Files.move(file, into.resolve(file.getFileName()));
+                } catch (NoSuchFileException delivered) {
+                    continue;
+                }
+                forget(file);
+                moved++;
+            }
+        } catch (IOException e) {
+            return new MovedAside(moved, e);
+        }
+        return new MovedAside(moved, null);
     }
 
     /** @return false when the spool is full */

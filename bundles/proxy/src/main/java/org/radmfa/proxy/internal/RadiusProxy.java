@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -100,6 +101,8 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
 
     /** Forwarded accounting no server acknowledged, on disk until one does. */
     private final AccountingSpool spool;
+    /** Spooled records of groups without an accounting server: moved aside after a grace. */
+    private final SpoolOrphans orphans;
     private final AtomicBoolean replaying = new AtomicBoolean();
     private final RemoteServerDefinitions definitions;
     private final AccountingForwarder accounting;
@@ -114,14 +117,23 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
     }
 
     RadiusProxy() {
-        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"), null);
+        this(Path.of(System.getProperty("karaf.data", "data"), "proxy-spool"), (ConfigurationAdmin) null);
     }
 
     RadiusProxy(Path spoolDirectory) {
-        this(spoolDirectory, null);
+        this(spoolDirectory, (ConfigurationAdmin) null);
     }
 
     RadiusProxy(Path spoolDirectory, ConfigurationAdmin configurationAdmin) {
+        this(spoolDirectory, configurationAdmin, Clock.systemUTC());
+    }
+
+    /** For tests: with a clock they move. */
+    RadiusProxy(Path spoolDirectory, Clock clock) {
+        this(spoolDirectory, null, clock);
+    }
+
+    private RadiusProxy(Path spoolDirectory, ConfigurationAdmin configurationAdmin, Clock clock) {
         definitions = new RemoteServerDefinitions(this, configurationAdmin);
         accounting = new AccountingForwarder(this, () -> policyEngine);
         AccountingSpool opened;
@@ -134,6 +146,7 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
                     MAX_SPOOLED, true);
         }
         spool = opened;
+        orphans = new SpoolOrphans(spool, this::takesAccounting, clock, SpoolOrphans.GRACE);
         if (spool.depth() > 0) {
             LOG.info("{} forwarded accounting records are spooled in {}; replayed as their groups answer",
                     spool.depth(), spool.directory());
@@ -234,6 +247,11 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
         all.sort(Comparator.comparing(RemoteServerStatus::group).thenComparingInt(RemoteServerStatus::priority)
                 .thenComparing(RemoteServerStatus::name));
         return all;
+    }
+
+    /** Whether a server of the group takes accounting: else its spooled records cannot be delivered. */
+    private boolean takesAccounting(String group) {
+        return members(group).stream().anyMatch(member -> member.settings.forwardAccounting());
     }
 
     /** The servers of a group, and of every group when {@code group} is null. */
@@ -525,7 +543,18 @@ public final class RadiusProxy implements RequestForwarder, RemoteServerGroups, 
      * is left alone until the next pass (every 2 s), the others go on.
      */
     void replaySpool() {
-        if (spool.depth() == 0 || !replaying.compareAndSet(false, true)) {
+        if (spool.depth() == 0) {
+            return;
+        }
+        try {
+            // Apart from the replay: a group without an accounting server has nothing in flight to wait for.
+            orphans.check();
+        } catch (RuntimeException e) {
+            // Caught: an exception would end the timer's schedule, and the replay with it.
+            LOG.warn("Checking the accounting spool {} for groups without servers failed: {}", spool.directory(),
+                    e.toString());
+        }
+        if (!replaying.compareAndSet(false, true)) {
             return;
         }
         try {

@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,5 +178,86 @@ class AccountingSpoolTest {
 
     private static boolean carries(byte[] packet, String text) {
         return new String(packet, StandardCharsets.ISO_8859_1).contains(text);
+    }
+
+    private static ServerSettings silentServer(String group) throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        return new ServerSettings("fr1", group, "127.0.0.1", port - 1, port, SharedSecret.of("remote-secret"), 1, 50,
+                500, 5, 60_000, true, true, false);
+    }
+
+    /**
+     * A group removed (or left with no server that takes accounting) does not keep its records forever: within the
+     * grace they wait for it to come back, then they are moved aside under orphaned/ with a WARN naming the group
+     * and the count, and leave the spool's depth. Another group's records stay.
+     */
+    @Test
+    void theRecordsOfAGroupWithoutAnAccountingServerAreMovedAsideAfterTheGrace() throws Exception {
+        TestClock clock = new TestClock("2026-12-05T09:00:00Z");
+        RadiusProxy proxy = new RadiusProxy(dir.resolve("spool"), clock);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            proxy.put("a", silentServer("partners"));
+            proxy.spool().add("gone", "alice", record("s-1"));
+            proxy.spool().add("gone", "bob", record("s-2"));
+            proxy.spool().add("partners", "carol", record("s-3"));
+            proxy.replaySpool();
+            assertEquals(3, proxy.spooledAccounting(), "within the grace the group may come back: all kept");
+            clock.advance(Duration.ofMinutes(59));
+            proxy.replaySpool();
+            assertEquals(3, proxy.spooledAccounting(), "still within the grace");
+            clock.advance(Duration.ofMinutes(2));
+            proxy.replaySpool();
+            assertEquals(1, proxy.spooledAccounting(), "the removed group's records left the spool");
+            assertFalse(proxy.spool().holds("gone"), "a new record of the group is no longer held behind them");
+            assertEquals("partners", proxy.spool().read(proxy.spool().files().get(0)).group(), "the other stays");
+            List<Path> aside;
+            try (Stream<Path> files = Files.walk(dir.resolve("spool").resolve("orphaned"))) {
+                aside = files.filter(f -> f.getFileName().toString().endsWith(".acct")).toList();
+            }
+            assertEquals(2, aside.size(), "moved aside, not deleted");
+            assertEquals(Set.of("alice", "bob"), Set.of(proxy.spool().read(aside.get(0)).userName(),
+                    proxy.spool().read(aside.get(1)).userName()), "whole, as spooled");
+        } finally {
+            System.setErr(original);
+            proxy.deactivate();
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("WARN") && log.contains("group 'gone' has no server that takes accounting"), log);
+        assertTrue(log.contains("2 spooled accounting records of remote RADIUS server group 'gone' moved to"), log);
+    }
+
+    /** Within the grace, a group that gets a server that takes accounting again gets its records. */
+    @Test
+    void aGroupThatGetsAnAccountingServerAgainWithinTheGraceGetsItsRecords() throws Exception {
+        TestClock clock = new TestClock("2026-12-05T09:00:00Z");
+        RadiusProxy proxy = new RadiusProxy(dir.resolve("spool"), clock);
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            proxy.spool().add("partners", "alice", record("s-1"));
+            proxy.replaySpool();
+            clock.advance(Duration.ofMinutes(30));
+            proxy.replaySpool();
+            assertEquals(1, proxy.spooledAccounting());
+            answerAccounting(server, received);
+            proxy.put("a", new ServerSettings("fr1", "partners", "127.0.0.1", server.getLocalPort() - 1,
+                    server.getLocalPort(), SharedSecret.of("remote-secret"), 1, 50, 500, 5, 60_000, true, true, false));
+            clock.advance(Duration.ofMinutes(40));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (proxy.spooledAccounting() > 0) {
+                assertTrue(System.nanoTime() - deadline < 0, "delivered within a minute");
+                proxy.replaySpool();
+                Thread.sleep(20);
+            }
+        } finally {
+            proxy.deactivate();
+        }
+        assertTrue(carries(received.get(0), "s-1"), "delivered, not moved aside");
+        assertFalse(Files.exists(dir.resolve("spool").resolve("orphaned")));
     }
 }
