@@ -31,6 +31,7 @@ final class ConfiguredLog {
     private final java.util.Set<RecordFormat> formats;
     private final Clock clock;
     private final RotatingLogFile.DiskSpace disk;
+    private final RotatingLogFile.FileOpener opener;
     private volatile Active active;
     /** Records refused, by every writer this sink had and while it had none. */
     private final AtomicLong refused = new AtomicLong();
@@ -38,13 +39,14 @@ final class ConfiguredLog {
 
     /** @param type the component's metatype definition: its keys and defaults */
     ConfiguredLog(ConfigType type, String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
-            RotatingLogFile.DiskSpace disk) {
+            RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener) {
         this.type = type;
         this.pid = pid;
         this.kind = kind;
         this.formats = java.util.Set.copyOf(formats);
         this.clock = clock;
         this.disk = disk;
+        this.opener = opener;
     }
 
     synchronized void configure(Map<String, ?> properties) {
@@ -68,7 +70,7 @@ final class ConfiguredLog {
             // Records go to the new writer at once, and it writes them once the old one has drained and closed: two
             // writers must never append to the same file, and none is refused for the switch.
             file = new RotatingLogFile(kind + " file '" + settings.name() + "'", settings.options(), clock, disk,
-                    refused, previous == null ? CompletableFuture.completedFuture(null)
+                    opener, refused, previous == null ? CompletableFuture.completedFuture(null)
                             : previous.file().finished());
         } catch (IOException e) {
             refused(config.source() + ": key 'directory': cannot create " + settings.options().directory() + " ("

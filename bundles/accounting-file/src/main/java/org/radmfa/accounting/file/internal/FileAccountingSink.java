@@ -88,8 +88,12 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
     }
 
     FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "accounting", java.util.EnumSet.allOf(RecordFormat.class),
-                clock, disk);
+        this(clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL);
+    }
+
+    FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener) {
+        this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "accounting",
+                java.util.EnumSet.allOf(RecordFormat.class), clock, disk, opener);
     }
 
     @Activate

@@ -100,7 +100,7 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth, Audi
 
     FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
         this.log = new ConfiguredLog(TYPE, PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS),
-                clock, disk);
+                clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL);
     }
 
     @Activate

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -53,7 +54,10 @@ final class RotatingLogFile implements AutoCloseable {
     private static final int MAX_DELETIONS_PER_BATCH = 1000;
     /** While failing, a repeated failure is logged at most this often (the count goes with it). */
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
-    /** While failing, free space must be at least this (or the threshold) before logging is taken to work again. */
+    /**
+     * While failing, free space must be at least this (or the threshold), and a write of this size must reach the
+     * disk, before logging is taken to work again.
+     */
     private static final long PROBE_MIN_FREE_BYTES = 64 * 1024;
 
     /** Free space of the file system holding a directory; a seam for tests that simulate a full disk. */
@@ -62,6 +66,14 @@ final class RotatingLogFile implements AutoCloseable {
         DiskSpace FILE_STORE = directory -> Files.getFileStore(directory).getUsableSpace();
 
         long usableBytes(Path directory) throws IOException;
+    }
+
+    /** How the writer opens files; a seam for tests whose file opens but does not take a write. */
+    @FunctionalInterface
+    interface FileOpener {
+        FileOpener FILE_CHANNEL = FileChannel::open;
+
+        FileChannel open(Path path, OpenOption... options) throws IOException;
     }
 
     /** A write refused before it started, because free space is below the threshold. */
@@ -94,6 +106,7 @@ final class RotatingLogFile implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final DiskSpace disk;
+    private final FileOpener opener;
     private final RecordQueue queue;
     private final Thread writer;
     private final AtomicLong refused;
@@ -134,7 +147,8 @@ final class RotatingLogFile implements AutoCloseable {
     private int progress;
 
     RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk) throws IOException {
-        this(name, options, clock, disk, new AtomicLong(), CompletableFuture.completedFuture(null));
+        this(name, options, clock, disk, FileOpener.FILE_CHANNEL, new AtomicLong(),
+                CompletableFuture.completedFuture(null));
     }
 
     /**
@@ -143,12 +157,13 @@ final class RotatingLogFile implements AutoCloseable {
      *
      * @param refused the sink's count of refused records, carried from writer to writer
      */
-    RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk, AtomicLong refused,
+    RotatingLogFile(String name, Options options, Clock clock, DiskSpace disk, FileOpener opener, AtomicLong refused,
             CompletionStage<?> after) throws IOException {
         this.name = name;
         this.options = options;
         this.clock = clock;
         this.disk = disk;
+        this.opener = opener;
         this.refused = refused;
         this.after = after;
         Files.createDirectories(options.directory());
@@ -503,7 +518,7 @@ final class RotatingLogFile implements AutoCloseable {
 
     private void open(String base, int sequence) throws IOException {
         Path path = options.directory().resolve(options.naming().fileName(base, sequence));
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        channel = opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         current = path;
         currentBase = base;
@@ -648,15 +663,43 @@ final class RotatingLogFile implements AutoCloseable {
         }
     }
 
-    /** While failing and idle: is there room again, and can the file be opened? Then logging works again. */
+    /**
+     * While failing and idle: is there room again, does the file open, and does a write reach the disk? Then logging
+     * works again. A file that opens is not yet a disk that takes writes (I/O errors, a quota reached): lifting the
+     * failure on the open alone let discard-requests flap, letting Access-Requests in between two failed writes.
+     */
     private void probe() {
         try {
             checkFreeSpace(Math.max(options.minFreeBytes(), PROBE_MIN_FREE_BYTES));
             openFor(today());
+            writeProbe();
             recovered();
         } catch (IOException e) {
             if (options.onFailure() == FailurePolicy.DELETE_OLDEST && lackOfSpace(e)) {
                 deleteOldest(e);
+            }
+        }
+    }
+
+    /**
+     * Writes and forces {@link #PROBE_MIN_FREE_BYTES} to a scratch file beside the log, then deletes it. Not to the
+     * log itself: bytes appended and cut back would look like a truncated file to a shipper that follows it. The
+     * leading dot keeps the scratch file out of this sink's names (retention, search).
+     */
+    private void writeProbe() throws IOException {
+        Path probe = options.directory().resolve("." + current.getFileName() + ".probe");
+        try (FileChannel scratch = opener.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) PROBE_MIN_FREE_BYTES);
+            while (bytes.hasRemaining()) {
+                scratch.write(bytes);
+            }
+            scratch.force(false);
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                LOG.warn("{}: could not delete the write probe {}: {}", name, probe, e.toString());
             }
         }
     }

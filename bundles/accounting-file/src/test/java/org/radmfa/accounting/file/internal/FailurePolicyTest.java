@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -136,6 +139,40 @@ class FailurePolicyTest {
         kept.add("accounting-2026-11-24.jsonl");
         kept.add("accounting-2026-11-25.jsonl");
         assertEquals(kept, Records.names(directory), "no file is deleted for a failure that is not about space");
+        sink.deactivate();
+    }
+
+    /**
+     * A file that opens but takes no write (I/O errors, a quota reached): the failure, and with it the turning away
+     * of Access-Requests, holds until a write reaches the disk, not merely until the file opens again.
+     */
+    @Test
+    void aFileThatOpensButCannotBeWrittenStaysFailedUntilAWriteSucceeds(@TempDir Path directory) throws Exception {
+        AtomicBoolean broken = new AtomicBoolean();
+        AtomicInteger opens = new AtomicInteger();
+        RotatingLogFile.FileOpener opener = (path, options) -> {
+            opens.incrementAndGet();
+            return new FailingWritesChannel(FileChannel.open(path, options), broken::get);
+        };
+        FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"),
+                RotatingLogFile.DiskSpace.FILE_STORE, opener);
+        sink.configure(Records.config("directory", directory.toString(), "onFailure", "discard-requests"));
+        stored(sink, Records.start(1));
+        broken.set(true);
+        assertTrue(refused(sink, Records.start(2)).contains("Input/output error"));
+        assertTrue(sink.discardsRequests());
+        // The idle writer probes about once a second while failing; each probe opens a file.
+        int before = opens.get();
+        Records.await("three probes, or the failure lifted", () -> opens.get() >= before + 3
+                || !sink.discardsRequests());
+        assertTrue(sink.discardsRequests(), "the file opens, but no write has succeeded");
+        assertTrue(sink.failure().orElseThrow().contains("Input/output error"), sink.failure().orElseThrow());
+        refused(sink, Records.start(3));
+        broken.set(false);
+        Records.await("logging works again", () -> !sink.discardsRequests());
+        stored(sink, Records.start(4));
+        assertEquals(List.of("ac-1", "ac-4"), ids(directory));
+        assertEquals(List.of("accounting-2026-11-25.jsonl"), Records.names(directory), "no probe file is left");
         sink.deactivate();
     }
 
