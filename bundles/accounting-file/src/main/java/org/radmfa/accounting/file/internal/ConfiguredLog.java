@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One log file sink's configuration and writer, shared by the accounting and audit components: a refused
  * configuration leaves the last good one writing; a changed one opens the new writer, which takes records at once
- * and writes them once the old one has drained and closed.
+ * and writes them once the old one has drained and closed. A configuration whose directory and file names another
+ * sink writes already is refused ({@link LogFileClaims}).
  */
 final class ConfiguredLog {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredLog.class);
@@ -32,6 +33,7 @@ final class ConfiguredLog {
     private final Clock clock;
     private final RotatingLogFile.DiskSpace disk;
     private final RotatingLogFile.FileOpener opener;
+    private final LogFileClaims claims;
     private volatile Active active;
     /** Records refused, by every writer this sink had and while it had none. */
     private final AtomicLong refused = new AtomicLong();
@@ -39,7 +41,7 @@ final class ConfiguredLog {
 
     /** @param type the component's metatype definition: its keys and defaults */
     ConfiguredLog(ConfigType type, String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
-            RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener) {
+            RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener, LogFileClaims claims) {
         this.type = type;
         this.pid = pid;
         this.kind = kind;
@@ -47,6 +49,7 @@ final class ConfiguredLog {
         this.clock = clock;
         this.disk = disk;
         this.opener = opener;
+        this.claims = claims;
     }
 
     synchronized void configure(Map<String, ?> properties) {
@@ -64,19 +67,37 @@ final class ConfiguredLog {
         if (previous != null && previous.settings().equals(settings)) {
             return;
         }
-        RotatingLogFile file;
         try {
             java.nio.file.Files.createDirectories(settings.options().directory());
+        } catch (IOException e) {
+            refused(config.source() + ": key 'directory': cannot create " + settings.options().directory() + " ("
+                    + e + ")");
+            return;
+        }
+        LogFileClaims.Key claim = LogFileClaims.Key.of(settings.options().directory(), settings.options().naming());
+        Optional<String> holder = claims.claim(claim, this, kind + " file '" + settings.name() + "' ("
+                + config.source() + ")");
+        if (holder.isPresent()) {
+            refused(config.source() + ": key 'directory': " + claim.directory() + " already holds the "
+                    + claim.names() + " files of " + holder.get() + "; two sinks writing the same names to one"
+                    + " directory would rotate and delete each other's files: give each sink its own directory");
+            return;
+        }
+        RotatingLogFile file;
+        try {
             // Records go to the new writer at once, and it writes them once the old one has drained and closed: two
             // writers must never append to the same file, and none is refused for the switch.
             file = new RotatingLogFile(kind + " file '" + settings.name() + "'", settings.options(), clock, disk,
                     opener, refused, previous == null ? CompletableFuture.completedFuture(null)
                             : previous.file().finished());
         } catch (IOException e) {
+            claims.release(claim, this);
             refused(config.source() + ": key 'directory': cannot create " + settings.options().directory() + " ("
                     + e + ")");
             return;
         }
+        // Held until the writer has closed its last file: only then may another sink write there.
+        file.finished().thenRun(() -> claims.release(claim, this));
         active = new Active(settings, file);
         refusal = null;
         if (previous != null) {

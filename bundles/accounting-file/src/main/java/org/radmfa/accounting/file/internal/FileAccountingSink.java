@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -82,18 +83,21 @@ public final class FileAccountingSink implements AccountingSink, LoggingHealth {
 
     private final ConfiguredLog log;
 
-    /** For DS. */
-    public FileAccountingSink() {
-        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE);
+    /** For DS: the claims are the bundle's one set, shared with every other accounting and audit file. */
+    @Activate
+    public FileAccountingSink(@Reference LogFileClaims claims) {
+        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE, RotatingLogFile.FileOpener.FILE_CHANNEL, claims);
     }
 
+    /** A sink with claims of its own. */
     FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk) {
-        this(clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL);
+        this(clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL, new LogFileClaims());
     }
 
-    FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener) {
+    FileAccountingSink(Clock clock, RotatingLogFile.DiskSpace disk, RotatingLogFile.FileOpener opener,
+            LogFileClaims claims) {
         this.log = new ConfiguredLog(ConfigType.of(Config.class), PID, "accounting",
-                java.util.EnumSet.allOf(RecordFormat.class), clock, disk, opener);
+                java.util.EnumSet.allOf(RecordFormat.class), clock, disk, opener, claims);
     }
 
     @Activate

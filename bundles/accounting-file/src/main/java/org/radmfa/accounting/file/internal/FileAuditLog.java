@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -93,14 +94,20 @@ public final class FileAuditLog implements DecisionListener, LoggingHealth, Audi
     private final ConfiguredLog log;
     private volatile int searchMaxLines = 2_000_000;
 
-    /** For DS. */
-    public FileAuditLog() {
-        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE);
+    /** For DS: the claims are the bundle's one set, shared with every accounting file. */
+    @Activate
+    public FileAuditLog(@Reference LogFileClaims claims) {
+        this(Clock.systemUTC(), RotatingLogFile.DiskSpace.FILE_STORE, claims);
     }
 
+    /** An audit file with claims of its own. */
     FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk) {
+        this(clock, disk, new LogFileClaims());
+    }
+
+    FileAuditLog(Clock clock, RotatingLogFile.DiskSpace disk, LogFileClaims claims) {
         this.log = new ConfiguredLog(TYPE, PID, "audit", java.util.EnumSet.of(RecordFormat.JSON, RecordFormat.DTS),
-                clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL);
+                clock, disk, RotatingLogFile.FileOpener.FILE_CHANNEL, claims);
     }
 
     @Activate

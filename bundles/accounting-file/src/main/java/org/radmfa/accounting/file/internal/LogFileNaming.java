@@ -78,6 +78,15 @@ final class LogFileNaming {
         return period;
     }
 
+    /**
+     * The kind of names, whatever the period: two namings of one kind can take each other's files for their own (a
+     * monthly JSON naming reads a daily file as a split of the month, NPS's daily and weekly names look alike), so
+     * two sinks must not write the same kind of names to one directory.
+     */
+    String kind() {
+        return nps ? "NPS (IN*.log, iaslog.log)" : prefix + "*" + extension;
+    }
+
     /** Same names: an unchanged configuration then keeps its writer. */
     @Override
     public boolean equals(Object other) {

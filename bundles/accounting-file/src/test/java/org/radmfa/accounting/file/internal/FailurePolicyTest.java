@@ -155,7 +155,7 @@ class FailurePolicyTest {
             return new FailingWritesChannel(FileChannel.open(path, options), broken::get);
         };
         FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"),
-                RotatingLogFile.DiskSpace.FILE_STORE, opener);
+                RotatingLogFile.DiskSpace.FILE_STORE, opener, new LogFileClaims());
         sink.configure(Records.config("directory", directory.toString(), "onFailure", "discard-requests"));
         stored(sink, Records.start(1));
         broken.set(true);
