@@ -2,10 +2,13 @@ package org.radmfa.accounting.file.internal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.radmfa.api.config.ConfigReader;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConfiguredLog {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredLog.class);
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private record Active(LogSettings settings, RotatingLogFile file) {
     }
@@ -38,6 +42,9 @@ final class ConfiguredLog {
     /** Records refused, by every writer this sink had and while it had none. */
     private final AtomicLong refused = new AtomicLong();
     private volatile String refusal = "not configured yet";
+    /** Records refused for want of a writer since that was last logged; it is logged at most once a minute. */
+    private final AtomicLong refusedUnlogged = new AtomicLong();
+    private final AtomicReference<Instant> nextRefusalLog = new AtomicReference<>(Instant.MIN);
 
     /** @param type the component's metatype definition: its keys and defaults */
     ConfiguredLog(ConfigType type, String pid, String kind, java.util.Set<RecordFormat> formats, Clock clock,
@@ -144,9 +151,26 @@ final class ConfiguredLog {
         Active current = active;
         if (current == null) {
             refused.incrementAndGet();
+            logRefusedWithoutWriter();
             return CompletableFuture.failedFuture(new IOException(kind + " file: " + notWriting()));
         }
         return current.file().appendBytes(() -> line.apply(current.settings()));
+    }
+
+    /**
+     * A sink without a good configuration (or stopped) refuses every record: the refused configuration's ERROR came
+     * once, so the refusals are logged too, or an audit trail could go on losing every decision with only a counter
+     * and a DEBUG line to show for it. A WARN at the first, then at most once a minute with the count.
+     */
+    private void logRefusedWithoutWriter() {
+        refusedUnlogged.incrementAndGet();
+        Instant now = clock.instant();
+        Instant due = nextRefusalLog.get();
+        if (now.isBefore(due) || !nextRefusalLog.compareAndSet(due, now.plus(REFUSAL_LOG_INTERVAL))) {
+            return;
+        }
+        LOG.warn("{} file: not writing ({}); {} record(s) refused since this was last logged, {} in all", kind,
+                notWriting(), refusedUnlogged.getAndSet(0), refused.get());
     }
 
     /** "default" for the singleton configuration, else the factory configuration's name; null until configured. */

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -58,5 +62,45 @@ class FileAuditLogTest {
         String event = Files.readString(directory.resolve("IN261125.log"));
         assertTrue(event.startsWith("<Event>") && event.contains("<Reason-Code data_type=\"0\">16</Reason-Code>"),
                 event);
+    }
+
+    /**
+     * An audit file without a good configuration leaves every decision out: beyond the counter, the log says so as a
+     * WARN, at once and then at most once a minute with the count, not only at DEBUG for each decision.
+     */
+    @Test
+    void decisionsLeftOutWithoutAGoodConfigurationAreWarnedAboutOnceAMinute(@TempDir Path directory) throws Exception {
+        TestClock clock = new TestClock("2026-11-25T12:00:00Z");
+        FileAuditLog log = new FileAuditLog(clock, RotatingLogFile.DiskSpace.FILE_STORE);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file.cfg",
+                    "directory", directory.toString(), "format", "ias"));
+            for (int i = 1; i <= 3; i++) {
+                log.decided(reject("rq-" + i));
+            }
+            clock.advance(Duration.ofMinutes(1));
+            log.decided(reject("rq-4"));
+        } finally {
+            System.setErr(original);
+            log.deactivate();
+        }
+        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains(" WARN ") && line.contains("record(s) refused")).toList();
+        assertEquals(2, warnings.size(), String.join("\n", warnings));
+        assertTrue(warnings.get(0).contains("audit file: not writing (refused configuration: "
+                + "etc/org.radmfa.audit.file.cfg: key 'format'"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("1 record(s) refused since this was last logged, 1 in all"),
+                warnings.get(0));
+        assertTrue(warnings.get(1).contains("3 record(s) refused since this was last logged, 4 in all"),
+                warnings.get(1));
+        assertEquals(4, log.refusedRecords());
+    }
+
+    private static DecisionRecord reject(String id) {
+        return new DecisionRecord(id, Instant.parse("2026-11-25T12:00:00Z"), "gw", "bob",
+                Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password", List.of()), 3, "c-" + id);
     }
 }
