@@ -588,7 +588,9 @@ public final class RadiusServer implements RadiusStatistics, RadiusPacketHandler
     /** The remote answer when a connection request policy forwards this EAP conversation (radmfa-proxy). */
     private Optional<CompletionStage<Decision>> forwardedEap(RequestDecoder.EapContext context) {
         AccessRequestHandler pipeline = handler;
-        if (pipeline == null) {
+        // An EAP-Start without User-Name has nothing a connection request policy could match: answered here, and the
+        // identity it asks for (copied by the NAS into User-Name) decides where the conversation goes.
+        if (pipeline == null || context.userName() == null) {
             return Optional.empty();
         }
         return pipeline.forwardEap(new AuthenticationRequest(context.id(), context.client(), context.source(),

@@ -53,7 +53,8 @@ final class RequestDecoder {
 
     /**
      * An Access-Request that carries EAP (RFC 3579): the reassembled EAP packet, the State it echoes (null on the
-     * first round), and what an {@link AuthenticationRequest} needs once the EAP method yields credentials.
+     * first round), and what an {@link AuthenticationRequest} needs once the EAP method yields credentials. The user
+     * name is null only for an EAP-Start without User-Name, which is answered with an EAP-Request/Identity.
      */
     record EapContext(String id, RadiusClient client, InetSocketAddress source, String userName, byte[] eapMessage,
             byte[] state, List<RequestAttribute> attributes) {
@@ -94,6 +95,11 @@ final class RequestDecoder {
         }
         String userName = walk.userNameValue;
         if (userName == null || userName.isEmpty()) {
+            if (isEapStart(walk)) {
+                // RFC 3579 section 2.1: the NAS has not seen the peer's identity yet; the answer asks for it.
+                return new Result(null, new EapContext(id, client, source, null, new byte[0], null, walk.attributes),
+                        null, null);
+            }
             return Result.dropped(DropReason.NO_USER_NAME);
         }
         if (walk.eap != null) {
@@ -109,6 +115,11 @@ final class RequestDecoder {
         }
         return new Result(new AuthenticationRequest(id, client, source, userName, credentials, walk.attributes,
                 Instant.now()), null, null, null);
+    }
+
+    /** An EAP-Start: one empty EAP-Message (RFC 3579 section 2.1), no State. */
+    private static boolean isEapStart(Walk walk) {
+        return walk.eap != null && walk.eap.size() == 0 && walk.state.count == 0;
     }
 
     /** PAP first, then MS-CHAPv2, then CHAP, as before; null when the request's credentials are malformed. */

@@ -727,6 +727,47 @@ class RadiusServerTest {
     }
 
     /**
+     * RFC 3579 section 2.1: a NAS that starts EAP with an EAP-Start has not seen the peer's identity yet, so it has no
+     * User-Name to send (RFC 2865 section 4.1: an Access-Request SHOULD, not MUST, carry one). The server answers
+     * with an EAP-Request/Identity as when User-Name is there; the peer's identity, which the NAS copies into
+     * User-Name, then starts the conversation. Any other Access-Request without User-Name is still dropped.
+     */
+    @Test
+    void eapStartWithoutUserNameIsAnsweredWithAnIdentityRequest() throws Exception {
+        byte[] start = signed(RequestDecoderTest.appended(accessRequestHeader(65), "4f02"), SECRET);
+        byte[] challenge = exchange(start);
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, challenge[0]);
+        byte[] identityRequest = attributeValue(challenge, 79);
+        assertEquals(5, identityRequest.length);
+        assertEquals(1, identityRequest[0], "EAP-Request");
+        assertEquals(1, identityRequest[4], "Identity");
+
+        int eapId = identityRequest[1] & 0xFF;
+        byte[] identity = {2, (byte) eapId, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        byte[] next = exchange(signed(eapRequest(66, identity, null), SECRET));
+        assertEquals(RadiusWire.ACCESS_CHALLENGE, next[0]);
+        assertEquals(26, attributeValue(next, 79)[4], "EAP-MSCHAPv2");
+        assertEquals(0, server.counters().drops("loopback", DropReason.NO_USER_NAME));
+
+        byte[] identityWithoutUserName = {2, 9, 0, 10, 1, 'a', 'l', 'i', 'c', 'e'};
+        assertDropped(signed(RequestDecoderTest.appended(accessRequestHeader(67),
+                "4f0c" + HexFormat.of().formatHex(identityWithoutUserName)), SECRET), authAddress,
+                DropReason.NO_USER_NAME);
+    }
+
+    /** An Access-Request with no attribute at all: code, identifier, length and a random Request Authenticator. */
+    private static byte[] accessRequestHeader(int id) {
+        byte[] packet = new byte[20];
+        packet[0] = RadiusWire.ACCESS_REQUEST;
+        packet[1] = (byte) id;
+        packet[3] = 20;
+        byte[] authenticator = new byte[16];
+        new java.security.SecureRandom().nextBytes(authenticator);
+        System.arraycopy(authenticator, 0, packet, 4, 16);
+        return packet;
+    }
+
+    /**
      * Every datagram is one of a request, a retransmit or a drop: a malformed EAP packet, found so by the engine or
      * by an EAP method, is a drop and not also a request.
      */

@@ -124,10 +124,15 @@ final class TinyRadiusReferenceDecoder {
             return Result.dropped(DropReason.UNDECODABLE);
         }
         RadiusAttribute userName = decoded.getAttribute(RadiusWire.USER_NAME);
-        if (userName == null || userName.getAttributeData().length == 0) {
-            return Result.dropped(DropReason.NO_USER_NAME);
-        }
         List<?> eapParts = decoded.getAttributes(RadiusWire.EAP_MESSAGE);
+        if (userName == null || userName.getAttributeData().length == 0) {
+            // The one deviation from TinyRadius: an EAP-Start needs no User-Name (RFC 3579 section 2.1).
+            boolean eapStart = !eapParts.isEmpty() && eapParts.stream()
+                    .allMatch(part -> ((RadiusAttribute) part).getAttributeData().length == 0)
+                    && decoded.getAttribute(RadiusWire.STATE) == null;
+            return eapStart ? new Result(null, new EapContext(id, client, source, null, new byte[0], null,
+                    attributes(decoded)), null, null) : Result.dropped(DropReason.NO_USER_NAME);
+        }
         if (!eapParts.isEmpty()) {
             // RFC 3579 section 3.1: the EAP packet is the concatenation of the EAP-Message attributes, in order.
             ByteArrayOutputStream eap = new ByteArrayOutputStream();
