@@ -302,6 +302,7 @@ public final class ClusterNode implements ConfigurationListener {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         config.getJetConfig().setEnabled(false);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(SerializationAllowList.filter());
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());

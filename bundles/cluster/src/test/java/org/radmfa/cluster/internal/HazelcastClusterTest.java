@@ -2,6 +2,7 @@ package org.radmfa.cluster.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,6 +242,37 @@ class HazelcastClusterTest {
             assertTrue(stored.values().contains("node2"));
         } finally {
             codes.forEach(HazelcastOneTimeCodes::close);
+        }
+    }
+
+    /**
+     * Java serialization is filtered by an allow-list: an object of another class (here one that records being
+     * deserialized, as a gadget's readObject would run its payload) is refused by every member, before it runs.
+     */
+    @Test
+    void aClassOutsideTheAllowListIsRefusedAndSharedTextStillTravels() {
+        com.hazelcast.map.IMap<String, Object> written = MEMBERS.get(0).hazelcast().getMap("radmfa-test-filter");
+        com.hazelcast.map.IMap<String, Object> read = MEMBERS.get(1).hazelcast().getMap("radmfa-test-filter");
+        written.put("gadget", new Gadget());
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> read.get("gadget"));
+        assertTrue(causes(refused).anyMatch(SecurityException.class::isInstance), refused.toString());
+        assertFalse(Gadget.deserialized, "the refused class's readObject never ran");
+        written.put("text", "sealed values are text");
+        assertEquals("sealed values are text", read.get("text"));
+    }
+
+    private static java.util.stream.Stream<Throwable> causes(Throwable thrown) {
+        return java.util.stream.Stream.iterate(thrown, java.util.Objects::nonNull, Throwable::getCause);
+    }
+
+    /** Stands for a deserialization gadget: a class outside the allow-list whose readObject has an effect. */
+    static final class Gadget implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        static volatile boolean deserialized;
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            deserialized = true;
         }
     }
 
