@@ -232,7 +232,8 @@ public final class ClusterNode implements ConfigurationListener {
         logins = shared;
         sharedLogins = context.registerService(SharedMfaLogins.class, shared, null);
         // One-time codes, shared: a TOTP code accepted by this node is refused by the others.
-        HazelcastOneTimeCodes codes = new HazelcastOneTimeCodes(node, instance.getMap(HazelcastOneTimeCodes.USED));
+        HazelcastOneTimeCodes codes = HazelcastOneTimeCodes.on(instance, node, vault);
+        codes.prepareKey();
         oneTimeCodes = codes;
         sharedCodes = context.registerService(SharedOneTimeCodes.class, codes, null);
         // Challenges, shared: an answer that fails over to this node resumes the login another node challenged.

@@ -110,6 +110,10 @@ class HazelcastClusterTest {
                     HazelcastMfaLogins.CLAIMS, HazelcastMessageAuthenticators.RECEIVED)) {
                 member.hazelcast().getMap(map).get("warm-up");
             }
+            // As a node does when it joins: the digest key exists before the first code is checked.
+            HazelcastOneTimeCodes codes = HazelcastOneTimeCodes.on(member.hazelcast(), "warm-up", VAULT);
+            codes.prepareKey();
+            codes.close();
         }
     }
 
@@ -226,8 +230,7 @@ class HazelcastClusterTest {
     void aOneTimeCodeUsedOnOneMemberIsRefusedOnTheOthers() throws Exception {
         List<HazelcastOneTimeCodes> codes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            codes.add(new HazelcastOneTimeCodes("node" + (i + 1), MEMBERS.get(i).hazelcast()
-                    .getMap(HazelcastOneTimeCodes.USED)));
+            codes.add(HazelcastOneTimeCodes.on(MEMBERS.get(i).hazelcast(), "node" + (i + 1), VAULT));
         }
         try {
             String use = "totp\nalice\n" + System.nanoTime();
@@ -274,6 +277,48 @@ class HazelcastClusterTest {
             in.defaultReadObject();
             deserialized = true;
         }
+    }
+
+    /**
+     * A host that can write Hazelcast's map but has no vault key cannot mark a user's code as used in advance: the
+     * entry it computes (a digest of what it can guess: user and time step) is not the one the nodes look up.
+     */
+    @Test
+    void aOneTimeCodeRecordForgedWithoutTheKeyDoesNotRefuseTheCode() throws Exception {
+        List<HazelcastOneTimeCodes> codes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            codes.add(HazelcastOneTimeCodes.on(MEMBERS.get(i).hazelcast(), "node" + (i + 1), VAULT));
+        }
+        try {
+            String use = "totp\nmallory-target\n" + System.nanoTime();
+            String unkeyed = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("radmfa one-time code\n" + use).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            MEMBERS.get(2).hazelcast().<String, String>getMap(HazelcastOneTimeCodes.USED).put(unkeyed, "stranger");
+            assertTrue(codes.get(0).firstUse(use, Duration.ofMinutes(2)), "the forged record does not count");
+            assertFalse(codes.get(1).firstUse(use, Duration.ofMinutes(2)), "a real use still does, on every node");
+        } finally {
+            codes.forEach(HazelcastOneTimeCodes::close);
+        }
+    }
+
+    /** The digest key: the same on every node, sealed in the map, replaced (everywhere) when it does not open. */
+    @Test
+    void theDigestKeyIsSharedSealedAndReplacedWhenItDoesNotOpen() {
+        com.hazelcast.map.IMap<String, String> keys = MEMBERS.get(0).hazelcast().getMap(ClusterDigestKey.KEYS);
+        ClusterDigestKey first = new ClusterDigestKey(keys, "test-purpose", VAULT);
+        ClusterDigestKey second = new ClusterDigestKey(MEMBERS.get(1).hazelcast().getMap(ClusterDigestKey.KEYS),
+                "test-purpose", VAULT);
+        String digest = first.digest("alice");
+        assertEquals(digest, second.digest("alice"));
+        assertFalse(digest.equals(first.digest("bob")));
+        SecretVault otherKey = new TestVault((byte) 9);
+        assertThrows(IllegalArgumentException.class, () -> otherKey.open(keys.get("test-purpose")), "sealed");
+
+        keys.put("test-purpose", otherKey.seal(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        String replaced = second.digest("alice");
+        assertFalse(digest.equals(replaced));
+        assertEquals(replaced, first.digest("alice"));
+        assertEquals(replaced, new ClusterDigestKey(keys, "test-purpose", VAULT).digest("alice"));
     }
 
     /** A challenge published on one member is taken once, on another; the map holds it sealed. */
