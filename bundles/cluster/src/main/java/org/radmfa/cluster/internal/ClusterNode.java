@@ -8,7 +8,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import java.time.Clock;
-import java.util.stream.Collectors;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -56,8 +55,6 @@ import com.hazelcast.core.LifecycleEvent;
 public final class ClusterNode implements ConfigurationListener {
     static final String PID = "org.radmfa.cluster";
     static final String MAP_NAME = "radmfa-configuration";
-    /** Each member's node name, so that a claim's holder can be told to be alive. */
-    static final String NODE_ATTRIBUTE = "radmfa.node";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     @ObjectClassDefinition(name = "radmfa cluster member",
@@ -225,10 +222,7 @@ public final class ClusterNode implements ConfigurationListener {
         });
         started.reconcile();
         // Pending second factors, shared: a gateway failing over mid-push joins the push on this or another node.
-        HazelcastMfaLogins shared = new HazelcastMfaLogins(node, instance.getMap(HazelcastMfaLogins.CLAIMS),
-                instance.getMap(HazelcastMfaLogins.OUTCOMES), vault, () -> instance.getCluster().getMembers().stream()
-                        .map(member -> member.getAttribute(NODE_ATTRIBUTE)).collect(Collectors.toSet()),
-                Clock.systemUTC());
+        HazelcastMfaLogins shared = HazelcastMfaLogins.on(instance, vault, Clock.systemUTC());
         logins = shared;
         sharedLogins = context.registerService(SharedMfaLogins.class, shared, null);
         // One-time codes, shared: a TOTP code accepted by this node is refused by the others.
@@ -280,7 +274,6 @@ public final class ClusterNode implements ConfigurationListener {
     static Config hazelcastConfig(ClusterSettings settings) {
         Config config = new Config();
         config.setInstanceName("radmfa-" + settings.nodeName());
-        config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, settings.nodeName());
         config.setClusterName(settings.clusterName());
         config.setClassLoader(ClusterNode.class.getClassLoader());
         config.setProperty("hazelcast.logging.type", "slf4j");

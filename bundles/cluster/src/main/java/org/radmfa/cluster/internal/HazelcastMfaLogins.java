@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.radmfa.api.MfaOutcome;
 import org.radmfa.api.SecretVault;
@@ -19,7 +20,9 @@ import org.radmfa.api.SharedMfaLogins;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
@@ -38,10 +41,14 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     private static final long CLUSTER_WAIT = 500;
     private static final long OUTCOME_TTL_SECONDS = 120;
 
-    /** A claim: which node asks, under which nonce, since when. */
-    private record Claim(String node, String nonce, long issuedMillis) {
+    /**
+     * A claim: which member asks (its Hazelcast member UUID, which changes whenever a node restarts or rejoins after
+     * a split: its name would not, and a restarted node's claims died with its first run), under which nonce, since
+     * when.
+     */
+    private record Claim(String holder, String nonce, long issuedMillis) {
         String text() {
-            return node + "|" + nonce + "|" + issuedMillis;
+            return holder + "|" + nonce + "|" + issuedMillis;
         }
 
         static Claim parse(String text) {
@@ -50,7 +57,7 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
         }
     }
 
-    private final String node;
+    private final Supplier<String> self;
     private final IMap<String, String> claims;
     private final IMap<String, String> outcomes;
     private final SecretVault vault;
@@ -66,9 +73,13 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     private record Waiter(String nonce, CompletableFuture<MfaOutcome> outcome) {
     }
 
-    HazelcastMfaLogins(String node, IMap<String, String> claims, IMap<String, String> outcomes, SecretVault vault,
-            Supplier<Set<String>> members, Clock clock) {
-        this.node = node;
+    /**
+     * @param self this member's id, read at each claim (Hazelcast gives a member a new one when it rejoins)
+     * @param members the ids of the members alive now
+     */
+    HazelcastMfaLogins(Supplier<String> self, IMap<String, String> claims, IMap<String, String> outcomes,
+            SecretVault vault, Supplier<Set<String>> members, Clock clock) {
+        this.self = self;
         this.claims = claims;
         this.outcomes = outcomes;
         this.vault = vault;
@@ -88,10 +99,19 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
         outcomes.addEntryListener(new Listener(), true);
     }
 
+    /** The logins of a member: claims held by member UUID. */
+    static HazelcastMfaLogins on(HazelcastInstance member, SecretVault vault, Clock clock) {
+        Cluster cluster = member.getCluster();
+        return new HazelcastMfaLogins(() -> cluster.getLocalMember().getUuid().toString(), member.getMap(CLAIMS),
+                member.getMap(OUTCOMES), vault, () -> cluster.getMembers().stream()
+                        .map(alive -> alive.getUuid().toString()).collect(Collectors.toSet()), clock);
+    }
+
     @Override
     public Optional<CompletionStage<MfaOutcome>> claim(String login, Duration pendingAtMost) {
         String nonce = HexFormat.of().formatHex(nonceBytes());
-        Claim mine = new Claim(node, nonce, clock.millis());
+        String me = self.get();
+        Claim mine = new Claim(me, nonce, clock.millis());
         String sealed = vault.seal(login + "\n" + mine.text());
         try {
             // IMap has no asynchronous putIfAbsent: it runs on a small pool of its own, so that a request is never
@@ -99,8 +119,8 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
             String existing = clusterCalls.call(() -> claims.putIfAbsent(login, sealed,
                     pendingAtMost.toMillis(), TimeUnit.MILLISECONDS), CLUSTER_WAIT);
             Claim held = existing == null ? null : open(login, existing);
-            if (held == null || held.node().equals(node) || stale(held, pendingAtMost)
-                    || !members.get().contains(held.node())) {
+            if (held == null || held.holder().equals(me) || stale(held, pendingAtMost)
+                    || !members.get().contains(held.holder())) {
                 if (existing != null) {
                     // No valid claim of a live node stands: this node takes it over.
                     claims.put(login, sealed, pendingAtMost.toMillis(), TimeUnit.MILLISECONDS);

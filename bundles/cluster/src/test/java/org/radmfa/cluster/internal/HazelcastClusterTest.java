@@ -153,18 +153,14 @@ class HazelcastClusterTest {
         return properties == null ? null : properties.get(key);
     }
 
-    private static HazelcastMfaLogins logins(Member member, String node) {
-        HazelcastInstance hazelcast = member.hazelcast();
-        return new HazelcastMfaLogins(node, hazelcast.getMap(HazelcastMfaLogins.CLAIMS),
-                hazelcast.getMap(HazelcastMfaLogins.OUTCOMES), VAULT, () -> hazelcast.getCluster().getMembers()
-                        .stream().map(m -> m.getAttribute(ClusterNode.NODE_ATTRIBUTE))
-                        .collect(java.util.stream.Collectors.toSet()), java.time.Clock.systemUTC());
+    private static HazelcastMfaLogins logins(Member member) {
+        return HazelcastMfaLogins.on(member.hazelcast(), VAULT, java.time.Clock.systemUTC());
     }
 
     @Test
     void aLoginPendingOnOneMemberIsJoinedOnAnotherAndOnlyItsOwnOutcomeAnswers() throws Exception {
-        HazelcastMfaLogins first = logins(MEMBERS.get(0), "node1");
-        HazelcastMfaLogins second = logins(MEMBERS.get(1), "node2");
+        HazelcastMfaLogins first = logins(MEMBERS.get(0));
+        HazelcastMfaLogins second = logins(MEMBERS.get(1));
         Duration deadline = Duration.ofSeconds(20);
         String login = "alice|203.0.113.7";
         try {
@@ -191,6 +187,47 @@ class HazelcastClusterTest {
             first.close();
             second.close();
         }
+    }
+
+    /**
+     * A node that restarts within the MFA deadline comes back with the same name, but its claims died with it: the
+     * others take such a login over at once instead of waiting for an outcome that will never come.
+     */
+    @Test
+    void aClaimOfANodeThatRestartedIsTakenOverAtOnce() throws Exception {
+        String login = "carol|192.0.2.44";
+        Duration deadline = Duration.ofMinutes(5);
+        List<String> seed = List.of("127.0.0.1:" + MEMBERS.get(0).hazelcast().getCluster().getLocalMember()
+                .getAddress().getPort());
+        Member before = start("node4", freePort(), seed, VAULT);
+        try {
+            await("node4 joined", Duration.ofSeconds(60), () -> clusterSize() == 4);
+            HazelcastMfaLogins claimedBefore = logins(before);
+            assertTrue(claimedBefore.claim(login, deadline).isEmpty(), "node4 asks the connector");
+            claimedBefore.close();
+        } finally {
+            before.worker().shutdownNow();
+            before.hazelcast().shutdown();
+        }
+        await("node4 gone", Duration.ofSeconds(60), () -> clusterSize() == 3);
+        Member after = start("node4", freePort(), seed, VAULT);
+        HazelcastMfaLogins first = logins(MEMBERS.get(0));
+        try {
+            await("node4 back", Duration.ofSeconds(60), () -> clusterSize() == 4);
+            await("no partition migrating", Duration.ofSeconds(60), () -> MEMBERS.get(0).hazelcast()
+                    .getPartitionService().isClusterSafe());
+            assertTrue(MEMBERS.get(0).hazelcast().getMap(HazelcastMfaLogins.CLAIMS).containsKey(login),
+                    "the dead node's claim is still in the map");
+            assertTrue(first.claim(login, deadline).isEmpty(), "node1 takes the dead claim over");
+        } finally {
+            first.close();
+            after.worker().shutdownNow();
+            after.hazelcast().shutdown();
+        }
+    }
+
+    private static int clusterSize() {
+        return MEMBERS.get(0).hazelcast().getCluster().getMembers().size();
     }
 
     /** A TOTP step used on one member is refused by the other two; the map holds its digest, not the use. */
