@@ -38,10 +38,12 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 
 /**
  * This appliance as a member of a cluster of appliances: an embedded Hazelcast member on a private address, joined
@@ -304,7 +306,19 @@ public final class ClusterNode implements ConfigurationListener {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
-        config.getMapConfig(MAP_NAME).setBackupCount(2);
+        config.getMapConfig(MAP_NAME).setBackupCount(2).setMergePolicyConfig(afterSplit());
+        config.getMapConfig("radmfa-*").setMergePolicyConfig(afterSplit());
         return config;
+    }
+
+    /**
+     * When a split heals, an entry only the smaller side has is added and, for one both sides have, the larger side's
+     * is kept (Hazelcast's default, named so that no upgrade changes it). It does not decide which configuration edit
+     * wins: entries are sealed, so Hazelcast cannot compare their versions; every node runs ConfigMirror.reconcile
+     * after a merge and republishes its edit when it is newer. The other maps end as the union of both sides (used
+     * codes, challenges) or hold short-lived entries (claims, outcomes; the digest key is read again at each use).
+     */
+    private static MergePolicyConfig afterSplit() {
+        return new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE);
     }
 }
