@@ -52,7 +52,10 @@ final class PoliciesView {
                         + "</label><br/>");
         if (network) {
             form.append("<label>Access <select name='access'><option value='grant'>grant</option>"
-                    + "<option value='deny'>deny</option></select></label> "
+                    + "<option value='deny'>deny</option><option value='dialin'>by each account's dial-in"
+                    + " permission</option></select></label> "
+                    + "<label><input type='checkbox' name='ignoreUserDialIn' value='true'/> ignore user account"
+                    + " dial-in properties</label> "
                     + "<label><input type='checkbox' name='mfaRequired' value='true'/> MFA required</label> "
                     + "<label>MFA exempt groups <input name='mfaExemptGroups' size='20' placeholder='break-glass'/>"
                     + "</label><br/>");

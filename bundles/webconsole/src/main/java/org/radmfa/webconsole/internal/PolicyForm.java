@@ -22,8 +22,10 @@ final class PolicyForm {
      * Single-value fields of each kind: form field name to setting key (the connection request policy's
      * {@code action} has another field name, since the form's own {@code action} says what to do with the form).
      */
-    static final Map<String, String> NETWORK_FIELDS = ordered("access", "access", "mfaRequired", "mfaRequired",
-            "mfaExemptGroups", "mfaExemptGroups");
+    static final Map<String, String> NETWORK_FIELDS = ordered("access", "access", "ignoreUserDialIn",
+            "ignoreUserDialIn", "mfaRequired", "mfaRequired", "mfaExemptGroups", "mfaExemptGroups");
+    /** Check boxes: unticked, the browser sends nothing, which means false. */
+    private static final java.util.Set<String> CHECK_BOXES = java.util.Set.of("ignoreUserDialIn", "mfaRequired");
     static final Map<String, String> CONNECTION_FIELDS = ordered("crpAction", "action", "directory", "directory",
             "serverGroup", "serverGroup");
 
@@ -72,7 +74,7 @@ final class PolicyForm {
         for (Map.Entry<String, String> single : fieldsOf(kind).entrySet()) {
             String key = single.getValue();
             String value = trimmed(field.apply(single.getKey()));
-            if (key.equals("mfaRequired")) {
+            if (CHECK_BOXES.contains(key)) {
                 value = String.valueOf(value != null && (value.equals("true") || value.equals("on")));
             }
             if (value != null) {

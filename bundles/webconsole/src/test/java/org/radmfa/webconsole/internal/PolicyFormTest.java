@@ -40,8 +40,8 @@ class PolicyFormTest {
         assertEquals("VPN users", settings.name());
         assertEquals(30, settings.order(), "no order in the form: the one given");
         assertTrue(settings.enabled());
-        assertEquals(new TreeMap<>(Map.of("access", "grant", "mfaRequired", "true", "mfaExemptGroups", "break-glass",
-                "condition.userGroups", "vpn-users", "condition.NAS-Port-Type", "^Virtual$",
+        assertEquals(new TreeMap<>(Map.of("access", "grant", "ignoreUserDialIn", "false", "mfaRequired", "true",
+                "mfaExemptGroups", "break-glass", "condition.userGroups", "vpn-users", "condition.NAS-Port-Type", "^Virtual$",
                 "constraint.sessionTimeout", "28800", "reply.Class", "vpn", "timeZone", "Europe/Berlin")),
                 settings.settings());
     }
@@ -57,6 +57,16 @@ class PolicyFormTest {
         assertTrue(fields.get("other").contains("rewrite.replacement = \n"), fields.get("other"));
         assertEquals("false", fields.get("enabled"));
         assertEquals(stored, PolicyForm.settings(PolicyKind.CONNECTION_REQUEST, fields::get, 99));
+    }
+
+    @Test
+    void aPolicyLeftToTheAccountsDialInPermissionIsEditedWithoutChange() {
+        PolicySettings stored = new PolicySettings(PolicyKind.NETWORK, "Per user", 5, true, Map.of("access", "dialin",
+                "ignoreUserDialIn", "false", "mfaRequired", "true", "condition.NAS-Port-Type", "^Virtual$"));
+        Map<String, String> fields = PolicyForm.fields(stored);
+        assertEquals("dialin", fields.get("access"));
+        assertEquals("", fields.get("other"), "each key has its field");
+        assertEquals(stored, PolicyForm.settings(PolicyKind.NETWORK, fields::get, 99));
     }
 
     @Test

@@ -79,6 +79,9 @@ class ViewsTest {
         String second = html.substring(html.indexOf("data-name='second'"));
         assertTrue(second.contains(">Up<") && second.contains(">Enable<"), second);
         assertTrue(html.contains("id='radmfa-crps'"), html);
+        // Every access a policy may have is an option: the Edit button cannot fill in one the select lacks.
+        assertTrue(html.contains("<option value='dialin'>"), html);
+        assertTrue(html.contains("name='ignoreUserDialIn'"), html);
     }
 
     @Test
