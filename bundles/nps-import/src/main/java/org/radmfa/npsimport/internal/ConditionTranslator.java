@@ -82,6 +82,20 @@ final class ConditionTranslator {
         patterns.forEach((attribute, values) -> match(attribute, values, draft));
     }
 
+    /**
+     * A policy's "type of network access server" ({@code Policy_SourceTag}, non-zero: a particular type): NPS applies
+     * the policy only to requests from that type, and the appliance has no such condition, so the policy would match
+     * every request: it is disabled, for the administrator to add a condition.
+     */
+    static void sourceTag(NpsObject policy, PolicyDraft draft) throws NpsFormatException {
+        long sourceTag = policy.number("Policy_SourceTag").orElse(0L);
+        if (sourceTag != 0) {
+            draft.dropCondition("Policy_SourceTag " + sourceTag, "NPS applies the policy only to requests from"
+                    + " that type of network access server; the appliance has no such condition (add one on"
+                    + " MS-RAS-Vendor or NAS-Port-Type and enable the policy)");
+        }
+    }
+
     private void groups(NpsCondition condition, String property, PolicyDraft draft, String key) {
         List<String> names = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();

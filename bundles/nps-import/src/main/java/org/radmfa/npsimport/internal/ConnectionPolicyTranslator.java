@@ -42,6 +42,7 @@ final class ConnectionPolicyTranslator extends NpsTranslator<NpsExport.Policy, P
             entry.info("Policy_Enabled", "disabled in NPS, imported disabled");
         }
         conditions.translate(crp.properties().getOrDefault("msNPConstraint", List.of()), draft);
+        ConditionTranslator.sourceTag(crp, draft);
         long provider = profile.number("msAuthProviderType").orElse(1L);
         switch ((int) provider) {
             case 1 -> {

@@ -51,14 +51,9 @@ final class NetworkPolicyTranslator extends NpsTranslator<NpsExport.Policy, Poli
         if (!enabled) {
             entry.info("Policy_Enabled", "disabled in NPS, imported disabled");
         }
-        long sourceTag = np.number("Policy_SourceTag").orElse(0L);
         access(profile, draft);
         conditions.translate(np.properties().getOrDefault("msNPConstraint", List.of()), draft);
-        if (sourceTag != 0) {
-            draft.dropCondition("Policy_SourceTag " + sourceTag, "NPS applies the policy only to requests from"
-                    + " that type of network access server; the appliance has no such condition (add one on"
-                    + " MS-RAS-Vendor or NAS-Port-Type and enable the policy)");
-        }
+        ConditionTranslator.sourceTag(np, draft);
         authMethods(profile, draft);
         replies(profile, draft);
         for (String property : profile.properties().keySet()) {

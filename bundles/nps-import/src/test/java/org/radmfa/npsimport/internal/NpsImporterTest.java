@@ -182,6 +182,26 @@ class NpsImporterTest {
     }
 
     @Test
+    void aConnectionRequestPolicyForOneTypeOfAccessServerIsImportedDisabled() throws Exception {
+        java.nio.file.Path copy = java.nio.file.Files.createTempFile("nps-", ".xml");
+        try {
+            String xml = java.nio.file.Files.readString(resource("nps-export-v256.xml"));
+            int crp = xml.indexOf("<Old_RADIUS_realm name=\"Old RADIUS realm\">\n\t\t\t\t\t\t\t<Properties>");
+            String tag = "dt:dt=\"int\">0</Policy_SourceTag>";
+            int at = xml.indexOf(tag, crp);
+            java.nio.file.Files.writeString(copy, xml.substring(0, at) + tag.replace(">0<", ">2<")
+                    + xml.substring(at + tag.length()));
+            ImportReport report = importer.run(copy, new NpsImporter.Options(GROUPS, "", false));
+            PolicySettings old = admins.policy(PolicyKind.CONNECTION_REQUEST, "Old RADIUS realm");
+            assertFalse(old.enabled(), report.render());
+            assertTrue(entry(report, ImportReport.Kind.CONNECTION_REQUEST_POLICY, "Old RADIUS realm").notes().stream()
+                    .anyMatch(n -> n.property().equals("Policy_SourceTag 2")), report.render());
+        } finally {
+            java.nio.file.Files.delete(copy);
+        }
+    }
+
+    @Test
     void aServerTheApplianceRefusesRefusesTheWholeImport() throws Exception {
         java.nio.file.Path copy = java.nio.file.Files.createTempFile("nps-", ".xml");
         try {
