@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class RadSecPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RadSecPort.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    private static final long FIRST_BACKOFF_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
 
     private record Pending(ProxyPort.Verifier verifier, CompletableFuture<byte[]> answer) {
@@ -41,6 +42,9 @@ final class RadSecPort implements AutoCloseable {
     private final Pending[] slots = new Pending[256];
     private final Thread thread;
     private final Object sleep = new Object();
+    private final long firstBackoffMillis;
+    /** Runs between the loop's check of {@code closed} and the back-off wait: a test closes the port there. */
+    private final Runnable beforeBackoffWait;
     private int next = new java.security.SecureRandom().nextInt(256);
     private int inFlight;
     private volatile SSLSocket socket;
@@ -48,7 +52,14 @@ final class RadSecPort implements AutoCloseable {
     private volatile boolean closed;
 
     RadSecPort(String name, String host, int port, RadSecSettings settings, Consumer<String> badAnswer) {
+        this(name, host, port, settings, badAnswer, FIRST_BACKOFF_MILLIS, () -> { });
+    }
+
+    RadSecPort(String name, String host, int port, RadSecSettings settings, Consumer<String> badAnswer,
+            long firstBackoffMillis, Runnable beforeBackoffWait) {
         this.name = name;
+        this.firstBackoffMillis = firstBackoffMillis;
+        this.beforeBackoffWait = beforeBackoffWait;
         this.host = host;
         this.to = InetSocketAddress.createUnresolved(host, port);
         this.settings = settings;
@@ -123,17 +134,8 @@ final class RadSecPort implements AutoCloseable {
     private void run() {
         long backoff = 0;
         while (!closed) {
-            if (backoff > 0) {
-                synchronized (sleep) {
-                    try {
-                        sleep.wait(backoff);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
+            if (backoff > 0 && !backOff(backoff)) {
+                return;
             }
             boolean established = false;
             try (SSLSocket connection = connect()) {
@@ -152,7 +154,7 @@ final class RadSecPort implements AutoCloseable {
                 failPending();
             }
             // A connection that was up and ended is made again at once; one that cannot be made waits longer.
-            backoff = established ? 0 : Math.min(MAX_BACKOFF_MILLIS, Math.max(1000, backoff * 2));
+            backoff = established ? 0 : Math.min(MAX_BACKOFF_MILLIS, Math.max(firstBackoffMillis, backoff * 2));
             if (!closed) {
                 if (established) {
                     LOG.info("RadSec connection to remote server '{}' ({}) ended ({}); reconnecting", name, to,
@@ -163,6 +165,26 @@ final class RadSecPort implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Waits the back-off unless closed first; false when closed. {@code closed} is checked under the lock close()
+     * notifies under, so a close() that came after the loop's check and before the wait is not missed.
+     */
+    private boolean backOff(long millis) {
+        beforeBackoffWait.run();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (sleep) {
+            long left;
+            while (!closed && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(sleep, left);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+        }
+        return !closed;
     }
 
     private SSLSocket connect() throws IOException, GeneralSecurityException {
