@@ -27,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * A TLS server socket and the one thread that accepts, handshakes, reads and writes all of its connections with a
  * selector. No thread ever waits for a peer: a thousand connections that never send a ClientHello cost a thousand
  * sockets and engines, no thread and no buffer, and are closed when their handshake time is up. Connections beyond
- * the limit are closed as soon as they are accepted.
+ * the limit are closed as soon as they are accepted. The connections and their set are that thread's alone: it closes
+ * them when it stops, so that {@link #close()} never walks the set while the thread may still change it.
  */
 final class StreamServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamServer.class);
+    private static final long STOP_WAIT_MILLIS = 2000;
 
     /** The limits of one listener. */
     record Limits(int maxConnections, long handshakeTimeoutNanos, long idleTimeoutNanos, List<String> protocols) {
@@ -43,6 +45,9 @@ final class StreamServer implements AutoCloseable {
     private final Limits limits;
     private final TlsConnection.Events events;
     private final RadSecCounters counters;
+    /** "/127.0.0.1:2083" for logs, kept: once closed the socket no longer says. */
+    private final String name;
+    /** Only the selector thread touches it (not thread-safe). */
     private final Set<TlsConnection> connections = new HashSet<>();
     private final Queue<TlsConnection> writes = new ConcurrentLinkedQueue<>();
     /** Work for the selector thread from other threads: the connections are its own. */
@@ -58,7 +63,8 @@ final class StreamServer implements AutoCloseable {
         this.limits = limits;
         this.events = events;
         this.counters = counters;
-        this.thread = new Thread(this::run, "radmfa-radsec-" + address());
+        this.name = String.valueOf(address());
+        this.thread = new Thread(this::run, "radmfa-radsec-" + name);
         thread.setDaemon(true);
     }
 
@@ -124,6 +130,14 @@ final class StreamServer implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            serve();
+        } finally {
+            closeConnections();
+        }
+    }
+
+    private void serve() {
         long nextSweep = System.nanoTime();
         while (!closing) {
             try {
@@ -164,7 +178,11 @@ final class StreamServer implements AutoCloseable {
             } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                LOG.error("RadSec listener {}: {}; it keeps running", address(), e.toString(), e);
+                if (closing) {
+                    // close() did not wait for this thread and closed the socket and selector under it.
+                    return;
+                }
+                LOG.error("RadSec listener {}: {}; it keeps running", name, e.toString(), e);
             }
         }
     }
@@ -249,20 +267,32 @@ final class StreamServer implements AutoCloseable {
         return counters.open.get();
     }
 
-    @Override
-    public void close() {
-        closing = true;
-        selector.wakeup();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** On the selector thread, as it stops. */
+    private void closeConnections() {
         for (TlsConnection connection : connections) {
             connection.close();
         }
         connections.clear();
         counters.open.set(0);
+    }
+
+    /**
+     * Stops the selector thread, which closes the connections as it ends, and closes the listening socket. A thread
+     * still busy after the wait (a slow task) closes them when it is done: they are never touched from here.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+        try {
+            thread.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("RadSec listener {}: its thread is still busy after {} ms; it closes its connections when it is"
+                    + " done", name, STOP_WAIT_MILLIS);
+        }
         try {
             server.close();
             selector.close();
