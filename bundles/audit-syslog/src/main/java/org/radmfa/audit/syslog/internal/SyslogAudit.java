@@ -1,6 +1,7 @@
 package org.radmfa.audit.syslog.internal;
 
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -113,12 +114,22 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
     }
 
     private final String procId = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());
+    private final Clock clock;
     private volatile Active active;
     private volatile String refused;
 
     /** The settings in force with their formatter, buffer and sender. */
     private record Active(SyslogSettings settings, AuditMessages messages, SyslogBuffer buffer,
             SyslogSender sender) {
+    }
+
+    public SyslogAudit() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock paces the log lines about dropped messages */
+    SyslogAudit(Clock clock) {
+        this.clock = clock;
     }
 
     @Activate
@@ -140,11 +151,12 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
         Active previous = active;
         SyslogBuffer buffer;
         if (previous == null) {
-            buffer = new SyslogBuffer(settings.queueCapacity());
+            buffer = new SyslogBuffer(settings.name(), settings.queueCapacity(), clock);
         } else {
             previous.sender().close();
-            buffer = previous.buffer().capacity() == settings.queueCapacity() ? previous.buffer()
-                    : previous.buffer().resized(settings.queueCapacity());
+            buffer = previous.buffer().capacity() == settings.queueCapacity()
+                    && previous.settings().name().equals(settings.name()) ? previous.buffer()
+                    : previous.buffer().resized(settings.name(), settings.queueCapacity());
         }
         AuditMessages messages = new AuditMessages(new Rfc5424(settings.facility(), settings.hostname(),
                 settings.appName(), procId, settings.structuredDataId()));

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -102,7 +103,7 @@ class SyslogSenderTest {
     @Test
     void framesArriveInOrderWithMultiLineValuesIntact() throws Exception {
         try (Collector collector = new Collector(0)) {
-            SyslogBuffer buffer = new SyslogBuffer(100);
+            SyslogBuffer buffer = new SyslogBuffer("t", 100, Clock.systemUTC());
             try (SyslogSender sender = new SyslogSender("t", buffer, plain(collector.server.getLocalPort()),
                     new Backoff(10, 100), System::nanoTime).start()) {
                 for (int i = 0; i < 10; i++) {
@@ -123,7 +124,7 @@ class SyslogSenderTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        SyslogBuffer buffer = new SyslogBuffer(5);
+        SyslogBuffer buffer = new SyslogBuffer("t", 5, Clock.systemUTC());
         try (SyslogSender sender = new SyslogSender("t", buffer, plain(port), new Backoff(10, 200),
                 System::nanoTime).start()) {
             await("the failure reported", () -> {
@@ -161,7 +162,7 @@ class SyslogSenderTest {
     @Test
     void aCollectorThatClosesIsNoticedAndReconnectedTo() throws Exception {
         try (Collector collector = new Collector(0)) {
-            SyslogBuffer buffer = new SyslogBuffer(100);
+            SyslogBuffer buffer = new SyslogBuffer("t", 100, Clock.systemUTC());
             try (SyslogSender sender = new SyslogSender("t", buffer, plain(collector.server.getLocalPort()),
                     new Backoff(10, 100), System::nanoTime).start()) {
                 buffer.offer(frame("one"));
@@ -186,7 +187,7 @@ class SyslogSenderTest {
 
     @Test
     void aBatchPutBackKeepsItsOrderAndDropsWhatNoLongerFits() {
-        SyslogBuffer buffer = new SyslogBuffer(3);
+        SyslogBuffer buffer = new SyslogBuffer("t", 3, Clock.systemUTC());
         buffer.offer(frame("c"));
         buffer.putBack(List.of(frame("a"), frame("b"), frame("x")));
         assertEquals(3, buffer.size());
