@@ -123,14 +123,16 @@ final class Rfc5424 {
         return out.toString();
     }
 
-    /** SD-NAME (RFC 5424 section 6.3.2): 1 to 32 printable US-ASCII characters except '=', SP, ']' and '"'. */
+    /**
+     * SD-NAME (RFC 5424 section 6.3.2): 1 to 32 printable US-ASCII characters except '=', SP, ']' and '"'. An SD-ID
+     * is one too: the 32 include its "@enterprise-number", which must be digits and dots.
+     */
     static boolean validName(String name) {
-        if (name == null || name.isEmpty()) {
+        if (name == null || name.isEmpty() || name.length() > 32) {
             return false;
         }
         int at = name.indexOf('@');
-        String base = at < 0 ? name : name.substring(0, at);
-        if (base.isEmpty() || base.length() > 32) {
+        if (at == 0) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {

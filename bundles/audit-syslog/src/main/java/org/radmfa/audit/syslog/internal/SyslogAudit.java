@@ -93,7 +93,8 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
         @AttributeDefinition(name = "App name")
         String appName() default "radmfa";
 
-        @AttributeDefinition(name = "SD-ID", description = "The structured data element's id, name@enterprise-number")
+        @AttributeDefinition(name = "SD-ID", description = "The structured data element's id,"
+                + " name@enterprise-number, at most 32 characters")
         String structuredDataId() default "radmfa@32473";
 
         @AttributeDefinition(name = "Send decisions")

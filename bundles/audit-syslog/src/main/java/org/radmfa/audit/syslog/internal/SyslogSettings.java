@@ -84,7 +84,7 @@ record SyslogSettings(String name, String host, int port, SSLContext tls, boolea
         String structuredDataId = config.string("structuredDataId");
         if (!structuredDataId.contains("@") || !Rfc5424.validName(structuredDataId)) {
             throw config.invalid("structuredDataId", "'" + structuredDataId + "' is not an SD-ID of the form"
-                    + " name@enterprise-number (RFC 5424 section 7.2.2)");
+                    + " name@enterprise-number, at most 32 characters in all (RFC 5424 sections 6.3.2, 7.2.2)");
         }
         String hostname = config.string("hostname");
         boolean decisions = config.bool("decisions");

@@ -56,6 +56,14 @@ class Rfc5424Test {
         assertArrayEquals(message, body);
     }
 
+    /** RFC 5424 section 6.3.2: an SD-ID is an SD-NAME, 1 to 32 characters in all, its "@number" part included. */
+    @Test
+    void anSdIdIsAtMost32CharactersWithItsEnterpriseNumber() {
+        assertTrue(Rfc5424.validName("a".repeat(26) + "@32473"), "32 characters");
+        assertFalse(Rfc5424.validName("a".repeat(27) + "@32473"), "33 characters");
+        assertFalse(Rfc5424.validName("radmfa-audit@1.3.6.1.4.1.32473.1.2.3.4.5"), "a long enterprise number");
+    }
+
     @Test
     void namesAreChecked() {
         assertTrue(Rfc5424.validName("radmfa@32473"));
