@@ -37,4 +37,21 @@ public interface SharedChallenges {
      * resuming it from its own copy, and no other appliance may take it after that.
      */
     void discard(byte[] state);
+
+    /**
+     * Withdraws the challenge published under {@code state}, for the appliance that made it and is about to resume
+     * it from its own copy, and says whether that copy may still be answered: it may not when another appliance
+     * already took the challenge (a State answers once in the cluster). Unlike {@link #discard}, it waits for the
+     * cluster, briefly.
+     *
+     * @return false only when another appliance demonstrably took the challenge first; true when this appliance
+     *         withdrew it, when the cluster no longer holds it, and when the others do not answer in time (the
+     *         local copy stands, so that a cluster that is away never blocks a login). The default withdraws
+     *         without waiting and answers true, as appliances did before.
+     * @since 1.13
+     */
+    default boolean withdraw(byte[] state) {
+        discard(state);
+        return true;
+    }
 }

@@ -233,8 +233,8 @@ public final class ClusterNode implements ConfigurationListener {
         oneTimeCodes = codes;
         sharedCodes = context.registerService(SharedOneTimeCodes.class, codes, null);
         // Challenges, shared: an answer that fails over to this node resumes the login another node challenged.
-        HazelcastChallenges pendingChallenges = new HazelcastChallenges(
-                instance.getMap(HazelcastChallenges.CHALLENGES), vault);
+        HazelcastChallenges pendingChallenges = new HazelcastChallenges(instance.getMap(HazelcastChallenges.CHALLENGES),
+                instance.getMap(HazelcastChallenges.TAKEN), vault);
         challenges = pendingChallenges;
         sharedChallenges = context.registerService(SharedChallenges.class, pendingChallenges, null);
         // Clients that sign: requireMessageAuthenticator = auto holds a gateway to it on every node at once.

@@ -107,7 +107,7 @@ class HazelcastClusterTest {
                 .allMatch(m -> m.hazelcast().getPartitionService().isClusterSafe()));
         for (Member member : MEMBERS) {
             for (String map : List.of(HazelcastOneTimeCodes.USED, HazelcastChallenges.CHALLENGES,
-                    HazelcastMfaLogins.CLAIMS, HazelcastMessageAuthenticators.RECEIVED)) {
+                    HazelcastChallenges.TAKEN, HazelcastMfaLogins.CLAIMS, HazelcastMessageAuthenticators.RECEIVED)) {
                 member.hazelcast().getMap(map).get("warm-up");
             }
             // As a node does when it joins: the digest key exists before the first code is checked.
@@ -361,28 +361,116 @@ class HazelcastClusterTest {
     /** A challenge published on one member is taken once, on another; the map holds it sealed. */
     @Test
     void aChallengeMadeOnOneMemberIsTakenOnceOnAnother() throws Exception {
-        HazelcastChallenges first = new HazelcastChallenges(MEMBERS.get(0).hazelcast()
-                .getMap(HazelcastChallenges.CHALLENGES), VAULT);
-        HazelcastChallenges third = new HazelcastChallenges(MEMBERS.get(2).hazelcast()
-                .getMap(HazelcastChallenges.CHALLENGES), VAULT);
+        HazelcastChallenges first = challenges(MEMBERS.get(0));
+        HazelcastChallenges third = challenges(MEMBERS.get(2));
         try {
-            byte[] state = new byte[16];
-            new java.security.SecureRandom().nextBytes(state);
+            byte[] state = randomState();
             first.offer(state, "challenge of alice", Duration.ofMinutes(1));
             com.hazelcast.map.IMap<String, String> stored = MEMBERS.get(1).hazelcast()
                     .getMap(HazelcastChallenges.CHALLENGES);
-            await("the challenge in the map", Duration.ofSeconds(10), () -> !stored.isEmpty());
+            await("the challenge in the map", Duration.ofSeconds(10), () -> published(state));
             assertTrue(stored.values().stream().noneMatch(value -> value.contains("alice")), "sealed");
             assertEquals(java.util.Optional.of("challenge of alice"), third.take(state));
             assertEquals(java.util.Optional.empty(), first.take(state), "taken once");
-            byte[] other = new byte[16];
-            new java.security.SecureRandom().nextBytes(other);
+            byte[] other = randomState();
             first.offer(other, "another challenge", Duration.ofMinutes(1));
-            await("the other challenge in the map", Duration.ofSeconds(10), () -> stored.size() == 1);
+            await("the other challenge in the map", Duration.ofSeconds(10), () -> published(other));
             first.discard(other);
-            await("the other challenge withdrawn", Duration.ofSeconds(10), stored::isEmpty);
+            await("the other challenge withdrawn", Duration.ofSeconds(10), () -> !published(other));
             assertEquals(java.util.Optional.empty(), third.take(other), "withdrawn, not taken");
         } finally {
+            first.close();
+            third.close();
+        }
+    }
+
+    private static HazelcastChallenges challenges(Member member) {
+        return new HazelcastChallenges(member.hazelcast().getMap(HazelcastChallenges.CHALLENGES),
+                member.hazelcast().getMap(HazelcastChallenges.TAKEN), VAULT);
+    }
+
+    private static byte[] randomState() {
+        byte[] state = new byte[16];
+        new java.security.SecureRandom().nextBytes(state);
+        return state;
+    }
+
+    private static boolean published(byte[] state) {
+        return MEMBERS.get(1).hazelcast().getMap(HazelcastChallenges.CHALLENGES)
+                .containsKey(HazelcastChallenges.key(state));
+    }
+
+    /**
+     * The node that made a challenge answers from its own copy, but first withdraws the shared one and learns whether
+     * another node took it: then it must refuse, so that a State answers once in the cluster.
+     */
+    @Test
+    void aChallengeTakenOnAnotherMemberIsNotAnsweredAgainWhereItWasMade() throws Exception {
+        HazelcastChallenges first = challenges(MEMBERS.get(0));
+        HazelcastChallenges second = challenges(MEMBERS.get(1));
+        try {
+            byte[] state = randomState();
+            first.offer(state, "challenge of alice", Duration.ofMinutes(1));
+            await("the challenge in the map", Duration.ofSeconds(10), () -> published(state));
+            assertEquals(java.util.Optional.of("challenge of alice"), second.take(state));
+            assertFalse(first.withdraw(state), "taken on node2 first");
+
+            byte[] answeredHere = randomState();
+            first.offer(answeredHere, "challenge of bob", Duration.ofMinutes(1));
+            await("the second challenge in the map", Duration.ofSeconds(10), () -> published(answeredHere));
+            assertTrue(first.withdraw(answeredHere), "withdrawn by the node that made it, which answers it");
+            assertEquals(java.util.Optional.empty(), second.take(answeredHere), "then no other node takes it");
+
+            assertTrue(first.withdraw(randomState()), "one the cluster does not hold: the local copy stands");
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    /** A host without the vault key cannot make a node refuse the answer to its own challenge. */
+    @Test
+    void aTakenMarkForgedWithoutTheKeyDoesNotWithdrawAChallenge() throws Exception {
+        HazelcastChallenges first = challenges(MEMBERS.get(0));
+        try {
+            byte[] state = randomState();
+            first.offer(state, "challenge of carol", Duration.ofMinutes(1));
+            await("the challenge in the map", Duration.ofSeconds(10), () -> published(state));
+            MEMBERS.get(2).hazelcast().<String, String>getMap(HazelcastChallenges.TAKEN)
+                    .put(HazelcastChallenges.key(state), new TestVault((byte) 9).seal("taken"));
+            assertTrue(first.withdraw(state));
+        } finally {
+            first.close();
+        }
+    }
+
+    /** Withdrawn where it was made and taken elsewhere at the same instant: never both. */
+    @Test
+    void aChallengeWithdrawnAndTakenAtOnceAnswersOnce() throws Exception {
+        HazelcastChallenges first = challenges(MEMBERS.get(0));
+        HazelcastChallenges third = challenges(MEMBERS.get(2));
+        ExecutorService racers = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                byte[] state = randomState();
+                first.offer(state, "challenge " + i, Duration.ofMinutes(1));
+                await("challenge " + i + " in the map", Duration.ofSeconds(10), () -> published(state));
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<Boolean> withdrawn = racers.submit(() -> {
+                    start.await();
+                    return first.withdraw(state);
+                });
+                java.util.concurrent.Future<Boolean> taken = racers.submit(() -> {
+                    start.await();
+                    return third.take(state).isPresent();
+                });
+                start.countDown();
+                boolean answeredWhereMade = withdrawn.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                boolean answeredElsewhere = taken.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertFalse(answeredWhereMade && answeredElsewhere, "answered on both nodes");
+            }
+        } finally {
+            racers.shutdownNow();
             first.close();
             third.close();
         }

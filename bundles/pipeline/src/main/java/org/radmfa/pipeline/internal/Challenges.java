@@ -92,7 +92,8 @@ final class Challenges {
 
     /**
      * Takes the challenge this State answers, made here or on another appliance, and withdraws it everywhere; null
-     * when it is unknown, expired, or another user's or client's (a challenge made here is then left in place).
+     * when it is unknown, expired, another user's or client's (a challenge made here is then left in place), or
+     * already taken by another appliance.
      */
     PendingChallenges.Pending take(AuthenticationRequest request, String state, byte[] stateBytes,
             List<String> trace) {
@@ -106,8 +107,12 @@ final class Challenges {
         SharedChallenges shared = cluster.get();
         if (shared != null && stateBytes.length > 0) {
             if (challenge != null) {
-                // Withdrawn from the other appliances too, so that the State answers once; no need to wait for it.
-                shared.discard(stateBytes);
+                // Withdrawn from the other appliances, learning whether one of them took it first (the gateway failed
+                // over and back): the State answers once in the cluster, whichever appliance gets it.
+                if (!shared.withdraw(stateBytes)) {
+                    trace.add("the challenge was already answered on another appliance of the cluster");
+                    return null;
+                }
             } else {
                 Optional<String> published = shared.take(stateBytes);
                 if (published.isPresent()) {

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,11 @@ class ChallengesTest {
     private static final MfaOutcome CODE_ASKED = new MfaOutcome(MfaOutcome.Kind.CHALLENGE, "code asked for", "Code?",
             new byte[] {0x0a, 0x0b});
 
-    /** The cluster's map of challenges, with how long each may wait. */
-    private static final class Cluster implements SharedChallenges {
+    /** The cluster's map of challenges, with how long each may wait, and the States already taken somewhere. */
+    private static class Cluster implements SharedChallenges {
         final Map<String, String> published = new ConcurrentHashMap<>();
         final List<Duration> waits = new ArrayList<>();
+        final Set<String> taken = ConcurrentHashMap.newKeySet();
 
         @Override
         public void offer(byte[] state, String challenge, Duration pendingAtMost) {
@@ -38,7 +40,19 @@ class ChallengesTest {
 
         @Override
         public Optional<String> take(byte[] state) {
-            return Optional.ofNullable(published.remove(HexFormat.of().formatHex(state)));
+            String key = HexFormat.of().formatHex(state);
+            String challenge = published.remove(key);
+            if (challenge != null) {
+                taken.add(key);
+            }
+            return Optional.ofNullable(challenge);
+        }
+
+        @Override
+        public boolean withdraw(byte[] state) {
+            String key = HexFormat.of().formatHex(state);
+            published.remove(key);
+            return taken.add(key);
         }
 
         @Override
@@ -118,6 +132,39 @@ class ChallengesTest {
         cluster.published.put("0c", "not a challenge");
         assertNull(challenges(cluster).take(Fakes.pap("alice", "1"), "0x0c", Challenges.stateBytes("0x0c"),
                 new ArrayList<>()));
+    }
+
+    /**
+     * The gateway sent the answer to another appliance, which took the challenge from the cluster; the same State
+     * then reaching the appliance that made it must not be answered again from its own copy.
+     */
+    @Test
+    void aChallengeTakenByAnotherApplianceIsNotAnsweredAgainWhereItWasMade() {
+        Challenges here = challenges(cluster);
+        offer(here, Fakes.pap("alice", "pw"), 1);
+        assertEquals("otp", challenges(cluster).take(Fakes.pap("alice", "1"), "0x0a0b",
+                Challenges.stateBytes("0x0a0b"), new ArrayList<>()).connector(), "taken on the other appliance");
+
+        List<String> trace = new ArrayList<>();
+        assertNull(here.take(Fakes.pap("alice", "2"), "0x0a0b", Challenges.stateBytes("0x0a0b"), trace));
+        assertTrue(trace.contains("the challenge was already answered on another appliance of the cluster"),
+                trace.toString());
+        assertEquals(0, here.size(), "its own copy is gone too");
+    }
+
+    /** A cluster that cannot tell (it does not answer in time) leaves the local copy standing. */
+    @Test
+    void aClusterThatCannotTellLeavesTheLocalCopyStanding() {
+        Cluster away = new Cluster() {
+            @Override
+            public boolean withdraw(byte[] state) {
+                return true;
+            }
+        };
+        Challenges here = challenges(away);
+        offer(here, Fakes.pap("alice", "pw"), 1);
+        assertEquals("otp", here.take(Fakes.pap("alice", "1"), "0x0a0b", Challenges.stateBytes("0x0a0b"),
+                new ArrayList<>()).connector());
     }
 
     @Test

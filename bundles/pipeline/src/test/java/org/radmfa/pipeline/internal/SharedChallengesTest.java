@@ -81,9 +81,10 @@ class SharedChallengesTest {
         }
     };
 
-    /** The cluster's map of challenges. */
+    /** The cluster's map of challenges, and the States taken: each by one appliance only. */
     private static final class Cluster implements SharedChallenges {
         final Map<String, String> published = new ConcurrentHashMap<>();
+        final Set<String> taken = ConcurrentHashMap.newKeySet();
 
         @Override
         public void offer(byte[] state, String challenge, Duration pendingAtMost) {
@@ -92,7 +93,16 @@ class SharedChallengesTest {
 
         @Override
         public Optional<String> take(byte[] state) {
-            return Optional.ofNullable(published.remove(HexFormat.of().formatHex(state)));
+            String key = HexFormat.of().formatHex(state);
+            String challenge = published.remove(key);
+            return challenge != null && taken.add(key) ? Optional.of(challenge) : Optional.empty();
+        }
+
+        @Override
+        public boolean withdraw(byte[] state) {
+            String key = HexFormat.of().formatHex(state);
+            published.remove(key);
+            return taken.add(key);
         }
 
         @Override
@@ -147,6 +157,25 @@ class SharedChallengesTest {
         assertEquals(Decision.Outcome.ACCEPT, send(first, CODE, state(challenge)).outcome());
         assertTrue(cluster.published.isEmpty(), "withdrawn: no other appliance can resume it");
         assertEquals(Decision.Outcome.REJECT, send(appliance(cluster), CODE, state(challenge)).outcome());
+    }
+
+    /**
+     * The answer went to the second appliance (the gateway failed over) and was accepted there; the same State and a
+     * code the connector would accept, sent back to the first appliance, must not log the user in a second time.
+     */
+    @Test
+    void aChallengeAnsweredOnAnotherApplianceIsRefusedWhereItWasMade() {
+        Cluster cluster = new Cluster();
+        RequestPipeline first = appliance(cluster);
+        RequestPipeline second = appliance(cluster);
+        Decision challenge = send(first, "pw", null);
+        assertEquals(Decision.Outcome.ACCEPT, send(second, CODE, state(challenge)).outcome());
+
+        Decision again = send(first, CODE, state(challenge));
+        assertEquals(Decision.Outcome.REJECT, again.outcome(), again.detail());
+        assertEquals(ReasonCode.MFA_DENIED, again.reason());
+        assertTrue(again.trace().contains("the challenge was already answered on another appliance of the cluster"),
+                again.trace().toString());
     }
 
     @Test
