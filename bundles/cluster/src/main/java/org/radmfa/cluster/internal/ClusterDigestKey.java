@@ -56,6 +56,18 @@ final class ClusterDigestKey {
         }
     }
 
+    /**
+     * Makes or reads the key now, without a bound (on the thread that joins the cluster), so that its first use
+     * within a bounded call does not wait for it. Not fatal when the cluster cannot yet: the first use tries again.
+     */
+    void prepare() {
+        try {
+            digest("");
+        } catch (RuntimeException e) {
+            LOG.warn("Could not make or read the cluster's '{}' digest key yet ({})", purpose, e.toString());
+        }
+    }
+
     private SecretKeySpec key() {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             String sealed = keys.get(purpose);

@@ -225,6 +225,7 @@ public final class ClusterNode implements ConfigurationListener {
         started.reconcile();
         // Pending second factors, shared: a gateway failing over mid-push joins the push on this or another node.
         HazelcastMfaLogins shared = HazelcastMfaLogins.on(instance, vault, Clock.systemUTC());
+        shared.prepareKey();
         logins = shared;
         sharedLogins = context.registerService(SharedMfaLogins.class, shared, null);
         // One-time codes, shared: a TOTP code accepted by this node is refused by the others.

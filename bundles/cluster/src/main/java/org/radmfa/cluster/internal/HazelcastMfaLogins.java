@@ -31,12 +31,16 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
  * Pending second factors shared through two Hazelcast maps: claims (which node asks the connector for a login) and
  * outcomes (what that node's connector answered). Both are sealed by the vault, and an outcome names the claim it
  * answers (a random nonce, and the claim is fresh), so that a host without the key can neither read them nor pass
- * an old approval off as a new one. The cluster is never waited on for long: when it does not answer within
- * {@link #CLUSTER_WAIT}, this node claims the login itself.
+ * an old approval off as a new one. Both are keyed by an HMAC digest of the login ({@link ClusterDigestKey}, a key
+ * of their own), since a host that reaches the cluster port can list the keys: it must not learn who logs in from
+ * where. The cluster is never waited on for long: when it does not answer within {@link #CLUSTER_WAIT}, this node
+ * claims the login itself.
  */
 final class HazelcastMfaLogins implements SharedMfaLogins {
     static final String CLAIMS = "radmfa-mfa-claims";
     static final String OUTCOMES = "radmfa-mfa-outcomes";
+    /** The digest key's purpose: not the one-time codes', so that one digest never stands for the other. */
+    static final String DIGEST_PURPOSE = "mfa-logins";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastMfaLogins.class);
     private static final long CLUSTER_WAIT = 500;
     private static final long OUTCOME_TTL_SECONDS = 120;
@@ -61,16 +65,25 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     private final IMap<String, String> claims;
     private final IMap<String, String> outcomes;
     private final SecretVault vault;
+    private final ClusterDigestKey digestKey;
     private final Supplier<Set<String>> members;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ClusterCalls clusterCalls = new ClusterCalls("radmfa-cluster-mfa", 2);
-    /** Logins this node joined: the nonce of the claim it waits for, and the outcome to come. */
+    /** Logins this node joined, by their key in the maps: the claim it waits for, and the outcome to come. */
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
-    /** Logins this node claimed: their nonce, for the outcome it publishes. */
-    private final Map<String, String> claimed = new ConcurrentHashMap<>();
+    /** Logins this node claimed: their nonce and key in the maps, for the outcome it publishes. */
+    private final Map<String, Claimed> claimed = new ConcurrentHashMap<>();
 
-    private record Waiter(String nonce, CompletableFuture<MfaOutcome> outcome) {
+    private record Waiter(String login, String nonce, CompletableFuture<MfaOutcome> outcome) {
+    }
+
+    /** @param key the login's key in the maps, or null when the cluster did not answer the claim in time */
+    private record Claimed(String nonce, String key) {
+    }
+
+    /** A claim put in the cluster: under which key, and the claim that was there before, if any. */
+    private record Attempt(String key, String existing) {
     }
 
     /**
@@ -78,11 +91,12 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
      * @param members the ids of the members alive now
      */
     HazelcastMfaLogins(Supplier<String> self, IMap<String, String> claims, IMap<String, String> outcomes,
-            SecretVault vault, Supplier<Set<String>> members, Clock clock) {
+            SecretVault vault, ClusterDigestKey digestKey, Supplier<Set<String>> members, Clock clock) {
         this.self = self;
         this.claims = claims;
         this.outcomes = outcomes;
         this.vault = vault;
+        this.digestKey = digestKey;
         this.members = members;
         this.clock = clock;
         class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
@@ -103,8 +117,22 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
     static HazelcastMfaLogins on(HazelcastInstance member, SecretVault vault, Clock clock) {
         Cluster cluster = member.getCluster();
         return new HazelcastMfaLogins(() -> cluster.getLocalMember().getUuid().toString(), member.getMap(CLAIMS),
-                member.getMap(OUTCOMES), vault, () -> cluster.getMembers().stream()
+                member.getMap(OUTCOMES), vault, new ClusterDigestKey(member.getMap(ClusterDigestKey.KEYS),
+                        DIGEST_PURPOSE, vault), () -> cluster.getMembers().stream()
                         .map(alive -> alive.getUuid().toString()).collect(Collectors.toSet()), clock);
+    }
+
+    /**
+     * Makes or reads the cluster's digest key now (on the thread that joins the cluster), so that the first claim
+     * after a start does not wait for it and fall back to asking the connector here.
+     */
+    void prepareKey() {
+        digestKey.prepare();
+    }
+
+    /** The login's key in the maps. Reads the cluster's digest key: call it where the cluster may be waited on. */
+    String key(String login) {
+        return digestKey.digest(login);
     }
 
     @Override
@@ -115,32 +143,37 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
         String sealed = vault.seal(login + "\n" + mine.text());
         try {
             // IMap has no asynchronous putIfAbsent: it runs on a small pool of its own, so that a request is never
-            // held longer than CLUSTER_WAIT by a cluster that does not answer.
-            String existing = clusterCalls.call(() -> claims.putIfAbsent(login, sealed,
-                    pendingAtMost.toMillis(), TimeUnit.MILLISECONDS), CLUSTER_WAIT);
-            Claim held = existing == null ? null : open(login, existing);
+            // held longer than CLUSTER_WAIT by a cluster that does not answer. The digest reads the cluster's key:
+            // within the same bounded call.
+            Attempt attempt = clusterCalls.call(() -> {
+                String key = key(login);
+                return new Attempt(key, claims.putIfAbsent(key, sealed, pendingAtMost.toMillis(),
+                        TimeUnit.MILLISECONDS));
+            }, CLUSTER_WAIT);
+            String key = attempt.key();
+            Claim held = attempt.existing() == null ? null : open(login, attempt.existing());
             if (held == null || held.holder().equals(me) || stale(held, pendingAtMost)
                     || !members.get().contains(held.holder())) {
-                if (existing != null) {
+                if (attempt.existing() != null) {
                     // No valid claim of a live node stands: this node takes it over.
-                    claims.put(login, sealed, pendingAtMost.toMillis(), TimeUnit.MILLISECONDS);
+                    claims.put(key, sealed, pendingAtMost.toMillis(), TimeUnit.MILLISECONDS);
                 }
-                claimed.put(login, nonce);
+                claimed.put(login, new Claimed(nonce, key));
                 return Optional.empty();
             }
-            Waiter waiter = new Waiter(held.nonce(), new CompletableFuture<>());
-            waiting.put(login, waiter);
+            Waiter waiter = new Waiter(login, held.nonce(), new CompletableFuture<>());
+            waiting.put(key, waiter);
             // The outcome may have been published before the waiter was in place.
-            String published = outcomes.get(login);
+            String published = outcomes.get(key);
             if (published != null) {
-                deliver(login, published);
+                deliver(key, published);
             }
-            waiter.outcome().whenComplete((outcome, failure) -> waiting.remove(login, waiter));
+            waiter.outcome().whenComplete((outcome, failure) -> waiting.remove(key, waiter));
             return Optional.of(waiter.outcome());
         } catch (Exception e) {
             LOG.warn("The cluster did not answer a claim for a second factor within {} ms ({}); asking it here",
                     CLUSTER_WAIT, e.toString());
-            claimed.put(login, nonce);
+            claimed.put(login, new Claimed(nonce, null));
             return Optional.empty();
         }
     }
@@ -151,19 +184,30 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
 
     @Override
     public void completed(String login, MfaOutcome outcome) {
-        String nonce = claimed.remove(login);
-        if (nonce == null) {
+        Claimed mine = claimed.remove(login);
+        if (mine == null) {
             return;
         }
         String state = outcome.state() == null ? "" : HexFormat.of().formatHex(outcome.state());
-        String text = login + "\n" + nonce + "\n" + outcome.kind().name() + "\n" + state + "\n"
+        String text = login + "\n" + mine.nonce() + "\n" + outcome.kind().name() + "\n" + state + "\n"
                 + escape(outcome.prompt()) + "\n" + escape(outcome.detail());
-        outcomes.putAsync(login, vault.seal(text), OUTCOME_TTL_SECONDS, TimeUnit.SECONDS);
-        claims.removeAsync(login);
+        String sealed = vault.seal(text);
+        if (mine.key() != null) {
+            publish(mine.key(), sealed);
+        } else {
+            // The claim may have reached the cluster after all, and a node may wait for it: published once the key
+            // is read, without holding the connector's thread.
+            clusterCalls.later("publishing an MFA outcome", () -> publish(key(login), sealed));
+        }
     }
 
-    private void deliver(String login, String sealed) {
-        Waiter waiter = waiting.get(login);
+    private void publish(String key, String sealedOutcome) {
+        outcomes.putAsync(key, sealedOutcome, OUTCOME_TTL_SECONDS, TimeUnit.SECONDS);
+        claims.removeAsync(key);
+    }
+
+    private void deliver(String key, String sealed) {
+        Waiter waiter = waiting.get(key);
         if (waiter == null) {
             return;
         }
@@ -174,7 +218,7 @@ final class HazelcastMfaLogins implements SharedMfaLogins {
             LOG.error("An MFA outcome for a login does not open with this node's vault key and is ignored");
             return;
         }
-        if (parts.length < 6 || !parts[0].equals(login) || !parts[1].equals(waiter.nonce())) {
+        if (parts.length < 6 || !parts[0].equals(waiter.login()) || !parts[1].equals(waiter.nonce())) {
             return; // an outcome of another claim (an earlier login): not the one waited for
         }
         byte[] state = parts[3].isEmpty() ? null : HexFormat.of().parseHex(parts[3]);

@@ -63,12 +63,7 @@ final class HazelcastOneTimeCodes implements SharedOneTimeCodes {
      * the first code checked after a start does not wait for it and fall back to this node's own guard.
      */
     void prepareKey() {
-        try {
-            digestKey.digest("");
-        } catch (RuntimeException e) {
-            // Not fatal: the first code checked tries again, within its bound.
-            LOG.warn("Could not make or read the cluster's one-time code key yet ({})", e.toString());
-        }
+        digestKey.prepare();
     }
 
     void close() {

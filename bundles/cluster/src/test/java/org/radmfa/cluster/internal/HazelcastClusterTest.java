@@ -114,6 +114,8 @@ class HazelcastClusterTest {
             HazelcastOneTimeCodes codes = HazelcastOneTimeCodes.on(member.hazelcast(), "warm-up", VAULT);
             codes.prepareKey();
             codes.close();
+            new ClusterDigestKey(member.hazelcast().getMap(ClusterDigestKey.KEYS), HazelcastMfaLogins.DIGEST_PURPOSE,
+                    VAULT).prepare();
         }
     }
 
@@ -180,9 +182,40 @@ class HazelcastClusterTest {
 
             // A claim held by a node that is not a member (it died) is taken over instead of waited for.
             String ghostLogin = "bob|198.51.100.9";
-            MEMBERS.get(0).hazelcast().<String, String>getMap(HazelcastMfaLogins.CLAIMS).put(ghostLogin,
+            MEMBERS.get(0).hazelcast().<String, String>getMap(HazelcastMfaLogins.CLAIMS).put(first.key(ghostLogin),
                     VAULT.seal(ghostLogin + "\nghost|00|" + System.currentTimeMillis()));
             assertTrue(second.claim(ghostLogin, deadline).isEmpty(), "node2 asks itself");
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    /**
+     * Any host that reaches the Hazelcast port can list the maps' keys: the claims and outcomes are keyed by a digest
+     * only the nodes can compute, never by who logs in from where; two members still share the login.
+     */
+    @Test
+    void theClaimAndOutcomeMapsDoNotNameWhoLogsInFromWhere() throws Exception {
+        HazelcastMfaLogins first = logins(MEMBERS.get(0));
+        HazelcastMfaLogins second = logins(MEMBERS.get(1));
+        Duration deadline = Duration.ofSeconds(20);
+        String login = "dave|203.0.113.8";
+        com.hazelcast.map.IMap<String, String> claims = MEMBERS.get(2).hazelcast().getMap(HazelcastMfaLogins.CLAIMS);
+        com.hazelcast.map.IMap<String, String> outcomes = MEMBERS.get(2).hazelcast()
+                .getMap(HazelcastMfaLogins.OUTCOMES);
+        try {
+            assertTrue(first.claim(login, deadline).isEmpty(), "node1 asks the connector");
+            assertTrue(claims.size() > 0);
+            assertTrue(claims.keySet().stream().noneMatch(key -> key.contains("dave") || key.contains("203.0.113")),
+                    claims.keySet().toString());
+            java.util.concurrent.CompletableFuture<MfaOutcome> joined = second.claim(login, deadline).orElseThrow()
+                    .toCompletableFuture();
+            first.completed(login, MfaOutcome.of(MfaOutcome.Kind.APPROVED, "approved by push"));
+            assertEquals(MfaOutcome.Kind.APPROVED, joined.get(30, java.util.concurrent.TimeUnit.SECONDS).kind());
+            assertTrue(outcomes.containsKey(first.key(login)), "delivered through the map, under the digest");
+            assertTrue(outcomes.keySet().stream().noneMatch(key -> key.contains("dave") || key.contains("203.0.113")),
+                    outcomes.keySet().toString());
         } finally {
             first.close();
             second.close();
@@ -216,7 +249,7 @@ class HazelcastClusterTest {
             await("node4 back", Duration.ofSeconds(60), () -> clusterSize() == 4);
             await("no partition migrating", Duration.ofSeconds(60), () -> MEMBERS.get(0).hazelcast()
                     .getPartitionService().isClusterSafe());
-            assertTrue(MEMBERS.get(0).hazelcast().getMap(HazelcastMfaLogins.CLAIMS).containsKey(login),
+            assertTrue(MEMBERS.get(0).hazelcast().getMap(HazelcastMfaLogins.CLAIMS).containsKey(first.key(login)),
                     "the dead node's claim is still in the map");
             assertTrue(first.claim(login, deadline).isEmpty(), "node1 takes the dead claim over");
         } finally {
