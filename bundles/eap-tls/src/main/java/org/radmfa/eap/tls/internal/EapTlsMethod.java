@@ -200,7 +200,7 @@ final class EapTlsMethod implements EapMethod {
             end(key, conversation);
             LOG.info("{} PEAP refused '{}' from client '{}': {}", request.id(), conversation.identity(),
                     request.client().name(), refused.detail());
-            return failure(eapId, ReasonCode.MALFORMED_REQUEST, refused.detail());
+            return failure(eapId, refused.reason(), refused.detail());
         }
         if (action instanceof PeapInner.Done done) {
             end(key, conversation);
@@ -258,7 +258,8 @@ final class EapTlsMethod implements EapMethod {
                 return send(request, key, conversation, reply.packet());
             }
             end(key, conversation);
-            return failure(eapId, ReasonCode.INTERNAL_ERROR, ((PeapInner.Refused) next).detail());
+            PeapInner.Refused refused = (PeapInner.Refused) next;
+            return failure(eapId, refused.reason(), refused.detail());
         });
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Decision;
 import org.radmfa.api.MsChapV2Credentials;
+import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 
 /**
@@ -52,8 +53,12 @@ final class PeapInner {
             implements Action {
     }
 
-    /** The conversation ends in EAP-Failure. */
-    record Refused(String detail) implements Action {
+    /** The conversation ends in EAP-Failure, for this reason. */
+    record Refused(ReasonCode reason, String detail) implements Action {
+        /** The peer broke the protocol. */
+        Refused(String detail) {
+            this(ReasonCode.MALFORMED_REQUEST, detail);
+        }
     }
 
     private enum Stage {
@@ -192,8 +197,9 @@ final class PeapInner {
             return new Done(acceptAttributes, policyName, userName, null);
         }
         if (!binding.verifies(peerBinding)) {
-            return new Refused("PEAP: the peer's crypto binding does not verify (a tunnel relayed by a man in the"
-                    + " middle, or a peer with other keys)");
+            // Well formed, but the proof fails: a failed authentication, not a malformed request.
+            return new Refused(ReasonCode.AUTHENTICATION_FAILED, "PEAP: the peer's crypto binding does not verify (a"
+                    + " tunnel relayed by a man in the middle, or a peer with other keys)");
         }
         return new Done(acceptAttributes, policyName, userName, binding.msk());
     }
@@ -214,7 +220,8 @@ final class PeapInner {
             }
         }
         if (success == null) {
-            return new Refused("PEAP: the directory gave no MS-CHAPv2 authenticator response");
+            return new Refused(ReasonCode.INTERNAL_ERROR, "PEAP: the directory gave no MS-CHAPv2 authenticator"
+                    + " response");
         }
         acceptAttributes = kept;
         policyName = decision.policyName();

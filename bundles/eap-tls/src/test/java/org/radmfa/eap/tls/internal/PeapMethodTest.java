@@ -43,6 +43,8 @@ import org.radmfa.testsupport.TestPki;
 class PeapMethodTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(5);
+    private static final byte[] SEND_KEY = filled(16, 0x5A);
+    private static final byte[] RECV_KEY = filled(16, 0xA5);
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     @TempDir
@@ -109,6 +111,101 @@ class PeapMethodTest {
         Decision expired = send(acknowledgement, pipeline).get(10, TimeUnit.SECONDS);
         assertEquals(Decision.Outcome.REJECT, expired.outcome());
         assertTrue(expired.detail().contains("expired"), expired.detail());
+    }
+
+    @Test
+    void aPeerThatProvesTheCryptoBindingIsAcceptedWithTheBoundKeys() throws Exception {
+        method = peapMethod();
+        byte[] result = upToTheEapTlvResult();
+        byte[] request = Arrays.copyOfRange(result, 11, result.length);
+        PeapPeerBinding binding = peerBinding(peer.keyMaterial());
+        assertTrue(binding.requestVerifies(request), "the server's Binding Request, checked as a peer checks it");
+
+        Decision accepted = sendInner(peerResult(result, binding.response(request)), null).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.ACCEPT, accepted.outcome(), accepted.detail());
+        assertEquals(3, eap(accepted)[0], "EAP-Success");
+        byte[] msk = binding.msk();
+        assertEquals("0x" + HEX.formatHex(msk, 0, 32), attribute(accepted, "MS-MPPE-Recv-Key"));
+        assertEquals("0x" + HEX.formatHex(msk, 32, 64), attribute(accepted, "MS-MPPE-Send-Key"));
+        assertTrue(accepted.trace().toString().contains("crypto binding verified"), accepted.trace().toString());
+    }
+
+    /** A Compound MAC that does not verify is what a tunnel relayed by a man in the middle looks like. */
+    @Test
+    void aWrongCompoundMacFromThePeerIsRejectedAsAFailedAuthentication() throws Exception {
+        method = peapMethod();
+        byte[] result = upToTheEapTlvResult();
+        byte[] request = Arrays.copyOfRange(result, 11, result.length);
+        byte[] response = peerBinding(peer.keyMaterial()).response(request);
+        response[59] ^= 1;
+        assertRefusedForItsBinding(sendInner(peerResult(result, response), null).get(10, TimeUnit.SECONDS),
+                "crypto binding does not verify");
+    }
+
+    /** The inner login relayed from another tunnel: the peer's MAC is right for its own tunnel key, not for ours. */
+    @Test
+    void aBindingMadeWithAnotherTunnelsKeyIsRejected() throws Exception {
+        method = peapMethod();
+        byte[] result = upToTheEapTlvResult();
+        byte[] request = Arrays.copyOfRange(result, 11, result.length);
+        byte[] otherTunnel = peer.keyMaterial().clone();
+        otherTunnel[0] ^= 1;
+        byte[] response = peerBinding(otherTunnel).response(request);
+        assertRefusedForItsBinding(sendInner(peerResult(result, response), null).get(10, TimeUnit.SECONDS),
+                "crypto binding does not verify");
+    }
+
+    private void assertRefusedForItsBinding(Decision refused, String detail) {
+        assertEquals(Decision.Outcome.REJECT, refused.outcome(), refused.detail());
+        assertEquals(4, eap(refused)[0], "EAP-Failure");
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, refused.reason(), refused.detail());
+        assertTrue(refused.detail().contains(detail), refused.detail());
+        assertFalse(refused.replyAttributes().stream().anyMatch(a -> a.name().startsWith("MS-MPPE")), "no keys");
+        assertEquals(0, method.conversations());
+    }
+
+    private EapTlsMethod peapMethod() throws Exception {
+        return new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 4, TIMEOUT),
+                pool, clock::get);
+    }
+
+    /** The login up to the server's EAP-TLV Result (EAP header included), the pipeline accepting at once. */
+    private byte[] upToTheEapTlvResult() throws Exception {
+        AccessRequestHandler pipeline = request -> CompletableFuture.completedFuture(new Decision(
+                Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "accepted", "VPN users", List.of(
+                        new ReplyAttribute("MS-CHAP2-Success", "0x" + HEX.formatHex(("\u0001S="
+                                + "0123456789ABCDEF0123456789ABCDEF01234567").getBytes(StandardCharsets.US_ASCII))),
+                        new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(SEND_KEY)),
+                        new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(RECV_KEY))), List.of()));
+        tunnel();
+        byte[] challenge = inner(new byte[] {1, 'c', 'e', 'o'}, pipeline);
+        byte[] success = inner(msChapResponse(challenge[2], "alice"), pipeline);
+        assertEquals(3, success[1], "the MS-CHAPv2 Success");
+        byte[] result = inner(new byte[] {26, 3}, pipeline);
+        assertEquals(33, result[4] & 0xFF, "the EAP-TLV Result");
+        assertEquals(11 + PeapCryptoBinding.TLV_LENGTH, result.length, "with a Crypto-Binding TLV");
+        return result;
+    }
+
+    /** The inner EAP-MSCHAPv2's MSK, the ISK: the server's receive key, then its send key. */
+    private static PeapPeerBinding peerBinding(byte[] tunnelKey) {
+        byte[] isk = Arrays.copyOf(RECV_KEY, 32);
+        System.arraycopy(SEND_KEY, 0, isk, 16, 16);
+        return new PeapPeerBinding(tunnelKey, isk);
+    }
+
+    /** The peer's EAP-TLV Response: the Result TLV (Success), then its Crypto-Binding TLV. */
+    private static byte[] peerResult(byte[] serverResult, byte[] bindingTlv) {
+        byte[] packet = new byte[11 + bindingTlv.length];
+        byte[] header = {2, serverResult[1], 0, (byte) packet.length, 33, (byte) 0x80, 3, 0, 2, 0, 1};
+        System.arraycopy(header, 0, packet, 0, header.length);
+        System.arraycopy(bindingTlv, 0, packet, header.length, bindingTlv.length);
+        return packet;
+    }
+
+    private static String attribute(Decision decision, String name) {
+        return decision.replyAttributes().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow()
+                .value();
     }
 
     /** Start, the TLS 1.2 handshake, its acknowledgement: the first inner packet is the Identity request. */
@@ -204,6 +301,12 @@ class PeapMethodTest {
     private static EapRequest nak() {
         return new EapRequest("rq-start", client(), new InetSocketAddress("127.0.0.1", 1812), "peer", "peer",
                 new byte[] {2, 1, 0, 6, 3, 25}, null, List.of());
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
     }
 
     private static RadiusClient client() {

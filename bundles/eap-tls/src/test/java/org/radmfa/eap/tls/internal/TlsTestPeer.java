@@ -8,6 +8,7 @@ import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsUtils;
 
 /**
  * A TLS client without a socket (BouncyCastle's non-blocking mode) that plays the peer: it makes a ClientHello and
@@ -15,12 +16,22 @@ import org.bouncycastle.tls.TlsServerCertificate;
  */
 final class TlsTestPeer {
     private final TlsClientProtocol protocol = new TlsClientProtocol();
+    private byte[] keyMaterial;
 
     TlsTestPeer(ProtocolVersion... versions) throws IOException {
         protocol.connect(new DefaultTlsClient(EapTlsCrypto.create()) { // RSASSA-PSS without a global provider
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return versions.clone();
+            }
+
+            @Override
+            public void notifyHandshakeComplete() throws IOException {
+                super.notifyHandshakeComplete();
+                // BouncyCastle exports TLS 1.2 key material only here, on the peer's side as on the server's.
+                if (!TlsUtils.isTLSv13(context)) {
+                    keyMaterial = context.exportKeyingMaterial(EapTlsServer.TLS12_LABEL, null, 128);
+                }
             }
 
             @Override
@@ -57,6 +68,11 @@ final class TlsTestPeer {
         byte[] data = new byte[protocol.getAvailableInputBytes()];
         protocol.readInput(data, 0, data.length);
         return data;
+    }
+
+    /** TLS 1.2: the peer's own EAP key material (RFC 5216 section 2.3), PEAP's tunnel key; else null. */
+    byte[] keyMaterial() {
+        return keyMaterial;
     }
 
     boolean connected() {
