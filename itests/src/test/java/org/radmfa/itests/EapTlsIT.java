@@ -23,7 +23,8 @@ import org.junit.Test;
  * MSK it derived with the MS-MPPE keys of the Access-Accept), one naming its user by UPN, and the refusals: expired,
  * another CA, revoked by the configured CRL, no clientAuth EKU, and a user whose policy requires MFA when no MFA
  * connector can give it. PEAPv0 with EAP-MSCHAPv2 inside, with the same server certificate: accepted with the
- * tunnel's keys, and a wrong password rejected. Revocation by CRL and by openssl's OCSP responder (hard fail).
+ * tunnel's keys, and a wrong password rejected; with peapCryptoBinding = required, a peer without crypto binding
+ * rejected. Revocation by CRL and by openssl's OCSP responder (hard fail).
  */
 public class EapTlsIT {
     private static final String SECRET = "testing123";
@@ -239,6 +240,39 @@ public class EapTlsIT {
         Commands.Result result = peap("demo-password", "02:00:00:00:03:03", "peapver=0 crypto_binding=2", "-r0");
         assertAcceptedWithKeys(result);
         assertTrue(result.toString(), result.output.contains("EAP-MSCHAPV2: Authentication succeeded"));
+    }
+
+    /**
+     * peapCryptoBinding = required (NPS's "Require Cryptobinding"), set while the appliance runs: a peer that ignores
+     * the binding (crypto_binding=0) is rejected, one that requires it (crypto_binding=2) is accepted with the bound
+     * keys. The file is put back as it was, and the test waits until the appliance has read it again.
+     */
+    @Test
+    public void peapWithCryptoBindingRequiredByTheServerRejectsAPeerThatIgnoresIt() throws IOException {
+        Path file = appliance.home.resolve("etc/org.radmfa.eap.tls.cfg");
+        String original = Files.readString(file, StandardCharsets.UTF_8);
+        int requiredBefore = occurrences(karafLog(), "PEAP crypto binding required");
+        Files.writeString(file, original + "peapCryptoBinding = required\n");
+        try {
+            Await.until("peapCryptoBinding = required read", RADIUS_TIMEOUT, () -> occurrences(karafLog(),
+                    "PEAP crypto binding required") > requiredBefore);
+            Commands.Result refused = peap("demo-password", "02:00:00:00:03:05", "peapver=0 crypto_binding=0", "-r0");
+            assertTrue(refused.toString(), refused.output.contains("EAP: Received EAP-Failure"));
+            assertTrue(refused.toString(), refused.output.contains("(Access-Reject)"));
+            assertTrue(refused.toString(), !refused.output.contains("CTRL-EVENT-EAP-SUCCESS"));
+            // The refusal comes after the pipeline accepted the inner MS-CHAPv2 (whose record the audit holds): the
+            // EAP method logs it, with its reason.
+            Await.until("the refusal logged", RADIUS_TIMEOUT, () -> karafLog().contains(
+                    "the peer sent no Crypto-Binding TLV and peapCryptoBinding = required"));
+
+            Commands.Result accepted = peap("demo-password", "02:00:00:00:03:06", "peapver=0 crypto_binding=2", "-r0");
+            assertAcceptedWithKeys(accepted);
+        } finally {
+            int optionalBefore = occurrences(karafLog(), "PEAP crypto binding optional");
+            Files.writeString(file, original, StandardCharsets.UTF_8);
+            Await.until("peapCryptoBinding back to optional", RADIUS_TIMEOUT, () -> occurrences(karafLog(),
+                    "PEAP crypto binding optional") > optionalBefore);
+        }
     }
 
     @Test

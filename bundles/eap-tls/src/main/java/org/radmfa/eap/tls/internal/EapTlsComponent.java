@@ -130,6 +130,14 @@ public final class EapTlsComponent {
                 + " MFA, for up to the session lifetime: off by default, as the pipeline's MFA reconnect grace is")
         boolean peapFastReconnect() default false;
 
+        @AttributeDefinition(name = "PEAP crypto binding", description = "optional: a peer that answers the"
+                + " Crypto-Binding TLV must prove it, one that ignores it (older Windows, wpa_supplicant's"
+                + " crypto_binding=0) is accepted with the tunnel's keys; required: a peer without a valid"
+                + " Crypto-Binding TLV is rejected (NPS's \"Require Cryptobinding\"), which stops a man in the middle"
+                + " from stripping it", options = {@Option(value = "optional", label = "optional"),
+                        @Option(value = "required", label = "required")})
+        String peapCryptoBinding() default "optional";
+
         @AttributeDefinition(name = "Handshake queue", description = "Steps allowed to wait for a thread; beyond"
                 + " that a conversation is rejected")
         int handshakeQueue() default 512;
@@ -209,10 +217,8 @@ public final class EapTlsComponent {
         ServiceRegistration<EapMethod> oldPeap = peapRegistration;
         peapRegistration = null;
         if (settings.peap()) {
-            EapTlsMethod peap = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity.forPeap(settings.peapFastReconnect()
-                    ? sessions(settings) : null),
-                    settings.limits(),
-                    handshakes);
+            EapTlsMethod peap = new EapTlsMethod(identity.forPeap(settings.peapFastReconnect()
+                    ? sessions(settings) : null), settings.limits(), handshakes, settings.peapCryptoBinding());
             Hashtable<String, Object> peapProperties = new Hashtable<>();
             peapProperties.put("eap.type", peap.type());
             peapProperties.put(Constants.SERVICE_DESCRIPTION, "PEAP");

@@ -47,23 +47,34 @@ final class EapTlsMethod implements EapMethod {
     private final LongSupplier clock;
 
     private final int type;
+    /** PEAP: whether a peer may leave the crypto binding unanswered; null for EAP-TLS. */
+    private final PeapCryptoBinding.Policy cryptoBinding;
     /** Per PEAP conversation, its phase 2; absent for EAP-TLS. */
     private final Map<TlsConversation, PeapInner> phase2 = new ConcurrentHashMap<>();
 
     EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
-        this(EapTlsPacket.TYPE_TLS, identity, limits, handshakes);
+        this(EapTlsPacket.TYPE_TLS, identity, limits, handshakes, null, System::nanoTime);
     }
 
-    /** EAP-TLS (13) or, with an identity that asks for no client certificate, PEAPv0 (25). */
-    EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
-        this(type, identity, limits, handshakes, System::nanoTime);
+    /** PEAPv0 (25), with an identity that asks for no client certificate. */
+    EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes,
+            PeapCryptoBinding.Policy cryptoBinding) {
+        this(EapTlsPacket.TYPE_PEAP, identity, limits, handshakes, cryptoBinding, System::nanoTime);
     }
 
-    /** @param clock {@link System#nanoTime()} outside tests: what the conversations' timeouts are measured on */
+    /**
+     * @param type EAP-TLS (13) or PEAPv0 (25)
+     * @param cryptoBinding PEAP's crypto binding policy; ignored for EAP-TLS
+     * @param clock {@link System#nanoTime()} outside tests: what the conversations' timeouts are measured on
+     */
     EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes,
-            LongSupplier clock) {
+            PeapCryptoBinding.Policy cryptoBinding, LongSupplier clock) {
+        if (type == EapTlsPacket.TYPE_PEAP && cryptoBinding == null) {
+            throw new IllegalArgumentException("PEAP needs its crypto binding policy");
+        }
         this.clock = clock;
         this.type = type;
+        this.cryptoBinding = cryptoBinding;
         this.identity = identity;
         this.limits = limits;
         this.handshakes = handshakes;
@@ -76,6 +87,11 @@ final class EapTlsMethod implements EapMethod {
 
     private boolean peap() {
         return type == EapTlsPacket.TYPE_PEAP;
+    }
+
+    /** PEAP's crypto binding policy (configuration {@code peapCryptoBinding}); null for EAP-TLS. */
+    PeapCryptoBinding.Policy cryptoBinding() {
+        return cryptoBinding;
     }
 
     @Override
@@ -180,7 +196,7 @@ final class EapTlsMethod implements EapMethod {
             if (tunnel.resumed()) {
                 return fastReconnect(request, key, conversation, eapId, tunnel);
             }
-            PeapInner inner = new PeapInner(random, tunnel.msk());
+            PeapInner inner = new PeapInner(random, tunnel.msk(), cryptoBinding);
             phase2.put(conversation, inner);
             return send(request, key, conversation, inner.identityRequest());
         }
@@ -277,7 +293,7 @@ final class EapTlsMethod implements EapMethod {
         }
         LOG.info("{} PEAP fast reconnect of '{}' from client '{}': session resumed, inner method skipped",
                 request.id(), cached.authorized().userName(), request.client().name());
-        PeapInner inner = PeapInner.fastReconnect(random, tunnel.msk(), cached.authorized());
+        PeapInner inner = PeapInner.fastReconnect(random, tunnel.msk(), cached.authorized(), cryptoBinding);
         phase2.put(conversation, inner);
         return send(request, key, conversation, inner.fastReconnectResult(conversation.nextIdentifier()));
     }

@@ -43,7 +43,7 @@ import org.radmfa.api.config.InvalidConfigurationException;
 record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certificate> trustedCas, List<X509CRL> crls,
         List<String> tlsVersions, EapTlsLimits limits, int handshakeThreads, int handshakeQueue, boolean peap,
         ClientCertificateVerifier.OcspMode ocsp, URI ocspResponder, int sessionCacheSize, int sessionCacheSeconds,
-        boolean peapFastReconnect) {
+        boolean peapFastReconnect, PeapCryptoBinding.Policy peapCryptoBinding) {
 
     static final String PID = "org.radmfa.eap.tls";
     /** Keys, defaults and descriptions: the component's metatype definition. */
@@ -119,7 +119,8 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 config.integer("handshakeThreads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
                 config.integer("handshakeQueue", 1, 100_000), config.bool("peap"), ocsp(config),
                 ocspResponder(config), config.integer("sessionCacheSize", 0, 1_000_000),
-                config.integer("sessionCacheSeconds", 0, 86_400), config.bool("peapFastReconnect"));
+                config.integer("sessionCacheSeconds", 0, 86_400), config.bool("peapFastReconnect"),
+                peapCryptoBinding(config));
     }
 
     /**
@@ -154,6 +155,17 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
             }
         }
         throw config.invalid("ocsp", "'" + mode + "' is not one of off, soft, hard");
+    }
+
+    private static PeapCryptoBinding.Policy peapCryptoBinding(ConfigReader config)
+            throws InvalidConfigurationException {
+        String policy = config.string("peapCryptoBinding");
+        for (PeapCryptoBinding.Policy candidate : PeapCryptoBinding.Policy.values()) {
+            if (candidate.name().equalsIgnoreCase(policy)) {
+                return candidate;
+            }
+        }
+        throw config.invalid("peapCryptoBinding", "'" + policy + "' is not one of optional, required");
     }
 
     private static URI ocspResponder(ConfigReader config) throws InvalidConfigurationException {
@@ -266,6 +278,7 @@ record EapTlsSettings(PrivateKey key, X509Certificate[] chain, List<X509Certific
                 : " (" + ocspResponder + ")") + ", " + tlsVersions + (peap ? ", PEAP offered" : "") + ", " + limits + ", " + handshakeThreads
                 + " handshake thread(s), " + (sessionCacheSize > 0 && sessionCacheSeconds > 0 ? "session resumption"
                         + " (" + sessionCacheSize + " sessions for " + sessionCacheSeconds + " s)" : "no session resumption")
-                + (peap ? (peapFastReconnect ? ", PEAP fast reconnect" : ", no PEAP fast reconnect") : "");
+                + (peap ? (peapFastReconnect ? ", PEAP fast reconnect" : ", no PEAP fast reconnect") : "")
+                + (peap ? ", PEAP crypto binding " + peapCryptoBinding.name().toLowerCase(java.util.Locale.ROOT) : "");
     }
 }

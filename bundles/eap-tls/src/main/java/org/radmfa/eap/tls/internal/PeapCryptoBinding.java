@@ -21,6 +21,14 @@ import javax.crypto.spec.SecretKeySpec;
  * PRF+ is PEAPv0's: T(n) = HMAC-SHA1(K, T(n-1) | label | seed | n | 0x00 | 0x00).
  */
 final class PeapCryptoBinding {
+    /** Configuration {@code peapCryptoBinding}: what a peer that does not answer the binding gets. */
+    enum Policy {
+        /** Accepted with the tunnel's keys (older Windows, wpa_supplicant's crypto_binding=0); a wrong MAC is not. */
+        OPTIONAL,
+        /** Rejected: a peer must answer with a Crypto-Binding TLV that verifies (NPS's "Require Cryptobinding"). */
+        REQUIRED
+    }
+
     /** The Crypto-Binding TLV, header included: Type 12, Length 56. */
     static final int TLV_LENGTH = 60;
     private static final int TLV_TYPE = 12;

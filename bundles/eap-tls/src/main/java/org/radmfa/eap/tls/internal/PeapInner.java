@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 import org.radmfa.api.AuthMethod;
 import org.radmfa.api.Decision;
@@ -17,8 +18,9 @@ import org.radmfa.api.ReplyAttribute;
  * PEAPv0 phase 2 (MS-PEAP): EAP-MSCHAPv2 inside the TLS tunnel, then the EAP-TLV Result with a Crypto-Binding TLV
  * ({@link PeapCryptoBinding}). Inner packets travel without their EAP header (Code, Identifier, Length), except
  * EAP-TLV, which keeps it. A peer that answers the binding must prove it; one that ignores it (wpa_supplicant's
- * default, older Windows) keeps the tunnel's keys, as with Microsoft's and hostapd's servers. Not thread-safe: its
- * conversation serializes the steps.
+ * crypto_binding=0, older Windows) keeps the tunnel's keys, as with Microsoft's and hostapd's servers, unless the
+ * binding is {@link PeapCryptoBinding.Policy#REQUIRED required}. Not thread-safe: its conversation serializes the
+ * steps.
  */
 final class PeapInner {
     private static final int TYPE_IDENTITY = 1;
@@ -69,6 +71,7 @@ final class PeapInner {
     private final int msChapId;
     private final SecureRandom random;
     private final byte[] tunnelKey;
+    private final PeapCryptoBinding.Policy bindingPolicy;
     /** The inner EAP-MSCHAPv2's MSK (ISK): the server's receive key, then its send key. */
     private final byte[] innerKey = new byte[32];
     private PeapCryptoBinding binding;
@@ -80,10 +83,14 @@ final class PeapInner {
     private List<ReplyAttribute> acceptAttributes = List.of();
     private String policyName;
 
-    /** @param tunnelKey the tunnel's key material, from which the crypto binding derives its keys */
-    PeapInner(SecureRandom random, byte[] tunnelKey) {
+    /**
+     * @param tunnelKey the tunnel's key material, from which the crypto binding derives its keys
+     * @param bindingPolicy whether a peer may leave the Crypto-Binding TLV unanswered
+     */
+    PeapInner(SecureRandom random, byte[] tunnelKey, PeapCryptoBinding.Policy bindingPolicy) {
         this.random = random;
         this.tunnelKey = tunnelKey.clone();
+        this.bindingPolicy = Objects.requireNonNull(bindingPolicy, "bindingPolicy");
         random.nextBytes(authenticatorChallenge);
         msChapId = random.nextInt(256);
     }
@@ -92,8 +99,9 @@ final class PeapInner {
      * MS-PEAP fast reconnect: the peer resumed a session whose inner login succeeded, so the inner method is skipped
      * and the first login's result is given again; the exchange starts with the EAP-TLV Result.
      */
-    static PeapInner fastReconnect(SecureRandom random, byte[] tunnelKey, TlsSessionCache.Authorized first) {
-        PeapInner inner = new PeapInner(random, tunnelKey);
+    static PeapInner fastReconnect(SecureRandom random, byte[] tunnelKey, TlsSessionCache.Authorized first,
+            PeapCryptoBinding.Policy bindingPolicy) {
+        PeapInner inner = new PeapInner(random, tunnelKey, bindingPolicy);
         inner.userName = first.userName();
         inner.acceptAttributes = first.acceptAttributes();
         inner.policyName = first.policyName();
@@ -164,7 +172,10 @@ final class PeapInner {
         return packet;
     }
 
-    /** The peer's EAP-TLV: its Result must be Success, and a Crypto-Binding TLV, when it sends one, must verify. */
+    /**
+     * The peer's EAP-TLV: its Result must be Success, and a Crypto-Binding TLV, when it sends one, must verify; with
+     * the binding required, it must send one.
+     */
     private Action result(byte[] inner) {
         if (inner.length < 5 || (inner[0] & 0xFF) != 2 || (inner[4] & 0xFF) != TYPE_TLV
                 || (((inner[2] & 0xFF) << 8) | (inner[3] & 0xFF)) != inner.length) {
@@ -194,6 +205,11 @@ final class PeapInner {
             return new Refused("PEAP: the peer did not confirm the EAP-TLV success result");
         }
         if (peerBinding == null) {
+            if (bindingPolicy == PeapCryptoBinding.Policy.REQUIRED) {
+                return new Refused(ReasonCode.AUTHENTICATION_FAILED, "PEAP: the peer sent no Crypto-Binding TLV and"
+                        + " peapCryptoBinding = required (a peer without crypto binding, or a man in the middle who"
+                        + " removed it)");
+            }
             return new Done(acceptAttributes, policyName, userName, null);
         }
         if (!binding.verifies(peerBinding)) {

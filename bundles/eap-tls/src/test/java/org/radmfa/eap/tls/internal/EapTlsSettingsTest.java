@@ -94,6 +94,8 @@ class EapTlsSettingsTest {
         assertEquals(type.defaultValue("sessionCacheSize"), settings.sessionCacheSize());
         assertEquals(type.defaultValue("sessionCacheSeconds"), settings.sessionCacheSeconds());
         assertEquals(type.defaultValue("peapFastReconnect"), settings.peapFastReconnect());
+        assertEquals("optional", type.defaultValue("peapCryptoBinding"), "nothing changes for existing sites");
+        assertEquals(PeapCryptoBinding.Policy.OPTIONAL, settings.peapCryptoBinding());
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), settings.handshakeThreads(),
                 "the one default the definition cannot state: one thread per core");
         assertEquals(List.of(), type.read(minimal()).unknownKeys());
@@ -117,6 +119,37 @@ class EapTlsSettingsTest {
         InvalidConfigurationException wrong = assertThrows(InvalidConfigurationException.class, () -> read(config));
         assertEquals(".keyStorePassword", wrong.key());
         assertFalse(wrong.getMessage().contains("wrong'"), wrong.getMessage());
+    }
+
+    @Test
+    void peapCryptoBindingCanBeRequiredAndAnythingElseIsRefusedWithItsKey() throws Exception {
+        Map<String, Object> config = minimal();
+        config.put("peap", "true");
+        config.put("peapCryptoBinding", "required");
+        EapTlsSettings settings = read(config);
+        assertEquals(PeapCryptoBinding.Policy.REQUIRED, settings.peapCryptoBinding());
+        assertTrue(settings.toString().contains("PEAP crypto binding required"), settings.toString());
+        assertEquals(List.of(), EapTlsSettings.TYPE.read(config).unknownKeys());
+
+        config.put("peapCryptoBinding", "always");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> read(config));
+        assertEquals("peapCryptoBinding", e.key());
+        assertTrue(e.getMessage().contains("'always' is not one of optional, required"), e.getMessage());
+    }
+
+    /** The component hands the setting to the PEAP method it registers. */
+    @Test
+    void theRegisteredPeapMethodRequiresTheBindingWhenConfiguredTo() throws Exception {
+        Map<String, Object> config = minimal();
+        config.put("peap", "true");
+        config.put("peapCryptoBinding", "required");
+        List<Object> registered = new java.util.ArrayList<>();
+        EapTlsComponent component = new EapTlsComponent(context(registered), null, null, config);
+        component.deactivate();
+        assertEquals(2, registered.size(), "EAP-TLS and PEAP");
+        EapTlsMethod peap = (EapTlsMethod) registered.get(1);
+        assertEquals(EapTlsPacket.TYPE_PEAP, peap.type());
+        assertEquals(PeapCryptoBinding.Policy.REQUIRED, peap.cryptoBinding());
     }
 
     /**

@@ -18,7 +18,7 @@ class PeapInnerTest {
 
     @Test
     void theAcceptedLoginIsTheMsChapV2NameNotTheInnerIdentity() {
-        PeapInner inner = new PeapInner(new SecureRandom(), new byte[64]);
+        PeapInner inner = new PeapInner(new SecureRandom(), new byte[64], PeapCryptoBinding.Policy.OPTIONAL);
         byte[] challenge = assertInstanceOf(PeapInner.Reply.class,
                 inner.receive("\u0001ceo".getBytes(StandardCharsets.UTF_8), 2)).packet();
         PeapInner.Verify verify = assertInstanceOf(PeapInner.Verify.class,

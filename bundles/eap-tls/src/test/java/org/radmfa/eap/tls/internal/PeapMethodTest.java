@@ -65,7 +65,7 @@ class PeapMethodTest {
     void anMfaWaitLongerThanTheSessionTimeoutStillEndsInTheEapTlvResult() throws Exception {
         // maxSessions 1: the next start runs the sweep on a full table while the login waits for MFA.
         method = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 1, TIMEOUT),
-                pool, clock::get);
+                pool, PeapCryptoBinding.Policy.OPTIONAL, clock::get);
         CompletableFuture<Decision> mfa = new CompletableFuture<>();
         CompletableFuture<AuthenticationRequest> asked = new CompletableFuture<>();
         AccessRequestHandler pipeline = request -> {
@@ -103,7 +103,7 @@ class PeapMethodTest {
     @Test
     void aConversationWaitingForThePeerStillExpires() throws Exception {
         method = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 1, TIMEOUT),
-                pool, clock::get);
+                pool, PeapCryptoBinding.Policy.OPTIONAL, clock::get);
         AccessRequestHandler pipeline = request -> CompletableFuture.failedFuture(new AssertionError("not asked"));
         tunnel();
         clock.addAndGet(TIMEOUT + 1);
@@ -115,7 +115,40 @@ class PeapMethodTest {
 
     @Test
     void aPeerThatProvesTheCryptoBindingIsAcceptedWithTheBoundKeys() throws Exception {
-        method = peapMethod();
+        assertAcceptedWithTheBoundKeys(PeapCryptoBinding.Policy.OPTIONAL);
+    }
+
+    @Test
+    void withBindingRequiredAPeerThatProvesItIsAccepted() throws Exception {
+        assertAcceptedWithTheBoundKeys(PeapCryptoBinding.Policy.REQUIRED);
+    }
+
+    /** peapCryptoBinding = optional (the default): wpa_supplicant's crypto_binding=0, older Windows. */
+    @Test
+    void withBindingOptionalAPeerThatLeavesItUnansweredIsAcceptedWithTheTunnelsKeys() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
+        byte[] result = upToTheEapTlvResult();
+        Decision accepted = sendInner(peerResult(result, new byte[0]), null).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.ACCEPT, accepted.outcome(), accepted.detail());
+        assertEquals(3, eap(accepted)[0], "EAP-Success");
+        byte[] tunnelKey = peer.keyMaterial();
+        assertEquals("0x" + HEX.formatHex(tunnelKey, 0, 32), attribute(accepted, "MS-MPPE-Recv-Key"));
+        assertEquals("0x" + HEX.formatHex(tunnelKey, 32, 64), attribute(accepted, "MS-MPPE-Send-Key"));
+        assertTrue(accepted.trace().toString().contains("the peer took no part in the crypto binding"),
+                accepted.trace().toString());
+    }
+
+    /** peapCryptoBinding = required (NPS's "Require Cryptobinding"): no Crypto-Binding TLV, no login. */
+    @Test
+    void withBindingRequiredAPeerThatLeavesItUnansweredIsRejected() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.REQUIRED);
+        byte[] result = upToTheEapTlvResult();
+        assertRefusedForItsBinding(sendInner(peerResult(result, new byte[0]), null).get(10, TimeUnit.SECONDS),
+                "peapCryptoBinding = required");
+    }
+
+    private void assertAcceptedWithTheBoundKeys(PeapCryptoBinding.Policy policy) throws Exception {
+        method = peapMethod(policy);
         byte[] result = upToTheEapTlvResult();
         byte[] request = Arrays.copyOfRange(result, 11, result.length);
         PeapPeerBinding binding = peerBinding(peer.keyMaterial());
@@ -133,7 +166,7 @@ class PeapMethodTest {
     /** A Compound MAC that does not verify is what a tunnel relayed by a man in the middle looks like. */
     @Test
     void aWrongCompoundMacFromThePeerIsRejectedAsAFailedAuthentication() throws Exception {
-        method = peapMethod();
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
         byte[] result = upToTheEapTlvResult();
         byte[] request = Arrays.copyOfRange(result, 11, result.length);
         byte[] response = peerBinding(peer.keyMaterial()).response(request);
@@ -145,7 +178,7 @@ class PeapMethodTest {
     /** The inner login relayed from another tunnel: the peer's MAC is right for its own tunnel key, not for ours. */
     @Test
     void aBindingMadeWithAnotherTunnelsKeyIsRejected() throws Exception {
-        method = peapMethod();
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
         byte[] result = upToTheEapTlvResult();
         byte[] request = Arrays.copyOfRange(result, 11, result.length);
         byte[] otherTunnel = peer.keyMaterial().clone();
@@ -164,9 +197,9 @@ class PeapMethodTest {
         assertEquals(0, method.conversations());
     }
 
-    private EapTlsMethod peapMethod() throws Exception {
+    private EapTlsMethod peapMethod(PeapCryptoBinding.Policy binding) throws Exception {
         return new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 4, TIMEOUT),
-                pool, clock::get);
+                pool, binding, clock::get);
     }
 
     /** The login up to the server's EAP-TLV Result (EAP header included), the pipeline accepting at once. */
