@@ -243,9 +243,10 @@ public class EapTlsIT {
     }
 
     /**
-     * peapCryptoBinding = required (NPS's "Require Cryptobinding"), set while the appliance runs: a peer that ignores
-     * the binding (crypto_binding=0) is rejected, one that requires it (crypto_binding=2) is accepted with the bound
-     * keys. The file is put back as it was, and the test waits until the appliance has read it again.
+     * peapCryptoBinding = required (NPS: "Disconnect Clients without Cryptobinding"), set while the appliance runs: a
+     * peer that ignores the binding (crypto_binding=0) is rejected, one that requires it (crypto_binding=2) is
+     * accepted with the bound keys. The file is put back as it was, and the test waits until the appliance has read it
+     * again.
      */
     @Test
     public void peapWithCryptoBindingRequiredByTheServerRejectsAPeerThatIgnoresIt() throws IOException {

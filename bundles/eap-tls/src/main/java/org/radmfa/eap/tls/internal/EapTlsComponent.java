@@ -133,8 +133,8 @@ public final class EapTlsComponent {
         @AttributeDefinition(name = "PEAP crypto binding", description = "optional: a peer that answers the"
                 + " Crypto-Binding TLV must prove it, one that ignores it (older Windows, wpa_supplicant's"
                 + " crypto_binding=0) is accepted with the tunnel's keys; required: a peer without a valid"
-                + " Crypto-Binding TLV is rejected (NPS's \"Require Cryptobinding\"), which stops a man in the middle"
-                + " from stripping it", options = {@Option(value = "optional", label = "optional"),
+                + " Crypto-Binding TLV is rejected (NPS: \"Disconnect Clients without Cryptobinding\"), which stops a"
+                + " man in the middle from stripping it", options = {@Option(value = "optional", label = "optional"),
                         @Option(value = "required", label = "required")})
         String peapCryptoBinding() default "optional";
 

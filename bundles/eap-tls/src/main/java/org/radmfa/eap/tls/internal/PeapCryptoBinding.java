@@ -25,7 +25,10 @@ final class PeapCryptoBinding {
     enum Policy {
         /** Accepted with the tunnel's keys (older Windows, wpa_supplicant's crypto_binding=0); a wrong MAC is not. */
         OPTIONAL,
-        /** Rejected: a peer must answer with a Crypto-Binding TLV that verifies (NPS's "Require Cryptobinding"). */
+        /**
+         * Rejected: a peer must answer with a Crypto-Binding TLV that verifies (NPS: "Disconnect Clients without
+         * Cryptobinding").
+         */
         REQUIRED
     }
 

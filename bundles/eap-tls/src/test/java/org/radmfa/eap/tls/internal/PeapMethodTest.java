@@ -138,7 +138,10 @@ class PeapMethodTest {
                 accepted.trace().toString());
     }
 
-    /** peapCryptoBinding = required (NPS's "Require Cryptobinding"): no Crypto-Binding TLV, no login. */
+    /**
+     * peapCryptoBinding = required (NPS: "Disconnect Clients without Cryptobinding"): no Crypto-Binding TLV, no
+     * login.
+     */
     @Test
     void withBindingRequiredAPeerThatLeavesItUnansweredIsRejected() throws Exception {
         method = peapMethod(PeapCryptoBinding.Policy.REQUIRED);
