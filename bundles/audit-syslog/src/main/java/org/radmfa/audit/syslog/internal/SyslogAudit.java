@@ -116,6 +116,8 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
 
     private final String procId = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());
     private final Clock clock;
+    /** Runs between the buffer's hand-over and the switch to the new settings: a test seam, nothing in production. */
+    private final Runnable beforeSwitch;
     private volatile Active active;
     private volatile String refused;
 
@@ -130,7 +132,16 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
 
     /** @param clock paces the log lines about dropped messages */
     SyslogAudit(Clock clock) {
+        this(clock, () -> { });
+    }
+
+    /**
+     * @param beforeSwitch run during a reconfiguration after the buffer was handed over and before the new settings
+     *     are in force, where a deciding thread may still see the old ones (tests use it to be that thread)
+     */
+    SyslogAudit(Clock clock, Runnable beforeSwitch) {
         this.clock = clock;
+        this.beforeSwitch = beforeSwitch;
     }
 
     @Activate
@@ -163,6 +174,7 @@ public final class SyslogAudit implements DecisionListener, AccountingSink, Logg
                 settings.appName(), procId, settings.structuredDataId()));
         SyslogSender sender = new SyslogSender(settings.name(), buffer, settings.connector(), settings.backoff(),
                 System::nanoTime).start();
+        beforeSwitch.run();
         active = new Active(settings, messages, buffer, sender);
         refused = null;
         LOG.info("Audit syslog '{}': {}", settings.name(), settings);

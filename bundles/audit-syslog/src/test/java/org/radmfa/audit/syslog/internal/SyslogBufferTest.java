@@ -1,6 +1,7 @@
 package org.radmfa.audit.syslog.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -76,5 +77,26 @@ class SyslogBufferTest {
         assertTrue(warnings.get(1).contains("4 message(s) dropped since this was last logged, 5 in all"),
                 warnings.get(1));
         assertEquals(5, buffer.dropped());
+    }
+
+    /**
+     * A reconfiguration that resizes the buffer: a deciding thread that read the old settings before the switch
+     * offers into the old buffer after its content moved, and a sender that was stuck in a write puts its batch back
+     * into it. Neither may be lost without being counted.
+     */
+    @Test
+    void whatReachesTheOldBufferAfterAResizeGoesToTheNewOne() {
+        SyslogBuffer old = new SyslogBuffer("siem", 2, Clock.systemUTC());
+        old.offer(frame("before"));
+        SyslogBuffer resized = old.resized("siem", 3);
+        assertTrue(old.offer(frame("offered late")));
+        old.putBack(List.of(frame("put back late")));
+        assertEquals(0, old.size());
+        assertEquals(3, resized.size());
+        assertEquals(0, resized.dropped());
+        // Full now: what still reaches the old buffer is dropped and counted where the sink's counter is read.
+        assertFalse(old.offer(frame("one too many")));
+        assertEquals(1, resized.dropped());
+        assertEquals(3, resized.size());
     }
 }
