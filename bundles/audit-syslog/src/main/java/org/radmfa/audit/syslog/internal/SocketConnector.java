@@ -92,6 +92,12 @@ final class SocketConnector implements SyslogSender.Connector {
         /**
          * A collector never sends anything on a syslog connection: end of stream (or a TLS close_notify) means it
          * closed its end, and a write now would be lost in the kernel's buffer before the reset comes back.
+         *
+         * <p>On TLS the 1 ms read goes through the SSLSocket, which is safe: a timeout in the middle of a record
+         * keeps what was read of it (the JDK's record layer resumes the record on the next read), and a post-handshake
+         * NewSessionTicket or KeyUpdate read here is processed (a requested KeyUpdate answered) before the timeout, so
+         * the connection stays usable; a byte of application data, which a collector should not send, is discarded
+         * and the connection counts as open. SocketConnectorTlsTest checks each case against a JDK TLS 1.3 server.
          */
         @Override
         public boolean closedByPeer() {
