@@ -81,7 +81,7 @@ final class Rfc5424 {
 
     /** RFC 5424 section 6.3.3: '"', '\' and ']' escaped with a backslash; control characters made visible. */
     static String escape(String value) {
-        String limited = value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "..." : value;
+        String limited = cut(value, MAX_VALUE_CHARS);
         StringBuilder out = new StringBuilder(limited.length() + 8);
         for (int i = 0; i < limited.length(); i++) {
             char c = limited.charAt(i);
@@ -98,7 +98,7 @@ final class Rfc5424 {
 
     /** Free text after the structured data: one line, control characters made visible as in values. */
     private static String printable(String text, int max) {
-        String limited = text.length() > max ? text.substring(0, max) + "..." : text;
+        String limited = cut(text, max);
         StringBuilder out = new StringBuilder(limited.length());
         limited.codePoints().forEach(c -> {
             if (Character.isISOControl(c)) {
@@ -108,6 +108,18 @@ final class Rfc5424 {
             }
         });
         return out.toString();
+    }
+
+    /**
+     * At most {@code max} UTF-16 chars and "..." when longer, cut before a surrogate pair rather than through it: half
+     * a pair is no character, and the UTF-8 encoder would send it as '?'.
+     */
+    private static String cut(String value, int max) {
+        if (value.length() <= max) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+        return value.substring(0, end) + "...";
     }
 
     /** HOSTNAME, APP-NAME, PROCID, MSGID: printable US-ASCII, no space, bounded; "-" when empty. */

@@ -56,6 +56,27 @@ class Rfc5424Test {
         assertArrayEquals(message, body);
     }
 
+    /**
+     * A value or text longer than its limit is cut, never in the middle of a surrogate pair: half a pair is not a
+     * character and would go out as '?'. A character that fits whole stays.
+     */
+    @Test
+    void aCutNeverSplitsACharacterOutsideTheBasicPlane() {
+        String emoji = "\uD83D\uDE00"; // U+1F600, two UTF-16 chars
+        String value = "a".repeat(Rfc5424.MAX_VALUE_CHARS - 1) + emoji + "tail";
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", value);
+        String text = "b".repeat(Rfc5424.MAX_TEXT_CHARS - 1) + emoji + "tail";
+        byte[] bytes = format.message(6, Instant.EPOCH, "decision", params, text);
+        String message = new String(bytes, StandardCharsets.UTF_8);
+        assertFalse(message.contains("?"), "half a surrogate pair went out as '?'");
+        assertTrue(message.contains("user=\"" + "a".repeat(Rfc5424.MAX_VALUE_CHARS - 1) + "...\""), message);
+        assertTrue(message.endsWith("b".repeat(Rfc5424.MAX_TEXT_CHARS - 1) + "..."), message);
+
+        String fits = "a".repeat(Rfc5424.MAX_VALUE_CHARS - 2) + emoji + "tail";
+        assertEquals("a".repeat(Rfc5424.MAX_VALUE_CHARS - 2) + emoji + "...", Rfc5424.escape(fits));
+    }
+
     /** RFC 5424 section 6.3.2: an SD-ID is an SD-NAME, 1 to 32 characters in all, its "@number" part included. */
     @Test
     void anSdIdIsAtMost32CharactersWithItsEnterpriseNumber() {
