@@ -26,8 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.MessageAuthenticatorPolicy;
 import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
@@ -191,6 +193,109 @@ class PeapMethodTest {
                 "crypto binding does not verify");
     }
 
+    /**
+     * What the NAS got is what the audit, radmfa:decisions and the metrics hear: the pipeline's accept of the inner
+     * MS-CHAPv2 is not the login's outcome while the crypto binding may still refuse it.
+     */
+    @Test
+    void aLoginRefusedForItsCryptoBindingIsRecordedAsTheRefusal() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
+        RecordingPipeline pipeline = acceptingPipeline();
+        byte[] result = upToTheEapTlvResult(pipeline);
+        assertTrue(pipeline.heard.isEmpty(), "nothing recorded while the conversation goes on: " + pipeline.heard);
+        byte[] request = Arrays.copyOfRange(result, 11, result.length);
+        byte[] response = peerBinding(peer.keyMaterial()).response(request);
+        response[59] ^= 1;
+        Decision refused = sendInner(peerResult(result, response), pipeline).get(10, TimeUnit.SECONDS);
+        assertRefusedForItsBinding(refused, "crypto binding does not verify");
+
+        assertEquals(1, pipeline.heard.size(), "recorded once: " + pipeline.heard);
+        DecisionRecord record = pipeline.heard.get(0);
+        assertEquals(Decision.Outcome.REJECT, record.decision().outcome());
+        assertEquals(ReasonCode.AUTHENTICATION_FAILED, record.decision().reason());
+        assertEquals(refused.detail(), record.decision().detail());
+        assertEquals("VPN users", record.decision().policyName());
+        assertEquals("alice", record.userName());
+        assertEquals(AuthMethod.PEAP, record.method());
+        String trace = record.decision().trace().toString();
+        assertTrue(trace.contains("network policy 'VPN users' granted"), "the pipeline's trace: " + trace);
+        assertTrue(trace.contains("crypto binding does not verify"), "and why the login was refused: " + trace);
+    }
+
+    @Test
+    void withBindingRequiredALoginWithoutBindingIsRecordedAsTheRefusal() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.REQUIRED);
+        RecordingPipeline pipeline = acceptingPipeline();
+        byte[] result = upToTheEapTlvResult(pipeline);
+        Decision refused = sendInner(peerResult(result, new byte[0]), pipeline).get(10, TimeUnit.SECONDS);
+        assertRefusedForItsBinding(refused, "peapCryptoBinding = required");
+        assertEquals(List.of(ReasonCode.AUTHENTICATION_FAILED),
+                pipeline.heard.stream().map(r -> r.decision().reason()).toList());
+    }
+
+    /** The peer's own Result TLV says Failure (it did not accept our MS-CHAPv2 Success, say). */
+    @Test
+    void aPeerThatAnswersTheResultWithFailureIsRecordedAsTheRefusal() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
+        RecordingPipeline pipeline = acceptingPipeline();
+        byte[] result = upToTheEapTlvResult(pipeline);
+        byte[] failure = peerResult(result, new byte[0]);
+        failure[10] = 2;
+        Decision refused = sendInner(failure, pipeline).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.REJECT, refused.outcome());
+        assertEquals(1, pipeline.heard.size(), "recorded once: " + pipeline.heard);
+        assertEquals(Decision.Outcome.REJECT, pipeline.heard.get(0).decision().outcome());
+        assertEquals(refused.reason(), pipeline.heard.get(0).decision().reason());
+        assertEquals(refused.detail(), pipeline.heard.get(0).decision().detail());
+    }
+
+    @Test
+    void anAcceptedLoginIsRecordedOnceAsTheAcceptTheNasGets() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.REQUIRED);
+        RecordingPipeline pipeline = acceptingPipeline();
+        byte[] result = upToTheEapTlvResult(pipeline);
+        byte[] request = Arrays.copyOfRange(result, 11, result.length);
+        Decision accepted = sendInner(peerResult(result, peerBinding(peer.keyMaterial()).response(request)),
+                pipeline).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.ACCEPT, accepted.outcome(), accepted.detail());
+        assertEquals(1, pipeline.heard.size(), "recorded once: " + pipeline.heard);
+        Decision recorded = pipeline.heard.get(0).decision();
+        assertEquals(Decision.Outcome.ACCEPT, recorded.outcome());
+        assertEquals("VPN users", recorded.policyName());
+        assertEquals("granted by network policy 'VPN users'", recorded.detail(), "the pipeline's explanation");
+        assertEquals(attribute(accepted, "Class"), attribute(recorded, "Class"), "the correlation id the NAS got");
+        assertTrue(recorded.trace().toString().contains("crypto binding verified"), recorded.trace().toString());
+    }
+
+    /** The peer never confirms the MS-CHAPv2 Success: no Access-Accept was sent, and none is recorded. */
+    @Test
+    void aPeerThatGoesAwayAfterThePipelineAcceptedIsRecordedAsNotFinished() throws Exception {
+        method = peapMethod(PeapCryptoBinding.Policy.OPTIONAL);
+        RecordingPipeline pipeline = acceptingPipeline();
+        tunnel();
+        byte[] challenge = inner(new byte[] {1, 'c', 'e', 'o'}, pipeline);
+        inner(msChapResponse(challenge[2], "alice"), pipeline);
+        clock.addAndGet(TIMEOUT + 1);
+        byte[] acknowledgement = {2, (byte) lastRequestId, 0, 6, 25, 0};
+        Decision expired = send(acknowledgement, pipeline).get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.REJECT, expired.outcome());
+        assertEquals(1, pipeline.heard.size(), "recorded once: " + pipeline.heard);
+        assertEquals(Decision.Outcome.REJECT, pipeline.heard.get(0).decision().outcome());
+        assertEquals("VPN users", pipeline.heard.get(0).decision().policyName());
+    }
+
+    /** The pipeline accepts the inner MS-CHAPv2 (with its Class, as the real one does) after its own trace. */
+    private static RecordingPipeline acceptingPipeline() {
+        return new RecordingPipeline(request -> new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                "granted by network policy 'VPN users'", "VPN users", List.of(
+                        new ReplyAttribute("MS-CHAP2-Success", "0x" + HEX.formatHex(("\u0001S="
+                                + "0123456789ABCDEF0123456789ABCDEF01234567").getBytes(StandardCharsets.US_ASCII))),
+                        new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(SEND_KEY)),
+                        new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(RECV_KEY)),
+                        new ReplyAttribute("Class", "radmfa:3f1c9a2e")),
+                List.of("directory 'local': 'alice' authenticated", "network policy 'VPN users' granted")));
+    }
+
     private void assertRefusedForItsBinding(Decision refused, String detail) {
         assertEquals(Decision.Outcome.REJECT, refused.outcome(), refused.detail());
         assertEquals(4, eap(refused)[0], "EAP-Failure");
@@ -207,12 +312,15 @@ class PeapMethodTest {
 
     /** The login up to the server's EAP-TLV Result (EAP header included), the pipeline accepting at once. */
     private byte[] upToTheEapTlvResult() throws Exception {
-        AccessRequestHandler pipeline = request -> CompletableFuture.completedFuture(new Decision(
+        return upToTheEapTlvResult(request -> CompletableFuture.completedFuture(new Decision(
                 Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "accepted", "VPN users", List.of(
                         new ReplyAttribute("MS-CHAP2-Success", "0x" + HEX.formatHex(("\u0001S="
                                 + "0123456789ABCDEF0123456789ABCDEF01234567").getBytes(StandardCharsets.US_ASCII))),
                         new ReplyAttribute("MS-MPPE-Send-Key", "0x" + HEX.formatHex(SEND_KEY)),
-                        new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(RECV_KEY))), List.of()));
+                        new ReplyAttribute("MS-MPPE-Recv-Key", "0x" + HEX.formatHex(RECV_KEY))), List.of())));
+    }
+
+    private byte[] upToTheEapTlvResult(AccessRequestHandler pipeline) throws Exception {
         tunnel();
         byte[] challenge = inner(new byte[] {1, 'c', 'e', 'o'}, pipeline);
         byte[] success = inner(msChapResponse(challenge[2], "alice"), pipeline);

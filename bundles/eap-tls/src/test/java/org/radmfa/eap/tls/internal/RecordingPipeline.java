@@ -1,0 +1,41 @@
+package org.radmfa.eap.tls.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.radmfa.api.AccessRequestHandler;
+import org.radmfa.api.AuthenticationRequest;
+import org.radmfa.api.Decision;
+import org.radmfa.api.DecisionListener;
+import org.radmfa.api.DecisionRecord;
+
+/**
+ * The request pipeline as the EAP methods see it, with its decision listeners: what {@code handle} decides is told to
+ * them at once, as the real pipeline's recorder does (audit, radmfa:decisions, metrics).
+ */
+final class RecordingPipeline implements AccessRequestHandler {
+    /** What the decision listeners heard. */
+    final List<DecisionRecord> heard = new CopyOnWriteArrayList<>();
+    private final DecisionListener listener = heard::add;
+    private final Function<AuthenticationRequest, Decision> decide;
+
+    RecordingPipeline(Function<AuthenticationRequest, Decision> decide) {
+        this.decide = decide;
+    }
+
+    @Override
+    public CompletionStage<Decision> handle(AuthenticationRequest request) {
+        Decision decision = decide.apply(request);
+        listener.decided(record(request, decision));
+        return CompletableFuture.completedFuture(decision);
+    }
+
+    private static DecisionRecord record(AuthenticationRequest request, Decision decision) {
+        return new DecisionRecord(request.id(), Instant.now(), request.client().name(), request.userName(), decision,
+                0, "3f1c9a2e", List.of(), request.credentials().method());
+    }
+}
