@@ -41,4 +41,18 @@ public interface AccessRequestHandler {
     default List<AuthMethod> eapMethods(AuthenticationRequest request) {
         return PolicyEngine.DEFAULT_EAP_METHODS;
     }
+
+    /**
+     * Decides the request as {@link #handle} does, but holds the decision back from the decision listeners (audit,
+     * radmfa:decisions, metrics) until the caller {@linkplain HeldDecision#record records} the outcome: for an EAP
+     * method whose conversation goes on after the decision and may still end otherwise (PEAP's EAP-TLV Result and
+     * crypto binding after its inner MS-CHAPv2). The caller must record every held decision exactly once, also when
+     * the conversation is abandoned or expires. A handler that cannot hold one back records it at once, as
+     * {@link #handle}, and its held decision's {@code record} does nothing.
+     *
+     * @since 1.13
+     */
+    default CompletionStage<HeldDecision> hold(AuthenticationRequest request) {
+        return handle(request).thenApply(HeldDecision::recorded);
+    }
 }
