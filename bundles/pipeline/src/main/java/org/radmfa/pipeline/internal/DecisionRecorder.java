@@ -3,15 +3,19 @@ package org.radmfa.pipeline.internal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.HeldDecision;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.RequestAttribute;
 import org.slf4j.Logger;
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The last step of every request: an accept gets its correlation id in Class, the decision goes to the log, to the
  * recent decisions (radmfa:decisions, the web console) and to the decision listeners (audit, accounting, metrics).
+ * A held decision ({@link #hold}) goes there when its caller records how the conversation ended (PEAP).
  */
 final class DecisionRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionRecorder.class);
@@ -58,15 +63,53 @@ final class DecisionRecorder {
      */
     Decision record(AuthenticationRequest request, long startedNanos, Decision decision,
             List<DecisionListener> listeners) {
-        long millis = (nanos.getAsLong() - startedNanos) / 1_000_000;
         String correlationId = correlationId().toString();
-        if (decision.outcome() == Decision.Outcome.ACCEPT) {
-            // The NAS echoes Class in its Accounting-Requests: the login and its session stay linked.
-            List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
-            attributes.add(new ReplyAttribute("Class", CLASS_PREFIX + correlationId));
-            decision = new Decision(decision.outcome(), decision.reason(), decision.detail(), decision.policyName(),
-                    attributes, decision.trace());
+        Decision answered = withClass(decision, correlationId);
+        write(request, startedNanos, correlationId, answered, listeners);
+        return answered;
+    }
+
+    /**
+     * The decision as it is answered (an accept with its Class), recorded only when the caller says how the
+     * conversation ended; the listeners are those bound then.
+     */
+    HeldDecision hold(AuthenticationRequest request, long startedNanos, Decision decision,
+            Supplier<List<DecisionListener>> listeners) {
+        String correlationId = correlationId().toString();
+        Decision answered = withClass(decision, correlationId);
+        AtomicBoolean recorded = new AtomicBoolean();
+        return new HeldDecision() {
+            @Override
+            public Decision decision() {
+                return answered;
+            }
+
+            @Override
+            public void record(Decision outcome) {
+                Objects.requireNonNull(outcome, "outcome");
+                if (recorded.compareAndSet(false, true)) {
+                    write(request, startedNanos, correlationId, outcome, listeners.get());
+                } else {
+                    LOG.debug("{}: held decision recorded already; {} ignored", request.id(), outcome.outcome());
+                }
+            }
+        };
+    }
+
+    /** The NAS echoes Class in its Accounting-Requests: the login and its session stay linked. */
+    private static Decision withClass(Decision decision, String correlationId) {
+        if (decision.outcome() != Decision.Outcome.ACCEPT) {
+            return decision;
         }
+        List<ReplyAttribute> attributes = new ArrayList<>(decision.replyAttributes());
+        attributes.add(new ReplyAttribute("Class", CLASS_PREFIX + correlationId));
+        return new Decision(decision.outcome(), decision.reason(), decision.detail(), decision.policyName(),
+                attributes, decision.trace());
+    }
+
+    private void write(AuthenticationRequest request, long startedNanos, String correlationId, Decision decision,
+            List<DecisionListener> listeners) {
+        long millis = (nanos.getAsLong() - startedNanos) / 1_000_000;
         // Rejects and challenges go to the log; accepts, the bulk, only at debug: every decision is in the audit
         // file and radmfa:decisions anyway, and a log line per accept cost half the throughput (bench/run.sh).
         if (decision.outcome() != Decision.Outcome.ACCEPT || LOG.isDebugEnabled()) {
@@ -92,7 +135,6 @@ final class DecisionRecorder {
                 LOG.warn("Decision listener {} failed on {}: {}", listener, request.id(), e.toString());
             }
         }
-        return decision;
     }
 
     static List<RequestAttribute> origin(AuthenticationRequest request) {

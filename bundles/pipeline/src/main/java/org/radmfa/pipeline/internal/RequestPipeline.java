@@ -30,6 +30,7 @@ import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionLog;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.EapCredentials;
+import org.radmfa.api.HeldDecision;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaActivity;
 import org.radmfa.api.MfaConnector;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides an Access-Request: connection request policy, directory (first factor and groups), network policy, then
  * the MFA connector when the policy asks for it. This class is the path a request takes, read top to bottom in
- * {@link #handle}; each step is a stage of its own ({@link DirectoryStage}, {@link NetworkPolicyStage},
+ * {@code decide}; each step is a stage of its own ({@link DirectoryStage}, {@link NetworkPolicyStage},
  * {@link MfaStage}, {@link ForwardingStage}, {@link DecisionRecorder}). It holds the services: every one is a dynamic
  * reference copied to a local before use and handed to the stage, so that a connector swapped mid-request finishes
  * on the old one, and a missing one is a reject with its reason, never an accept.
@@ -224,14 +225,26 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
     @Override
     public CompletionStage<Decision> handle(AuthenticationRequest request) {
         long started = nanos.getAsLong();
+        return decide(request).thenApply(decision -> log(request, started, decision));
+    }
+
+    /** As {@link #handle}, the decision recorded when the EAP method says how its conversation ended (PEAP). */
+    @Override
+    public CompletionStage<HeldDecision> hold(AuthenticationRequest request) {
+        long started = nanos.getAsLong();
+        return decide(request).thenApply(decision -> recorder.hold(request, started, decision, () -> listeners));
+    }
+
+    /** The path a request takes; the decision is not recorded yet. Never completes exceptionally. */
+    private CompletionStage<Decision> decide(AuthenticationRequest request) {
         List<String> trace = new ArrayList<>();
         Decision loggingFailed = LoggingGate.refusal(loggingHealth, trace);
         if (loggingFailed != null) {
-            return done(request, started, loggingFailed);
+            return CompletableFuture.completedFuture(loggingFailed);
         }
         PolicyEngine engine = policyEngine;
         if (engine == null) {
-            return done(request, started, Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
+            return CompletableFuture.completedFuture(Decision.reject(ReasonCode.SERVICE_UNAVAILABLE,
                     "no policy engine is installed", List.of("no policy engine service")));
         }
         String state = request.credentials() instanceof PapCredentials ? request.attribute("State").orElse(null)
@@ -242,40 +255,38 @@ public final class RequestPipeline implements AccessRequestHandler, DecisionLog,
             if (state != null && route.action() != ConnectionDecision.Action.FORWARD) {
                 // The answer to one of our challenges; a forwarded one goes back to the remote server that made it.
                 // Rewritten as the first round was: its challenge is kept under the rewritten User-Name.
-                return recorded(request, started, trace,
-                        mfa.resume(route.rewrite(request), state, mfaConnector, trace));
+                return failSafe(request, trace, mfa.resume(route.rewrite(request), state, mfaConnector, trace));
             }
             trace.addAll(route.trace());
             if (route.action() == ConnectionDecision.Action.REJECT) {
-                return done(request, started, new Decision(Decision.Outcome.REJECT, route.reason(),
+                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, route.reason(),
                         "no connection request policy matched", null, List.of(), trace));
             }
             AuthenticationRequest routed = route.rewrite(request);
             if (route.action() == ConnectionDecision.Action.FORWARD) {
-                return ForwardingStage.forward(forwarder, route, routed, trace)
-                        .thenApply(result -> log(request, started, result));
+                return ForwardingStage.forward(forwarder, route, routed, trace);
             }
             UserDirectory userDirectory = directory.pick(directories, route.directory());
             if (userDirectory == null) {
-                return done(request, started, directory.missing(route.directory(), trace));
+                return CompletableFuture.completedFuture(directory.missing(route.directory(), trace));
             }
             decision = userDirectory.authenticate(routed)
                     .thenCompose(primary -> afterPrimary(routed, primary, userDirectory.name(), engine, trace));
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
-        return recorded(request, started, trace, decision);
+        return failSafe(request, trace, decision);
     }
 
-    /** The decision logged and heard by the listeners, a failure on the way an internal-error reject like any other. */
-    private CompletionStage<Decision> recorded(AuthenticationRequest request, long started, List<String> trace,
+    /** A failure on the way is an internal-error reject like any other. */
+    private static CompletionStage<Decision> failSafe(AuthenticationRequest request, List<String> trace,
             CompletionStage<Decision> decision) {
         return decision.exceptionally(failure -> {
             LOG.error("Request {} failed inside the pipeline", request.id(), failure);
             trace.add("internal error: " + failure);
             return Decision.reject(ReasonCode.INTERNAL_ERROR, "internal error: " + failure.getClass().getSimpleName(),
                     trace);
-        }).thenApply(result -> log(request, started, result));
+        });
     }
 
     /** After the first factor: the network policy, then the second factor if the policy asks for one. */

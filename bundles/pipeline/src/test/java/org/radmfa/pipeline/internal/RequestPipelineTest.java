@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.ConnectionDecision;
 import org.radmfa.api.Decision;
+import org.radmfa.api.HeldDecision;
 import org.radmfa.api.LoggingHealth;
 import org.radmfa.api.MfaConnector;
 import org.radmfa.api.MfaOutcome;
@@ -314,6 +315,45 @@ class RequestPipelineTest {
         assertEquals(ReasonCode.INTERNAL_ERROR, answered.reason(), answered.detail());
         assertEquals(2, heard.size(), "the listeners (audit, accounting, metrics) hear of it");
         assertEquals(ReasonCode.INTERNAL_ERROR, pipeline.recent(1).get(0).decision().reason());
+    }
+
+    /** PEAP: the pipeline's accept of the inner login reaches the listeners only as the conversation's outcome. */
+    @Test
+    void aHeldDecisionIsRecordedOnceAsTheOutcomeItsCallerGives() {
+        RequestPipeline pipeline = new RequestPipeline(ALICE_OK, grant(false), null, Duration.ofSeconds(5));
+        List<org.radmfa.api.DecisionRecord> heard = new java.util.ArrayList<>();
+        pipeline.bindListeners(List.of(heard::add));
+        HeldDecision held = pipeline.hold(REQUEST).toCompletableFuture().join();
+        assertEquals(Decision.Outcome.ACCEPT, held.decision().outcome());
+        String classValue = held.decision().replyAttributes().stream().filter(a -> a.name().equals("Class"))
+                .findFirst().orElseThrow().value();
+        assertTrue(heard.isEmpty(), "held back: " + heard);
+        assertTrue(pipeline.recent(10).isEmpty(), "radmfa:decisions too");
+
+        List<String> trace = new java.util.ArrayList<>(held.decision().trace());
+        trace.add("peap: the peer's crypto binding does not verify");
+        Decision refused = new Decision(Decision.Outcome.REJECT, ReasonCode.AUTHENTICATION_FAILED,
+                "PEAP: the peer's crypto binding does not verify", held.decision().policyName(), List.of(), trace);
+        held.record(refused);
+        held.record(held.decision()); // a second call is ignored
+        assertEquals(1, heard.size(), "recorded once: " + heard);
+        assertEquals(refused, heard.get(0).decision());
+        assertEquals("t-1", heard.get(0).id());
+        assertEquals("radmfa:" + heard.get(0).correlationId(), classValue, "the correlation id of the Class sent");
+        assertEquals(heard, pipeline.recent(10));
+    }
+
+    @Test
+    void aHandlerThatCannotHoldRecordsAtOnce() {
+        List<Decision> handled = new java.util.ArrayList<>();
+        org.radmfa.api.AccessRequestHandler old = request -> {
+            Decision decision = Decision.reject(ReasonCode.UNKNOWN_USER, "no such user", List.of());
+            handled.add(decision);
+            return CompletableFuture.completedFuture(decision);
+        };
+        HeldDecision held = old.hold(REQUEST).toCompletableFuture().join();
+        assertEquals(handled, List.of(held.decision()));
+        held.record(held.decision()); // nothing more to record
     }
 
     @Test
