@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -19,6 +19,7 @@ import org.radmfa.api.AccessRequestHandler;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.CertificateCredentials;
 import org.radmfa.api.Decision;
+import org.radmfa.api.HeldDecision;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.eap.EapMethod;
@@ -37,6 +38,15 @@ final class EapTlsMethod implements EapMethod {
     private static final int EAP_SUCCESS = 3;
     private static final int EAP_FAILURE = 4;
     private static final HexFormat HEX = HexFormat.of();
+    /** Outside tests: the JDK's shared delayer, which runs the task on the common pool. */
+    static final Timer DELAYER = (nanos, task) -> CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS)
+            .execute(task);
+
+    /** Runs a task once, after a delay. */
+    @FunctionalInterface
+    interface Timer {
+        void after(long nanos, Runnable task);
+    }
 
     private final EapTlsServer.Identity identity;
     private final EapTlsLimits limits;
@@ -51,6 +61,12 @@ final class EapTlsMethod implements EapMethod {
     private final PeapCryptoBinding.Policy cryptoBinding;
     /** Per PEAP conversation, its phase 2; absent for EAP-TLS. */
     private final Map<TlsConversation, PeapInner> phase2 = new ConcurrentHashMap<>();
+    /**
+     * Per PEAP conversation whose inner login the pipeline accepted, that decision, recorded (audit, radmfa:decisions,
+     * metrics) only as the conversation ends: the EAP-TLV Result and the crypto binding may still refuse the login.
+     */
+    private final Map<TlsConversation, HeldDecision> held = new ConcurrentHashMap<>();
+    private final Timer timer;
 
     EapTlsMethod(EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes) {
         this(EapTlsPacket.TYPE_TLS, identity, limits, handshakes, null, System::nanoTime);
@@ -69,10 +85,20 @@ final class EapTlsMethod implements EapMethod {
      */
     EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes,
             PeapCryptoBinding.Policy cryptoBinding, LongSupplier clock) {
+        this(type, identity, limits, handshakes, cryptoBinding, clock, DELAYER);
+    }
+
+    /**
+     * @param timer ends a PEAP conversation the peer leaves after the pipeline's accept, so that the held decision is
+     *     recorded even when no datagram comes again; {@link #DELAYER} outside tests
+     */
+    EapTlsMethod(int type, EapTlsServer.Identity identity, EapTlsLimits limits, ExecutorService handshakes,
+            PeapCryptoBinding.Policy cryptoBinding, LongSupplier clock, Timer timer) {
         if (type == EapTlsPacket.TYPE_PEAP && cryptoBinding == null) {
             throw new IllegalArgumentException("PEAP needs its crypto binding policy");
         }
         this.clock = clock;
+        this.timer = timer;
         this.type = type;
         this.cryptoBinding = cryptoBinding;
         this.identity = identity;
@@ -121,11 +147,10 @@ final class EapTlsMethod implements EapMethod {
         String key = HEX.formatHex(request.state());
         TlsConversation conversation = conversations.get(key);
         if (conversation == null || conversation.expired(clock.getAsLong())) {
-            if (conversation != null) {
-                end(key, conversation);
-            }
-            return failure(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired " + name()
-                    + " conversation");
+            Decision unknown = rejection(request.eapIdentifier(), ReasonCode.MALFORMED_REQUEST, "unknown or expired "
+                    + name() + " conversation");
+            return CompletableFuture.completedFuture(conversation == null ? unknown
+                    : end(key, conversation, unknown));
         }
         EapTlsPacket packet = EapTlsPacket.parseResponse(request.eapMessage(), type());
         if (packet == null) {
@@ -136,6 +161,11 @@ final class EapTlsMethod implements EapMethod {
             handshakes.execute(() -> {
                 // One conversation's steps never overlap: a NAS sends the next only after our answer.
                 synchronized (conversation) {
+                    if (conversations.get(key) != conversation) {
+                        // Expired by the timer meanwhile, its held decision recorded as such.
+                        step.complete(new TlsConversation.Failed("expired " + name() + " conversation", true));
+                        return;
+                    }
                     if (packet.identifier() != conversation.expectedIdentifier()) {
                         step.complete(null);
                         return;
@@ -148,9 +178,8 @@ final class EapTlsMethod implements EapMethod {
                 }
             });
         } catch (RejectedExecutionException e) {
-            end(key, conversation);
-            return failure(packet.identifier(), ReasonCode.SERVICE_UNAVAILABLE, "too many " + name() + " handshakes"
-                    + " waiting for a thread");
+            return CompletableFuture.completedFuture(end(key, conversation, rejection(packet.identifier(),
+                    ReasonCode.SERVICE_UNAVAILABLE, "too many " + name() + " handshakes waiting for a thread")));
         }
         return step.thenCompose(result -> {
             if (result == null) {
@@ -161,15 +190,16 @@ final class EapTlsMethod implements EapMethod {
                         "EAP-TLS handshake in progress"));
             }
             if (result instanceof TlsConversation.Failed failed) {
-                end(key, conversation);
                 if (failed.malformed()) {
                     LOG.info("{} {} conversation of '{}' from client '{}' ended: {}", request.id(), name(),
                             conversation.identity(), request.client().name(), failed.detail());
-                    return failure(packet.identifier(), ReasonCode.MALFORMED_REQUEST, failed.detail());
+                    return CompletableFuture.completedFuture(end(key, conversation, rejection(packet.identifier(),
+                            ReasonCode.MALFORMED_REQUEST, failed.detail())));
                 }
                 LOG.info("{} {} refused '{}' from client '{}': {}", request.id(), name(), conversation.identity(),
                         request.client().name(), failed.detail());
-                return failure(packet.identifier(), ReasonCode.AUTHENTICATION_FAILED, failed.detail());
+                return CompletableFuture.completedFuture(end(key, conversation, rejection(packet.identifier(),
+                        ReasonCode.AUTHENTICATION_FAILED, failed.detail())));
             }
             if (peap()) {
                 return phase2(request, key, conversation, packet.identifier(), result, pipeline);
@@ -189,6 +219,79 @@ final class EapTlsMethod implements EapMethod {
         conversation.releaseEngine();
     }
 
+    /**
+     * Ends the conversation with this answer to the NAS; a decision the pipeline holds for it is recorded as that
+     * answer.
+     *
+     * @return the answer, with the held decision's policy name, detail and trace where there is one
+     */
+    private Decision end(String key, TlsConversation conversation, Decision answer) {
+        end(key, conversation);
+        HeldDecision decided = held.remove(conversation);
+        if (decided == null) {
+            return answer;
+        }
+        Decision outcome = outcome(decided.decision(), answer);
+        decided.record(outcome);
+        return outcome;
+    }
+
+    /**
+     * The login's outcome as the NAS got it: an accept keeps the pipeline's detail (why the policy granted it), a
+     * refusal gives its own reason and detail; both keep the pipeline's policy name and trace, then the method's.
+     */
+    static Decision outcome(Decision pipeline, Decision answer) {
+        List<String> trace = new ArrayList<>(pipeline.trace());
+        trace.addAll(answer.trace());
+        boolean accepted = answer.outcome() == Decision.Outcome.ACCEPT;
+        return new Decision(answer.outcome(), answer.reason(), accepted ? pipeline.detail() : answer.detail(),
+                pipeline.policyName(), answer.replyAttributes(), trace);
+    }
+
+    /**
+     * A PEAP conversation whose held decision waits for the peer: when the peer's time runs out with no datagram, it
+     * ends here, not at the next sweep, which may be long in coming.
+     */
+    private void watch(String key, TlsConversation conversation) {
+        long wait = Math.max(0, conversation.expiresAtNanos() - clock.getAsLong()) + 1;
+        timer.after(wait, () -> {
+            if (conversations.get(key) != conversation || !held.containsKey(conversation)) {
+                return;
+            }
+            if (conversation.expired(clock.getAsLong())) {
+                expire(key, conversation);
+            } else {
+                watch(key, conversation); // the peer answered meanwhile: its next step has its own time
+            }
+        });
+    }
+
+    /** The peer did not answer in time: no Access-Accept was sent, so none is recorded. */
+    private void expire(String key, TlsConversation conversation) {
+        if (!held.containsKey(conversation)) {
+            // Nothing to record: removed as the sweep always did, without waiting for a step in progress.
+            if (conversations.remove(key, conversation)) {
+                phase2.remove(conversation);
+            }
+            return;
+        }
+        // A step that began before the expiry finishes first; one that comes after finds the conversation gone.
+        synchronized (conversation) {
+            if (!conversations.remove(key, conversation)) {
+                return;
+            }
+            phase2.remove(conversation);
+            HeldDecision decided = held.remove(conversation);
+            if (decided != null) {
+                String detail = name() + ": the peer did not finish the conversation after the pipeline's decision"
+                        + " (no answer within sessionTimeoutSeconds)";
+                LOG.info("{} conversation of '{}' ended: {}", name(), conversation.identity(), detail);
+                decided.record(outcome(decided.decision(), new Decision(Decision.Outcome.REJECT,
+                        ReasonCode.MALFORMED_REQUEST, detail, null, List.of(), List.of("peap: " + detail))));
+            }
+        }
+    }
+
     /** PEAP phase 2: EAP-MSCHAPv2 in the tunnel; the pipeline decides on the MS-CHAPv2 response, MFA included. */
     private CompletionStage<Decision> phase2(EapRequest request, String key, TlsConversation conversation, int eapId,
             TlsConversation.Step result, AccessRequestHandler pipeline) {
@@ -202,8 +305,8 @@ final class EapTlsMethod implements EapMethod {
         }
         PeapInner inner = phase2.get(conversation);
         if (inner == null) {
-            end(key, conversation);
-            return failure(eapId, ReasonCode.MALFORMED_REQUEST, "PEAP: tunnel data before the handshake ended");
+            return CompletableFuture.completedFuture(end(key, conversation, rejection(eapId,
+                    ReasonCode.MALFORMED_REQUEST, "PEAP: tunnel data before the handshake ended")));
         }
         PeapInner.Action action;
         synchronized (conversation) {
@@ -213,26 +316,25 @@ final class EapTlsMethod implements EapMethod {
             return send(request, key, conversation, reply.packet());
         }
         if (action instanceof PeapInner.Refused refused) {
-            end(key, conversation);
             LOG.info("{} PEAP refused '{}' from client '{}': {}", request.id(), conversation.identity(),
                     request.client().name(), refused.detail());
-            return failure(eapId, refused.reason(), refused.detail());
+            return CompletableFuture.completedFuture(end(key, conversation, rejection(eapId, refused.reason(),
+                    refused.detail())));
         }
         if (action instanceof PeapInner.Done done) {
-            end(key, conversation);
             TlsConversation.Authenticated tunnel = conversation.handshakeResult();
             if (!tunnel.resumed()) {
                 identity.sessions().put(tunnel.session(), new TlsSessionCache.Authorized(done.userName(),
                         done.acceptAttributes(), done.policyName()));
             }
             boolean bound = done.boundMsk() != null;
-            return CompletableFuture.completedFuture(accept(done.acceptAttributes(), done.policyName(),
-                    bound ? done.boundMsk() : conversation.handshakeResult().msk(), eapId, "PEAP-MSCHAPv2 completed"
-                            + " for '" + done.userName() + "'", List.of((tunnel.resumed()
-                                    ? "peap: fast reconnect (session resumed, inner method skipped)"
-                                    : "peap: TLS tunnel and inner EAP-MSCHAPv2 completed") + ", "
+            Decision accepted = accept(done.acceptAttributes(), done.policyName(),
+                    bound ? done.boundMsk() : tunnel.msk(), eapId, "PEAP-MSCHAPv2 completed for '" + done.userName()
+                            + "'", List.of((tunnel.resumed() ? "peap: fast reconnect (session resumed, inner method"
+                                    + " skipped)" : "peap: TLS tunnel and inner EAP-MSCHAPv2 completed") + ", "
                                     + (bound ? "crypto binding verified"
-                                            : "the peer took no part in the crypto binding"))));
+                                            : "the peer took no part in the crypto binding")));
+            return CompletableFuture.completedFuture(end(key, conversation, accepted));
         }
         PeapInner.Verify verify = (PeapInner.Verify) action;
         if (pipeline == null) {
@@ -244,9 +346,10 @@ final class EapTlsMethod implements EapMethod {
         // MFA may wait far longer than sessionTimeoutSeconds: the conversation stays in the table (and counts toward
         // maxSessions, holding its tunnel) until the decision, and the peer's time to answer restarts then.
         conversation.awaitDecision();
-        CompletionStage<Decision> decided;
+        CompletionStage<HeldDecision> decided;
         try {
-            decided = pipeline.handle(login);
+            // Held: the login's outcome is known only when the conversation ends (EAP-TLV Result, crypto binding).
+            decided = pipeline.hold(login);
         } catch (RuntimeException e) {
             end(key, conversation);
             throw e;
@@ -257,25 +360,28 @@ final class EapTlsMethod implements EapMethod {
             } else {
                 conversation.decided();
             }
-        }).thenCompose(decision -> {
+        }).thenCompose(pending -> {
+            held.put(conversation, pending);
+            Decision decision = pending.decision();
             if (decision.outcome() != Decision.Outcome.ACCEPT) {
-                end(key, conversation);
                 ReasonCode reason = decision.outcome() == Decision.Outcome.REJECT ? decision.reason()
                         : ReasonCode.UNSUPPORTED_AUTH_METHOD;
-                return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason,
-                        decision.detail(), decision.policyName(), eapMessage(new byte[] {EAP_FAILURE, (byte) eapId,
-                            0, 4}), decision.trace()));
+                return CompletableFuture.completedFuture(end(key, conversation, new Decision(
+                        Decision.Outcome.REJECT, reason, decision.detail(), decision.policyName(),
+                        eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), List.of())));
             }
             PeapInner.Action next;
             synchronized (conversation) {
                 next = inner.accepted(decision);
             }
             if (next instanceof PeapInner.Reply reply) {
-                return send(request, key, conversation, reply.packet());
+                CompletionStage<Decision> sent = send(request, key, conversation, reply.packet());
+                watch(key, conversation);
+                return sent;
             }
-            end(key, conversation);
             PeapInner.Refused refused = (PeapInner.Refused) next;
-            return failure(eapId, refused.reason(), refused.detail());
+            return CompletableFuture.completedFuture(end(key, conversation, rejection(eapId, refused.reason(),
+                    refused.detail())));
         });
     }
 
@@ -308,8 +414,8 @@ final class EapTlsMethod implements EapMethod {
             return CompletableFuture.completedFuture(challenge(send.eapPacket(), request.state(),
                     "PEAP phase 2 in progress"));
         }
-        end(key, conversation);
-        return failure(request.eapIdentifier(), ReasonCode.INTERNAL_ERROR, ((TlsConversation.Failed) step).detail());
+        return CompletableFuture.completedFuture(end(key, conversation, rejection(request.eapIdentifier(),
+                ReasonCode.INTERNAL_ERROR, ((TlsConversation.Failed) step).detail())));
     }
 
     /** The final accept: the policy's settings, EAP-Success and the MSK as MS-MPPE keys. */
@@ -366,8 +472,12 @@ final class EapTlsMethod implements EapMethod {
     }
 
     private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
-        return CompletableFuture.completedFuture(new Decision(Decision.Outcome.REJECT, reason, detail, null,
-                eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), List.of("eap-tls: " + detail)));
+        return CompletableFuture.completedFuture(rejection(eapId, reason, detail));
+    }
+
+    private static Decision rejection(int eapId, ReasonCode reason, String detail) {
+        return new Decision(Decision.Outcome.REJECT, reason, detail, null,
+                eapMessage(new byte[] {EAP_FAILURE, (byte) eapId, 0, 4}), List.of("eap-tls: " + detail));
     }
 
     /** An EAP packet as EAP-Message attributes of at most 253 octets each (RFC 3579 section 3.1). */
@@ -387,11 +497,9 @@ final class EapTlsMethod implements EapMethod {
         }
         sinceSweep.set(0);
         long now = clock.getAsLong();
-        for (Iterator<TlsConversation> it = conversations.values().iterator(); it.hasNext();) {
-            TlsConversation conversation = it.next();
-            if (conversation.expired(now)) {
-                it.remove();
-                phase2.remove(conversation);
+        for (Map.Entry<String, TlsConversation> entry : conversations.entrySet()) {
+            if (entry.getValue().expired(now)) {
+                expire(entry.getKey(), entry.getValue());
             }
         }
     }

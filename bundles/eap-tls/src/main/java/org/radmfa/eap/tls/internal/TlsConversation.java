@@ -91,6 +91,11 @@ final class TlsConversation {
         return peerIdentity;
     }
 
+    /** When the conversation expires unless the peer answers or the pipeline is deciding, on its clock. */
+    long expiresAtNanos() {
+        return expiresAtNanos;
+    }
+
     boolean expired(long now) {
         return !deciding && expiresAtNanos - now < 0;
     }

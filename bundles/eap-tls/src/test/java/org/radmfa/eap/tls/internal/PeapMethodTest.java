@@ -284,6 +284,35 @@ class PeapMethodTest {
         assertEquals("VPN users", pipeline.heard.get(0).decision().policyName());
     }
 
+    /** No datagram comes again: the conversation's timer ends it and records the held decision as a refusal. */
+    @Test
+    void aPeerThatFallsSilentAfterThePipelineAcceptedIsRecordedWhenItsTimeRunsOut() throws Exception {
+        List<Runnable> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        method = new EapTlsMethod(EapTlsPacket.TYPE_PEAP, identity(), new EapTlsLimits(16000, 65536, 64, 4, TIMEOUT),
+                pool, PeapCryptoBinding.Policy.OPTIONAL, clock::get, (nanos, task) -> timers.add(task));
+        RecordingPipeline pipeline = acceptingPipeline();
+        tunnel();
+        byte[] challenge = inner(new byte[] {1, 'c', 'e', 'o'}, pipeline);
+        inner(msChapResponse(challenge[2], "alice"), pipeline);
+        assertEquals(1, timers.size(), "the held decision is watched");
+
+        clock.addAndGet(TIMEOUT - 1);
+        timers.remove(0).run();
+        assertTrue(pipeline.heard.isEmpty(), "the peer still has time");
+        assertEquals(1, timers.size(), "watched again");
+
+        clock.addAndGet(2);
+        timers.remove(0).run();
+        assertEquals(0, method.conversations());
+        assertEquals(1, pipeline.heard.size(), "recorded once: " + pipeline.heard);
+        Decision recorded = pipeline.heard.get(0).decision();
+        assertEquals(Decision.Outcome.REJECT, recorded.outcome());
+        assertEquals(ReasonCode.MALFORMED_REQUEST, recorded.reason());
+        assertTrue(recorded.detail().contains("did not finish"), recorded.detail());
+        assertEquals("VPN users", recorded.policyName());
+        assertTrue(timers.isEmpty());
+    }
+
     /** The pipeline accepts the inner MS-CHAPv2 (with its Class, as the real one does) after its own trace. */
     private static RecordingPipeline acceptingPipeline() {
         return new RecordingPipeline(request -> new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.radmfa.api.AccessRequestHandler;
@@ -12,10 +13,12 @@ import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionListener;
 import org.radmfa.api.DecisionRecord;
+import org.radmfa.api.HeldDecision;
 
 /**
  * The request pipeline as the EAP methods see it, with its decision listeners: what {@code handle} decides is told to
- * them at once, as the real pipeline's recorder does (audit, radmfa:decisions, metrics).
+ * them at once, as the real pipeline's recorder does (audit, radmfa:decisions, metrics); what {@code hold} decides,
+ * when its caller records the outcome.
  */
 final class RecordingPipeline implements AccessRequestHandler {
     /** What the decision listeners heard. */
@@ -32,6 +35,26 @@ final class RecordingPipeline implements AccessRequestHandler {
         Decision decision = decide.apply(request);
         listener.decided(record(request, decision));
         return CompletableFuture.completedFuture(decision);
+    }
+
+    /** As the real pipeline: the listeners hear the outcome its caller records, once. */
+    @Override
+    public CompletionStage<HeldDecision> hold(AuthenticationRequest request) {
+        Decision decision = decide.apply(request);
+        AtomicBoolean recorded = new AtomicBoolean();
+        return CompletableFuture.completedFuture(new HeldDecision() {
+            @Override
+            public Decision decision() {
+                return decision;
+            }
+
+            @Override
+            public void record(Decision outcome) {
+                if (recorded.compareAndSet(false, true)) {
+                    listener.decided(RecordingPipeline.record(request, outcome));
+                }
+            }
+        });
     }
 
     private static DecisionRecord record(AuthenticationRequest request, Decision decision) {
