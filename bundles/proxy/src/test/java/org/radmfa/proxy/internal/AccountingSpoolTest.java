@@ -34,6 +34,7 @@ import org.radmfa.api.ReasonCode;
 import org.radmfa.api.RequestAttribute;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.User;
+import org.radmfa.testsupport.ManualClock;
 
 /** The on-disk spool of forwarded accounting, and its replay once a server of the group answers. */
 class AccountingSpoolTest {
@@ -196,7 +197,7 @@ class AccountingSpoolTest {
      */
     @Test
     void theRecordsOfAGroupWithoutAnAccountingServerAreMovedAsideAfterTheGrace() throws Exception {
-        TestClock clock = new TestClock("2026-12-05T09:00:00Z");
+        ManualClock clock = new ManualClock("2026-12-05T09:00:00Z");
         RadiusProxy proxy = new RadiusProxy(dir.resolve("spool"), clock);
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -235,7 +236,7 @@ class AccountingSpoolTest {
     /** Within the grace, a group that gets a server that takes accounting again gets its records. */
     @Test
     void aGroupThatGetsAnAccountingServerAgainWithinTheGraceGetsItsRecords() throws Exception {
-        TestClock clock = new TestClock("2026-12-05T09:00:00Z");
+        ManualClock clock = new ManualClock("2026-12-05T09:00:00Z");
         RadiusProxy proxy = new RadiusProxy(dir.resolve("spool"), clock);
         List<byte[]> received = new CopyOnWriteArrayList<>();
         try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -28,6 +28,7 @@ import org.radmfa.api.RequestAttribute;
 import org.radmfa.api.audit.AuditQuery;
 import org.radmfa.api.audit.AuditSearchResult;
 import org.radmfa.api.audit.AuditedDecision;
+import org.radmfa.testsupport.ManualClock;
 
 /**
  * The audit trail searched as the writer leaves it: three days of decisions in three daily files written by
@@ -40,13 +41,13 @@ class AuditTrailTest {
     @TempDir
     Path directory;
     private FileAuditLog log;
-    private TestClock clock;
+    private ManualClock clock;
     private int written;
 
     /** Day 1: alice rejected (c-1), bob accepted (c-2); day 2: carol accepted (c-3); day 3: alice accepted (c-4). */
     @BeforeEach
     void threeDaysOfDecisions() throws Exception {
-        clock = new TestClock(DAY1.toString());
+        clock = new ManualClock(DAY1.toString());
         log = new FileAuditLog(clock, RotatingLogFile.DiskSpace.FILE_STORE);
         log.configure(Records.config("directory", directory.toString()));
         decide(DAY1, "alice", "c-1", Decision.reject(ReasonCode.AUTHENTICATION_FAILED, "wrong password",

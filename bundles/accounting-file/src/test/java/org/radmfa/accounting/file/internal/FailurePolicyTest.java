@@ -22,13 +22,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.AccountingRecord;
+import org.radmfa.testsupport.ManualClock;
 
 /** The disk-full and write-failure policies, with a simulated disk, a real write error and a real full tmpfs. */
 class FailurePolicyTest {
     private static final long MB = 1024 * 1024;
 
     private static FileAccountingSink sink(Path directory, String onFailure, int minFreeMegabytes,
-            RotatingLogFile.DiskSpace disk, TestClock clock) {
+            RotatingLogFile.DiskSpace disk, ManualClock clock) {
         FileAccountingSink sink = new FileAccountingSink(clock, disk);
         sink.configure(Records.config("directory", directory.toString(), "onFailure", onFailure,
                 "minFreeMegabytes", String.valueOf(minFreeMegabytes)));
@@ -49,7 +50,7 @@ class FailurePolicyTest {
     void withholdResponseRefusesBelowTheThresholdAndRecoversWithSpace(@TempDir Path directory) throws Exception {
         AtomicLong free = new AtomicLong(100 * MB);
         FileAccountingSink sink = sink(directory, "withhold-response", 10, d -> free.get(),
-                new TestClock("2026-11-25T12:00:00Z"));
+                new ManualClock("2026-11-25T12:00:00Z"));
         stored(sink, Records.start(1));
         free.set(5 * MB);
         assertTrue(refused(sink, Records.start(2)).contains("below the threshold of 10.0 MB"));
@@ -67,7 +68,7 @@ class FailurePolicyTest {
     void discardRequestsHoldsWhileLoggingFailsAndLiftsWhenSpaceReturns(@TempDir Path directory) throws Exception {
         AtomicLong free = new AtomicLong(5 * MB);
         FileAccountingSink sink = sink(directory, "discard-requests", 10, d -> free.get(),
-                new TestClock("2026-11-25T12:00:00Z"));
+                new ManualClock("2026-11-25T12:00:00Z"));
         assertFalse(sink.discardsRequests(), "nothing has failed yet");
         refused(sink, Records.start(1));
         assertTrue(sink.discardsRequests());
@@ -82,7 +83,7 @@ class FailurePolicyTest {
     void freeSpaceBelowTheThresholdIsNoticedWithoutWaitingForARecord(@TempDir Path directory) throws Exception {
         AtomicLong free = new AtomicLong(100 * MB);
         FileAccountingSink sink = sink(directory, "discard-requests", 10, d -> free.get(),
-                new TestClock("2026-11-25T12:00:00Z"));
+                new ManualClock("2026-11-25T12:00:00Z"));
         free.set(MB);
         Records.await("requests discarded", sink::discardsRequests);
         assertEquals(0, sink.refusedRecords());
@@ -99,7 +100,7 @@ class FailurePolicyTest {
             Files.write(directory.resolve(old), new byte[400 * 1024]);
         }
         RotatingLogFile.DiskSpace quota = d -> 2 * MB - used(d);
-        FileAccountingSink sink = sink(directory, "delete-oldest", 1, quota, new TestClock("2026-11-25T12:00:00Z"));
+        FileAccountingSink sink = sink(directory, "delete-oldest", 1, quota, new ManualClock("2026-11-25T12:00:00Z"));
         stored(sink, Records.start(1));
         assertEquals(List.of("accounting-2026-11-21.jsonl", "accounting-2026-11-22.jsonl",
                 "accounting-2026-11-25.jsonl"), Records.names(directory));
@@ -110,7 +111,7 @@ class FailurePolicyTest {
     @Test
     void deleteOldestRefusesWhenOnlyTheCurrentFileIsLeft(@TempDir Path directory) throws Exception {
         Files.writeString(directory.resolve("accounting-2026-11-25.jsonl"), "{\"id\":\"acknowledged\"}\n");
-        FileAccountingSink sink = sink(directory, "delete-oldest", 1, d -> 0, new TestClock("2026-11-25T12:00:00Z"));
+        FileAccountingSink sink = sink(directory, "delete-oldest", 1, d -> 0, new ManualClock("2026-11-25T12:00:00Z"));
         assertTrue(refused(sink, Records.start(1)).contains("below the threshold"));
         assertEquals(1, sink.refusedRecords());
         assertEquals(List.of("accounting-2026-11-25.jsonl"), Records.names(directory), "the file in use is kept");
@@ -128,7 +129,7 @@ class FailurePolicyTest {
         for (String old : older) {
             Files.writeString(directory.resolve(old), "{\"id\":\"acknowledged\"}\n");
         }
-        TestClock clock = new TestClock("2026-11-24T23:59:00Z");
+        ManualClock clock = new ManualClock("2026-11-24T23:59:00Z");
         FileAccountingSink sink = sink(directory, "delete-oldest", 0, RotatingLogFile.DiskSpace.FILE_STORE, clock);
         stored(sink, Records.start(1));
         Files.createDirectory(directory.resolve("accounting-2026-11-25.jsonl"));
@@ -154,7 +155,7 @@ class FailurePolicyTest {
             opens.incrementAndGet();
             return new FailingWritesChannel(FileChannel.open(path, options), broken::get);
         };
-        FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"),
+        FileAccountingSink sink = new FileAccountingSink(new ManualClock("2026-11-25T12:00:00Z"),
                 RotatingLogFile.DiskSpace.FILE_STORE, opener, new LogFileClaims());
         sink.configure(Records.config("directory", directory.toString(), "onFailure", "discard-requests"));
         stored(sink, Records.start(1));
@@ -180,7 +181,7 @@ class FailurePolicyTest {
     @Test
     void aWriteErrorIsRefusedAndReportedUntilTheDirectoryIsBack(@TempDir Path parent) throws Exception {
         Path directory = parent.resolve("accounting");
-        TestClock clock = new TestClock("2026-11-25T23:59:00Z");
+        ManualClock clock = new ManualClock("2026-11-25T23:59:00Z");
         FileAccountingSink sink = sink(directory, "discard-requests", 0, RotatingLogFile.DiskSpace.FILE_STORE, clock);
         stored(sink, Records.start(1));
         Files.move(directory, parent.resolve("moved-away"));
@@ -207,7 +208,7 @@ class FailurePolicyTest {
         assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString()),
                 "cannot mount a tmpfs here (not root?)");
         try {
-            TestClock clock = new TestClock("2026-11-25T12:00:00Z");
+            ManualClock clock = new ManualClock("2026-11-25T12:00:00Z");
             Path withhold = Files.createDirectory(mount.resolve("withhold"));
             FileAccountingSink sink = sink(withhold, "withhold-response", 0, RotatingLogFile.DiskSpace.FILE_STORE,
                     clock);

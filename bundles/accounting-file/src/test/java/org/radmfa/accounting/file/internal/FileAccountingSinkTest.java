@@ -19,11 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.testsupport.ManualClock;
 
 class FileAccountingSinkTest {
 
     private static FileAccountingSink sink(Map<String, Object> config) {
-        FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"),
+        FileAccountingSink sink = new FileAccountingSink(new ManualClock("2026-11-25T12:00:00Z"),
                 RotatingLogFile.DiskSpace.FILE_STORE);
         sink.configure(config);
         return sink;
@@ -130,7 +131,7 @@ class FileAccountingSinkTest {
         };
         Path first = directory.resolve("first");
         Path second = directory.resolve("second");
-        FileAccountingSink sink = new FileAccountingSink(new TestClock("2026-11-25T12:00:00Z"), disk);
+        FileAccountingSink sink = new FileAccountingSink(new ManualClock("2026-11-25T12:00:00Z"), disk);
         sink.configure(Records.config("directory", first.toString(), "minFreeMegabytes", "1"));
         sink.store(Records.start(0)).toCompletableFuture().join();
         RotatingLogFile old = sink.file();

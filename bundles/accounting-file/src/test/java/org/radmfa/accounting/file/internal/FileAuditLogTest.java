@@ -19,12 +19,13 @@ import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
+import org.radmfa.testsupport.ManualClock;
 
 class FileAuditLogTest {
 
     @Test
     void everyDecisionIsOneLineWithItsCorrelationAndNoAttributeValues(@TempDir Path directory) throws Exception {
-        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"),
+        FileAuditLog log = new FileAuditLog(new ManualClock("2026-11-25T12:00:00Z"),
                 RotatingLogFile.DiskSpace.FILE_STORE);
         log.configure(Records.config("directory", directory.toString()));
         Decision accept = new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED, "granted", "VPN",
@@ -48,7 +49,7 @@ class FileAuditLogTest {
 
     @Test
     void theAuditTrailCanBeNpsDtsXmlButNotIas(@TempDir Path directory) throws Exception {
-        FileAuditLog log = new FileAuditLog(new TestClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+        FileAuditLog log = new FileAuditLog(new ManualClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
         log.configure(Records.config("felix.fileinstall.filename", "/etc/org.radmfa.audit.file-nps.cfg",
                 "directory", directory.toString(), "format", "ias"));
         assertTrue(log.failure().orElseThrow().contains("key 'format': the audit file can be written as dts or json"),
@@ -70,7 +71,7 @@ class FileAuditLogTest {
      */
     @Test
     void decisionsLeftOutWithoutAGoodConfigurationAreWarnedAboutOnceAMinute(@TempDir Path directory) throws Exception {
-        TestClock clock = new TestClock("2026-11-25T12:00:00Z");
+        ManualClock clock = new ManualClock("2026-11-25T12:00:00Z");
         FileAuditLog log = new FileAuditLog(clock, RotatingLogFile.DiskSpace.FILE_STORE);
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

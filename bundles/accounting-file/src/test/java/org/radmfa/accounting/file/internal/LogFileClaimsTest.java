@@ -17,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmfa.api.Decision;
 import org.radmfa.api.DecisionRecord;
 import org.radmfa.api.ReasonCode;
+import org.radmfa.testsupport.ManualClock;
 
 /** Two sinks never write the same names to one directory: the second configuration is refused, the first writes. */
 class LogFileClaimsTest {
     private final LogFileClaims claims = new LogFileClaims();
-    private final TestClock clock = new TestClock("2026-11-25T12:00:00Z");
+    private final ManualClock clock = new ManualClock("2026-11-25T12:00:00Z");
 
     private FileAccountingSink accounting(String name, Object... settings) {
         FileAccountingSink sink = new FileAccountingSink(clock, RotatingLogFile.DiskSpace.FILE_STORE,

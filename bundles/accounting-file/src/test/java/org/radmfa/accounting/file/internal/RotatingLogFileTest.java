@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmfa.testsupport.ManualClock;
 
 class RotatingLogFileTest {
 
@@ -58,7 +59,7 @@ class RotatingLogFileTest {
 
     @Test
     void aNewFileEachDayByTheInjectedClock(@TempDir Path directory) throws Exception {
-        TestClock clock = new TestClock("2026-11-25T23:59:59Z");
+        ManualClock clock = new ManualClock("2026-11-25T23:59:59Z");
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
                 LogFileNaming.nps(LogFileNaming.Period.DAILY), 0, 0, 0), clock, RotatingLogFile.DiskSpace.FILE_STORE);
         writeAll(file, List.of("a1\n", "a2\n"));
@@ -75,7 +76,7 @@ class RotatingLogFileTest {
     void sizeRotationNeverSplitsOrLosesARecord(@TempDir Path directory) throws Exception {
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
                 LogFileNaming.jsonLines("accounting", LogFileNaming.Period.DAILY), 1000, 0, 0),
-                new TestClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
+                new ManualClock("2026-11-25T12:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             lines.add(String.format("{\"n\":%05d,\"pad\":\"%s\"}%n", i, "x".repeat(100 - 21)));
@@ -108,7 +109,7 @@ class RotatingLogFileTest {
                 "IN261123.log", "notes.txt")) {
             Files.writeString(directory.resolve(old), "old\n");
         }
-        TestClock clock = new TestClock("2026-11-24T10:00:00Z");
+        ManualClock clock = new ManualClock("2026-11-24T10:00:00Z");
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
                 LogFileNaming.nps(LogFileNaming.Period.DAILY), 0, 3, 0), clock, RotatingLogFile.DiskSpace.FILE_STORE);
         writeAll(file, List.of("today\n"));
@@ -123,7 +124,7 @@ class RotatingLogFileTest {
     @Test
     void recordsArrivingCloseTogetherShareOneForce(@TempDir Path directory) throws Exception {
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
-                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new TestClock(
+                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new ManualClock(
                         "2026-11-25T10:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
         List<CompletableFuture<Void>> stages = new ArrayList<>();
         long start = System.nanoTime();
@@ -148,7 +149,7 @@ class RotatingLogFileTest {
     @Test
     void recordsFromManyThreadsAreAllWrittenOnce(@TempDir Path directory) throws Exception {
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
-                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new TestClock(
+                LogFileNaming.jsonLines("audit", LogFileNaming.Period.NONE), 0, 0, 0), new ManualClock(
                         "2026-11-25T10:00:00Z"), RotatingLogFile.DiskSpace.FILE_STORE);
         int threads = 4;
         int each = 2000; // 8,000 in all: within the queue's capacity (10,000) however slowly the writer drains
@@ -180,7 +181,7 @@ class RotatingLogFileTest {
 
     @Test
     void retentionByAgeDeletesFilesLastWrittenTooLongAgo(@TempDir Path directory) throws Exception {
-        TestClock clock = new TestClock("2026-11-25T10:00:00Z");
+        ManualClock clock = new ManualClock("2026-11-25T10:00:00Z");
         Files.writeString(directory.resolve("audit-2026-11-01.jsonl"), "old\n");
         Files.setLastModifiedTime(directory.resolve("audit-2026-11-01.jsonl"),
                 FileTime.from(clock.instant().minus(Duration.ofDays(31))));
@@ -200,7 +201,7 @@ class RotatingLogFileTest {
         Files.writeString(directory.resolve("IN261125.log"), "1\n");
         Files.writeString(directory.resolve("IN261125-1.log"), "2\n");
         RotatingLogFile file = new RotatingLogFile("test", options(directory,
-                LogFileNaming.nps(LogFileNaming.Period.DAILY), 0, 0, 0), new TestClock("2026-11-25T10:00:00Z"),
+                LogFileNaming.nps(LogFileNaming.Period.DAILY), 0, 0, 0), new ManualClock("2026-11-25T10:00:00Z"),
                 RotatingLogFile.DiskSpace.FILE_STORE);
         writeAll(file, List.of("3\n"));
         file.close();

@@ -7,40 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.radmfa.testsupport.ManualClock;
 
 class SyslogBufferTest {
-
-    /** A clock the test moves by hand. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-05T09:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private static byte[] frame(String text) {
         return Rfc5424.frame(text.getBytes(StandardCharsets.UTF_8));
@@ -52,7 +25,7 @@ class SyslogBufferTest {
      */
     @Test
     void dropsAreWarnedAboutAtTheFirstThenAtMostOnceAMinute() {
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock("2026-12-05T09:00:00Z");
         SyslogBuffer buffer = new SyslogBuffer("siem", 1, clock);
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

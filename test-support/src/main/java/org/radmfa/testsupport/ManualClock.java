@@ -1,4 +1,4 @@
-package org.radmfa.proxy.internal;
+package org.radmfa.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand: a grace of an hour without waiting for it. */
-final class TestClock extends Clock {
+/** A UTC clock a test moves by hand: a day's rotation or an hour's grace without waiting for it. */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    TestClock(String instant) {
+    /** @param instant where the clock starts, e.g. {@code 2026-12-05T09:00:00Z} */
+    public ManualClock(String instant) {
         this.now = Instant.parse(instant);
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
