@@ -6,13 +6,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.radmfa.api.AccessRequestHandler;
@@ -20,6 +22,7 @@ import org.radmfa.api.AuthMethod;
 import org.radmfa.api.AuthenticationRequest;
 import org.radmfa.api.Decision;
 import org.radmfa.api.EapCredentials;
+import org.radmfa.api.HeldDecision;
 import org.radmfa.api.MsChapV2Credentials;
 import org.radmfa.api.MsChapV2PasswordChange;
 import org.radmfa.api.PolicyEngine;
@@ -27,6 +30,8 @@ import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.eap.EapMethod;
 import org.radmfa.api.eap.EapRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * EAP-MSCHAPv2 carried in RADIUS (RFC 3579; the method as in draft-kamath-pppext-eap-mschapv2), what the IKEv2
@@ -44,6 +49,11 @@ import org.radmfa.api.eap.EapRequest;
  * as round 2 did, with the new password.
  * The conversation lives here, not in the pipeline: the pipeline sees one request with MS-CHAPv2 credentials.
  * <p>
+ * The login ends only with round 3: a peer that refuses the authenticator response (the server's proof that it knows
+ * the password) or falls silent gets no Access-Accept. So the pipeline holds its decision
+ * ({@link AccessRequestHandler#hold}) and it is recorded (audit, radmfa:decisions, metrics) once, as the NAS got it,
+ * when the conversation ends: by the peer's next packet, by a timer when the peer falls silent, or by the sweep.
+ * <p>
  * Which method is proposed on the identity is the network policies' choice ({@link AccessRequestHandler#eapMethods},
  * NPS's EAP types per policy, EAP-MSCHAPv2 first by default): the first of them this server speaks, itself or a
  * method another bundle offers as an {@link EapMethod} (EAP-TLS, PEAP), which then owns the conversation and its
@@ -51,6 +61,7 @@ import org.radmfa.api.eap.EapRequest;
  * reason 66.
  */
 final class EapMsChapV2 {
+    private static final Logger LOG = LoggerFactory.getLogger(EapMsChapV2.class);
     private static final int EAP_REQUEST = 1;
     private static final int EAP_RESPONSE = 2;
     private static final int EAP_SUCCESS = 3;
@@ -71,9 +82,20 @@ final class EapMsChapV2 {
     private static final int MAX_SESSIONS = 100_000;
     private static final long LIFETIME_NANOS = 120_000_000_000L;
     private static final HexFormat HEX = HexFormat.of();
+    /** Outside tests: the JDK's shared delayer, which runs the task on the common pool. */
+    static final Timer DELAYER = (nanos, task) -> CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS)
+            .execute(task);
+
+    /** Runs a task once, after a delay. */
+    @FunctionalInterface
+    interface Timer {
+        void after(long nanos, Runnable task);
+    }
 
     private enum Stage {
         CHALLENGED,
+        /** The Response is with the pipeline: a second one is not decided again. */
+        DECIDING,
         CHANGE_OFFERED,
         /** The Change-Password is with the pipeline: one offer per conversation, never a second. */
         CHANGING,
@@ -84,12 +106,16 @@ final class EapMsChapV2 {
         final String identity;
         /** The EAP types the network policies allow, in their order: what a Nak may ask for. */
         final List<Integer> allowed;
-        final long expiresAtNanos;
+        volatile long expiresAtNanos;
 
         Session(String identity, List<Integer> allowed, long expiresAtNanos) {
             this.identity = identity;
             this.allowed = allowed;
             this.expiresAtNanos = expiresAtNanos;
+        }
+
+        boolean expired(long now) {
+            return expiresAtNanos - now < 0;
         }
     }
 
@@ -106,12 +132,24 @@ final class EapMsChapV2 {
         volatile String policyName;
         /** The name of the peer's Response: the Change-Password carries none and is hashed with this one. */
         volatile String responseName;
+        /**
+         * The pipeline's accept, sent as the MS-CHAPv2 Success and recorded only as the conversation ends: taken out,
+         * under this session's lock, by whoever ends it, so that it is recorded once.
+         */
+        HeldDecision held;
 
         MsChapSession(String identity, List<Integer> allowed, byte[] authenticatorChallenge, int msChapId,
                 long expiresAtNanos) {
             super(identity, allowed, expiresAtNanos);
             this.authenticatorChallenge = authenticatorChallenge;
             this.msChapId = msChapId;
+        }
+
+        /** However long the pipeline takes (MFA), the conversation stays; the peer's time restarts at the decision. */
+        @Override
+        boolean expired(long now) {
+            Stage current = stage;
+            return current != Stage.DECIDING && current != Stage.CHANGING && super.expired(now);
         }
     }
 
@@ -129,14 +167,32 @@ final class EapMsChapV2 {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** The conversations whose held accept waits for the peer's acknowledgement: what the timer watches. */
+    private final Map<String, MsChapSession> awaiting = new ConcurrentHashMap<>();
+    /** Whether the timer is set for {@link #awaiting}: one timer for all of them, never one per login. */
+    private final AtomicBoolean watching = new AtomicBoolean();
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final UnsupportedMethodLog unsupportedMethods;
     private final Supplier<List<EapMethod>> methods;
+    private final LongSupplier clock;
+    private final Timer timer;
 
     EapMsChapV2(UnsupportedMethodLog unsupportedMethods, Supplier<List<EapMethod>> methods) {
+        this(unsupportedMethods, methods, System::nanoTime, DELAYER);
+    }
+
+    /**
+     * @param clock {@link System#nanoTime()} outside tests: what the conversations' lifetimes are measured on
+     * @param timer ends the conversations whose peer falls silent after the MS-CHAPv2 Success, so that the held
+     *     decision is recorded even when no datagram comes again; {@link #DELAYER} outside tests
+     */
+    EapMsChapV2(UnsupportedMethodLog unsupportedMethods, Supplier<List<EapMethod>> methods, LongSupplier clock,
+            Timer timer) {
         this.unsupportedMethods = unsupportedMethods;
         this.methods = methods;
+        this.clock = clock;
+        this.timer = timer;
     }
 
     /**
@@ -180,47 +236,190 @@ final class EapMsChapV2 {
                 }
             }
         }
-        if (session == null || session.expiresAtNanos - System.nanoTime() < 0) {
-            sessions.remove(key);
+        if (session == null || session.expired(clock.getAsLong())) {
+            if (session != null) {
+                expire(key, session);
+            }
             return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unknown or expired EAP conversation");
         }
-        if (type == TYPE_NAK) {
+        if (!(session instanceof MsChapSession msChap)) {
             sessions.remove(key);
             return nak(eap, session, packet, eapId);
         }
-        MsChapSession msChap = (MsChapSession) session;
+        if (msChap.stage == Stage.SUCCEEDED) {
+            return CompletableFuture.completedFuture(acknowledgement(key, msChap, packet, eapId, type));
+        }
+        if (type == TYPE_NAK) {
+            end(key, msChap, eapId, refusal(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer sent an EAP Nak"));
+            return nak(eap, session, packet, eapId);
+        }
         if (type != TYPE_MSCHAPV2) {
             // RFC 3748 section 5.3.1: the peer answers in the method asked for or with a Nak; anything else is a
             // method this server does not speak, decided like a Nak.
-            sessions.remove(key);
             unsupportedMethods.rejected(eap.client().name(), EapTypes.name(type), session.identity,
                     eap.source().toString());
-            return failure(eapId, ReasonCode.AUTH_METHOD_NOT_ALLOWED,
-                    "the peer answered in " + EapTypes.name(type) + ", which this server does not offer");
+            return CompletableFuture.completedFuture(end(key, msChap, eapId, refusal(eapId,
+                    ReasonCode.AUTH_METHOD_NOT_ALLOWED, "the peer answered in " + EapTypes.name(type)
+                            + ", which this server does not offer")));
         }
         if (packet.length < 6) {
             return CompletableFuture.completedFuture(null);
         }
         int opCode = packet[5] & 0xFF;
-        if (msChap.stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
+        Stage stage;
+        synchronized (msChap) {
+            // One Response, one Change-Password per conversation goes to the pipeline, never a second at once.
+            stage = msChap.stage;
+            if (stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
+                msChap.stage = Stage.DECIDING;
+            } else if (stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
+                msChap.stage = Stage.CHANGING;
+            }
+        }
+        if (stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
             return response(eap, msChap, key, packet, eapId, pipeline);
         }
-        if (msChap.stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
+        if (stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
             return changePassword(eap, msChap, key, packet, eapId, pipeline);
         }
-        if (msChap.stage == Stage.CHANGE_OFFERED && opCode == OP_FAILURE) {
+        if (stage == Stage.CHANGE_OFFERED && opCode == OP_FAILURE) {
             // The peer acknowledged the failure instead of changing the password (its user declined).
-            sessions.remove(key);
-            return failure(eapId, ReasonCode.PASSWORD_MUST_CHANGE, "the peer did not change its expired password");
+            return CompletableFuture.completedFuture(end(key, msChap, eapId, refusal(eapId,
+                    ReasonCode.PASSWORD_MUST_CHANGE, "the peer did not change its expired password")));
         }
-        sessions.remove(key);
-        if (msChap.stage == Stage.SUCCEEDED && opCode == OP_SUCCESS) {
-            List<ReplyAttribute> attributes = new ArrayList<>(msChap.acceptAttributes);
+        return CompletableFuture.completedFuture(end(key, msChap, eapId, refusal(eapId, ReasonCode.MALFORMED_REQUEST,
+                "unexpected EAP-MSCHAPv2 op-code " + opCode)));
+    }
+
+    /**
+     * Round 3: the peer's answer to the MS-CHAPv2 Success ends the login. Only its acknowledgement (it has verified
+     * the authenticator response, the server's proof that it knows the password) gets the Access-Accept; the held
+     * decision is recorded as what the NAS gets.
+     *
+     * @return null for a malformed EAP-MSCHAPv2 packet, dropped with the conversation kept
+     */
+    private Decision acknowledgement(String key, MsChapSession session, byte[] packet, int eapId, int type) {
+        if (type == TYPE_MSCHAPV2 && packet.length < 6) {
+            return null;
+        }
+        int opCode = type == TYPE_MSCHAPV2 ? packet[5] & 0xFF : -1;
+        if (opCode == OP_SUCCESS) {
+            List<ReplyAttribute> attributes = new ArrayList<>(session.acceptAttributes);
             attributes.addAll(eapMessage(new byte[] {EAP_SUCCESS, (byte) eapId, 0, 4}));
-            return CompletableFuture.completedFuture(new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
-                    "EAP-MSCHAPv2 completed", msChap.policyName, attributes, List.of()));
+            return end(key, session, eapId, new Decision(Decision.Outcome.ACCEPT, ReasonCode.ACCEPTED,
+                    "EAP-MSCHAPv2 completed", session.policyName, attributes,
+                    List.of("eap-mschapv2: the peer acknowledged the MS-CHAPv2 Success (it verified the"
+                            + " authenticator response)")));
         }
-        return failure(eapId, ReasonCode.MALFORMED_REQUEST, "unexpected EAP-MSCHAPv2 op-code " + opCode);
+        String answer = switch (opCode) {
+            case OP_FAILURE -> "an MS-CHAPv2 Failure): it refused the server's authenticator response";
+            case -1 -> (type == TYPE_NAK ? "an EAP Nak" : EapTypes.name(type)) + ")";
+            default -> "EAP-MSCHAPv2 op-code " + opCode + ")";
+        };
+        return end(key, session, eapId, refusal(eapId, ReasonCode.MALFORMED_REQUEST,
+                "the peer did not acknowledge the MS-CHAPv2 Success (it answered with " + answer));
+    }
+
+    /**
+     * Ends the conversation with this answer to the NAS; the decision it holds, if any, is recorded as that answer.
+     *
+     * @return the answer, with the held decision's policy name, detail and trace where there is one; a refusal if the
+     *     conversation was ended meanwhile (its time ran out: what it held is recorded as such)
+     */
+    private Decision end(String key, MsChapSession session, int eapId, Decision answer) {
+        HeldDecision decided;
+        synchronized (session) {
+            if (!sessions.remove(key, session)) {
+                return answer.outcome() == Decision.Outcome.ACCEPT ? refusal(eapId, ReasonCode.MALFORMED_REQUEST,
+                        "unknown or expired EAP conversation") : answer;
+            }
+            awaiting.remove(key, session);
+            decided = session.held;
+            session.held = null;
+        }
+        if (decided == null) {
+            return answer;
+        }
+        Decision outcome = outcome(decided.decision(), answer);
+        decided.record(outcome);
+        return outcome;
+    }
+
+    /**
+     * The conversation's time ran out (the timer, the sweep, or a packet that came too late): no Access-Accept was
+     * sent, so the accept it holds is recorded as a refusal.
+     */
+    private void expire(String key, Session session) {
+        if (!(session instanceof MsChapSession msChap)) {
+            sessions.remove(key, session);
+            return;
+        }
+        HeldDecision decided;
+        synchronized (msChap) {
+            if (!sessions.remove(key, msChap)) {
+                return; // ended by a packet meanwhile, and recorded then
+            }
+            awaiting.remove(key, msChap);
+            decided = msChap.held;
+            msChap.held = null;
+        }
+        if (decided != null) {
+            String detail = "the peer did not acknowledge the MS-CHAPv2 Success within "
+                    + TimeUnit.NANOSECONDS.toSeconds(LIFETIME_NANOS) + " s: it may have refused the server's"
+                    + " authenticator response, or gone away";
+            decided.record(outcome(decided.decision(), new Decision(Decision.Outcome.REJECT,
+                    ReasonCode.MALFORMED_REQUEST, detail, null, List.of(), List.of("eap-mschapv2: " + detail))));
+        }
+    }
+
+    /**
+     * The login's outcome as the NAS got it: an accept keeps the pipeline's detail (why the policy granted it), a
+     * refusal gives its own reason and detail; both keep the pipeline's policy name and trace, then the method's.
+     */
+    static Decision outcome(Decision pipeline, Decision answer) {
+        List<String> trace = new ArrayList<>(pipeline.trace());
+        trace.addAll(answer.trace());
+        boolean accepted = answer.outcome() == Decision.Outcome.ACCEPT;
+        return new Decision(answer.outcome(), answer.reason(), accepted ? pipeline.detail() : answer.detail(),
+                pipeline.policyName(), answer.replyAttributes(), trace);
+    }
+
+    /** Sets the timer for the conversations waiting for the peer's acknowledgement, unless it is set. */
+    private void watch() {
+        if (watching.compareAndSet(false, true)) {
+            timer.after(LIFETIME_NANOS + 1, this::expireSilent);
+        }
+    }
+
+    /**
+     * The timer: ends the conversations whose peer has left the MS-CHAPv2 Success unanswered for its lifetime, then
+     * sets itself for the next to run out. One timer for all of them, and it stops when none waits: a conversation
+     * that ends at the peer's acknowledgement, the usual case, leaves nothing behind.
+     */
+    private void expireSilent() {
+        long wait = LIFETIME_NANOS + 1;
+        try {
+            long now = clock.getAsLong();
+            for (Map.Entry<String, MsChapSession> entry : awaiting.entrySet()) {
+                MsChapSession session = entry.getValue();
+                if (session.expired(now)) {
+                    expire(entry.getKey(), session);
+                } else {
+                    wait = Math.min(wait, session.expiresAtNanos - now + 1);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("EAP-MSCHAPv2 conversations waiting for the peer's acknowledgement: {}", e.toString());
+        }
+        if (awaiting.isEmpty()) {
+            watching.set(false);
+            // A conversation added meanwhile may have found the timer still set: it is set again for it.
+            if (awaiting.isEmpty() || !watching.compareAndSet(false, true)) {
+                return;
+            }
+            wait = LIFETIME_NANOS + 1;
+        }
+        timer.after(wait, this::expireSilent);
     }
 
     /**
@@ -282,7 +481,7 @@ final class EapMsChapV2 {
             byte[] state = stateOf(decision);
             if (decision.outcome() == Decision.Outcome.CHALLENGE && state != null) {
                 sessions.put(HEX.formatHex(state), new Proposed(request.identity(), allowed, method,
-                        System.nanoTime() + LIFETIME_NANOS));
+                        clock.getAsLong() + LIFETIME_NANOS));
             }
             return decision;
         });
@@ -356,7 +555,7 @@ final class EapMsChapV2 {
         byte[] state = new byte[16];
         random.nextBytes(state);
         MsChapSession session = new MsChapSession(identity, allowed, authenticatorChallenge, random.nextInt(256),
-                System.nanoTime() + LIFETIME_NANOS);
+                clock.getAsLong() + LIFETIME_NANOS);
         sessions.put(HEX.formatHex(state), session);
         // OpCode, MS-CHAPv2-ID, MS-Length, Value-Size, Challenge, Name
         byte[] body = new byte[4 + 1 + 16 + SERVER_NAME.length];
@@ -376,7 +575,7 @@ final class EapMsChapV2 {
         // OpCode(5) MS-CHAPv2-ID(6) MS-Length(7,8) Value-Size(9)=49 Peer-Challenge(10..25) Reserved(26..33)
         // NT-Response(34..57) Flags(58) Name(59..)
         if (packet.length < 59 || (packet[9] & 0xFF) != 49 || (packet[6] & 0xFF) != session.msChapId) {
-            sessions.remove(key);
+            sessions.remove(key, session);
             return failure(eapId, ReasonCode.MALFORMED_REQUEST, "malformed EAP-MSCHAPv2 response");
         }
         String name = new String(packet, 59, packet.length - 59, StandardCharsets.UTF_8);
@@ -385,13 +584,44 @@ final class EapMsChapV2 {
                 session.authenticatorChallenge, Arrays.copyOfRange(packet, 10, 26),
                 Arrays.copyOfRange(packet, 34, 58));
         if (pipeline == null) {
-            sessions.remove(key);
+            sessions.remove(key, session);
             return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
         }
         session.successId = session.msChapId;
         AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
                 name.isEmpty() ? session.identity : name, credentials, eap.attributes(), Instant.now());
-        return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
+        return decide(pipeline, request, session, key, eapId);
+    }
+
+    /**
+     * The pipeline decides, its decision held back from the decision listeners: the login's outcome is known only
+     * when the peer has answered the MS-CHAPv2 Success. However long it takes (MFA), the conversation stays.
+     */
+    private CompletionStage<Decision> decide(AccessRequestHandler pipeline, AuthenticationRequest request,
+            MsChapSession session, String key, int eapId) {
+        CompletionStage<HeldDecision> decided;
+        try {
+            decided = pipeline.hold(request);
+        } catch (RuntimeException e) {
+            sessions.remove(key, session);
+            throw e;
+        }
+        return decided.whenComplete((pending, error) -> {
+            if (error != null) {
+                sessions.remove(key, session);
+            }
+        }).thenApply(pending -> {
+            try {
+                return afterDecision(session, key, eapId, pending);
+            } catch (RuntimeException e) {
+                // A decision the engine cannot answer (a malformed MS-CHAP2-Success) is still recorded, as refused.
+                Decision failed = refusal(eapId, ReasonCode.INTERNAL_ERROR, "the pipeline's decision could not be"
+                        + " answered in EAP-MSCHAPv2 (" + e.getClass().getName() + ")");
+                Decision ended = end(key, session, eapId, failed);
+                pending.record(outcome(pending.decision(), failed)); // ignored if end(...) recorded it
+                return ended;
+            }
+        });
     }
 
     /**
@@ -403,11 +633,11 @@ final class EapMsChapV2 {
     private CompletionStage<Decision> changePassword(RequestDecoder.EapContext eap, MsChapSession session, String key,
             byte[] packet, int eapId, AccessRequestHandler pipeline) {
         if (packet.length != 5 + CHANGE_PASSWORD_LENGTH || session.changeChallenge == null) {
-            sessions.remove(key);
+            sessions.remove(key, session);
             return failure(eapId, ReasonCode.MALFORMED_REQUEST, "malformed EAP-MSCHAPv2 Change-Password");
         }
         if (pipeline == null) {
-            sessions.remove(key);
+            sessions.remove(key, session);
             return failure(eapId, ReasonCode.SERVICE_UNAVAILABLE, "no request pipeline is installed");
         }
         int changeId = packet[6] & 0xFF;
@@ -415,27 +645,61 @@ final class EapMsChapV2 {
                 session.changeChallenge, Arrays.copyOfRange(packet, 541, 557), Arrays.copyOfRange(packet, 565, 589));
         MsChapV2PasswordChange change = new MsChapV2PasswordChange(response, Arrays.copyOfRange(packet, 9, 525),
                 Arrays.copyOfRange(packet, 525, 541));
-        session.stage = Stage.CHANGING;
         session.successId = changeId;
         AuthenticationRequest request = new AuthenticationRequest(eap.id(), eap.client(), eap.source(),
                 session.responseName, change, eap.attributes(), Instant.now());
-        return pipeline.handle(request).thenApply(decision -> afterDecision(session, key, eapId, decision));
+        return decide(pipeline, request, session, key, eapId);
     }
 
-    private Decision afterDecision(MsChapSession session, String key, int eapId, Decision decision) {
+    /**
+     * The pipeline's decision: a reject ends the conversation and is recorded now; an accept is sent as the MS-CHAPv2
+     * Success and held until the peer answers it (or falls silent).
+     */
+    private Decision afterDecision(MsChapSession session, String key, int eapId, HeldDecision pending) {
+        Decision decision = pending.decision();
         byte[] success = decision.outcome() == Decision.Outcome.ACCEPT ? msChap2Success(decision) : null;
-        if (success == null && session.stage == Stage.CHALLENGED && changeOffered(decision)) {
+        if (success == null && session.stage == Stage.DECIDING && changeOffered(decision)) {
+            // The old password's login ends here, refused, and is recorded as such; the Change-Password, if the peer
+            // sends one, is a login of its own.
+            pending.record(decision);
             return offerChange(session, key, eapId, decision);
         }
         if (success == null) {
-            sessions.remove(key);
-            return withEapFailure(decision, eapId);
+            sessions.remove(key, session);
+            Decision refused = switch (decision.outcome()) {
+                case REJECT -> withEapFailure(Decision.reject(decision.reason(), decision.detail(), List.of()), eapId);
+                case ACCEPT -> refusal(eapId, ReasonCode.UNSUPPORTED_AUTH_METHOD, "the pipeline's accept carries no"
+                        + " MS-CHAP2-Success: the peer cannot be sent the authenticator response");
+                case CHALLENGE -> refusal(eapId, ReasonCode.UNSUPPORTED_AUTH_METHOD, "the pipeline's challenge ("
+                        + decision.detail() + ") cannot be carried by EAP-MSCHAPv2");
+            };
+            Decision outcome = outcome(decision, refused);
+            pending.record(outcome);
+            return outcome;
         }
         List<ReplyAttribute> kept = new ArrayList<>(decision.replyAttributes());
         kept.removeIf(attribute -> attribute.name().equals("MS-CHAP2-Success"));
-        session.acceptAttributes = kept;
-        session.policyName = decision.policyName();
-        session.stage = Stage.SUCCEEDED;
+        synchronized (session) {
+            if (sessions.get(key) == session) {
+                session.acceptAttributes = kept;
+                session.policyName = decision.policyName();
+                session.held = pending;
+                // The peer's time to answer starts now, however long the pipeline took.
+                session.expiresAtNanos = clock.getAsLong() + LIFETIME_NANOS;
+                session.stage = Stage.SUCCEEDED;
+                awaiting.put(key, session);
+            } else {
+                kept = null;
+            }
+        }
+        if (kept == null) {
+            // Ended by the peer's next packet while the pipeline decided: no MS-CHAPv2 Success goes out.
+            Decision outcome = outcome(decision, refusal(eapId, ReasonCode.MALFORMED_REQUEST,
+                    "the conversation ended while the pipeline decided"));
+            pending.record(outcome);
+            return outcome;
+        }
+        watch();
         // MS-CHAP2-Success is the ident octet, then "S=<40 hex digits>".
         byte[] message = Arrays.copyOfRange(success, 1, success.length);
         byte[] body = new byte[4 + message.length];
@@ -467,12 +731,13 @@ final class EapMsChapV2 {
     /**
      * The MS-CHAPv2 Failure Request that lets the peer change its password (draft-kamath-pppext-eap-mschapv2
      * section 2; RFC 2759 section 6): the directory's error text with a fresh challenge in its C=, which the peer's
-     * Change-Password must be made with. The pipeline's reject stays in the audit; the conversation goes on.
+     * Change-Password must be made with. The pipeline's reject is recorded (audit); the conversation goes on.
      */
     private Decision offerChange(MsChapSession session, String key, int eapId, Decision decision) {
         byte[] challenge = new byte[16];
         random.nextBytes(challenge);
         session.changeChallenge = challenge;
+        session.expiresAtNanos = clock.getAsLong() + LIFETIME_NANOS;
         session.stage = Stage.CHANGE_OFFERED;
         String message = msChapError(decision).replaceFirst("C=[0-9A-Fa-f]{32}",
                 "C=" + HEX.withUpperCase().formatHex(challenge));
@@ -507,6 +772,11 @@ final class EapMsChapV2 {
     private static CompletionStage<Decision> failure(int eapId, ReasonCode reason, String detail) {
         return CompletableFuture.completedFuture(withEapFailure(
                 new Decision(Decision.Outcome.REJECT, reason, detail, null, List.of(), List.of(detail)), eapId));
+    }
+
+    /** A refusal of this method's own, after the pipeline's decision: its trace line follows the pipeline's. */
+    private static Decision refusal(int eapId, ReasonCode reason, String detail) {
+        return withEapFailure(Decision.reject(reason, detail, List.of("eap-mschapv2: " + detail)), eapId);
     }
 
     private static EapRequest eapRequest(RequestDecoder.EapContext eap, String identity) {
@@ -560,10 +830,10 @@ final class EapMsChapV2 {
             return;
         }
         sinceSweep.set(0);
-        long now = System.nanoTime();
-        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext();) {
-            if (it.next().expiresAtNanos - now < 0) {
-                it.remove();
+        long now = clock.getAsLong();
+        for (Map.Entry<String, Session> entry : sessions.entrySet()) {
+            if (entry.getValue().expired(now)) {
+                expire(entry.getKey(), entry.getValue()); // a held accept is recorded as not acknowledged
             }
         }
     }
