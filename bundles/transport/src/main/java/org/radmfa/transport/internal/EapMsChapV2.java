@@ -137,6 +137,13 @@ final class EapMsChapV2 {
          * under this session's lock, by whoever ends it, so that it is recorded once.
          */
         HeldDecision held;
+        /**
+         * The answer to the Response or Change-Password with the pipeline now (or answered last), and its EAP
+         * Identifier: the peer's retransmission of it, which the NAS sends in a new Access-Request, gets the same
+         * answer instead of a second decision (a second push) or a refusal.
+         */
+        CompletableFuture<Decision> answer;
+        int answerEapId = -1;
 
         MsChapSession(String identity, List<Integer> allowed, byte[] authenticatorChallenge, int msChapId,
                 long expiresAtNanos) {
@@ -246,6 +253,10 @@ final class EapMsChapV2 {
             sessions.remove(key);
             return nak(eap, session, packet, eapId);
         }
+        CompletableFuture<Decision> retransmitted = retransmission(msChap, packet, eapId, type);
+        if (retransmitted != null) {
+            return retransmitted;
+        }
         if (msChap.stage == Stage.SUCCEEDED) {
             return CompletableFuture.completedFuture(acknowledgement(key, msChap, packet, eapId, type));
         }
@@ -267,20 +278,23 @@ final class EapMsChapV2 {
         }
         int opCode = packet[5] & 0xFF;
         Stage stage;
+        CompletableFuture<Decision> answer = null;
         synchronized (msChap) {
             // One Response, one Change-Password per conversation goes to the pipeline, never a second at once.
             stage = msChap.stage;
-            if (stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
-                msChap.stage = Stage.DECIDING;
-            } else if (stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
-                msChap.stage = Stage.CHANGING;
+            if ((stage == Stage.CHALLENGED && opCode == OP_RESPONSE)
+                    || (stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD)) {
+                msChap.stage = stage == Stage.CHALLENGED ? Stage.DECIDING : Stage.CHANGING;
+                answer = new CompletableFuture<>();
+                msChap.answer = answer;
+                msChap.answerEapId = eapId;
             }
         }
         if (stage == Stage.CHALLENGED && opCode == OP_RESPONSE) {
-            return response(eap, msChap, key, packet, eapId, pipeline);
+            return answered(answer, response(eap, msChap, key, packet, eapId, pipeline));
         }
         if (stage == Stage.CHANGE_OFFERED && opCode == OP_CHANGE_PASSWORD) {
-            return changePassword(eap, msChap, key, packet, eapId, pipeline);
+            return answered(answer, changePassword(eap, msChap, key, packet, eapId, pipeline));
         }
         if (stage == Stage.CHANGE_OFFERED && opCode == OP_FAILURE) {
             // The peer acknowledged the failure instead of changing the password (its user declined).
@@ -289,6 +303,41 @@ final class EapMsChapV2 {
         }
         return CompletableFuture.completedFuture(end(key, msChap, eapId, refusal(eapId, ReasonCode.MALFORMED_REQUEST,
                 "unexpected EAP-MSCHAPv2 op-code " + opCode)));
+    }
+
+    /**
+     * The same answer, for the peer's retransmission of the Response or Change-Password being decided or answered
+     * last (same EAP Identifier and op-code; RFC 3748 section 4.1: a peer answers a retransmitted Request with the
+     * same Response); null for any other packet.
+     */
+    private static CompletableFuture<Decision> retransmission(MsChapSession session, byte[] packet, int eapId,
+            int type) {
+        if (type != TYPE_MSCHAPV2 || packet.length < 6) {
+            return null;
+        }
+        int opCode = packet[5] & 0xFF;
+        if (opCode != OP_RESPONSE && opCode != OP_CHANGE_PASSWORD) {
+            return null;
+        }
+        synchronized (session) {
+            Stage stage = session.stage;
+            boolean answering = opCode == OP_RESPONSE ? stage == Stage.DECIDING || stage == Stage.SUCCEEDED
+                    || stage == Stage.CHANGE_OFFERED : stage == Stage.CHANGING || stage == Stage.SUCCEEDED;
+            return answering && eapId == session.answerEapId ? session.answer : null;
+        }
+    }
+
+    /** The method's answer, given to whoever waits for it: the request that asked, and its retransmissions. */
+    private static CompletionStage<Decision> answered(CompletableFuture<Decision> answer,
+            CompletionStage<Decision> decided) {
+        decided.whenComplete((decision, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(decision);
+            }
+        });
+        return answer;
     }
 
     /**

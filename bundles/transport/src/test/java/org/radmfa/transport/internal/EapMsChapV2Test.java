@@ -298,6 +298,56 @@ class EapMsChapV2Test {
                 decider.heard.stream().map(r -> r.decision().outcome()).toList());
     }
 
+    /**
+     * While the push waits, the NAS re-sends the peer's retransmitted Response in a new Access-Request (an
+     * authenticator retransmitting its EAP-Request): it is answered with the same decision when it comes, not
+     * decided again and not refused; so is a copy that arrives after the Success went out. The login still ends with
+     * the acknowledgement, recorded once.
+     */
+    @Test
+    void aRetransmittedResponseGetsTheSameAnswerAndIsNotDecidedTwice() throws Exception {
+        RecordingPipeline decider = acceptingPipeline();
+        CompletableFuture<HeldDecision> mfa = new CompletableFuture<>();
+        AtomicInteger decisions = new AtomicInteger();
+        AccessRequestHandler pipeline = new AccessRequestHandler() {
+            @Override
+            public java.util.concurrent.CompletionStage<Decision> handle(
+                    org.radmfa.api.AuthenticationRequest request) {
+                throw new AssertionError("held, not handled");
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<HeldDecision> hold(
+                    org.radmfa.api.AuthenticationRequest request) {
+                decisions.incrementAndGet();
+                HeldDecision held = decider.hold(request).toCompletableFuture().join();
+                return mfa.thenApply(ignored -> held);
+            }
+        };
+        byte[] challenge = eap(step(identity(), null));
+        byte[] responseState = state;
+        byte[] response = msChapResponse(challenge, "alice");
+        CompletableFuture<Decision> first = engine.handle(context(response), pipeline).toCompletableFuture();
+        state = responseState;
+        CompletableFuture<Decision> again = engine.handle(context(response), pipeline).toCompletableFuture();
+        assertFalse(again.isDone(), "no answer before the decision: " + (again.isDone() ? again.join() : ""));
+        mfa.complete(null); // the push is approved
+        Decision success = first.get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.CHALLENGE, success.outcome(), success.detail());
+        Decision sameSuccess = again.get(10, TimeUnit.SECONDS);
+        assertEquals(Decision.Outcome.CHALLENGE, sameSuccess.outcome(), sameSuccess.detail());
+        assertEquals(HEX.formatHex(eap(success)), HEX.formatHex(eap(sameSuccess)));
+        state = responseState;
+        Decision late = engine.handle(context(response), pipeline).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(HEX.formatHex(eap(success)), HEX.formatHex(eap(late)), "a late copy: the same Success again");
+        assertEquals(1, decisions.get(), "decided once");
+        state = responseState;
+        Decision accepted = step(new byte[] {2, eap(success)[1], 0, 6, 26, 3}, decider);
+        assertEquals(Decision.Outcome.ACCEPT, accepted.outcome(), accepted.detail());
+        assertEquals(List.of(Decision.Outcome.ACCEPT),
+                decider.heard.stream().map(r -> r.decision().outcome()).toList());
+    }
+
     /** An accept the engine cannot turn into an MS-CHAPv2 Success is refused, recorded, and leaves nothing behind. */
     @Test
     void anAcceptWithAMalformedSuccessIsRecordedAsTheRefusal() throws Exception {
