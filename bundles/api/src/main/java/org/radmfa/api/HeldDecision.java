@@ -1,5 +1,7 @@
 package org.radmfa.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -26,6 +28,21 @@ public interface HeldDecision {
      * pipeline's policy name and its trace followed by the method's.
      */
     void record(Decision outcome);
+
+    /**
+     * Records how the conversation ended, given the method's answer to the NAS, and returns what the NAS gets: an
+     * accept keeps the pipeline's detail (why the policy granted it), a refusal gives its own reason and detail; both
+     * keep the pipeline's policy name, and its trace followed by the method's.
+     */
+    default Decision end(Decision answer) {
+        List<String> trace = new ArrayList<>(decision().trace());
+        trace.addAll(answer.trace());
+        boolean accepted = answer.outcome() == Decision.Outcome.ACCEPT;
+        Decision outcome = new Decision(answer.outcome(), answer.reason(), accepted ? decision().detail()
+                : answer.detail(), decision().policyName(), answer.replyAttributes(), trace);
+        record(outcome);
+        return outcome;
+    }
 
     /**
      * A decision that is already recorded, for a handler that cannot hold one back: {@link #record} does nothing.

@@ -389,9 +389,7 @@ final class EapMsChapV2 {
         if (decided == null) {
             return answer;
         }
-        Decision outcome = outcome(decided.decision(), answer);
-        decided.record(outcome);
-        return outcome;
+        return decided.end(answer);
     }
 
     /**
@@ -416,21 +414,9 @@ final class EapMsChapV2 {
             String detail = "the peer did not acknowledge the MS-CHAPv2 Success within "
                     + TimeUnit.NANOSECONDS.toSeconds(LIFETIME_NANOS) + " s: it may have refused the server's"
                     + " authenticator response, or gone away";
-            decided.record(outcome(decided.decision(), new Decision(Decision.Outcome.REJECT,
-                    ReasonCode.MALFORMED_REQUEST, detail, null, List.of(), List.of("eap-mschapv2: " + detail))));
+            decided.end(new Decision(Decision.Outcome.REJECT, ReasonCode.MALFORMED_REQUEST, detail, null, List.of(),
+                    List.of("eap-mschapv2: " + detail)));
         }
-    }
-
-    /**
-     * The login's outcome as the NAS got it: an accept keeps the pipeline's detail (why the policy granted it), a
-     * refusal gives its own reason and detail; both keep the pipeline's policy name and trace, then the method's.
-     */
-    static Decision outcome(Decision pipeline, Decision answer) {
-        List<String> trace = new ArrayList<>(pipeline.trace());
-        trace.addAll(answer.trace());
-        boolean accepted = answer.outcome() == Decision.Outcome.ACCEPT;
-        return new Decision(answer.outcome(), answer.reason(), accepted ? pipeline.detail() : answer.detail(),
-                pipeline.policyName(), answer.replyAttributes(), trace);
     }
 
     /** Sets the timer for the conversations waiting for the peer's acknowledgement, unless it is set. */
@@ -667,7 +653,7 @@ final class EapMsChapV2 {
                 Decision failed = refusal(eapId, ReasonCode.INTERNAL_ERROR, "the pipeline's decision could not be"
                         + " answered in EAP-MSCHAPv2 (" + e.getClass().getName() + ")");
                 Decision ended = end(key, session, eapId, failed);
-                pending.record(outcome(pending.decision(), failed)); // ignored if end(...) recorded it
+                pending.end(failed); // ignored if end(...) recorded it
                 return ended;
             }
         });
@@ -722,9 +708,7 @@ final class EapMsChapV2 {
                 case CHALLENGE -> refusal(eapId, ReasonCode.UNSUPPORTED_AUTH_METHOD, "the pipeline's challenge ("
                         + decision.detail() + ") cannot be carried by EAP-MSCHAPv2");
             };
-            Decision outcome = outcome(decision, refused);
-            pending.record(outcome);
-            return outcome;
+            return pending.end(refused);
         }
         List<ReplyAttribute> kept = new ArrayList<>(decision.replyAttributes());
         kept.removeIf(attribute -> attribute.name().equals("MS-CHAP2-Success"));
@@ -743,10 +727,8 @@ final class EapMsChapV2 {
         }
         if (kept == null) {
             // Ended by the peer's next packet while the pipeline decided: no MS-CHAPv2 Success goes out.
-            Decision outcome = outcome(decision, refusal(eapId, ReasonCode.MALFORMED_REQUEST,
+            return pending.end(refusal(eapId, ReasonCode.MALFORMED_REQUEST,
                     "the conversation ended while the pipeline decided"));
-            pending.record(outcome);
-            return outcome;
         }
         watch();
         // MS-CHAP2-Success is the ident octet, then "S=<40 hex digits>".

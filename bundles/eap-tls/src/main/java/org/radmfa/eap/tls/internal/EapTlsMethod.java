@@ -231,21 +231,7 @@ final class EapTlsMethod implements EapMethod {
         if (decided == null) {
             return answer;
         }
-        Decision outcome = outcome(decided.decision(), answer);
-        decided.record(outcome);
-        return outcome;
-    }
-
-    /**
-     * The login's outcome as the NAS got it: an accept keeps the pipeline's detail (why the policy granted it), a
-     * refusal gives its own reason and detail; both keep the pipeline's policy name and trace, then the method's.
-     */
-    static Decision outcome(Decision pipeline, Decision answer) {
-        List<String> trace = new ArrayList<>(pipeline.trace());
-        trace.addAll(answer.trace());
-        boolean accepted = answer.outcome() == Decision.Outcome.ACCEPT;
-        return new Decision(answer.outcome(), answer.reason(), accepted ? pipeline.detail() : answer.detail(),
-                pipeline.policyName(), answer.replyAttributes(), trace);
+        return decided.end(answer);
     }
 
     /**
@@ -286,8 +272,8 @@ final class EapTlsMethod implements EapMethod {
                 String detail = name() + ": the peer did not finish the conversation after the pipeline's decision"
                         + " (no answer within sessionTimeoutSeconds)";
                 LOG.info("{} conversation of '{}' ended: {}", name(), conversation.identity(), detail);
-                decided.record(outcome(decided.decision(), new Decision(Decision.Outcome.REJECT,
-                        ReasonCode.MALFORMED_REQUEST, detail, null, List.of(), List.of("peap: " + detail))));
+                decided.end(new Decision(Decision.Outcome.REJECT, ReasonCode.MALFORMED_REQUEST, detail, null, List.of(),
+                        List.of("peap: " + detail)));
             }
         }
     }
