@@ -27,6 +27,7 @@ import org.radmfa.api.RadiusClient;
 import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.SharedSecret;
+import org.radmfa.testsupport.RecordingPipeline;
 
 /**
  * What the decision listeners (audit, radmfa:decisions, metrics) hear of an EAP-MSCHAPv2 login: the pipeline decides

@@ -36,6 +36,7 @@ import org.radmfa.api.ReasonCode;
 import org.radmfa.api.ReplyAttribute;
 import org.radmfa.api.SharedSecret;
 import org.radmfa.api.eap.EapRequest;
+import org.radmfa.testsupport.RecordingPipeline;
 import org.radmfa.testsupport.TestPki;
 
 /**
